@@ -1,0 +1,432 @@
+/* sanhui-minutes.h — the Party-meeting domain and its SQLite store.
+ *
+ * This is the only public header of the minutes module. It knows nothing of
+ * media or HTTP. Every query lives behind these functions so that another
+ * backend can be added without touching callers.
+ *
+ * Conventions:
+ *  - Times are UTC microseconds since the epoch (gint64), 0 meaning "unset".
+ *  - Ids are SQLite rowids (gint64), 0 meaning "none".
+ *  - Functions returning a pointer say who owns it; records are freed with
+ *    their *_free function (g_autoptr works for every record type).
+ *  - Validation errors carry a Simplified Chinese message meant for the user,
+ *    in the SH_MINUTES_ERROR domain.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* ---------------------------------------------------------------- errors */
+
+#define SH_MINUTES_ERROR (sh_minutes_error_quark ())
+GQuark sh_minutes_error_quark (void);
+
+typedef enum {
+  SH_MINUTES_ERROR_DATABASE,     /* SQLite failed; message names the statement's purpose */
+  SH_MINUTES_ERROR_NEWER_SCHEMA, /* the file was written by a newer Sanhui */
+  SH_MINUTES_ERROR_NOT_FOUND,    /* the record does not exist */
+  SH_MINUTES_ERROR_INVALID,      /* input breaks a rule; message is for the user */
+  SH_MINUTES_ERROR_CONFLICT,     /* a unique value is already taken */
+  SH_MINUTES_ERROR_STATE,        /* not allowed in the record's current state */
+} ShMinutesError;
+
+/* ---------------------------------------------------------------- store */
+
+typedef struct _ShStore ShStore;
+
+/* Opens (creating if needed) the SQLite file at @path, turns on WAL and
+ * foreign keys and applies pending migrations, each in its own transaction.
+ * A file from a newer schema is refused with SH_MINUTES_ERROR_NEWER_SCHEMA.
+ * Use ":memory:" for a private in-memory store.  Returns: (transfer full). */
+ShStore *sh_store_open (const char *path, GError **error);
+void sh_store_free (ShStore *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShStore, sh_store_free)
+
+/* The schema version the file is at, and the newest this build knows. */
+int sh_store_schema_version (ShStore *store);
+int sh_store_latest_schema_version (void);
+
+/* Copies the live database to @dest_path with SQLite's online backup API. */
+gboolean sh_store_backup (ShStore *store, const char *dest_path, GError **error);
+
+/* Runs @func inside one transaction: committed when it returns TRUE,
+ * rolled back when it returns FALSE (it must then set @error). */
+typedef gboolean (*ShStoreTxnFunc) (ShStore *store, gpointer user_data, GError **error);
+gboolean sh_store_transaction (ShStore *store, ShStoreTxnFunc func, gpointer user_data,
+                               GError **error);
+
+/* Number of rows in @table; for tests and /metrics. Only known table names. */
+gint64 sh_store_count_rows (ShStore *store, const char *table, GError **error);
+
+/* --------------------------------------------------------- organizations */
+
+typedef enum {
+  SH_ORG_COMMITTEE,      /* 党委 */
+  SH_ORG_GENERAL_BRANCH, /* 党总支 */
+  SH_ORG_BRANCH,         /* 党支部 */
+  SH_ORG_GROUP,          /* 党小组 (inside a branch) */
+} ShOrgKind;
+
+const char *sh_org_kind_to_string (ShOrgKind kind);           /* "committee", ... */
+gboolean sh_org_kind_from_string (const char *s, ShOrgKind *out);
+const char *sh_org_kind_label (ShOrgKind kind);               /* "党委", ... */
+
+typedef struct {
+  gint64 id;
+  gint64 parent_id; /* 0 for a root */
+  ShOrgKind kind;
+  char *name;
+  int themed_day;                  /* day of month of the 主题党日, 0 if unset */
+  gboolean online_votes_approved;  /* higher organization allows admission/elections online */
+} ShOrg;
+
+void sh_org_free (ShOrg *org);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShOrg, sh_org_free)
+
+/* Creates an organization under @parent_id. The tree is checked: a group only
+ * under a branch, a branch under a committee or general branch (or as a
+ * root), a general branch under a committee. Returns the new id or 0. */
+gint64 sh_org_create (ShStore *store, gint64 parent_id, ShOrgKind kind, const char *name,
+                      GError **error);
+gboolean sh_org_update (ShStore *store, const ShOrg *org, GError **error); /* name, themed_day, online_votes_approved */
+ShOrg *sh_org_get (ShStore *store, gint64 id, GError **error);            /* transfer full */
+
+/* @root_id and everything below it (0: every organization), parents before
+ * children. Returns: (transfer full) (element-type ShOrg). */
+GPtrArray *sh_org_list_subtree (ShStore *store, gint64 root_id, GError **error);
+
+/* TRUE when @org_id is @ancestor_id or lies below it. */
+gboolean sh_org_is_within (ShStore *store, gint64 org_id, gint64 ancestor_id);
+
+/* The branch an organization belongs to: itself for a branch, the parent for
+ * a group, 0 for committees and general branches. */
+gint64 sh_org_branch_of (ShStore *store, gint64 org_id);
+
+/* --------------------------------------------------------------- members */
+
+typedef enum {
+  SH_MEMBER_FULL,         /* 正式党员 */
+  SH_MEMBER_PROBATIONARY, /* 预备党员 */
+} ShMemberStatus;
+
+const char *sh_member_status_to_string (ShMemberStatus s); /* "full" / "probationary" */
+gboolean sh_member_status_from_string (const char *s, ShMemberStatus *out);
+
+typedef struct {
+  gint64 id;
+  gint64 branch_id;          /* 组织关系所在支部 */
+  char *name;
+  char *phone;               /* 11-digit mainland mobile number, unique, may be NULL */
+  ShMemberStatus status;
+  gboolean under_probation;  /* 留党察看: keeps attending, has no vote */
+  gboolean migrant;          /* 流动党员 */
+  gint64 current_branch_id;  /* for a migrant: the branch they take part in nearby; 0 if none */
+  char *joined_on;           /* 入党日期, "YYYY-MM-DD" or NULL */
+  gboolean active;           /* FALSE once transferred out */
+} ShMember;
+
+void sh_member_free (ShMember *member);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShMember, sh_member_free)
+ShMember *sh_member_copy (const ShMember *member); /* transfer full */
+
+/* Validates (name, phone format, branch is a branch, current branch differs
+ * from home) and inserts. Returns the new id or 0. */
+gint64 sh_member_create (ShStore *store, const ShMember *member, GError **error);
+gboolean sh_member_update (ShStore *store, const ShMember *member, GError **error);
+ShMember *sh_member_get (ShStore *store, gint64 id, GError **error); /* transfer full */
+
+/* Active members whose home branch is @branch_id, ordered by name.
+ * Returns: (transfer full) (element-type ShMember). */
+GPtrArray *sh_member_list (ShStore *store, gint64 branch_id, GError **error);
+
+/* Active migrant members from other branches who take part in @branch_id. */
+GPtrArray *sh_member_list_visiting (ShStore *store, gint64 branch_id, GError **error);
+
+/* ------------------------------------------------------ committee posts */
+
+typedef enum {
+  SH_POST_SECRETARY,          /* 书记 */
+  SH_POST_DEPUTY_SECRETARY,   /* 副书记 */
+  SH_POST_ORGANIZATION,       /* 组织委员 */
+  SH_POST_PROPAGANDA,         /* 宣传委员 */
+  SH_POST_DISCIPLINE,         /* 纪检委员 */
+  SH_POST_COMMITTEE_MEMBER,   /* 委员 (other duties) */
+} ShPost;
+
+const char *sh_post_to_string (ShPost post);
+gboolean sh_post_from_string (const char *s, ShPost *out);
+const char *sh_post_label (ShPost post);
+
+typedef struct {
+  gint64 branch_id;
+  gint64 member_id;
+  ShPost post;
+} ShPostHolder;
+
+/* A member of @branch_id takes a post. One secretary per branch; the posts
+ * other than secretary and deputy need a branch with a committee. */
+gboolean sh_post_assign (ShStore *store, gint64 branch_id, gint64 member_id, ShPost post,
+                         GError **error);
+gboolean sh_post_remove (ShStore *store, gint64 branch_id, gint64 member_id, ShPost post,
+                         GError **error);
+/* Returns: (transfer full) (element-type ShPostHolder). */
+GPtrArray *sh_post_list (ShStore *store, gint64 branch_id, GError **error);
+
+/* --------------------------------------------------------- Party groups */
+
+typedef struct {
+  gint64 group_id;
+  gint64 member_id;
+  gboolean leader; /* 组长 */
+} ShGroupMembership;
+
+/* The member must belong to the group's branch; one leader per group. */
+gboolean sh_group_add_member (ShStore *store, gint64 group_id, gint64 member_id, gboolean leader,
+                              GError **error);
+gboolean sh_group_remove_member (ShStore *store, gint64 group_id, gint64 member_id,
+                                 GError **error);
+/* Returns: (transfer full) (element-type ShGroupMembership). */
+GPtrArray *sh_group_list_members (ShStore *store, gint64 group_id, GError **error);
+
+/* ----------------------------------------- exclusions from expected count */
+
+typedef enum {
+  SH_EXCLUSION_ILLNESS,       /* 长期患病 */
+  SH_EXCLUSION_ABROAD,        /* 出国（境）半年以上 */
+  SH_EXCLUSION_SENTENCE,      /* 服刑 */
+  SH_EXCLUSION_BEDRIDDEN,     /* 卧床不起 */
+  SH_EXCLUSION_AWAY,          /* 外出半年以上未转组织关系 */
+} ShExclusionReason;
+
+const char *sh_exclusion_reason_to_string (ShExclusionReason r);
+gboolean sh_exclusion_reason_from_string (const char *s, ShExclusionReason *out);
+const char *sh_exclusion_reason_label (ShExclusionReason r);
+
+typedef struct {
+  gint64 id;
+  gint64 member_id;
+  ShExclusionReason reason;
+  char *approver;     /* who approved, as written on the approval */
+  char *note;         /* may be NULL */
+  gint64 starts_at;
+  gint64 ends_at;     /* 0: open-ended */
+  gint64 recorded_by; /* account id */
+} ShExclusion;
+
+void sh_exclusion_free (ShExclusion *exclusion);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShExclusion, sh_exclusion_free)
+
+gint64 sh_exclusion_create (ShStore *store, const ShExclusion *exclusion, GError **error);
+/* Returns: (transfer full) (element-type ShExclusion). */
+GPtrArray *sh_exclusion_list (ShStore *store, gint64 member_id, GError **error);
+gboolean sh_member_is_excluded_at (ShStore *store, gint64 member_id, gint64 at);
+
+/* -------------------------------------------------------------- meetings */
+
+typedef enum {
+  SH_MEETING_GENERAL,   /* 支部党员大会 */
+  SH_MEETING_COMMITTEE, /* 支部委员会会议 */
+  SH_MEETING_GROUP,     /* 党小组会 */
+  SH_MEETING_LESSON,    /* 党课 */
+  SH_MEETING_PARTY_DAY, /* 主题党日 */
+} ShMeetingType;
+
+const char *sh_meeting_type_to_string (ShMeetingType t);
+gboolean sh_meeting_type_from_string (const char *s, ShMeetingType *out);
+const char *sh_meeting_type_label (ShMeetingType t);
+
+typedef enum {
+  SH_MEETING_SCHEDULED,
+  SH_MEETING_OPEN,        /* joinable, not yet started by the chair */
+  SH_MEETING_IN_PROGRESS,
+  SH_MEETING_ENDED,
+  SH_MEETING_ARCHIVED,
+  SH_MEETING_CANCELLED,
+} ShMeetingState;
+
+const char *sh_meeting_state_to_string (ShMeetingState s);
+gboolean sh_meeting_state_from_string (const char *s, ShMeetingState *out);
+const char *sh_meeting_state_label (ShMeetingState s);
+
+typedef struct {
+  gint64 id;
+  gint64 org_id;                 /* the branch, or the group for a group meeting */
+  ShMeetingType type;
+  char *title;
+  gint64 planned_start;
+  gint64 planned_end;
+  char *place;                   /* NULL or "" means online */
+  gint64 chair_member_id;
+  gint64 delegated_by_member_id; /* set when the chair acts for the secretary */
+  char *delegation_note;
+  gint64 recorder_member_id;
+  gint64 lecturer_member_id;     /* lesson: a member lecturing, or 0 */
+  char *lecturer_name;           /* lesson: the lecturer as printed (invited speakers) */
+  char *topic;                   /* lesson topic */
+  ShMeetingState state;
+  char *cancel_reason;
+  char *node_id;                 /* media node that hosts it; "" on a single machine */
+  GPtrArray *agenda;             /* (element-type utf8) agenda items in order */
+  gint64 created_by;             /* account id */
+  gint64 created_at;
+  gint64 updated_at;
+} ShMeeting;
+
+ShMeeting *sh_meeting_new (void); /* transfer full; agenda is an empty array */
+void sh_meeting_free (ShMeeting *meeting);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShMeeting, sh_meeting_free)
+
+/* Validates and stores a new meeting in state scheduled: the type matches
+ * the organization (group meeting on a group; committee meeting only for a
+ * branch with a committee; the others on a branch), end after start, chair
+ * and recorder are members there, a lesson has a topic and a lecturer.
+ * Returns the new id or 0. */
+gint64 sh_meeting_create (ShStore *store, const ShMeeting *meeting, GError **error);
+ShMeeting *sh_meeting_get (ShStore *store, gint64 id, GError **error); /* transfer full */
+
+/* Meetings of @org_id (and, for a branch, of its groups) whose planned start
+ * is in [from, to) (0 means unbounded), by planned start.
+ * Returns: (transfer full) (element-type ShMeeting). */
+GPtrArray *sh_meeting_list_for_org (ShStore *store, gint64 org_id, gint64 from, gint64 to,
+                                    GError **error);
+
+/* Meetings that @member_id is expected at, chairs, records or lectures,
+ * including meetings of the branch a migrant visits, by planned start. */
+GPtrArray *sh_meeting_list_for_member (ShStore *store, gint64 member_id, gint64 from, gint64 to,
+                                       GError **error);
+
+/* Moves a meeting along scheduled → open → in_progress → ended → archived;
+ * scheduled/open → cancelled needs a non-empty @reason. Anything else is
+ * SH_MINUTES_ERROR_STATE. */
+gboolean sh_meeting_transition (ShStore *store, gint64 id, ShMeetingState to, const char *reason,
+                                GError **error);
+
+/* iCalendar (RFC 5545) text of @meetings for a phone calendar, with a
+ * reminder before each; cancelled meetings carry STATUS:CANCELLED.
+ * @url_base prefixes the link to each meeting. Returns: (transfer full). */
+char *sh_meeting_ics (GPtrArray *meetings, const char *calendar_name, const char *url_base);
+
+/* ----------------------------------------------------------------- rules */
+
+/* Derived organization rules, in one place (DOMAIN.md). */
+
+/* 表决权: a full member, not under 留党察看, voting in their home branch. */
+gboolean sh_rules_has_vote (const ShMember *member, gint64 meeting_branch_id);
+
+/* A branch has a committee when it has 7 or more full members. */
+gboolean sh_rules_branch_has_committee (guint full_member_count);
+gboolean sh_rules_branch_has_committee_in_store (ShStore *store, gint64 branch_id);
+
+/* The members expected (应到) at a meeting of @type held by @org_id at time
+ * @at: the type's attendee set minus exclusions in force at @at.
+ *  general / lesson / party day: every active member of the branch;
+ *  committee: holders of committee posts; group: the group's members.
+ * Returns: (transfer full) (element-type ShMember). */
+GPtrArray *sh_rules_expected_attendees (ShStore *store, ShMeetingType type, gint64 org_id,
+                                        gint64 at, GError **error);
+
+/* ------------------------------------------------------- accounts, roles */
+
+typedef enum {
+  SH_ROLE_ADMIN,     /* everything; org_id 0 */
+  SH_ROLE_SECRETARY, /* of a branch: its members, groups and meetings */
+  SH_ROLE_MEMBER,    /* of the member's own branch (derived from member_id) */
+  SH_ROLE_INSPECTOR, /* read-only, of an organization and everything below */
+} ShRole;
+
+const char *sh_role_to_string (ShRole role);
+gboolean sh_role_from_string (const char *s, ShRole *out);
+
+typedef struct {
+  ShRole role;
+  gint64 org_id;
+} ShRoleGrant;
+
+typedef struct {
+  gint64 id;
+  char *login;         /* account name, unique */
+  char *phone;         /* may be NULL; unique; also accepted at log-in */
+  char *display_name;
+  gint64 member_id;    /* 0 for accounts that are not Party members of a branch here */
+  char *password_hash; /* opaque encoded hash; never logged */
+  int failed_logins;
+  gint64 locked_until;
+  gboolean disabled;
+} ShAccount;
+
+void sh_account_free (ShAccount *account);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShAccount, sh_account_free)
+
+gint64 sh_account_create (ShStore *store, const ShAccount *account, GError **error);
+ShAccount *sh_account_get (ShStore *store, gint64 id, GError **error);
+/* Looks up by account name, or by phone number. NOT_FOUND if neither. */
+ShAccount *sh_account_find (ShStore *store, const char *login_or_phone, GError **error);
+ShAccount *sh_account_find_by_member (ShStore *store, gint64 member_id, GError **error);
+/* Returns: (transfer full) (element-type ShAccount). */
+GPtrArray *sh_account_list (ShStore *store, GError **error);
+gboolean sh_account_set_password_hash (ShStore *store, gint64 id, const char *hash, GError **error);
+gboolean sh_account_set_disabled (ShStore *store, gint64 id, gboolean disabled, GError **error);
+
+/* Counts a failed log-in; after @max_failures in a row the account is locked
+ * until @now + @lock_duration. Returns the new failure count. */
+int sh_account_record_failure (ShStore *store, gint64 id, gint64 now, int max_failures,
+                               gint64 lock_duration, GError **error);
+gboolean sh_account_record_success (ShStore *store, gint64 id, GError **error);
+
+gboolean sh_role_grant (ShStore *store, gint64 account_id, ShRole role, gint64 org_id,
+                        GError **error);
+gboolean sh_role_revoke (ShStore *store, gint64 account_id, ShRole role, gint64 org_id,
+                         GError **error);
+/* Every grant of the account, including the member role derived from its
+ * member (home branch, and the branch a migrant visits).
+ * Returns: (transfer full) GArray of ShRoleGrant. */
+GArray *sh_account_roles (ShStore *store, gint64 account_id, GError **error);
+
+/* -------------------------------------------------------------- sessions */
+
+/* Sessions are stored by the SHA-256 of their token, never the token. */
+gboolean sh_session_create (ShStore *store, const char *token_hash, gint64 account_id,
+                            const char *csrf_token, gint64 expires_at, GError **error);
+/* Finds a live session; sets @account_id and @csrf_token (transfer full). */
+gboolean sh_session_lookup (ShStore *store, const char *token_hash, gint64 now,
+                            gint64 *account_id, char **csrf_token, GError **error);
+gboolean sh_session_delete (ShStore *store, const char *token_hash, GError **error);
+/* Removes expired sessions; returns how many. */
+gint64 sh_session_purge (ShStore *store, gint64 now, GError **error);
+
+/* ------------------------------------------------------- member import */
+
+typedef struct {
+  guint line;    /* 1-based line in the file */
+  char *message; /* why, in Chinese */
+} ShImportRejection;
+
+typedef struct {
+  gint64 branch_id;
+  GPtrArray *members;  /* (element-type ShMember) valid rows */
+  GPtrArray *rejected; /* (element-type ShImportRejection) */
+  char *encoding;      /* "UTF-8", "UTF-8 (BOM)" or "GBK" */
+} ShImportPreview;
+
+void sh_import_preview_free (ShImportPreview *preview);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShImportPreview, sh_import_preview_free)
+
+/* Parses a CSV as Excel and WPS write it (UTF-8 with or without BOM, or GBK;
+ * quoted fields, CRLF). Columns by Chinese header: 姓名, 手机号, 党员类别
+ * (正式/预备), 入党日期, 留党察看 (是/否), 流动党员 (是/否). Rows that break a
+ * rule, or repeat a phone number in the file or the store, are rejected with
+ * their line. A file that cannot be read at all is an error.
+ * Returns: (transfer full). */
+ShImportPreview *sh_import_preview_csv (ShStore *store, gint64 branch_id, const char *data,
+                                        gsize length, GError **error);
+
+/* Imports the preview's members in one transaction. With rejected rows
+ * present nothing is imported unless @skip_rejected. Sets @imported. */
+gboolean sh_import_commit (ShStore *store, const ShImportPreview *preview, gboolean skip_rejected,
+                           guint *imported, GError **error);
+
+G_END_DECLS

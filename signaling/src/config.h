@@ -1,0 +1,73 @@
+/* Server configuration: an INI file read with GKeyFile, every key defaulted
+ * and documented in docs/configuration.md and sanhui.example.ini.
+ * SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <glib.h>
+
+#define SH_CONFIG_ERROR (sh_config_error_quark ())
+GQuark sh_config_error_quark (void);
+
+typedef enum {
+  SH_CONFIG_ERROR_READ,    /* the file cannot be read */
+  SH_CONFIG_ERROR_SYNTAX,  /* a line is not a group, key=value or comment */
+  SH_CONFIG_ERROR_UNKNOWN, /* unknown group or key (likely a typo) */
+  SH_CONFIG_ERROR_VALUE,   /* a value has the wrong type or is out of range */
+} ShConfigError;
+
+typedef struct {
+  /* [server] */
+  char *listen_address;    /* "127.0.0.1" */
+  guint port;              /* 8080; 0 picks a free port (tests) */
+  char *tls_certificate;   /* PEM file or NULL: plain HTTP, loopback only */
+  char *tls_key;
+  char *public_url;        /* used in links and calendar feeds; NULL: derived */
+  char *web_root;          /* directory of the web/ files */
+  gsize max_body_bytes;    /* 1 MiB */
+  gsize max_upload_bytes;  /* 8 MiB, for CSV imports */
+  gsize max_ws_message_bytes; /* 64 KiB */
+  /* [storage] */
+  char *data_dir;          /* "data" */
+  char *database;          /* NULL: data_dir/sanhui.db */
+  /* [media] */
+  guint media_port_min;    /* 40000 */
+  guint media_port_max;    /* 40999 */
+  char *public_address;    /* address announced in ICE candidates, NULL: listen address */
+  guint media_workers;     /* 0: one per core */
+  /* [ice] */
+  char **stun_servers;     /* "host:port" entries, may be empty */
+  char **turn_servers;     /* "turn:host:port?transport=udp" entries */
+  char *turn_secret;       /* coturn REST-API shared secret; never logged */
+  /* [security] */
+  guint session_hours;     /* 12 */
+  guint lockout_failures;  /* 5 */
+  guint lockout_minutes;   /* 15 */
+  guint invitation_hours;  /* 72 */
+  guint password_iterations; /* PBKDF2-SHA256 iterations, 310000 */
+  /* [meetings] */
+  char *time_zone;         /* "Asia/Shanghai" */
+  guint join_early_minutes; /* 15 */
+  /* [log] */
+  char *log_level;         /* "error", "warning", "message", "info", "debug" */
+} ShConfig;
+
+/* Defaults for every key. Returns: (transfer full). */
+ShConfig *sh_config_new_default (void);
+
+/* Reads @path over the defaults. Errors name the file, the line and the key:
+ * "sanhui.ini:12: [server] port: expected a number from 0 to 65535". */
+ShConfig *sh_config_load (const char *path, GError **error);
+
+/* Applies a "group.key=value" override as from the command line; the same
+ * checks as the file. */
+gboolean sh_config_override (ShConfig *config, const char *assignment, GError **error);
+
+/* Checks relations between keys (port range, TLS pair, TLS required off
+ * loopback). */
+gboolean sh_config_validate (const ShConfig *config, GError **error);
+
+/* The database path: config->database or data_dir/sanhui.db. (transfer full) */
+char *sh_config_database_path (const ShConfig *config);
+
+void sh_config_free (ShConfig *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShConfig, sh_config_free)
