@@ -1,0 +1,376 @@
+// Browser tests for the Sanhui web client: headless Chromium driven by
+// playwright-core against a real `sanhui` server on loopback.
+//
+//   node tests/browser/run.mjs SCENARIO
+//
+// Environment: SANHUI_BINARY (the built `sanhui`), SANHUI_SOURCE_ROOT (the
+// source tree, for web/), optionally CHROMIUM_PATH and SANHUI_BROWSER_KEEP=1
+// (keep the temp dir). Exits 0 when the scenario passes, 1 otherwise, and
+// ends with "N passed, M failed".
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SCRIPT_DEADLINE_MS = 110_000;  // the whole script stays under 120 s
+const SCENARIO_DEADLINE_MS = 75_000;
+const SERVER_URL_TIMEOUT_MS = 20_000;
+const DEMO_TIMEOUT_MS = 30_000;
+const STEP_TIMEOUT_MS = 10_000;      // default for every Playwright wait
+const DEMO_PASSWORD = 'Demo@2026';
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+// ------------------------------------------------------------------ utilities
+
+function log(...args) {
+  console.log('[browser]', ...args);
+}
+
+class TestFailure extends Error {}
+
+function assert(condition, message) {
+  if (!condition) throw new TestFailure(message);
+}
+
+/** Rejects after @ms with @what in the message; the timer never keeps node alive. */
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new TestFailure(`timed out after ${ms} ms: ${what}`)), ms);
+    timer.unref?.();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** "YYYY-MM-DD" @days from now in Asia/Shanghai. */
+function shanghaiDate(days) {
+  const parts = {};
+  const fmt = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
+  });
+  for (const p of fmt.formatToParts(new Date(Date.now() + days * 86_400_000))) parts[p.type] = p.value;
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+function uniqueSuffix() {
+  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+// ------------------------------------------------------------------ environment
+
+function environment() {
+  const binary = process.env.SANHUI_BINARY;
+  const sourceRoot = process.env.SANHUI_SOURCE_ROOT || resolve(HERE, '..', '..');
+  const chromiumPath = process.env.CHROMIUM_PATH || '/usr/lib/chromium/chromium';
+  assert(binary, 'SANHUI_BINARY is not set');
+  assert(existsSync(binary), `SANHUI_BINARY does not exist: ${binary}`);
+  assert(existsSync(join(sourceRoot, 'web', 'index.html')), `no web/index.html under ${sourceRoot}`);
+  assert(existsSync(chromiumPath), `Chromium not found at ${chromiumPath} (apt-get install chromium)`);
+  return { binary, sourceRoot, chromiumPath };
+}
+
+function loadDemo(env, dataDir) {
+  const args = ['--set', `storage.data_dir=${dataDir}`, '--set', 'security.password_iterations=1000', 'demo'];
+  log('loading demo data:', env.binary, args.join(' '));
+  const r = spawnSync(env.binary, args, { encoding: 'utf8', timeout: DEMO_TIMEOUT_MS });
+  if (r.error || r.status !== 0) {
+    throw new TestFailure(`"sanhui demo" failed (${r.error ? r.error.message : `exit ${r.status}, signal ${r.signal}`})\n` +
+      `stdout:\n${r.stdout || ''}\nstderr:\n${r.stderr || ''}`);
+  }
+}
+
+/** Starts `sanhui serve`; resolves with {proc, url, output()} once the URL is printed. */
+function startServer(env, dataDir) {
+  const args = [
+    '--set', `storage.data_dir=${dataDir}`,
+    '--set', 'server.port=0',
+    '--set', `server.web_root=${join(env.sourceRoot, 'web')}`,
+    'serve',
+  ];
+  log('starting server:', env.binary, args.join(' '));
+  const proc = spawn(env.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = { proc, url: null, stdout: '', stderr: '', exited: false };
+  proc.stdout.setEncoding('utf8');
+  proc.stderr.setEncoding('utf8');
+  proc.stderr.on('data', (chunk) => { server.stderr += chunk; });
+  proc.on('exit', () => { server.exited = true; });
+
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      reject(new TestFailure(`server did not print its URL within ${SERVER_URL_TIMEOUT_MS} ms`));
+    }, SERVER_URL_TIMEOUT_MS);
+    proc.stdout.on('data', (chunk) => {
+      server.stdout += chunk;
+      if (server.url) return;
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(server.stdout);
+      if (m) {
+        server.url = m[1];
+        clearTimeout(timer);
+        resolvePromise(server);
+      }
+    });
+    proc.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new TestFailure(`cannot start the server: ${e.message}`));
+    });
+    proc.on('exit', (code, signal) => {
+      if (server.url) return;
+      clearTimeout(timer);
+      reject(new TestFailure(`server exited before printing its URL (exit ${code}, signal ${signal})`));
+    });
+  }).catch((e) => {
+    e.server = server;
+    throw e;
+  });
+}
+
+async function stopServer(server) {
+  if (!server || server.exited) return;
+  const exited = new Promise((r) => server.proc.once('exit', r));
+  server.proc.kill('SIGTERM');
+  try {
+    await withTimeout(exited, 5_000, 'server shutdown');
+  } catch (_) {
+    log('server ignored SIGTERM; killing it');
+    server.proc.kill('SIGKILL');
+    await withTimeout(exited, 2_000, 'server kill').catch(() => {});
+  }
+}
+
+async function launchBrowser(env, userDataDir) {
+  const context = await withTimeout(chromium.launchPersistentContext(userDataDir, {
+    executablePath: env.chromiumPath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    viewport: { width: 390, height: 844 }, // a phone
+    timeout: 30_000,
+  }), 35_000, 'launching Chromium');
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
+  return context;
+}
+
+// ------------------------------------------------------------------ page steps
+
+/** Logs in through the form; resolves once the landing page @expectPage loaded. */
+async function logIn(t, login, password, expectPage) {
+  const { page } = t;
+  await page.goto(new URL('index.html', t.url).href);
+  await page.locator('#login').fill(login);
+  await page.locator('#password').fill(password);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname.endsWith(`/${expectPage}`)),
+    page.locator('#login-submit').click(),
+  ]);
+  await page.locator('#current-user').filter({ hasText: /\S/ }).waitFor();
+}
+
+async function logOut(t) {
+  const { page } = t;
+  await Promise.all([
+    page.waitForURL((u) => /\/(index\.html)?$/.test(u.pathname)),
+    page.locator('#logout-button').click(),
+  ]);
+  await page.locator('#login-form').waitFor();
+}
+
+async function expectSecrecyNotice(page) {
+  const text = await page.locator('footer[data-testid="secrecy-notice"]').textContent();
+  assert(text && text.includes('严禁在互联网会议中涉及国家秘密'), `secrecy notice missing on ${page.url()}`);
+}
+
+/** Waits until the status line turns green; fails with its message if it turns red. */
+async function waitForFormSuccess(page, statusSelector, what) {
+  await page.waitForFunction((sel) => {
+    const n = document.querySelector(sel);
+    return n && !n.hidden && (n.classList.contains('status-success') || n.classList.contains('status-error'));
+  }, statusSelector, { timeout: STEP_TIMEOUT_MS });
+  const status = page.locator(statusSelector);
+  const cls = (await status.getAttribute('class')) || '';
+  const text = (await status.textContent()) || '';
+  assert(cls.includes('status-success'), `${what} failed: ${text.trim()}`);
+  return text;
+}
+
+// ------------------------------------------------------------------ scenarios
+
+/**
+ * The secretary schedules a general meeting; a member of the branch sees it
+ * on "我的会议". A wrong password shows a Chinese error.
+ */
+async function scenarioSchedule(t) {
+  const { page } = t;
+  const title = `浏览器测试党员大会-${uniqueSuffix()}`;
+  const date = shanghaiDate(3);
+
+  // A wrong password: the API's Chinese message, and we stay on the form.
+  await page.goto(new URL('index.html', t.url).href);
+  await expectSecrecyNotice(page);
+  await page.locator('#login').fill('secretary');
+  await page.locator('#password').fill('wrong-password');
+  await page.locator('#login-submit').click();
+  const error = page.locator('#login-error');
+  await error.waitFor({ state: 'visible' });
+  const errorText = ((await error.textContent()) || '').trim();
+  assert(/[\u4e00-\u9fff]/.test(errorText), `log-in error is not Chinese: "${errorText}"`);
+  assert(new URL(page.url()).pathname.match(/\/(index\.html)?$/), 'a wrong password left the log-in page');
+  log(`wrong password shows: ${errorText}`);
+
+  // The secretary lands on 支部工作 and schedules the meeting.
+  await logIn(t, 'secretary', DEMO_PASSWORD, 'secretary.html');
+  await expectSecrecyNotice(page);
+  await page.locator('#tab-meetings').click();
+  await page.locator('#panel-meetings').waitFor({ state: 'visible' });
+  // Members are loaded when the recorder select has choices.
+  await page.waitForFunction(() => document.querySelectorAll('#meeting-recorder option[value]:not([value=""])').length > 0,
+    null, { timeout: STEP_TIMEOUT_MS });
+
+  await page.locator('#meeting-type').selectOption('general');
+  await page.locator('#meeting-title').fill(title);
+  await page.locator('#meeting-date').fill(date);
+  await page.locator('#meeting-start').fill('14:30');
+  await page.locator('#meeting-end').fill('16:00');
+  await page.locator('#meeting-place').fill('党员活动室');
+  const chair = page.locator('#meeting-chair');
+  if (!(await chair.inputValue())) {
+    const first = await chair.locator('option:not([value=""])').first().getAttribute('value');
+    await chair.selectOption(first);
+  }
+  const chairId = await chair.inputValue();
+  const recorderIds = await page.locator('#meeting-recorder option:not([value=""])')
+    .evaluateAll((opts) => opts.map((o) => o.value));
+  const recorderId = recorderIds.find((v) => v !== chairId) || recorderIds[0];
+  await page.locator('#meeting-recorder').selectOption(recorderId);
+  await page.locator('#meeting-agenda').fill('传达学习上级会议精神\n讨论本季度支部工作');
+  await page.locator('#meeting-submit').click();
+  const created = await waitForFormSuccess(page, '#meeting-form-status', 'scheduling the meeting');
+  log(`scheduled: ${created.trim()}`);
+
+  const branchCard = page.locator('#org-meetings [data-testid="meeting-card"]')
+    .filter({ has: page.locator('[data-testid="meeting-title"]', { hasText: title }) });
+  await branchCard.first().waitFor();
+  const branchCardText = (await branchCard.first().textContent()) || '';
+  assert(branchCardText.includes('14:30–16:00'), `branch list shows the wrong time: ${branchCardText}`);
+  assert(branchCardText.includes('支部党员大会'), `branch list lacks the type label: ${branchCardText}`);
+  await logOut(t);
+
+  // A full member of the branch sees it on 我的会议.
+  await logIn(t, 'member', DEMO_PASSWORD, 'my.html');
+  await expectSecrecyNotice(page);
+  const myCard = page.locator('#my-meetings [data-testid="meeting-card"]')
+    .filter({ has: page.locator('[data-testid="meeting-title"]', { hasText: title }) });
+  await myCard.first().waitFor();
+  const myCardText = (await myCard.first().textContent()) || '';
+  const [y, mo, d] = date.split('-').map(Number);
+  assert(myCardText.includes(`${y}年${mo}月${d}日`), `my meetings shows the wrong date: ${myCardText}`);
+  assert(myCardText.includes('14:30–16:00'), `my meetings shows the wrong time: ${myCardText}`);
+  assert(myCardText.includes('党员活动室'), `my meetings lacks the place: ${myCardText}`);
+  log('member sees the meeting on 我的会议');
+  await logOut(t);
+}
+
+const SCENARIOS = {
+  schedule: scenarioSchedule,
+};
+
+// ------------------------------------------------------------------ runner
+
+let liveServer = null; // killed by the last-resort guard
+
+async function runScenario(name, scenario) {
+  const t = { name, tmp: null, server: null, context: null, page: null, url: null, consoleLines: [] };
+  let failure = null;
+  try {
+    const env = environment();
+    t.tmp = mkdtempSync(join(tmpdir(), `sanhui-browser-${name}-`));
+    log('temp dir:', t.tmp);
+    loadDemo(env, t.tmp);
+    try {
+      t.server = await startServer(env, t.tmp);
+    } catch (e) {
+      t.server = e.server || null;
+      throw e;
+    }
+    liveServer = t.server;
+    t.url = t.server.url;
+    log('server at', t.url);
+    t.context = await launchBrowser(env, mkdtempSync(join(t.tmp, 'chromium-profile-')));
+    t.page = t.context.pages()[0] || await t.context.newPage();
+    t.page.on('console', (msg) => {
+      if (msg.type() === 'error' || msg.type() === 'warning') t.consoleLines.push(`console.${msg.type()}: ${msg.text()}`);
+    });
+    t.page.on('pageerror', (err) => t.consoleLines.push(`page error: ${err.message}`));
+    await withTimeout(scenario(t), SCENARIO_DEADLINE_MS, `scenario ${name}`);
+  } catch (e) {
+    failure = e;
+  }
+
+  if (failure) {
+    console.error(`[browser] FAIL ${name}: ${failure instanceof TestFailure ? failure.message : (failure.stack || failure)}`);
+    if (t.page && t.tmp) {
+      const shot = join(t.tmp, `failure-${name}.png`);
+      try {
+        await withTimeout(t.page.screenshot({ path: shot, fullPage: true, timeout: 5_000 }), 7_000, 'screenshot');
+        console.error(`[browser] screenshot: ${shot}`);
+        console.error(`[browser] page URL: ${t.page.url()}`);
+      } catch (e) {
+        console.error(`[browser] no screenshot: ${e.message}`);
+      }
+    }
+    if (t.consoleLines.length) console.error(`[browser] browser console:\n${t.consoleLines.join('\n')}`);
+    if (t.server) {
+      console.error(`[browser] server stdout:\n${t.server.stdout}`);
+      console.error(`[browser] server stderr:\n${t.server.stderr}`);
+    }
+  } else {
+    log(`PASS ${name}`);
+  }
+
+  if (t.context) await withTimeout(t.context.close(), 10_000, 'closing the browser').catch((e) => log(e.message));
+  await stopServer(t.server).catch((e) => log(e.message));
+  if (t.tmp && !failure && process.env.SANHUI_BROWSER_KEEP !== '1') {
+    try {
+      rmSync(t.tmp, { recursive: true, force: true });
+    } catch (_) { /* best effort */ }
+  } else if (t.tmp) {
+    log('kept temp dir:', t.tmp);
+  }
+  return !failure;
+}
+
+async function main() {
+  const name = process.argv[2] || 'schedule';
+  const scenario = SCENARIOS[name];
+  if (!scenario) {
+    console.error(`unknown scenario "${name}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  // A last-resort guard: whatever hangs, the script ends in time.
+  const guard = setTimeout(() => {
+    console.error(`[browser] the script ran over ${SCRIPT_DEADLINE_MS} ms; giving up`);
+    if (liveServer && !liveServer.exited) liveServer.proc.kill('SIGKILL');
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }, SCRIPT_DEADLINE_MS);
+  guard.unref();
+
+  const ok = await runScenario(name, scenario);
+  console.log(ok ? '1 passed, 0 failed' : '0 passed, 1 failed');
+  process.exit(ok ? 0 : 1);
+}
+
+main().catch((e) => {
+  console.error(e);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+});

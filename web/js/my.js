@@ -1,0 +1,93 @@
+// "我的会议": the meetings the logged-in member is expected at, and the
+// private calendar link.
+
+import { api, requireSession, listOf } from './api.js';
+import { el, clear, setStatus, renderTopbar, meetingCard, busy, copyText } from './ui.js';
+
+const list = document.getElementById('my-meetings');
+const empty = document.getElementById('my-empty');
+const loading = document.getElementById('my-loading');
+const status = document.getElementById('my-status');
+
+const calendarButton = document.getElementById('calendar-button');
+const calendarPanel = document.getElementById('calendar-panel');
+const calendarUrl = document.getElementById('calendar-url');
+const calendarCopy = document.getElementById('calendar-copy');
+const calendarWebcal = document.getElementById('calendar-webcal');
+const calendarStatus = document.getElementById('calendar-status');
+
+function startOf(m) {
+  const t = Date.parse(m.planned_start);
+  return Number.isNaN(t) ? 0 : t;
+}
+
+function endOf(m) {
+  const t = Date.parse(m.planned_end);
+  return Number.isNaN(t) ? startOf(m) : t;
+}
+
+function renderMeetings(meetings) {
+  clear(list);
+  const now = Date.now();
+  // Upcoming and running meetings first (soonest first), then past ones
+  // (latest first).
+  const upcoming = meetings.filter((m) => endOf(m) >= now || m.state === 'in_progress' || m.state === 'open')
+    .sort((a, b) => startOf(a) - startOf(b));
+  const past = meetings.filter((m) => !upcoming.includes(m)).sort((a, b) => startOf(b) - startOf(a));
+
+  if (upcoming.length) {
+    list.append(el('li', { class: 'list-heading', role: 'presentation', text: `近期会议（${upcoming.length}）` }));
+    for (const m of upcoming) list.append(meetingCard(m));
+  }
+  if (past.length) {
+    list.append(el('li', { class: 'list-heading', role: 'presentation', text: `往期会议（${past.length}）` }));
+    for (const m of past) list.append(meetingCard(m));
+  }
+  empty.hidden = meetings.length > 0;
+}
+
+async function loadMeetings() {
+  setStatus(status, '');
+  try {
+    const data = await api('GET', '/api/my/meetings');
+    renderMeetings(listOf(data, 'meetings'));
+  } catch (e) {
+    setStatus(status, e.message, 'error');
+  } finally {
+    loading.hidden = true;
+  }
+}
+
+function absoluteUrl(url) {
+  try {
+    return new URL(url, location.href).href;
+  } catch (_) {
+    return url;
+  }
+}
+
+calendarButton.addEventListener('click', () => busy(calendarButton, async () => {
+  setStatus(calendarStatus, '');
+  try {
+    const data = await api('GET', '/api/my/calendar');
+    const url = absoluteUrl(data && data.url);
+    calendarUrl.value = url;
+    calendarWebcal.href = url.replace(/^https?:/, 'webcal:');
+    calendarPanel.hidden = false;
+    calendarUrl.focus();
+    calendarUrl.select();
+  } catch (e) {
+    calendarPanel.hidden = false;
+    setStatus(calendarStatus, e.message, 'error');
+  }
+}));
+
+calendarCopy.addEventListener('click', async () => {
+  if (!calendarUrl.value) return;
+  const ok = await copyText(calendarUrl.value, calendarUrl);
+  setStatus(calendarStatus, ok ? '已复制到剪贴板' : '复制失败，请长按链接手动复制', ok ? 'success' : 'error');
+});
+
+const me = await requireSession();
+renderTopbar(me, 'my');
+await loadMeetings();
