@@ -106,7 +106,12 @@ export async function api(method, path, opts = {}) {
 
   if (response.ok) return data;
 
-  const err = data && typeof data === 'object' && data.error ? data.error : {};
+  // {"error": {"code", "message"}}; a bare {"code", "message"} is accepted too.
+  let err = {};
+  if (data && typeof data === 'object') {
+    if (data.error && typeof data.error === 'object') err = data.error;
+    else if (typeof data.code === 'string' || typeof data.message === 'string') err = data;
+  }
   const code = err.code || (response.status === 401 ? 'unauthenticated' : 'unknown');
   const message = err.message || FALLBACK_MESSAGES[code] ||
     `${FALLBACK_MESSAGES.unknown}（HTTP ${response.status}）`;
