@@ -1,7 +1,7 @@
 // Browser tests for the Sanhui web client: headless Chromium driven by
 // playwright-core against a real `sanhui` server on loopback.
 //
-//   node tests/browser/run.mjs SCENARIO
+//   node tests/browser/run.mjs SCENARIO      (schedule, roster, or all)
 //
 // Environment: SANHUI_BINARY (the built `sanhui`), SANHUI_SOURCE_ROOT (the
 // source tree, for web/), optionally CHROMIUM_PATH and SANHUI_BROWSER_KEEP=1
@@ -278,8 +278,60 @@ async function scenarioSchedule(t) {
   await logOut(t);
 }
 
+/**
+ * The secretary adds a member through the form, then imports a CSV with one
+ * bad row (preview, then 跳过错误行导入); the new members show in the roll.
+ */
+async function scenarioRoster(t) {
+  const { page } = t;
+  const suffix = uniqueSuffix();
+  const phone = () => `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+  const added = { name: `测试党员${suffix}`, phone: phone() };
+  const imported = { name: `导入党员${suffix}`, phone: phone() };
+
+  await logIn(t, 'secretary', DEMO_PASSWORD, 'secretary.html');
+  await page.locator('#tab-members').click();
+  await page.locator('[data-testid="member-row"]').first().waitFor();
+
+  await page.locator('#member-name').fill(added.name);
+  await page.locator('#member-phone').fill(added.phone);
+  await page.locator('#member-status').selectOption('probationary');
+  await page.locator('#member-joined').fill('2025-07-01');
+  await page.locator('#member-submit').click();
+  await waitForFormSuccess(page, '#member-form-status', 'adding a member');
+  const addedRow = page.locator('[data-testid="member-row"]', { hasText: added.name });
+  await addedRow.waitFor();
+  const addedText = (await addedRow.textContent()) || '';
+  assert(addedText.includes('预备') && addedText.includes(added.phone), `roll row is wrong: ${addedText}`);
+
+  // UTF-8 with BOM and CRLF, as Excel writes it; line 3 has a bad phone.
+  const csv = '\uFEFF姓名,手机号,党员类别,入党日期,留党察看,流动党员\r\n' +
+    `${imported.name},${imported.phone},正式,2015-07-01,否,否\r\n` +
+    `坏行${suffix},12345,正式,2015-07-01,否,否\r\n`;
+  await page.locator('#import-file').setInputFiles({
+    name: '党员名册.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8'),
+  });
+  await page.locator('#import-preview').click();
+  await page.locator('#import-result').waitFor({ state: 'visible' });
+  const validCount = ((await page.locator('#import-valid-count').textContent()) || '').trim();
+  assert(validCount.startsWith('1'), `preview valid rows: "${validCount}"`);
+  const rejected = page.locator('[data-testid="import-rejected-row"]');
+  assert(await rejected.count() === 1, `preview rejected rows: ${await rejected.count()}`);
+  assert((await rejected.first().getAttribute('data-line')) === '3',
+    `rejected line: ${await rejected.first().getAttribute('data-line')}`);
+  assert(await page.locator('#import-commit').isDisabled(), '导入 is enabled despite rejected rows');
+  await page.locator('#import-commit-skip').click();
+  await waitForFormSuccess(page, '#import-status', 'importing the CSV');
+  await page.locator('[data-testid="member-row"]', { hasText: imported.name }).waitFor();
+  log('member added and CSV imported');
+  await logOut(t);
+}
+
+// A scenario is an async function of the test context
+// {page, context, url, tmp, server}; it throws to fail.
 const SCENARIOS = {
   schedule: scenarioSchedule,
+  roster: scenarioRoster,
 };
 
 // ------------------------------------------------------------------ runner
@@ -348,25 +400,31 @@ async function runScenario(name, scenario) {
 }
 
 async function main() {
-  const name = process.argv[2] || 'schedule';
-  const scenario = SCENARIOS[name];
-  if (!scenario) {
-    console.error(`unknown scenario "${name}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
-    console.log('0 passed, 1 failed');
+  const arg = process.argv[2] || 'schedule';
+  const names = arg === 'all' ? Object.keys(SCENARIOS) : [arg];
+  const unknown = names.filter((n) => !SCENARIOS[n]);
+  if (unknown.length) {
+    console.error(`unknown scenario "${unknown.join(', ')}"; known: ${Object.keys(SCENARIOS).join(', ')}, all`);
+    console.log(`0 passed, ${names.length} failed`);
     process.exit(1);
   }
   // A last-resort guard: whatever hangs, the script ends in time.
+  const deadline = SCRIPT_DEADLINE_MS * names.length;
   const guard = setTimeout(() => {
-    console.error(`[browser] the script ran over ${SCRIPT_DEADLINE_MS} ms; giving up`);
+    console.error(`[browser] the script ran over ${deadline} ms; giving up`);
     if (liveServer && !liveServer.exited) liveServer.proc.kill('SIGKILL');
-    console.log('0 passed, 1 failed');
+    console.log(`0 passed, ${names.length} failed`);
     process.exit(1);
-  }, SCRIPT_DEADLINE_MS);
+  }, deadline);
   guard.unref();
 
-  const ok = await runScenario(name, scenario);
-  console.log(ok ? '1 passed, 0 failed' : '0 passed, 1 failed');
-  process.exit(ok ? 0 : 1);
+  let passed = 0;
+  for (const name of names) {
+    if (await runScenario(name, SCENARIOS[name])) passed++;
+  }
+  const failed = names.length - passed;
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
 }
 
 main().catch((e) => {
