@@ -2,6 +2,7 @@
 // private calendar link.
 
 import { api, requireSession, listOf } from './api.js';
+import { formatDate } from './format.js';
 import { el, clear, setStatus, renderTopbar, meetingCard, busy, copyText } from './ui.js';
 
 const list = document.getElementById('my-meetings');
@@ -74,6 +75,9 @@ calendarButton.addEventListener('click', () => busy(calendarButton, async () => 
     calendarUrl.value = url;
     calendarWebcal.href = url.replace(/^https?:/, 'webcal:');
     calendarPanel.hidden = false;
+    if (data && data.expires_at) {
+      setStatus(calendarStatus, `链接有效期至 ${formatDate(data.expires_at)}，到期后请重新获取。`, 'info');
+    }
     calendarUrl.focus();
     calendarUrl.select();
   } catch (e) {
