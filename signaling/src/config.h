@@ -49,6 +49,9 @@ typedef struct {
   guint join_early_minutes; /* 15 */
   /* [log] */
   char *log_level;         /* "error", "warning", "message", "info", "debug" */
+  /* private: "group.key" -> where it was last set ("FILE:LINE" or "command
+   * line"), so that sh_config_validate() can point at the line; owned. */
+  GHashTable *origins;
 } ShConfig;
 
 /* Defaults for every key. Returns: (transfer full). */
