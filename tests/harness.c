@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "harness.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sqlite3.h>
+
+#define START_TIMEOUT_S 20
+
+static const char *
+binary (void)
+{
+  const char *path = g_getenv ("SANHUI_BINARY");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+static GPtrArray *
+base_argv (const char *data_dir)
+{
+  GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (argv, g_strdup (binary ()));
+  g_ptr_array_add (argv, g_strdup ("--set"));
+  g_ptr_array_add (argv, g_strdup_printf ("storage.data_dir=%s", data_dir));
+  g_ptr_array_add (argv, g_strdup ("--set"));
+  /* A slow hash is the point in production; tests log in hundreds of times. */
+  g_ptr_array_add (argv, g_strdup ("security.password_iterations=1000"));
+  g_ptr_array_add (argv, g_strdup ("--set"));
+  g_ptr_array_add (argv, g_strdup ("log.level=info"));
+  return argv;
+}
+
+int
+test_run_cli (const char *data_dir, const char *stdin_text, char **out, char **err,
+              const char *first_arg, ...)
+{
+  g_autoptr (GPtrArray) argv = base_argv (data_dir);
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out_text = NULL;
+  g_autofree char *err_text = NULL;
+  va_list ap;
+
+  va_start (ap, first_arg);
+  for (const char *a = first_arg; a; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, g_strdup (a));
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const char *const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, stdin_text ? stdin_text : "", NULL, &out_text, &err_text,
+                                 &error);
+  g_assert_no_error (error);
+  if (out)
+    *out = g_steal_pointer (&out_text);
+  if (err)
+    *err = g_steal_pointer (&err_text);
+  return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+}
+
+typedef struct {
+  GMainLoop *loop;
+  GDataInputStream *out;
+  char *url;
+  gboolean timed_out;
+} StartWait;
+
+static void
+on_line (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  StartWait *w = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (w->out, result, NULL, NULL);
+  const char *p;
+
+  if (!line) {
+    g_main_loop_quit (w->loop);
+    return;
+  }
+  p = strstr (line, "http://127.0.0.1:");
+  if (p) {
+    w->url = g_strdup (p);
+    g_strchomp (w->url);
+    g_main_loop_quit (w->loop);
+    return;
+  }
+  g_data_input_stream_read_line_async (w->out, G_PRIORITY_DEFAULT, NULL, on_line, w);
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  StartWait *w = user_data;
+
+  w->timed_out = TRUE;
+  g_main_loop_quit (w->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_stderr (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  TestServer *server = user_data;
+  g_autoptr (GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result,
+                                                               NULL);
+
+  if (!bytes || g_bytes_get_size (bytes) == 0)
+    return;
+  g_string_append_len (server->stderr_text, g_bytes_get_data (bytes, NULL),
+                       g_bytes_get_size (bytes));
+  g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 4096, G_PRIORITY_DEFAULT, NULL,
+                                   on_stderr, server);
+}
+
+TestServer *
+test_server_start (const char *const *sets)
+{
+  TestServer *server = g_new0 (TestServer, 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) argv = NULL;
+  g_autofree char *web_root = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  StartWait wait = { .loop = loop };
+  guint timeout;
+
+  server->data_dir = g_dir_make_tmp ("sanhui-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  server->db_path = g_build_filename (server->data_dir, "sanhui.db", NULL);
+  server->stderr_text = g_string_new (NULL);
+  if (test_run_cli (server->data_dir, NULL, NULL, &err, "demo", NULL) != 0)
+    g_error ("sanhui demo failed: %s", err);
+
+  argv = base_argv (server->data_dir);
+  web_root = g_build_filename (g_getenv ("SANHUI_SOURCE_ROOT"), "web", NULL);
+  g_ptr_array_add (argv, g_strdup ("--set"));
+  g_ptr_array_add (argv, g_strdup ("server.port=0"));
+  g_ptr_array_add (argv, g_strdup ("--set"));
+  g_ptr_array_add (argv, g_strdup_printf ("server.web_root=%s", web_root));
+  for (gsize i = 0; sets && sets[i]; i++) {
+    g_ptr_array_add (argv, g_strdup ("--set"));
+    g_ptr_array_add (argv, g_strdup (sets[i]));
+  }
+  g_ptr_array_add (argv, g_strdup ("serve"));
+  g_ptr_array_add (argv, NULL);
+  server->process = g_subprocess_newv ((const char *const *) argv->pdata,
+                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                           | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                       &error);
+  g_assert_no_error (error);
+  g_input_stream_read_bytes_async (g_subprocess_get_stderr_pipe (server->process), 4096,
+                                   G_PRIORITY_DEFAULT, NULL, on_stderr, server);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  wait.out = out;
+  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, on_line, &wait);
+  timeout = g_timeout_add_seconds (START_TIMEOUT_S, on_timeout, &wait);
+  g_main_loop_run (loop);
+  if (!wait.timed_out)
+    g_source_remove (timeout);
+  if (!wait.url)
+    g_error ("server did not start: %s", server->stderr_text->str);
+  server->url = wait.url;
+  return server;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir))) {
+    g_autofree char *child = g_build_filename (path, name, NULL);
+    if (g_file_test (child, G_FILE_TEST_IS_DIR))
+      remove_tree (child);
+    else
+      g_unlink (child);
+  }
+  g_rmdir (path);
+}
+
+void
+test_server_stop (TestServer *server)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_subprocess_send_signal (server->process, SIGTERM);
+  g_subprocess_wait (server->process, NULL, &error);
+  g_assert_no_error (error);
+  /* Let the stderr reader see the last lines before judging. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  if (!g_subprocess_get_if_exited (server->process) || g_subprocess_get_exit_status (server->process) != 0)
+    g_error ("server did not exit cleanly: %s", server->stderr_text->str);
+  g_object_unref (server->process);
+  remove_tree (server->data_dir);
+  g_string_free (server->stderr_text, TRUE);
+  g_free (server->data_dir);
+  g_free (server->db_path);
+  g_free (server->url);
+  g_free (server);
+}
+
+TestClient *
+test_client_new (TestServer *server)
+{
+  TestClient *client = g_new0 (TestClient, 1);
+  g_autoptr (SoupCookieJar) jar = soup_cookie_jar_new ();
+
+  client->server = server;
+  client->session = soup_session_new_with_options ("timeout", 30, NULL);
+  soup_session_add_feature (client->session, SOUP_SESSION_FEATURE (jar));
+  return client;
+}
+
+void
+test_client_free (TestClient *client)
+{
+  if (!client)
+    return;
+  g_object_unref (client->session);
+  g_free (client->csrf);
+  g_free (client);
+}
+
+guint
+test_client_send (TestClient *client, const char *method, const char *path,
+                  const char *content_type, const char *body, gssize length, JsonNode **json,
+                  GBytes **raw)
+{
+  g_autofree char *url = g_strconcat (client->server->url, path[0] == '/' ? path + 1 : path, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) reply = NULL;
+  const char *type;
+
+  g_assert_nonnull (msg);
+  if (body) {
+    g_autoptr (GBytes) bytes = g_bytes_new (body, length < 0 ? strlen (body) : (gsize) length);
+    soup_message_set_request_body_from_bytes (msg, content_type, bytes);
+  }
+  if (client->csrf && !g_str_equal (method, "GET"))
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "X-CSRF-Token",
+                                  client->csrf);
+  reply = soup_session_send_and_read (client->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
+  if (json) {
+    *json = NULL;
+    if (g_strcmp0 (type, "application/json") == 0) {
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      gsize n;
+      const char *data = g_bytes_get_data (reply, &n);
+      g_assert_true (json_parser_load_from_data (parser, data, (gssize) n, NULL));
+      *json = json_node_copy (json_parser_get_root (parser));
+    }
+  }
+  if (raw)
+    *raw = g_bytes_ref (reply);
+  return soup_message_get_status (msg);
+}
+
+guint
+test_client_json (TestClient *client, const char *method, const char *path, const char *body,
+                  JsonNode **json)
+{
+  return test_client_send (client, method, path, "application/json", body, -1, json, NULL);
+}
+
+guint
+test_client_login (TestClient *client, const char *login, const char *password)
+{
+  g_autofree char *body = g_strdup_printf ("{\"login\":\"%s\",\"password\":\"%s\"}", login,
+                                           password);
+  g_autoptr (JsonNode) reply = NULL;
+  guint status = test_client_json (client, "POST", "api/session", body, &reply);
+
+  if (status == 200) {
+    g_free (client->csrf);
+    client->csrf = g_strdup (
+        json_object_get_string_member (json_node_get_object (reply), "csrf_token"));
+  }
+  return status;
+}
+
+const char *
+test_error_code (JsonNode *reply)
+{
+  JsonObject *error;
+
+  if (!reply || !JSON_NODE_HOLDS_OBJECT (reply)
+      || !json_object_has_member (json_node_get_object (reply), "error"))
+    return "";
+  error = json_object_get_object_member (json_node_get_object (reply), "error");
+  return json_object_get_string_member (error, "code");
+}
+
+gint64
+test_org_id (TestServer *server, const char *name)
+{
+  g_autoptr (TestClient) admin = test_client_new (server);
+  g_autoptr (JsonNode) reply = NULL;
+  JsonArray *orgs;
+
+  g_assert_cmpuint (test_client_login (admin, "admin", TEST_PASSWORD), ==, 200);
+  g_assert_cmpuint (test_client_json (admin, "GET", "api/orgs", NULL, &reply), ==, 200);
+  orgs = json_object_get_array_member (json_node_get_object (reply), "orgs");
+  for (guint i = 0; i < json_array_get_length (orgs); i++) {
+    JsonObject *o = json_array_get_object_element (orgs, i);
+    if (g_str_equal (json_object_get_string_member (o, "name"), name))
+      return json_object_get_int_member (o, "id");
+  }
+  g_error ("no organization named %s", name);
+  return 0;
+}
+
+gint64
+test_member_id (TestServer *server, gint64 branch_id, const char *name)
+{
+  g_autoptr (TestClient) admin = test_client_new (server);
+  g_autoptr (JsonNode) reply = NULL;
+  g_autofree char *path = g_strdup_printf ("api/orgs/%" G_GINT64_FORMAT "/members", branch_id);
+  JsonArray *members;
+
+  g_assert_cmpuint (test_client_login (admin, "admin", TEST_PASSWORD), ==, 200);
+  g_assert_cmpuint (test_client_json (admin, "GET", path, NULL, &reply), ==, 200);
+  members = json_object_get_array_member (json_node_get_object (reply), "members");
+  for (guint i = 0; i < json_array_get_length (members); i++) {
+    JsonObject *m = json_array_get_object_element (members, i);
+    if (g_str_equal (json_object_get_string_member (m, "name"), name))
+      return json_object_get_int_member (m, "id");
+  }
+  g_error ("no member named %s", name);
+  return 0;
+}
+
+gint64
+test_count_rows (TestServer *server, const char *table)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (server->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}

@@ -195,18 +195,20 @@ sh_store_free (ShStore *store)
 gboolean
 sh_store_transaction (ShStore *store, ShStoreTxnFunc func, gpointer user_data, GError **error)
 {
+  /* Inside another transaction this becomes a savepoint, so that record
+   * functions that need atomicity compose (the demo loader, imports). */
+  gboolean nested;
+
   g_return_val_if_fail (store != NULL && func != NULL, FALSE);
-  if (!exec_sql (store, "BEGIN IMMEDIATE", "begin transaction", error))
+  nested = !sqlite3_get_autocommit (store->db);
+  if (!exec_sql (store, nested ? "SAVEPOINT sh_txn" : "BEGIN IMMEDIATE", "begin transaction",
+                 error))
     return FALSE;
-  if (!func (store, user_data, error)) {
-    exec_sql (store, "ROLLBACK", "roll back", NULL);
-    return FALSE;
-  }
-  if (!exec_sql (store, "COMMIT", "commit", error)) {
-    exec_sql (store, "ROLLBACK", "roll back", NULL);
-    return FALSE;
-  }
-  return TRUE;
+  if (func (store, user_data, error)
+      && exec_sql (store, nested ? "RELEASE sh_txn" : "COMMIT", "commit", error))
+    return TRUE;
+  exec_sql (store, nested ? "ROLLBACK TO sh_txn; RELEASE sh_txn" : "ROLLBACK", "roll back", NULL);
+  return FALSE;
 }
 
 gboolean

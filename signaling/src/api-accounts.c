@@ -1,0 +1,190 @@
+/* Accounts and role grants (administrators), and password changes.
+ * SPDX-License-Identifier: Apache-2.0 */
+#include "server-private.h"
+
+#include "password.h"
+
+static void
+build_account (JsonBuilder *b, ShStore *store, const ShAccount *a)
+{
+  g_autoptr (GArray) roles = sh_account_roles (store, a->id, NULL);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, a->id);
+  sh_json_builder_add_string (b, "login", a->login);
+  sh_json_builder_add_string (b, "phone", a->phone);
+  sh_json_builder_add_string (b, "display_name", a->display_name);
+  sh_json_builder_add_id (b, "member_id", a->member_id);
+  json_builder_set_member_name (b, "disabled");
+  json_builder_add_boolean_value (b, a->disabled);
+  json_builder_set_member_name (b, "locked");
+  json_builder_add_boolean_value (b, a->locked_until > g_get_real_time ());
+  json_builder_set_member_name (b, "roles");
+  json_builder_begin_array (b);
+  for (guint i = 0; roles && i < roles->len; i++) {
+    const ShRoleGrant *g = &g_array_index (roles, ShRoleGrant, i);
+    json_builder_begin_object (b);
+    sh_json_builder_add_string (b, "role", sh_role_to_string (g->role));
+    sh_json_builder_add_id (b, "org_id", g->org_id);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+static gboolean
+require_admin (ShRequest *req)
+{
+  if (sh_authz_is_admin (req->auth.roles))
+    return TRUE;
+  sh_reply_forbidden (req);
+  return FALSE;
+}
+
+static void
+handle_list_accounts (ShRequest *req)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) accounts = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  if (!require_admin (req))
+    return;
+  accounts = sh_account_list (req->server->store, &error);
+  if (!accounts) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "accounts");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < accounts->len; i++)
+    build_account (b, req->server->store, g_ptr_array_index (accounts, i));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  sh_reply_builder (req, SOUP_STATUS_OK, b);
+}
+
+static void
+handle_create_account (ShRequest *req)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShAccount) a = g_new0 (ShAccount, 1);
+  g_autoptr (ShAccount) stored = NULL;
+  g_autofree char *password = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  gint64 id;
+
+  if (!require_admin (req))
+    return;
+  if (!sh_json_get_string (req->body, "login", TRUE, 32, &a->login, &error)
+      || !sh_json_get_string (req->body, "phone", FALSE, 20, &a->phone, &error)
+      || !sh_json_get_string (req->body, "display_name", TRUE, 50, &a->display_name, &error)
+      || !sh_json_get_int (req->body, "member_id", FALSE, 0, G_MAXINT64, &a->member_id, &error)
+      || !sh_json_get_string (req->body, "password", TRUE, 128, &password, &error)
+      || !sh_password_acceptable (password, &error)) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  a->password_hash = sh_password_hash (password, req->server->config->password_iterations);
+  id = sh_account_create (req->server->store, a, &error);
+  if (!id || !(stored = sh_account_get (req->server->store, id, &error))) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  g_message ("account %" G_GINT64_FORMAT " created by account %" G_GINT64_FORMAT, id,
+             req->auth.account->id);
+  build_account (b, req->server->store, stored);
+  sh_reply_builder (req, SOUP_STATUS_CREATED, b);
+}
+
+static gboolean
+read_role (ShRequest *req, const char *text, ShRole *role)
+{
+  if (sh_role_from_string (text, role) && *role != SH_ROLE_MEMBER)
+    return TRUE;
+  sh_reply_error (req, SOUP_STATUS_BAD_REQUEST, "bad_request",
+                  "角色应为 admin、secretary 或 inspector（党员角色随党员档案自动获得）");
+  return FALSE;
+}
+
+static void
+handle_grant_role (ShRequest *req)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *role_text = NULL;
+  gint64 org_id = 0;
+  ShRole role;
+
+  if (!require_admin (req))
+    return;
+  if (!sh_json_get_string (req->body, "role", TRUE, 20, &role_text, &error)
+      || !sh_json_get_int (req->body, "org_id", FALSE, 0, G_MAXINT64, &org_id, &error)) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  if (!read_role (req, role_text, &role))
+    return;
+  if (!sh_role_grant (req->server->store, req->ids[0], role, org_id, &error)) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  g_message ("role %s on %" G_GINT64_FORMAT " granted to account %" G_GINT64_FORMAT, role_text,
+             org_id, req->ids[0]);
+  sh_reply_ok (req, SOUP_STATUS_CREATED);
+}
+
+static void
+handle_revoke_role (ShRequest *req)
+{
+  g_autoptr (GError) error = NULL;
+  ShRole role;
+
+  if (!require_admin (req) || !read_role (req, req->words[0], &role))
+    return;
+  if (!sh_role_revoke (req->server->store, req->ids[0], role, req->ids[1], &error)) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  sh_reply_no_content (req);
+}
+
+static void
+handle_set_password (ShRequest *req)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *old_password = NULL;
+  g_autofree char *hash = NULL;
+  gboolean self = req->ids[0] == req->auth.account->id;
+
+  if (!self && !require_admin (req))
+    return;
+  if (!sh_json_get_string (req->body, "password", TRUE, 128, &password, &error)
+      || !sh_json_get_string (req->body, "old_password", self, 128, &old_password, &error)
+      || !sh_password_acceptable (password, &error)) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  if (self && !sh_password_verify (old_password, req->auth.account->password_hash)) {
+    sh_reply_error (req, SOUP_STATUS_FORBIDDEN, "bad_credentials", "原密码不正确");
+    return;
+  }
+  hash = sh_password_hash (password, req->server->config->password_iterations);
+  if (!sh_account_set_password_hash (req->server->store, req->ids[0], hash, &error)) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  g_message ("password of account %" G_GINT64_FORMAT " changed", req->ids[0]);
+  sh_reply_no_content (req);
+}
+
+const ShRoute sh_account_routes[] = {
+  { "GET", "api/accounts", SH_ROUTE_SESSION, handle_list_accounts },
+  { "POST", "api/accounts", SH_ROUTE_SESSION | SH_ROUTE_JSON, handle_create_account },
+  { "POST", "api/accounts/{id}/roles", SH_ROUTE_SESSION | SH_ROUTE_JSON, handle_grant_role },
+  { "DELETE", "api/accounts/{id}/roles/{word}/{id}", SH_ROUTE_SESSION, handle_revoke_role },
+  { "POST", "api/accounts/{id}/password", SH_ROUTE_SESSION | SH_ROUTE_JSON, handle_set_password },
+  { NULL },
+};

@@ -1,0 +1,650 @@
+/* The HTTP server: listening, body limits, routing of /api, static files of
+ * web/, /healthz and /metrics, and clean shutdown on SIGINT/SIGTERM.
+ * SPDX-License-Identifier: Apache-2.0 */
+#include "server-private.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <openssl/crypto.h>
+
+#include "log.h"
+#include "password.h"
+#include "token.h"
+
+#define SESSION_PURGE_INTERVAL_S 3600
+
+/* ------------------------------------------------------------- replies */
+
+static void
+count_status (ShServer *server, guint status)
+{
+  if (status / 100 < G_N_ELEMENTS (server->metrics.responses_by_class))
+    server->metrics.responses_by_class[status / 100]++;
+}
+
+void
+sh_reply_json (ShRequest *req, guint status, JsonNode *node)
+{
+  g_autofree char *text = sh_json_to_string (node);
+  gsize length = strlen (text);
+
+  json_node_unref (node);
+  soup_server_message_set_status (req->msg, status, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                "Cache-Control", "no-store");
+  soup_server_message_set_response (req->msg, "application/json; charset=utf-8",
+                                    SOUP_MEMORY_TAKE, g_steal_pointer (&text), length);
+  count_status (req->server, status);
+}
+
+void
+sh_reply_builder (ShRequest *req, guint status, JsonBuilder *b)
+{
+  sh_reply_json (req, status, json_builder_get_root (b));
+}
+
+void
+sh_reply_error (ShRequest *req, guint status, const char *code, const char *message)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "error");
+  json_builder_begin_object (b);
+  sh_json_builder_add_string (b, "code", code);
+  sh_json_builder_add_string (b, "message", message);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  sh_reply_builder (req, status, b);
+}
+
+void
+sh_reply_no_content (ShRequest *req)
+{
+  soup_server_message_set_status (req->msg, SOUP_STATUS_NO_CONTENT, NULL);
+  count_status (req->server, SOUP_STATUS_NO_CONTENT);
+}
+
+void
+sh_reply_ok (ShRequest *req, guint status)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ok");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_end_object (b);
+  sh_reply_builder (req, status, b);
+}
+
+void
+sh_reply_forbidden (ShRequest *req)
+{
+  sh_reply_error (req, SOUP_STATUS_FORBIDDEN, "forbidden", "您没有权限执行此操作");
+}
+
+void
+sh_reply_not_found (ShRequest *req)
+{
+  sh_reply_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "未找到请求的记录");
+}
+
+void
+sh_reply_gerror (ShRequest *req, const GError *error)
+{
+  if (error->domain == SH_MINUTES_ERROR) {
+    switch ((ShMinutesError) error->code) {
+      case SH_MINUTES_ERROR_NOT_FOUND:
+        sh_reply_error (req, SOUP_STATUS_NOT_FOUND, "not_found", error->message);
+        return;
+      case SH_MINUTES_ERROR_INVALID:
+        sh_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid", error->message);
+        return;
+      case SH_MINUTES_ERROR_CONFLICT:
+        sh_reply_error (req, SOUP_STATUS_CONFLICT, "conflict", error->message);
+        return;
+      case SH_MINUTES_ERROR_STATE:
+        sh_reply_error (req, SOUP_STATUS_CONFLICT, "invalid_state", error->message);
+        return;
+      case SH_MINUTES_ERROR_DATABASE:
+      case SH_MINUTES_ERROR_NEWER_SCHEMA:
+      default:
+        break;
+    }
+  } else if (error->domain == SH_TOKEN_ERROR) {
+    if (error->code == SH_TOKEN_ERROR_EXPIRED)
+      sh_reply_error (req, SOUP_STATUS_GONE, "token_expired", "链接已过期，请向书记索取新的链接");
+    else
+      sh_reply_error (req, SOUP_STATUS_BAD_REQUEST, "token_invalid", "链接无效");
+    return;
+  } else if (error->domain == G_IO_ERROR) {
+    if (error->code == G_IO_ERROR_INVALID_DATA)
+      sh_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_json", error->message);
+    else
+      sh_reply_error (req, SOUP_STATUS_BAD_REQUEST, "bad_request", error->message);
+    return;
+  }
+  g_warning ("request %s %s failed: %s", req->method, req->path, error->message);
+  sh_reply_error (req, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后重试");
+}
+
+const char *
+sh_request_body (ShRequest *req, gsize *length)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
+  g_autoptr (GBytes) bytes = soup_message_body_flatten (body);
+
+  *length = body->length;
+  return body->data;
+}
+
+const char *
+sh_request_query (ShRequest *req, const char *name)
+{
+  return req->query ? g_hash_table_lookup (req->query, name) : NULL;
+}
+
+const char *
+sh_server_public_url (ShServer *server)
+{
+  return server->config->public_url ? server->config->public_url : server->url;
+}
+
+/* ------------------------------------------------------------- routing */
+
+static const ShRoute *const route_tables[] = {
+  sh_session_routes, sh_org_routes, sh_member_routes, sh_meeting_routes, sh_account_routes,
+};
+
+static gboolean
+segment_is_word (const char *s)
+{
+  gsize n = strlen (s);
+
+  if (n == 0 || n > 512)
+    return FALSE;
+  for (const char *p = s; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-' && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+/* Matches @path against @pattern, filling the request's parameters. */
+static gboolean
+route_matches (const char *pattern, char **segments, ShRequest *req)
+{
+  g_auto (GStrv) parts = g_strsplit (pattern, "/", -1);
+  guint n_ids = 0, n_words = 0;
+
+  if (g_strv_length (parts) != g_strv_length (segments))
+    return FALSE;
+  for (guint i = 0; parts[i]; i++) {
+    if (g_str_equal (parts[i], "{id}")) {
+      guint64 v;
+      if (!g_ascii_string_to_unsigned (segments[i], 10, 0, G_MAXINT64, &v, NULL)
+          || n_ids >= G_N_ELEMENTS (req->ids))
+        return FALSE;
+      req->ids[n_ids++] = (gint64) v;
+    } else if (g_str_equal (parts[i], "{word}")) {
+      if (!segment_is_word (segments[i]) || n_words >= G_N_ELEMENTS (req->words))
+        return FALSE;
+      req->words[n_words++] = segments[i];
+    } else if (!g_str_equal (parts[i], segments[i])) {
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+static const ShRoute *
+find_route (const char *method, char **segments, ShRequest *req, gboolean *path_known)
+{
+  *path_known = FALSE;
+  for (gsize t = 0; t < G_N_ELEMENTS (route_tables); t++) {
+    for (const ShRoute *r = route_tables[t]; r->method; r++) {
+      ShRequest probe = *req;
+      if (!route_matches (r->pattern, segments, &probe))
+        continue;
+      *path_known = TRUE;
+      if (g_str_equal (r->method, method)) {
+        *req = probe;
+        return r;
+      }
+    }
+  }
+  return NULL;
+}
+
+static gboolean
+method_changes_state (const char *method)
+{
+  return !g_str_equal (method, "GET") && !g_str_equal (method, "HEAD");
+}
+
+static gboolean
+csrf_ok (ShRequest *req)
+{
+  const char *sent = soup_message_headers_get_one (
+      soup_server_message_get_request_headers (req->msg), SH_CSRF_HEADER);
+  gsize n;
+
+  if (!sent || !req->auth.csrf_token)
+    return FALSE;
+  n = strlen (req->auth.csrf_token);
+  return strlen (sent) == n && CRYPTO_memcmp (sent, req->auth.csrf_token, n) == 0;
+}
+
+static gboolean
+content_type_is (ShRequest *req, const char *wanted)
+{
+  const char *type = soup_message_headers_get_content_type (
+      soup_server_message_get_request_headers (req->msg), NULL);
+
+  return type && g_ascii_strcasecmp (type, wanted) == 0;
+}
+
+static void
+dispatch (ShRequest *req, char **segments)
+{
+  gboolean path_known;
+  const ShRoute *route = find_route (req->method, segments, req, &path_known);
+
+  if (!route) {
+    if (path_known)
+      sh_reply_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed",
+                      "不支持该请求方法");
+    else
+      sh_reply_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "接口不存在");
+    return;
+  }
+  sh_auth_from_message (req->server, req->msg, &req->auth);
+  if ((route->flags & SH_ROUTE_SESSION) && !req->auth.account) {
+    sh_reply_error (req, SOUP_STATUS_UNAUTHORIZED, "unauthenticated", "请先登录");
+    return;
+  }
+  if ((route->flags & SH_ROUTE_SESSION) && method_changes_state (req->method) && !csrf_ok (req)) {
+    sh_reply_error (req, SOUP_STATUS_FORBIDDEN, "csrf_failed", "安全校验失败，请刷新页面后重试");
+    return;
+  }
+  if (route->flags & SH_ROUTE_JSON) {
+    g_autoptr (GError) error = NULL;
+    gsize length;
+    const char *data;
+
+    if (!content_type_is (req, "application/json")) {
+      sh_reply_error (req, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                      "请求内容类型必须是 application/json");
+      return;
+    }
+    data = sh_request_body (req, &length);
+    req->body = sh_json_parse_object (data, length, &error);
+    if (!req->body) {
+      sh_reply_gerror (req, error);
+      return;
+    }
+  }
+  route->handler (req);
+}
+
+static void
+log_request (ShRequest *req, guint status, gint64 started)
+{
+  g_info ("%s %s -> %u (%" G_GINT64_FORMAT " µs)", req->method, req->path, status,
+          g_get_monotonic_time () - started);
+}
+
+static void
+api_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+             gpointer user_data)
+{
+  ShServer *server = user_data;
+  ShRequest req = { .server = server, .msg = msg, .query = query, .path = path };
+  gint64 started = g_get_monotonic_time ();
+  g_auto (GStrv) segments = NULL;
+
+  req.method = soup_server_message_get_method (msg);
+  server->metrics.requests_total++;
+  segments = g_strsplit (path + 1, "/", -1);
+  dispatch (&req, segments);
+  log_request (&req, soup_server_message_get_status (msg), started);
+  sh_auth_clear (&req.auth);
+  g_clear_pointer (&req.body, json_object_unref);
+}
+
+/* Refuses oversized bodies from their headers, before they are read. */
+static void
+early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+               gpointer user_data)
+{
+  ShServer *server = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  gsize limit = g_str_has_suffix (path, "/import") ? server->config->max_upload_bytes
+                                                   : server->config->max_body_bytes;
+  ShRequest req = { .server = server, .msg = msg, .path = path,
+                    .method = soup_server_message_get_method (msg) };
+
+  switch (soup_message_headers_get_encoding (headers)) {
+    case SOUP_ENCODING_CONTENT_LENGTH:
+      if ((guint64) soup_message_headers_get_content_length (headers) <= limit)
+        return;
+      break;
+    case SOUP_ENCODING_NONE:
+      return;
+    case SOUP_ENCODING_CHUNKED:
+    case SOUP_ENCODING_EOF:
+    case SOUP_ENCODING_UNRECOGNIZED:
+    case SOUP_ENCODING_BYTERANGES:
+    default:
+      /* Without a declared length the size cannot be checked up front. */
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                    "close");
+      sh_reply_error (&req, SOUP_STATUS_LENGTH_REQUIRED, "length_required",
+                      "请求必须声明内容长度（Content-Length）");
+      return;
+  }
+  server->metrics.requests_total++;
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                "close");
+  {
+    g_autofree char *message = g_strdup_printf ("请求内容过大（上限 %" G_GSIZE_FORMAT " 字节）",
+                                                limit);
+    sh_reply_error (&req, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "body_too_large", message);
+  }
+  g_info ("%s %s -> 413 (body over %" G_GSIZE_FORMAT " bytes)", req.method, path, limit);
+}
+
+/* --------------------------------------------------------- plain pages */
+
+static void
+reply_text (ShServer *server, SoupServerMessage *msg, guint status, const char *type,
+            const char *text)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, text, strlen (text));
+  count_status (server, status);
+}
+
+static void
+healthz_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+                 gpointer user_data)
+{
+  ShServer *server = user_data;
+
+  server->metrics.requests_total++;
+  if (sh_store_schema_version (server->store) == sh_store_latest_schema_version ())
+    reply_text (server, msg, SOUP_STATUS_OK, "text/plain; charset=utf-8", "ok\n");
+  else
+    reply_text (server, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
+                "database unavailable\n");
+}
+
+static gboolean
+remote_is_loopback (SoupServerMessage *msg)
+{
+  GSocketAddress *addr = soup_server_message_get_remote_address (msg);
+
+  return G_IS_INET_SOCKET_ADDRESS (addr)
+         && g_inet_address_get_is_loopback (
+             g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (addr)));
+}
+
+static void
+metrics_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+                 gpointer user_data)
+{
+  ShServer *server = user_data;
+  g_autoptr (GString) out = g_string_new (NULL);
+  ShAuth auth = { 0 };
+  gboolean allowed;
+
+  server->metrics.requests_total++;
+  /* Scrapers run beside the server; anyone else must be an administrator. */
+  allowed = remote_is_loopback (msg)
+            || (sh_auth_from_message (server, msg, &auth) && sh_authz_is_admin (auth.roles));
+  sh_auth_clear (&auth);
+  if (!allowed) {
+    reply_text (server, msg, SOUP_STATUS_FORBIDDEN, "text/plain; charset=utf-8", "forbidden\n");
+    return;
+  }
+  sh_metrics_render (&server->metrics, server->store, out);
+  reply_text (server, msg, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8", out->str);
+}
+
+static const char *
+content_type_for (const char *file)
+{
+  static const struct {
+    const char *suffix, *type;
+  } types[] = {
+    { ".html", "text/html; charset=utf-8" },  { ".js", "text/javascript; charset=utf-8" },
+    { ".mjs", "text/javascript; charset=utf-8" }, { ".css", "text/css; charset=utf-8" },
+    { ".json", "application/json" },          { ".svg", "image/svg+xml" },
+    { ".png", "image/png" },                  { ".ico", "image/x-icon" },
+    { ".webmanifest", "application/manifest+json" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (types); i++)
+    if (g_str_has_suffix (file, types[i].suffix))
+      return types[i].type;
+  return "application/octet-stream";
+}
+
+static void
+static_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+                gpointer user_data)
+{
+  ShServer *server = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  g_autofree char *relative = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *root = g_canonicalize_filename (server->config->web_root, NULL);
+  char *contents = NULL;
+  gsize length;
+
+  server->metrics.requests_total++;
+  if (!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD")) {
+    reply_text (server, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
+                "method not allowed\n");
+    return;
+  }
+  relative = g_str_equal (path, "/") ? g_strdup ("index.html") : g_strdup (path + 1);
+  /* Paths are decoded by libsoup; refuse anything that could leave web_root. */
+  if (strstr (relative, "..") || strchr (relative, '\\') || relative[0] == '/') {
+    reply_text (server, msg, SOUP_STATUS_NOT_FOUND, "text/plain; charset=utf-8", "not found\n");
+    return;
+  }
+  file = g_build_filename (root, relative, NULL);
+  if (!g_file_test (file, G_FILE_TEST_IS_REGULAR) || !g_file_get_contents (file, &contents, &length, NULL)) {
+    reply_text (server, msg, SOUP_STATUS_NOT_FOUND, "text/plain; charset=utf-8", "not found\n");
+    return;
+  }
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control",
+                                "no-cache");
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "X-Content-Type-Options", "nosniff");
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, content_type_for (file), SOUP_MEMORY_TAKE, contents,
+                                    length);
+  count_status (server, SOUP_STATUS_OK);
+}
+
+static void
+calendar_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+                  gpointer user_data)
+{
+  ShServer *server = user_data;
+  ShRequest req = { .server = server, .msg = msg, .query = query, .path = path,
+                    .method = soup_server_message_get_method (msg) };
+
+  server->metrics.requests_total++;
+  sh_calendar_feed (&req);
+  /* The token in the path is a credential: it is not logged. */
+  g_info ("%s /calendar/*** -> %u", req.method, soup_server_message_get_status (msg));
+}
+
+/* ----------------------------------------------------------- lifecycle */
+
+static gboolean
+listen_on (ShServer *server, GError **error)
+{
+  g_autoptr (GInetAddress) address = NULL;
+  g_autoptr (GSocketAddress) sockaddr = NULL;
+  g_autoptr (GSList) uris = NULL;
+  const char *host = server->config->listen_address;
+
+  if (g_str_equal (host, "localhost"))
+    host = "127.0.0.1";
+  address = g_inet_address_new_from_string (host);
+  if (!address) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                 "listen_address %s is not an IP address", server->config->listen_address);
+    return FALSE;
+  }
+  sockaddr = g_inet_socket_address_new (address, server->config->port);
+  if (!soup_server_listen (server->soup, sockaddr, server->tls ? SOUP_SERVER_LISTEN_HTTPS : 0,
+                           error))
+    return FALSE;
+  uris = soup_server_get_uris (server->soup);
+  if (uris) {
+    GUri *uri = uris->data;
+    server->url = g_strdup_printf ("%s://%s:%d/", server->tls ? "https" : "http",
+                                   g_uri_get_host (uri), g_uri_get_port (uri));
+    g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  }
+  return server->url != NULL;
+}
+
+static gboolean
+setup_tls (ShServer *server, GError **error)
+{
+  g_autoptr (GTlsCertificate) cert = NULL;
+
+  if (!server->config->tls_certificate)
+    return TRUE;
+  cert = g_tls_certificate_new_from_files (server->config->tls_certificate,
+                                           server->config->tls_key, error);
+  if (!cert)
+    return FALSE;
+  soup_server_set_tls_certificate (server->soup, cert);
+  server->tls = TRUE;
+  return TRUE;
+}
+
+static gboolean
+purge_sessions (gpointer user_data)
+{
+  ShServer *server = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (sh_session_purge (server->store, g_get_real_time (), &error) < 0)
+    g_warning ("purging expired sessions: %s", error->message);
+  return G_SOURCE_CONTINUE;
+}
+
+ShServer *
+sh_server_new (const char *config_path, const char *const *overrides, GError **error)
+{
+  g_autoptr (ShServer) server = g_new0 (ShServer, 1);
+  g_autofree char *db_path = NULL;
+  g_autofree char *secret_path = NULL;
+
+  server->config = config_path ? sh_config_load (config_path, error) : sh_config_new_default ();
+  if (!server->config)
+    return NULL;
+  for (gsize i = 0; overrides && overrides[i]; i++)
+    if (!sh_config_override (server->config, overrides[i], error))
+      return NULL;
+  if (!sh_config_validate (server->config, error))
+    return NULL;
+  sh_log_init (server->config->log_level);
+  if (g_mkdir_with_parents (server->config->data_dir, 0700) != 0) {
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "cannot create data dir %s: %s",
+                 server->config->data_dir, g_strerror (errno));
+    return NULL;
+  }
+  db_path = sh_config_database_path (server->config);
+  server->store = sh_store_open (db_path, error);
+  if (!server->store)
+    return NULL;
+  secret_path = g_build_filename (server->config->data_dir, "secret.key", NULL);
+  server->secret = sh_token_load_or_create_secret (secret_path, error);
+  if (!server->secret)
+    return NULL;
+  server->dummy_hash = sh_password_hash ("sanhui-timing-equalizer",
+                                        server->config->password_iterations);
+  server->tz = g_time_zone_new_identifier (server->config->time_zone);
+  server->sockets = g_ptr_array_new ();
+  server->metrics.started_at = g_get_monotonic_time ();
+  server->soup = soup_server_new ("server-header", "sanhui/" PACKAGE_VERSION, NULL);
+  if (!setup_tls (server, error))
+    return NULL;
+  soup_server_add_early_handler (server->soup, NULL, early_handler, server, NULL);
+  soup_server_add_handler (server->soup, "/api", api_handler, server, NULL);
+  soup_server_add_handler (server->soup, "/calendar", calendar_handler, server, NULL);
+  soup_server_add_handler (server->soup, "/healthz", healthz_handler, server, NULL);
+  soup_server_add_handler (server->soup, "/metrics", metrics_handler, server, NULL);
+  soup_server_add_handler (server->soup, NULL, static_handler, server, NULL);
+  sh_ws_register (server);
+  if (!listen_on (server, error))
+    return NULL;
+  server->workers = sh_media_workers_new (server->config->media_workers);
+  g_message ("listening on %s (database %s)", server->url, db_path);
+  return g_steal_pointer (&server);
+}
+
+const char *
+sh_server_url (ShServer *server)
+{
+  return server->url;
+}
+
+static gboolean
+on_quit_signal (gpointer user_data)
+{
+  ShServer *server = user_data;
+
+  g_message ("shutting down");
+  g_main_loop_quit (server->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+sh_server_run (ShServer *server)
+{
+  server->loop = g_main_loop_new (NULL, FALSE);
+  server->signal_sources[0] = g_unix_signal_add (SIGINT, on_quit_signal, server);
+  server->signal_sources[1] = g_unix_signal_add (SIGTERM, on_quit_signal, server);
+  server->purge_source = g_timeout_add_seconds (SESSION_PURGE_INTERVAL_S, purge_sessions, server);
+  g_main_loop_run (server->loop);
+  sh_ws_close_all (server);
+  soup_server_disconnect (server->soup);
+  /* Let close frames and pending replies go out. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+void
+sh_server_free (ShServer *server)
+{
+  if (!server)
+    return;
+  for (gsize i = 0; i < G_N_ELEMENTS (server->signal_sources); i++)
+    if (server->signal_sources[i])
+      g_source_remove (server->signal_sources[i]);
+  if (server->purge_source)
+    g_source_remove (server->purge_source);
+  if (server->soup)
+    sh_ws_close_all (server);
+  g_clear_object (&server->soup);
+  g_clear_pointer (&server->sockets, g_ptr_array_unref);
+  g_clear_pointer (&server->workers, sh_media_workers_free);
+  g_clear_pointer (&server->loop, g_main_loop_unref);
+  g_clear_pointer (&server->store, sh_store_free);
+  g_clear_pointer (&server->secret, g_bytes_unref);
+  g_clear_pointer (&server->tz, g_time_zone_unref);
+  g_clear_pointer (&server->config, sh_config_free);
+  g_free (server->dummy_hash);
+  g_free (server->url);
+  g_free (server);
+}

@@ -1,0 +1,261 @@
+/* The WebSocket endpoint /ws: authenticated from the session cookie before
+ * the upgrade, one JSON envelope per message ({"type", "id", "payload"};
+ * replies carry the request's id), dispatched through a message table.
+ * The meeting protocol (docs/protocol.md) adds its messages to the table.
+ * SPDX-License-Identifier: Apache-2.0 */
+#include "server-private.h"
+
+#define WS_PATH "/ws"
+/* Close codes of RFC 6455 section 7.4.1. */
+#define WS_CLOSE_POLICY 1008
+#define WS_CLOSE_GOING_AWAY 1001
+
+typedef struct {
+  ShServer *server;
+  SoupWebsocketConnection *conn;
+  char *token_hash; /* the session this socket belongs to */
+  gint64 account_id;
+} ShWsClient;
+
+typedef struct {
+  ShWsClient *client;
+  const char *type;
+  JsonNode *id;        /* (nullable) echoed in the reply */
+  JsonObject *payload; /* never NULL: an empty object when absent */
+  ShAuth auth;
+} ShWsMessage;
+
+typedef void (*ShWsHandler) (ShWsMessage *m);
+
+static void
+ws_send (ShWsClient *client, const char *type, JsonNode *id, JsonBuilder *payload)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_begin_object (b);
+  sh_json_builder_add_string (b, "type", type);
+  if (id) {
+    json_builder_set_member_name (b, "id");
+    json_builder_add_value (b, json_node_copy (id));
+  }
+  json_builder_set_member_name (b, "payload");
+  if (payload)
+    json_builder_add_value (b, json_builder_get_root (payload));
+  else {
+    json_builder_begin_object (b);
+    json_builder_end_object (b);
+  }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  text = sh_json_to_string (root);
+  if (soup_websocket_connection_get_state (client->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_send_text (client->conn, text);
+}
+
+static void
+ws_send_error (ShWsClient *client, JsonNode *id, const char *code, const char *message)
+{
+  g_autoptr (JsonBuilder) p = json_builder_new ();
+
+  json_builder_begin_object (p);
+  sh_json_builder_add_string (p, "code", code);
+  sh_json_builder_add_string (p, "message", message);
+  json_builder_end_object (p);
+  ws_send (client, "error", id, p);
+}
+
+static void
+handle_ping (ShWsMessage *m)
+{
+  ws_send (m->client, "pong", m->id, NULL);
+}
+
+static void
+handle_hello (ShWsMessage *m)
+{
+  g_autoptr (JsonBuilder) p = json_builder_new ();
+
+  /* No CSRF token over the socket: it is not needed there and the page
+   * already has it. */
+  sh_build_me (p, m->auth.account, m->auth.roles, NULL);
+  ws_send (m->client, "welcome", m->id, p);
+}
+
+static const struct {
+  const char *type;
+  ShWsHandler handler;
+} ws_messages[] = {
+  { "ping", handle_ping },
+  { "hello", handle_hello },
+};
+
+static void
+dispatch_text (ShWsClient *client, ShAuth *auth, const char *data, gsize length)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) envelope = sh_json_parse_object (data, length, &error);
+  g_autofree char *type = NULL;
+  g_autoptr (JsonObject) empty = json_object_new ();
+  ShWsMessage m = { .client = client };
+  JsonNode *payload;
+
+  if (!envelope) {
+    ws_send_error (client, NULL, "invalid_json", error->message);
+    return;
+  }
+  m.id = json_object_get_member (envelope, "id");
+  if (m.id && !JSON_NODE_HOLDS_VALUE (m.id)) {
+    ws_send_error (client, NULL, "bad_request", "字段“id”应为字符串或数字");
+    return;
+  }
+  if (!sh_json_get_string (envelope, "type", TRUE, 64, &type, &error)) {
+    ws_send_error (client, m.id, "bad_request", error->message);
+    return;
+  }
+  payload = json_object_get_member (envelope, "payload");
+  if (payload && !JSON_NODE_HOLDS_OBJECT (payload) && !JSON_NODE_HOLDS_NULL (payload)) {
+    ws_send_error (client, m.id, "bad_request", "字段“payload”应为 JSON 对象");
+    return;
+  }
+  m.payload = payload && JSON_NODE_HOLDS_OBJECT (payload) ? json_node_get_object (payload) : empty;
+  m.type = type;
+  m.auth = *auth;
+  for (gsize i = 0; i < G_N_ELEMENTS (ws_messages); i++) {
+    if (g_str_equal (ws_messages[i].type, type)) {
+      ws_messages[i].handler (&m);
+      return;
+    }
+  }
+  ws_send_error (client, m.id, "unknown_type", "不支持的消息类型");
+}
+
+static void
+on_message (SoupWebsocketConnection *conn, gint kind, GBytes *message, gpointer user_data)
+{
+  ShWsClient *client = user_data;
+  gsize length;
+  const char *data = g_bytes_get_data (message, &length);
+  ShAuth auth = { 0 };
+
+  client->server->metrics.ws_messages_total++;
+  if (kind != SOUP_WEBSOCKET_DATA_TEXT) {
+    ws_send_error (client, NULL, "bad_request", "只接受文本消息");
+    return;
+  }
+  /* The session may have ended (log-out, expiry) since the upgrade, and
+   * roles may have changed: both are looked up again for every message. */
+  if (!sh_auth_from_token_hash (client->server, client->token_hash, &auth)
+      || auth.account->id != client->account_id) {
+    sh_auth_clear (&auth);
+    ws_send_error (client, NULL, "unauthenticated", "登录已失效，请重新登录");
+    soup_websocket_connection_close (conn, WS_CLOSE_POLICY, "session ended");
+    return;
+  }
+  dispatch_text (client, &auth, data, length);
+  sh_auth_clear (&auth);
+}
+
+static void
+ws_client_free (ShWsClient *client)
+{
+  g_signal_handlers_disconnect_by_data (client->conn, client);
+  g_object_unref (client->conn);
+  g_free (client->token_hash);
+  g_free (client);
+}
+
+static void
+on_closed (SoupWebsocketConnection *conn, gpointer user_data)
+{
+  ShWsClient *client = user_data;
+  ShServer *server = client->server;
+
+  server->metrics.ws_connections_open--;
+  g_ptr_array_remove_fast (server->sockets, client);
+  ws_client_free (client);
+}
+
+static void
+on_websocket (SoupServer *soup, SoupServerMessage *msg, const char *path,
+              SoupWebsocketConnection *conn, gpointer user_data)
+{
+  ShServer *server = user_data;
+  ShWsClient *client;
+  ShAuth auth = { 0 };
+
+  if (!sh_auth_from_message (server, msg, &auth)) {
+    soup_websocket_connection_close (conn, WS_CLOSE_POLICY, "unauthenticated");
+    return;
+  }
+  client = g_new0 (ShWsClient, 1);
+  client->server = server;
+  client->conn = g_object_ref (conn);
+  client->token_hash = g_steal_pointer (&auth.token_hash);
+  client->account_id = auth.account->id;
+  sh_auth_clear (&auth);
+  soup_websocket_connection_set_max_incoming_payload_size (conn,
+                                                           server->config->max_ws_message_bytes);
+  /* Browsers on mobile networks drop idle sockets; pings keep NATs open. */
+  soup_websocket_connection_set_keepalive_interval (conn, 25);
+  g_signal_connect (conn, "message", G_CALLBACK (on_message), client);
+  g_signal_connect (conn, "closed", G_CALLBACK (on_closed), client);
+  g_ptr_array_add (server->sockets, client);
+  server->metrics.ws_connections_total++;
+  server->metrics.ws_connections_open++;
+  g_info ("websocket opened for account %" G_GINT64_FORMAT, client->account_id);
+}
+
+/* Runs before the upgrade: an unauthenticated or cross-site request gets an
+ * HTTP error instead of a socket. */
+static void
+ws_gate (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+         gpointer user_data)
+{
+  ShServer *server = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *origin = soup_message_headers_get_one (headers, "Origin");
+  const char *host = soup_message_headers_get_one (headers, "Host");
+  ShRequest req = { .server = server, .msg = msg, .path = path,
+                    .method = soup_server_message_get_method (msg) };
+  ShAuth auth = { 0 };
+
+  server->metrics.requests_total++;
+  if (origin && host) {
+    g_autoptr (GUri) uri = g_uri_parse (origin, G_URI_FLAGS_NONE, NULL);
+    g_autofree char *origin_host = NULL;
+
+    if (uri && g_uri_get_port (uri) > 0)
+      origin_host = g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
+    else if (uri)
+      origin_host = g_strdup (g_uri_get_host (uri));
+    if (g_strcmp0 (origin_host, host) != 0) {
+      sh_reply_error (&req, SOUP_STATUS_FORBIDDEN, "forbidden", "不允许跨站连接");
+      return;
+    }
+  }
+  if (!sh_auth_from_message (server, msg, &auth)) {
+    sh_reply_error (&req, SOUP_STATUS_UNAUTHORIZED, "unauthenticated", "请先登录");
+    return;
+  }
+  sh_auth_clear (&auth);
+}
+
+void
+sh_ws_register (ShServer *server)
+{
+  soup_server_add_handler (server->soup, WS_PATH, ws_gate, server, NULL);
+  soup_server_add_websocket_handler (server->soup, WS_PATH, NULL, NULL, on_websocket, server,
+                                     NULL);
+}
+
+void
+sh_ws_close_all (ShServer *server)
+{
+  for (guint i = 0; server->sockets && i < server->sockets->len; i++) {
+    ShWsClient *client = g_ptr_array_index (server->sockets, i);
+    if (soup_websocket_connection_get_state (client->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+      soup_websocket_connection_close (client->conn, WS_CLOSE_GOING_AWAY, "server shutting down");
+  }
+}

@@ -1,0 +1,20 @@
+/* Counters exported at /metrics in the Prometheus text format.
+ * SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <glib.h>
+
+typedef struct {
+  guint64 requests_total;
+  guint64 responses_by_class[6]; /* index status/100: 1xx..5xx */
+  guint64 login_failures_total;
+  guint64 ws_messages_total;
+  guint64 ws_connections_total;
+  guint ws_connections_open;
+  gint64 started_at;             /* monotonic µs */
+} ShMetrics;
+
+typedef struct _ShStore ShStore;
+
+/* Appends the exposition text to @out. Gauges of stored rows come from @store. */
+void sh_metrics_render (const ShMetrics *metrics, ShStore *store, GString *out);

@@ -1,0 +1,63 @@
+/* Integration test harness: runs the real `sanhui` binary on loopback with a
+ * fresh data directory holding the demo organization, and talks to it with
+ * libsoup's client.  SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#define TEST_PASSWORD "Demo@2026"
+
+typedef struct {
+  GSubprocess *process;
+  char *url;       /* "http://127.0.0.1:PORT/" */
+  char *data_dir;  /* removed by test_server_stop() */
+  char *db_path;
+  GString *stderr_text;
+} TestServer;
+
+/* Loads the demo into a new temp dir and starts the server there. @sets are
+ * extra "group.key=value" settings (NULL-terminated, may be NULL). */
+TestServer *test_server_start (const char *const *sets);
+/* Sends SIGTERM, asserts a clean exit, removes the data directory. */
+void test_server_stop (TestServer *server);
+
+/* Runs `sanhui ARGS...` to completion with @stdin_text (may be NULL) against
+ * @data_dir; returns the exit status and fills @out/@err (may be NULL). */
+int test_run_cli (const char *data_dir, const char *stdin_text, char **out, char **err,
+                  const char *first_arg, ...) G_GNUC_NULL_TERMINATED;
+
+typedef struct {
+  TestServer *server;
+  SoupSession *session; /* with its own cookie jar: one browser */
+  char *csrf;           /* from the last log-in; sent on state changes */
+} TestClient;
+
+TestClient *test_client_new (TestServer *server);
+void test_client_free (TestClient *client);
+
+/* Logs in; returns the HTTP status. */
+guint test_client_login (TestClient *client, const char *login, const char *password);
+
+/* A request with an optional body; the CSRF header is added when the client
+ * has one and the method changes state. The reply is parsed as JSON when it
+ * is JSON (*json, transfer full, may be NULL) and kept raw in *raw. */
+guint test_client_send (TestClient *client, const char *method, const char *path,
+                        const char *content_type, const char *body, gssize length,
+                        JsonNode **json, GBytes **raw);
+/* The same with a JSON body (or none when @body is NULL). */
+guint test_client_json (TestClient *client, const char *method, const char *path,
+                        const char *body, JsonNode **json);
+
+/* The error code of an error reply, or "". (transfer none) */
+const char *test_error_code (JsonNode *reply);
+/* The id of the organization named @name, looked up as admin. */
+gint64 test_org_id (TestServer *server, const char *name);
+/* The id of the member named @name in the branch @branch_id. */
+gint64 test_member_id (TestServer *server, gint64 branch_id, const char *name);
+
+/* Rows in @table, read directly from the SQLite file. */
+gint64 test_count_rows (TestServer *server, const char *table);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestClient, test_client_free)
