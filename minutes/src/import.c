@@ -556,7 +556,8 @@ sh_import_preview_csv(ShStore *store, gint64 branch_id, const char *data, gsize 
       ShImportRejection *rejection = g_new0(ShImportRejection, 1);
 
       rejection->line = row->line;
-      rejection->message = g_strdup_printf("第%u行：%s", row->line, problems->str);
+      /* The line is its own field: callers show it beside the reason. */
+      rejection->message = g_strdup(problems->str);
       g_ptr_array_add(preview->rejected, rejection);
     } else {
       g_ptr_array_add(preview->members, g_steal_pointer(&member));
