@@ -1,0 +1,186 @@
+/* Log-in, lock-out, log-out, CSRF and the session cookie, against the real
+ * server.  SPDX-License-Identifier: Apache-2.0 */
+#include "harness.h"
+
+static TestServer *server;
+
+static void
+test_login_by_name_and_phone (void)
+{
+  g_autoptr (TestClient) c = test_client_new (server);
+  g_autoptr (TestClient) by_phone = test_client_new (server);
+  g_autoptr (JsonNode) me = NULL;
+  JsonObject *account;
+
+  g_assert_cmpuint (test_client_login (c, "secretary", TEST_PASSWORD), ==, 200);
+  g_assert_nonnull (c->csrf);
+  g_assert_cmpuint (test_client_json (c, "GET", "api/session", NULL, &me), ==, 200);
+  account = json_object_get_object_member (json_node_get_object (me), "account");
+  g_assert_cmpstr (json_object_get_string_member (account, "login"), ==, "secretary");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (me), "csrf_token"), ==,
+                   c->csrf);
+  g_assert_cmpuint (test_client_login (by_phone, "13800000001", TEST_PASSWORD), ==, 200);
+}
+
+static void
+test_cookie_attributes (void)
+{
+  g_autofree char *url = g_strconcat (server->url, "api/session", NULL);
+  g_autoptr (SoupSession) session = soup_session_new ();
+  g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr (GBytes) body = g_bytes_new_static (
+      "{\"login\":\"member\",\"password\":\"" TEST_PASSWORD "\"}",
+      strlen ("{\"login\":\"member\",\"password\":\"" TEST_PASSWORD "\"}"));
+  g_autoptr (GBytes) reply = NULL;
+  const char *cookie;
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  reply = soup_session_send_and_read (session, msg, NULL, NULL);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  cookie = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Set-Cookie");
+  g_assert_nonnull (cookie);
+  g_assert_true (g_str_has_prefix (cookie, "sanhui_session="));
+  g_assert_nonnull (strstr (cookie, "HttpOnly"));
+  g_assert_nonnull (strstr (cookie, "SameSite=Strict"));
+  g_assert_nonnull (strstr (cookie, "Path=/"));
+}
+
+static void
+test_bad_credentials (void)
+{
+  g_autoptr (TestClient) c = test_client_new (server);
+  g_autoptr (JsonNode) reply = NULL;
+  g_autoptr (JsonNode) unknown = NULL;
+
+  g_assert_cmpuint (test_client_json (c, "POST", "api/session",
+                                      "{\"login\":\"inspector\",\"password\":\"wrong-password\"}",
+                                      &reply),
+                    ==, 401);
+  g_assert_cmpstr (test_error_code (reply), ==, "bad_credentials");
+  g_assert_cmpuint (test_client_json (c, "POST", "api/session",
+                                      "{\"login\":\"nobody\",\"password\":\"whatever1\"}", &unknown),
+                    ==, 401);
+  g_assert_cmpstr (test_error_code (unknown), ==, "bad_credentials");
+  g_assert_cmpuint (test_client_json (c, "GET", "api/session", NULL, NULL), ==, 401);
+  /* A success resets the failure count for the next test. */
+  g_assert_cmpuint (test_client_login (c, "inspector", TEST_PASSWORD), ==, 200);
+}
+
+static void
+test_lockout (void)
+{
+  g_autoptr (TestClient) c = test_client_new (server);
+  g_autoptr (JsonNode) locked = NULL;
+  g_autoptr (JsonNode) still_locked = NULL;
+  const char *wrong = "{\"login\":\"member\",\"password\":\"not-the-password\"}";
+
+  /* The server runs with security.lockout_failures=3. */
+  for (int i = 0; i < 2; i++)
+    g_assert_cmpuint (test_client_json (c, "POST", "api/session", wrong, NULL), ==, 401);
+  g_assert_cmpuint (test_client_json (c, "POST", "api/session", wrong, &locked), ==, 423);
+  g_assert_cmpstr (test_error_code (locked), ==, "account_locked");
+  /* Even the right password is refused while locked. */
+  g_assert_cmpuint (test_client_json (c, "POST", "api/session",
+                                      "{\"login\":\"member\",\"password\":\"" TEST_PASSWORD "\"}",
+                                      &still_locked),
+                    ==, 423);
+  g_assert_cmpstr (test_error_code (still_locked), ==, "account_locked");
+  /* The administrator's unlock command lets the member in again. */
+  g_assert_cmpint (test_run_cli (server->data_dir, NULL, NULL, NULL, "admin", "account", "unlock",
+                                 "--login", "member", NULL),
+                   ==, 0);
+  g_assert_cmpuint (test_client_login (c, "member", TEST_PASSWORD), ==, 200);
+}
+
+static void
+test_logout (void)
+{
+  g_autoptr (TestClient) c = test_client_new (server);
+
+  g_assert_cmpuint (test_client_login (c, "secretary", TEST_PASSWORD), ==, 200);
+  g_assert_cmpuint (test_client_json (c, "DELETE", "api/session", NULL, NULL), ==, 204);
+  g_assert_cmpuint (test_client_json (c, "GET", "api/session", NULL, NULL), ==, 401);
+  g_assert_cmpuint (test_client_json (c, "GET", "api/my/meetings", NULL, NULL), ==, 401);
+}
+
+static void
+test_csrf (void)
+{
+  g_autoptr (TestClient) c = test_client_new (server);
+  g_autoptr (JsonNode) missing = NULL;
+  g_autoptr (JsonNode) wrong = NULL;
+  g_autofree char *real = NULL;
+  gint64 meetings = test_count_rows (server, "meetings");
+  gint64 branch = test_org_id (server, "第一党支部");
+  g_autofree char *path = g_strdup_printf ("api/orgs/%" G_GINT64_FORMAT "/meetings", branch);
+  const char *body = "{\"type\":\"general\",\"title\":\"CSRF 测试\","
+                     "\"planned_start\":\"2026-12-24T14:00:00+08:00\","
+                     "\"planned_end\":\"2026-12-24T15:00:00+08:00\"}";
+
+  g_assert_cmpuint (test_client_login (c, "secretary", TEST_PASSWORD), ==, 200);
+  real = g_steal_pointer (&c->csrf);
+  g_assert_cmpuint (test_client_json (c, "POST", path, body, &missing), ==, 403);
+  g_assert_cmpstr (test_error_code (missing), ==, "csrf_failed");
+  c->csrf = g_strdup ("forged-token-forged-token-forged");
+  g_assert_cmpuint (test_client_json (c, "POST", path, body, &wrong), ==, 403);
+  g_assert_cmpstr (test_error_code (wrong), ==, "csrf_failed");
+  /* Logging out is a state change too. */
+  g_assert_cmpuint (test_client_json (c, "DELETE", "api/session", NULL, NULL), ==, 403);
+  g_assert_cmpint (test_count_rows (server, "meetings"), ==, meetings);
+  g_free (c->csrf);
+  c->csrf = g_steal_pointer (&real);
+  g_assert_cmpuint (test_client_json (c, "POST", path, body, NULL), ==, 201);
+  g_assert_cmpint (test_count_rows (server, "meetings"), ==, meetings + 1);
+}
+
+static void
+test_session_in_store_is_hashed (void)
+{
+  g_autoptr (TestClient) c = test_client_new (server);
+  g_autoptr (SoupCookieJar) jar = NULL;
+  g_autofree char *db_text = NULL;
+  gsize length;
+  GSList *cookies;
+  char *token = NULL;
+
+  g_assert_cmpuint (test_client_login (c, "admin", TEST_PASSWORD), ==, 200);
+  jar = SOUP_COOKIE_JAR (g_object_ref (soup_session_get_feature (c->session,
+                                                                 SOUP_TYPE_COOKIE_JAR)));
+  cookies = soup_cookie_jar_all_cookies (jar);
+  for (GSList *l = cookies; l; l = l->next)
+    if (g_str_equal (soup_cookie_get_name (l->data), "sanhui_session"))
+      token = g_strdup (soup_cookie_get_value (l->data));
+  g_slist_free_full (cookies, (GDestroyNotify) soup_cookie_free);
+  g_assert_nonnull (token);
+  /* Neither the database nor its WAL holds the token itself. */
+  for (const char *suffix = ""; suffix; suffix = g_str_equal (suffix, "") ? "-wal" : NULL) {
+    g_autofree char *file = g_strconcat (server->db_path, suffix, NULL);
+    g_clear_pointer (&db_text, g_free);
+    if (g_file_get_contents (file, &db_text, &length, NULL))
+      g_assert_null (g_strstr_len (db_text, (gssize) length, token));
+  }
+  /* Nor does the server's log. */
+  g_assert_null (strstr (server->stderr_text->str, token));
+  g_assert_null (strstr (server->stderr_text->str, TEST_PASSWORD));
+  g_free (token);
+}
+
+int
+main (int argc, char **argv)
+{
+  static const char *const sets[] = { "security.lockout_failures=3", NULL };
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  server = test_server_start (sets);
+  g_test_add_func ("/api-session/login", test_login_by_name_and_phone);
+  g_test_add_func ("/api-session/cookie-attributes", test_cookie_attributes);
+  g_test_add_func ("/api-session/bad-credentials", test_bad_credentials);
+  g_test_add_func ("/api-session/lockout", test_lockout);
+  g_test_add_func ("/api-session/logout", test_logout);
+  g_test_add_func ("/api-session/csrf", test_csrf);
+  g_test_add_func ("/api-session/token-not-stored-or-logged", test_session_in_store_is_hashed);
+  status = g_test_run ();
+  test_server_stop (server);
+  return status;
+}
