@@ -11,7 +11,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
-G_DEFINE_QUARK(sh - token - error - quark, sh_token_error)
+G_DEFINE_QUARK (sh - token - error - quark, sh_token_error)
 
 #define SECRET_BYTES 32
 #define SIGNATURE_BYTES 32
@@ -19,19 +19,19 @@ G_DEFINE_QUARK(sh - token - error - quark, sh_token_error)
 #define TOKEN_MAX_LENGTH 1024
 
 static void
-random_bytes(guchar *buffer, gsize length)
+random_bytes (guchar *buffer, gsize length)
 {
   /* Every caller needs unguessable bytes for security; there is no safe way
    * to continue without them. */
-  if (RAND_bytes(buffer, (int)length) != 1)
-    g_error("OpenSSL RAND_bytes failed: no randomness available");
+  if (RAND_bytes (buffer, (int)length) != 1)
+    g_error ("OpenSSL RAND_bytes failed: no randomness available");
 }
 
 /* Returns: (transfer full) URL-safe base64 without padding (RFC 4648 §5). */
 static char *
-base64url_encode(const guchar *data, gsize length)
+base64url_encode (const guchar *data, gsize length)
 {
-  char *text = g_base64_encode(data, length);
+  char *text = g_base64_encode (data, length);
 
   for (char *p = text; *p != '\0'; p++) {
     if (*p == '+')
@@ -50,16 +50,16 @@ base64url_encode(const guchar *data, gsize length)
  * padding, canonical trailing bits (so that one signature has one spelling).
  * Returns: (transfer full) the bytes, or NULL. */
 static guchar *
-base64url_decode(const char *text, gsize *length)
+base64url_decode (const char *text, gsize *length)
 {
-  gsize text_len = strlen(text);
+  gsize text_len = strlen (text);
 
   if (text_len == 0 || text_len % 4 == 1
-      || strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+      || strspn (text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
              != text_len)
     return NULL;
 
-  g_autoptr(GString) standard = g_string_new(text);
+  g_autoptr (GString) standard = g_string_new (text);
   for (gsize i = 0; i < standard->len; i++) {
     if (standard->str[i] == '-')
       standard->str[i] = '+';
@@ -67,53 +67,53 @@ base64url_decode(const char *text, gsize *length)
       standard->str[i] = '/';
   }
   while (standard->len % 4 != 0)
-    g_string_append_c(standard, '=');
+    g_string_append_c (standard, '=');
 
-  g_autofree guchar *bytes = g_base64_decode(standard->str, length);
-  g_autofree char *again = base64url_encode(bytes, *length);
-  if (strcmp(again, text) != 0)
+  g_autofree guchar *bytes = g_base64_decode (standard->str, length);
+  g_autofree char *again = base64url_encode (bytes, *length);
+  if (strcmp (again, text) != 0)
     return NULL;
-  return g_steal_pointer(&bytes);
+  return g_steal_pointer (&bytes);
 }
 
 static gboolean
-is_url_safe(const char *text, gsize length)
+is_url_safe (const char *text, gsize length)
 {
   if (length == 0)
     return FALSE;
   for (gsize i = 0; i < length; i++)
-    if (!g_ascii_isalnum(text[i]) && text[i] != '-' && text[i] != '_')
+    if (!g_ascii_isalnum (text[i]) && text[i] != '-' && text[i] != '_')
       return FALSE;
   return TRUE;
 }
 
 static void
-compute_hmac(GBytes *secret, const char *data, gsize length, guchar out[SIGNATURE_BYTES])
+compute_hmac (GBytes *secret, const char *data, gsize length, guchar out[SIGNATURE_BYTES])
 {
   gsize key_len = 0;
-  const guchar *key = g_bytes_get_data(secret, &key_len);
+  const guchar *key = g_bytes_get_data (secret, &key_len);
   unsigned int out_len = 0;
 
-  if (HMAC(EVP_sha256(), key, (int)key_len, (const guchar *)data, length, out, &out_len) == NULL
+  if (HMAC (EVP_sha256 (), key, (int)key_len, (const guchar *)data, length, out, &out_len) == NULL
       || out_len != SIGNATURE_BYTES)
-    g_error("OpenSSL HMAC-SHA256 failed");
+    g_error ("OpenSSL HMAC-SHA256 failed");
 }
 
 static GBytes *
-read_secret(const char *path, GError **error)
+read_secret (const char *path, GError **error)
 {
   g_autofree char *contents = NULL;
   gsize length = 0;
 
-  if (!g_file_get_contents(path, &contents, &length, error))
+  if (!g_file_get_contents (path, &contents, &length, error))
     return NULL;
   if (length != SECRET_BYTES) {
-    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                "%s: expected a secret of %d bytes, found %" G_GSIZE_FORMAT " bytes", path,
-                SECRET_BYTES, length);
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                 "%s: expected a secret of %d bytes, found %" G_GSIZE_FORMAT " bytes", path,
+                 SECRET_BYTES, length);
     return NULL;
   }
-  return g_bytes_new_take(g_steal_pointer(&contents), length);
+  return g_bytes_new_take (g_steal_pointer (&contents), length);
 }
 
 /* Writes @secret to a private temporary file beside @path and links it into
@@ -121,169 +121,170 @@ read_secret(const char *path, GError **error)
  * servers starting together end up sharing one secret, and no reader ever
  * sees a half-written file. */
 static gboolean
-create_secret(const char *path, const guchar *secret, gboolean *lost_race, GError **error)
+create_secret (const char *path, const guchar *secret, gboolean *lost_race, GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname(path);
-  g_autofree char *base = g_path_get_basename(path);
-  g_autofree char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
   int saved;
 
   *lost_race = FALSE;
-  if (g_mkdir_with_parents(dir, 0700) != 0) {
+  if (g_mkdir_with_parents (dir, 0700) != 0) {
     saved = errno;
-    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved),
-                "cannot create directory %s: %s", dir, g_strerror(saved));
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                 "cannot create directory %s: %s", dir, g_strerror (saved));
     return FALSE;
   }
   /* g_mkstemp() creates the file with mode 0600 whatever the umask. */
-  int fd = g_mkstemp(tmp);
+  int fd = g_mkstemp (tmp);
   if (fd < 0) {
     saved = errno;
-    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved), "cannot create %s: %s", tmp,
-                g_strerror(saved));
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "cannot create %s: %s", tmp,
+                 g_strerror (saved));
     return FALSE;
   }
 
   gsize written = 0;
   while (written < SECRET_BYTES) {
-    ssize_t n = write(fd, secret + written, SECRET_BYTES - written);
+    ssize_t n = write (fd, secret + written, SECRET_BYTES - written);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
       goto fail;
     written += (gsize)n;
   }
-  if (fsync(fd) != 0)
+  if (fsync (fd) != 0)
     goto fail;
-  if (close(fd) != 0) {
+  if (close (fd) != 0) {
     fd = -1;
     goto fail;
   }
   fd = -1;
 
-  if (link(tmp, path) != 0) {
+  if (link (tmp, path) != 0) {
     if (errno == EEXIST)
       *lost_race = TRUE;
     else
       goto fail;
   }
-  g_unlink(tmp);
+  g_unlink (tmp);
   return TRUE;
 
 fail:
   saved = errno;
   if (fd >= 0)
-    close(fd);
-  g_unlink(tmp);
-  g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved), "cannot write %s: %s", path,
-              g_strerror(saved));
+    close (fd);
+  g_unlink (tmp);
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "cannot write %s: %s", path,
+               g_strerror (saved));
   return FALSE;
 }
 
 GBytes *
-sh_token_load_or_create_secret(const char *path, GError **error)
+sh_token_load_or_create_secret (const char *path, GError **error)
 {
-  g_return_val_if_fail(path != NULL, NULL);
-  g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  g_autoptr(GError) local = NULL;
-  GBytes *existing = read_secret(path, &local);
+  g_autoptr (GError) local = NULL;
+  GBytes *existing = read_secret (path, &local);
   if (existing != NULL)
     return existing;
-  if (!g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
-    g_propagate_error(error, g_steal_pointer(&local));
+  if (!g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+    g_propagate_error (error, g_steal_pointer (&local));
     return NULL;
   }
 
   guchar secret[SECRET_BYTES];
   gboolean lost_race = FALSE;
-  random_bytes(secret, sizeof secret);
-  if (!create_secret(path, secret, &lost_race, error)) {
-    OPENSSL_cleanse(secret, sizeof secret);
+  random_bytes (secret, sizeof secret);
+  if (!create_secret (path, secret, &lost_race, error)) {
+    OPENSSL_cleanse (secret, sizeof secret);
     return NULL;
   }
   if (lost_race) {
-    OPENSSL_cleanse(secret, sizeof secret);
-    return read_secret(path, error);
+    OPENSSL_cleanse (secret, sizeof secret);
+    return read_secret (path, error);
   }
-  GBytes *bytes = g_bytes_new(secret, sizeof secret);
-  OPENSSL_cleanse(secret, sizeof secret);
+  GBytes *bytes = g_bytes_new (secret, sizeof secret);
+  OPENSSL_cleanse (secret, sizeof secret);
   return bytes;
 }
 
 char *
-sh_token_sign(GBytes *secret, const char *purpose, const char *subject, gint64 expires_at)
+sh_token_sign (GBytes *secret, const char *purpose, const char *subject, gint64 expires_at)
 {
-  g_return_val_if_fail(secret != NULL, NULL);
-  g_return_val_if_fail(purpose != NULL && is_url_safe(purpose, strlen(purpose)), NULL);
-  g_return_val_if_fail(subject != NULL && is_url_safe(subject, strlen(subject)), NULL);
+  g_return_val_if_fail (secret != NULL, NULL);
+  g_return_val_if_fail (purpose != NULL && is_url_safe (purpose, strlen (purpose)), NULL);
+  g_return_val_if_fail (subject != NULL && is_url_safe (subject, strlen (subject)), NULL);
 
   g_autofree char *payload
-      = g_strdup_printf("v1.%s.%s.%" G_GINT64_FORMAT, purpose, subject, expires_at);
+      = g_strdup_printf ("v1.%s.%s.%" G_GINT64_FORMAT, purpose, subject, expires_at);
   guchar mac[SIGNATURE_BYTES];
-  compute_hmac(secret, payload, strlen(payload), mac);
-  g_autofree char *signature = base64url_encode(mac, sizeof mac);
-  return g_strdup_printf("%s.%s", payload, signature);
+  compute_hmac (secret, payload, strlen (payload), mac);
+  g_autofree char *signature = base64url_encode (mac, sizeof mac);
+  return g_strdup_printf ("%s.%s", payload, signature);
 }
 
 char *
-sh_token_verify(GBytes *secret, const char *token, const char *purpose, gint64 now, GError **error)
+sh_token_verify (GBytes *secret, const char *token, const char *purpose, gint64 now, GError **error)
 {
-  g_return_val_if_fail(secret != NULL, NULL);
-  g_return_val_if_fail(token != NULL, NULL);
-  g_return_val_if_fail(purpose != NULL, NULL);
-  g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+  g_return_val_if_fail (secret != NULL, NULL);
+  g_return_val_if_fail (token != NULL, NULL);
+  g_return_val_if_fail (purpose != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  gsize token_len = strlen(token);
-  g_auto(GStrv) parts = token_len <= TOKEN_MAX_LENGTH ? g_strsplit(token, ".", 0) : NULL;
+  gsize token_len = strlen (token);
+  g_auto (GStrv) parts = token_len <= TOKEN_MAX_LENGTH ? g_strsplit (token, ".", 0) : NULL;
   gint64 expires_at = 0;
   gsize sig_len = 0;
   g_autofree guchar *signature = NULL;
 
-  if (parts == NULL || g_strv_length(parts) != 5 || strcmp(parts[0], "v1") != 0
-      || !is_url_safe(parts[1], strlen(parts[1])) || !is_url_safe(parts[2], strlen(parts[2]))
-      || !g_ascii_string_to_signed(parts[3], 10, G_MININT64, G_MAXINT64, &expires_at, NULL)
-      || (signature = base64url_decode(parts[4], &sig_len)) == NULL || sig_len != SIGNATURE_BYTES) {
-    g_set_error_literal(error, SH_TOKEN_ERROR, SH_TOKEN_ERROR_MALFORMED, "malformed token");
+  if (parts == NULL || g_strv_length (parts) != 5 || strcmp (parts[0], "v1") != 0
+      || !is_url_safe (parts[1], strlen (parts[1])) || !is_url_safe (parts[2], strlen (parts[2]))
+      || !g_ascii_string_to_signed (parts[3], 10, G_MININT64, G_MAXINT64, &expires_at, NULL)
+      || (signature = base64url_decode (parts[4], &sig_len)) == NULL
+      || sig_len != SIGNATURE_BYTES) {
+    g_set_error_literal (error, SH_TOKEN_ERROR, SH_TOKEN_ERROR_MALFORMED, "malformed token");
     return NULL;
   }
 
   /* The signature covers everything before the last dot. */
   guchar mac[SIGNATURE_BYTES];
-  compute_hmac(secret, token, token_len - strlen(parts[4]) - 1, mac);
-  if (CRYPTO_memcmp(mac, signature, SIGNATURE_BYTES) != 0) {
-    g_set_error_literal(error, SH_TOKEN_ERROR, SH_TOKEN_ERROR_BAD_SIGNATURE,
-                        "token signature does not match");
+  compute_hmac (secret, token, token_len - strlen (parts[4]) - 1, mac);
+  if (CRYPTO_memcmp (mac, signature, SIGNATURE_BYTES) != 0) {
+    g_set_error_literal (error, SH_TOKEN_ERROR, SH_TOKEN_ERROR_BAD_SIGNATURE,
+                         "token signature does not match");
     return NULL;
   }
-  if (strcmp(parts[1], purpose) != 0) {
-    g_set_error(error, SH_TOKEN_ERROR, SH_TOKEN_ERROR_WRONG_PURPOSE, "token is for “%s”, not “%s”",
-                parts[1], purpose);
+  if (strcmp (parts[1], purpose) != 0) {
+    g_set_error (error, SH_TOKEN_ERROR, SH_TOKEN_ERROR_WRONG_PURPOSE, "token is for “%s”, not “%s”",
+                 parts[1], purpose);
     return NULL;
   }
   if (now >= expires_at) {
-    g_set_error_literal(error, SH_TOKEN_ERROR, SH_TOKEN_ERROR_EXPIRED, "token has expired");
+    g_set_error_literal (error, SH_TOKEN_ERROR, SH_TOKEN_ERROR_EXPIRED, "token has expired");
     return NULL;
   }
-  return g_strdup(parts[2]);
+  return g_strdup (parts[2]);
 }
 
 char *
-sh_token_random(gsize n_bytes)
+sh_token_random (gsize n_bytes)
 {
-  g_return_val_if_fail(n_bytes > 0 && n_bytes <= 1024, NULL);
+  g_return_val_if_fail (n_bytes > 0 && n_bytes <= 1024, NULL);
 
-  g_autofree guchar *buffer = g_malloc(n_bytes);
-  random_bytes(buffer, n_bytes);
-  char *text = base64url_encode(buffer, n_bytes);
-  OPENSSL_cleanse(buffer, n_bytes);
+  g_autofree guchar *buffer = g_malloc (n_bytes);
+  random_bytes (buffer, n_bytes);
+  char *text = base64url_encode (buffer, n_bytes);
+  OPENSSL_cleanse (buffer, n_bytes);
   return text;
 }
 
 char *
-sh_token_sha256_hex(const char *text)
+sh_token_sha256_hex (const char *text)
 {
-  g_return_val_if_fail(text != NULL, NULL);
+  g_return_val_if_fail (text != NULL, NULL);
 
-  return g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
 }
