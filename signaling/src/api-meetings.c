@@ -165,14 +165,40 @@ meeting_for_request (ShRequest *req, ShPermission perm, gboolean chair_ok)
   return g_steal_pointer (&m);
 }
 
+/* TRUE when the caller's member is expected at @m, or chairs, records or
+ * lectures it (the member role alone does not open every meeting of the
+ * branch: a committee meeting is for the committee). */
+static gboolean
+caller_expected_at (ShRequest *req, const ShMeeting *m)
+{
+  g_autoptr (GPtrArray) mine = NULL;
+
+  if (!req->auth.account->member_id)
+    return FALSE;
+  mine = sh_meeting_list_for_member (req->server->store, req->auth.account->member_id, 0, 0, NULL);
+  for (guint i = 0; mine && i < mine->len; i++)
+    if (((ShMeeting *) g_ptr_array_index (mine, i))->id == m->id)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 handle_get_meeting (ShRequest *req)
 {
-  g_autoptr (ShMeeting) m = meeting_for_request (req, SH_PERM_READ_ORG, TRUE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShMeeting) m = sh_meeting_get (req->server->store, req->ids[0], &error);
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
-  if (!m)
+  if (!m) {
+    sh_reply_gerror (req, error);
     return;
+  }
+  /* docs/api.md: admin, inspector above, secretary, expected members. */
+  if (!sh_authz_check (req->server->store, req->auth.roles, SH_PERM_READ_ROSTER, m->org_id)
+      && !caller_expected_at (req, m)) {
+    sh_reply_forbidden (req);
+    return;
+  }
   build_meeting (req, b, m);
   sh_reply_builder (req, SOUP_STATUS_OK, b);
 }
