@@ -18,7 +18,12 @@ packages=(
   tzdata ca-certificates
 )
 if [ "${SANHUI_WITH_TEST_TOOLS:-0}" = 1 ]; then
-  packages+=(chromium nodejs npm fonts-noto-cjk)
+  packages+=(chromium fonts-noto-cjk)
+  # Node.js may come from elsewhere (it bundles npm then, and Debian's npm
+  # package would conflict with it): install Debian's only when absent.
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    packages+=(nodejs npm)
+  fi
 fi
 
 missing=()
