@@ -91,6 +91,19 @@ read_meeting_input (JsonObject *body, ShMeeting *m, GError **error)
   return TRUE;
 }
 
+/* TRUE when the organization of the first path id exists; replies 404
+ * otherwise. */
+static gboolean
+org_exists (ShRequest *req)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShOrg) org = sh_org_get (req->server->store, req->ids[0], &error);
+
+  if (!org)
+    sh_reply_gerror (req, error);
+  return org != NULL;
+}
+
 static void
 handle_list_org_meetings (ShRequest *req)
 {
@@ -104,6 +117,9 @@ handle_list_org_meetings (ShRequest *req)
     sh_reply_forbidden (req);
     return;
   }
+  /* Administrators pass the check for any id: tell them it does not exist. */
+  if (!org_exists (req))
+    return;
   /* The query's from/to go through the same time parser as bodies. */
   if (sh_request_query (req, "from"))
     json_object_set_string_member (range, "from", sh_request_query (req, "from"));
@@ -131,6 +147,8 @@ handle_create_meeting (ShRequest *req)
     sh_reply_forbidden (req);
     return;
   }
+  if (!org_exists (req))
+    return;
   m->org_id = req->ids[0];
   m->created_by = req->auth.account->id;
   if (!read_meeting_input (req->body, m, &error)

@@ -368,8 +368,12 @@ handle_import (ShRequest *req)
   }
   if (!sh_import_commit (req->server->store, preview, skip, &imported, &error)) {
     if (preview->rejected->len > 0 && !skip) {
+      /* The usual error object, with the rejected rows beside it. */
+      json_builder_set_member_name (b, "error");
+      json_builder_begin_object (b);
       sh_json_builder_add_string (b, "code", "invalid");
       sh_json_builder_add_string (b, "message", error->message);
+      json_builder_end_object (b);
       build_rejections (b, preview);
       json_builder_end_object (b);
       sh_reply_builder (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, b);
