@@ -491,6 +491,42 @@ test_csrf_required (void)
   }
 }
 
+/* GET /api/orgs lists exactly what each role may see. */
+static void
+test_visible_orgs (void)
+{
+  static const char *const expected[N_ROLES] = {
+    NULL,
+    "示范街道党工委,第一党支部,第二党支部,第一党小组,第二党小组",
+    "第一党支部,第一党小组,第二党小组",
+    "第一党支部,第一党小组,第二党小组",
+    "示范街道党工委,第一党支部,第二党支部,第一党小组,第二党小组",
+    "第二党支部",
+  };
+
+  for (int i = 1; i < N_ROLES; i++) {
+    g_autoptr (JsonNode) reply = NULL;
+    g_autoptr (GPtrArray) names = g_ptr_array_new ();
+    g_auto (GStrv) want = g_strsplit (expected[i], ",", -1);
+    JsonArray *orgs;
+
+    g_assert_cmpuint (test_client_json (fx.clients[i], "GET", "api/orgs", NULL, &reply), ==, 200);
+    orgs = json_object_get_array_member (obj (reply), "orgs");
+    for (guint k = 0; k < json_array_get_length (orgs); k++) {
+      const char *name = json_object_get_string_member (json_array_get_object_element (orgs, k),
+                                                        "name");
+      /* Organizations the matrix created are not the demo's. */
+      if (!g_str_has_prefix (name, "矩阵"))
+        g_ptr_array_add (names, (gpointer) name);
+    }
+    g_test_message ("%s sees %u organizations", roles[i].name, names->len);
+    g_assert_cmpuint (names->len, ==, g_strv_length (want));
+    for (guint k = 0; want[k]; k++)
+      if (!g_ptr_array_find_with_equal_func (names, want[k], g_str_equal, NULL))
+        g_error ("%s does not see %s", roles[i].name, want[k]);
+  }
+}
+
 static void
 set_id (const char *name, gint64 id)
 {
@@ -620,6 +656,7 @@ main (int argc, char **argv)
   g_test_add_func ("/api/permissions/matrix", test_matrix);
   g_test_add_func ("/api/permissions/denied-changes-nothing", test_denied_changes_nothing);
   g_test_add_func ("/api/permissions/csrf-required", test_csrf_required);
+  g_test_add_func ("/api/permissions/visible-orgs", test_visible_orgs);
   setup ();
   status = g_test_run ();
   teardown ();
