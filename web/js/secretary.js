@@ -451,7 +451,15 @@ function renderMeetings(meetings) {
         on: { click: () => openCancelDialog(m) },
       }));
     }
-    list.append(meetingCard(m, { actions, showOrg: String(m.org_id) !== String(state.branch.id) }));
+    list.append(meetingCard(m, {
+      actions,
+      showOrg: String(m.org_id) !== String(state.branch.id),
+      memberName: (id) => {
+        const p = state.members.find((x) => String(x.id) === String(id)) ||
+          state.visiting.find((x) => String(x.id) === String(id));
+        return p ? p.name : '';
+      },
+    }));
   }
   $('org-meetings-empty').hidden = meetings.length > 0;
   const active = meetings.filter((m) => m.state !== 'cancelled').length;
@@ -498,8 +506,8 @@ $('cancel-form').addEventListener('submit', (event) => {
         body: { to: 'cancelled', reason },
       });
       closeCancelDialog();
-      setStatus($('org-meetings-status'), `已取消会议「${meeting.title || ''}」`, 'success');
       await loadMeetings();
+      setStatus($('org-meetings-status'), `已取消会议「${meeting.title || ''}」`, 'success');
     } catch (e) {
       setStatus($('cancel-status'), e.message, 'error');
     }
@@ -520,7 +528,9 @@ async function selectBranch(id) {
   fillTypeSelect();
   renderMembers();
   $('meeting-chair').value = '';
-  await Promise.all([loadMembers(), loadMeetings()]);
+  // Members first: the meeting cards show the chair and recorder by name.
+  await loadMembers();
+  await loadMeetings();
 }
 
 $('org-select').addEventListener('change', () => selectBranch($('org-select').value));

@@ -109,7 +109,8 @@ export async function copyText(text, fallbackInput) {
 
 /**
  * A meeting card (<li>). @opts.showOrg: show the organization name;
- * @opts.actions: nodes appended in the card's action row.
+ * @opts.actions: nodes appended in the card's action row;
+ * @opts.memberName: id → name, to show the chair, recorder and lecturer.
  */
 export function meetingCard(meeting, opts = {}) {
   const state = meeting.state || '';
@@ -131,8 +132,12 @@ export function meetingCard(meeting, opts = {}) {
   if (opts.showOrg !== false) row('组织', meeting.org_name, 'meeting-org');
   row('时间', formatRange(meeting.planned_start, meeting.planned_end), 'meeting-time');
   row('地点', placeLabel(meeting.place), 'meeting-place');
+  // Names of the chair, recorder and lecturer when the caller can resolve ids.
+  const who = (id) => (id && typeof opts.memberName === 'function' ? opts.memberName(id) : '');
+  row('主持人', who(meeting.chair_member_id), 'meeting-chair');
+  row('记录人', who(meeting.recorder_member_id), 'meeting-recorder');
   if (meeting.type === 'lesson') {
-    row('讲课人', meeting.lecturer_name, 'meeting-lecturer');
+    row('讲课人', meeting.lecturer_name || who(meeting.lecturer_member_id), 'meeting-lecturer');
     row('主题', meeting.topic, 'meeting-topic');
   }
   if (state === 'cancelled') row('取消原因', meeting.cancel_reason, 'meeting-cancel-reason');
