@@ -1,7 +1,7 @@
 // Browser tests for the Sanhui web client: headless Chromium driven by
 // playwright-core against a real `sanhui` server on loopback.
 //
-//   node tests/browser/run.mjs SCENARIO      (schedule, roster, or all)
+//   node tests/browser/run.mjs SCENARIO      (schedule, roster, lockout, or all)
 //
 // Environment: SANHUI_BINARY (the built `sanhui`), SANHUI_SOURCE_ROOT (the
 // source tree, for web/), optionally CHROMIUM_PATH and SANHUI_BROWSER_KEEP=1
@@ -327,11 +327,46 @@ async function scenarioRoster(t) {
   await logOut(t);
 }
 
+/**
+ * Repeated wrong passwords: each attempt shows the server's Chinese message,
+ * and the account is reported locked (account_locked) before long.
+ */
+async function scenarioLockout(t) {
+  const { page } = t;
+  await page.goto(new URL('index.html', t.url).href);
+  const error = page.locator('#login-error');
+  let code = '';
+  for (let i = 0; i < 10 && code !== 'account_locked'; i++) {
+    await page.locator('#login').fill('inspector');
+    await page.locator('#password').fill(`wrong-${i}`);
+    await page.locator('#login-submit').click();
+    await page.waitForFunction(() => {
+      const n = document.querySelector('#login-error');
+      const b = document.querySelector('#login-submit');
+      return n && !n.hidden && b && !b.disabled;
+    }, null, { timeout: STEP_TIMEOUT_MS });
+    code = (await error.getAttribute('data-code')) || '';
+    const text = ((await error.textContent()) || '').trim();
+    assert(/[\u4e00-\u9fff]/.test(text), `log-in error is not Chinese: "${text}"`);
+    assert(code === 'bad_credentials' || code === 'account_locked', `unexpected error code "${code}": ${text}`);
+    log(`attempt ${i + 1}: ${code}: ${text}`);
+  }
+  assert(code === 'account_locked', 'the account was never reported locked');
+  // Even the right password is refused while locked.
+  await page.locator('#login').fill('inspector');
+  await page.locator('#password').fill(DEMO_PASSWORD);
+  await page.locator('#login-submit').click();
+  await page.waitForFunction(() => !document.querySelector('#login-submit').disabled, null, { timeout: STEP_TIMEOUT_MS });
+  assert((await error.getAttribute('data-code')) === 'account_locked', 'a locked account logged in');
+  assert(/(\/|index\.html)$/.test(new URL(page.url()).pathname), 'a locked account left the log-in page');
+}
+
 // A scenario is an async function of the test context
 // {page, context, url, tmp, server}; it throws to fail.
 const SCENARIOS = {
   schedule: scenarioSchedule,
   roster: scenarioRoster,
+  lockout: scenarioLockout,
 };
 
 // ------------------------------------------------------------------ runner
