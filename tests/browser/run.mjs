@@ -13,9 +13,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+let chromium = null; // from playwright-core, loaded in main() so a missing install is reported
 const SCRIPT_DEADLINE_MS = 110_000;  // the whole script stays under 120 s
 const SCENARIO_DEADLINE_MS = 75_000;
 const SERVER_URL_TIMEOUT_MS = 20_000;
@@ -452,6 +452,14 @@ async function main() {
     process.exit(1);
   }, deadline);
   guard.unref();
+
+  try {
+    ({ chromium } = await import('playwright-core'));
+  } catch (e) {
+    console.error(`[browser] cannot load playwright-core (${e.message}); run "npm ci" in ${HERE}`);
+    console.log(`0 passed, ${names.length} failed`);
+    process.exit(1);
+  }
 
   let passed = 0;
   for (const name of names) {
