@@ -542,6 +542,9 @@ purge_sessions (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static const char *const handled_paths[] = { NULL, "/api", "/calendar", "/healthz", "/metrics",
+                                             "/ws" };
+
 ShServer *
 sh_server_new (const char *config_path, const char *const *overrides, GError **error)
 {
@@ -579,7 +582,10 @@ sh_server_new (const char *config_path, const char *const *overrides, GError **e
   server->soup = soup_server_new ("server-header", "sanhui/" PACKAGE_VERSION, NULL);
   if (!setup_tls (server, error))
     return NULL;
-  soup_server_add_early_handler (server->soup, NULL, early_handler, server, NULL);
+  /* libsoup runs only the early handler of the most specific path, so the
+   * body limit is installed on every path that has a handler. */
+  for (gsize i = 0; i < G_N_ELEMENTS (handled_paths); i++)
+    soup_server_add_early_handler (server->soup, handled_paths[i], early_handler, server, NULL);
   soup_server_add_handler (server->soup, "/api", api_handler, server, NULL);
   soup_server_add_handler (server->soup, "/calendar", calendar_handler, server, NULL);
   soup_server_add_handler (server->soup, "/healthz", healthz_handler, server, NULL);
