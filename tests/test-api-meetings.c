@@ -603,6 +603,38 @@ test_calendar (void)
   }
 }
 
+/* Titles in GET /api/orgs/{id}/meetings as @client sees them. */
+static GHashTable *
+branch_schedule (TestClient *client, gint64 org)
+{
+  g_autofree char *path = g_strdup_printf ("api/orgs/%" G_GINT64_FORMAT "/meetings", org);
+  g_autoptr (JsonNode) reply = NULL;
+  GHashTable *titles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  JsonArray *list;
+
+  g_assert_cmpuint (test_client_json (client, "GET", path, NULL, &reply), ==, 200);
+  list = json_object_get_array_member (json_node_get_object (reply), "meetings");
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    g_hash_table_add (titles, g_strdup (json_object_get_string_member (
+                                  json_array_get_object_element (list, i), "title")));
+  return titles;
+}
+
+static void
+test_member_sees_own_part_of_schedule (void)
+{
+  g_autoptr (GHashTable) chair_view = branch_schedule (secretary, branch1);
+  g_autoptr (GHashTable) member_view = branch_schedule (member, branch1);
+
+  /* The demo's committee meeting and the first group's meeting: 黄丽 is in
+   * the first group but not on the committee. */
+  g_assert_true (g_hash_table_contains (chair_view, "支部委员会十二月例会"));
+  g_assert_false (g_hash_table_contains (member_view, "支部委员会十二月例会"));
+  g_assert_true (g_hash_table_contains (member_view, "第一党小组学习会"));
+  g_assert_true (g_hash_table_contains (member_view, "第四季度支部党员大会"));
+  g_assert_cmpuint (g_hash_table_size (member_view), <, g_hash_table_size (chair_view));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -616,6 +648,8 @@ main (int argc, char **argv)
   g_test_add_func ("/api/meetings/cancel", test_cancel);
   g_test_add_func ("/api/meetings/invitation", test_invitation);
   g_test_add_func ("/api/meetings/calendar", test_calendar);
+  g_test_add_func ("/api/meetings/member-sees-own-part-of-schedule",
+                   test_member_sees_own_part_of_schedule);
 
   server = test_server_start (NULL);
   branch1 = test_org_id (server, "第一党支部");

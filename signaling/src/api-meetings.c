@@ -104,6 +104,29 @@ org_exists (ShRequest *req)
   return org != NULL;
 }
 
+/* Removes from @meetings those the caller's member is not concerned with. */
+static gboolean
+keep_own_meetings (ShRequest *req, GPtrArray *meetings, GError **error)
+{
+  g_autoptr (GPtrArray) own = NULL;
+  g_autoptr (GHashTable) own_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  if (req->auth.account->member_id) {
+    own = sh_meeting_list_for_member (req->server->store, req->auth.account->member_id, 0, 0,
+                                      error);
+    if (!own)
+      return FALSE;
+    for (guint i = 0; i < own->len; i++)
+      g_hash_table_add (own_ids, &((ShMeeting *) g_ptr_array_index (own, i))->id);
+  }
+  for (guint i = meetings->len; i > 0; i--) {
+    ShMeeting *m = g_ptr_array_index (meetings, i - 1);
+    if (!g_hash_table_contains (own_ids, &m->id))
+      g_ptr_array_remove_index (meetings, i - 1);
+  }
+  return TRUE;
+}
+
 static void
 handle_list_org_meetings (ShRequest *req)
 {
@@ -128,6 +151,13 @@ handle_list_org_meetings (ShRequest *req)
   if (!sh_json_get_time (range, "from", FALSE, &from, &error)
       || !sh_json_get_time (range, "to", FALSE, &to, &error)
       || !(meetings = sh_meeting_list_for_org (req->server->store, req->ids[0], from, to, &error))) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  /* A plain member sees the branch's schedule as far as it concerns them:
+   * not the committee's meetings, nor other groups'. */
+  if (!sh_authz_check (req->server->store, req->auth.roles, SH_PERM_READ_ROSTER, req->ids[0])
+      && !keep_own_meetings (req, meetings, &error)) {
     sh_reply_gerror (req, error);
     return;
   }

@@ -14,6 +14,8 @@ sh_build_org (ShRequest *req, JsonBuilder *b, const ShOrg *org)
   sh_json_builder_add_string (b, "name", org->name);
   json_builder_set_member_name (b, "themed_day");
   json_builder_add_int_value (b, org->themed_day);
+  json_builder_set_member_name (b, "online_votes_approved");
+  json_builder_add_boolean_value (b, org->online_votes_approved);
   json_builder_set_member_name (b, "has_committee");
   json_builder_add_boolean_value (
       b, org->kind == SH_ORG_BRANCH && sh_rules_branch_has_committee_in_store (req->server->store,
@@ -72,10 +74,6 @@ handle_create_org (ShRequest *req)
   gint64 parent_id = 0, id;
   ShOrgKind kind;
 
-  if (!sh_authz_check (req->server->store, req->auth.roles, SH_PERM_ADMIN, 0)) {
-    sh_reply_forbidden (req);
-    return;
-  }
   if (!sh_json_get_int (req->body, "parent_id", FALSE, 1, G_MAXINT64, &parent_id, &error)
       || !sh_json_get_string (req->body, "kind", TRUE, 32, &kind_text, &error)
       || !sh_json_get_string (req->body, "name", TRUE, 200, &name, &error)) {
@@ -87,6 +85,16 @@ handle_create_org (ShRequest *req)
                     "字段“kind”应为 committee、general_branch、branch 或 group");
     return;
   }
+  /* A secretary sets up the Party groups of their own branch; the rest of
+   * the tree is the administrator's. */
+  if (!sh_authz_is_admin (req->auth.roles)
+      && !(kind == SH_ORG_GROUP && parent_id
+           && sh_org_branch_of (req->server->store, parent_id) == parent_id
+           && sh_authz_check (req->server->store, req->auth.roles, SH_PERM_MANAGE_BRANCH,
+                              parent_id))) {
+    sh_reply_forbidden (req);
+    return;
+  }
   id = sh_org_create (req->server->store, parent_id, kind, name, &error);
   if (!id || !(org = sh_org_get (req->server->store, id, &error))) {
     sh_reply_gerror (req, error);
@@ -94,6 +102,44 @@ handle_create_org (ShRequest *req)
   }
   sh_build_org (req, b, org);
   sh_reply_builder (req, SOUP_STATUS_CREATED, b);
+}
+
+static void
+handle_update_org (ShRequest *req)
+{
+  g_autoptr (ShOrg) org = org_for_request (req, SH_PERM_MANAGE_BRANCH);
+  g_autoptr (ShOrg) stored = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  gboolean is_admin = sh_authz_is_admin (req->auth.roles);
+  gint64 themed_day = 0;
+
+  if (!org)
+    return;
+  /* The approval for votes online comes from the higher organization, and
+   * branches are named by it: only the administrator records those. A
+   * secretary names the branch's groups and sets the themed Party day. */
+  if (!is_admin && (json_object_has_member (req->body, "online_votes_approved")
+                    || (org->kind != SH_ORG_GROUP && json_object_has_member (req->body, "name")))) {
+    sh_reply_forbidden (req);
+    return;
+  }
+  themed_day = org->themed_day;
+  if (!sh_json_get_string (req->body, "name", FALSE, 200, &org->name, &error)
+      || !sh_json_get_int (req->body, "themed_day", FALSE, 0, 28, &themed_day, &error)
+      || !sh_json_get_bool (req->body, "online_votes_approved", FALSE, &org->online_votes_approved,
+                            &error)) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  org->themed_day = (int) themed_day;
+  if (!sh_org_update (req->server->store, org, &error)
+      || !(stored = sh_org_get (req->server->store, org->id, &error))) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  sh_build_org (req, b, stored);
+  sh_reply_builder (req, SOUP_STATUS_OK, b);
 }
 
 static void
@@ -393,6 +439,7 @@ const ShRoute sh_org_routes[] = {
   { "GET", "api/orgs", SH_ROUTE_SESSION, handle_list_orgs },
   { "POST", "api/orgs", SH_ROUTE_SESSION | SH_ROUTE_JSON, handle_create_org },
   { "GET", "api/orgs/{id}", SH_ROUTE_SESSION, handle_get_org },
+  { "PATCH", "api/orgs/{id}", SH_ROUTE_SESSION | SH_ROUTE_JSON, handle_update_org },
   { "GET", "api/orgs/{id}/members", SH_ROUTE_SESSION, handle_list_members },
   { "POST", "api/orgs/{id}/members", SH_ROUTE_SESSION | SH_ROUTE_JSON, handle_create_member },
   { "POST", "api/orgs/{id}/posts", SH_ROUTE_SESSION | SH_ROUTE_JSON, handle_assign_post },
