@@ -15,7 +15,11 @@
  * so the batch needs no allocation. */
 #define BATCH_CHUNK 64
 
-G_DEFINE_QUARK (sh - ice - error - quark, sh_ice_error)
+GQuark
+sh_ice_error_quark (void)
+{
+  return g_quark_from_static_string ("sh-ice-error-quark");
+}
 
 /* What the watchdog concluded from the silence of the peer. */
 typedef enum {
@@ -59,6 +63,17 @@ struct _ShIce {
   GSource *replay;   /* owned; re-emits local candidates after a restart */
 };
 
+/* Sets @error and returns FALSE, for one-line error exits. */
+static G_GNUC_PRINTF (3, 4) gboolean fail (GError **error, gint code, const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (SH_ICE_ERROR, code, format, args));
+  va_end (args);
+  return FALSE;
+}
+
 typedef struct {
   NiceAgent *agent; /* owned */
   GDestroyNotify closed;
@@ -92,58 +107,26 @@ release (ShIce *ice)
   ice_unref (ice);
 }
 
+static const char *const state_names[] = {
+  "new", "checking", "connected", "completed", "failed", "disconnected", "closed",
+};
+static const char *const type_names[] = { "host", "srflx", "prflx", "relay" };
+
+/* Our candidate types mirror libnice's, so one cast converts them. */
+G_STATIC_ASSERT ((int)SH_ICE_CANDIDATE_SRFLX == (int)NICE_CANDIDATE_TYPE_SERVER_REFLEXIVE);
+G_STATIC_ASSERT ((int)SH_ICE_CANDIDATE_PRFLX == (int)NICE_CANDIDATE_TYPE_PEER_REFLEXIVE);
+G_STATIC_ASSERT ((int)SH_ICE_CANDIDATE_RELAY == (int)NICE_CANDIDATE_TYPE_RELAYED);
+
 const char *
 sh_ice_state_to_string (ShIceState state)
 {
-  switch (state) {
-    case SH_ICE_STATE_NEW:
-      return "new";
-    case SH_ICE_STATE_CHECKING:
-      return "checking";
-    case SH_ICE_STATE_CONNECTED:
-      return "connected";
-    case SH_ICE_STATE_COMPLETED:
-      return "completed";
-    case SH_ICE_STATE_FAILED:
-      return "failed";
-    case SH_ICE_STATE_DISCONNECTED:
-      return "disconnected";
-    case SH_ICE_STATE_CLOSED:
-      return "closed";
-  }
-  return "unknown";
+  return (guint)state < G_N_ELEMENTS (state_names) ? state_names[state] : "unknown";
 }
 
 const char *
 sh_ice_candidate_type_to_string (ShIceCandidateType type)
 {
-  switch (type) {
-    case SH_ICE_CANDIDATE_HOST:
-      return "host";
-    case SH_ICE_CANDIDATE_SRFLX:
-      return "srflx";
-    case SH_ICE_CANDIDATE_PRFLX:
-      return "prflx";
-    case SH_ICE_CANDIDATE_RELAY:
-      return "relay";
-  }
-  return "unknown";
-}
-
-static ShIceCandidateType
-candidate_type_from_nice (NiceCandidateType type)
-{
-  switch (type) {
-    case NICE_CANDIDATE_TYPE_HOST:
-      return SH_ICE_CANDIDATE_HOST;
-    case NICE_CANDIDATE_TYPE_SERVER_REFLEXIVE:
-      return SH_ICE_CANDIDATE_SRFLX;
-    case NICE_CANDIDATE_TYPE_PEER_REFLEXIVE:
-      return SH_ICE_CANDIDATE_PRFLX;
-    case NICE_CANDIDATE_TYPE_RELAYED:
-      return SH_ICE_CANDIDATE_RELAY;
-  }
-  return SH_ICE_CANDIDATE_HOST;
+  return (guint)type < G_N_ELEMENTS (type_names) ? type_names[type] : "unknown";
 }
 
 /* The state to report, from libnice's component state and our own
@@ -189,6 +172,15 @@ update_state (ShIce *ice)
   ice->state = state;
   if (ice->cb.state_changed != NULL)
     ice->cb.state_changed (ice, state, ice->user_data);
+}
+
+/* update_state() from a libnice callback, which must hold @ice. */
+static void
+report_state (ShIce *ice)
+{
+  hold (ice);
+  update_state (ice);
+  release (ice);
 }
 
 /* Emits one local candidate without the "a=" libnice puts in front, since
@@ -250,9 +242,7 @@ on_component_state (NiceAgent *agent, guint stream_id, guint component_id, guint
     ice->ever_up = TRUE;
     ice->last_rx_us = g_get_monotonic_time ();
   }
-  hold (ice);
-  update_state (ice);
-  release (ice);
+  report_state (ice);
 }
 
 static void
@@ -314,9 +304,7 @@ on_watchdog (gpointer data)
   else
     return G_SOURCE_CONTINUE;
   g_debug ("ICE %p: nothing received for %" G_GINT64_FORMAT " ms", (void *)ice, silent_ms);
-  hold (ice);
-  update_state (ice);
-  release (ice);
+  report_state (ice);
   return G_SOURCE_CONTINUE;
 }
 
@@ -341,18 +329,12 @@ on_replay (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-ice_source_unref (gpointer data)
-{
-  ice_unref (data);
-}
-
 /* Attaches a source to the ice's context that keeps @ice alive. */
 static GSource *
 attach_source (ShIce *ice, GSource *source, GSourceFunc func)
 {
   ice->ref++;
-  g_source_set_callback (source, func, ice, ice_source_unref);
+  g_source_set_callback (source, func, ice, (GDestroyNotify)ice_unref);
   g_source_attach (source, ice->context);
   return source;
 }
@@ -377,11 +359,9 @@ configure (ShIce *ice, const ShIceConfig *config, GError **error)
     for (const char *const *a = config->listen_addresses; *a != NULL; a++) {
       NiceAddress addr;
       nice_address_init (&addr);
-      if (!nice_address_set_from_string (&addr, *a)) {
-        g_set_error (error, SH_ICE_ERROR, SH_ICE_ERROR_CONFIG,
+      if (!nice_address_set_from_string (&addr, *a))
+        return fail (error, SH_ICE_ERROR_CONFIG,
                      "listen address \"%s\" is not a numeric IP address", *a);
-        return FALSE;
-      }
       nice_agent_add_local_address (agent, &addr);
     }
   }
@@ -389,27 +369,21 @@ configure (ShIce *ice, const ShIceConfig *config, GError **error)
     NiceAddress addr;
     nice_address_init (&addr);
     if (!nice_address_set_from_string (&addr, config->stun_host) || config->stun_port == 0
-        || config->stun_port > 65535) {
-      g_set_error (error, SH_ICE_ERROR, SH_ICE_ERROR_CONFIG,
+        || config->stun_port > 65535)
+      return fail (error, SH_ICE_ERROR_CONFIG,
                    "STUN server \"%s:%u\" is not a numeric IP address and port", config->stun_host,
                    config->stun_port);
-      return FALSE;
-    }
     g_object_set (agent, "stun-server", config->stun_host, "stun-server-port", config->stun_port,
                   NULL);
   }
 
   ice->stream_id = nice_agent_add_stream (agent, 1);
-  if (ice->stream_id == 0) {
-    g_set_error (error, SH_ICE_ERROR, SH_ICE_ERROR_FAILED, "libnice could not add a stream");
-    return FALSE;
-  }
+  if (ice->stream_id == 0)
+    return fail (error, SH_ICE_ERROR_FAILED, "libnice could not add a stream");
   if (config->port_min != 0 || config->port_max != 0) {
-    if (config->port_min == 0 || config->port_min > config->port_max || config->port_max > 65535) {
-      g_set_error (error, SH_ICE_ERROR, SH_ICE_ERROR_CONFIG, "bad port range %u-%u",
-                   config->port_min, config->port_max);
-      return FALSE;
-    }
+    if (config->port_min == 0 || config->port_min > config->port_max || config->port_max > 65535)
+      return fail (error, SH_ICE_ERROR_CONFIG, "bad port range %u-%u", config->port_min,
+                   config->port_max);
     nice_agent_set_port_range (agent, ice->stream_id, COMPONENT_ID, config->port_min,
                                config->port_max);
   }
@@ -423,20 +397,16 @@ configure (ShIce *ice, const ShIceConfig *config, GError **error)
         || !nice_agent_set_relay_info (agent, ice->stream_id, COMPONENT_ID, turn->host, turn->port,
                                        turn->username ? turn->username : "",
                                        turn->password ? turn->password : "",
-                                       NICE_RELAY_TYPE_TURN_UDP)) {
-      g_set_error (error, SH_ICE_ERROR, SH_ICE_ERROR_CONFIG,
+                                       NICE_RELAY_TYPE_TURN_UDP))
+      return fail (error, SH_ICE_ERROR_CONFIG,
                    "TURN server \"%s:%u\" is not a numeric IP address and port",
                    turn->host ? turn->host : "(null)", turn->port);
-      return FALSE;
-    }
   }
   if (config->local_ufrag != NULL || config->local_pwd != NULL) {
     if (config->local_ufrag == NULL || config->local_pwd == NULL
         || !nice_agent_set_local_credentials (agent, ice->stream_id, config->local_ufrag,
-                                              config->local_pwd)) {
-      g_set_error (error, SH_ICE_ERROR, SH_ICE_ERROR_CONFIG, "bad local ICE credentials");
-      return FALSE;
-    }
+                                              config->local_pwd))
+      return fail (error, SH_ICE_ERROR_CONFIG, "bad local ICE credentials");
   }
   return TRUE;
 }
@@ -594,9 +564,9 @@ sh_ice_gather (ShIce *ice, GError **error)
   ok = nice_agent_gather_candidates (ice->agent, ice->stream_id);
   release (ice);
   if (!ok)
-    g_set_error (error, SH_ICE_ERROR, SH_ICE_ERROR_FAILED,
+    return fail (error, SH_ICE_ERROR_FAILED,
                  "could not gather ICE candidates (no usable address or no free port in range)");
-  return ok;
+  return TRUE;
 }
 
 gboolean
@@ -604,10 +574,8 @@ sh_ice_get_local_credentials (ShIce *ice, char **ufrag, char **pwd, GError **err
 {
   g_return_val_if_fail (ice != NULL && !ice->dead, FALSE);
   g_return_val_if_fail (ufrag != NULL && pwd != NULL, FALSE);
-  if (!nice_agent_get_local_credentials (ice->agent, ice->stream_id, ufrag, pwd)) {
-    g_set_error (error, SH_ICE_ERROR, SH_ICE_ERROR_FAILED, "no local ICE credentials");
-    return FALSE;
-  }
+  if (!nice_agent_get_local_credentials (ice->agent, ice->stream_id, ufrag, pwd))
+    return fail (error, SH_ICE_ERROR_FAILED, "no local ICE credentials");
   return TRUE;
 }
 
@@ -619,18 +587,15 @@ sh_ice_set_remote_credentials (ShIce *ice, const char *ufrag, const char *pwd, G
   g_return_val_if_fail (ice != NULL && !ice->dead, FALSE);
   /* RFC 8839: ufrag at least 4 characters, pwd at least 22. */
   if (ufrag == NULL || pwd == NULL || strlen (ufrag) < 4 || strlen (pwd) < 22
-      || strlen (ufrag) > 256 || strlen (pwd) > 256) {
-    g_set_error (error, SH_ICE_ERROR, SH_ICE_ERROR_CONFIG,
+      || strlen (ufrag) > 256 || strlen (pwd) > 256)
+    return fail (error, SH_ICE_ERROR_CONFIG,
                  "remote ICE credentials of bad length (ufrag 4-256, pwd 22-256)");
-    return FALSE;
-  }
   hold (ice);
   ok = nice_agent_set_remote_credentials (ice->agent, ice->stream_id, ufrag, pwd);
   release (ice);
   if (!ok)
-    g_set_error (error, SH_ICE_ERROR, SH_ICE_ERROR_FAILED,
-                 "libnice refused the remote ICE credentials");
-  return ok;
+    return fail (error, SH_ICE_ERROR_FAILED, "libnice refused the remote ICE credentials");
+  return TRUE;
 }
 
 static gboolean
@@ -650,6 +615,23 @@ is_ice_char_string (const char *text)
   return TRUE;
 }
 
+static gboolean
+is_ip (const char *text)
+{
+  NiceAddress addr;
+  nice_address_init (&addr);
+  return nice_address_set_from_string (&addr, text);
+}
+
+static gboolean
+is_one_of (const char *text, const char *const *names, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    if (strcmp (text, names[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* Checks a trickled candidate against RFC 8839's grammar and rewrites it in
  * the one form libnice's parser accepts: "a=" in front, single spaces,
  * "UDP" in capitals (browsers write "udp"), no extension attributes.
@@ -659,97 +641,64 @@ static gboolean
 canonicalize_candidate (const char *candidate, char **canonical, const char **skip, GError **error)
 {
   g_autofree char *text = g_strstrip (g_strdup (candidate));
-  const char *body = text;
+  const char *body = g_str_has_prefix (text, "a=") ? text + 2 : text;
   g_auto (GStrv) split = NULL;
   g_autoptr (GPtrArray) tok = g_ptr_array_new ();
-  guint64 component, priority, port, rport = 0;
-  const char *raddr = NULL;
-  NiceAddress addr;
-  const char *reason = NULL;
+  guint64 component = 0, priority = 0, port = 0, rport = 0;
+  const char *raddr = NULL, *reason = NULL;
 
   *canonical = NULL;
   *skip = NULL;
-  if (g_str_has_prefix (body, "a="))
-    body += 2;
-  if (!g_str_has_prefix (body, "candidate:")) {
-    reason = "does not start with \"candidate:\"";
-    goto bad;
-  }
+  if (!g_str_has_prefix (body, "candidate:"))
+    return fail (error, SH_ICE_ERROR_CANDIDATE,
+                 "invalid ICE candidate \"%s\": does not start with \"candidate:\"", candidate);
   split = g_strsplit_set (body + strlen ("candidate:"), " \t", -1);
   for (guint i = 0; split[i] != NULL; i++)
     if (*split[i] != '\0')
       g_ptr_array_add (tok, split[i]);
-  if (tok->len < 8) {
-    reason = "too few fields";
-    goto bad;
-  }
 #define TOK(i) ((const char *)g_ptr_array_index (tok, (i)))
-  if (!is_ice_char_string (TOK (0))) {
-    reason = "bad foundation";
-    goto bad;
-  }
-  if (!parse_uint (TOK (1), 256, &component) || component == 0) {
-    reason = "bad component id";
-    goto bad;
-  }
-  if (!parse_uint (TOK (3), G_MAXUINT32, &priority) || priority == 0) {
-    reason = "bad priority";
-    goto bad;
-  }
-  if (!parse_uint (TOK (5), 65535, &port)) {
-    reason = "bad port";
-    goto bad;
-  }
-  if (strcmp (TOK (6), "typ") != 0) {
-    reason = "\"typ\" missing";
-    goto bad;
-  }
-  if (strcmp (TOK (7), "host") != 0 && strcmp (TOK (7), "srflx") != 0
-      && strcmp (TOK (7), "prflx") != 0 && strcmp (TOK (7), "relay") != 0) {
-    reason = "unknown candidate type";
-    goto bad;
-  }
   for (guint i = 8; i + 1 < tok->len; i += 2) {
     if (strcmp (TOK (i), "raddr") == 0)
       raddr = TOK (i + 1);
-    else if (strcmp (TOK (i), "rport") == 0 && !parse_uint (TOK (i + 1), 65535, &rport)) {
+    else if (strcmp (TOK (i), "rport") == 0 && !parse_uint (TOK (i + 1), 65535, &rport))
       reason = "bad rport";
-      goto bad;
-    }
   }
-  if (g_ascii_strcasecmp (TOK (2), "tcp") == 0) {
+  if (tok->len < 8)
+    reason = "too few fields";
+  else if (!is_ice_char_string (TOK (0)))
+    reason = "bad foundation";
+  else if (!parse_uint (TOK (1), 256, &component) || component == 0)
+    reason = "bad component id";
+  else if (!parse_uint (TOK (3), G_MAXUINT32, &priority) || priority == 0)
+    reason = "bad priority";
+  else if (!parse_uint (TOK (5), 65535, &port))
+    reason = "bad port";
+  else if (strcmp (TOK (6), "typ") != 0)
+    reason = "\"typ\" missing";
+  else if (!is_one_of (TOK (7), type_names, G_N_ELEMENTS (type_names)))
+    reason = "unknown candidate type";
+  else if (g_ascii_strcasecmp (TOK (2), "tcp") == 0)
     *skip = "TCP candidate";
-    return TRUE;
-  }
-  if (g_ascii_strcasecmp (TOK (2), "udp") != 0) {
+  else if (g_ascii_strcasecmp (TOK (2), "udp") != 0)
     reason = "unknown transport";
-    goto bad;
-  }
-  if (g_str_has_suffix (TOK (4), ".local") || g_str_has_suffix (TOK (4), ".LOCAL")) {
-    /* The browser's address hidden behind mDNS: resolving it would block
-     * the worker and usually fails on servers anyway. Its checks arrive
-     * all the same and become peer-reflexive candidates. */
+  /* The browser's address hidden behind mDNS: resolving it would block the
+   * worker and usually fails on servers anyway. Its checks arrive all the
+   * same and become peer-reflexive candidates. */
+  else if (g_str_has_suffix (TOK (4), ".local") || g_str_has_suffix (TOK (4), ".LOCAL"))
     *skip = "mDNS hostname";
-    return TRUE;
-  }
-  nice_address_init (&addr);
-  if (!nice_address_set_from_string (&addr, TOK (4))) {
+  else if (!is_ip (TOK (4)))
     reason = "address is neither a numeric IP address nor an mDNS name";
-    goto bad;
-  }
-  if (port == 0) {
+  else if (port == 0)
     reason = "port 0 on a UDP candidate";
-    goto bad;
-  }
-  if (component != COMPONENT_ID) {
+  else if (component != COMPONENT_ID)
     *skip = "RTCP component (rtcp-mux is always used)";
+  if (reason != NULL)
+    return fail (error, SH_ICE_ERROR_CANDIDATE, "invalid ICE candidate \"%s\": %s", candidate,
+                 reason);
+  if (*skip != NULL)
     return TRUE;
-  }
   /* raddr is informational; browsers hide it as 0.0.0.0 or a name. */
-  nice_address_init (&addr);
-  if (raddr == NULL || rport == 0 || !nice_address_set_from_string (&addr, raddr))
-    raddr = NULL;
-  if (raddr != NULL)
+  if (raddr != NULL && rport != 0 && is_ip (raddr))
     *canonical = g_strdup_printf ("a=candidate:%s %u UDP %u %s %u typ %s raddr %s rport %u",
                                   TOK (0), (guint)component, (guint)priority, TOK (4), (guint)port,
                                   TOK (7), raddr, (guint)rport);
@@ -758,11 +707,6 @@ canonicalize_candidate (const char *candidate, char **canonical, const char **sk
                                   (guint)component, (guint)priority, TOK (4), (guint)port, TOK (7));
 #undef TOK
   return TRUE;
-
-bad:
-  g_set_error (error, SH_ICE_ERROR, SH_ICE_ERROR_CANDIDATE, "invalid ICE candidate \"%s\": %s",
-               candidate, reason);
-  return FALSE;
 }
 
 gboolean
@@ -775,10 +719,8 @@ sh_ice_add_remote_candidate (ShIce *ice, const char *candidate, GError **error)
   int added;
 
   g_return_val_if_fail (ice != NULL && !ice->dead, FALSE);
-  if (candidate == NULL) {
-    g_set_error_literal (error, SH_ICE_ERROR, SH_ICE_ERROR_CANDIDATE, "no ICE candidate");
-    return FALSE;
-  }
+  if (candidate == NULL)
+    return fail (error, SH_ICE_ERROR_CANDIDATE, "no ICE candidate");
   if (!canonicalize_candidate (candidate, &canonical, &skip, error))
     return FALSE;
   if (skip != NULL) {
@@ -786,21 +728,17 @@ sh_ice_add_remote_candidate (ShIce *ice, const char *candidate, GError **error)
     return TRUE;
   }
   parsed = nice_agent_parse_remote_candidate_sdp (ice->agent, ice->stream_id, canonical);
-  if (parsed == NULL) {
-    g_set_error (error, SH_ICE_ERROR, SH_ICE_ERROR_CANDIDATE,
-                 "invalid ICE candidate \"%s\": rejected by libnice", candidate);
-    return FALSE;
-  }
+  if (parsed == NULL)
+    return fail (error, SH_ICE_ERROR_CANDIDATE, "invalid ICE candidate \"%s\": rejected by libnice",
+                 candidate);
   list.data = parsed;
   hold (ice);
   added = nice_agent_set_remote_candidates (ice->agent, ice->stream_id, COMPONENT_ID, &list);
   release (ice);
   nice_candidate_free (parsed);
-  if (added < 0) {
-    g_set_error (error, SH_ICE_ERROR, SH_ICE_ERROR_FAILED,
-                 "libnice could not add the remote candidate \"%s\"", candidate);
-    return FALSE;
-  }
+  if (added < 0)
+    return fail (error, SH_ICE_ERROR_FAILED, "libnice could not add the remote candidate \"%s\"",
+                 candidate);
   return TRUE;
 }
 
@@ -814,19 +752,16 @@ sh_ice_remote_gathering_done (ShIce *ice, GError **error)
   ok = nice_agent_peer_candidate_gathering_done (ice->agent, ice->stream_id);
   release (ice);
   if (!ok)
-    g_set_error (error, SH_ICE_ERROR, SH_ICE_ERROR_FAILED, "libnice refused end-of-candidates");
-  return ok;
+    return fail (error, SH_ICE_ERROR_FAILED, "libnice refused end-of-candidates");
+  return TRUE;
 }
 
 gboolean
 sh_ice_restart (ShIce *ice, const char *local_ufrag, const char *local_pwd, GError **error)
 {
   g_return_val_if_fail (ice != NULL && !ice->dead, FALSE);
-  if ((local_ufrag == NULL) != (local_pwd == NULL)) {
-    g_set_error (error, SH_ICE_ERROR, SH_ICE_ERROR_CONFIG,
-                 "give both local ICE credentials or neither");
-    return FALSE;
-  }
+  if ((local_ufrag == NULL) != (local_pwd == NULL))
+    return fail (error, SH_ICE_ERROR_CONFIG, "give both local ICE credentials or neither");
   hold (ice);
   /* restart_stream rather than restart: the tie-breaker stays, so the
    * roles agreed with the peer cannot flip. It generates new credentials
@@ -891,10 +826,10 @@ sh_ice_get_selected_pair (ShIce *ice, ShIcePair *pair)
   memset (pair, 0, sizeof *pair);
   nice_address_to_string (&local->addr, pair->local_address);
   pair->local_port = nice_address_get_port (&local->addr);
-  pair->local_type = candidate_type_from_nice (local->type);
+  pair->local_type = (ShIceCandidateType)local->type;
   nice_address_to_string (&remote->addr, pair->remote_address);
   pair->remote_port = nice_address_get_port (&remote->addr);
-  pair->remote_type = candidate_type_from_nice (remote->type);
+  pair->remote_type = (ShIceCandidateType)remote->type;
   return TRUE;
 }
 
@@ -928,17 +863,13 @@ sh_ice_send_batch (ShIce *ice, const ShIceBuffer *buffers, guint n, GError **err
     }
     done = nice_agent_send_messages_nonblocking (ice->agent, ice->stream_id, COMPONENT_ID, messages,
                                                  chunk, NULL, &local_error);
-    if (done < 0) {
-      /* A full socket buffer is not an error for the caller: it learns how
-       * many went out and drops or retries the rest. */
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
-        g_error_free (local_error);
-        return (gint)sent;
-      }
-      if (sent > 0) {
-        g_error_free (local_error);
-        return (gint)sent;
-      }
+    /* A full socket buffer, or a failure after some went out, is not an
+     * error for the caller: it learns how many left and drops the rest. */
+    if (done < 0
+        && (sent > 0 || g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))) {
+      g_error_free (local_error);
+      return (gint)sent;
+    } else if (done < 0) {
       g_propagate_error (error, local_error);
       return -1;
     }
