@@ -1,7 +1,7 @@
 // Browser tests for the Sanhui web client: headless Chromium driven by
 // playwright-core against a real `sanhui` server on loopback.
 //
-//   node tests/browser/run.mjs SCENARIO      (schedule, roster, lockout, or all)
+//   node tests/browser/run.mjs SCENARIO      (schedule, roster, lockout, meeting, or all)
 //
 // Environment: SANHUI_BINARY (the built `sanhui`), SANHUI_SOURCE_ROOT (the
 // source tree, for web/), optionally CHROMIUM_PATH and SANHUI_BROWSER_KEEP=1
@@ -361,12 +361,162 @@ async function scenarioLockout(t) {
   assert(/(\/|index\.html)$/.test(new URL(page.url()).pathname), 'a locked account left the log-in page');
 }
 
+/** The text of @selector once it is visible, trimmed. */
+async function visibleText(page, selector) {
+  const node = page.locator(selector);
+  await node.waitFor({ state: 'visible' });
+  return ((await node.textContent()) || '').trim();
+}
+
+/** Waits until #meeting-state on meeting.html reads @label. */
+async function waitForMeetingState(page, label) {
+  try {
+    await page.waitForFunction((want) => {
+      const n = document.querySelector('#meeting-state');
+      return n && n.offsetParent !== null && n.textContent.trim() === want;
+    }, label, { timeout: STEP_TIMEOUT_MS });
+  } catch (_) {
+    const now = await page.locator('#meeting-state').textContent().catch(() => '?');
+    const status = await page.locator('#manage-status').textContent().catch(() => '');
+    throw new TestFailure(`meeting state is "${(now || '').trim()}", expected "${label}" ${status ? `(${status.trim()})` : ''}`);
+  }
+}
+
+/**
+ * The secretary opens a demo meeting's page from the branch list, opens it
+ * for joining and generates an invitation link. In a fresh browser (no
+ * session) the link shows the summary and the secrecy notice; 登录后进入会议
+ * leads through log-in to the meeting's page. A tampered token, a forbidden
+ * meeting, a missing one and an off-site `next` are refused.
+ */
+async function scenarioMeeting(t) {
+  const { page } = t;
+  const title = '第四季度支部党员大会';
+
+  await logIn(t, 'secretary', DEMO_PASSWORD, 'secretary.html');
+  await page.locator('#tab-meetings').click();
+  const cardOf = (name) => page.locator('#org-meetings [data-testid="meeting-card"]')
+    .filter({ has: page.locator('[data-testid="meeting-title"]', { hasText: name }) }).first();
+  const card = cardOf(title);
+  await card.waitFor();
+  const meetingId = await card.getAttribute('data-meeting-id');
+  const committeeId = await cardOf('支部委员会十二月例会').getAttribute('data-meeting-id');
+  assert(meetingId && committeeId, 'demo meetings have no ids on their cards');
+  const onMeetingPage = (id) => (u) => u.pathname.endsWith('/meeting.html') && u.searchParams.get('id') === id;
+  await Promise.all([
+    page.waitForURL(onMeetingPage(meetingId)),
+    card.locator('[data-testid="meeting-detail-link"]').click(),
+  ]);
+  await expectSecrecyNotice(page);
+  assert(await visibleText(page, '#meeting-title') === title, 'meeting page shows the wrong title');
+  await waitForMeetingState(page, '已安排');
+  const meta = (await page.locator('#meeting-meta').textContent()) || '';
+  for (const want of ['支部党员大会', '第一党支部', '14:30–16:00', '线上']) {
+    const text = want === '支部党员大会' ? await page.locator('#meeting-type').textContent() : meta;
+    assert(text.includes(want), `meeting page lacks "${want}": ${text}`);
+  }
+  const chair = await visibleText(page, '[data-testid="meeting-chair"]');
+  assert(/[\u4e00-\u9fff]/.test(chair), `the secretary does not see the chair's name: "${chair}"`);
+  assert(await page.locator('#meeting-agenda li').count() === 3, 'the agenda does not list 3 items');
+
+  // 开放入会: scheduled → open.
+  await page.locator('#transition-open').click();
+  await waitForMeetingState(page, '可入会');
+  await waitForFormSuccess(page, '#manage-status', 'opening the meeting');
+  assert(await page.locator('#transition-open').count() === 0, '开放入会 is still offered once open');
+  assert(await page.locator('#transition-in_progress').isVisible(), '开始会议 is not offered');
+  assert(await page.locator('#transition-cancelled').isVisible(), '取消会议 is not offered');
+
+  // 生成邀请链接.
+  await page.locator('#invite-create').click();
+  await waitForFormSuccess(page, '#invite-status', 'generating an invitation');
+  const inviteUrl = await page.locator('#invite-url').inputValue();
+  assert(/\/invite\.html\?token=[A-Za-z0-9_.-]+$/.test(inviteUrl), `odd invitation URL: ${inviteUrl}`);
+  assert((await visibleText(page, '#invite-expiry')).includes('有效期至'), 'the invitation expiry is not shown');
+  log(`invitation: ${inviteUrl}`);
+
+  // A fresh browser: no cookies, no storage.
+  const fresh = await launchBrowser(environment(), mkdtempSync(join(t.tmp, 'chromium-fresh-')));
+  try {
+    const p = fresh.pages()[0] || await fresh.newPage();
+    p.on('pageerror', (err) => t.consoleLines.push(`fresh page error: ${err.message}`));
+
+    // Not logged in: the meeting page sends to log-in with `next`.
+    await p.goto(new URL(`meeting.html?id=${meetingId}`, t.url).href);
+    await p.waitForURL((u) => u.pathname.endsWith('/index.html') && u.searchParams.get('next') === `meeting.html?id=${meetingId}`);
+
+    // A tampered token (last character changed).
+    const token = new URL(inviteUrl).searchParams.get('token');
+    const tampered = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
+    await p.goto(new URL(`invite.html?token=${encodeURIComponent(tampered)}`, t.url).href);
+    const invalid = await visibleText(p, '#invite-error');
+    assert(invalid === '邀请链接无效', `a tampered token shows "${invalid}"`);
+    assert(!(await p.locator('#invite-login').isVisible()), 'a tampered token offers log-in');
+
+    // The real link: summary and the secrecy notice, without a session.
+    await p.goto(inviteUrl);
+    assert(await visibleText(p, '#invite-title') === title, 'the invitation shows the wrong title');
+    const summary = (await p.locator('#invite-meeting').textContent()) || '';
+    for (const want of ['支部党员大会', '第一党支部', '14:30–16:00', '线上', '传达学习上级会议精神']) {
+      assert(summary.includes(want), `the invitation lacks "${want}": ${summary}`);
+    }
+    const notice = await visibleText(p, '#invite-secrecy');
+    assert(notice.includes('严禁在互联网会议中涉及国家秘密（涉密）内容'), `secrecy notice: "${notice}"`);
+    await expectSecrecyNotice(p);
+
+    // 登录后进入会议 → log-in → the meeting's page.
+    await Promise.all([
+      p.waitForURL((u) => u.pathname.endsWith('/index.html')),
+      p.locator('#invite-login').click(),
+    ]);
+    const next = new URL(p.url()).searchParams.get('next');
+    assert(next === `meeting.html?id=${meetingId}`, `log-in page got next="${next}"`);
+    await p.locator('#login').fill('member');
+    await p.locator('#password').fill(DEMO_PASSWORD);
+    await Promise.all([
+      p.waitForURL(onMeetingPage(meetingId)),
+      p.locator('#login-submit').click(),
+    ]);
+    await waitForMeetingState(p, '可入会');
+    assert(await visibleText(p, '#meeting-title') === title, 'the member sees the wrong title');
+    assert(!(await p.locator('#manage-panel').isVisible()), 'a plain member sees 会议管理');
+    assert(!(await p.locator('#invite-panel').isVisible()), 'a plain member sees 邀请链接');
+    assert(!(await p.locator('#meeting-error').isVisible()), 'the member sees an error');
+    log('member landed on the meeting page: 可入会');
+
+    // A meeting the member is not expected at, and one that does not exist.
+    await p.goto(new URL(`meeting.html?id=${committeeId}`, t.url).href);
+    const forbidden = await visibleText(p, '#meeting-error');
+    assert(forbidden === '无权查看该会议', `a committee meeting shows "${forbidden}" to a member`);
+    await p.goto(new URL('meeting.html?id=999999', t.url).href);
+    const missing = await visibleText(p, '#meeting-error');
+    assert(missing === '会议不存在', `a missing meeting shows "${missing}"`);
+
+    // No open redirect: an off-site `next` lands on the home page instead.
+    await Promise.all([
+      p.waitForURL((u) => /\/(index\.html)?$/.test(u.pathname)),
+      p.locator('#logout-button').click(),
+    ]);
+    await p.goto(new URL(`index.html?next=${encodeURIComponent('//evil.example/x')}`, t.url).href);
+    await p.locator('#login').fill('member');
+    await p.locator('#password').fill(DEMO_PASSWORD);
+    await Promise.all([
+      p.waitForURL((u) => u.pathname.endsWith('/my.html')),
+      p.locator('#login-submit').click(),
+    ]);
+    assert(new URL(p.url()).origin === new URL(t.url).origin, `next led off-site: ${p.url()}`);
+  } finally {
+    await withTimeout(fresh.close(), 10_000, 'closing the fresh browser').catch((e) => log(e.message));
+  }
+}
+
 // A scenario is an async function of the test context
 // {page, context, url, tmp, server}; it throws to fail.
 const SCENARIOS = {
   schedule: scenarioSchedule,
   roster: scenarioRoster,
   lockout: scenarioLockout,
+  meeting: scenarioMeeting,
 };
 
 // ------------------------------------------------------------------ runner

@@ -37,9 +37,24 @@ export function getCsrfToken() {
   return csrfToken;
 }
 
+function onLoginPage() {
+  return /(^|\/)(index\.html)?$/.test(location.pathname);
+}
+
+/**
+ * The log-in page's URL with `next` set to the current page (its file name,
+ * query and fragment), so that log-in comes back here. login.js accepts only
+ * same-origin relative paths as `next`.
+ */
+export function loginUrl() {
+  if (onLoginPage()) return LOGIN_PAGE;
+  const here = location.pathname.split('/').pop() + location.search + location.hash;
+  return here ? `${LOGIN_PAGE}?next=${encodeURIComponent(here)}` : LOGIN_PAGE;
+}
+
 export function redirectToLogin() {
-  if (!/(^|\/)(index\.html)?$/.test(location.pathname)) {
-    location.replace(LOGIN_PAGE);
+  if (!onLoginPage()) {
+    location.replace(loginUrl());
   }
 }
 
@@ -150,7 +165,7 @@ export async function probeSession() {
 export async function requireSession() {
   const me = await probeSession();
   if (!me) {
-    location.replace(LOGIN_PAGE);
+    location.replace(loginUrl());
     // Never resolve: the page is going away.
     return new Promise(() => {});
   }

@@ -1,4 +1,5 @@
-// Log-in page: POST /api/session, then go to the user's home page.
+// Log-in page: POST /api/session, then go to `?next=` when it is a safe
+// same-origin relative path, else to the user's home page.
 
 import { login, probeSession, homePageFor } from './api.js';
 import { setStatus } from './ui.js';
@@ -8,6 +9,35 @@ const loginInput = document.getElementById('login');
 const passwordInput = document.getElementById('password');
 const submit = document.getElementById('login-submit');
 const errorBox = document.getElementById('login-error');
+
+const NEXT_MAX_LENGTH = 2000;
+
+/**
+ * The `next` query parameter as a same-origin path to go to after log-in, or
+ * null. Only relative paths are accepted (no scheme, no "//host", no
+ * backslashes or control characters that browsers would reinterpret), and
+ * the resolved URL must stay on this origin: no open redirect.
+ */
+function safeNext() {
+  const raw = new URLSearchParams(location.search).get('next');
+  if (!raw || raw.length > NEXT_MAX_LENGTH) return null;
+  if (/^\s/.test(raw) || /[\\\u0000-\u001f\u007f]/.test(raw)) return null;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(raw) || raw.startsWith('//')) return null;
+  let url;
+  try {
+    url = new URL(raw, location.href);
+  } catch (_) {
+    return null;
+  }
+  if (url.origin !== location.origin || (url.protocol !== 'http:' && url.protocol !== 'https:')) return null;
+  // Not back to the log-in page itself.
+  if (/(^|\/)(index\.html)?$/.test(url.pathname)) return null;
+  return url.pathname + url.search + url.hash;
+}
+
+function destinationFor(me) {
+  return safeNext() || homePageFor(me);
+}
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -28,7 +58,7 @@ form.addEventListener('submit', async (event) => {
   submit.textContent = '正在登录…';
   try {
     const me = await login(name, password);
-    location.replace(homePageFor(me));
+    location.replace(destinationFor(me));
   } catch (e) {
     // bad_credentials, account_locked, … : the server's Chinese message.
     setStatus(errorBox, e.message || '登录失败，请稍后再试', 'error');
@@ -40,7 +70,7 @@ form.addEventListener('submit', async (event) => {
   }
 });
 
-// Already logged in: go straight to the home page.
+// Already logged in: go straight on.
 probeSession().then((me) => {
-  if (me) location.replace(homePageFor(me));
+  if (me) location.replace(destinationFor(me));
 }).catch(() => { /* server unreachable: the form reports it on submit */ });

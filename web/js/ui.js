@@ -107,6 +107,11 @@ export async function copyText(text, fallbackInput) {
   return false;
 }
 
+/** The relative URL of a meeting's page. */
+export function meetingUrl(id) {
+  return `meeting.html?id=${encodeURIComponent(id)}`;
+}
+
 /**
  * A meeting card (<li>). @opts.showOrg: show the organization name;
  * @opts.actions: nodes appended in the card's action row;
@@ -150,8 +155,12 @@ export function meetingCard(meeting, opts = {}) {
     details.append(ol);
     card.append(details);
   }
-  if (opts.actions && opts.actions.length) {
-    card.append(el('div', { class: 'meeting-actions' }, opts.actions));
-  }
+  // Every card leads to the meeting's own page (meeting.html?id=ID).
+  const detail = el('a', {
+    class: 'btn btn-secondary btn-small', 'data-testid': 'meeting-detail-link',
+    href: meetingUrl(meeting.id), text: '会议详情',
+    'aria-label': `会议详情：${meeting.title || ''}`,
+  });
+  card.append(el('div', { class: 'meeting-actions' }, detail, opts.actions || []));
   return card;
 }
