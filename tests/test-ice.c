@@ -475,6 +475,9 @@ test_bad_config (Fixture *f, gconstpointer data)
   }
 }
 
+static gboolean a_failed (Fixture *f);
+static gboolean a_received (Fixture *f);
+
 static gboolean
 both_restarted_and_up (Fixture *f)
 {
@@ -534,6 +537,35 @@ test_restart (Fixture *f, gconstpointer data)
   g_assert_true (wait_for (f, both_restarted_and_up));
   g_assert_true (contains_state (&f->a, SH_ICE_STATE_CHECKING, states_a));
   g_assert_true (contains_state (&f->b, SH_ICE_STATE_CHECKING, states_b));
+  /* A restart is not a loss of connection. */
+  g_assert_false (contains_state (&f->a, SH_ICE_STATE_DISCONNECTED, states_a));
+  g_assert_false (contains_state (&f->b, SH_ICE_STATE_DISCONNECTED, states_b));
+  exchange_data (f);
+}
+
+/* The watchdog gave up on a peer that then comes back: a late datagram does
+ * not undo "failed", an ICE restart does. */
+static void
+test_restart_after_failure (Fixture *f, gconstpointer data)
+{
+  ShIceConfig watchdog = { .disconnected_timeout_ms = 200, .failed_timeout_ms = 600 };
+  g_autoptr (GError) error = NULL;
+  guint8 packet[3];
+
+  start (f, &watchdog, NULL);
+  g_assert_true (wait_for (f, both_up));
+  g_assert_true (wait_for (f, a_failed));
+  make_packet (packet, 3);
+  g_assert_cmpint (sh_ice_send (f->b.ice, packet, 3), ==, 3);
+  g_assert_true (wait_for (f, a_received));
+  g_assert_cmpint (sh_ice_get_state (f->a.ice), ==, SH_ICE_STATE_FAILED);
+
+  f->a.n_pair_changes = f->b.n_pair_changes = 1;
+  g_assert_true (sh_ice_restart (f->a.ice, NULL, NULL, &error));
+  g_assert_true (sh_ice_restart (f->b.ice, NULL, NULL, &error));
+  g_assert_no_error (error);
+  exchange_credentials (f);
+  g_assert_true (wait_for (f, both_restarted_and_up));
   exchange_data (f);
 }
 
@@ -542,6 +574,12 @@ a_failed (Fixture *f)
 {
   return f->a.states->len > 0
          && g_array_index (f->a.states, ShIceState, f->a.states->len - 1) == SH_ICE_STATE_FAILED;
+}
+
+static gboolean
+a_received (Fixture *f)
+{
+  return f->a.n_rx > 0;
 }
 
 static gboolean
@@ -669,6 +707,7 @@ main (int argc, char *argv[])
   ADD ("/ice/candidate/malformed", test_malformed);
   ADD ("/ice/config/bad", test_bad_config);
   ADD ("/ice/restart", test_restart);
+  ADD ("/ice/restart-after-failure", test_restart_after_failure);
   ADD ("/ice/watchdog/peer-vanishes", test_peer_vanishes);
   ADD ("/ice/watchdog/recovers", test_silence_recovers);
   ADD ("/ice/port-range", test_port_range);

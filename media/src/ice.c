@@ -135,7 +135,7 @@ sh_ice_candidate_type_to_string (ShIceCandidateType type)
 static ShIceState
 compute_state (ShIce *ice)
 {
-  if (ice->silence == SILENCE_FAILED || ice->nice_state == NICE_COMPONENT_STATE_FAILED)
+  if (ice->silence == SILENCE_FAILED)
     return SH_ICE_STATE_FAILED;
   if (ice->silence == SILENCE_DISCONNECTED)
     return SH_ICE_STATE_DISCONNECTED;
@@ -143,8 +143,10 @@ compute_state (ShIce *ice)
     return SH_ICE_STATE_CHECKING;
   switch (ice->nice_state) {
     case NICE_COMPONENT_STATE_DISCONNECTED:
-    case NICE_COMPONENT_STATE_GATHERING:
       return ice->ever_up ? SH_ICE_STATE_DISCONNECTED : SH_ICE_STATE_NEW;
+    case NICE_COMPONENT_STATE_GATHERING:
+      /* After the first connection, only a restart gathers again. */
+      return ice->ever_up ? SH_ICE_STATE_CHECKING : SH_ICE_STATE_NEW;
     case NICE_COMPONENT_STATE_CONNECTING:
       return SH_ICE_STATE_CHECKING;
     case NICE_COMPONENT_STATE_CONNECTED:
@@ -236,6 +238,8 @@ on_component_state (NiceAgent *agent, guint stream_id, guint component_id, guint
     return;
   g_debug ("ICE %p: libnice component %s", (void *)ice, nice_component_state_to_string (state));
   ice->nice_state = state;
+  if (state == NICE_COMPONENT_STATE_FAILED)
+    ice->restarting = FALSE; /* the restart's checks failed */
   if ((state == NICE_COMPONENT_STATE_CONNECTED || state == NICE_COMPONENT_STATE_READY)
       && !ice->ever_up) {
     /* The watchdog counts from the moment the path works. */
@@ -255,10 +259,9 @@ on_selected_pair (NiceAgent *agent, guint stream_id, guint component_id, NiceCan
     return;
   g_debug ("ICE %p: selected pair %s -> %s (%s)", (void *)ice, local->foundation,
            remote->foundation, nice_candidate_type_to_string (remote->type));
-  /* After a restart libnice may stay READY throughout and not signal a
-   * state change; the new pair is what ends the restart. */
+  /* The new pair ends a restart. libnice's own state signals (CONNECTED,
+   * READY) are queued behind this one and are taken as they come. */
   ice->restarting = FALSE;
-  ice->nice_state = nice_agent_get_component_state (agent, stream_id, component_id);
   hold (ice);
   update_state (ice);
   if (!ice->dead && ice->cb.selected_pair_changed != NULL)
@@ -763,10 +766,15 @@ sh_ice_restart (ShIce *ice, const char *local_ufrag, const char *local_pwd, GErr
   if ((local_ufrag == NULL) != (local_pwd == NULL))
     return fail (error, SH_ICE_ERROR_CONFIG, "give both local ICE credentials or neither");
   hold (ice);
+  /* Set first: libnice reports GATHERING from inside the restart. */
+  ice->restarting = TRUE;
+  ice->silence = SILENCE_NONE;
+  ice->last_rx_us = g_get_monotonic_time ();
   /* restart_stream rather than restart: the tie-breaker stays, so the
    * roles agreed with the peer cannot flip. It generates new credentials
    * and keeps the selected pair sending until checks choose a new one. */
   if (!nice_agent_restart_stream (ice->agent, ice->stream_id)) {
+    ice->restarting = FALSE;
     g_set_error (error, SH_ICE_ERROR, SH_ICE_ERROR_FAILED, "libnice could not restart ICE");
     release (ice);
     return FALSE;
@@ -782,12 +790,10 @@ sh_ice_restart (ShIce *ice, const char *local_ufrag, const char *local_pwd, GErr
     release (ice);
     return FALSE;
   }
-  ice->restarting = TRUE;
-  ice->silence = SILENCE_NONE;
-  ice->last_rx_us = g_get_monotonic_time ();
   /* Whatever libnice said before the restart (FAILED, say) is history; its
    * next signals describe the new checks. */
-  ice->nice_state = NICE_COMPONENT_STATE_CONNECTING;
+  if (ice->nice_state == NICE_COMPONENT_STATE_FAILED)
+    ice->nice_state = NICE_COMPONENT_STATE_CONNECTING;
   /* The peer forgot our candidates with its own restart and needs them for
    * the new credentials. From an idle callback, so that no callback runs
    * inside this call. */
