@@ -46,3 +46,13 @@ sh_put32 (guint8 *p, guint32 v)
   p[2] = (guint8)(v >> 8);
   p[3] = (guint8)v;
 }
+
+/* Writes an RTCP common header for a packet of @total_len bytes (a multiple
+ * of 4, at least 4). */
+static inline void
+sh_rtcp_put_header (guint8 *p, guint8 count, guint8 type, gsize total_len)
+{
+  p[0] = (guint8)(0x80 | (count & 0x1f));
+  p[1] = type;
+  sh_put16 (p + 2, (guint16)(total_len / 4 - 1));
+}
