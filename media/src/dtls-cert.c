@@ -55,9 +55,11 @@ set_openssl_error (GError **error, const char *what)
   g_set_error (error, SH_DTLS_ERROR, SH_DTLS_ERROR_CERT, "%s: %s", what, detail);
 }
 
-static const EVP_MD *
-digest_for_sdp_name (const char *algorithm)
+const EVP_MD *
+sh_dtls_digest_for_sdp_name (const char *algorithm)
 {
+  if (algorithm == NULL)
+    return NULL;
   if (g_ascii_strcasecmp (algorithm, "sha-256") == 0)
     return EVP_sha256 ();
   if (g_ascii_strcasecmp (algorithm, "sha-1") == 0)
@@ -72,7 +74,7 @@ digest_for_sdp_name (const char *algorithm)
 char *
 sh_dtls_x509_fingerprint (X509 *x509, const char *algorithm)
 {
-  const EVP_MD *md = digest_for_sdp_name (algorithm);
+  const EVP_MD *md = sh_dtls_digest_for_sdp_name (algorithm);
   guint8 digest[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
 

@@ -612,20 +612,10 @@ gboolean
 sh_dtls_set_remote_fingerprint (ShDtls *dtls, const char *algorithm, const char *fingerprint,
                                 GError **error)
 {
-  const EVP_MD *md = NULL;
+  const EVP_MD *md = sh_dtls_digest_for_sdp_name (algorithm);
   g_auto (GStrv) pairs = NULL;
   GString *normal;
 
-  if (algorithm != NULL) {
-    if (g_ascii_strcasecmp (algorithm, "sha-256") == 0)
-      md = EVP_sha256 ();
-    else if (g_ascii_strcasecmp (algorithm, "sha-1") == 0)
-      md = EVP_sha1 ();
-    else if (g_ascii_strcasecmp (algorithm, "sha-384") == 0)
-      md = EVP_sha384 ();
-    else if (g_ascii_strcasecmp (algorithm, "sha-512") == 0)
-      md = EVP_sha512 ();
-  }
   if (md == NULL) {
     g_set_error (error, SH_DTLS_ERROR, SH_DTLS_ERROR_INVALID,
                  "Unsupported fingerprint hash \"%s\" (expected sha-256, sha-1, sha-384 or "

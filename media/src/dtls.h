@@ -71,6 +71,10 @@ EVP_PKEY *sh_dtls_cert_pkey (ShDtlsCert *cert);
  * SDP form. Returns: (transfer full) or NULL for an unknown algorithm. */
 char *sh_dtls_x509_fingerprint (X509 *x509, const char *algorithm);
 
+/* Internal: the digest for an SDP hash name as above, or NULL. Returns:
+ * (transfer none). */
+const EVP_MD *sh_dtls_digest_for_sdp_name (const char *algorithm);
+
 /* ----- Endpoint (dtls.c) ----- */
 
 /* RFC 5764 / RFC 7714 profile numbers as IANA assigns them. */
