@@ -64,7 +64,10 @@ struct _ShIce {
 };
 
 /* Sets @error and returns FALSE, for one-line error exits. */
-static G_GNUC_PRINTF (3, 4) gboolean fail (GError **error, gint code, const char *format, ...)
+static gboolean fail (GError **error, gint code, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+fail (GError **error, gint code, const char *format, ...)
 {
   va_list args;
 
