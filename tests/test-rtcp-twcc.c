@@ -197,6 +197,45 @@ test_twcc_malformed (void)
   }
 }
 
+static void
+test_twcc_random_round_trip (void)
+{
+  /* Random lists of every shape: write, parse, compare. */
+  for (guint round = 0; round < 300; round++) {
+    guint n = (guint)g_test_rand_int_range (1, 400);
+    g_autofree ShRtcpTwccPacket *packets = g_new0 (ShRtcpTwccPacket, n);
+    g_autofree ShRtcpTwccPacket *parsed = g_new0 (ShRtcpTwccPacket, n);
+    ShRtcpTwcc twcc = { .base_seq = (guint16)g_test_rand_int_range (0, 65536),
+                        .reference_time = g_test_rand_int_range (-8388608, 8388608),
+                        .fb_count = (guint8)round };
+    ShRtcpTwcc twcc_parsed;
+    guint8 buf[2048];
+    int len;
+    /* Vary the mix: mostly received, mostly lost, mostly large. */
+    gint32 p_lost = g_test_rand_int_range (0, 100), p_large = g_test_rand_int_range (0, 100);
+
+    for (guint i = 0; i < n; i++) {
+      packets[i].seq = (guint16)(twcc.base_seq + i);
+      packets[i].received = g_test_rand_int_range (0, 100) >= p_lost;
+      if (packets[i].received)
+        packets[i].delta = g_test_rand_int_range (0, 100) < p_large
+                               ? g_test_rand_int_range (G_MININT16, G_MAXINT16 + 1)
+                               : g_test_rand_int_range (0, 256);
+    }
+    len = sh_rtcp_write_twcc (buf, sizeof buf, 1, 2, &twcc, packets, n);
+    g_assert_cmpint (len, >, 0);
+    {
+      g_autofree guint8 *copy = NULL;
+      ShRtcpFb fb;
+
+      fb_of (buf, (gsize)len, &copy, &fb);
+      g_assert_cmpint (sh_rtcp_parse_twcc (&fb, &twcc_parsed, parsed, n), ==, (int)n);
+    }
+    g_assert_cmpint (twcc_parsed.reference_time, ==, twcc.reference_time);
+    g_assert_cmpmem (parsed, n * sizeof *parsed, packets, n * sizeof *packets);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -205,5 +244,6 @@ main (int argc, char **argv)
   g_test_add_func ("/rtcp-twcc/one-bit-vector", test_twcc_one_bit_vector);
   g_test_add_func ("/rtcp-twcc/round-trip-mixed", test_twcc_round_trip_mixed);
   g_test_add_func ("/rtcp-twcc/malformed", test_twcc_malformed);
+  g_test_add_func ("/rtcp-twcc/random-round-trip", test_twcc_random_round_trip);
   return g_test_run ();
 }

@@ -332,6 +332,49 @@ test_nack_list_fci (void)
 }
 
 static void
+test_nack_random (void)
+{
+  /* Random loss sets within a window that may straddle the wrap: building
+   * then expanding gives the sorted set back. */
+  for (guint round = 0; round < 500; round++) {
+    guint16 start = (guint16)g_test_rand_int_range (0, 65536);
+    guint span = (guint)g_test_rand_int_range (1, 300);
+    gboolean lost[300] = { 0 };
+    guint16 seqs[300], expanded[300];
+    ShRtcpNackEntry entries[300];
+    guint n = 0, k = 0;
+    int n_entries, n_expanded;
+
+    for (guint i = 0; i < span; i++)
+      lost[i] = g_test_rand_int_range (0, 3) == 0;
+    lost[0] = TRUE;
+    for (guint i = 0; i < span; i++) {
+      if (lost[i])
+        seqs[n++] = (guint16)(start + i);
+    }
+    /* Shuffle, keeping the first (the reference for sorting) in place. */
+    for (guint i = n - 1; i > 1; i--) {
+      guint j = (guint)g_test_rand_int_range (1, (gint32)i + 1);
+      guint16 t = seqs[i];
+      seqs[i] = seqs[j];
+      seqs[j] = t;
+    }
+    n_entries = sh_rtcp_nack_build (seqs, n, entries, G_N_ELEMENTS (entries));
+    g_assert_cmpint (n_entries, >, 0);
+    /* Greedy packing leaves more than 16 between consecutive pids, which
+     * is what makes the entry count minimal. */
+    for (int e = 1; e < n_entries; e++)
+      g_assert_cmpuint ((guint16)(entries[e].pid - entries[e - 1].pid), >, 16);
+    n_expanded = sh_rtcp_nack_expand (entries, (guint)n_entries, expanded, 300);
+    g_assert_cmpint (n_expanded, ==, (int)n);
+    for (guint i = 0; i < span; i++) {
+      if (lost[i])
+        g_assert_cmpuint (expanded[k++], ==, (guint16)(start + i));
+    }
+  }
+}
+
+static void
 test_remb (void)
 {
   const guint64 rates[] = { 0,
@@ -664,6 +707,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rtcp/bye-round-trip", test_bye_round_trip);
   g_test_add_func ("/rtcp/pli-fir-round-trip", test_pli_fir_round_trip);
   g_test_add_func ("/rtcp/nack-list-fci", test_nack_list_fci);
+  g_test_add_func ("/rtcp/nack-random", test_nack_random);
   g_test_add_func ("/rtcp/remb", test_remb);
   g_test_add_func ("/rtcp/compound-builder", test_compound_builder);
   g_test_add_func ("/rtcp/malformed-compound", test_malformed_compound);

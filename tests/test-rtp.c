@@ -33,6 +33,28 @@ parse_copy (ShRtpView *view, const guint8 *buf, gsize len, guint8 **copy)
   return sh_rtp_parse (view, *copy, len);
 }
 
+/* Runs every writer on a parsed (possibly hostile) packet with exact-size
+ * heap outputs: a write past the end shows up under ASan. */
+static void
+writers_stay_in_bounds (const ShRtpView *view)
+{
+  g_autofree guint8 *in_place = g_memdup2 (view->data, view->len);
+  g_autofree guint8 *out = g_malloc (view->len + 8);
+  ShRtpView again;
+  int n;
+
+  (void)sh_rtp_ext_set_in_place (in_place, view->len, view->len, EXT_MID, (const guint8 *)"ab", 2);
+  n = sh_rtp_ext_write (view->data, view->len, EXT_MID, (const guint8 *)"xyz", 3, out,
+                        view->len + 8);
+  if (n > 0)
+    g_assert_cmpint (sh_rtp_parse (&again, out, (gsize)n), ==, SH_RTP_OK);
+  n = sh_rtp_rtx_wrap (view, 1, 97, 2, out, view->len + 8);
+  if (n > 0) {
+    g_assert_cmpint (sh_rtp_parse (&again, out, (gsize)n), ==, SH_RTP_OK);
+    (void)sh_rtp_rtx_unwrap (&again, 3, 96, in_place, view->len);
+  }
+}
+
 static int
 parse_only (const guint8 *buf, gsize len)
 {
@@ -54,6 +76,7 @@ parse_only (const guint8 *buf, gsize len)
     }
     (void)sh_vp8_parse (&vp8, sh_rtp_view_payload (&view), view.payload_len);
     (void)sh_h264_is_keyframe (sh_rtp_view_payload (&view), view.payload_len);
+    writers_stay_in_bounds (&view);
   }
   return rc;
 }
