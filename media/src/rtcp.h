@@ -75,7 +75,9 @@ void sh_rtcp_iter_init (ShRtcpIter *iter, const guint8 *buf, gsize len);
 
 /* The next packet. FALSE at the end or on the first malformed header (version,
  * length past the buffer, a trailing chunk shorter than a header, bad
- * padding); then iter->error says which. */
+ * padding, a body shorter than its type and count need); then iter->error
+ * says which. Padding is accepted on any packet, not only the last: libwebrtc
+ * pads transport-wide feedback inside compounds. */
 gboolean sh_rtcp_iter_next (ShRtcpIter *iter, ShRtcpPacket *packet);
 
 /* Checks a whole compound: every header valid, and unless @reduced_size the

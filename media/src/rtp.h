@@ -128,9 +128,11 @@ gboolean sh_rtp_ext_find (const ShRtpView *view, guint8 id, const guint8 **value
 /* Sets element @id to @value in the packet of @len bytes in @buf, which has
  * room for @cap bytes. An element of the same length is overwritten; else the
  * block is rebuilt in place (dropping padding, moving the payload) when it
- * keeps its form and fits in @cap. Returns the new packet length, or
+ * keeps its form and fits in @cap. Returns the new packet length;
  * SH_RTP_ERR_NO_SPACE when it must grow beyond @cap or change from the
- * one-byte to the two-byte form: use sh_rtp_ext_write() then. */
+ * one-byte to the two-byte form (use sh_rtp_ext_write() then);
+ * SH_RTP_ERR_EXTENSION when the block is malformed or of a profile RFC 8285
+ * does not define. */
 int sh_rtp_ext_set_in_place (guint8 *buf, gsize len, gsize cap, guint8 id, const guint8 *value,
                              gsize value_len);
 
