@@ -1,5 +1,6 @@
-/* sanhui-media.h — the media plane. Knows nothing about Party meetings or the
- * database. For now: the media worker threads that meetings are pinned to.
+/* sanhui-media.h — the media plane: worker threads, and WebRTC peer
+ * connections on the server's own stack (ICE on libnice, DTLS on OpenSSL,
+ * SRTP on libsrtp2). Knows nothing about Party meetings or the database.
  * SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
@@ -33,5 +34,174 @@ guint sh_media_workers_pinned (ShMediaWorkers *workers, guint index);
 /* Runs @func on worker @index's thread (from any thread). */
 void sh_media_workers_invoke (ShMediaWorkers *workers, guint index, GSourceFunc func,
                               gpointer data, GDestroyNotify notify);
+
+/* ------------------------------------------------------------ engine */
+
+/* What every peer connection shares: the workers, the DTLS certificate and
+ * the ICE settings. */
+typedef struct _ShMediaEngine ShMediaEngine;
+
+typedef struct {
+  guint n_workers;                      /* 0: one per CPU */
+  const char *data_dir;                 /* DTLS certificate kept here; NULL: a new one */
+  const char *const *listen_addresses;  /* numeric IPs for host candidates; NULL: all */
+  guint port_min, port_max;             /* host candidate ports; 0, 0: any */
+  const char *const *stun_servers;      /* "host:port" (numeric host); first one used */
+  const char *const *turn_servers;      /* "turn:host:port?transport=udp" (numeric host) */
+  const char *turn_secret;              /* coturn REST-API secret for time-limited users */
+  guint ice_disconnected_ms;            /* silence watchdog; 0: defaults */
+  guint ice_failed_ms;
+} ShMediaEngineConfig;
+
+/* Returns: (transfer full), or NULL with @error set (bad address, the
+ * certificate cannot be read or made). */
+ShMediaEngine *sh_media_engine_new (const ShMediaEngineConfig *config, GError **error);
+void sh_media_engine_free (ShMediaEngine *engine);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShMediaEngine, sh_media_engine_free)
+
+/* Returns: (transfer none). */
+ShMediaWorkers *sh_media_engine_workers (ShMediaEngine *engine);
+/* "sha-256 AB:CD:..." as SDP writes it. Returns: (transfer none). */
+const char *sh_media_engine_fingerprint (ShMediaEngine *engine);
+
+/* ------------------------------------------------------ peer connection */
+
+/* One WebRTC peer connection (BUNDLE, rtcp-mux, one ICE component). Every
+ * function and callback runs on the context of the worker it was created
+ * for; nothing here is thread-safe, and nothing needs to be. */
+typedef struct _ShPeer ShPeer;
+
+#define SH_PEER_ERROR (sh_peer_error_quark ())
+GQuark sh_peer_error_quark (void);
+
+typedef enum {
+  SH_PEER_ERROR_SDP,         /* the remote description cannot be parsed */
+  SH_PEER_ERROR_UNSUPPORTED, /* nothing in it can be accepted */
+  SH_PEER_ERROR_STATE,       /* not possible now */
+  SH_PEER_ERROR_CANDIDATE,   /* a remote candidate cannot be used */
+  SH_PEER_ERROR_TRANSPORT,   /* ICE or DTLS could not be set up */
+} ShPeerError;
+
+typedef enum {
+  SH_PEER_STATE_NEW,
+  SH_PEER_STATE_CONNECTING, /* ICE checking or DTLS handshake */
+  SH_PEER_STATE_CONNECTED,  /* SRTP keys in place: media flows */
+  SH_PEER_STATE_DISCONNECTED,
+  SH_PEER_STATE_FAILED,
+  SH_PEER_STATE_CLOSED,
+} ShPeerState;
+
+const char *sh_peer_state_to_string (ShPeerState state);
+
+/* Room a packet buffer passed to sh_peer_send_rtp/rtcp needs beyond the
+ * packet, and the size of the buffers the rtp/rtcp callbacks hand out. */
+#define SH_PEER_TRAILER_ROOM 148
+#define SH_PEER_PACKET_CAPACITY 1600
+
+typedef struct {
+  /* A local candidate ("candidate:..." without "a="), or NULL once
+   * gathering is done (send end-of-candidates). */
+  void (*local_candidate) (ShPeer *peer, const char *candidate, gpointer user_data);
+  void (*state_changed) (ShPeer *peer, ShPeerState state, gpointer user_data);
+  /* A decrypted RTP packet in a buffer of SH_PEER_PACKET_CAPACITY bytes that
+   * the callee may rewrite and pass to sh_peer_send_rtp() (of any peer on
+   * the same worker) before returning. */
+  void (*rtp) (ShPeer *peer, guint8 *buf, gsize len, gpointer user_data);
+  /* A decrypted compound RTCP packet, the same way. */
+  void (*rtcp) (ShPeer *peer, guint8 *buf, gsize len, gpointer user_data);
+} ShPeerCallbacks;
+
+/* What the server will do with each kind of media in an offer. */
+typedef enum {
+  SH_PEER_MEDIA_RECEIVE = 1 << 0, /* accept what the browser sends */
+  SH_PEER_MEDIA_SEND = 1 << 1,    /* send media of this kind to the browser */
+} ShPeerMediaUse;
+
+/* A media section the answer accepted. */
+typedef struct {
+  char *mid;
+  char *kind;              /* "audio" or "video" */
+  guint8 payload_type;     /* the chosen codec */
+  char *codec;             /* "opus", "VP8", "H264" */
+  guint clock_rate;
+  guint8 rtx_payload_type; /* 0: none */
+  guint32 local_ssrc;      /* what the server sends with, 0 when it does not send */
+  guint32 local_rtx_ssrc;
+  gboolean receives;       /* the browser sends this section to the server */
+  gboolean sends;          /* the server sends this section to the browser */
+} ShPeerMedia;
+
+typedef struct {
+  ShPeerState state;
+  const char *ice_state;      /* transfer none, static */
+  const char *dtls_state;     /* transfer none, static */
+  const char *srtp_profile;   /* transfer none, static; "none" before keys */
+  char selected_local[72];    /* "address:port typ host", empty before ICE */
+  char selected_remote[72];
+  guint64 rx_packets, rx_bytes, tx_packets, tx_bytes;
+  guint64 rx_dropped;         /* failed unprotect, unknown first byte */
+} ShPeerInfo;
+
+/* Creates a peer on worker @worker of the engine's workers; call it on that
+ * worker's thread (sh_media_workers_invoke). @controlling: TRUE when the
+ * server offers (subscribe connections), FALSE when it answers.
+ * Returns: (transfer full). */
+ShPeer *sh_peer_new (ShMediaEngine *engine, guint worker, gboolean controlling,
+                     const ShPeerCallbacks *callbacks, gpointer user_data, GError **error);
+
+/* Accepts a remote offer. @audio and @video say what the server does with
+ * each kind; sections of other kinds, or without a codec the server
+ * supports, are refused (port 0). Starts ICE gathering; local candidates
+ * come through the callback. Returns: (transfer full) the answer SDP. */
+char *sh_peer_accept_offer (ShPeer *peer, const char *offer, ShPeerMediaUse audio,
+                            ShPeerMediaUse video, GError **error);
+
+/* The accepted sections after sh_peer_accept_offer(), in SDP order.
+ * Returns: (transfer none) (element-type ShPeerMedia). */
+GPtrArray *sh_peer_get_media (ShPeer *peer);
+
+/* A trickled remote candidate ("candidate:..." with or without "a="); NULL
+ * or "" for end-of-candidates. */
+gboolean sh_peer_add_remote_candidate (ShPeer *peer, const char *candidate, GError **error);
+
+/* Protects the packet in @buf (of @capacity bytes, at least @len +
+ * SH_PEER_TRAILER_ROOM) in place and sends it. Returns FALSE when it could
+ * not be sent (not connected, no room, the network refused): media is
+ * best-effort, so there is no GError on this path. */
+gboolean sh_peer_send_rtp (ShPeer *peer, guint8 *buf, gsize len, gsize capacity);
+gboolean sh_peer_send_rtcp (ShPeer *peer, guint8 *buf, gsize len, gsize capacity);
+
+void sh_peer_get_info (ShPeer *peer, ShPeerInfo *info);
+ShPeerState sh_peer_get_state (ShPeer *peer);
+
+/* Sends DTLS close_notify when connected and releases everything; no
+ * callback runs after this returns. Call it on the peer's worker. */
+void sh_peer_free (ShPeer *peer);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShPeer, sh_peer_free)
+
+/* --------------------------------------------------------------- echo */
+
+/* The device check: a peer connection that sends a user's own camera and
+ * microphone back to them, or a test picture and tone when the offer only
+ * receives. Runs on one worker like a peer; so do its callbacks. */
+typedef struct _ShEcho ShEcho;
+
+typedef struct {
+  /* As ShPeerCallbacks.local_candidate. */
+  void (*local_candidate) (ShEcho *echo, const char *candidate, gpointer user_data);
+  void (*state_changed) (ShEcho *echo, const ShPeerInfo *info, gpointer user_data);
+  /* Once a second while connected, with the bitrates of the last second. */
+  void (*stats) (ShEcho *echo, const ShPeerInfo *info, guint64 rx_bps, guint64 tx_bps,
+                 gpointer user_data);
+} ShEchoCallbacks;
+
+/* Returns: (transfer full). Call on the worker's thread. */
+ShEcho *sh_echo_new (ShMediaEngine *engine, guint worker, const ShEchoCallbacks *callbacks,
+                     gpointer user_data, GError **error);
+/* Returns: (transfer full) the answer. */
+char *sh_echo_accept_offer (ShEcho *echo, const char *offer, GError **error);
+gboolean sh_echo_add_remote_candidate (ShEcho *echo, const char *candidate, GError **error);
+void sh_echo_free (ShEcho *echo);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShEcho, sh_echo_free)
 
 G_END_DECLS

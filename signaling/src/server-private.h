@@ -24,7 +24,7 @@ struct _ShServer {
   GTimeZone *tz;           /* display zone of dates in replies */
   SoupServer *soup;
   GMainLoop *loop;
-  ShMediaWorkers *workers;
+  ShMediaEngine *media;
   char *url;
   gboolean tls;
   GPtrArray *sockets;      /* (element-type ShWsClient) live WebSocket clients */
@@ -127,5 +127,34 @@ gboolean sh_read_member_input (JsonObject *body, ShMember *member, GError **erro
 void sh_calendar_feed (ShRequest *req);
 
 /* WebSocket endpoint (ws.c). */
+typedef struct _ShEchoSession ShEchoSession;
+
+typedef struct {
+  ShServer *server;
+  SoupWebsocketConnection *conn;
+  char *token_hash; /* the session this socket belongs to */
+  gint64 account_id;
+  ShEchoSession *echo; /* the device check this socket runs, if any */
+} ShWsClient;
+
+/* One received message, valid for the handler's call. */
+typedef struct {
+  ShWsClient *client;
+  const char *type;
+  JsonNode *id;        /* (nullable) echoed in the reply */
+  JsonObject *payload; /* never NULL: an empty object when absent */
+  ShAuth auth;
+} ShWsMessage;
+
 void sh_ws_register (ShServer *server);
 void sh_ws_close_all (ShServer *server);
+/* Sends {"type", "id", "payload"}; @payload (nullable) is consumed. */
+void sh_ws_send (ShWsClient *client, const char *type, JsonNode *id, JsonBuilder *payload);
+void sh_ws_send_error (ShWsClient *client, JsonNode *id, const char *code, const char *message);
+
+/* The echo service's messages (api-echo.c). */
+void sh_echo_handle_start (ShWsMessage *m);
+void sh_echo_handle_candidate (ShWsMessage *m);
+void sh_echo_handle_stop (ShWsMessage *m);
+/* Stops the socket's echo, if any, as the socket goes away. */
+void sh_echo_detach (ShWsClient *client);

@@ -542,6 +542,34 @@ purge_sessions (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Host candidates go on the public address when one is configured, else on
+ * the address the server listens on; a wildcard lets libnice find every
+ * interface. */
+static gboolean
+start_media (ShServer *server, GError **error)
+{
+  const ShConfig *c = server->config;
+  const char *address = c->public_address ? c->public_address : c->listen_address;
+  const char *listen[2] = { NULL, NULL };
+  ShMediaEngineConfig media = {
+    .n_workers = c->media_workers,
+    .data_dir = c->data_dir,
+    .listen_addresses = listen,
+    .port_min = c->media_port_min,
+    .port_max = c->media_port_max,
+    .stun_servers = (const char *const *) c->stun_servers,
+    .turn_servers = (const char *const *) c->turn_servers,
+    .turn_secret = c->turn_secret,
+  };
+
+  if (g_str_equal (address, "localhost"))
+    address = "127.0.0.1";
+  if (!g_str_equal (address, "0.0.0.0") && !g_str_equal (address, "::"))
+    listen[0] = address;
+  server->media = sh_media_engine_new (&media, error);
+  return server->media != NULL;
+}
+
 static const char *const handled_paths[] = { NULL, "/api", "/calendar", "/healthz", "/metrics",
                                              "/ws" };
 
@@ -594,7 +622,8 @@ sh_server_new (const char *config_path, const char *const *overrides, GError **e
   sh_ws_register (server);
   if (!listen_on (server, error))
     return NULL;
-  server->workers = sh_media_workers_new (server->config->media_workers);
+  if (!start_media (server, error))
+    return NULL;
   g_message ("listening on %s (database %s)", server->url, db_path);
   return g_steal_pointer (&server);
 }
@@ -644,7 +673,7 @@ sh_server_free (ShServer *server)
     sh_ws_close_all (server);
   g_clear_object (&server->soup);
   g_clear_pointer (&server->sockets, g_ptr_array_unref);
-  g_clear_pointer (&server->workers, sh_media_workers_free);
+  g_clear_pointer (&server->media, sh_media_engine_free);
   g_clear_pointer (&server->loop, g_main_loop_unref);
   g_clear_pointer (&server->store, sh_store_free);
   g_clear_pointer (&server->secret, g_bytes_unref);

@@ -10,25 +10,10 @@
 #define WS_CLOSE_POLICY 1008
 #define WS_CLOSE_GOING_AWAY 1001
 
-typedef struct {
-  ShServer *server;
-  SoupWebsocketConnection *conn;
-  char *token_hash; /* the session this socket belongs to */
-  gint64 account_id;
-} ShWsClient;
-
-typedef struct {
-  ShWsClient *client;
-  const char *type;
-  JsonNode *id;        /* (nullable) echoed in the reply */
-  JsonObject *payload; /* never NULL: an empty object when absent */
-  ShAuth auth;
-} ShWsMessage;
-
 typedef void (*ShWsHandler) (ShWsMessage *m);
 
-static void
-ws_send (ShWsClient *client, const char *type, JsonNode *id, JsonBuilder *payload)
+void
+sh_ws_send (ShWsClient *client, const char *type, JsonNode *id, JsonBuilder *payload)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
@@ -54,8 +39,8 @@ ws_send (ShWsClient *client, const char *type, JsonNode *id, JsonBuilder *payloa
     soup_websocket_connection_send_text (client->conn, text);
 }
 
-static void
-ws_send_error (ShWsClient *client, JsonNode *id, const char *code, const char *message)
+void
+sh_ws_send_error (ShWsClient *client, JsonNode *id, const char *code, const char *message)
 {
   g_autoptr (JsonBuilder) p = json_builder_new ();
 
@@ -63,13 +48,13 @@ ws_send_error (ShWsClient *client, JsonNode *id, const char *code, const char *m
   sh_json_builder_add_string (p, "code", code);
   sh_json_builder_add_string (p, "message", message);
   json_builder_end_object (p);
-  ws_send (client, "error", id, p);
+  sh_ws_send (client, "error", id, p);
 }
 
 static void
 handle_ping (ShWsMessage *m)
 {
-  ws_send (m->client, "pong", m->id, NULL);
+  sh_ws_send (m->client, "pong", m->id, NULL);
 }
 
 static void
@@ -80,7 +65,7 @@ handle_hello (ShWsMessage *m)
   /* No CSRF token over the socket: it is not needed there and the page
    * already has it. */
   sh_build_me (p, m->auth.account, m->auth.roles, NULL);
-  ws_send (m->client, "welcome", m->id, p);
+  sh_ws_send (m->client, "welcome", m->id, p);
 }
 
 static const struct {
@@ -89,6 +74,9 @@ static const struct {
 } ws_messages[] = {
   { "ping", handle_ping },
   { "hello", handle_hello },
+  { "echo.start", sh_echo_handle_start },
+  { "echo.candidate", sh_echo_handle_candidate },
+  { "echo.stop", sh_echo_handle_stop },
 };
 
 static void
@@ -102,21 +90,21 @@ dispatch_text (ShWsClient *client, ShAuth *auth, const char *data, gsize length)
   JsonNode *payload;
 
   if (!envelope) {
-    ws_send_error (client, NULL, "invalid_json", error->message);
+    sh_ws_send_error (client, NULL, "invalid_json", error->message);
     return;
   }
   m.id = json_object_get_member (envelope, "id");
   if (m.id && !JSON_NODE_HOLDS_VALUE (m.id)) {
-    ws_send_error (client, NULL, "bad_request", "字段“id”应为字符串或数字");
+    sh_ws_send_error (client, NULL, "bad_request", "字段“id”应为字符串或数字");
     return;
   }
   if (!sh_json_get_string (envelope, "type", TRUE, 64, &type, &error)) {
-    ws_send_error (client, m.id, "bad_request", error->message);
+    sh_ws_send_error (client, m.id, "bad_request", error->message);
     return;
   }
   payload = json_object_get_member (envelope, "payload");
   if (payload && !JSON_NODE_HOLDS_OBJECT (payload) && !JSON_NODE_HOLDS_NULL (payload)) {
-    ws_send_error (client, m.id, "bad_request", "字段“payload”应为 JSON 对象");
+    sh_ws_send_error (client, m.id, "bad_request", "字段“payload”应为 JSON 对象");
     return;
   }
   m.payload = payload && JSON_NODE_HOLDS_OBJECT (payload) ? json_node_get_object (payload) : empty;
@@ -128,7 +116,7 @@ dispatch_text (ShWsClient *client, ShAuth *auth, const char *data, gsize length)
       return;
     }
   }
-  ws_send_error (client, m.id, "unknown_type", "不支持的消息类型");
+  sh_ws_send_error (client, m.id, "unknown_type", "不支持的消息类型");
 }
 
 static void
@@ -141,7 +129,7 @@ on_message (SoupWebsocketConnection *conn, gint kind, GBytes *message, gpointer 
 
   client->server->metrics.ws_messages_total++;
   if (kind != SOUP_WEBSOCKET_DATA_TEXT) {
-    ws_send_error (client, NULL, "bad_request", "只接受文本消息");
+    sh_ws_send_error (client, NULL, "bad_request", "只接受文本消息");
     return;
   }
   /* The session may have ended (log-out, expiry) since the upgrade, and
@@ -149,7 +137,7 @@ on_message (SoupWebsocketConnection *conn, gint kind, GBytes *message, gpointer 
   if (!sh_auth_from_token_hash (client->server, client->token_hash, &auth)
       || auth.account->id != client->account_id) {
     sh_auth_clear (&auth);
-    ws_send_error (client, NULL, "unauthenticated", "登录已失效，请重新登录");
+    sh_ws_send_error (client, NULL, "unauthenticated", "登录已失效，请重新登录");
     soup_websocket_connection_close (conn, WS_CLOSE_POLICY, "session ended");
     return;
   }
@@ -173,6 +161,7 @@ on_closed (SoupWebsocketConnection *conn, gpointer user_data)
   ShServer *server = client->server;
 
   server->metrics.ws_connections_open--;
+  sh_echo_detach (client);
   g_ptr_array_remove_fast (server->sockets, client);
   ws_client_free (client);
 }
