@@ -134,7 +134,8 @@ on_rtp (ShPeer *peer, guint8 *buf, gsize len, gpointer user_data)
 /* Feedback about the server's streams is about the browser's own: turn it
  * around so that the browser's sender reacts to what its receiver saw. */
 static void
-reflect_feedback (ShEcho *echo, const ShRtcpFb *fb, ShRtcpCompound *out)
+reflect_feedback (ShEcho *echo, const ShRtcpFb *fb, const guint8 *fb_packet, gsize packet_len,
+                  ShRtcpCompound *out)
 {
   Track *track = track_for_local_ssrc (echo, fb->media_ssrc);
   gsize room;
@@ -146,7 +147,18 @@ reflect_feedback (ShEcho *echo, const ShRtcpFb *fb, ShRtcpCompound *out)
     at = sh_rtcp_compound_space (out, &room);
     sh_rtcp_compound_commit (out, sh_rtcp_write_pli (at, room, fb->media_ssrc,
                                                      track->remote_ssrc));
-  } else if (fb->type == SH_RTCP_RTPFB && fb->fmt == 1) {
+  } else if (fb->type == SH_RTCP_RTPFB && fb->fmt == SH_RTCP_FMT_TWCC) {
+    /* Transport-wide feedback counts the browser's own transport sequence
+     * numbers (the echo keeps them): returned as is, it tells the browser's
+     * bandwidth estimator about the whole round trip. */
+    at = sh_rtcp_compound_space (out, &room);
+    if (room >= packet_len) {
+      memcpy (at, fb_packet, packet_len);
+      at[8] = track->remote_ssrc >> 24, at[9] = track->remote_ssrc >> 16;
+      at[10] = track->remote_ssrc >> 8, at[11] = track->remote_ssrc;
+      sh_rtcp_compound_commit (out, (int) packet_len);
+    }
+  } else if (fb->type == SH_RTCP_RTPFB && fb->fmt == SH_RTCP_FMT_NACK) {
     ShRtcpNackEntry entries[MAX_NACKS];
     int n = sh_rtcp_parse_nack (fb, entries, G_N_ELEMENTS (entries));
 
@@ -204,10 +216,10 @@ on_rtcp (ShPeer *peer, guint8 *buf, gsize len, gpointer user_data)
       continue;
     if (echo->pattern) {
       pattern_keyframe = pattern_keyframe
-                         || (fb.type == SH_RTCP_PSFB && (sh_rtcp_fb_is_pli (&fb) || fb.fmt == 4));
+                         || (fb.type == SH_RTCP_PSFB && (sh_rtcp_fb_is_pli (&fb) || fb.fmt == SH_RTCP_FMT_FIR));
       continue;
     }
-    reflect_feedback (echo, &fb, &out);
+    reflect_feedback (echo, &fb, packet.data, packet.len, &out);
   }
   if (pattern_keyframe)
     sh_pattern_source_request_keyframe (echo->pattern);

@@ -31,6 +31,12 @@ struct _ShPeer {
   ShIceState ice_state;
   GPtrArray *media; /* ShPeerMedia */
   gboolean freeing;
+  /* Candidates gathered while the answer is being made wait here, so that
+   * the signaling layer sends the answer first (a browser cannot take a
+   * candidate before the description it belongs to). */
+  gboolean holding_candidates;
+  GPtrArray *held_candidates; /* char*, NULL entry for end-of-candidates */
+  guint flush_source;
   guint64 rx_packets, rx_bytes, tx_packets, tx_bytes, rx_dropped;
   /* Packets are decrypted here: libsrtp works in place and the ICE buffer
    * is libnice's. */
@@ -77,8 +83,38 @@ on_local_candidate (ShIce *ice, const char *candidate, gpointer user_data)
 {
   ShPeer *peer = user_data;
 
+  if (peer->holding_candidates) {
+    g_ptr_array_add (peer->held_candidates, g_strdup (candidate));
+    return;
+  }
   if (peer->callbacks.local_candidate && !peer->freeing)
     peer->callbacks.local_candidate (peer, candidate, peer->user_data);
+}
+
+static gboolean
+flush_candidates (gpointer user_data)
+{
+  ShPeer *peer = user_data;
+  g_autoptr (GPtrArray) held = g_steal_pointer (&peer->held_candidates);
+
+  peer->flush_source = 0;
+  peer->holding_candidates = FALSE;
+  peer->held_candidates = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < held->len; i++)
+    on_local_candidate (peer->ice, g_ptr_array_index (held, i), peer);
+  return G_SOURCE_REMOVE;
+}
+
+/* Releases the held candidates from the context's next iteration, after
+ * the caller has sent the answer. */
+static void
+schedule_flush (ShPeer *peer)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_callback (source, flush_candidates, peer, NULL);
+  peer->flush_source = g_source_attach (source, peer->context);
+  g_source_unref (source);
 }
 
 static void
@@ -239,6 +275,7 @@ sh_peer_new (ShMediaEngine *engine, guint worker, gboolean controlling,
   peer->callbacks = *callbacks;
   peer->user_data = user_data;
   peer->media = g_ptr_array_new_with_free_func (media_free);
+  peer->held_candidates = g_ptr_array_new_with_free_func (g_free);
   sh_media_engine_ice_config (engine, controlling, &config, &turn);
   peer->ice = sh_ice_new (peer->context, &config, &ice_callbacks, peer, error);
   sh_media_engine_turn_clear (&turn);
@@ -339,6 +376,12 @@ sh_peer_free (ShPeer *peer)
   if (!peer)
     return;
   peer->freeing = TRUE;
+  if (peer->flush_source) {
+    GSource *source = g_main_context_find_source_by_id (peer->context, peer->flush_source);
+    if (source)
+      g_source_destroy (source);
+  }
+  g_ptr_array_unref (peer->held_candidates);
   if (peer->dtls) {
     sh_dtls_close (peer->dtls);
     sh_dtls_free (peer->dtls);
@@ -508,12 +551,14 @@ sh_peer_accept_offer (ShPeer *peer, const char *offer_text, ShPeerMediaUse audio
                          "nothing in the offer can be accepted");
     return NULL;
   }
+  peer->holding_candidates = TRUE;
   if (!sh_ice_set_remote_credentials (peer->ice, sh_sdp_media_ice_ufrag (offer, first),
                                       sh_sdp_media_ice_pwd (offer, first), &local_error)
       || !start_dtls (peer, offer, first, &local_error) || !sh_ice_gather (peer->ice, &local_error)) {
     g_set_error (error, SH_PEER_ERROR, SH_PEER_ERROR_TRANSPORT, "%s", local_error->message);
     return NULL;
   }
+  schedule_flush (peer);
   /* Candidates that came with the offer (non-trickle peers such as aiortc). */
   for (guint c = 0; c < first->candidates->len; c++) {
     ShSdpCandidate *cand = g_ptr_array_index (first->candidates, c);

@@ -52,16 +52,9 @@ static gboolean
 deliver_reply (gpointer data)
 {
   Reply *r = data;
-  ShWsClient *client = r->session->client;
-  g_autoptr (JsonBuilder) payload = NULL;
 
-  if (!client)
-    return G_SOURCE_REMOVE;
-  if (r->payload) {
-    payload = json_builder_new ();
-    json_builder_add_value (payload, g_steal_pointer (&r->payload));
-  }
-  sh_ws_send (client, r->type, r->id, g_steal_pointer (&payload));
+  if (r->session->client)
+    sh_ws_send_node (r->session->client, r->type, r->id, r->payload);
   return G_SOURCE_REMOVE;
 }
 

@@ -148,8 +148,10 @@ typedef struct {
 
 void sh_ws_register (ShServer *server);
 void sh_ws_close_all (ShServer *server);
-/* Sends {"type", "id", "payload"}; @payload (nullable) is consumed. */
+/* Sends {"type", "id", "payload"}; @id and @payload (an object) are
+ * borrowed and nullable. */
 void sh_ws_send (ShWsClient *client, const char *type, JsonNode *id, JsonBuilder *payload);
+void sh_ws_send_node (ShWsClient *client, const char *type, JsonNode *id, JsonNode *payload);
 void sh_ws_send_error (ShWsClient *client, JsonNode *id, const char *code, const char *message);
 
 /* The echo service's messages (api-echo.c). */

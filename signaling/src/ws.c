@@ -13,7 +13,7 @@
 typedef void (*ShWsHandler) (ShWsMessage *m);
 
 void
-sh_ws_send (ShWsClient *client, const char *type, JsonNode *id, JsonBuilder *payload)
+sh_ws_send_node (ShWsClient *client, const char *type, JsonNode *id, JsonNode *payload)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
@@ -27,7 +27,7 @@ sh_ws_send (ShWsClient *client, const char *type, JsonNode *id, JsonBuilder *pay
   }
   json_builder_set_member_name (b, "payload");
   if (payload)
-    json_builder_add_value (b, json_builder_get_root (payload));
+    json_builder_add_value (b, json_node_copy (payload));
   else {
     json_builder_begin_object (b);
     json_builder_end_object (b);
@@ -37,6 +37,14 @@ sh_ws_send (ShWsClient *client, const char *type, JsonNode *id, JsonBuilder *pay
   text = sh_json_to_string (root);
   if (soup_websocket_connection_get_state (client->conn) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_send_text (client->conn, text);
+}
+
+void
+sh_ws_send (ShWsClient *client, const char *type, JsonNode *id, JsonBuilder *payload)
+{
+  g_autoptr (JsonNode) node = payload ? json_builder_get_root (payload) : NULL;
+
+  sh_ws_send_node (client, type, id, node);
 }
 
 void

@@ -56,14 +56,14 @@ export async function busy(button, fn) {
 
 /**
  * Fills the top bar (#topbar): links to the pages the user may use, the
- * user's name and the log-out button. @current: 'my' | 'secretary'.
+ * user's name and the log-out button. @current: 'my' | 'echo' | 'secretary'.
  */
 export function renderTopbar(me, current) {
   const bar = document.getElementById('topbar');
   if (!bar) return;
   clear(bar);
   const nav = el('nav', { class: 'topnav', 'aria-label': '主导航' });
-  const links = [['my', 'my.html', '我的会议', 'nav-my']];
+  const links = [['my', 'my.html', '我的会议', 'nav-my'], ['echo', 'echo.html', '设备检测', 'nav-echo']];
   if (hasRole(me, 'secretary') || hasRole(me, 'admin')) {
     links.push(['secretary', 'secretary.html', '支部工作', 'nav-secretary']);
   }
