@@ -357,7 +357,7 @@ test_unknown_endpoint_and_method (void)
   expect_json_error (anon, "GET", "api/nothing", NULL, 404, "not_found", NULL);
   expect_json_error (admin, "PUT", "api/orgs", "{}", 405, "method_not_allowed", NULL);
   expect_json_error (admin, "DELETE", org, NULL, 405, "method_not_allowed", NULL);
-  expect_json_error (admin, "PATCH", org, "{\"name\":\"改名\"}", 405, "method_not_allowed", NULL);
+  expect_json_error (admin, "PUT", org, "{\"name\":\"改名\"}", 405, "method_not_allowed", NULL);
   expect_json_error (admin, "GET", "api/my/calendar/x", NULL, 404, "not_found", NULL);
   expect_json_error (admin, "POST", "api/my/meetings", "{}", 405, "method_not_allowed", NULL);
   expect_json_error (anon, "DELETE", "api/accounts", NULL, 405, "method_not_allowed", NULL);
