@@ -2,13 +2,11 @@
  * SPDX-License-Identifier: Apache-2.0 */
 #define G_LOG_DOMAIN "sanhui-ice"
 
-#include "ice.h"
+#include "ice-private.h"
 
 #include <nice/agent.h>
 #include <string.h>
 
-/* BUNDLE and rtcp-mux: everything travels on component 1 of one stream. */
-#define COMPONENT_ID 1
 #define DEFAULT_DISCONNECTED_MS 10000
 #define DEFAULT_FAILED_MS 30000
 /* Messages handed to libnice per call of the batched send; a stack array,
@@ -196,7 +194,7 @@ emit_local_candidate (ShIce *ice, NiceCandidate *candidate)
   g_autofree char *sdp = NULL;
   const char *text;
 
-  if (candidate->component_id != COMPONENT_ID || ice->cb.local_candidate == NULL)
+  if (candidate->component_id != SH_ICE_COMPONENT_ID || ice->cb.local_candidate == NULL)
     return;
   sdp = nice_agent_generate_local_candidate_sdp (ice->agent, candidate);
   if (sdp == NULL)
@@ -237,7 +235,7 @@ on_component_state (NiceAgent *agent, guint stream_id, guint component_id, guint
 {
   ShIce *ice = data;
 
-  if (ice->dead || stream_id != ice->stream_id || component_id != COMPONENT_ID)
+  if (ice->dead || stream_id != ice->stream_id || component_id != SH_ICE_COMPONENT_ID)
     return;
   g_debug ("ICE %p: libnice component %s", (void *)ice, nice_component_state_to_string (state));
   ice->nice_state = state;
@@ -258,7 +256,7 @@ on_selected_pair (NiceAgent *agent, guint stream_id, guint component_id, NiceCan
 {
   ShIce *ice = data;
 
-  if (ice->dead || stream_id != ice->stream_id || component_id != COMPONENT_ID)
+  if (ice->dead || stream_id != ice->stream_id || component_id != SH_ICE_COMPONENT_ID)
     return;
   g_debug ("ICE %p: selected pair %s -> %s (%s)", (void *)ice, local->foundation,
            remote->foundation, nice_candidate_type_to_string (remote->type));
@@ -323,7 +321,7 @@ on_replay (gpointer data)
   g_clear_pointer (&ice->replay, g_source_unref);
   if (ice->dead)
     return G_SOURCE_REMOVE;
-  candidates = nice_agent_get_local_candidates (ice->agent, ice->stream_id, COMPONENT_ID);
+  candidates = nice_agent_get_local_candidates (ice->agent, ice->stream_id, SH_ICE_COMPONENT_ID);
   hold (ice);
   for (GSList *l = candidates; l != NULL && !ice->dead; l = l->next)
     emit_local_candidate (ice, l->data);
@@ -390,7 +388,7 @@ configure (ShIce *ice, const ShIceConfig *config, GError **error)
     if (config->port_min == 0 || config->port_min > config->port_max || config->port_max > 65535)
       return fail (error, SH_ICE_ERROR_CONFIG, "bad port range %u-%u", config->port_min,
                    config->port_max);
-    nice_agent_set_port_range (agent, ice->stream_id, COMPONENT_ID, config->port_min,
+    nice_agent_set_port_range (agent, ice->stream_id, SH_ICE_COMPONENT_ID, config->port_min,
                                config->port_max);
   }
   for (guint i = 0; i < config->n_turn_servers; i++) {
@@ -400,7 +398,7 @@ configure (ShIce *ice, const ShIceConfig *config, GError **error)
     /* Numeric, like the STUN server: a name would be resolved per agent. */
     if (turn->host == NULL || !nice_address_set_from_string (&addr, turn->host) || turn->port == 0
         || turn->port > 65535
-        || !nice_agent_set_relay_info (agent, ice->stream_id, COMPONENT_ID, turn->host, turn->port,
+        || !nice_agent_set_relay_info (agent, ice->stream_id, SH_ICE_COMPONENT_ID, turn->host, turn->port,
                                        turn->username ? turn->username : "",
                                        turn->password ? turn->password : "",
                                        NICE_RELAY_TYPE_TURN_UDP))
@@ -473,7 +471,7 @@ sh_ice_new (GMainContext *context, const ShIceConfig *config, const ShIceCallbac
   g_signal_connect (ice->agent, "candidate-gathering-done", G_CALLBACK (on_gathering_done), ice);
   g_signal_connect (ice->agent, "component-state-changed", G_CALLBACK (on_component_state), ice);
   g_signal_connect (ice->agent, "new-selected-pair-full", G_CALLBACK (on_selected_pair), ice);
-  nice_agent_attach_recv (ice->agent, ice->stream_id, COMPONENT_ID, context, on_recv, ice);
+  nice_agent_attach_recv (ice->agent, ice->stream_id, SH_ICE_COMPONENT_ID, context, on_recv, ice);
 
   /* A tick a quarter of the shorter timeout keeps the verdict within 25 %
    * of the configured time without waking the worker needlessly. */
@@ -510,7 +508,7 @@ teardown (ShIce *ice)
     g_clear_pointer (&ice->replay, g_source_unref);
   }
   g_signal_handlers_disconnect_by_data (ice->agent, ice);
-  nice_agent_attach_recv (ice->agent, ice->stream_id, COMPONENT_ID, ice->context, NULL, NULL);
+  nice_agent_attach_recv (ice->agent, ice->stream_id, SH_ICE_COMPONENT_ID, ice->context, NULL, NULL);
 
   closing = g_new0 (Closing, 1);
   closing->agent = g_steal_pointer (&ice->agent);
@@ -604,117 +602,6 @@ sh_ice_set_remote_credentials (ShIce *ice, const char *ufrag, const char *pwd, G
   return TRUE;
 }
 
-static gboolean
-parse_uint (const char *text, guint64 max, guint64 *out)
-{
-  return g_ascii_string_to_unsigned (text, 10, 0, max, out, NULL);
-}
-
-static gboolean
-is_ice_char_string (const char *text)
-{
-  if (*text == '\0' || strlen (text) > 32)
-    return FALSE;
-  for (const char *p = text; *p; p++)
-    if (!g_ascii_isalnum (*p) && *p != '+' && *p != '/')
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
-is_ip (const char *text)
-{
-  NiceAddress addr;
-  nice_address_init (&addr);
-  return nice_address_set_from_string (&addr, text);
-}
-
-static gboolean
-is_one_of (const char *text, const char *const *names, guint n)
-{
-  for (guint i = 0; i < n; i++)
-    if (strcmp (text, names[i]) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* Checks a trickled candidate against RFC 8839's grammar and rewrites it in
- * the one form libnice's parser accepts: "a=" in front, single spaces,
- * "UDP" in capitals (browsers write "udp"), no extension attributes.
- * Returns FALSE with @error, or TRUE with either @canonical set or @skip
- * set when the candidate is valid but of no use to this agent. */
-static gboolean
-canonicalize_candidate (const char *candidate, char **canonical, const char **skip, GError **error)
-{
-  g_autofree char *text = g_strstrip (g_strdup (candidate));
-  const char *body = g_str_has_prefix (text, "a=") ? text + 2 : text;
-  g_auto (GStrv) split = NULL;
-  g_autoptr (GPtrArray) tok = g_ptr_array_new ();
-  guint64 component = 0, priority = 0, port = 0, rport = 0;
-  const char *raddr = NULL, *reason = NULL;
-
-  *canonical = NULL;
-  *skip = NULL;
-  if (!g_str_has_prefix (body, "candidate:"))
-    return fail (error, SH_ICE_ERROR_CANDIDATE,
-                 "invalid ICE candidate \"%s\": does not start with \"candidate:\"", candidate);
-  split = g_strsplit_set (body + strlen ("candidate:"), " \t", -1);
-  for (guint i = 0; split[i] != NULL; i++)
-    if (*split[i] != '\0')
-      g_ptr_array_add (tok, split[i]);
-#define TOK(i) ((const char *)g_ptr_array_index (tok, (i)))
-  for (guint i = 8; i + 1 < tok->len; i += 2) {
-    if (strcmp (TOK (i), "raddr") == 0)
-      raddr = TOK (i + 1);
-    else if (strcmp (TOK (i), "rport") == 0 && !parse_uint (TOK (i + 1), 65535, &rport))
-      reason = "bad rport";
-  }
-  if (tok->len < 8)
-    reason = "too few fields";
-  else if (!is_ice_char_string (TOK (0)))
-    reason = "bad foundation";
-  else if (!parse_uint (TOK (1), 256, &component) || component == 0)
-    reason = "bad component id";
-  else if (!parse_uint (TOK (3), G_MAXUINT32, &priority) || priority == 0)
-    reason = "bad priority";
-  else if (!parse_uint (TOK (5), 65535, &port))
-    reason = "bad port";
-  else if (strcmp (TOK (6), "typ") != 0)
-    reason = "\"typ\" missing";
-  else if (!is_one_of (TOK (7), type_names, G_N_ELEMENTS (type_names)))
-    reason = "unknown candidate type";
-  else if (g_ascii_strcasecmp (TOK (2), "tcp") == 0)
-    *skip = "TCP candidate";
-  else if (g_ascii_strcasecmp (TOK (2), "udp") != 0)
-    reason = "unknown transport";
-  /* The browser's address hidden behind mDNS: resolving it would block the
-   * worker and usually fails on servers anyway. Its checks arrive all the
-   * same and become peer-reflexive candidates. */
-  else if (g_str_has_suffix (TOK (4), ".local") || g_str_has_suffix (TOK (4), ".LOCAL"))
-    *skip = "mDNS hostname";
-  else if (!is_ip (TOK (4)))
-    reason = "address is neither a numeric IP address nor an mDNS name";
-  else if (port == 0)
-    reason = "port 0 on a UDP candidate";
-  else if (component != COMPONENT_ID)
-    *skip = "RTCP component (rtcp-mux is always used)";
-  if (reason != NULL)
-    return fail (error, SH_ICE_ERROR_CANDIDATE, "invalid ICE candidate \"%s\": %s", candidate,
-                 reason);
-  if (*skip != NULL)
-    return TRUE;
-  /* raddr is informational; browsers hide it as 0.0.0.0 or a name. */
-  if (raddr != NULL && rport != 0 && is_ip (raddr))
-    *canonical = g_strdup_printf ("a=candidate:%s %u UDP %u %s %u typ %s raddr %s rport %u",
-                                  TOK (0), (guint)component, (guint)priority, TOK (4), (guint)port,
-                                  TOK (7), raddr, (guint)rport);
-  else
-    *canonical = g_strdup_printf ("a=candidate:%s %u UDP %u %s %u typ %s", TOK (0),
-                                  (guint)component, (guint)priority, TOK (4), (guint)port, TOK (7));
-#undef TOK
-  return TRUE;
-}
-
 gboolean
 sh_ice_add_remote_candidate (ShIce *ice, const char *candidate, GError **error)
 {
@@ -727,7 +614,7 @@ sh_ice_add_remote_candidate (ShIce *ice, const char *candidate, GError **error)
   g_return_val_if_fail (ice != NULL && !ice->dead, FALSE);
   if (candidate == NULL)
     return fail (error, SH_ICE_ERROR_CANDIDATE, "no ICE candidate");
-  if (!canonicalize_candidate (candidate, &canonical, &skip, error))
+  if (!sh_ice_canonicalize_candidate (candidate, &canonical, &skip, error))
     return FALSE;
   if (skip != NULL) {
     g_debug ("ICE %p: skipping remote candidate (%s): %s", (void *)ice, skip, candidate);
@@ -739,7 +626,7 @@ sh_ice_add_remote_candidate (ShIce *ice, const char *candidate, GError **error)
                  candidate);
   list.data = parsed;
   hold (ice);
-  added = nice_agent_set_remote_candidates (ice->agent, ice->stream_id, COMPONENT_ID, &list);
+  added = nice_agent_set_remote_candidates (ice->agent, ice->stream_id, SH_ICE_COMPONENT_ID, &list);
   release (ice);
   nice_candidate_free (parsed);
   if (added < 0)
@@ -828,7 +715,7 @@ sh_ice_get_selected_pair (ShIce *ice, ShIcePair *pair)
 
   g_return_val_if_fail (ice != NULL && !ice->dead, FALSE);
   g_return_val_if_fail (pair != NULL, FALSE);
-  if (!nice_agent_get_selected_pair (ice->agent, ice->stream_id, COMPONENT_ID, &local, &remote)
+  if (!nice_agent_get_selected_pair (ice->agent, ice->stream_id, SH_ICE_COMPONENT_ID, &local, &remote)
       || local == NULL || remote == NULL)
     return FALSE;
   /* NICE_ADDRESS_STRING_LEN (INET6_ADDRSTRLEN) fits the 64 bytes. */
@@ -848,7 +735,7 @@ sh_ice_send (ShIce *ice, const guint8 *buf, gsize len)
   g_return_val_if_fail (ice != NULL && !ice->dead, -1);
   if (len > G_MAXUINT16)
     return -1;
-  return nice_agent_send (ice->agent, ice->stream_id, COMPONENT_ID, (guint)len, (const gchar *)buf);
+  return nice_agent_send (ice->agent, ice->stream_id, SH_ICE_COMPONENT_ID, (guint)len, (const gchar *)buf);
 }
 
 gint
@@ -870,7 +757,7 @@ sh_ice_send_batch (ShIce *ice, const ShIceBuffer *buffers, guint n, GError **err
       messages[i].buffers = &vectors[i];
       messages[i].n_buffers = 1;
     }
-    done = nice_agent_send_messages_nonblocking (ice->agent, ice->stream_id, COMPONENT_ID, messages,
+    done = nice_agent_send_messages_nonblocking (ice->agent, ice->stream_id, SH_ICE_COMPONENT_ID, messages,
                                                  chunk, NULL, &local_error);
     /* A full socket buffer, or a failure after some went out, is not an
      * error for the caller: it learns how many left and drops the rest. */
