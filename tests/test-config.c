@@ -545,6 +545,79 @@ test_example_file (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* Text in memory reads the same as the file, and errors name @name. */
+static void
+test_load_from_data (void)
+{
+  static const char text[] = "# comment\n"
+                             "; another\n"
+                             "[server]\n"
+                             "port = 9000\r\n"
+                             "[meetings]\n"
+                             "join_early_minutes=30";
+  g_autoptr (GError) error = NULL;
+
+  g_autoptr (ShConfig) config = sh_config_load_from_data ("mem.ini", text, strlen (text), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (config->port, ==, 9000);
+  g_assert_cmpuint (config->join_early_minutes, ==, 30);
+
+  /* Only @length bytes count: the rest would be a duplicate key. */
+  static const char twice[] = "[server]\nport=1\nport=2\n";
+  g_autoptr (ShConfig) first = sh_config_load_from_data ("mem.ini", twice, 16, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->port, ==, 1);
+
+  g_assert_null (sh_config_load_from_data ("mem.ini", twice, sizeof twice - 1, &error));
+  g_assert_error (error, SH_CONFIG_ERROR, SH_CONFIG_ERROR_SYNTAX);
+  g_assert_cmpstr (error->message, ==,
+                   "mem.ini:3: [server] port: duplicate key, first set on line 2");
+  g_clear_error (&error);
+
+  static const char nul[] = "[server]\nport=1\0\n";
+  g_assert_null (sh_config_load_from_data ("mem.ini", nul, sizeof nul - 1, &error));
+  g_assert_error (error, SH_CONFIG_ERROR, SH_CONFIG_ERROR_SYNTAX);
+  g_assert_cmpstr (error->message, ==, "mem.ini:2: contains a NUL byte");
+  g_clear_error (&error);
+
+  /* Empty text is an empty file: the defaults. */
+  g_autoptr (ShConfig) empty = sh_config_load_from_data ("mem.ini", NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (empty->port, ==, 8080);
+}
+
+/* Found by fuzzing: a bad escape before a backslash at the end of a value
+ * made GLib set its error twice ("GError set over the top of a previous
+ * GError", a warning). */
+static void
+test_escape_at_end (void)
+{
+  static const char *const values[] = { "C:\\\\data\\_dir\\", "\\", "a\\\\\\", "\\x;b\\" };
+  g_autoptr (GError) error = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (values); i++) {
+    g_autofree char *text = g_strdup_printf ("[storage]\ndata_dir=%s\n", values[i]);
+    g_assert_null (sh_config_load_from_data ("mem.ini", text, strlen (text), &error));
+    g_assert_error (error, SH_CONFIG_ERROR, SH_CONFIG_ERROR_VALUE);
+    g_assert_cmpstr (error->message, ==,
+                     "mem.ini:2: [storage] data_dir: invalid escape sequence or text (write \\\\ "
+                     "for a backslash)");
+    g_clear_error (&error);
+
+    g_autofree char *list = g_strdup_printf ("ice.stun_servers=a:1;%s", values[i]);
+    g_autoptr (ShConfig) config = sh_config_new_default ();
+    g_assert_false (sh_config_override (config, list, &error));
+    g_assert_error (error, SH_CONFIG_ERROR, SH_CONFIG_ERROR_VALUE);
+    g_clear_error (&error);
+  }
+
+  /* An escaped backslash at the end is fine. */
+  g_autoptr (ShConfig) config
+      = sh_config_load_from_data ("mem.ini", "[storage]\ndata_dir=C:\\\\\n", 24, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (config->data_dir, ==, "C:\\");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -579,6 +652,8 @@ main (int argc, char **argv)
   g_test_add_func ("/config/loopback", test_loopback_addresses);
   g_test_add ("/config/overrides", Fixture, NULL, fixture_setup, test_overrides, fixture_teardown);
   g_test_add_func ("/config/bad-overrides", test_bad_overrides);
+  g_test_add_func ("/config/load-from-data", test_load_from_data);
+  g_test_add_func ("/config/escape-at-end", test_escape_at_end);
   g_test_add ("/config/example-file", Fixture, NULL, fixture_setup, test_example_file,
               fixture_teardown);
   return g_test_run ();

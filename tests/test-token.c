@@ -181,6 +181,51 @@ test_secret_file (void)
   g_rmdir (dir);
 }
 
+/* @payload with a correct signature, whatever its form. Returns: (transfer
+ * full). */
+static char *
+sign_raw (GBytes *secret, const char *payload)
+{
+  gsize key_len = 0;
+  const guchar *key = g_bytes_get_data (secret, &key_len);
+  guint8 mac[32];
+  gsize mac_len = sizeof mac;
+  g_autoptr (GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, key, key_len);
+
+  g_hmac_update (hmac, (const guchar *)payload, -1);
+  g_hmac_get_digest (hmac, mac, &mac_len);
+  g_autofree char *sig = g_base64_encode (mac, mac_len);
+  g_strdelimit (sig, "+", '-');
+  g_strdelimit (sig, "/", '_');
+  g_strdelimit (sig, "=", '\0');
+  return g_strdup_printf ("%s.%s", payload, sig);
+}
+
+/* Found by fuzzing: an expiry with a plus sign or leading zeros verified,
+ * although sh_token_sign() never writes one, so that one token had several
+ * spellings. */
+static void
+test_non_canonical_expiry (void)
+{
+  g_autoptr (GBytes) secret = fixed_secret (0);
+  static const char *const payloads[] = {
+    "v1.invite.member-42.01700003600",
+    "v1.invite.member-42.+1700003600",
+    "v1.invite.member-42.-01",
+    "v1.invite.member-42.-0",
+  };
+
+  /* sign_raw() signs as sh_token_sign() does. */
+  g_autofree char *good = sign_raw (secret, "v1.invite.member-42.1700003600");
+  g_autofree char *expected = sh_token_sign (secret, "invite", "member-42", NOW + 3600);
+  g_assert_cmpstr (good, ==, expected);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (payloads); i++) {
+    g_autofree char *token = sign_raw (secret, payloads[i]);
+    assert_verify_fails (secret, token, "invite", G_MININT64, SH_TOKEN_ERROR_MALFORMED);
+  }
+}
+
 static void
 test_random (void)
 {
@@ -223,6 +268,7 @@ main (int argc, char **argv)
   g_test_add_func ("/token/wrong-secret", test_wrong_secret);
   g_test_add_func ("/token/malformed", test_malformed);
   g_test_add_func ("/token/secret-file", test_secret_file);
+  g_test_add_func ("/token/non-canonical-expiry", test_non_canonical_expiry);
   g_test_add_func ("/token/random", test_random);
   g_test_add_func ("/token/sha256", test_sha256);
   return g_test_run ();

@@ -197,6 +197,20 @@ set_value_read_error (GError **error, const KeySpec *spec, const char *origin, c
     set_error (error, SH_CONFIG_ERROR_VALUE, origin, spec->group, spec->key, "%s", local->message);
 }
 
+/* Whether @raw ends in a backslash that escapes nothing. GLib's unescaping
+ * sets its GError a second time (and warns) when a bad escape comes before
+ * such a backslash, so the case is refused before GLib sees it. */
+static gboolean
+ends_in_escape (const char *raw)
+{
+  gsize len = strlen (raw);
+  gsize run = 0;
+
+  while (run < len && raw[len - 1 - run] == '\\')
+    run++;
+  return run % 2 == 1;
+}
+
 /* Reads @spec's value from @key_file, checks it and only then stores it in
  * @config, so that a rejected value leaves @config as it was. */
 static gboolean
@@ -205,6 +219,12 @@ apply_value (ShConfig *config, const KeySpec *spec, GKeyFile *key_file, const ch
 {
   g_autoptr (GError) local = NULL;
   gpointer field = (char *)config + spec->offset;
+  g_autofree char *raw_value = g_key_file_get_value (key_file, spec->group, spec->key, NULL);
+
+  if (raw_value != NULL && ends_in_escape (raw_value)) {
+    set_value_read_error (error, spec, origin, NULL);
+    return FALSE;
+  }
 
   if (spec->type == KEY_LIST) {
     g_auto (GStrv) raw
@@ -427,22 +447,32 @@ sh_config_load (const char *path, GError **error)
                local->message);
     return NULL;
   }
+  return sh_config_load_from_data (path, text, length, error);
+}
 
+ShConfig *
+sh_config_load_from_data (const char *name, const char *data, gsize length, GError **error)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_autoptr (GError) local = NULL;
   g_autoptr (GArray) uses = g_array_new (FALSE, FALSE, sizeof (KeyUse));
   g_autoptr (GString) clean = g_string_sized_new (length + 1);
-  if (!prescan (path, text, length, uses, clean, error))
+  if (!prescan (name, data != NULL ? data : "", length, uses, clean, error))
     return NULL;
 
   g_autoptr (GKeyFile) key_file = g_key_file_new ();
   if (!g_key_file_load_from_data (key_file, clean->str, clean->len, G_KEY_FILE_NONE, &local)) {
-    set_error (error, SH_CONFIG_ERROR_SYNTAX, path, NULL, NULL, "%s", local->message);
+    set_error (error, SH_CONFIG_ERROR_SYNTAX, name, NULL, NULL, "%s", local->message);
     return NULL;
   }
 
   g_autoptr (ShConfig) config = sh_config_new_default ();
   for (guint i = 0; i < uses->len; i++) {
     const KeyUse *use = &g_array_index (uses, KeyUse, i);
-    g_autofree char *where = g_strdup_printf ("%s:%u", path, use->line);
+    g_autofree char *where = g_strdup_printf ("%s:%u", name, use->line);
     if (!apply_value (config, use->spec, key_file, where, error))
       return NULL;
   }

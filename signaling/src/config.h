@@ -61,6 +61,11 @@ ShConfig *sh_config_new_default (void);
  * "sanhui.ini:12: [server] port: expected a number from 0 to 65535". */
 ShConfig *sh_config_load (const char *path, GError **error);
 
+/* The same as sh_config_load() for @length bytes of INI text already in
+ * memory; @name stands for the file in error messages. */
+ShConfig *sh_config_load_from_data (const char *name, const char *data, gsize length,
+                                    GError **error);
+
 /* Applies a "group.key=value" override as from the command line; the same
  * checks as the file. */
 gboolean sh_config_override (ShConfig *config, const char *assignment, GError **error);

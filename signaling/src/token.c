@@ -87,6 +87,17 @@ is_url_safe (const char *text, gsize length)
   return TRUE;
 }
 
+/* Reads the expiry as sh_token_sign() writes it: decimal without a plus
+ * sign or leading zeros, so that one token has one spelling. */
+static gboolean
+parse_expiry (const char *text, gint64 *out)
+{
+  if (!g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, out, NULL))
+    return FALSE;
+  g_autofree char *canonical = g_strdup_printf ("%" G_GINT64_FORMAT, *out);
+  return strcmp (canonical, text) == 0;
+}
+
 static void
 compute_hmac (GBytes *secret, const char *data, gsize length, guchar out[SIGNATURE_BYTES])
 {
@@ -242,7 +253,7 @@ sh_token_verify (GBytes *secret, const char *token, const char *purpose, gint64 
 
   if (parts == NULL || g_strv_length (parts) != 5 || strcmp (parts[0], "v1") != 0
       || !is_url_safe (parts[1], strlen (parts[1])) || !is_url_safe (parts[2], strlen (parts[2]))
-      || !g_ascii_string_to_signed (parts[3], 10, G_MININT64, G_MAXINT64, &expires_at, NULL)
+      || !parse_expiry (parts[3], &expires_at)
       || (signature = base64url_decode (parts[4], &sig_len)) == NULL
       || sig_len != SIGNATURE_BYTES) {
     g_set_error_literal (error, SH_TOKEN_ERROR, SH_TOKEN_ERROR_MALFORMED, "malformed token");
