@@ -19,6 +19,9 @@ packages=(
 )
 if [ "${SANHUI_WITH_TEST_TOOLS:-0}" = 1 ]; then
   packages+=(chromium fonts-noto-cjk)
+  # Interop peers for the echo service (tests/interop): aiortc with aiohttp
+  # for its signaling; webrtcbin comes with gstreamer1.0-plugins-bad above.
+  packages+=(python3-aiortc python3-aiohttp)
   # Node.js may come from elsewhere (it bundles npm then, and Debian's npm
   # package would conflict with it): install Debian's only when absent.
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
