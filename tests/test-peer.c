@@ -226,6 +226,140 @@ test_second_offer_refused (void)
   run_clear (&r);
 }
 
+/* The browser's answer to a server offer, made by hand from the offer: what
+ * Chromium writes (setup active, recvonly, its own ICE credentials and
+ * certificate fingerprint, no SSRCs of its own). */
+static char *
+answer_from_offer (const char *offer_text)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShSdp) sdp = sh_sdp_parse (offer_text, strlen (offer_text), &error);
+  g_autoptr (ShSdpFingerprint) fp = sh_sdp_fingerprint_parse (
+      "sha-256 11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:"
+      "DD:EE:FF:00",
+      &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < sdp->media->len; i++) {
+    ShSdpMedia *m = g_ptr_array_index (sdp->media, i);
+    g_free (m->ice_ufrag);
+    g_free (m->ice_pwd);
+    m->ice_ufrag = g_strdup ("brws");
+    m->ice_pwd = g_strdup ("browserpassword0123456");
+    m->setup = SH_SDP_SETUP_ACTIVE;
+    if (m->direction == SH_SDP_DIRECTION_SENDONLY)
+      m->direction = SH_SDP_DIRECTION_RECVONLY;
+    g_ptr_array_set_size (m->ssrcs, 0);
+    g_ptr_array_set_size (m->ssrc_groups, 0);
+    g_ptr_array_set_size (m->fingerprints, 0);
+    g_ptr_array_add (m->fingerprints, sh_sdp_fingerprint_parse (
+                                          "sha-256 11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:"
+                                          "11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00",
+                                          NULL));
+    g_clear_pointer (&m->msid, g_free);
+  }
+  g_free (sdp->ice_ufrag), sdp->ice_ufrag = NULL;
+  g_free (sdp->ice_pwd), sdp->ice_pwd = NULL;
+  g_ptr_array_set_size (sdp->fingerprints, 0);
+  sdp->setup = SH_SDP_SETUP_NONE;
+  return sh_sdp_to_string (sdp);
+}
+
+typedef struct {
+  ShPeer *peer;
+  char *offer;
+  char *offer2;
+  GError *error;
+  gboolean first_applied, bad_refused, second_applied, answerer_refused;
+  gint done;
+} OfferRun;
+
+static gboolean
+offer_on_worker (gpointer data)
+{
+  static const ShPeerCallbacks callbacks = { 0 };
+  OfferRun *r = data;
+  const ShPeerOfferSection sections[] = {
+    { "audio", "a0", TRUE, 1111, 0, "alice", "alice-mic" },
+    { "video", "v0", TRUE, 2222, 3333, "alice", "alice-cam" },
+    { "video", "v1", FALSE, 0, 0, NULL, NULL },
+  };
+  const ShPeerOfferSection more[] = {
+    { "audio", "a0", TRUE, 1111, 0, "alice", "alice-mic" },
+    { "video", "v0", TRUE, 2222, 3333, "alice", "alice-cam" },
+    { "video", "v1", TRUE, 4444, 5555, "bob", "bob-screen" },
+  };
+  g_autofree char *answer = NULL;
+  g_autofree char *bad = NULL;
+  g_autofree char *answer2 = NULL;
+  g_autoptr (ShPeer) answerer = NULL;
+  g_autoptr (GError) error = NULL;
+
+  r->peer = sh_peer_new (engine, 0, TRUE, &callbacks, r, &r->error);
+  r->offer = sh_peer_create_offer (r->peer, sections, G_N_ELEMENTS (sections), &r->error);
+  if (r->offer) {
+    answer = answer_from_offer (r->offer);
+    /* An answer that leaves the server as DTLS client is refused. */
+    bad = g_strdup (answer);
+    memcpy (strstr (bad, "a=setup:active"), "a=setup:actpas", 14);
+    r->bad_refused = !sh_peer_apply_answer (r->peer, bad, &error);
+    g_clear_error (&error);
+    r->first_applied = sh_peer_apply_answer (r->peer, answer, &r->error);
+    /* Renegotiation: a screen share takes the inactive section. */
+    r->offer2 = sh_peer_create_offer (r->peer, more, G_N_ELEMENTS (more), &r->error);
+    answer2 = r->offer2 ? answer_from_offer (r->offer2) : NULL;
+    r->second_applied = answer2 && sh_peer_apply_answer (r->peer, answer2, &r->error);
+  }
+  answerer = sh_peer_new (engine, 0, FALSE, &callbacks, r, &error);
+  r->answerer_refused = !sh_peer_create_offer (answerer, sections, 1, &error)
+                        && g_error_matches (error, SH_PEER_ERROR, SH_PEER_ERROR_STATE);
+  g_atomic_int_set (&r->done, 1);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+offer_free_on_worker (gpointer data)
+{
+  OfferRun *r = data;
+
+  g_clear_pointer (&r->peer, sh_peer_free);
+  g_atomic_int_set (&r->done, 1);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_server_offer (void)
+{
+  OfferRun r = { 0 };
+  g_autoptr (ShSdp) offer = NULL;
+  g_autoptr (GError) error = NULL;
+  ShSdpMedia *video;
+
+  sh_media_workers_invoke (sh_media_engine_workers (engine), 0, offer_on_worker, &r, NULL);
+  wait_for (&r.done);
+  g_assert_no_error (r.error);
+  g_assert_true (r.bad_refused);
+  g_assert_true (r.first_applied);
+  g_assert_true (r.second_applied);
+  g_assert_true (r.answerer_refused);
+  offer = sh_sdp_parse (r.offer, strlen (r.offer), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (offer->media->len, ==, 3);
+  video = g_ptr_array_index (offer->media, 1);
+  g_assert_cmpint (sh_sdp_media_setup (offer, video), ==, SH_SDP_SETUP_ACTPASS);
+  g_assert_cmpint (video->direction, ==, SH_SDP_DIRECTION_SENDONLY);
+  g_assert_cmpuint (video->ssrcs->len, ==, 2);
+  g_assert_cmpuint (video->ssrc_groups->len, ==, 1);
+  g_assert_cmpint (((ShSdpMedia *) g_ptr_array_index (offer->media, 2))->direction, ==,
+                   SH_SDP_DIRECTION_INACTIVE);
+  g_assert_nonnull (strstr (r.offer2, "bob-screen"));
+  g_atomic_int_set (&r.done, 0);
+  sh_media_workers_invoke (sh_media_engine_workers (engine), 0, offer_free_on_worker, &r, NULL);
+  wait_for (&r.done);
+  g_free (r.offer);
+  g_free (r.offer2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -241,6 +375,7 @@ main (int argc, char **argv)
   g_test_add_func ("/peer/answers-other-browsers", test_answers_other_browsers);
   g_test_add_func ("/peer/refusals", test_refusals);
   g_test_add_func ("/peer/second-offer-refused", test_second_offer_refused);
+  g_test_add_func ("/peer/server-offer", test_server_offer);
   status = g_test_run ();
   sh_media_engine_free (engine);
   return status;

@@ -156,6 +156,29 @@ ShPeer *sh_peer_new (ShMediaEngine *engine, guint worker, gboolean controlling,
 char *sh_peer_accept_offer (ShPeer *peer, const char *offer, ShPeerMediaUse audio,
                             ShPeerMediaUse video, GError **error);
 
+/* One section of an offer the server makes (subscribe connections): what
+ * it will send. Borrowed for the call. */
+typedef struct {
+  const char *kind;     /* "audio" or "video" */
+  const char *mid;      /* unique within the connection, kept across offers */
+  gboolean active;      /* FALSE: the section stays but is inactive (a track that left) */
+  guint32 ssrc;         /* the server's SSRC for it; 0: nothing to send yet */
+  guint32 rtx_ssrc;     /* video: its RTX stream; 0: none */
+  const char *stream_id; /* msid stream (the publisher) */
+  const char *track_id;  /* msid track */
+} ShPeerOfferSection;
+
+/* Makes (or, once connected, renews) the server's offer with @sections in
+ * order; a renewed offer must list every earlier section first. The first
+ * offer starts ICE gathering. The payload types are the server's: Opus 111,
+ * VP8 96 with RTX 97, H.264 102 with RTX 103. Returns: (transfer full). */
+char *sh_peer_create_offer (ShPeer *peer, const ShPeerOfferSection *sections, guint n_sections,
+                            GError **error);
+
+/* Checks and applies the browser's answer to the last offer; the first
+ * answer starts DTLS with the server as DTLS server. */
+gboolean sh_peer_apply_answer (ShPeer *peer, const char *answer, GError **error);
+
 /* The accepted sections after sh_peer_accept_offer(), in SDP order.
  * Returns: (transfer none) (element-type ShPeerMedia). */
 GPtrArray *sh_peer_get_media (ShPeer *peer);

@@ -30,6 +30,9 @@ struct _ShPeer {
   ShPeerState state;
   ShIceState ice_state;
   GPtrArray *media; /* ShPeerMedia */
+  ShSdp *local_offer; /* the last offer the server made, until answered */
+  guint64 offer_version;
+  gboolean gathering;
   gboolean freeing;
   /* Candidates gathered while the answer is being made wait here, so that
    * the signaling layer sends the answer first (a browser cannot take a
@@ -391,11 +394,14 @@ sh_peer_free (ShPeer *peer)
   if (peer->ice)
     sh_ice_free (peer->ice);
   sh_srtp_free (peer->srtp);
+  g_clear_pointer (&peer->local_offer, sh_sdp_free);
   g_ptr_array_unref (peer->media);
   g_free (peer);
 }
 
 /* ------------------------------------------------------- negotiation */
+
+static gboolean start_gathering (ShPeer *peer, GError **error);
 
 /* Starts DTLS once the remote description says who is the client. */
 static gboolean
@@ -551,14 +557,14 @@ sh_peer_accept_offer (ShPeer *peer, const char *offer_text, ShPeerMediaUse audio
                          "nothing in the offer can be accepted");
     return NULL;
   }
-  peer->holding_candidates = TRUE;
   if (!sh_ice_set_remote_credentials (peer->ice, sh_sdp_media_ice_ufrag (offer, first),
                                       sh_sdp_media_ice_pwd (offer, first), &local_error)
-      || !start_dtls (peer, offer, first, &local_error) || !sh_ice_gather (peer->ice, &local_error)) {
+      || !start_dtls (peer, offer, first, &local_error)) {
     g_set_error (error, SH_PEER_ERROR, SH_PEER_ERROR_TRANSPORT, "%s", local_error->message);
     return NULL;
   }
-  schedule_flush (peer);
+  if (!start_gathering (peer, error))
+    return NULL;
   /* Candidates that came with the offer (non-trickle peers such as aiortc). */
   for (guint c = 0; c < first->candidates->len; c++) {
     ShSdpCandidate *cand = g_ptr_array_index (first->candidates, c);
@@ -571,4 +577,120 @@ sh_peer_accept_offer (ShPeer *peer, const char *offer_text, ShPeerMediaUse audio
   if (first->end_of_candidates)
     sh_ice_remote_gathering_done (peer->ice, NULL);
   return sh_sdp_to_string (answer);
+}
+
+/* ------------------------------------------------- the server offers */
+
+static const ShSdpCodecSpec audio_codecs[] = {
+  { 111, "opus", 48000, 2, "minptime=10;useinbandfec=1", 0 },
+};
+static const ShSdpCodecSpec video_codecs[] = {
+  { 96, "VP8", 90000, 0, NULL, 97 },
+  { 102, "H264", 90000, 0, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
+    103 },
+};
+
+/* Candidates gathered during the call wait for the offer to go out. */
+static gboolean
+start_gathering (ShPeer *peer, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  if (peer->gathering)
+    return TRUE;
+  peer->holding_candidates = TRUE;
+  if (!sh_ice_gather (peer->ice, &local_error)) {
+    g_set_error (error, SH_PEER_ERROR, SH_PEER_ERROR_TRANSPORT, "%s", local_error->message);
+    return FALSE;
+  }
+  peer->gathering = TRUE;
+  schedule_flush (peer);
+  return TRUE;
+}
+
+char *
+sh_peer_create_offer (ShPeer *peer, const ShPeerOfferSection *sections, guint n_sections,
+                      GError **error)
+{
+  g_autofree ShSdpOfferSection *specs = g_new0 (ShSdpOfferSection, MAX (n_sections, 1));
+  g_autofree char *ufrag = NULL;
+  g_autofree char *pwd = NULL;
+  g_autoptr (GError) local_error = NULL;
+  ShSdpLocal local = { 0 };
+  ShSdp *offer;
+
+  if (!peer->controlling || n_sections == 0) {
+    g_set_error_literal (error, SH_PEER_ERROR, SH_PEER_ERROR_STATE,
+                         peer->controlling ? "an offer needs at least one section"
+                                           : "this connection answers; it does not offer");
+    return NULL;
+  }
+  for (guint i = 0; i < n_sections; i++) {
+    gboolean video = g_strcmp0 (sections[i].kind, "video") == 0;
+
+    specs[i].kind = sections[i].kind;
+    specs[i].mid = sections[i].mid;
+    specs[i].direction = sections[i].active ? SH_SDP_DIRECTION_SENDONLY : SH_SDP_DIRECTION_INACTIVE;
+    specs[i].codecs = video ? video_codecs : audio_codecs;
+    specs[i].n_codecs = video ? G_N_ELEMENTS (video_codecs) : G_N_ELEMENTS (audio_codecs);
+    specs[i].ssrc = sections[i].active ? sections[i].ssrc : 0;
+    specs[i].rtx_ssrc = sections[i].active ? sections[i].rtx_ssrc : 0;
+    specs[i].cname = "sanhui";
+    specs[i].stream_id = sections[i].stream_id;
+    specs[i].track_id = sections[i].track_id;
+  }
+  if (!sh_ice_get_local_credentials (peer->ice, &ufrag, &pwd, error))
+    return NULL;
+  local.ice_ufrag = ufrag;
+  local.ice_pwd = pwd;
+  local.fingerprint = strchr (peer->engine->fingerprint, ' ') + 1;
+  local.trickle = TRUE;
+  local.session_version = ++peer->offer_version;
+  offer = sh_sdp_offer_create (&local, specs, n_sections, &local_error);
+  if (!offer) {
+    g_set_error (error, SH_PEER_ERROR, SH_PEER_ERROR_SDP, "%s", local_error->message);
+    return NULL;
+  }
+  g_clear_pointer (&peer->local_offer, sh_sdp_free);
+  peer->local_offer = offer;
+  if (!start_gathering (peer, error))
+    return NULL;
+  return sh_sdp_to_string (offer);
+}
+
+gboolean
+sh_peer_apply_answer (ShPeer *peer, const char *answer_text, GError **error)
+{
+  g_autoptr (ShSdp) answer = NULL;
+  g_autoptr (GError) local_error = NULL;
+  ShSdpMedia *first;
+
+  if (!peer->local_offer) {
+    g_set_error_literal (error, SH_PEER_ERROR, SH_PEER_ERROR_STATE, "no offer is waiting for an answer");
+    return FALSE;
+  }
+  answer = sh_sdp_parse (answer_text, strlen (answer_text), &local_error);
+  if (!answer || !sh_sdp_offer_apply_answer (peer->local_offer, answer, &local_error)) {
+    g_set_error (error, SH_PEER_ERROR, SH_PEER_ERROR_SDP, "%s", local_error->message);
+    return FALSE;
+  }
+  g_clear_pointer (&peer->local_offer, sh_sdp_free);
+  first = g_ptr_array_index (answer->media, 0);
+  /* Renegotiations keep the transport: only the first answer sets it up. */
+  if (peer->dtls)
+    return TRUE;
+  if (!sh_ice_set_remote_credentials (peer->ice, sh_sdp_media_ice_ufrag (answer, first),
+                                      sh_sdp_media_ice_pwd (answer, first), &local_error)
+      || !start_dtls (peer, answer, first, &local_error)) {
+    g_set_error (error, SH_PEER_ERROR, SH_PEER_ERROR_TRANSPORT, "%s", local_error->message);
+    return FALSE;
+  }
+  for (guint c = 0; c < first->candidates->len; c++) {
+    ShSdpCandidate *cand = g_ptr_array_index (first->candidates, c);
+    g_autofree char *line = g_strconcat ("candidate:", cand->text, NULL);
+
+    if (!sh_ice_add_remote_candidate (peer->ice, line, NULL))
+      g_debug ("peer: answer candidate ignored");
+  }
+  return TRUE;
 }
