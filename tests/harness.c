@@ -168,8 +168,8 @@ test_server_start (const char *const *sets)
   return server;
 }
 
-static void
-remove_tree (const char *path)
+void
+test_remove_tree (const char *path)
 {
   g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
@@ -177,7 +177,7 @@ remove_tree (const char *path)
   while (dir && (name = g_dir_read_name (dir))) {
     g_autofree char *child = g_build_filename (path, name, NULL);
     if (g_file_test (child, G_FILE_TEST_IS_DIR))
-      remove_tree (child);
+      test_remove_tree (child);
     else
       g_unlink (child);
   }
@@ -198,7 +198,7 @@ test_server_stop (TestServer *server)
   if (!g_subprocess_get_if_exited (server->process) || g_subprocess_get_exit_status (server->process) != 0)
     g_error ("server did not exit cleanly: %s", server->stderr_text->str);
   g_object_unref (server->process);
-  remove_tree (server->data_dir);
+  test_remove_tree (server->data_dir);
   g_string_free (server->stderr_text, TRUE);
   g_free (server->data_dir);
   g_free (server->db_path);

@@ -57,6 +57,9 @@ gint64 test_org_id (TestServer *server, const char *name);
 /* The id of the member named @name in the branch @branch_id. */
 gint64 test_member_id (TestServer *server, gint64 branch_id, const char *name);
 
+/* Removes a directory and everything below it. */
+void test_remove_tree (const char *path);
+
 /* Rows in @table, read directly from the SQLite file. */
 gint64 test_count_rows (TestServer *server, const char *table);
 
