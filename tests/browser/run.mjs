@@ -1,7 +1,8 @@
 // Browser tests for the Sanhui web client: headless Chromium driven by
 // playwright-core against a real `sanhui` server on loopback.
 //
-//   node tests/browser/run.mjs SCENARIO      (schedule, roster, lockout, meeting, or all)
+//   node tests/browser/run.mjs SCENARIO      (schedule, roster, lockout, meeting, or all;
+//                                             echo and echo-recvonly for the interop suite)
 //
 // Environment: SANHUI_BINARY (the built `sanhui`), SANHUI_SOURCE_ROOT (the
 // source tree, for web/), optionally CHROMIUM_PATH and SANHUI_BROWSER_KEEP=1
@@ -144,11 +145,12 @@ async function stopServer(server) {
   }
 }
 
-async function launchBrowser(env, userDataDir) {
+async function launchBrowser(env, userDataDir, launch = {}) {
   const context = await withTimeout(chromium.launchPersistentContext(userDataDir, {
     executablePath: env.chromiumPath,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...(launch.args || [])],
+    ...(launch.ignoreDefaultArgs ? { ignoreDefaultArgs: launch.ignoreDefaultArgs } : {}),
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     viewport: { width: 390, height: 844 }, // a phone
@@ -510,13 +512,156 @@ async function scenarioMeeting(t) {
   }
 }
 
+// ------------------------------------------------------------------ echo (interop suite)
+
+const ECHO_CONNECT_TIMEOUT_MS = 20_000; // from 开始检测 to connectionState "connected"
+const ECHO_MEDIA_WINDOW_MS = 5_000;     // from "connected" to the thresholds
+const ECHO_MIN_FRAMES = 30;
+const ECHO_MIN_AUDIO_PACKETS = 100;
+
+/**
+ * Runs inside the page: waits for window.sanhuiEcho.pc to be connected, then
+ * polls getStats() until video framesDecoded and audio packetsReceived reach
+ * the thresholds or the window passes. Resolves with what it saw.
+ */
+async function measureEchoInPage({ connectTimeoutMs, windowMs, minFrames, minPackets }) {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const started = performance.now();
+  let pc = null;
+  while (performance.now() - started < connectTimeoutMs) {
+    pc = window.sanhuiEcho && window.sanhuiEcho.pc;
+    if (pc && (pc.connectionState === 'connected' || pc.connectionState === 'failed')) break;
+    await sleep(20);
+  }
+  const state = pc ? pc.connectionState : 'no RTCPeerConnection';
+  const status = document.querySelector('[data-testid="echo-status"]');
+  const result = {
+    state, connectMs: Math.round(performance.now() - started),
+    status: status && !status.hidden ? status.textContent.trim() : '',
+    frames: 0, packets: 0, videoMs: null, audioMs: null, pair: null,
+  };
+  if (state !== 'connected') return result;
+  const up = performance.now();
+  while (performance.now() - up <= windowMs && (result.videoMs === null || result.audioMs === null)) {
+    const report = await pc.getStats();
+    let frames = 0;
+    let packets = 0;
+    report.forEach((s) => {
+      if (s.type !== 'inbound-rtp') return;
+      if (s.kind === 'video') frames += s.framesDecoded || 0;
+      if (s.kind === 'audio') packets += s.packetsReceived || 0;
+    });
+    const now = Math.round(performance.now() - up);
+    result.frames = frames;
+    result.packets = packets;
+    if (result.videoMs === null && frames >= minFrames) result.videoMs = now;
+    if (result.audioMs === null && packets >= minPackets) result.audioMs = now;
+    await sleep(50);
+  }
+  // The selected pair, for the log: which local and remote candidates won.
+  const report = await pc.getStats();
+  report.forEach((s) => {
+    if (s.type === 'transport' && s.selectedCandidatePairId) {
+      const pair = report.get(s.selectedCandidatePairId);
+      const local = pair && report.get(pair.localCandidateId);
+      const remote = pair && report.get(pair.remoteCandidateId);
+      result.pair = `${local ? `${local.candidateType} ${local.address}:${local.port}` : '?'} -> ` +
+        `${remote ? `${remote.candidateType} ${remote.address}:${remote.port}` : '?'}`;
+    }
+  });
+  return result;
+}
+
+/**
+ * The device check (echo.html) in Chromium: a member logs in, opens the page
+ * and starts the check; within 5 s of the RTCPeerConnection being connected
+ * the echoed (or, receive-only, the server's test) video must have decoded
+ * 30 frames and the audio received 100 packets. @recvOnly: echo.html?recvonly=1,
+ * which never calls getUserMedia, so Chromium offers only mDNS (.local) host
+ * candidates and the server must learn the address from the checks.
+ */
+async function scenarioEchoCommon(t, recvOnly) {
+  const { page } = t;
+  const sent = [];
+  const received = [];
+  page.on('websocket', (ws) => {
+    if (!ws.url().endsWith('/ws')) return;
+    ws.on('framesent', (f) => sent.push(String(f.payload)));
+    ws.on('framereceived', (f) => received.push(String(f.payload)));
+  });
+  const parse = (text) => { try { return JSON.parse(text); } catch (_) { return {}; } };
+
+  await logIn(t, 'member', DEMO_PASSWORD, 'my.html');
+  await page.goto(new URL(recvOnly ? 'echo.html?recvonly=1' : 'echo.html', t.url).href);
+  await expectSecrecyNotice(page);
+  await page.locator('[data-testid="echo-start"]').click();
+  const r = await withTimeout(page.evaluate(measureEchoInPage, {
+    connectTimeoutMs: ECHO_CONNECT_TIMEOUT_MS, windowMs: ECHO_MEDIA_WINDOW_MS,
+    minFrames: ECHO_MIN_FRAMES, minPackets: ECHO_MIN_AUDIO_PACKETS,
+  }), ECHO_CONNECT_TIMEOUT_MS + ECHO_MEDIA_WINDOW_MS + 10_000, 'measuring the echo in the page');
+
+  const candidates = sent.map(parse).filter((m) => m.type === 'echo.candidate')
+    .map((m) => (m.payload && m.payload.candidate) || 'end-of-candidates');
+  const serverCandidates = received.map(parse).filter((m) => m.type === 'echo.candidate')
+    .map((m) => (m.payload && m.payload.candidate) || 'end-of-candidates');
+  const states = received.map(parse).filter((m) => m.type === 'echo.state').map((m) => JSON.stringify(m.payload));
+  const errors = received.map(parse).filter((m) => m.type === 'error').map((m) => JSON.stringify(m));
+  log(`browser candidates: ${candidates.join(' | ') || 'none'}`);
+  log(`server candidates: ${serverCandidates.join(' | ') || 'none'}`);
+  for (const s of states) log(`echo.state ${s}`);
+  log(`connection ${r.state} after ${r.connectMs} ms; selected pair ${r.pair || '?'}; ` +
+    `${r.frames} frames decoded, ${r.packets} audio packets received; status "${r.status}"`);
+  if (r.videoMs !== null) log(`${ECHO_MIN_FRAMES} frames ${r.videoMs} ms after connected`);
+  if (r.audioMs !== null) log(`${ECHO_MIN_AUDIO_PACKETS} audio packets ${r.audioMs} ms after connected`);
+
+  assert(errors.length === 0, `the server answered with an error: ${errors.join('; ')}`);
+  assert(r.state === 'connected',
+    `the RTCPeerConnection is "${r.state}" after ${r.connectMs} ms (status: "${r.status}")`);
+  if (recvOnly) {
+    // Without a camera permission Chromium must hide its address: the test
+    // is about the server coping with that.
+    const hosts = candidates.filter((c) => / typ host/.test(c));
+    assert(hosts.length > 0 && hosts.every((c) => /\.local /.test(c)),
+      `expected only mDNS (.local) host candidates from Chromium, sent: ${candidates.join(' | ')}`);
+  }
+  assert(r.videoMs !== null && r.audioMs !== null,
+    `within ${ECHO_MEDIA_WINDOW_MS} ms of "connected": ${r.frames} video frames decoded ` +
+    `(want ${ECHO_MIN_FRAMES}), ${r.packets} audio packets received (want ${ECHO_MIN_AUDIO_PACKETS})`);
+
+  await page.locator('[data-testid="echo-stop"]').click();
+  await page.waitForFunction(() => !window.sanhuiEcho.pc, null, { timeout: STEP_TIMEOUT_MS });
+}
+
+async function scenarioEcho(t) {
+  await scenarioEchoCommon(t, false);
+}
+// The fake camera and microphone, granted without a prompt, and real host
+// addresses (TOOLCHAIN.md); audio not muted, so that it is really sent.
+scenarioEcho.launch = {
+  args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+    '--disable-features=WebRtcHideLocalIpsWithMdns'],
+  ignoreDefaultArgs: ['--mute-audio'],
+};
+
+async function scenarioEchoRecvOnly(t) {
+  await scenarioEchoCommon(t, true);
+}
+// No media permission and mDNS left on: Chromium hides its address.
+scenarioEchoRecvOnly.launch = {
+  args: ['--use-fake-device-for-media-stream'],
+  ignoreDefaultArgs: ['--mute-audio'],
+};
+
 // A scenario is an async function of the test context
-// {page, context, url, tmp, server}; it throws to fail.
+// {page, context, url, tmp, server}; it throws to fail. Its optional
+// `launch` property adds Chromium flags ({args, ignoreDefaultArgs}).
 const SCENARIOS = {
   schedule: scenarioSchedule,
   roster: scenarioRoster,
   lockout: scenarioLockout,
   meeting: scenarioMeeting,
+  echo: scenarioEcho,
+  'echo-recvonly': scenarioEchoRecvOnly,
 };
 
 // ------------------------------------------------------------------ runner
@@ -540,7 +685,7 @@ async function runScenario(name, scenario) {
     liveServer = t.server;
     t.url = t.server.url;
     log('server at', t.url);
-    t.context = await launchBrowser(env, mkdtempSync(join(t.tmp, 'chromium-profile-')));
+    t.context = await launchBrowser(env, mkdtempSync(join(t.tmp, 'chromium-profile-')), scenario.launch);
     t.page = t.context.pages()[0] || await t.context.newPage();
     t.page.on('console', (msg) => {
       if (msg.type() === 'error' || msg.type() === 'warning') t.consoleLines.push(`console.${msg.type()}: ${msg.text()}`);
