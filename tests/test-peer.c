@@ -200,30 +200,90 @@ test_refusals (void)
   }
 }
 
-static gboolean
-accept_twice_on_worker (gpointer data)
-{
-  Run *r = data;
-  g_autofree char *second = NULL;
+typedef struct {
+  Run run;
+  char *same;      /* answer to the same offer again */
+  char *restarted; /* answer to the offer with new ICE credentials */
+  gboolean offerer_refused;
+} Renegotiation;
 
-  accept_on_worker (data);
-  g_atomic_int_set (&r->done, 0);
-  g_clear_error (&r->error);
-  second = sh_peer_accept_offer (r->peer, r->offer, SH_PEER_MEDIA_RECEIVE, SH_PEER_MEDIA_RECEIVE,
-                                 &r->error);
-  g_assert_null (second);
+static char *
+ufrag_of (const char *sdp)
+{
+  const char *at = strstr (sdp, "a=ice-ufrag:");
+
+  g_assert_nonnull (at);
+  at += strlen ("a=ice-ufrag:");
+  return g_strndup (at, strcspn (at, "\r\n"));
+}
+
+static gboolean
+renegotiate_on_worker (gpointer data)
+{
+  static const ShPeerCallbacks callbacks = { 0 };
+  Renegotiation *n = data;
+  Run *r = &n->run;
+  g_autoptr (GString) restart_offer = NULL;
+  g_autofree char *old_ufrag = NULL;
+  g_autoptr (ShPeer) offerer = NULL;
+  g_autoptr (GError) error = NULL;
+
+  accept_on_worker (r);
+  n->same = sh_peer_accept_offer (r->peer, r->offer, SH_PEER_MEDIA_RECEIVE | SH_PEER_MEDIA_SEND,
+                                  SH_PEER_MEDIA_RECEIVE, &r->error);
+  /* The browser restarts ICE: new credentials in the same offer. */
+  old_ufrag = ufrag_of (r->offer);
+  restart_offer = g_string_new (r->offer);
+  g_string_replace (restart_offer, old_ufrag, "rstr", 0);
+  g_string_replace (restart_offer, "a=ice-pwd:", "a=ice-pwd:x", 0);
+  if (!r->error)
+    n->restarted = sh_peer_accept_offer (r->peer, restart_offer->str,
+                                         SH_PEER_MEDIA_RECEIVE | SH_PEER_MEDIA_SEND,
+                                         SH_PEER_MEDIA_RECEIVE, &r->error);
+  offerer = sh_peer_new (engine, 0, TRUE, &callbacks, NULL, &error);
+  n->offerer_refused = !sh_peer_accept_offer (offerer, r->offer, SH_PEER_MEDIA_RECEIVE,
+                                              SH_PEER_MEDIA_RECEIVE, &error)
+                       && g_error_matches (error, SH_PEER_ERROR, SH_PEER_ERROR_STATE);
   g_atomic_int_set (&r->done, 1);
   return G_SOURCE_REMOVE;
 }
 
-static void
-test_second_offer_refused (void)
+/* The SSRC the server announced for the first section. */
+static char *
+first_ssrc (const char *sdp)
 {
-  Run r = { .offer = read_fixture ("chromium-sendrecv-audio-video.sdp") };
+  const char *at = strstr (sdp, "a=ssrc:");
 
-  run_on_worker (&r, accept_twice_on_worker);
-  g_assert_error (r.error, SH_PEER_ERROR, SH_PEER_ERROR_STATE);
-  run_clear (&r);
+  g_assert_nonnull (at);
+  return g_strndup (at, strcspn (at, " "));
+}
+
+static void
+test_renegotiation (void)
+{
+  Renegotiation n = { .run = { .offer = read_fixture ("chromium-sendrecv-audio-video.sdp") } };
+  g_autofree char *first = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *restarted = NULL;
+
+  run_on_worker (&n.run, renegotiate_on_worker);
+  g_assert_no_error (n.run.error);
+  g_assert_true (n.offerer_refused);
+  g_assert_nonnull (n.same);
+  g_assert_nonnull (n.restarted);
+  /* Same streams, same transport; a restart changes only the credentials. */
+  g_assert_cmpstr ((first = first_ssrc (n.run.answer)), ==, (again = first_ssrc (n.same)));
+  g_assert_cmpstr (first, ==, (restarted = first_ssrc (n.restarted)));
+  {
+    g_autofree char *u1 = ufrag_of (n.run.answer);
+    g_autofree char *u2 = ufrag_of (n.same);
+    g_autofree char *u3 = ufrag_of (n.restarted);
+    g_assert_cmpstr (u1, ==, u2);
+    g_assert_cmpstr (u1, !=, u3);
+  }
+  g_free (n.same);
+  g_free (n.restarted);
+  run_clear (&n.run);
 }
 
 /* The browser's answer to a server offer, made by hand from the offer: what
@@ -374,7 +434,7 @@ main (int argc, char **argv)
   g_test_add_func ("/peer/answers-chromium", test_answers_chromium);
   g_test_add_func ("/peer/answers-other-browsers", test_answers_other_browsers);
   g_test_add_func ("/peer/refusals", test_refusals);
-  g_test_add_func ("/peer/second-offer-refused", test_second_offer_refused);
+  g_test_add_func ("/peer/renegotiation", test_renegotiation);
   g_test_add_func ("/peer/server-offer", test_server_offer);
   status = g_test_run ();
   sh_media_engine_free (engine);

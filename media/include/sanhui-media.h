@@ -151,8 +151,10 @@ ShPeer *sh_peer_new (ShMediaEngine *engine, guint worker, gboolean controlling,
 
 /* Accepts a remote offer. @audio and @video say what the server does with
  * each kind; sections of other kinds, or without a codec the server
- * supports, are refused (port 0). Starts ICE gathering; local candidates
- * come through the callback. Returns: (transfer full) the answer SDP. */
+ * supports, are refused (port 0). The first offer starts ICE gathering
+ * (local candidates come through the callback); a later one renegotiates on
+ * the same transport, keeping the SSRCs of the sections it had, and restarts
+ * ICE when its credentials are new. Returns: (transfer full) the answer SDP. */
 char *sh_peer_accept_offer (ShPeer *peer, const char *offer, ShPeerMediaUse audio,
                             ShPeerMediaUse video, GError **error);
 

@@ -342,7 +342,9 @@ sh_echo_accept_offer (ShEcho *echo, const char *offer, GError **error)
                                        SH_PEER_MEDIA_RECEIVE | SH_PEER_MEDIA_SEND, error);
   GPtrArray *media = sh_peer_get_media (echo->peer);
 
-  /* The first section of each kind is the one echoed. */
+  /* The first section of each kind is the one echoed; a renegotiation
+   * replaces the sections. */
+  echo->audio.media = echo->video.media = NULL;
   for (guint i = 0; answer && i < media->len; i++) {
     ShPeerMedia *m = g_ptr_array_index (media, i);
     Track *t = g_str_equal (m->kind, "video") ? &echo->video : &echo->audio;

@@ -31,6 +31,7 @@ struct _ShPeer {
   ShIceState ice_state;
   GPtrArray *media; /* ShPeerMedia */
   ShSdp *local_offer; /* the last offer the server made, until answered */
+  char *remote_ufrag;  /* of the current remote description: a new one means ICE restart */
   guint64 offer_version;
   gboolean gathering;
   gboolean freeing;
@@ -395,6 +396,7 @@ sh_peer_free (ShPeer *peer)
     sh_ice_free (peer->ice);
   sh_srtp_free (peer->srtp);
   g_clear_pointer (&peer->local_offer, sh_sdp_free);
+  g_free (peer->remote_ufrag);
   g_ptr_array_unref (peer->media);
   g_free (peer);
 }
@@ -445,10 +447,22 @@ random_ssrc (void)
 /* Records an accepted answer section, and gives the sections the server
  * sends in its own SSRCs (with an RTX stream for video) announced in the
  * answer, so that browsers map them to tracks. */
+static ShPeerMedia *
+find_media (GPtrArray *media, const char *mid)
+{
+  for (guint i = 0; media && i < media->len; i++) {
+    ShPeerMedia *m = g_ptr_array_index (media, i);
+    if (g_strcmp0 (m->mid, mid) == 0)
+      return m;
+  }
+  return NULL;
+}
+
 static void
-record_section (ShPeer *peer, ShSdpMedia *section)
+record_section (ShPeer *peer, ShSdpMedia *section, GPtrArray *previous)
 {
   ShPeerMedia *m = g_new0 (ShPeerMedia, 1);
+  ShPeerMedia *before = find_media (previous, section->mid);
   ShSdpDirection dir = section->direction;
 
   m->mid = g_strdup (section->mid);
@@ -470,14 +484,15 @@ record_section (ShPeer *peer, ShSdpMedia *section)
     g_autofree char *msid = g_strdup_printf ("sanhui sanhui-%s-%s", m->kind, m->mid);
     g_autofree char *track_msid = g_strdup_printf ("sanhui-%s-%s", m->kind, m->mid);
 
-    m->local_ssrc = random_ssrc ();
+    /* A renegotiation keeps the streams the browser already knows. */
+    m->local_ssrc = before && before->local_ssrc ? before->local_ssrc : random_ssrc ();
     g_free (section->msid);
     section->msid = g_strdup_printf ("sanhui %s", track_msid);
     g_ptr_array_add (section->ssrcs, sh_sdp_ssrc_new (m->local_ssrc, "sanhui", msid));
     if (m->rtx_payload_type) {
       ShSdpSsrcGroup *fid = sh_sdp_ssrc_group_new ("FID");
 
-      m->local_rtx_ssrc = random_ssrc ();
+      m->local_rtx_ssrc = before && before->local_rtx_ssrc ? before->local_rtx_ssrc : random_ssrc ();
       g_ptr_array_add (section->ssrcs, sh_sdp_ssrc_new (m->local_rtx_ssrc, "sanhui", msid));
       g_array_append_val (fid->ssrcs, m->local_ssrc);
       g_array_append_val (fid->ssrcs, m->local_rtx_ssrc);
@@ -494,6 +509,49 @@ role_for (ShPeerMediaUse use)
          | (use & SH_PEER_MEDIA_SEND ? SH_SDP_ROLE_SEND : 0);
 }
 
+/* A new offer on a connection that is set up: the same DTLS association;
+ * new remote ICE credentials mean an ICE restart (RFC 8445 section 9). The
+ * answer was built with the current local credentials, so a restart
+ * writes the new ones into it. */
+static char *
+renegotiate (ShPeer *peer, const ShSdp *offer, const ShSdpMedia *first, ShSdp *answer,
+             GError **error)
+{
+  const char *ufrag = sh_sdp_media_ice_ufrag (offer, first);
+  g_autoptr (GError) local_error = NULL;
+
+  if (g_strcmp0 (ufrag, peer->remote_ufrag) != 0) {
+    g_autofree char *new_ufrag = NULL;
+    g_autofree char *new_pwd = NULL;
+
+    if (!sh_ice_restart (peer->ice, NULL, NULL, &local_error)
+        || !sh_ice_set_remote_credentials (peer->ice, ufrag, sh_sdp_media_ice_pwd (offer, first),
+                                           &local_error)
+        || !sh_ice_get_local_credentials (peer->ice, &new_ufrag, &new_pwd, &local_error)) {
+      g_set_error (error, SH_PEER_ERROR, SH_PEER_ERROR_TRANSPORT, "%s", local_error->message);
+      return NULL;
+    }
+    g_free (peer->remote_ufrag);
+    peer->remote_ufrag = g_strdup (ufrag);
+    for (guint i = 0; i < answer->media->len; i++) {
+      ShSdpMedia *m = g_ptr_array_index (answer->media, i);
+      if (!m->ice_ufrag)
+        continue;
+      g_free (m->ice_ufrag);
+      g_free (m->ice_pwd);
+      m->ice_ufrag = g_strdup (new_ufrag);
+      m->ice_pwd = g_strdup (new_pwd);
+    }
+    if (answer->ice_ufrag) {
+      g_free (answer->ice_ufrag);
+      g_free (answer->ice_pwd);
+      answer->ice_ufrag = g_strdup (new_ufrag);
+      answer->ice_pwd = g_strdup (new_pwd);
+    }
+  }
+  return sh_sdp_to_string (answer);
+}
+
 char *
 sh_peer_accept_offer (ShPeer *peer, const char *offer_text, ShPeerMediaUse audio,
                       ShPeerMediaUse video, GError **error)
@@ -507,10 +565,11 @@ sh_peer_accept_offer (ShPeer *peer, const char *offer_text, ShPeerMediaUse audio
   const char *fingerprint = strchr (peer->engine->fingerprint, ' ') + 1;
   ShSdpMedia *first = NULL;
   ShSdpLocal local = { 0 };
+  g_autoptr (GPtrArray) previous = NULL;
 
-  if (peer->dtls) {
+  if (peer->controlling) {
     g_set_error_literal (error, SH_PEER_ERROR, SH_PEER_ERROR_STATE,
-                         "this connection already has a remote description");
+                         "this connection makes offers; it does not answer them");
     return NULL;
   }
   offer = sh_sdp_parse (offer_text, strlen (offer_text), &local_error);
@@ -544,11 +603,13 @@ sh_peer_accept_offer (ShPeer *peer, const char *offer_text, ShPeerMediaUse audio
                  "%s", local_error->message);
     return NULL;
   }
+  previous = g_steal_pointer (&peer->media);
+  peer->media = g_ptr_array_new_with_free_func (media_free);
   for (guint i = 0; i < answer->media->len; i++) {
     ShSdpMedia *section = g_ptr_array_index (answer->media, i);
     if (section->port == 0)
       continue;
-    record_section (peer, section);
+    record_section (peer, section, previous);
     if (!first)
       first = g_ptr_array_index (offer->media, i);
   }
@@ -557,12 +618,15 @@ sh_peer_accept_offer (ShPeer *peer, const char *offer_text, ShPeerMediaUse audio
                          "nothing in the offer can be accepted");
     return NULL;
   }
+  if (peer->dtls)
+    return renegotiate (peer, offer, first, answer, error);
   if (!sh_ice_set_remote_credentials (peer->ice, sh_sdp_media_ice_ufrag (offer, first),
                                       sh_sdp_media_ice_pwd (offer, first), &local_error)
       || !start_dtls (peer, offer, first, &local_error)) {
     g_set_error (error, SH_PEER_ERROR, SH_PEER_ERROR_TRANSPORT, "%s", local_error->message);
     return NULL;
   }
+  peer->remote_ufrag = g_strdup (sh_sdp_media_ice_ufrag (offer, first));
   if (!start_gathering (peer, error))
     return NULL;
   /* Candidates that came with the offer (non-trickle peers such as aiortc). */
