@@ -52,7 +52,9 @@ typedef struct {
   gboolean finished; /* the media thresholds were met or the window passed */
   guint timeout;     /* the running bound of run_until() */
   gboolean *ws_done;
-  char *failure; /* first fatal problem, reported by the test */
+  gboolean closing;             /* teardown: events from webrtcbin are dropped */
+  GstWebRTCDTLSTransport *dtls; /* watched for its state */
+  char *failure;                /* first fatal problem, reported by the test */
   guint local_candidates;
   guint server_candidates;
   guint states;
@@ -427,11 +429,12 @@ enum_nick (GType type, gint value)
   return v ? v->value_nick : "?";
 }
 
-/* The DTLS state of the first transceiver's transport (all are bundled). */
-static GstWebRTCDTLSTransportState
-dtls_state (Echo *e)
+/* The DTLS transport of the first transceiver (all are bundled), or NULL.
+ * (transfer full) */
+static GstWebRTCDTLSTransport *
+dtls_transport (Echo *e)
 {
-  GstWebRTCDTLSTransportState state = GST_WEBRTC_DTLS_TRANSPORT_STATE_NEW;
+  GstWebRTCDTLSTransport *transport = NULL;
   GstWebRTCRTPTransceiver *trans = NULL;
 
   g_signal_emit_by_name (e->webrtc, "get-transceiver", 0, &trans);
@@ -439,15 +442,23 @@ dtls_state (Echo *e)
     GstWebRTCRTPReceiver *receiver = NULL;
     g_object_get (trans, "receiver", &receiver, NULL);
     if (receiver) {
-      GstWebRTCDTLSTransport *transport = NULL;
       g_object_get (receiver, "transport", &transport, NULL);
-      if (transport) {
-        g_object_get (transport, "state", &state, NULL);
-        gst_object_unref (transport);
-      }
       gst_object_unref (receiver);
     }
     gst_object_unref (trans);
+  }
+  return transport;
+}
+
+static GstWebRTCDTLSTransportState
+dtls_state (Echo *e)
+{
+  GstWebRTCDTLSTransportState state = GST_WEBRTC_DTLS_TRANSPORT_STATE_NEW;
+  GstWebRTCDTLSTransport *transport = dtls_transport (e);
+
+  if (transport) {
+    g_object_get (transport, "state", &state, NULL);
+    gst_object_unref (transport);
   }
   return state;
 }
@@ -483,6 +494,8 @@ handle_event (gpointer data)
   Event *ev = data;
   Echo *e = ev->echo;
 
+  if (e->closing)
+    return G_SOURCE_REMOVE; /* the pipeline is being torn down */
   if (ev->error) {
     fail (e, "%s", ev->error);
     return G_SOURCE_REMOVE;
@@ -521,14 +534,24 @@ handle_event (gpointer data)
         send_message (e, "echo.candidate", NULL, object_node (payload));
       }
       break;
-    case EVENT_REMOTE_SET:
+    case EVENT_REMOTE_SET: {
+      GstWebRTCDTLSTransport *transport = dtls_transport (e);
+
       e->answered = TRUE;
+      /* webrtcbin's connection-state follows DTLS with a delay; the
+       * transport's own state says when the handshake is done. */
+      if (transport) {
+        e->dtls = transport;
+        g_signal_connect (transport, "notify::state", G_CALLBACK (on_state), e);
+      }
       for (guint i = 0; i < e->remote_candidates->len; i++) {
         RemoteCandidate *c = g_ptr_array_index (e->remote_candidates, i);
         add_remote_candidate (e, c->mline, c->candidate);
       }
       g_ptr_array_set_size (e->remote_candidates, 0);
+      check_state (e);
       break;
+    }
     case EVENT_STATE:
       check_state (e);
       break;
@@ -830,11 +853,20 @@ test_echo (void)
   if (!failure && stop_failure)
     failure = g_strdup_printf ("echo.stop was not answered with echo.stopped: %s", stop_failure);
 
+  e.closing = TRUE;
+  g_signal_handlers_disconnect_by_data (e.webrtc, &e);
+  if (e.dtls) {
+    g_signal_handlers_disconnect_by_data (e.dtls, &e);
+    gst_object_unref (e.dtls);
+  }
   gst_element_set_state (e.pipeline, GST_STATE_NULL);
   {
     g_autoptr (GstBus) bus = gst_element_get_bus (e.pipeline);
     gst_bus_remove_watch (bus);
   }
+  /* Events already posted by webrtcbin's threads refer to e: run them now. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   gst_object_unref (e.webrtc);
   gst_object_unref (e.pipeline);
   if (e.ws) {
@@ -846,10 +878,13 @@ test_echo (void)
   g_ptr_array_unref (e.remote_candidates);
   g_main_loop_unref (e.loop);
   g_clear_pointer (&client, test_client_free);
-  if (server == &stand_in)
+  if (server == &stand_in) {
     g_free (stand_in.url);
-  else
+  } else {
+    if (failure)
+      g_test_message ("server log:\n%s", server->stderr_text->str);
     test_server_stop (server);
+  }
 
   if (failure)
     g_test_fail_printf ("%s", failure);
