@@ -310,6 +310,102 @@ gboolean sh_meeting_transition (ShStore *store, gint64 id, ShMeetingState to, co
  * @url_base prefixes the link to each meeting. Returns: (transfer full). */
 char *sh_meeting_ics (GPtrArray *meetings, const char *calendar_name, const char *url_base);
 
+/* ------------------------------------------------- meeting room records */
+
+/* What happens in a live meeting, kept with the meeting (meeting-log.c).
+ * Chat and events are append-only: the store refuses to change them. */
+
+#define SH_MEETING_CHAT_MAX_CHARS 1000
+
+typedef struct {
+  gint64 id;
+  gint64 meeting_id;
+  gint64 account_id;
+  gint64 member_id; /* 0 when the account is not a member here */
+  char *name;       /* the account's display name when listed; ignored on append */
+  char *text;
+  gint64 at;
+} ShChatMessage;
+
+void sh_chat_message_free (ShChatMessage *message);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShChatMessage, sh_chat_message_free)
+
+/* Stores one chat line (1 to SH_MEETING_CHAT_MAX_CHARS characters of valid
+ * UTF-8, not blank). Returns the new id or 0. */
+gint64 sh_meeting_chat_append (ShStore *store, gint64 meeting_id, gint64 account_id,
+                               gint64 member_id, const char *text, gint64 at, GError **error);
+/* The last @limit lines of the meeting (0: all), oldest first, with the
+ * sender's display name. Returns: (transfer full) (element-type ShChatMessage). */
+GPtrArray *sh_meeting_chat_list (ShStore *store, gint64 meeting_id, guint limit, GError **error);
+
+/* The room event stream (DESIGN.md): one row per thing that happened. */
+typedef enum {
+  SH_MEETING_EVENT_JOINED,
+  SH_MEETING_EVENT_LEFT,
+  SH_MEETING_EVENT_REPLACED, /* a second connection of the account took over */
+  SH_MEETING_EVENT_REMOVED,  /* by the chair */
+  SH_MEETING_EVENT_MUTED,
+  SH_MEETING_EVENT_UNMUTED,
+  SH_MEETING_EVENT_HAND_RAISED,
+  SH_MEETING_EVENT_HAND_LOWERED,
+  SH_MEETING_EVENT_FLOOR_GIVEN,
+  SH_MEETING_EVENT_FLOOR_TAKEN,
+  SH_MEETING_EVENT_LOCKED,
+  SH_MEETING_EVENT_UNLOCKED,
+  SH_MEETING_EVENT_LESSON_MODE_ON,
+  SH_MEETING_EVENT_LESSON_MODE_OFF,
+  SH_MEETING_EVENT_STARTED,
+  SH_MEETING_EVENT_ENDED,
+} ShMeetingEventKind;
+
+const char *sh_meeting_event_kind_to_string (ShMeetingEventKind kind); /* "joined", ... */
+gboolean sh_meeting_event_kind_from_string (const char *s, ShMeetingEventKind *out);
+
+typedef struct {
+  gint64 id;
+  gint64 meeting_id;
+  gint64 account_id; /* whom it concerns; 0 for the room as a whole */
+  gint64 member_id;
+  ShMeetingEventKind kind;
+  char *detail; /* a small JSON object (who did it, which media, why) or NULL */
+  gint64 at;
+} ShMeetingEvent;
+
+void sh_meeting_event_free (ShMeetingEvent *event);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShMeetingEvent, sh_meeting_event_free)
+
+/* Appends one event. Returns the new id or 0. */
+gint64 sh_meeting_event_append (ShStore *store, gint64 meeting_id, gint64 account_id,
+                                gint64 member_id, ShMeetingEventKind kind, const char *detail,
+                                gint64 at, GError **error);
+/* Every event of the meeting in the order they happened.
+ * Returns: (transfer full) (element-type ShMeetingEvent). */
+GPtrArray *sh_meeting_event_list (ShStore *store, gint64 meeting_id, GError **error);
+
+/* Guests (列席) approved for one meeting: an account that may join online
+ * (account_id set, name its display name) or a person named for the record. */
+typedef struct {
+  gint64 id;
+  gint64 meeting_id;
+  gint64 account_id; /* 0: named only, cannot join online */
+  char *name;
+  gint64 approved_by; /* account id */
+  gint64 at;
+} ShMeetingGuest;
+
+void sh_meeting_guest_free (ShMeetingGuest *guest);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShMeetingGuest, sh_meeting_guest_free)
+
+/* Adds a guest; with @account_id the name defaults to the account's display
+ * name. An account is a guest of a meeting at most once (CONFLICT).
+ * Returns the new id or 0. */
+gint64 sh_meeting_guest_add (ShStore *store, gint64 meeting_id, gint64 account_id,
+                             const char *name, gint64 approved_by, GError **error);
+/* Returns: (transfer full) (element-type ShMeetingGuest), in the order added. */
+GPtrArray *sh_meeting_guest_list (ShStore *store, gint64 meeting_id, GError **error);
+/* TRUE when @account_id is an approved guest of the meeting. */
+gboolean sh_meeting_guest_is_approved (ShStore *store, gint64 meeting_id, gint64 account_id);
+
 /* ----------------------------------------------------------------- rules */
 
 /* Derived organization rules, in one place (DOMAIN.md). */
@@ -328,6 +424,12 @@ gboolean sh_rules_branch_has_committee_in_store (ShStore *store, gint64 branch_i
  * Returns: (transfer full) (element-type ShMember). */
 GPtrArray *sh_rules_expected_attendees (ShStore *store, ShMeetingType type, gint64 org_id,
                                         gint64 at, GError **error);
+
+/* Everyone who may attend such a meeting: the same set without the
+ * exclusions, which take a member out of the expected count but never
+ * keep them from attending. Returns: (transfer full) (element-type ShMember). */
+GPtrArray *sh_rules_entitled_attendees (ShStore *store, ShMeetingType type, gint64 org_id,
+                                        GError **error);
 
 /* ------------------------------------------------------- accounts, roles */
 

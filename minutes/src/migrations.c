@@ -122,6 +122,50 @@ const char *const sh_migrations[] = {
   "  to_state TEXT NOT NULL,"
   "  reason TEXT,"
   "  at INTEGER NOT NULL);",
+
+  /* 2: the live meeting room: chat kept with the meeting, the room event
+   *    stream (join, leave, mute, hands, floor, chair actions) that
+   *    attendance and minutes consume, and the approved guests (列席).
+   *    Chat and events are append-only: triggers refuse changes, because
+   *    inspectors audit them. */
+  "CREATE TABLE meeting_chat ("
+  "  id INTEGER PRIMARY KEY,"
+  "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+  "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+  "  member_id INTEGER REFERENCES members(id),"
+  "  text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 1000),"
+  "  at INTEGER NOT NULL);"
+  "CREATE INDEX meeting_chat_meeting ON meeting_chat(meeting_id, id);"
+  "CREATE TRIGGER meeting_chat_no_update BEFORE UPDATE ON meeting_chat"
+  "  BEGIN SELECT RAISE(ABORT, 'meeting_chat is append-only'); END;"
+  "CREATE TRIGGER meeting_chat_no_delete BEFORE DELETE ON meeting_chat"
+  "  BEGIN SELECT RAISE(ABORT, 'meeting_chat is append-only'); END;"
+
+  "CREATE TABLE meeting_events ("
+  "  id INTEGER PRIMARY KEY,"
+  "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+  "  account_id INTEGER REFERENCES accounts(id),"
+  "  member_id INTEGER REFERENCES members(id),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('joined','left','replaced','removed','muted',"
+  "    'unmuted','hand_raised','hand_lowered','floor_given','floor_taken','locked','unlocked',"
+  "    'lesson_mode_on','lesson_mode_off','started','ended')),"
+  "  detail TEXT,"
+  "  at INTEGER NOT NULL);"
+  "CREATE INDEX meeting_events_meeting ON meeting_events(meeting_id, id);"
+  "CREATE TRIGGER meeting_events_no_update BEFORE UPDATE ON meeting_events"
+  "  BEGIN SELECT RAISE(ABORT, 'meeting_events is append-only'); END;"
+  "CREATE TRIGGER meeting_events_no_delete BEFORE DELETE ON meeting_events"
+  "  BEGIN SELECT RAISE(ABORT, 'meeting_events is append-only'); END;"
+
+  "CREATE TABLE meeting_guests ("
+  "  id INTEGER PRIMARY KEY,"
+  "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+  "  account_id INTEGER REFERENCES accounts(id),"
+  "  name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 100),"
+  "  approved_by INTEGER NOT NULL REFERENCES accounts(id),"
+  "  at INTEGER NOT NULL,"
+  "  UNIQUE (meeting_id, account_id));"
+  "CREATE INDEX meeting_guests_meeting ON meeting_guests(meeting_id);",
 };
 
 const int sh_migrations_count = G_N_ELEMENTS (sh_migrations);

@@ -117,9 +117,10 @@ attendee_source(ShStore *store, ShMeetingType type, gint64 org_id, GHashTable *o
   g_return_val_if_reached(0);
 }
 
-GPtrArray *
-sh_rules_expected_attendees(ShStore *store, ShMeetingType type, gint64 org_id, gint64 at,
-                            GError **error)
+/* The attendee set of the meeting type; @exclusions_at, when not 0, drops
+ * the members excluded from the expected count at that time. */
+static GPtrArray *
+attendees(ShStore *store, ShMeetingType type, gint64 org_id, gint64 exclusions_at, GError **error)
 {
   g_autoptr(GHashTable) only = NULL;
   g_autoptr(GPtrArray) roster = NULL;
@@ -146,9 +147,22 @@ sh_rules_expected_attendees(ShStore *store, ShMeetingType type, gint64 org_id, g
 
     if (narrowed && !g_hash_table_contains(only, &member->id))
       continue;
-    if (sh_member_is_excluded_at(store, member->id, at))
+    if (exclusions_at && sh_member_is_excluded_at(store, member->id, exclusions_at))
       continue;
     g_ptr_array_add(expected, g_steal_pointer(&roster->pdata[i]));
   }
   return g_steal_pointer(&expected);
+}
+
+GPtrArray *
+sh_rules_expected_attendees(ShStore *store, ShMeetingType type, gint64 org_id, gint64 at,
+                            GError **error)
+{
+  return attendees(store, type, org_id, at, error);
+}
+
+GPtrArray *
+sh_rules_entitled_attendees(ShStore *store, ShMeetingType type, gint64 org_id, GError **error)
+{
+  return attendees(store, type, org_id, 0, error);
 }

@@ -262,7 +262,8 @@ sh_store_count_rows (ShStore *store, const char *table, GError **error)
   static const char *const known[] = { "organizations", "members", "committee_posts",
                                        "group_members", "exclusions", "accounts",
                                        "role_grants", "sessions", "meetings", "agenda_items",
-                                       "meeting_state_log" };
+                                       "meeting_state_log", "meeting_chat",
+                                       "meeting_events", "meeting_guests" };
   g_autofree char *sql = NULL;
   g_autoptr (sqlite3_stmt) stmt = NULL;
   gboolean is_known = FALSE;
