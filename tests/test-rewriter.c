@@ -612,6 +612,81 @@ test_padding (void)
   expect_drop (&r, &p, 0, SH_REWRITE_DROP_TOO_OLD);
 }
 
+/* A random stream: loss, reordering, duplicates, probes (dropped) and
+ * source switches. Two different source packets never share an output
+ * number, each forwarded number maps back to its packet for NACKs, and the
+ * newest output number only grows. */
+static void
+test_random_stream (void)
+{
+  static guint64 owner[65536]; /* out_seq -> (ssrc << 16 | seq) + 1 */
+  GRand *rand = g_rand_new_with_seed (0x5eed);
+  ShRewriter r;
+  guint32 ssrc = 100;
+  guint16 next_seq = 65000;
+  gint64 now = 0;
+  guint forwarded = 0;
+  gint64 newest_out = -1;
+
+  memset (owner, 0, sizeof owner);
+  sh_rewriter_init (&r, SH_REWRITER_AUDIO, OUT_SSRC, 48000, 0, 0);
+  sh_rewriter_set_drop_padding (&r, TRUE);
+  sh_rewriter_switch_source (&r, ssrc, FALSE);
+  /* 20000 packets: the output space (from 0) does not wrap. */
+  for (guint i = 0; i < 20000; i++) {
+    Packet p;
+    ShRewriteInfo info;
+    guint16 seq = next_seq;
+    guint32 roll = g_rand_int_range (rand, 0, 100);
+    ShRewriteResult res;
+
+    now += 20 * MS;
+    if (roll < 1) { /* another participant, or a restart with the same SSRC */
+      if (g_rand_boolean (rand))
+        ssrc++;
+      sh_rewriter_switch_source (&r, ssrc, FALSE);
+      next_seq = (guint16)g_rand_int (rand);
+      seq = next_seq;
+    } else if (roll < 10) { /* late: up to 40 back, possibly from before a switch */
+      seq = (guint16)(next_seq - g_rand_int_range (rand, 1, 40));
+    } else if (roll < 15) { /* lost: skip some */
+      next_seq = (guint16)(next_seq + g_rand_int_range (rand, 1, 5));
+      seq = next_seq;
+    }
+    if (seq == next_seq)
+      next_seq++;
+    if (g_rand_int_range (rand, 0, 100) < 5)
+      packet_build (&p, ssrc, seq, seq * 960u, NULL, 0, 20);
+    else
+      audio_packet (&p, ssrc, seq, seq * 960u);
+
+    res = sh_rewriter_rewrite (&r, p.buf, p.len, now, &info);
+    if (res != SH_REWRITE_FORWARD) {
+      g_assert_cmpint (res, <, 0);
+      continue;
+    }
+    forwarded++;
+    if (owner[info.out_seq] != 0)
+      g_assert_cmphex (owner[info.out_seq], ==, ((guint64)ssrc << 16 | seq) + 1);
+    owner[info.out_seq] = ((guint64)ssrc << 16 | seq) + 1;
+    if ((gint64)info.out_seq > newest_out)
+      newest_out = info.out_seq;
+    else
+      g_assert_cmpint (newest_out - info.out_seq, <, 1000); /* late ones stay near */
+    {
+      guint32 back_ssrc;
+      guint16 back_seq;
+
+      g_assert_true (sh_rewriter_lookup (&r, info.out_seq, &back_ssrc, &back_seq));
+      g_assert_cmphex (back_ssrc, ==, ssrc);
+      g_assert_cmpuint (back_seq, ==, seq);
+    }
+  }
+  g_assert_cmpuint (forwarded, >, 15000);
+  g_assert_cmpint (newest_out, <, 65536);
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -627,5 +702,6 @@ main (int argc, char **argv)
   g_test_add_func ("/rewriter/nack-lookup", test_nack_lookup);
   g_test_add_func ("/rewriter/vp8-picture-id-continuity", test_vp8_picture_id_continuity);
   g_test_add_func ("/rewriter/padding", test_padding);
+  g_test_add_func ("/rewriter/random-stream", test_random_stream);
   return g_test_run ();
 }
