@@ -58,7 +58,8 @@ typedef struct {
 #define SH_REWRITER_HISTORY 1024 /* out_seq -> source entries kept for NACKs; a power of 2 */
 #define SH_REWRITER_PIECES 8     /* offset changes (after dropped padding) kept per segment */
 
-/* Private: fields are read by the inline accessors and the tests only. */
+/* The state is public only so that callers can embed it (no allocation):
+ * read it through the functions below, never write it. About 8 KiB. */
 typedef struct {
   gint64 src_start; /* extended source seq of the piece's first packet */
   gint64 out_start; /* extended output seq given to it */
