@@ -6,9 +6,9 @@
 
 #include <gio/gio.h>
 
+#include "media-fixture.h"
 #include "sdp.h"
 
-#define WAIT_US (20 * G_USEC_PER_SEC)
 
 static ShMediaEngine *engine;
 
@@ -77,22 +77,9 @@ free_on_worker (gpointer data)
 }
 
 static void
-wait_for (gint *flag)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_US;
-
-  while (!g_atomic_int_get (flag)) {
-    g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-    g_usleep (5000);
-  }
-}
-
-static void
 run_on_worker (Run *r, GSourceFunc func)
 {
-  g_atomic_int_set (&r->done, 0);
-  sh_media_workers_invoke (sh_media_engine_workers (engine), 0, func, r, NULL);
-  wait_for (&r->done);
+  media_fixture_run (engine, func, r, &r->done);
 }
 
 static void
@@ -105,21 +92,10 @@ run_clear (Run *r)
   g_clear_error (&r->error);
 }
 
-static char *
-read_fixture (const char *name)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("SANHUI_SOURCE_ROOT"), "tests", "fixtures",
-                                            "sdp", name, NULL);
-  char *text = NULL;
-
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  return text;
-}
-
 static void
 test_answers_chromium (void)
 {
-  Run r = { .offer = read_fixture ("chromium-sendrecv-audio-video.sdp") };
+  Run r = { .offer = media_fixture_read_sdp ("chromium-sendrecv-audio-video.sdp") };
   g_autoptr (ShSdp) answer = NULL;
   g_autoptr (GError) error = NULL;
   ShSdpMedia *audio, *video;
@@ -132,7 +108,7 @@ test_answers_chromium (void)
   g_assert_cmpstr (r.kinds, ==, "audio:opus,video:VP8");
   /* Candidates wait for the answer to go out first. */
   g_assert_cmpint (r.candidates_before_return, ==, 0);
-  wait_for (&r.gathered);
+  media_fixture_wait (&r.gathered);
   g_assert_cmpint (g_atomic_int_get (&r.candidates), >=, 1);
 
   answer = sh_sdp_parse (r.answer, strlen (r.answer), &error);
@@ -166,7 +142,7 @@ test_answers_other_browsers (void)
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
-    Run r = { .offer = read_fixture (cases[i].fixture) };
+    Run r = { .offer = media_fixture_read_sdp (cases[i].fixture) };
 
     run_on_worker (&r, accept_on_worker);
     g_test_message ("%s -> %s", cases[i].fixture, r.kinds);
@@ -190,7 +166,7 @@ test_refusals (void)
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
-    Run r = { .offer = cases[i].fixture ? read_fixture (cases[i].offer) : g_strdup (cases[i].offer) };
+    Run r = { .offer = cases[i].fixture ? media_fixture_read_sdp (cases[i].offer) : g_strdup (cases[i].offer) };
 
     run_on_worker (&r, accept_on_worker);
     g_assert_null (r.answer);
@@ -261,7 +237,7 @@ first_ssrc (const char *sdp)
 static void
 test_renegotiation (void)
 {
-  Renegotiation n = { .run = { .offer = read_fixture ("chromium-sendrecv-audio-video.sdp") } };
+  Renegotiation n = { .run = { .offer = media_fixture_read_sdp ("chromium-sendrecv-audio-video.sdp") } };
   g_autofree char *first = NULL;
   g_autofree char *again = NULL;
   g_autofree char *restarted = NULL;
@@ -284,45 +260,6 @@ test_renegotiation (void)
   g_free (n.same);
   g_free (n.restarted);
   run_clear (&n.run);
-}
-
-/* The browser's answer to a server offer, made by hand from the offer: what
- * Chromium writes (setup active, recvonly, its own ICE credentials and
- * certificate fingerprint, no SSRCs of its own). */
-static char *
-answer_from_offer (const char *offer_text)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (ShSdp) sdp = sh_sdp_parse (offer_text, strlen (offer_text), &error);
-  g_autoptr (ShSdpFingerprint) fp = sh_sdp_fingerprint_parse (
-      "sha-256 11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:"
-      "DD:EE:FF:00",
-      &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < sdp->media->len; i++) {
-    ShSdpMedia *m = g_ptr_array_index (sdp->media, i);
-    g_free (m->ice_ufrag);
-    g_free (m->ice_pwd);
-    m->ice_ufrag = g_strdup ("brws");
-    m->ice_pwd = g_strdup ("browserpassword0123456");
-    m->setup = SH_SDP_SETUP_ACTIVE;
-    if (m->direction == SH_SDP_DIRECTION_SENDONLY)
-      m->direction = SH_SDP_DIRECTION_RECVONLY;
-    g_ptr_array_set_size (m->ssrcs, 0);
-    g_ptr_array_set_size (m->ssrc_groups, 0);
-    g_ptr_array_set_size (m->fingerprints, 0);
-    g_ptr_array_add (m->fingerprints, sh_sdp_fingerprint_parse (
-                                          "sha-256 11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:"
-                                          "11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00",
-                                          NULL));
-    g_clear_pointer (&m->msid, g_free);
-  }
-  g_free (sdp->ice_ufrag), sdp->ice_ufrag = NULL;
-  g_free (sdp->ice_pwd), sdp->ice_pwd = NULL;
-  g_ptr_array_set_size (sdp->fingerprints, 0);
-  sdp->setup = SH_SDP_SETUP_NONE;
-  return sh_sdp_to_string (sdp);
 }
 
 typedef struct {
@@ -358,7 +295,7 @@ offer_on_worker (gpointer data)
   r->peer = sh_peer_new (engine, 0, TRUE, &callbacks, r, &r->error);
   r->offer = sh_peer_create_offer (r->peer, sections, G_N_ELEMENTS (sections), &r->error);
   if (r->offer) {
-    answer = answer_from_offer (r->offer);
+    answer = media_fixture_answer_from_offer (r->offer);
     /* An answer that leaves the server as DTLS client is refused. */
     bad = g_strdup (answer);
     memcpy (strstr (bad, "a=setup:active"), "a=setup:actpas", 14);
@@ -367,7 +304,7 @@ offer_on_worker (gpointer data)
     r->first_applied = sh_peer_apply_answer (r->peer, answer, &r->error);
     /* Renegotiation: a screen share takes the inactive section. */
     r->offer2 = sh_peer_create_offer (r->peer, more, G_N_ELEMENTS (more), &r->error);
-    answer2 = r->offer2 ? answer_from_offer (r->offer2) : NULL;
+    answer2 = r->offer2 ? media_fixture_answer_from_offer (r->offer2) : NULL;
     r->second_applied = answer2 && sh_peer_apply_answer (r->peer, answer2, &r->error);
   }
   answerer = sh_peer_new (engine, 0, FALSE, &callbacks, r, &error);
@@ -395,8 +332,7 @@ test_server_offer (void)
   g_autoptr (GError) error = NULL;
   ShSdpMedia *video;
 
-  sh_media_workers_invoke (sh_media_engine_workers (engine), 0, offer_on_worker, &r, NULL);
-  wait_for (&r.done);
+  media_fixture_run (engine, offer_on_worker, &r, &r.done);
   g_assert_no_error (r.error);
   g_assert_true (r.bad_refused);
   g_assert_true (r.first_applied);
@@ -413,9 +349,7 @@ test_server_offer (void)
   g_assert_cmpint (((ShSdpMedia *) g_ptr_array_index (offer->media, 2))->direction, ==,
                    SH_SDP_DIRECTION_INACTIVE);
   g_assert_nonnull (strstr (r.offer2, "bob-screen"));
-  g_atomic_int_set (&r.done, 0);
-  sh_media_workers_invoke (sh_media_engine_workers (engine), 0, offer_free_on_worker, &r, NULL);
-  wait_for (&r.done);
+  media_fixture_run (engine, offer_free_on_worker, &r, &r.done);
   g_free (r.offer);
   g_free (r.offer2);
 }

@@ -127,6 +127,7 @@ typedef struct {
   guint8 rtx_payload_type; /* 0: none */
   guint32 local_ssrc;      /* what the server sends with, 0 when it does not send */
   guint32 local_rtx_ssrc;
+  guint8 audio_level_id;   /* the ssrc-audio-level header extension's id; 0: none */
   gboolean receives;       /* the browser sends this section to the server */
   gboolean sends;          /* the server sends this section to the browser */
 } ShPeerMedia;
@@ -168,6 +169,7 @@ typedef struct {
   guint32 rtx_ssrc;     /* video: its RTX stream; 0: none */
   const char *stream_id; /* msid stream (the publisher) */
   const char *track_id;  /* msid track */
+  const char *codec;     /* offer only this codec ("VP8", "H264"); NULL: every one */
 } ShPeerOfferSection;
 
 /* Makes (or, once connected, renews) the server's offer with @sections in
@@ -228,5 +230,78 @@ char *sh_echo_accept_offer (ShEcho *echo, const char *offer, GError **error);
 gboolean sh_echo_add_remote_candidate (ShEcho *echo, const char *candidate, GError **error);
 void sh_echo_free (ShEcho *echo);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShEcho, sh_echo_free)
+
+/* --------------------------------------------------------------- room */
+
+/* The selective forwarding unit of one meeting: every participant publishes
+ * on one connection (the browser offers) and receives everyone else's
+ * tracks on another (the server offers, and offers again when tracks come
+ * and go). Runs on one worker like a peer; so do its callbacks. */
+typedef struct _ShMediaRoom ShMediaRoom;
+
+typedef enum {
+  SH_MEDIA_LEG_PUBLISH,
+  SH_MEDIA_LEG_SUBSCRIBE,
+} ShMediaLeg;
+
+const char *sh_media_leg_to_string (ShMediaLeg leg); /* "publish", "subscribe" */
+
+typedef struct {
+  /* A local candidate of a participant's connection, NULL at the end. */
+  void (*candidate) (ShMediaRoom *room, guint64 participant, ShMediaLeg leg,
+                     const char *candidate, gpointer user_data);
+  /* The participant's subscribe connection has a new offer to answer. */
+  void (*subscribe_offer) (ShMediaRoom *room, guint64 participant, const char *sdp,
+                           gpointer user_data);
+  void (*state) (ShMediaRoom *room, guint64 participant, ShMediaLeg leg, ShPeerState state,
+                 gpointer user_data);
+  /* The dominant speaker changed; @has_speaker FALSE: nobody speaks. */
+  void (*active_speaker) (ShMediaRoom *room, gboolean has_speaker, guint64 participant,
+                          gpointer user_data);
+} ShMediaRoomCallbacks;
+
+/* Returns: (transfer full). Call on the worker's thread. */
+ShMediaRoom *sh_media_room_new (ShMediaEngine *engine, guint worker,
+                                const ShMediaRoomCallbacks *callbacks, gpointer user_data);
+void sh_media_room_free (ShMediaRoom *room);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShMediaRoom, sh_media_room_free)
+
+/* Adds a participant (@participant is the caller's id, not 0) and their
+ * subscribe connection; an offer follows as soon as there is something to
+ * receive. */
+gboolean sh_media_room_join (ShMediaRoom *room, guint64 participant, GError **error);
+/* Closes both connections and takes the participant's tracks away from
+ * everyone else. */
+void sh_media_room_leave (ShMediaRoom *room, guint64 participant);
+
+/* The participant's offer on their publish connection (the first, or a
+ * renegotiation adding or removing a track). Returns: (transfer full) the
+ * answer. */
+char *sh_media_room_publish (ShMediaRoom *room, guint64 participant, const char *offer,
+                             GError **error);
+/* The answer to the last subscribe offer. */
+gboolean sh_media_room_subscribe_answer (ShMediaRoom *room, guint64 participant,
+                                         const char *answer, GError **error);
+gboolean sh_media_room_add_candidate (ShMediaRoom *room, guint64 participant, ShMediaLeg leg,
+                                      const char *candidate, GError **error);
+
+/* Whether the participant's tracks of @kind ("audio", "video") reach the
+ * others: FALSE while muted by the chair, or not allowed to publish in
+ * lesson mode. The server stops forwarding; it does not trust the page. */
+void sh_media_room_set_forwarding (ShMediaRoom *room, guint64 participant, const char *kind,
+                                   gboolean allowed);
+
+typedef struct {
+  guint64 forwarded_packets; /* RTP packets sent to subscribers */
+  guint64 forwarded_bytes;
+  guint64 blocked_packets;   /* not forwarded: muted or not allowed */
+  guint64 retransmitted;     /* RTX answers to subscribers' NACKs */
+  guint64 keyframe_requests; /* PLI/FIR sent to publishers */
+  guint64 nacks_sent;        /* NACK packets sent to publishers */
+} ShMediaRoomStats;
+
+void sh_media_room_get_stats (ShMediaRoom *room, ShMediaRoomStats *stats);
+/* RTP packets received from @participant's publish connection. */
+guint64 sh_media_room_received_packets (ShMediaRoom *room, guint64 participant);
 
 G_END_DECLS

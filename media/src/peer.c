@@ -480,6 +480,11 @@ record_section (ShPeer *peer, ShSdpMedia *section, GPtrArray *previous)
       m->clock_rate = c->clock_rate;
     }
   }
+  for (guint i = 0; i < section->extmaps->len; i++) {
+    ShSdpExtmap *e = g_ptr_array_index (section->extmaps, i);
+    if (g_str_equal (e->uri, "urn:ietf:params:rtp-hdrext:ssrc-audio-level") && e->id < 256)
+      m->audio_level_id = (guint8)e->id;
+  }
   if (m->sends) {
     g_autofree char *msid = g_strdup_printf ("sanhui sanhui-%s-%s", m->kind, m->mid);
     g_autofree char *track_msid = g_strdup_printf ("sanhui-%s-%s", m->kind, m->mid);
@@ -697,6 +702,14 @@ sh_peer_create_offer (ShPeer *peer, const ShPeerOfferSection *sections, guint n_
     specs[i].direction = sections[i].active ? SH_SDP_DIRECTION_SENDONLY : SH_SDP_DIRECTION_INACTIVE;
     specs[i].codecs = video ? video_codecs : audio_codecs;
     specs[i].n_codecs = video ? G_N_ELEMENTS (video_codecs) : G_N_ELEMENTS (audio_codecs);
+    /* A forwarded track can only go out in the codec it came in. */
+    for (guint c = 0; sections[i].codec && c < specs[i].n_codecs; c++) {
+      if (g_ascii_strcasecmp (specs[i].codecs[c].name, sections[i].codec) == 0) {
+        specs[i].codecs = &specs[i].codecs[c];
+        specs[i].n_codecs = 1;
+        break;
+      }
+    }
     specs[i].ssrc = sections[i].active ? sections[i].ssrc : 0;
     specs[i].rtx_ssrc = sections[i].active ? sections[i].rtx_ssrc : 0;
     specs[i].cname = "sanhui";

@@ -1,0 +1,101 @@
+/* Internal to the room (sfu-room.c: participants and negotiation; sfu-track.c:
+ * tracks, forwarding and feedback). SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include "sanhui-media.h"
+#include "keyframe-limiter.h"
+#include "nack-generator.h"
+#include "packet-cache.h"
+#include "rewriter.h"
+#include "speaker.h"
+
+typedef struct _Participant Participant;
+typedef struct _UpTrack UpTrack;
+typedef struct _DownTrack DownTrack;
+
+struct _ShMediaRoom {
+  ShMediaEngine *engine; /* borrowed */
+  guint worker;
+  GMainContext *context; /* borrowed from the worker */
+  ShMediaRoomCallbacks callbacks;
+  gpointer user_data;
+  GHashTable *participants; /* guint64 id → Participant (owned) */
+  ShSpeaker *speaker;
+  guint timer;
+  guint ticks;
+  guint64 next_track;
+  guint32 server_ssrc; /* sender SSRC of the feedback the room sends publishers */
+  gboolean closing;    /* no renegotiation while everything is torn down */
+  gboolean deferring;  /* offers wait until a batch of track changes is done */
+  ShMediaRoomStats stats;
+};
+
+struct _Participant {
+  ShMediaRoom *room;
+  guint64 id;
+  ShPeer *publish;        /* NULL until the first offer */
+  ShPeer *subscribe;      /* the server offers on it */
+  GPtrArray *ups;         /* UpTrack (owned): what this participant publishes */
+  GPtrArray *downs;       /* DownTrack (owned): what they receive, in offer order */
+  gboolean offer_pending; /* an offer was sent and is not answered yet */
+  gboolean renegotiate;   /* tracks changed while an offer was pending */
+  gboolean needs_offer;   /* tracks changed during a deferred batch */
+  gboolean audio_allowed, video_allowed;
+  ShSpeakerHandle speaker;
+  guint64 received;
+  /* Forwarded packets are rewritten here, one at a time. */
+  guint8 tx[SH_PEER_PACKET_CAPACITY];
+};
+
+struct _UpTrack {
+  Participant *publisher; /* owner */
+  guint64 id;             /* unique in the room */
+  char *mid;              /* in the publish connection */
+  char *kind;             /* "audio" / "video" */
+  char *codec;            /* "opus", "VP8", "H264" */
+  ShRewriterCodec rewriter_codec;
+  guint8 pt, rtx_pt;
+  guint32 clock_rate;
+  guint8 audio_level_id;
+  guint32 src_ssrc; /* learned from the first packet; 0 until then */
+  guint32 src_rtx_ssrc;
+  gboolean allowed;
+  ShKeyframeLimiter keyframes;
+  ShNackGenerator *nacks; /* video only */
+  GPtrArray *downs;       /* DownTrack (borrowed from the subscribers) */
+};
+
+struct _DownTrack {
+  Participant *subscriber; /* owner */
+  UpTrack *up;             /* NULL once the publisher left: the section goes inactive */
+  char *mid;               /* in the subscribe connection */
+  const char *kind;        /* static string */
+  const char *codec;       /* static string */
+  char *stream_id, *track_id;
+  guint32 ssrc, rtx_ssrc;
+  guint8 pt;
+  gboolean offered;    /* in an offer already sent */
+  gboolean negotiated; /* the subscriber answered an offer with it */
+  ShRewriter rewriter;
+  ShPacketCache *cache;
+};
+
+/* sfu-room.c */
+void sh_room_renegotiate (Participant *p);
+/* Batches track changes: offers asked for between begin and end go out
+ * once each, at the end. */
+void sh_room_defer_offers (ShMediaRoom *room);
+void sh_room_send_deferred_offers (ShMediaRoom *room);
+void sh_room_participant_free (gpointer data);
+
+/* sfu-track.c */
+void sh_room_sync_up_tracks (Participant *publisher, gint64 now);
+DownTrack *sh_room_down_new (UpTrack *up, Participant *subscriber, gint64 now);
+void sh_room_down_restart (DownTrack *down, gint64 now);
+void sh_room_up_free (gpointer data);
+void sh_room_down_free (gpointer data);
+void sh_room_up_set_allowed (UpTrack *up, gboolean allowed, gint64 now);
+void sh_room_up_service (UpTrack *up, gint64 now);
+void sh_room_forward_rtp (Participant *publisher, guint8 *buf, gsize len, gint64 now);
+void sh_room_subscriber_feedback (Participant *subscriber, const guint8 *buf, gsize len,
+                                  gint64 now);
