@@ -297,6 +297,31 @@ test_window (void)
   g_assert_cmpuint (write_nack (gen, 100 * MS, 1500, seqs, G_N_ELEMENTS (seqs)), ==, 511);
 }
 
+/* Gaps open again and again with no NACK written in between: the list of
+ * missing numbers keeps only those in the window, and the next NACK asks for
+ * exactly them. */
+static void
+test_gaps_without_writes (void)
+{
+  g_autoptr (ShNackGenerator) gen = new_gen ();
+  guint16 seqs[600], expect[600];
+  guint16 newest = 60000;
+  guint n = 0;
+
+  g_assert_false (sh_nack_generator_on_packet (gen, newest, 0));
+  for (guint round = 0; round < 100; round++) {
+    newest += 300;
+    g_assert_true (sh_nack_generator_on_packet (gen, newest, 0));
+    g_assert_cmpuint (sh_nack_generator_n_missing (gen), <=, 510);
+  }
+  for (guint16 s = (guint16)(newest - 511); s != newest; s++)
+    if (s != (guint16)(newest - 300))
+      expect[n++] = s;
+  g_assert_cmpuint (sh_nack_generator_n_missing (gen), ==, n);
+  g_assert_cmpuint (write_nack (gen, 0, 1500, seqs, G_N_ELEMENTS (seqs)), ==, n);
+  g_assert_cmpmem (seqs, n * sizeof (guint16), expect, n * sizeof (guint16));
+}
+
 static void
 test_wraparound (void)
 {
@@ -497,6 +522,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nack-generator/give-up-retries", test_give_up_retries);
   g_test_add_func ("/nack-generator/give-up-age", test_give_up_age);
   g_test_add_func ("/nack-generator/window", test_window);
+  g_test_add_func ("/nack-generator/gaps-without-writes", test_gaps_without_writes);
   g_test_add_func ("/nack-generator/wraparound", test_wraparound);
   g_test_add_func ("/nack-generator/big-jump", test_big_jump);
   g_test_add_func ("/nack-generator/rtx-recovery", test_rtx_recovery);

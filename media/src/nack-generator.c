@@ -5,9 +5,14 @@
  * Every extended sequence number in (newest - WINDOW, newest] owns the entry
  * at its index once the newest has passed it, so moving the newest forward
  * evicts exactly the numbers that leave the window, and a missing packet
- * never lives outside the window. n_missing counts MISSING entries, which
- * bounds the scans of write() and next_due(); scan_from is a lower bound on
- * the oldest of them, since new gaps always open above the newest.
+ * never lives outside the window.
+ *
+ * Beside the ring, a list (itself a ring, in ascending order, since new gaps
+ * always open above the newest) names the numbers that went missing, so
+ * that write() and next_due() visit the few missing packets instead of the
+ * whole window. Repairs only change the entry's state; the stale names are
+ * dropped by the next write() or when they leave the window. Names are
+ * distinct numbers inside the window, so WINDOW of them always fit.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "nack-generator.h"
 
@@ -50,7 +55,8 @@ struct _ShNackGenerator {
   gboolean probing;
   guint16 probe_seq; /* the packet that confirms a restart */
   guint n_missing;
-  gint64 scan_from;
+  guint list_head; /* the oldest name in list[] */
+  guint list_len;
 
   guint64 expected_before; /* expected over earlier numberings */
   guint64 expected_prior;  /* at the previous report */
@@ -58,6 +64,7 @@ struct _ShNackGenerator {
   ShNackGeneratorStats stats; /* expected is computed on demand */
 
   Entry ring[WINDOW];
+  gint64 list[WINDOW]; /* extended numbers that went missing, oldest first */
 };
 
 void
@@ -130,7 +137,8 @@ start (ShNackGenerator *gen, gint64 ext)
   gen->first = ext;
   gen->newest = ext;
   gen->n_missing = 0;
-  gen->scan_from = ext;
+  gen->list_head = 0;
+  gen->list_len = 0;
   e = entry_of (gen, ext);
   e->ext = ext;
   e->state = RECEIVED;
@@ -164,8 +172,12 @@ advance (ShNackGenerator *gen, gint64 ext, gint64 now_us)
 
   /* Numbers that skip the window entirely were never requested. */
   gen->stats.given_up += (guint64)(from - (gen->newest + 1));
-  if (gen->n_missing == 0)
-    gen->scan_from = from;
+  /* Names leaving the window go first: the rest, and the new ones, are
+   * distinct numbers inside it. */
+  while (gen->list_len > 0 && gen->list[gen->list_head] <= ext - WINDOW) {
+    gen->list_head = (gen->list_head + 1) & MASK;
+    gen->list_len--;
+  }
   for (gint64 n = from; n <= ext; n++) {
     Entry *e = entry_of (gen, n);
 
@@ -179,6 +191,7 @@ advance (ShNackGenerator *gen, gint64 ext, gint64 now_us)
       e->state = MISSING;
       e->detected_us = now_us;
       gen->n_missing++;
+      gen->list[(gen->list_head + gen->list_len++) & MASK] = n;
     }
   }
   gen->newest = ext;
@@ -280,16 +293,13 @@ gint64
 sh_nack_generator_next_due (const ShNackGenerator *gen)
 {
   gint64 best = G_MAXINT64;
-  guint seen = 0;
 
-  for (gint64 n = MAX (gen->scan_from, gen->newest - WINDOW + 1);
-       seen < gen->n_missing && n < gen->newest; n++) {
+  for (guint i = 0; i < gen->list_len; i++) {
+    gint64 n = gen->list[(gen->list_head + i) & MASK];
     const Entry *e = &gen->ring[(guint64)n & MASK];
 
-    if (e->ext != n || e->state != MISSING)
-      continue;
-    seen++;
-    best = MIN (best, due_at (gen, e));
+    if (e->ext == n && e->state == MISSING)
+      best = MIN (best, due_at (gen, e));
   }
   return best;
 }
@@ -302,41 +312,40 @@ sh_nack_generator_write (ShNackGenerator *gen, gint64 now_us, guint32 sender_ssr
   guint16 seqs[WINDOW];
   Entry *due[WINDOW];
   ShRtcpNackEntry entries[WINDOW];
-  guint n_due = 0, n_sent, seen = 0, missing = gen->n_missing;
+  guint n_due = 0, n_sent, kept = 0;
   gsize max_entries;
-  gint64 oldest = G_MAXINT64;
   int n_entries, written;
 
   if (cap < NACK_HEADER_LEN + NACK_ENTRY_LEN)
     return SH_RTCP_ERR_NO_SPACE;
   max_entries = (cap - NACK_HEADER_LEN) / NACK_ENTRY_LEN;
 
-  for (gint64 n = MAX (gen->scan_from, gen->newest - WINDOW + 1); seen < missing && n < gen->newest;
-       n++) {
+  /* Visits the missing packets oldest first and keeps in the list those
+   * still missing afterwards. */
+  for (guint i = 0; i < gen->list_len; i++) {
+    gint64 n = gen->list[(gen->list_head + i) & MASK];
     Entry *e = entry_of (gen, n);
 
     if (e->ext != n || e->state != MISSING)
-      continue;
-    seen++;
+      continue; /* repaired or gone */
     if (now_us - e->detected_us >= gen->max_age_us) {
       give_up (gen, e);
       continue;
     }
+    gen->list[(gen->list_head + kept++) & MASK] = n;
     if (e->tries == 0 ? now_us - e->detected_us < gen->reorder_delay_us
-                      : now_us - e->sent_us < gen->rtt_us) {
-      oldest = MIN (oldest, n);
+                      : now_us - e->sent_us < gen->rtt_us)
       continue;
-    }
     if (e->tries >= gen->max_retries) {
       give_up (gen, e);
+      kept--;
       continue;
     }
-    oldest = MIN (oldest, n);
     seqs[n_due] = (guint16)n;
     due[n_due] = e;
     n_due++;
   }
-  gen->scan_from = oldest != G_MAXINT64 ? oldest : gen->newest;
+  gen->list_len = kept;
   if (n_due == 0)
     return 0;
 

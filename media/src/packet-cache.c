@@ -65,8 +65,11 @@ sh_packet_cache_new (const ShPacketCacheConfig *config)
   cache->min_interval_us = config->min_interval_us != 0 ? config->min_interval_us
                                                         : SH_PACKET_CACHE_DEFAULT_MIN_INTERVAL_US;
   cache->interval_us = cache->min_interval_us;
-  cache->max_retransmits = config->max_retransmits != 0 ? config->max_retransmits
-                                                        : SH_PACKET_CACHE_DEFAULT_MAX_RETRANSMITS;
+  /* A slot counts its re-sends in a byte. */
+  cache->max_retransmits
+      = MIN (config->max_retransmits != 0 ? config->max_retransmits
+                                          : SH_PACKET_CACHE_DEFAULT_MAX_RETRANSMITS,
+             G_MAXUINT8);
   cache->rtx_ssrc = config->rtx_ssrc;
   cache->rtx_payload_type = config->rtx_payload_type;
   cache->rtx_seq = config->rtx_first_seq;
