@@ -7,6 +7,8 @@
 #include "nack-generator.h"
 #include "packet-cache.h"
 #include "rewriter.h"
+#include "rtcp-reports.h"
+#include "rtp-stats.h"
 #include "speaker.h"
 
 typedef struct _Participant Participant;
@@ -43,6 +45,10 @@ struct _Participant {
   gboolean audio_allowed, video_allowed;
   ShSpeakerHandle speaker;
   guint64 received;
+  /* Our wall clock minus the publisher's, from their first sender report:
+   * one value for all their streams keeps their audio and video in sync. */
+  gboolean clock_offset_valid;
+  gint64 clock_offset_us;
   /* Forwarded packets are rewritten here, one at a time. */
   guint8 tx[SH_PEER_PACKET_CAPACITY];
 };
@@ -62,6 +68,7 @@ struct _UpTrack {
   gboolean allowed;
   ShKeyframeLimiter keyframes;
   ShNackGenerator *nacks; /* video only */
+  ShRtpRecvStats recv;    /* for receiver reports and the source's SR */
   GPtrArray *downs;       /* DownTrack (borrowed from the subscribers) */
 };
 
@@ -78,6 +85,8 @@ struct _DownTrack {
   gboolean negotiated; /* the subscriber answered an offer with it */
   ShRewriter rewriter;
   ShPacketCache *cache;
+  ShRtpSendStats sent;
+  guint32 ts_offset; /* out timestamp - source timestamp, for sender reports */
 };
 
 /* sfu-room.c */
@@ -99,3 +108,9 @@ void sh_room_up_service (UpTrack *up, gint64 now);
 void sh_room_forward_rtp (Participant *publisher, guint8 *buf, gsize len, gint64 now);
 void sh_room_subscriber_feedback (Participant *subscriber, const guint8 *buf, gsize len,
                                   gint64 now);
+
+/* sfu-reports.c: RTCP reports, on the wall clock (RFC 3550 needs NTP time). */
+/* A publisher's RTCP: sender reports of their streams. */
+void sh_room_publisher_rtcp (Participant *publisher, const guint8 *buf, gsize len);
+/* Receiver reports to publishers, sender reports to subscribers. */
+void sh_room_send_reports (ShMediaRoom *room);

@@ -15,6 +15,7 @@
 
 #define TIMER_MS 20
 #define SPEAKER_EVERY_TICKS 10 /* 200 ms */
+#define REPORTS_EVERY_TICKS 50 /* 1 s: RFC 3550's interval for a few streams */
 
 const char *
 sh_media_leg_to_string (ShMediaLeg leg)
@@ -165,9 +166,7 @@ on_publish_rtp (ShPeer *peer, guint8 *buf, gsize len, gpointer user_data)
 static void
 on_publish_rtcp (ShPeer *peer, guint8 *buf, gsize len, gpointer user_data)
 {
-  /* Sender reports of publishers are for lip sync, which comes with the
-   * SR generation towards subscribers; nothing else a publisher sends on
-   * this leg needs an answer. */
+  sh_room_publisher_rtcp (user_data, buf, len);
 }
 
 static void
@@ -205,7 +204,9 @@ on_timer (gpointer user_data)
     for (guint i = 0; i < p->ups->len; i++)
       sh_room_up_service (g_ptr_array_index (p->ups, i), now);
   }
-  if (++room->ticks % SPEAKER_EVERY_TICKS == 0) {
+  if (++room->ticks % REPORTS_EVERY_TICKS == 0)
+    sh_room_send_reports (room);
+  if (room->ticks % SPEAKER_EVERY_TICKS == 0) {
     gboolean has = FALSE;
     guint64 dominant = 0;
 

@@ -57,6 +57,7 @@ sh_room_down_new (UpTrack *up, Participant *subscriber, gint64 now)
     cache.rtx_first_seq = (guint16)g_random_int ();
   }
   d->cache = sh_packet_cache_new (&cache);
+  sh_rtp_send_stats_init (&d->sent, d->ssrc);
   g_ptr_array_add (subscriber->downs, d);
   g_ptr_array_add (up->downs, d);
   sh_room_down_restart (d, now);
@@ -321,9 +322,11 @@ account_packet (UpTrack *up, const ShRtpView *view, gint64 now)
   if (view->ssrc != up->src_ssrc) {
     /* A new source (first packet, or the camera was switched). */
     up->src_ssrc = view->ssrc;
+    sh_rtp_recv_stats_init (&up->recv, view->ssrc, up->clock_rate);
     for (guint i = 0; i < up->downs->len; i++)
       sh_room_down_restart (g_ptr_array_index (up->downs, i), now);
   }
+  sh_rtp_recv_stats_update (&up->recv, view->seq, view->timestamp, view->payload_len, now);
   if (up->nacks)
     sh_nack_generator_on_packet (up->nacks, view->seq, now);
   if (is_video (up) && is_keyframe (up, view))
@@ -334,9 +337,10 @@ account_packet (UpTrack *up, const ShRtpView *view, gint64 now)
 }
 
 static void
-fan_out (UpTrack *up, const guint8 *buf, gsize len, gint64 now)
+fan_out (UpTrack *up, const guint8 *buf, gsize len, const ShRtpView *view, gint64 now)
 {
   ShMediaRoom *room = up->publisher->room;
+  gint64 wall = g_get_real_time ();
 
   for (guint i = 0; i < up->downs->len; i++) {
     DownTrack *d = g_ptr_array_index (up->downs, i);
@@ -355,6 +359,8 @@ fan_out (UpTrack *up, const guint8 *buf, gsize len, gint64 now)
     if (sh_peer_send_rtp (sub->subscribe, sub->tx, out_len, sizeof sub->tx)) {
       room->stats.forwarded_packets++;
       room->stats.forwarded_bytes += out_len;
+      d->ts_offset = info.out_timestamp - view->timestamp;
+      sh_rtp_send_stats_update (&d->sent, view->payload_len, info.out_timestamp, wall);
     }
   }
 }
@@ -395,7 +401,7 @@ sh_room_forward_rtp (Participant *p, guint8 *buf, gsize len, gint64 now)
     p->room->stats.blocked_packets++;
     return;
   }
-  fan_out (up, buf, len, now);
+  fan_out (up, buf, len, &view, now);
 }
 
 /* ---------------------------------------------------- subscriber feedback */
