@@ -356,3 +356,196 @@ test_count_rows (TestServer *server, const char *table)
   sqlite3_close (db);
   return n;
 }
+
+/* ------------------------------------------------------------ WebSockets */
+
+#define WS_WAIT_S 10
+
+static gboolean
+on_ws_timeout (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_ws_message (SoupWebsocketConnection *conn, gint type, GBytes *message, gpointer user_data)
+{
+  TestWs *ws = user_data;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  gsize n;
+  const char *data = g_bytes_get_data (message, &n);
+
+  g_assert_true (json_parser_load_from_data (parser, data, (gssize) n, NULL));
+  g_queue_push_tail (&ws->messages, json_node_copy (json_parser_get_root (parser)));
+}
+
+static void
+on_ws_closed (SoupWebsocketConnection *conn, gpointer user_data)
+{
+  ((TestWs *) user_data)->closed = TRUE;
+}
+
+typedef struct {
+  SoupWebsocketConnection *conn;
+  GError *error;
+  gboolean done;
+} WsConnect;
+
+static void
+on_ws_connected (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  WsConnect *c = user_data;
+
+  c->conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &c->error);
+  c->done = TRUE;
+}
+
+TestWs *
+test_ws_connect (TestClient *client)
+{
+  g_autofree char *url = g_strconcat ("ws", client->server->url + strlen ("http"), "ws", NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  WsConnect c = { 0 };
+  gboolean timed_out = FALSE;
+  guint timer = g_timeout_add_seconds (WS_WAIT_S, on_ws_timeout, &timed_out);
+  TestWs *ws;
+
+  soup_session_websocket_connect_async (client->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        NULL, on_ws_connected, &c);
+  while (!c.done && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timer);
+  g_assert_no_error (c.error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 101);
+  ws = g_new0 (TestWs, 1);
+  ws->conn = c.conn;
+  g_queue_init (&ws->messages);
+  g_signal_connect (ws->conn, "message", G_CALLBACK (on_ws_message), ws);
+  g_signal_connect (ws->conn, "closed", G_CALLBACK (on_ws_closed), ws);
+  return ws;
+}
+
+void
+test_ws_free (TestWs *ws)
+{
+  if (!ws)
+    return;
+  g_signal_handlers_disconnect_by_data (ws->conn, ws);
+  if (soup_websocket_connection_get_state (ws->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (ws->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_object_unref (ws->conn);
+  g_queue_clear_full (&ws->messages, (GDestroyNotify) json_node_unref);
+  g_free (ws);
+}
+
+char *
+test_ws_send (TestWs *ws, const char *type, const char *payload)
+{
+  char *id = g_strdup_printf ("r%u", ++ws->next_id);
+  g_autofree char *text = g_strdup_printf ("{\"type\":\"%s\",\"id\":\"%s\",\"payload\":%s}", type,
+                                           id, payload ? payload : "{}");
+
+  soup_websocket_connection_send_text (ws->conn, text);
+  return id;
+}
+
+static const char *
+message_id (JsonNode *message)
+{
+  JsonObject *o = json_node_get_object (message);
+  JsonNode *id = json_object_get_member (o, "id");
+
+  return id && json_node_get_value_type (id) == G_TYPE_STRING ? json_node_get_string (id) : NULL;
+}
+
+/* Waits until @ws has a message matching @id (NULL: any); removes and
+ * returns it. */
+static JsonNode *
+wait_for (TestWs *ws, const char *id)
+{
+  gboolean timed_out = FALSE;
+  guint timer = g_timeout_add_seconds (WS_WAIT_S, on_ws_timeout, &timed_out);
+
+  for (;;) {
+    for (GList *l = ws->messages.head; l; l = l->next) {
+      if (!id || g_strcmp0 (message_id (l->data), id) == 0) {
+        JsonNode *found = l->data;
+        g_queue_delete_link (&ws->messages, l);
+        g_source_remove (timer);
+        return found;
+      }
+    }
+    if (timed_out || ws->closed)
+      break;
+    g_main_context_iteration (NULL, TRUE);
+  }
+  if (!timed_out)
+    g_source_remove (timer);
+  g_error ("no WebSocket message%s%s (closed: %d)", id ? " with id " : "", id ? id : "",
+           ws->closed);
+  return NULL;
+}
+
+JsonNode *
+test_ws_request (TestWs *ws, const char *type, const char *payload)
+{
+  g_autofree char *id = test_ws_send (ws, type, payload);
+
+  return wait_for (ws, id);
+}
+
+JsonNode *
+test_ws_next (TestWs *ws)
+{
+  return wait_for (ws, NULL);
+}
+
+JsonNode *
+test_ws_next_of_type (TestWs *ws, const char *type)
+{
+  for (;;) {
+    JsonNode *m = wait_for (ws, NULL);
+    if (g_strcmp0 (test_ws_type (m), type) == 0)
+      return m;
+    json_node_unref (m);
+  }
+}
+
+void
+test_ws_settle (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, on_ws_timeout, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+void
+test_ws_discard (TestWs *ws)
+{
+  g_queue_clear_full (&ws->messages, (GDestroyNotify) json_node_unref);
+  g_queue_init (&ws->messages);
+}
+
+const char *
+test_ws_type (JsonNode *message)
+{
+  return json_object_get_string_member (json_node_get_object (message), "type");
+}
+
+JsonObject *
+test_ws_payload (JsonNode *message)
+{
+  return json_object_get_object_member (json_node_get_object (message), "payload");
+}
+
+const char *
+test_ws_error_code (JsonNode *message)
+{
+  if (g_strcmp0 (test_ws_type (message), "error") != 0)
+    return NULL;
+  return json_object_get_string_member (test_ws_payload (message), "code");
+}

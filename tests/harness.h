@@ -63,4 +63,39 @@ void test_remove_tree (const char *path);
 /* Rows in @table, read directly from the SQLite file. */
 gint64 test_count_rows (TestServer *server, const char *table);
 
+/* A WebSocket of a logged-in client on /ws. Every message received is
+ * queued; waiting runs the default main context, so several sockets of one
+ * test make progress together. */
+typedef struct {
+  SoupWebsocketConnection *conn;
+  GQueue messages; /* (element-type JsonNode) received, not yet taken */
+  gboolean closed;
+  guint next_id;
+} TestWs;
+
+/* Connects and asserts the upgrade (101). (transfer full) */
+TestWs *test_ws_connect (TestClient *client);
+void test_ws_free (TestWs *ws);
+/* Sends {"type", "id": "rN", "payload"} (@payload: JSON text or NULL) and
+ * returns the id used. (transfer full) */
+char *test_ws_send (TestWs *ws, const char *type, const char *payload);
+/* Sends a request and waits for the message with its id; messages before
+ * it stay queued. (transfer full) */
+JsonNode *test_ws_request (TestWs *ws, const char *type, const char *payload);
+/* The next queued message, waiting for one (fails after 10 s).
+ * (transfer full) */
+JsonNode *test_ws_next (TestWs *ws);
+/* The first message of @type, dropping those before it. (transfer full) */
+JsonNode *test_ws_next_of_type (TestWs *ws, const char *type);
+/* Runs the main context for @ms milliseconds, collecting messages. */
+void test_ws_settle (guint ms);
+/* Drops every queued message. */
+void test_ws_discard (TestWs *ws);
+/* The "type" of a message, its payload, and the payload's error code
+ * (or NULL). (transfer none) */
+const char *test_ws_type (JsonNode *message);
+JsonObject *test_ws_payload (JsonNode *message);
+const char *test_ws_error_code (JsonNode *message);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestClient, test_client_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestWs, test_ws_free)

@@ -2,6 +2,7 @@
  * list and calendar feed.  SPDX-License-Identifier: Apache-2.0 */
 #include "server-private.h"
 
+#include "meeting-private.h"
 #include "token.h"
 
 #define INVITE_PURPOSE "invite"
@@ -10,11 +11,11 @@
 /* A calendar feed shows meetings from this long ago onwards. */
 #define CALENDAR_PAST_DAYS 90
 
-static void
-build_meeting (ShRequest *req, JsonBuilder *b, const ShMeeting *m)
+void
+sh_build_meeting (ShServer *server, JsonBuilder *b, const ShMeeting *m)
 {
-  GTimeZone *tz = req->server->tz;
-  g_autoptr (ShOrg) org = sh_org_get (req->server->store, m->org_id, NULL);
+  GTimeZone *tz = server->tz;
+  g_autoptr (ShOrg) org = sh_org_get (server->store, m->org_id, NULL);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "id");
@@ -54,7 +55,7 @@ reply_meetings (ShRequest *req, GPtrArray *meetings)
   json_builder_set_member_name (b, "meetings");
   json_builder_begin_array (b);
   for (guint i = 0; i < meetings->len; i++)
-    build_meeting (req, b, g_ptr_array_index (meetings, i));
+    sh_build_meeting (req->server, b, g_ptr_array_index (meetings, i));
   json_builder_end_array (b);
   json_builder_end_object (b);
   sh_reply_builder (req, SOUP_STATUS_OK, b);
@@ -189,7 +190,7 @@ handle_create_meeting (ShRequest *req)
   }
   g_message ("meeting %" G_GINT64_FORMAT " scheduled by account %" G_GINT64_FORMAT, id,
              req->auth.account->id);
-  build_meeting (req, b, stored);
+  sh_build_meeting (req->server, b, stored);
   sh_reply_builder (req, SOUP_STATUS_CREATED, b);
 }
 
@@ -247,7 +248,7 @@ handle_get_meeting (ShRequest *req)
     sh_reply_forbidden (req);
     return;
   }
-  build_meeting (req, b, m);
+  sh_build_meeting (req->server, b, m);
   sh_reply_builder (req, SOUP_STATUS_OK, b);
 }
 
@@ -280,7 +281,9 @@ handle_transition (ShRequest *req)
   }
   g_message ("meeting %" G_GINT64_FORMAT " -> %s by account %" G_GINT64_FORMAT, m->id, to_text,
              req->auth.account->id);
-  build_meeting (req, b, stored);
+  /* People in the meeting's room see the change at once. */
+  sh_meeting_state_changed (req->server, m->id, req->auth.account->id);
+  sh_build_meeting (req->server, b, stored);
   sh_reply_builder (req, SOUP_STATUS_OK, b);
 }
 
@@ -343,7 +346,7 @@ handle_get_invitation (ShRequest *req)
   }
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "meeting");
-  build_meeting (req, b, m);
+  sh_build_meeting (req->server, b, m);
   json_builder_end_object (b);
   sh_reply_builder (req, SOUP_STATUS_OK, b);
 }
@@ -434,12 +437,101 @@ sh_calendar_feed (ShRequest *req)
                                     ics, strlen (ics));
 }
 
+static void
+build_guest (ShRequest *req, JsonBuilder *b, const ShMeetingGuest *g)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, g->id);
+  sh_json_builder_add_id (b, "meeting_id", g->meeting_id);
+  sh_json_builder_add_id (b, "account_id", g->account_id);
+  sh_json_builder_add_string (b, "name", g->name);
+  sh_json_builder_add_id (b, "approved_by", g->approved_by);
+  sh_json_builder_add_time (b, "at", g->at, req->server->tz);
+  json_builder_end_object (b);
+}
+
+/* Guests (列席) approved for one meeting: an account by login or phone,
+ * who may then join online, or a name for the record. */
+static void
+handle_add_guest (ShRequest *req)
+{
+  g_autoptr (ShMeeting) m = meeting_for_request (req, SH_PERM_MANAGE_BRANCH, FALSE);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *login = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr (ShAccount) account = NULL;
+  g_autoptr (GPtrArray) guests = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  gint64 id;
+
+  if (!m)
+    return;
+  if (!sh_json_get_string (req->body, "login", FALSE, 32, &login, &error)
+      || !sh_json_get_string (req->body, "name", FALSE, 100, &name, &error)) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  if (!login && !name) {
+    sh_reply_error (req, SOUP_STATUS_BAD_REQUEST, "bad_request",
+                    "请填写列席人员的账号（login）或姓名（name）");
+    return;
+  }
+  /* Approving afterwards would write the record after the fact. */
+  if (m->state != SH_MEETING_SCHEDULED && m->state != SH_MEETING_OPEN
+      && m->state != SH_MEETING_IN_PROGRESS) {
+    sh_reply_error (req, SOUP_STATUS_CONFLICT, "invalid_state",
+                    "会议已结束或已取消，不能再添加列席人员");
+    return;
+  }
+  if (login && !(account = sh_account_find (req->server->store, login, NULL))) {
+    sh_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid", "没有这个账号");
+    return;
+  }
+  if (!(id = sh_meeting_guest_add (req->server->store, m->id, account ? account->id : 0, name,
+                                   req->auth.account->id, &error))
+      || !(guests = sh_meeting_guest_list (req->server->store, m->id, &error))) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  for (guint i = 0; i < guests->len; i++)
+    if (((ShMeetingGuest *)g_ptr_array_index (guests, i))->id == id)
+      build_guest (req, b, g_ptr_array_index (guests, i));
+  sh_reply_builder (req, SOUP_STATUS_CREATED, b);
+}
+
+static void
+handle_list_guests (ShRequest *req)
+{
+  g_autoptr (ShMeeting) m = meeting_for_request (req, SH_PERM_READ_ROSTER, FALSE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) guests = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  if (!m)
+    return;
+  if (!(guests = sh_meeting_guest_list (req->server->store, m->id, &error))) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "guests");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < guests->len; i++)
+    build_guest (req, b, g_ptr_array_index (guests, i));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  sh_reply_builder (req, SOUP_STATUS_OK, b);
+}
+
 const ShRoute sh_meeting_routes[] = {
   { "GET", "api/orgs/{id}/meetings", SH_ROUTE_SESSION, handle_list_org_meetings },
   { "POST", "api/orgs/{id}/meetings", SH_ROUTE_SESSION | SH_ROUTE_JSON, handle_create_meeting },
   { "GET", "api/meetings/{id}", SH_ROUTE_SESSION, handle_get_meeting },
   { "POST", "api/meetings/{id}/transition", SH_ROUTE_SESSION | SH_ROUTE_JSON, handle_transition },
   { "POST", "api/meetings/{id}/invitations", SH_ROUTE_SESSION, handle_create_invitation },
+  { "POST", "api/meetings/{id}/guests", SH_ROUTE_SESSION | SH_ROUTE_JSON, handle_add_guest },
+  { "GET", "api/meetings/{id}/guests", SH_ROUTE_SESSION, handle_list_guests },
   { "GET", "api/invitations/{word}", SH_ROUTE_PUBLIC, handle_get_invitation },
   { "GET", "api/my/meetings", SH_ROUTE_SESSION, handle_my_meetings },
   { "GET", "api/my/calendar", SH_ROUTE_SESSION, handle_my_calendar },

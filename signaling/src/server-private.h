@@ -12,6 +12,7 @@
 #include "config.h"
 #include "json-util.h"
 #include "metrics.h"
+#include "room.h"
 
 #define SH_SESSION_COOKIE "sanhui_session"
 #define SH_CSRF_HEADER "X-CSRF-Token"
@@ -28,6 +29,7 @@ struct _ShServer {
   char *url;
   gboolean tls;
   GPtrArray *sockets;      /* (element-type ShWsClient) live WebSocket clients */
+  ShRooms *rooms;          /* live meetings (room.c) */
   ShMetrics metrics;
   guint signal_sources[2];
   guint purge_source;
@@ -123,19 +125,23 @@ void sh_build_org (ShRequest *req, JsonBuilder *b, const ShOrg *org);
 /* Reads *MemberInput* fields present in the body over @member. */
 gboolean sh_read_member_input (JsonObject *body, ShMember *member, GError **error);
 
+/* Writes a *Meeting* object of docs/api.md (api-meetings.c). */
+void sh_build_meeting (ShServer *server, JsonBuilder *b, const ShMeeting *m);
+
 /* GET /calendar/{token}.ics (api-meetings.c). */
 void sh_calendar_feed (ShRequest *req);
 
 /* WebSocket endpoint (ws.c). */
 typedef struct _ShEchoSession ShEchoSession;
 
-typedef struct {
+struct _ShWsClient {
   ShServer *server;
   SoupWebsocketConnection *conn;
   char *token_hash; /* the session this socket belongs to */
   gint64 account_id;
   ShEchoSession *echo; /* the device check this socket runs, if any */
-} ShWsClient;
+  ShRoom *room;        /* the meeting this socket is in, if any; set by room.c */
+};
 
 /* One received message, valid for the handler's call. */
 typedef struct {

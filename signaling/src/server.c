@@ -606,6 +606,7 @@ sh_server_new (const char *config_path, const char *const *overrides, GError **e
                                         server->config->password_iterations);
   server->tz = g_time_zone_new_identifier (server->config->time_zone);
   server->sockets = g_ptr_array_new ();
+  server->rooms = sh_rooms_new ();
   server->metrics.started_at = g_get_monotonic_time ();
   server->soup = soup_server_new ("server-header", "sanhui/" PACKAGE_VERSION, NULL);
   if (!setup_tls (server, error))
@@ -672,6 +673,7 @@ sh_server_free (ShServer *server)
   if (server->soup)
     sh_ws_close_all (server);
   g_clear_object (&server->soup);
+  g_clear_pointer (&server->rooms, sh_rooms_free);
   g_clear_pointer (&server->sockets, g_ptr_array_unref);
   g_clear_pointer (&server->media, sh_media_engine_free);
   g_clear_pointer (&server->loop, g_main_loop_unref);

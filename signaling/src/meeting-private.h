@@ -1,0 +1,87 @@
+/* The meeting protocol on the WebSocket (docs/protocol.md, "Meeting
+ * protocol"): the handlers that ws.c's message table points at, and the
+ * helpers they share. The room's rules are in room.c; these files turn
+ * messages into room changes, store what must be kept and tell everyone.
+ *  meeting-join.c     join, leave, disconnect, state changes, the snapshot
+ *  meeting-messages.c chat, self mute, hands; JSON and broadcast helpers
+ *  meeting-chair.c    the chair's commands
+ * SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include "server-private.h"
+
+/* Chat lines replayed to someone who joins. */
+#define SH_MEETING_CHAT_HISTORY 100
+
+/* meeting-join.c */
+void sh_meeting_handle_join (ShWsMessage *m);
+void sh_meeting_handle_leave (ShWsMessage *m);
+/* The socket is going away: its participant leaves ("disconnected"). */
+void sh_meeting_detach (ShWsClient *client);
+/* The meeting's state changed in the store (REST transition, meeting.start,
+ * meeting.end): the room follows, everyone is told, and a meeting that is
+ * over sends everyone out and closes its room. @by_account: who did it. */
+void sh_meeting_state_changed (ShServer *server, gint64 meeting_id, gint64 by_account);
+
+/* meeting-messages.c */
+void sh_meeting_handle_chat (ShWsMessage *m);
+void sh_meeting_handle_mute (ShWsMessage *m);
+void sh_meeting_handle_hand_raise (ShWsMessage *m);
+void sh_meeting_handle_hand_lower (ShWsMessage *m);
+
+/* meeting-chair.c */
+void sh_meeting_handle_start (ShWsMessage *m);
+void sh_meeting_handle_end (ShWsMessage *m);
+void sh_meeting_handle_chair_mute (ShWsMessage *m);
+void sh_meeting_handle_chair_mute_all (ShWsMessage *m);
+void sh_meeting_handle_chair_remove (ShWsMessage *m);
+void sh_meeting_handle_chair_lock (ShWsMessage *m);
+void sh_meeting_handle_chair_lesson_mode (ShWsMessage *m);
+void sh_meeting_handle_chair_floor_give (ShWsMessage *m);
+void sh_meeting_handle_chair_floor_take (ShWsMessage *m);
+
+/* ------------------------------------------------ shared (meeting-messages.c) */
+
+/* A validated payload field (ws.c checked type and bounds before the
+ * handler runs): the value, or @fallback when absent. */
+gint64 sh_meeting_payload_int (ShWsMessage *m, const char *field, gint64 fallback);
+gboolean sh_meeting_payload_bool (ShWsMessage *m, const char *field, gboolean fallback);
+gboolean sh_meeting_payload_has (ShWsMessage *m, const char *field);
+/* Trimmed copy, NULL when absent or blank. (transfer full) */
+char *sh_meeting_payload_string (ShWsMessage *m, const char *field);
+
+/* Replies `meeting.ok` to the request. */
+void sh_meeting_reply_ok (ShWsMessage *m);
+
+/* The JSON objects of the protocol. */
+void sh_meeting_build_participant (JsonBuilder *b, ShServer *server, const ShRoomParticipant *p);
+void sh_meeting_build_hands (JsonBuilder *b, ShServer *server, ShRoom *room); /* an array */
+void sh_meeting_build_floor (JsonBuilder *b, ShRoom *room);                   /* an array */
+
+/* Sends @type with @payload (borrowed object, nullable) to every socket in
+ * @room except @except (nullable). */
+void sh_meeting_broadcast (ShRoom *room, const char *type, JsonNode *payload, ShWsClient *except);
+/* meeting.roster {op, participants: [@p], reason} to everyone but @except. */
+void sh_meeting_broadcast_roster (ShServer *server, ShRoom *room, const char *op,
+                                  ShRoomParticipant *p, const char *reason, ShWsClient *except);
+/* meeting.roster update of several participants (element-type ShRoomParticipant). */
+void sh_meeting_broadcast_updates (ShServer *server, ShRoom *room, GPtrArray *participants);
+/* meeting.state, meeting.hands, meeting.floor to everyone in the room. */
+void sh_meeting_broadcast_state (ShServer *server, ShRoom *room);
+void sh_meeting_broadcast_hands (ShServer *server, ShRoom *room);
+void sh_meeting_broadcast_floor (ShServer *server, ShRoom *room);
+/* Adds the state object's members (state, state_label, locked, lesson_mode,
+ * all_muted) to an open object. */
+void sh_meeting_add_state_members (JsonBuilder *b, ShRoom *room);
+
+/* Appends to the room event stream; a failure is logged, not fatal to the
+ * action (the room has already changed). @p nullable: a room-wide event.
+ * @detail: (nullable) (transfer none) a builder holding one object. */
+void sh_meeting_log (ShServer *server, ShRoom *room, const ShRoomParticipant *p,
+                     ShMeetingEventKind kind, JsonBuilder *detail);
+/* Detail {"by": account, "media": "audio|video"} for mute events. */
+void sh_meeting_log_mute_changes (ShServer *server, ShRoom *room, const ShRoomParticipant *p,
+                                  guint changed_bits, gboolean muted, gint64 by);
+
+/* "audio" or "video" for one ShRoomMedia bit. */
+const char *sh_meeting_media_name (guint bit);

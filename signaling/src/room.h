@@ -1,0 +1,180 @@
+/* The live state of a meeting on the main thread: who is in it and in which
+ * role, mute state (self and chair), the raise-hand queue, the floor, the
+ * locked and lesson-mode flags and the meeting state. One ShRoom per meeting
+ * that has or had someone in it, kept in the server's ShRooms registry.
+ *
+ * This file holds the rules and nothing else: no JSON, no database, no
+ * sockets beyond an opaque pointer, so that they are unit-tested on their
+ * own (tests/test-room.c). The messages that drive a room are in
+ * meeting-*.c; the media module reads it (sh_room_may_publish) and
+ * registers hooks to hear about changes.
+ *
+ * Everything here runs on the main thread only.
+ * SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <glib.h>
+
+#include "sanhui-minutes.h"
+
+typedef struct _ShWsClient ShWsClient;
+typedef struct _ShRooms ShRooms;
+typedef struct _ShRoom ShRoom;
+
+/* A participant's role in this meeting (not their account's roles). */
+typedef enum {
+  SH_ROOM_ROLE_CHAIR,           /* 主持人: the meeting's chair member */
+  SH_ROOM_ROLE_RECORDER,        /* 记录人 */
+  SH_ROOM_ROLE_LECTURER,        /* 主讲人 (a lesson) */
+  SH_ROOM_ROLE_MEMBER,          /* 党员 of the attendee set */
+  SH_ROOM_ROLE_MIGRANT_VISITOR, /* 流动党员 visiting the branch: no vote */
+  SH_ROOM_ROLE_GUEST,           /* 列席: approved guest, or a secretary or admin sitting in */
+} ShRoomRole;
+
+const char *sh_room_role_to_string (ShRoomRole role); /* "chair", ..., "migrant_visitor", "guest" */
+const char *sh_room_role_label (ShRoomRole role);     /* "主持人", ... */
+
+/* Kinds of media, as bits. */
+typedef enum {
+  SH_ROOM_AUDIO = 1 << 0,
+  SH_ROOM_VIDEO = 1 << 1,
+} ShRoomMedia;
+
+#define SH_ROOM_ALL_MEDIA (SH_ROOM_AUDIO | SH_ROOM_VIDEO)
+
+typedef struct {
+  gint64 account_id; /* the key: one participant per account */
+  gint64 member_id;  /* 0 for an account that is not a member */
+  char *name;        /* display name */
+  ShRoomRole role;
+  gboolean has_vote;     /* sh_rules_has_vote() for the meeting's branch */
+  gboolean may_chair;    /* chair powers: chair, delegating secretary, branch secretary, admin */
+  gboolean lecturer;     /* the lesson's lecturer (the chair may lecture too) */
+  gint64 joined_at;      /* UTC µs of this presence's join */
+  ShWsClient *client;    /* (nullable) borrowed: the socket carrying the participant now */
+  guint connections;     /* sockets that carried this presence: 1 + replacements */
+  guint self_muted;      /* ShRoomMedia bits the participant turned off */
+  guint chair_muted;     /* ShRoomMedia bits the chair turned off: only the chair lifts them */
+  gint64 hand_raised_at; /* UTC µs, 0 when the hand is down */
+  gboolean floor;        /* given the floor by the chair */
+  /* For the media module: its per-participant state, freed with
+   * media_free when the participant leaves. */
+  gpointer media;
+  GDestroyNotify media_free;
+} ShRoomParticipant;
+
+/* What changed; hooks are called after the change, on the main thread. */
+typedef enum {
+  SH_ROOM_CHANGE_JOINED,      /* a new participant */
+  SH_ROOM_CHANGE_REPLACED,    /* participant->client is a new socket; the old one is out */
+  SH_ROOM_CHANGE_LEFT,        /* left, disconnected or removed; freed after the hooks */
+  SH_ROOM_CHANGE_MUTE,        /* self_muted or chair_muted of the participant changed */
+  SH_ROOM_CHANGE_FLOOR,       /* the participant got or lost the floor */
+  SH_ROOM_CHANGE_LESSON_MODE, /* the room's lesson mode (participant NULL) */
+  SH_ROOM_CHANGE_STATE,       /* the meeting state (participant NULL) */
+  SH_ROOM_CHANGE_CLOSING,     /* the room is about to be freed (participant NULL) */
+} ShRoomChange;
+
+/* @participant is borrowed and NULL for room-wide changes. A hook must not
+ * add or remove hooks, and must not change the room. */
+typedef void (*ShRoomHook) (ShRoom *room, ShRoomChange change, ShRoomParticipant *participant,
+                            gpointer user_data);
+
+/* ------------------------------------------------------------- registry */
+
+ShRooms *sh_rooms_new (void); /* transfer full */
+/* Closes every room (CLOSING hooks, sockets detached) and the hooks. */
+void sh_rooms_free (ShRooms *rooms);
+/* (transfer none) (nullable) */
+ShRoom *sh_rooms_lookup (ShRooms *rooms, gint64 meeting_id);
+/* The room of @meeting, created (empty, with the meeting's state) when there
+ * is none. (transfer none) */
+ShRoom *sh_rooms_open (ShRooms *rooms, const ShMeeting *meeting);
+/* Fires CLOSING, detaches every socket from the room and frees it. */
+void sh_rooms_close (ShRooms *rooms, ShRoom *room);
+guint sh_rooms_count (ShRooms *rooms);
+
+/* Hooks hear about every room. Returns an id for sh_rooms_remove_hook(). */
+guint sh_rooms_add_hook (ShRooms *rooms, ShRoomHook hook, gpointer user_data,
+                         GDestroyNotify destroy);
+void sh_rooms_remove_hook (ShRooms *rooms, guint id);
+
+/* ------------------------------------------------------------------ room */
+
+const ShMeeting *sh_room_meeting (ShRoom *room); /* (transfer none) as loaded */
+gint64 sh_room_meeting_id (ShRoom *room);
+ShMeetingState sh_room_state (ShRoom *room);
+/* Returns TRUE when the state changed (STATE hook fired). */
+gboolean sh_room_set_state (ShRoom *room, ShMeetingState state);
+gboolean sh_room_locked (ShRoom *room);
+gboolean sh_room_set_locked (ShRoom *room, gboolean locked); /* TRUE when changed */
+gboolean sh_room_lesson_mode (ShRoom *room);
+gboolean sh_room_set_lesson_mode (ShRoom *room, gboolean enabled); /* TRUE when changed */
+/* Whether "mute all" (audio) is in force: participants without chair powers
+ * who join then come in muted by the chair. */
+gboolean sh_room_all_muted (ShRoom *room);
+
+/* Participants in the order they joined. (transfer none) (element-type ShRoomParticipant) */
+GPtrArray *sh_room_participants (ShRoom *room);
+/* (transfer none) (nullable) */
+ShRoomParticipant *sh_room_find (ShRoom *room, gint64 account_id);
+/* The room and participant a socket is in, or NULL. (transfer none) */
+ShRoom *sh_room_of_client (ShWsClient *client);
+ShRoomParticipant *sh_room_participant_for_client (ShWsClient *client);
+
+typedef enum {
+  SH_ROOM_ADMIT_OK,
+  SH_ROOM_ADMIT_LOCKED,  /* locked, and the account has not been in the room before */
+  SH_ROOM_ADMIT_REMOVED, /* the chair removed the account from this meeting */
+} ShRoomAdmission;
+
+/* Whether @account_id may come in now. Chair powers pass a lock, not a
+ * removal; someone who was in the room before passes a lock (a phone that
+ * lost its network must get back in). */
+ShRoomAdmission sh_room_admits (ShRoom *room, gint64 account_id, gboolean may_chair);
+
+/* Puts @who's account in the room on @client (identity fields are copied:
+ * account_id, member_id, name, role, has_vote, may_chair, lecturer). When
+ * the account is in the room on another socket, that socket is replaced:
+ * *@replaced gets it (the caller tells it) and the participant keeps its
+ * state; otherwise a new participant joins, muted by the chair if the chair
+ * muted the account earlier in this meeting or "mute all" is in force.
+ * Returns: (transfer none) the participant. */
+ShRoomParticipant *sh_room_join (ShRoom *room, const ShRoomParticipant *who, ShWsClient *client,
+                                 gint64 now, ShWsClient **replaced);
+/* Takes the participant out (LEFT hooks, then freed). With @removed the
+ * account cannot come back to this meeting. */
+void sh_room_leave (ShRoom *room, gint64 account_id, gboolean removed);
+
+/* Self mute: muting any bit works; unmuting skips bits the chair muted (the
+ * caller refuses such a request first). Returns the bits that changed. */
+guint sh_room_set_self_mute (ShRoom *room, ShRoomParticipant *p, guint media, gboolean muted);
+/* Chair mute of @media bits on or off. Returns the bits that changed. */
+guint sh_room_set_chair_mute (ShRoom *room, ShRoomParticipant *p, guint media, gboolean muted);
+/* Chair mute of audio for everyone without chair powers, on or off, and
+ * the "mute all" flag. Returns: (transfer container) the participants
+ * whose state changed. */
+GPtrArray *sh_room_mute_all (ShRoom *room, gboolean muted);
+
+/* TRUE when changed (raising a raised hand keeps its place). */
+gboolean sh_room_raise_hand (ShRoom *room, ShRoomParticipant *p, gint64 now);
+gboolean sh_room_lower_hand (ShRoom *room, ShRoomParticipant *p);
+/* Raised hands, first raised first. (transfer container) (element-type ShRoomParticipant) */
+GPtrArray *sh_room_hands (ShRoom *room);
+/* Giving the floor lowers the hand and lifts the chair's mute of the
+ * participant: they were given it to speak. Taking it puts back the audio
+ * mute when "mute all" is in force. TRUE when the floor changed. */
+gboolean sh_room_give_floor (ShRoom *room, ShRoomParticipant *p);
+gboolean sh_room_take_floor (ShRoom *room, ShRoomParticipant *p);
+/* Holders of the floor in join order. (transfer container) */
+GPtrArray *sh_room_floor (ShRoom *room);
+
+/* For the media module: may @account_id's @media (one ShRoomMedia bit) be
+ * forwarded now? Only for someone in the room, not muted by themself or the
+ * chair, and in lesson mode only the lecturer and holders of the floor. */
+gboolean sh_room_may_publish (ShRoom *room, gint64 account_id, ShRoomMedia media);
+
+/* A slot for the media module's per-meeting state, freed with @destroy
+ * when the room closes. */
+void sh_room_set_media_data (ShRoom *room, gpointer data, GDestroyNotify destroy);
+gpointer sh_room_get_media_data (ShRoom *room);
