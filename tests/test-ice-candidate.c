@@ -72,6 +72,10 @@ test_refusals (void)
     "candidate:1 1 sctp 1 192.0.2.1 1 typ host",
     "candidate:1 1 udp 1 not-an-address 1 typ host",
     "candidate:1 1 udp 1 192.0.2.1 1 typ srflx raddr 192.0.2.2 rport 99999",
+    /* A bad rport on a candidate that would otherwise be skipped (found by
+     * tests/fuzz/fuzz-ice-candidate.c): refused, with no skip reason. */
+    "candidate:1 2 udp 1 192.0.2.1 1 typ relay raddr 192.0.2.2 rport 5340=/",
+    "candidate:1 1 tcp 1 192.0.2.1 9 typ host raddr 192.0.2.2 rport x",
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
@@ -82,6 +86,7 @@ test_refusals (void)
     g_assert_false (sh_ice_canonicalize_candidate (cases[i], &canonical, &skip, &error));
     g_assert_error (error, SH_ICE_ERROR, SH_ICE_ERROR_CANDIDATE);
     g_assert_null (canonical);
+    g_assert_null (skip);
     g_test_message ("%s: %s", cases[i], error->message);
   }
 }

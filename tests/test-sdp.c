@@ -552,6 +552,50 @@ test_static_payload_types (void)
   g_assert_nonnull (strstr (written, "m=audio 9 RTP/AVP 0 8\r\n"));
 }
 
+/* RFC 8839 section 5.6: ice-options is a list ("trickle renomination" from
+ * Chromium with renomination); ufrag and pwd stay single tokens. */
+static void
+test_ice_options_list (void)
+{
+  const char *text = SESSION "a=ice-options:trickle renomination\r\n" TRANSPORT AUDIO;
+  const char *bad[] = {
+    SESSION "a=ice-ufrag:ab cd\r\n",
+    SESSION "a=ice-options: trickle\r\n",
+    SESSION "a=ice-options:trickle \r\n",
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShSdp) sdp = sh_sdp_parse (text, strlen (text), &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (sdp->ice_options, ==, "trickle renomination");
+  g_autofree char *written = sh_sdp_to_string (sdp);
+  g_assert_nonnull (strstr (written, "a=ice-options:trickle renomination\r\n"));
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_autoptr (GError) bad_error = NULL;
+    g_autoptr (ShSdp) refused = sh_sdp_parse (bad[i], strlen (bad[i]), &bad_error);
+    g_assert_null (refused);
+    g_assert_error (bad_error, SH_SDP_ERROR, SH_SDP_ERROR_SYNTAX);
+  }
+}
+
+/* Every 64-bit o= session version parses, up to 2^64 - 1; one more does not. */
+static void
+test_max_session_version (void)
+{
+  const char *text = "v=0\r\no=- 18446744073709551615 18446744073709551615 IN IP4 127.0.0.1\r\n"
+                     "s=-\r\nt=0 0\r\n";
+  const char *over = "v=0\r\no=- 1 18446744073709551616 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShSdp) sdp = sh_sdp_parse (text, strlen (text), &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (sdp->origin.session_version, ==, G_MAXUINT64);
+  g_assert_cmpstr (sdp->origin.session_id, ==, "18446744073709551615");
+  g_autoptr (ShSdp) refused = sh_sdp_parse (over, strlen (over), &error);
+  g_assert_null (refused);
+  g_assert_error (error, SH_SDP_ERROR, SH_SDP_ERROR_VALUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -567,6 +611,8 @@ main (int argc, char **argv)
   g_test_add_func ("/sdp/candidates", test_candidates);
   g_test_add_func ("/sdp/lf-line-endings", test_lf_line_endings);
   g_test_add_func ("/sdp/static-payload-types", test_static_payload_types);
+  g_test_add_func ("/sdp/ice-options-list", test_ice_options_list);
+  g_test_add_func ("/sdp/max-session-version", test_max_session_version);
   for (gsize i = 0; i < G_N_ELEMENTS (bad_cases); i++) {
     g_autofree char *path = g_strdup_printf ("/sdp/bad/%s", bad_cases[i].name);
     g_test_add_data_func (path, &bad_cases[i], test_bad_input);

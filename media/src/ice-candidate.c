@@ -108,8 +108,12 @@ sh_ice_canonicalize_candidate (const char *candidate, char **canonical, const ch
     reason = "port 0 on a UDP candidate";
   else if (component != SH_ICE_COMPONENT_ID)
     *skip = "RTCP component (rtcp-mux is always used)";
-  if (reason != NULL)
+  if (reason != NULL) {
+    /* A bad rport is found before the checks above, which may still have
+     * chosen to skip: an invalid candidate is refused, never skipped. */
+    *skip = NULL;
     return bad_candidate (error, candidate, reason);
+  }
   if (*skip != NULL)
     return TRUE;
   /* raddr is informational; browsers hide it as 0.0.0.0 or a name. */

@@ -15,11 +15,14 @@ sh_sdp_parse_uint (const char *text, guint64 max, guint64 *out)
   if (text == NULL || *text == '\0')
     return FALSE;
   for (const char *c = text; *c != '\0'; c++) {
+    guint64 digit = (guint64)(*c - '0');
+
     if (!g_ascii_isdigit (*c))
       return FALSE;
-    if (value > (G_MAXUINT64 - 9) / 10)
+    /* Exact: every value up to G_MAXUINT64 is accepted when MAX allows. */
+    if (value > (G_MAXUINT64 - digit) / 10)
       return FALSE;
-    value = value * 10 + (guint64)(*c - '0');
+    value = value * 10 + digit;
     if (value > max)
       return FALSE;
   }

@@ -180,7 +180,13 @@ parse_transport_attribute (Parser *p, const char *name, const char *value, char 
     return FALSE;
 
   if (field != NULL) {
-    if (value == NULL || *value == '\0' || strchr (value, ' ') != NULL)
+    /* ice-options is a list of tags separated by spaces (RFC 8839 section
+     * 5.6), e.g. Chromium's "trickle renomination"; ufrag and pwd are one
+     * token each. */
+    if (value == NULL || *value == '\0' || value[0] == ' ' || g_str_has_suffix (value, " "))
+      *ok = fail (p, error, SH_SDP_ERROR_SYNTAX, "a=%s needs a value without spaces around it",
+                  name);
+    else if (field != options && strchr (value, ' ') != NULL)
       *ok = fail (p, error, SH_SDP_ERROR_SYNTAX, "a=%s needs a value without spaces", name);
     else
       replace_string (field, value);
