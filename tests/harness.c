@@ -364,7 +364,7 @@ test_count_rows (TestServer *server, const char *table)
 static gboolean
 on_ws_timeout (gpointer user_data)
 {
-  *(gboolean *) user_data = TRUE;
+  *(gboolean *)user_data = TRUE;
   return G_SOURCE_REMOVE;
 }
 
@@ -376,14 +376,14 @@ on_ws_message (SoupWebsocketConnection *conn, gint type, GBytes *message, gpoint
   gsize n;
   const char *data = g_bytes_get_data (message, &n);
 
-  g_assert_true (json_parser_load_from_data (parser, data, (gssize) n, NULL));
+  g_assert_true (json_parser_load_from_data (parser, data, (gssize)n, NULL));
   g_queue_push_tail (&ws->messages, json_node_copy (json_parser_get_root (parser)));
 }
 
 static void
 on_ws_closed (SoupWebsocketConnection *conn, gpointer user_data)
 {
-  ((TestWs *) user_data)->closed = TRUE;
+  ((TestWs *)user_data)->closed = TRUE;
 }
 
 typedef struct {
@@ -411,8 +411,8 @@ test_ws_connect (TestClient *client)
   guint timer = g_timeout_add_seconds (WS_WAIT_S, on_ws_timeout, &timed_out);
   TestWs *ws;
 
-  soup_session_websocket_connect_async (client->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
-                                        NULL, on_ws_connected, &c);
+  soup_session_websocket_connect_async (client->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        on_ws_connected, &c);
   while (!c.done && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
@@ -436,7 +436,7 @@ test_ws_free (TestWs *ws)
   if (soup_websocket_connection_get_state (ws->conn) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (ws->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
   g_object_unref (ws->conn);
-  g_queue_clear_full (&ws->messages, (GDestroyNotify) json_node_unref);
+  g_queue_clear_full (&ws->messages, (GDestroyNotify)json_node_unref);
   g_free (ws);
 }
 
@@ -526,7 +526,7 @@ test_ws_settle (guint ms)
 void
 test_ws_discard (TestWs *ws)
 {
-  g_queue_clear_full (&ws->messages, (GDestroyNotify) json_node_unref);
+  g_queue_clear_full (&ws->messages, (GDestroyNotify)json_node_unref);
   g_queue_init (&ws->messages);
 }
 
@@ -548,4 +548,33 @@ test_ws_error_code (JsonNode *message)
   if (g_strcmp0 (test_ws_type (message), "error") != 0)
     return NULL;
   return json_object_get_string_member (test_ws_payload (message), "code");
+}
+
+const char *
+test_ws_outcome (TestWs *ws, const char *type, const char *payload)
+{
+  g_autoptr (JsonNode) reply = test_ws_request (ws, type, payload);
+  const char *code = test_ws_error_code (reply);
+
+  g_test_message ("%s %s -> %s", type, payload ? payload : "{}",
+                  code ? code : test_ws_type (reply));
+  return g_intern_string (code ? code : test_ws_type (reply));
+}
+
+const char *
+test_ws_pstr (JsonNode *message, const char *field)
+{
+  return json_object_get_string_member (test_ws_payload (message), field);
+}
+
+gboolean
+test_ws_pbool (JsonNode *message, const char *field)
+{
+  return json_object_get_boolean_member (test_ws_payload (message), field);
+}
+
+guint
+test_ws_plen (JsonNode *message, const char *field)
+{
+  return json_array_get_length (json_object_get_array_member (test_ws_payload (message), field));
 }

@@ -96,6 +96,13 @@ void test_ws_discard (TestWs *ws);
 const char *test_ws_type (JsonNode *message);
 JsonObject *test_ws_payload (JsonNode *message);
 const char *test_ws_error_code (JsonNode *message);
+/* Sends a request and returns its outcome: the reply's error code, or the
+ * reply's type when it is not an error. (transfer none, interned) */
+const char *test_ws_outcome (TestWs *ws, const char *type, const char *payload);
+/* A string, boolean, or array length of a message's payload member. */
+const char *test_ws_pstr (JsonNode *message, const char *field);
+gboolean test_ws_pbool (JsonNode *message, const char *field);
+guint test_ws_plen (JsonNode *message, const char *field);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestClient, test_client_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestWs, test_ws_free)

@@ -14,6 +14,13 @@ static gint64 lecturer_member; /* 陈静 */
 
 /* ---------------------------------------------------------------- setup */
 
+/* The "you" object of a meeting.joined snapshot. */
+static JsonObject *
+pyou (JsonNode *snapshot)
+{
+  return json_object_get_object_member (test_ws_payload (snapshot), "you");
+}
+
 static TestClient *
 logged_in (const char *login)
 {
@@ -26,16 +33,12 @@ logged_in (const char *login)
 static void
 create_account (TestClient *admin, const char *login, const char *display, gint64 member_id)
 {
-  g_autofree char *body = NULL;
+  g_autofree char *member
+      = member_id ? g_strdup_printf ("%" G_GINT64_FORMAT, member_id) : g_strdup ("null");
+  g_autofree char *body = g_strdup_printf (
+      "{\"login\":\"%s\",\"display_name\":\"%s\",\"member_id\":%s,\"password\":\"%s\"}", login,
+      display, member, TEST_PASSWORD);
 
-  if (member_id)
-    body = g_strdup_printf (
-        "{\"login\":\"%s\",\"display_name\":\"%s\",\"member_id\":%" G_GINT64_FORMAT
-        ",\"password\":\"%s\"}",
-        login, display, member_id, TEST_PASSWORD);
-  else
-    body = g_strdup_printf ("{\"login\":\"%s\",\"display_name\":\"%s\",\"password\":\"%s\"}", login,
-                            display, TEST_PASSWORD);
   g_assert_cmpuint (test_client_json (admin, "POST", "api/accounts", body, NULL), ==, 201);
 }
 
@@ -68,12 +71,6 @@ schedule (const char *type, gint64 start_min)
   return json_object_get_int_member (json_node_get_object (reply), "id");
 }
 
-static gint64
-general_meeting_now (void)
-{
-  return schedule ("general", 5);
-}
-
 static char *
 join_payload (gint64 meeting)
 {
@@ -96,29 +93,16 @@ joined (TestClient *client, gint64 meeting, JsonNode **snapshot)
   return ws;
 }
 
-static const char *
-error_of (TestWs *ws, const char *type, const char *payload)
-{
-  static char code[64];
-  g_autoptr (JsonNode) reply = test_ws_request (ws, type, payload);
-  const char *c = test_ws_error_code (reply);
-
-  g_test_message ("%s %s -> %s", type, payload ? payload : "{}", c ? c : test_ws_type (reply));
-  g_strlcpy (code, c ? c : test_ws_type (reply), sizeof code);
-  return code;
-}
-
 static void
 assert_ok (TestWs *ws, const char *type, const char *payload)
 {
-  g_assert_cmpstr (error_of (ws, type, payload), ==, "meeting.ok");
+  g_assert_cmpstr (test_ws_outcome (ws, type, payload), ==, "meeting.ok");
 }
 
 static gint64
-account_id (TestWs *ws_of_joined, JsonNode *snapshot)
+account_id (JsonNode *snapshot)
 {
-  return json_object_get_int_member (
-      json_object_get_object_member (test_ws_payload (snapshot), "you"), "participant");
+  return json_object_get_int_member (pyou (snapshot), "participant");
 }
 
 /* Events of @kind recorded for @meeting, read from the database file. */
@@ -176,7 +160,7 @@ roster_entry (JsonArray *roster, gint64 participant)
 static void
 test_join_and_roster (void)
 {
-  gint64 meeting = general_meeting_now ();
+  gint64 meeting = schedule ("general", 5);
   g_autoptr (TestClient) member = logged_in ("member");
   g_autoptr (TestClient) secretary = logged_in ("secretary");
   g_autoptr (JsonNode) snap = NULL;
@@ -204,17 +188,15 @@ test_join_and_roster (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (p, "hands")), ==, 0);
 
   s = joined (secretary, meeting, &chair_snap);
-  you = json_object_get_object_member (test_ws_payload (chair_snap), "you");
+  you = pyou (chair_snap);
   g_assert_cmpstr (json_object_get_string_member (you, "role"), ==, "chair");
   g_assert_true (json_object_get_boolean_member (you, "chair"));
-  g_assert_cmpuint (
-      json_array_get_length (json_object_get_array_member (test_ws_payload (chair_snap), "roster")),
-      ==, 2);
+  g_assert_cmpuint (test_ws_plen (chair_snap, "roster"), ==, 2);
   /* The member hears of the chair. */
   roster = test_ws_next_of_type (m, "meeting.roster");
-  g_assert_cmpstr (json_object_get_string_member (test_ws_payload (roster), "op"), ==, "join");
+  g_assert_cmpstr (test_ws_pstr (roster, "op"), ==, "join");
   entry = roster_entry (json_object_get_array_member (test_ws_payload (roster), "participants"),
-                        account_id (s, chair_snap));
+                        account_id (chair_snap));
   g_assert_nonnull (entry);
   g_assert_cmpstr (json_object_get_string_member (entry, "name"), ==, "王建国");
   g_assert_cmpint (count_events (meeting, "joined"), ==, 2);
@@ -225,19 +207,20 @@ test_join_and_roster (void)
     g_autoptr (JsonNode) gone = test_ws_next_of_type (s, "meeting.roster");
 
     g_assert_cmpstr (test_ws_type (left), ==, "meeting.left");
-    g_assert_cmpstr (json_object_get_string_member (test_ws_payload (gone), "op"), ==, "leave");
-    g_assert_cmpstr (json_object_get_string_member (test_ws_payload (gone), "reason"), ==, "left");
+    g_assert_cmpstr (test_ws_pstr (gone, "op"), ==, "leave");
+    g_assert_cmpstr (test_ws_pstr (gone, "reason"), ==, "left");
     g_assert_cmpint (count_events (meeting, "left"), ==, 1);
-    g_assert_cmpstr (error_of (m, "meeting.chat", "{\"text\":\"还在吗\"}"), ==, "not_in_meeting");
+    g_assert_cmpstr (test_ws_outcome (m, "meeting.chat", "{\"text\":\"还在吗\"}"), ==,
+                     "not_in_meeting");
   }
 }
 
 static void
 test_join_refusals (void)
 {
-  gint64 meeting = general_meeting_now ();
+  gint64 meeting = schedule ("general", 5);
   gint64 later = schedule ("general", 30 * 24 * 60);
-  gint64 cancelled = general_meeting_now ();
+  gint64 cancelled = schedule ("general", 5);
   gint64 committee = schedule ("committee", 5);
   g_autoptr (TestClient) outsider = logged_in ("mali");
   g_autoptr (TestClient) member = logged_in ("member");
@@ -261,16 +244,14 @@ test_join_refusals (void)
   /* Not invited: the member of the other branch; an inspector. */
   refusal = test_ws_request (o, "meeting.join", payload);
   g_assert_cmpstr (test_ws_error_code (refusal), ==, "not_invited");
-  g_assert_cmpstr (json_object_get_string_member (test_ws_payload (refusal), "message"), ==,
-                   "您不在本次会议的参会名单中，无法入会");
-  g_assert_cmpstr (error_of (i, "meeting.join", payload), ==, "not_invited");
+  g_assert_cmpstr (test_ws_pstr (refusal, "message"), ==, "您不在本次会议的参会名单中，无法入会");
+  g_assert_cmpstr (test_ws_outcome (i, "meeting.join", payload), ==, "not_invited");
 
   /* Not open yet: the message says when, in Beijing time. */
   g_clear_pointer (&refusal, json_node_unref);
   refusal = test_ws_request (m, "meeting.join", later_payload);
   g_assert_cmpstr (test_ws_error_code (refusal), ==, "not_open");
-  g_assert_nonnull (
-      strstr (json_object_get_string_member (test_ws_payload (refusal), "message"), "北京时间"));
+  g_assert_nonnull (strstr (test_ws_pstr (refusal, "message"), "北京时间"));
   g_assert_true (json_object_has_member (test_ws_payload (refusal), "opens_at"));
   g_assert_cmpstr (meeting_state (later), ==, "scheduled");
 
@@ -281,21 +262,20 @@ test_join_refusals (void)
   g_clear_pointer (&refusal, json_node_unref);
   refusal = test_ws_request (m, "meeting.join", cancelled_payload);
   g_assert_cmpstr (test_ws_error_code (refusal), ==, "cancelled");
-  g_assert_nonnull (
-      strstr (json_object_get_string_member (test_ws_payload (refusal), "message"), "台风停课"));
+  g_assert_nonnull (strstr (test_ws_pstr (refusal, "message"), "台风停课"));
 
   /* No such meeting; forged and wrong-purpose links. */
-  g_assert_cmpstr (error_of (m, "meeting.join", "{\"meeting_id\":999999}"), ==, "not_found");
-  g_assert_cmpstr (error_of (m, "meeting.join", "{\"token\":\"v1.invite.m1.1.forged\"}"), ==,
+  g_assert_cmpstr (test_ws_outcome (m, "meeting.join", "{\"meeting_id\":999999}"), ==, "not_found");
+  g_assert_cmpstr (test_ws_outcome (m, "meeting.join", "{\"token\":\"v1.invite.m1.1.forged\"}"), ==,
                    "token_invalid");
 
   /* A visiting migrant member joins a general meeting without a vote, but
    * not the committee's meeting. */
   v = test_ws_connect (migrant);
-  g_assert_cmpstr (error_of (v, "meeting.join", committee_payload), ==, "not_invited");
+  g_assert_cmpstr (test_ws_outcome (v, "meeting.join", committee_payload), ==, "not_invited");
   visitor = test_ws_request (v, "meeting.join", payload);
   g_assert_cmpstr (test_ws_type (visitor), ==, "meeting.joined");
-  you = json_object_get_object_member (test_ws_payload (visitor), "you");
+  you = pyou (visitor);
   g_assert_cmpstr (json_object_get_string_member (you, "role"), ==, "migrant_visitor");
   g_assert_false (json_object_get_boolean_member (you, "has_vote"));
   /* Nothing of a refusal reached the meeting. */
@@ -305,7 +285,7 @@ test_join_refusals (void)
 static void
 test_invitation_and_guests (void)
 {
-  gint64 meeting = general_meeting_now ();
+  gint64 meeting = schedule ("general", 5);
   g_autoptr (TestClient) secretary = logged_in ("secretary");
   g_autoptr (TestClient) member = logged_in ("member");
   g_autoptr (TestClient) activist = logged_in ("activist");
@@ -327,7 +307,7 @@ test_invitation_and_guests (void)
       "{\"token\":\"%s\"}",
       json_object_get_string_member (json_node_get_object (invitation), "token"));
   /* The link names the meeting; it does not invite whoever holds it. */
-  g_assert_cmpstr (error_of (a, "meeting.join", token_payload), ==, "not_invited");
+  g_assert_cmpstr (test_ws_outcome (a, "meeting.join", token_payload), ==, "not_invited");
   reply = test_ws_request (m, "meeting.join", token_payload);
   g_assert_cmpstr (test_ws_type (reply), ==, "meeting.joined");
 
@@ -347,11 +327,8 @@ test_invitation_and_guests (void)
   g_clear_pointer (&reply, json_node_unref);
   reply = test_ws_request (a, "meeting.join", payload);
   g_assert_cmpstr (test_ws_type (reply), ==, "meeting.joined");
-  g_assert_cmpstr (json_object_get_string_member (
-                       json_object_get_object_member (test_ws_payload (reply), "you"), "role"),
-                   ==, "guest");
-  g_assert_false (json_object_get_boolean_member (
-      json_object_get_object_member (test_ws_payload (reply), "you"), "has_vote"));
+  g_assert_cmpstr (json_object_get_string_member (pyou (reply), "role"), ==, "guest");
+  g_assert_false (json_object_get_boolean_member (pyou (reply), "has_vote"));
 }
 
 static void
@@ -375,7 +352,7 @@ test_permissions (void)
     { "meeting.hand.raise", NULL },
     { "meeting.hand.lower", NULL },
   };
-  gint64 meeting = general_meeting_now ();
+  gint64 meeting = schedule ("general", 5);
   g_autoptr (TestClient) member = logged_in ("member");
   g_autoptr (TestClient) outsider = logged_in ("mali");
   g_autoptr (TestWs) m = joined (member, meeting, NULL);
@@ -384,11 +361,11 @@ test_permissions (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (chair_only); i++) {
     /* A member is refused; someone outside any meeting is not in one. */
-    g_assert_cmpstr (error_of (m, chair_only[i][0], chair_only[i][1]), ==, "forbidden");
-    g_assert_cmpstr (error_of (o, chair_only[i][0], chair_only[i][1]), ==, "not_in_meeting");
+    g_assert_cmpstr (test_ws_outcome (m, chair_only[i][0], chair_only[i][1]), ==, "forbidden");
+    g_assert_cmpstr (test_ws_outcome (o, chair_only[i][0], chair_only[i][1]), ==, "not_in_meeting");
   }
   for (gsize i = 0; i < G_N_ELEMENTS (participant_only); i++)
-    g_assert_cmpstr (error_of (o, participant_only[i][0], participant_only[i][1]), ==,
+    g_assert_cmpstr (test_ws_outcome (o, participant_only[i][0], participant_only[i][1]), ==,
                      "not_in_meeting");
   /* Nothing changed. */
   g_assert_cmpstr (meeting_state (meeting), ==, "open");
@@ -433,7 +410,7 @@ test_malformed (void)
     /* unknown */
     { "meeting.explode", NULL, "unknown_type" },
   };
-  gint64 meeting = general_meeting_now ();
+  gint64 meeting = schedule ("general", 5);
   g_autoptr (TestClient) secretary = logged_in ("secretary");
   g_autoptr (TestClient) member = logged_in ("member");
   g_autoptr (JsonNode) chair_snap = NULL;
@@ -441,8 +418,8 @@ test_malformed (void)
   g_autoptr (TestWs) s = joined (secretary, meeting, &chair_snap);
   g_autoptr (TestWs) m = joined (member, meeting, &member_snap);
   g_autofree char *mid = g_strdup_printf ("%" G_GINT64_FORMAT, meeting);
-  g_autofree char *pid = g_strdup_printf ("%" G_GINT64_FORMAT, account_id (m, member_snap));
-  g_autofree char *cid = g_strdup_printf ("%" G_GINT64_FORMAT, account_id (s, chair_snap));
+  g_autofree char *pid = g_strdup_printf ("%" G_GINT64_FORMAT, account_id (member_snap));
+  g_autofree char *cid = g_strdup_printf ("%" G_GINT64_FORMAT, account_id (chair_snap));
   g_autoptr (GString) long_text = g_string_new ("{\"text\":\"");
   gint64 chat_rows = test_count_rows (server, "meeting_chat");
   gint64 events = test_count_rows (server, "meeting_events");
@@ -455,12 +432,13 @@ test_malformed (void)
       g_string_replace (payload, "MID", mid, 0);
       g_string_replace (payload, "CID", cid, 0);
     }
-    g_assert_cmpstr (error_of (s, cases[i][0], cases[i][1] ? payload->str : NULL), ==, cases[i][2]);
+    g_assert_cmpstr (test_ws_outcome (s, cases[i][0], cases[i][1] ? payload->str : NULL), ==,
+                     cases[i][2]);
   }
   for (int i = 0; i < 1001; i++)
     g_string_append (long_text, "言");
   g_string_append (long_text, "\"}");
-  g_assert_cmpstr (error_of (m, "meeting.chat", long_text->str), ==, "bad_request");
+  g_assert_cmpstr (test_ws_outcome (m, "meeting.chat", long_text->str), ==, "bad_request");
   /* Nothing was stored or changed, and both sockets still work. */
   g_assert_cmpint (test_count_rows (server, "meeting_chat"), ==, chat_rows);
   g_assert_cmpint (test_count_rows (server, "meeting_events"), ==, events);
@@ -472,7 +450,7 @@ test_malformed (void)
 static void
 test_chat_kept_and_replayed (void)
 {
-  gint64 meeting = general_meeting_now ();
+  gint64 meeting = schedule ("general", 5);
   g_autoptr (TestClient) secretary = logged_in ("secretary");
   g_autoptr (TestClient) member = logged_in ("member");
   g_autoptr (TestClient) zhang = logged_in ("zhangwei");
@@ -511,7 +489,7 @@ test_chat_kept_and_replayed (void)
 static void
 test_chair_controls (void)
 {
-  gint64 meeting = general_meeting_now ();
+  gint64 meeting = schedule ("general", 5);
   g_autoptr (TestClient) secretary = logged_in ("secretary");
   g_autoptr (TestClient) member = logged_in ("member");
   g_autoptr (TestClient) zhang = logged_in ("zhangwei");
@@ -522,8 +500,8 @@ test_chair_controls (void)
   g_autoptr (TestWs) s = joined (secretary, meeting, NULL);
   g_autoptr (TestWs) m = joined (member, meeting, &member_snap);
   g_autoptr (TestWs) z = joined (zhang, meeting, &zhang_snap);
-  gint64 mid = account_id (m, member_snap);
-  gint64 zid = account_id (z, zhang_snap);
+  gint64 mid = account_id (member_snap);
+  gint64 zid = account_id (zhang_snap);
   g_autofree char *mute_member
       = g_strdup_printf ("{\"participant\":%" G_GINT64_FORMAT ",\"audio\":true}", mid);
   g_autofree char *unmute_member
@@ -546,12 +524,12 @@ test_chair_controls (void)
 
     g_assert_true (json_object_get_boolean_member (audio, "muted"));
     g_assert_true (json_object_get_boolean_member (audio, "by_chair"));
-    g_assert_cmpstr (json_object_get_string_member (test_ws_payload (update), "op"), ==, "update");
+    g_assert_cmpstr (test_ws_pstr (update, "op"), ==, "update");
     g_assert_true (json_object_get_boolean_member (json_object_get_object_member (entry, "audio"),
                                                    "by_chair"));
   }
   /* The member cannot lift it; the chair can. */
-  g_assert_cmpstr (error_of (m, "meeting.mute", "{\"audio\":false}"), ==, "muted_by_chair");
+  g_assert_cmpstr (test_ws_outcome (m, "meeting.mute", "{\"audio\":false}"), ==, "muted_by_chair");
   assert_ok (m, "meeting.mute", "{\"video\":true}");
   assert_ok (s, "meeting.chair.mute", unmute_member);
   assert_ok (m, "meeting.mute", "{\"audio\":false,\"video\":false}");
@@ -565,9 +543,9 @@ test_chair_controls (void)
     g_autoptr (JsonNode) notice = test_ws_next_of_type (z, "meeting.muted");
     g_autoptr (JsonNode) state = test_ws_next_of_type (z, "meeting.state");
 
-    g_assert_true (json_object_get_boolean_member (test_ws_payload (state), "all_muted"));
+    g_assert_true (test_ws_pbool (state, "all_muted"));
   }
-  g_assert_cmpstr (error_of (z, "meeting.mute", "{\"audio\":false}"), ==, "muted_by_chair");
+  g_assert_cmpstr (test_ws_outcome (z, "meeting.mute", "{\"audio\":false}"), ==, "muted_by_chair");
   assert_ok (s, "meeting.mute", "{\"audio\":false}");
 
   /* Hands and the floor. */
@@ -591,14 +569,12 @@ test_chair_controls (void)
 
     g_assert_cmpuint (json_array_get_length (holders), ==, 1);
     g_assert_cmpint (json_array_get_int_element (holders, 0), ==, mid);
-    g_assert_cmpuint (
-        json_array_get_length (json_object_get_array_member (test_ws_payload (hands), "hands")), ==,
-        0);
+    g_assert_cmpuint (test_ws_plen (hands, "hands"), ==, 0);
   }
   /* Given the floor, the member may speak despite "mute all". */
   assert_ok (m, "meeting.mute", "{\"audio\":false}");
   assert_ok (s, "meeting.chair.floor.take", member_target);
-  g_assert_cmpstr (error_of (m, "meeting.mute", "{\"audio\":false}"), ==, "muted_by_chair");
+  g_assert_cmpstr (test_ws_outcome (m, "meeting.mute", "{\"audio\":false}"), ==, "muted_by_chair");
   assert_ok (s, "meeting.chair.mute_all", "{\"audio\":false}");
 
   /* Lesson mode is seen by the others. */
@@ -606,7 +582,7 @@ test_chair_controls (void)
   assert_ok (s, "meeting.chair.lesson_mode", "{\"enabled\":true}");
   {
     g_autoptr (JsonNode) state = test_ws_next_of_type (m, "meeting.state");
-    g_assert_true (json_object_get_boolean_member (test_ws_payload (state), "lesson_mode"));
+    g_assert_true (test_ws_pbool (state, "lesson_mode"));
   }
   g_assert_cmpint (count_events (meeting, "lesson_mode_on"), ==, 1);
 
@@ -617,14 +593,13 @@ test_chair_controls (void)
     g_autoptr (JsonNode) removed = test_ws_next_of_type (z, "meeting.removed");
     g_autoptr (JsonNode) leave = test_ws_next_of_type (m, "meeting.roster");
 
-    g_assert_cmpstr (json_object_get_string_member (test_ws_payload (removed), "reason"), ==,
-                     "与会议无关的发言");
-    g_assert_cmpstr (json_object_get_string_member (test_ws_payload (leave), "op"), ==, "leave");
-    g_assert_cmpstr (json_object_get_string_member (test_ws_payload (leave), "reason"), ==,
-                     "removed");
+    g_assert_cmpstr (test_ws_pstr (removed, "reason"), ==, "与会议无关的发言");
+    g_assert_cmpstr (test_ws_pstr (leave, "op"), ==, "leave");
+    g_assert_cmpstr (test_ws_pstr (leave, "reason"), ==, "removed");
   }
-  g_assert_cmpstr (error_of (z, "meeting.chat", "{\"text\":\"我还在\"}"), ==, "not_in_meeting");
-  g_assert_cmpstr (error_of (z, "meeting.join", payload), ==, "removed");
+  g_assert_cmpstr (test_ws_outcome (z, "meeting.chat", "{\"text\":\"我还在\"}"), ==,
+                   "not_in_meeting");
+  g_assert_cmpstr (test_ws_outcome (z, "meeting.join", payload), ==, "removed");
   g_assert_cmpint (count_events (meeting, "removed"), ==, 1);
 
   /* Lock: a newcomer is kept out; someone who was in and the admin get in. */
@@ -632,18 +607,17 @@ test_chair_controls (void)
   assert_ok (s, "meeting.chair.lock", "{\"locked\":true}");
   {
     g_autoptr (JsonNode) state = test_ws_next_of_type (m, "meeting.state");
-    g_assert_true (json_object_get_boolean_member (test_ws_payload (state), "locked"));
+    g_assert_true (test_ws_pbool (state, "locked"));
   }
   {
     g_autoptr (TestWs) v = test_ws_connect (migrant);
     g_autoptr (TestWs) a = test_ws_connect (admin);
     g_autoptr (JsonNode) admin_in = NULL;
 
-    g_assert_cmpstr (error_of (v, "meeting.join", payload), ==, "locked");
+    g_assert_cmpstr (test_ws_outcome (v, "meeting.join", payload), ==, "locked");
     admin_in = test_ws_request (a, "meeting.join", payload);
     g_assert_cmpstr (test_ws_type (admin_in), ==, "meeting.joined");
-    g_assert_true (json_object_get_boolean_member (
-        json_object_get_object_member (test_ws_payload (admin_in), "you"), "chair"));
+    g_assert_true (json_object_get_boolean_member (pyou (admin_in), "chair"));
   }
   {
     g_autoptr (JsonNode) left = test_ws_request (m, "meeting.leave", NULL);
@@ -658,7 +632,7 @@ test_chair_controls (void)
 static void
 test_replaced_connection (void)
 {
-  gint64 meeting = general_meeting_now ();
+  gint64 meeting = schedule ("general", 5);
   g_autoptr (TestClient) member = logged_in ("member");
   g_autoptr (TestClient) phone = logged_in ("member");
   g_autoptr (TestClient) secretary = logged_in ("secretary");
@@ -675,13 +649,10 @@ test_replaced_connection (void)
   g_assert_cmpint (json_object_get_int_member (test_ws_payload (replaced), "meeting_id"), ==,
                    meeting);
   /* One participant, the hand kept; the old socket is out of the meeting. */
-  g_assert_cmpuint (
-      json_array_get_length (json_object_get_array_member (test_ws_payload (snap), "roster")), ==,
-      2);
-  g_assert_cmpuint (
-      json_array_get_length (json_object_get_array_member (test_ws_payload (snap), "hands")), ==,
-      1);
-  g_assert_cmpstr (error_of (first, "meeting.chat", "{\"text\":\"旧页面\"}"), ==, "not_in_meeting");
+  g_assert_cmpuint (test_ws_plen (snap, "roster"), ==, 2);
+  g_assert_cmpuint (test_ws_plen (snap, "hands"), ==, 1);
+  g_assert_cmpstr (test_ws_outcome (first, "meeting.chat", "{\"text\":\"旧页面\"}"), ==,
+                   "not_in_meeting");
   assert_ok (second, "meeting.chat", "{\"text\":\"新页面\"}");
   /* The chair saw no one leave. */
   test_ws_settle (100);
@@ -696,7 +667,7 @@ test_replaced_connection (void)
 static void
 test_disconnect_is_leaving (void)
 {
-  gint64 meeting = general_meeting_now ();
+  gint64 meeting = schedule ("general", 5);
   g_autoptr (TestClient) member = logged_in ("member");
   g_autoptr (TestClient) secretary = logged_in ("secretary");
   g_autoptr (TestWs) s = joined (secretary, meeting, NULL);
@@ -708,16 +679,15 @@ test_disconnect_is_leaving (void)
   do {
     g_clear_pointer (&gone, json_node_unref);
     gone = test_ws_next_of_type (s, "meeting.roster");
-  } while (g_str_equal (json_object_get_string_member (test_ws_payload (gone), "op"), "join"));
-  g_assert_cmpstr (json_object_get_string_member (test_ws_payload (gone), "op"), ==, "leave");
-  g_assert_cmpstr (json_object_get_string_member (test_ws_payload (gone), "reason"), ==,
-                   "disconnected");
+  } while (g_str_equal (test_ws_pstr (gone, "op"), "join"));
+  g_assert_cmpstr (test_ws_pstr (gone, "op"), ==, "leave");
+  g_assert_cmpstr (test_ws_pstr (gone, "reason"), ==, "disconnected");
 }
 
 static void
 test_start_and_end_with_everyone_connected (void)
 {
-  gint64 meeting = general_meeting_now ();
+  gint64 meeting = schedule ("general", 5);
   g_autoptr (TestClient) secretary = logged_in ("secretary");
   g_autoptr (TestClient) member = logged_in ("member");
   g_autoptr (TestClient) zhang = logged_in ("zhangwei");
@@ -733,23 +703,22 @@ test_start_and_end_with_everyone_connected (void)
   assert_ok (s, "meeting.start", NULL);
   for (gsize i = 0; i < G_N_ELEMENTS (all); i++) {
     g_autoptr (JsonNode) state = test_ws_next_of_type (all[i], "meeting.state");
-    g_assert_cmpstr (json_object_get_string_member (test_ws_payload (state), "state"), ==,
-                     "in_progress");
+    g_assert_cmpstr (test_ws_pstr (state, "state"), ==, "in_progress");
   }
   g_assert_cmpstr (meeting_state (meeting), ==, "in_progress");
-  g_assert_cmpstr (error_of (s, "meeting.start", NULL), ==, "invalid_state");
+  g_assert_cmpstr (test_ws_outcome (s, "meeting.start", NULL), ==, "invalid_state");
   assert_ok (m, "meeting.chat", "{\"text\":\"散会前最后一句\"}");
 
   assert_ok (s, "meeting.end", NULL);
   for (gsize i = 0; i < G_N_ELEMENTS (all); i++) {
     g_autoptr (JsonNode) state = test_ws_next_of_type (all[i], "meeting.state");
-    g_assert_cmpstr (json_object_get_string_member (test_ws_payload (state), "state"), ==, "ended");
+    g_assert_cmpstr (test_ws_pstr (state, "state"), ==, "ended");
     /* Detached: the socket is no longer in the meeting, but still open. */
-    g_assert_cmpstr (error_of (all[i], "meeting.hand.raise", NULL), ==, "not_in_meeting");
+    g_assert_cmpstr (test_ws_outcome (all[i], "meeting.hand.raise", NULL), ==, "not_in_meeting");
     g_assert_false (all[i]->closed);
   }
   g_assert_cmpstr (meeting_state (meeting), ==, "ended");
-  g_assert_cmpstr (error_of (m, "meeting.join", payload), ==, "not_open");
+  g_assert_cmpstr (test_ws_outcome (m, "meeting.join", payload), ==, "not_open");
   g_assert_cmpint (count_events (meeting, "started"), ==, 1);
   g_assert_cmpint (count_events (meeting, "ended"), ==, 1);
   g_assert_cmpint (count_events (meeting, "left"), ==, 4);
@@ -766,7 +735,7 @@ test_start_and_end_with_everyone_connected (void)
 static void
 test_rest_transition_reaches_the_room (void)
 {
-  gint64 meeting = general_meeting_now ();
+  gint64 meeting = schedule ("general", 5);
   g_autoptr (TestClient) secretary = logged_in ("secretary");
   g_autoptr (TestClient) member = logged_in ("member");
   g_autoptr (TestWs) m = joined (member, meeting, NULL);
@@ -777,13 +746,13 @@ test_rest_transition_reaches_the_room (void)
   g_assert_cmpuint (test_client_json (secretary, "POST", path, "{\"to\":\"in_progress\"}", NULL),
                     ==, 200);
   started = test_ws_next_of_type (m, "meeting.state");
-  g_assert_cmpstr (json_object_get_string_member (test_ws_payload (started), "state"), ==,
-                   "in_progress");
+  g_assert_cmpstr (test_ws_pstr (started, "state"), ==, "in_progress");
   g_assert_cmpuint (test_client_json (secretary, "POST", path, "{\"to\":\"ended\"}", NULL), ==,
                     200);
   ended = test_ws_next_of_type (m, "meeting.state");
-  g_assert_cmpstr (json_object_get_string_member (test_ws_payload (ended), "state"), ==, "ended");
-  g_assert_cmpstr (error_of (m, "meeting.chat", "{\"text\":\"结束了吗\"}"), ==, "not_in_meeting");
+  g_assert_cmpstr (test_ws_pstr (ended, "state"), ==, "ended");
+  g_assert_cmpstr (test_ws_outcome (m, "meeting.chat", "{\"text\":\"结束了吗\"}"), ==,
+                   "not_in_meeting");
 }
 
 int
