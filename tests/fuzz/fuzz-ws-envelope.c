@@ -1,70 +1,40 @@
-/* Fuzz target for WebSocket envelopes: the steps of dispatch_text() in
- * signaling/src/ws.c (a JSON object; "id" a JSON value when present; "type"
- * a string; "payload" an object or null), then the reply that ws_send()
- * builds, which echoes the id.
+/* Fuzz target for WebSocket envelopes: sh_ws_envelope_parse() as the socket
+ * code runs it on every text frame, then the reply the server sends, which
+ * echoes the id: it must be JSON a client can read, with the id unchanged.
  * SPDX-License-Identifier: Apache-2.0 */
 #include <string.h>
 
 #include "fuzz.h"
-#include "json-util.h"
+#include "ws-envelope.h"
 
 /* The server's max_ws_message_bytes default. */
 #define MAX_MESSAGE (64 * 1024)
 
-/* As ws_send() builds a reply to @id. Returns: (transfer full). */
-static char *
-build_reply (const char *type, JsonNode *id, const char *message)
+static void
+check_reply (const char *type, JsonNode *id, const char *message)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  sh_json_builder_add_string (b, "type", type);
-  if (id) {
-    json_builder_set_member_name (b, "id");
-    json_builder_add_value (b, json_node_copy (id));
-  }
-  json_builder_set_member_name (b, "payload");
-  json_builder_begin_object (b);
-  if (message)
-    sh_json_builder_add_string (b, "message", message);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  char *text = sh_json_to_string (root);
-  FUZZ_CHECK (text != NULL && text[0] == '{');
-  /* The client must be able to read it. */
+  g_autoptr (JsonBuilder) payload = json_builder_new ();
+  g_autoptr (JsonNode) payload_node = NULL;
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autofree char *text = NULL;
+  JsonObject *reply;
+
+  json_builder_begin_object (payload);
+  if (message) {
+    json_builder_set_member_name (payload, "message");
+    json_builder_add_string_value (payload, message);
+  }
+  json_builder_end_object (payload);
+  payload_node = json_builder_get_root (payload);
+  text = sh_ws_envelope_build (type, id, payload_node);
   if (!json_parser_load_from_data (parser, text, -1, NULL)) {
     fprintf (stderr, "reply is not JSON: %s\n", text);
     FUZZ_CHECK (FALSE);
   }
-  return text;
-}
-
-/* Runs the envelope checks. Returns: (transfer full) the error message for
- * the client, or NULL when the envelope is well-formed. */
-static char *
-dispatch (JsonObject *envelope, JsonNode **id_out, char **type_out)
-{
-  g_autoptr (GError) error = NULL;
-  JsonNode *id = json_object_get_member (envelope, "id");
-  JsonNode *payload;
-
-  if (id && !JSON_NODE_HOLDS_VALUE (id))
-    return g_strdup ("字段“id”应为字符串或数字");
-  *id_out = id;
-  if (!sh_json_get_string (envelope, "type", TRUE, 64, type_out, &error)) {
-    FUZZ_CHECK_ERROR (error);
-    FUZZ_CHECK (*type_out == NULL);
-    return g_strdup (error->message);
-  }
-  FUZZ_CHECK (error == NULL && *type_out != NULL && (*type_out)[0] != '\0');
-  FUZZ_CHECK (g_utf8_validate (*type_out, -1, NULL) && g_utf8_strlen (*type_out, -1) <= 64);
-  payload = json_object_get_member (envelope, "payload");
-  if (payload && !JSON_NODE_HOLDS_OBJECT (payload) && !JSON_NODE_HOLDS_NULL (payload))
-    return g_strdup ("字段“payload”应为 JSON 对象");
-  return NULL;
+  reply = json_node_get_object (json_parser_get_root (parser));
+  FUZZ_CHECK (json_object_has_member (reply, "id") == (id != NULL));
+  if (id)
+    FUZZ_CHECK (json_node_equal (json_object_get_member (reply, "id"), id));
 }
 
 int
@@ -78,27 +48,20 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   g_autoptr (GError) error = NULL;
+  const char *code = NULL;
+  ShWsEnvelope e;
 
   if (size > MAX_MESSAGE)
     return 0;
-  g_autoptr (JsonObject) envelope = sh_json_parse_object ((const char *)data, size, &error);
-  if (envelope == NULL) {
+  if (!sh_ws_envelope_parse ((const char *) data, size, &e, &code, &error)) {
     FUZZ_CHECK_ERROR (error);
-    g_free (build_reply ("error", NULL, error->message));
-    return 0;
-  }
-
-  JsonNode *id = NULL;
-  g_autofree char *type = NULL;
-  g_autofree char *problem = dispatch (envelope, &id, &type);
-  g_autofree char *reply = NULL;
-  if (problem != NULL) {
-    FUZZ_CHECK (problem[0] != '\0');
-    reply = build_reply ("error", id, problem);
-  } else if (strcmp (type, "ping") == 0) {
-    reply = build_reply ("pong", id, NULL);
+    FUZZ_CHECK (code != NULL);
+    check_reply ("error", e.id, error->message);
   } else {
-    reply = build_reply ("error", id, "不支持的消息类型");
+    FUZZ_CHECK (e.type != NULL && e.type[0] != '\0' && e.payload != NULL);
+    FUZZ_CHECK (g_utf8_validate (e.type, -1, NULL));
+    check_reply ("pong", e.id, NULL);
   }
+  sh_ws_envelope_clear (&e);
   return 0;
 }

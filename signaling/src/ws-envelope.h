@@ -1,0 +1,30 @@
+/* The JSON envelope of every WebSocket message (docs/protocol.md):
+ * {"type", "id", "payload"}. Pure functions, shared by the socket code and
+ * its fuzz target. SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+/* An id is echoed back verbatim, so only what survives a JSON round trip
+ * unchanged is allowed: a string of at most this many characters, or an
+ * integer. */
+#define SH_WS_MAX_ID_CHARS 128
+#define SH_WS_MAX_TYPE_CHARS 64
+
+typedef struct {
+  JsonObject *envelope; /* owned */
+  JsonNode *id;         /* borrowed from envelope; NULL when absent */
+  char *type;           /* owned */
+  JsonObject *payload;  /* owned reference: {} when absent or null */
+} ShWsEnvelope;
+
+/* Parses one text frame. On failure sets @error_code ("invalid_json" or
+ * "bad_request") and @error (a Chinese message for the client) and, when
+ * the id itself was fine, @envelope->id so the error can echo it. */
+gboolean sh_ws_envelope_parse (const char *data, gsize length, ShWsEnvelope *envelope,
+                               const char **error_code, GError **error);
+void sh_ws_envelope_clear (ShWsEnvelope *envelope);
+
+/* {"type": @type, "id": @id, "payload": @payload or {}} as text; @id and
+ * @payload are borrowed and nullable. Returns: (transfer full). */
+char *sh_ws_envelope_build (const char *type, JsonNode *id, JsonNode *payload);
