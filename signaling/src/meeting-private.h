@@ -40,6 +40,13 @@ void sh_meeting_handle_chair_lesson_mode (ShWsMessage *m);
 void sh_meeting_handle_chair_floor_give (ShWsMessage *m);
 void sh_meeting_handle_chair_floor_take (ShWsMessage *m);
 
+/* meeting-media.c: the room's media (publish and subscribe connections) on
+ * a media worker, following the room's changes through a hook. */
+void sh_meeting_media_init (ShServer *server);
+void sh_meeting_handle_publish (ShWsMessage *m);
+void sh_meeting_handle_subscribe_answer (ShWsMessage *m);
+void sh_meeting_handle_candidate (ShWsMessage *m);
+
 /* ------------------------------------------------ shared (meeting-messages.c) */
 
 /* A validated payload field (ws.c checked type and bounds before the

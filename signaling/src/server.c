@@ -9,6 +9,7 @@
 #include <openssl/crypto.h>
 
 #include "log.h"
+#include "meeting-private.h"
 #include "password.h"
 #include "token.h"
 
@@ -607,6 +608,7 @@ sh_server_new (const char *config_path, const char *const *overrides, GError **e
   server->tz = g_time_zone_new_identifier (server->config->time_zone);
   server->sockets = g_ptr_array_new ();
   server->rooms = sh_rooms_new ();
+  sh_meeting_media_init (server);
   server->metrics.started_at = g_get_monotonic_time ();
   server->soup = soup_server_new ("server-header", "sanhui/" PACKAGE_VERSION, NULL);
   if (!setup_tls (server, error))

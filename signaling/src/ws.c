@@ -4,6 +4,7 @@
  * The meeting protocol (docs/protocol.md) adds its messages to the table.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "meeting-private.h"
+#include "ws-envelope.h"
 
 #define WS_PATH "/ws"
 /* Close codes of RFC 6455 section 7.4.1. */
@@ -15,26 +16,8 @@ typedef void (*ShWsHandler) (ShWsMessage *m);
 void
 sh_ws_send_node (ShWsClient *client, const char *type, JsonNode *id, JsonNode *payload)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
-  g_autofree char *text = NULL;
+  g_autofree char *text = sh_ws_envelope_build (type, id, payload);
 
-  json_builder_begin_object (b);
-  sh_json_builder_add_string (b, "type", type);
-  if (id) {
-    json_builder_set_member_name (b, "id");
-    json_builder_add_value (b, json_node_copy (id));
-  }
-  json_builder_set_member_name (b, "payload");
-  if (payload)
-    json_builder_add_value (b, json_node_copy (payload));
-  else {
-    json_builder_begin_object (b);
-    json_builder_end_object (b);
-  }
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  text = sh_json_to_string (root);
   if (soup_websocket_connection_get_state (client->conn) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_send_text (client->conn, text);
 }
@@ -118,6 +101,10 @@ static const Field remove_fields[] = { { "participant", FIELD_INT, TRUE, ID_MAX 
 static const Field lock_fields[] = { { "locked", FIELD_BOOL, TRUE }, { NULL } };
 static const Field lesson_fields[] = { { "enabled", FIELD_BOOL, TRUE }, { NULL } };
 static const Field participant_fields[] = { { "participant", FIELD_INT, TRUE, ID_MAX }, { NULL } };
+static const Field sdp_fields[] = { { "sdp", FIELD_STRING, TRUE, 60 * 1024 }, { NULL } };
+static const Field candidate_fields[] = { { "leg", FIELD_STRING, TRUE, 16 },
+                                          { "candidate", FIELD_STRING, FALSE, 1024 },
+                                          { NULL } };
 
 /* The message table: name → handler, who may send it, payload schema
  * (NULL: the handler reads the payload itself). */
@@ -147,6 +134,9 @@ static const struct {
   { "meeting.chair.lesson_mode", sh_meeting_handle_chair_lesson_mode, WS_CHAIR, lesson_fields },
   { "meeting.chair.floor.give", sh_meeting_handle_chair_floor_give, WS_CHAIR, participant_fields },
   { "meeting.chair.floor.take", sh_meeting_handle_chair_floor_take, WS_CHAIR, participant_fields },
+  { "meeting.publish", sh_meeting_handle_publish, WS_PARTICIPANT, sdp_fields },
+  { "meeting.subscribe.answer", sh_meeting_handle_subscribe_answer, WS_PARTICIPANT, sdp_fields },
+  { "meeting.candidate", sh_meeting_handle_candidate, WS_PARTICIPANT, candidate_fields },
 };
 
 /* Checks the sender against @permission; replies and returns FALSE when
@@ -208,41 +198,29 @@ static void
 dispatch_text (ShWsClient *client, ShAuth *auth, const char *data, gsize length)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) envelope = sh_json_parse_object (data, length, &error);
-  g_autofree char *type = NULL;
-  g_autoptr (JsonObject) empty = json_object_new ();
+  const char *code = NULL;
+  ShWsEnvelope e;
   ShWsMessage m = { .client = client };
-  JsonNode *payload;
 
-  if (!envelope) {
-    sh_ws_send_error (client, NULL, "invalid_json", error->message);
+  if (!sh_ws_envelope_parse (data, length, &e, &code, &error)) {
+    sh_ws_send_error (client, e.id, code, error->message);
+    sh_ws_envelope_clear (&e);
     return;
   }
-  m.id = json_object_get_member (envelope, "id");
-  if (m.id && !JSON_NODE_HOLDS_VALUE (m.id)) {
-    sh_ws_send_error (client, NULL, "bad_request", "字段“id”应为字符串或数字");
-    return;
-  }
-  if (!sh_json_get_string (envelope, "type", TRUE, 64, &type, &error)) {
-    sh_ws_send_error (client, m.id, "bad_request", error->message);
-    return;
-  }
-  payload = json_object_get_member (envelope, "payload");
-  if (payload && !JSON_NODE_HOLDS_OBJECT (payload) && !JSON_NODE_HOLDS_NULL (payload)) {
-    sh_ws_send_error (client, m.id, "bad_request", "字段“payload”应为 JSON 对象");
-    return;
-  }
-  m.payload = payload && JSON_NODE_HOLDS_OBJECT (payload) ? json_node_get_object (payload) : empty;
-  m.type = type;
+  m.id = e.id;
+  m.type = e.type;
+  m.payload = e.payload;
   m.auth = *auth;
   for (gsize i = 0; i < G_N_ELEMENTS (ws_messages); i++) {
-    if (g_str_equal (ws_messages[i].type, type)) {
+    if (g_str_equal (ws_messages[i].type, e.type)) {
       if (permitted (&m, ws_messages[i].permission) && payload_valid (&m, ws_messages[i].fields))
         ws_messages[i].handler (&m);
+      sh_ws_envelope_clear (&e);
       return;
     }
   }
   sh_ws_send_error (client, m.id, "unknown_type", "不支持的消息类型");
+  sh_ws_envelope_clear (&e);
 }
 
 static void
