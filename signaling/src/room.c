@@ -174,6 +174,7 @@ meeting_copy (const ShMeeting *m)
   c->topic = g_strdup (m->topic);
   c->state = m->state;
   c->cancel_reason = g_strdup (m->cancel_reason);
+  g_free (c->node_id); /* sh_meeting_new() set "" */
   c->node_id = g_strdup (m->node_id);
   for (guint i = 0; m->agenda && i < m->agenda->len; i++)
     g_ptr_array_add (c->agenda, g_strdup (g_ptr_array_index (m->agenda, i)));
