@@ -98,7 +98,7 @@ test_db_commands (Fixture *f, gconstpointer data)
     g_assert_cmpint (sqlite3_prepare_v2 (handle, "SELECT count(*) FROM accounts", -1, &stmt, NULL),
                      ==, SQLITE_OK);
     g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 4);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 5);
     sqlite3_finalize (stmt);
   }
   sqlite3_close (handle);

@@ -581,7 +581,13 @@ test_chair_controls (void)
   test_ws_discard (m);
   assert_ok (s, "meeting.chair.lesson_mode", "{\"enabled\":true}");
   {
+    /* A state broadcast of the "mute all" just before may still be on its
+     * way to this socket: the lesson mode is in the next one or two. */
     g_autoptr (JsonNode) state = test_ws_next_of_type (m, "meeting.state");
+    if (!test_ws_pbool (state, "lesson_mode")) {
+      g_clear_pointer (&state, json_node_unref);
+      state = test_ws_next_of_type (m, "meeting.state");
+    }
     g_assert_true (test_ws_pbool (state, "lesson_mode"));
   }
   g_assert_cmpint (count_events (meeting, "lesson_mode_on"), ==, 1);

@@ -11,6 +11,7 @@
 static const char *const demo_logins[] = {
   "secretary", DEMO_PASSWORD, "第一党支部书记 王建国（安排会议、管理党员）",
   "member", DEMO_PASSWORD, "第一党支部党员 黄丽（我的会议）",
+  "member2", DEMO_PASSWORD, "第一党支部宣传委员 刘洋（第二位参会党员）",
   "inspector", DEMO_PASSWORD, "街道纪工委 检查员（只读）",
   "admin", DEMO_PASSWORD, "系统管理员",
   NULL,
@@ -186,6 +187,8 @@ load_demo (ShStore *store, gpointer user_data, GError **error)
                                   ctx->iterations, error))
       || !sh_role_grant (store, account, SH_ROLE_SECRETARY, first, error)
       || !add_account (store, "member", "黄丽", "13800000002", first_ids[5], ctx->iterations,
+                       error)
+      || !add_account (store, "member2", "刘洋", "13800000005", first_ids[3], ctx->iterations,
                        error)
       || !(account = add_account (store, "inspector", "街道纪工委检查员", "13900000001", 0,
                                   ctx->iterations, error))
