@@ -128,6 +128,7 @@ typedef struct {
   guint32 local_ssrc;      /* what the server sends with, 0 when it does not send */
   guint32 local_rtx_ssrc;
   guint8 audio_level_id;   /* the ssrc-audio-level header extension's id; 0: none */
+  guint8 transport_cc_id;  /* the transport-wide sequence number extension's id; 0: none */
   gboolean receives;       /* the browser sends this section to the server */
   gboolean sends;          /* the server sends this section to the browser */
 } ShPeerMedia;

@@ -483,7 +483,11 @@ record_section (ShPeer *peer, ShSdpMedia *section, GPtrArray *previous)
   for (guint i = 0; i < section->extmaps->len; i++) {
     ShSdpExtmap *e = g_ptr_array_index (section->extmaps, i);
     if (g_str_equal (e->uri, "urn:ietf:params:rtp-hdrext:ssrc-audio-level") && e->id < 256)
-      m->audio_level_id = (guint8)e->id;
+      m->audio_level_id = (guint8) e->id;
+    else if (g_str_equal (e->uri,
+                          "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01")
+             && e->id < 256)
+      m->transport_cc_id = (guint8) e->id;
   }
   if (m->sends) {
     g_autofree char *msid = g_strdup_printf ("sanhui sanhui-%s-%s", m->kind, m->mid);

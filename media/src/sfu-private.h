@@ -10,6 +10,7 @@
 #include "rtcp-reports.h"
 #include "rtp-stats.h"
 #include "speaker.h"
+#include "twcc-recorder.h"
 
 typedef struct _Participant Participant;
 typedef struct _UpTrack UpTrack;
@@ -49,6 +50,9 @@ struct _Participant {
    * one value for all their streams keeps their audio and video in sync. */
   gboolean clock_offset_valid;
   gint64 clock_offset_us;
+  /* Arrivals of the publish connection's transport-wide sequence numbers:
+   * the feedback browsers size their sending bitrate from. */
+  ShTwccRecorder *twcc;
   /* Forwarded packets are rewritten here, one at a time. */
   guint8 tx[SH_PEER_PACKET_CAPACITY];
 };
@@ -63,6 +67,7 @@ struct _UpTrack {
   guint8 pt, rtx_pt;
   guint32 clock_rate;
   guint8 audio_level_id;
+  guint8 transport_cc_id;
   guint32 src_ssrc; /* learned from the first packet; 0 until then */
   guint32 src_rtx_ssrc;
   gboolean allowed;
@@ -105,6 +110,8 @@ void sh_room_up_free (gpointer data);
 void sh_room_down_free (gpointer data);
 void sh_room_up_set_allowed (UpTrack *up, gboolean allowed, gint64 now);
 void sh_room_up_service (UpTrack *up, gint64 now);
+/* Transport-wide feedback to the publisher, when some is waiting. */
+void sh_room_publisher_service (Participant *publisher);
 void sh_room_forward_rtp (Participant *publisher, guint8 *buf, gsize len, gint64 now);
 void sh_room_subscriber_feedback (Participant *subscriber, const guint8 *buf, gsize len,
                                   gint64 now);

@@ -16,6 +16,7 @@
 #define TIMER_MS 20
 #define SPEAKER_EVERY_TICKS 10 /* 200 ms */
 #define REPORTS_EVERY_TICKS 50 /* 1 s: RFC 3550's interval for a few streams */
+#define TWCC_EVERY_TICKS 3     /* 60 ms, about what browsers send themselves */
 
 const char *
 sh_media_leg_to_string (ShMediaLeg leg)
@@ -203,6 +204,8 @@ on_timer (gpointer user_data)
     Participant *p = value;
     for (guint i = 0; i < p->ups->len; i++)
       sh_room_up_service (g_ptr_array_index (p->ups, i), now);
+    if (room->ticks % TWCC_EVERY_TICKS == 0)
+      sh_room_publisher_service (p);
   }
   if (++room->ticks % REPORTS_EVERY_TICKS == 0)
     sh_room_send_reports (room);
@@ -423,5 +426,6 @@ sh_room_participant_free (gpointer data)
   g_ptr_array_unref (p->ups);
   g_clear_pointer (&p->publish, sh_peer_free);
   g_clear_pointer (&p->subscribe, sh_peer_free);
+  g_clear_pointer (&p->twcc, sh_twcc_recorder_free);
   g_free (p);
 }

@@ -119,6 +119,7 @@ up_new (Participant *p, const ShPeerMedia *m)
   up->rtx_pt = m->rtx_payload_type;
   up->clock_rate = m->clock_rate;
   up->audio_level_id = m->audio_level_id;
+  up->transport_cc_id = m->transport_cc_id;
   up->allowed = g_str_equal (m->kind, "audio") ? p->audio_allowed : p->video_allowed;
   up->downs = g_ptr_array_new ();
   sh_keyframe_limiter_init (&up->keyframes, SH_KEYFRAME_LIMITER_DEFAULT_INTERVAL_US);
@@ -266,6 +267,28 @@ sh_room_up_service (UpTrack *up, gint64 now)
   }
 }
 
+void
+sh_room_publisher_service (Participant *p)
+{
+  guint8 buf[FEEDBACK_BUFFER];
+  const gsize cap = sizeof buf - SH_PEER_TRAILER_ROOM;
+  UpTrack *first;
+  gsize rr;
+  int n;
+
+  if (!p->twcc || !p->publish || p->ups->len == 0 || sh_twcc_recorder_pending (p->twcc) == 0)
+    return;
+  first = g_ptr_array_index (p->ups, 0);
+  /* One feedback packet per compound; a long backlog takes a few. */
+  for (int i = 0; i < 4 && sh_twcc_recorder_pending (p->twcc) > 0; i++) {
+    rr = write_empty_rr (p->room, buf, cap);
+    n = sh_twcc_recorder_write (p->twcc, p->room->server_ssrc, first->src_ssrc, buf + rr, cap - rr);
+    if (n <= 0)
+      break;
+    send_to_publisher (first, buf, sizeof buf, n, rr);
+  }
+}
+
 /* ------------------------------------------------------ the packet path */
 
 static UpTrack *
@@ -380,6 +403,14 @@ sh_room_forward_rtp (Participant *p, guint8 *buf, gsize len, gint64 now)
   up = up_for_payload (p, view.payload_type, &rtx);
   if (!up)
     return;
+  if (up->transport_cc_id) {
+    guint16 transport_seq;
+    if (sh_rtp_ext_transport_seq (&view, up->transport_cc_id, &transport_seq)) {
+      if (!p->twcc)
+        p->twcc = sh_twcc_recorder_new ();
+      sh_twcc_recorder_record (p->twcc, transport_seq, now);
+    }
+  }
   if (rtx) {
     guint16 osn;
     /* A retransmission the server asked for: back to the original packet,
