@@ -40,11 +40,11 @@ on_candidate (ShPeer *peer, const char *candidate, gpointer user_data)
     g_atomic_int_set (&r->gathered, 1);
 }
 
-static gboolean
-accept_on_worker (gpointer data)
+/* Creates the peer and accepts the run's offer, on the worker. */
+static void
+accept_offer (Run *r)
 {
   static const ShPeerCallbacks callbacks = { .local_candidate = on_candidate };
-  Run *r = data;
   GString *kinds = g_string_new (NULL);
 
   r->peer = sh_peer_new (engine, 0, FALSE, &callbacks, r, &r->error);
@@ -62,6 +62,14 @@ accept_on_worker (gpointer data)
     }
   }
   r->kinds = g_string_free (kinds, FALSE);
+}
+
+static gboolean
+accept_on_worker (gpointer data)
+{
+  Run *r = data;
+
+  accept_offer (r);
   g_atomic_int_set (&r->done, 1);
   return G_SOURCE_REMOVE;
 }
@@ -204,7 +212,7 @@ renegotiate_on_worker (gpointer data)
   g_autoptr (ShPeer) offerer = NULL;
   g_autoptr (GError) error = NULL;
 
-  accept_on_worker (r);
+  accept_offer (r);
   n->same = sh_peer_accept_offer (r->peer, r->offer, SH_PEER_MEDIA_RECEIVE | SH_PEER_MEDIA_SEND,
                                   SH_PEER_MEDIA_RECEIVE, &r->error);
   /* The browser restarts ICE: new credentials in the same offer. */

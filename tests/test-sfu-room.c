@@ -37,8 +37,11 @@ static char *
 take_offer (Scenario *s, guint64 participant)
 {
   char *offer = NULL;
+  gpointer key = NULL;
 
-  g_hash_table_steal_extended (s->offers, &participant, NULL, (gpointer *) &offer);
+  /* Stealing hands over the key as well as the value. */
+  g_hash_table_steal_extended (s->offers, &participant, &key, (gpointer *) &offer);
+  g_free (key);
   return offer;
 }
 
