@@ -16,37 +16,18 @@
  * alternating order, so drift in load or clock frequency falls on both.
  * SPDX-License-Identifier: Apache-2.0 */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <glib.h>
 
+#include "bench-util.h"
 #include "nack-generator.h"
 #include "rtp.h"
 
 #define BATCH 128
 #define PKT_LEN 1228
-#define MAX_REPS 99
 #define LOSS_PERCENT 1
 #define TIMER_US 10000
-
-static gint64
-now_ns (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (gint64)ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
-}
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-
-  return (x > y) - (x < y);
-}
 
 typedef struct {
   guint8 buf[BATCH][PKT_LEN];
@@ -54,38 +35,48 @@ typedef struct {
   guint n;
 } Batch;
 
-/* Fills @batch with the next BATCH sent packets minus the lost ones. */
-static void
-next_batch (Batch *batch, guint16 *seq, gint64 *now_us, GRand *rand)
-{
-  static const guint8 header[] = {
-    0x90, 96,   0x00, 0x00, 0x00, 0x01, 0x5f, 0x90, 0x12, 0x34, 0x56, 0x78, /* fixed */
-    0xbe, 0xde, 0x00, 0x03, 0x22, 0x12, 0x34, 0x56, 0x31, 0x00, 0x2a, 0x40, /* ext */
-    '1',  0x00, 0x00, 0x00,
-  };
-
-  batch->n = 0;
-  while (batch->n < BATCH) {
-    guint8 *p = batch->buf[batch->n];
-
-    (*seq)++;
-    *now_us += 1000;
-    if (g_rand_int_range (rand, 0, 100) < LOSS_PERCENT)
-      continue;
-    memcpy (p, header, sizeof header);
-    p[2] = (guint8)(*seq >> 8);
-    p[3] = (guint8)*seq;
-    memset (p + sizeof header, 0x5a, PKT_LEN - sizeof header);
-    batch->arrival_us[batch->n++] = *now_us;
-  }
-}
-
 typedef struct {
   ShNackGenerator *gen;
   gint64 next_timer_us;
   guint64 nack_bytes;
   guint64 sink;
 } Receiver;
+
+/* The benchmark's state: the generator, the parse-only baseline's sink and
+ * the stream. */
+typedef struct {
+  Receiver gen;
+  guint64 base_sink;
+  Batch *batch;
+  ShBenchStream stream;
+} Bench;
+
+/* The two sides of a round; the generator goes first on even batches. */
+enum { GENERATOR, BASELINE };
+
+/* Fills the batch with the next BATCH sent packets minus the lost ones;
+ * returns how many arrived. */
+static guint
+next_batch (gpointer data)
+{
+  Bench *b = data;
+  Batch *batch = b->batch;
+  gsize header_len = sizeof sh_bench_video_header;
+
+  batch->n = 0;
+  while (batch->n < BATCH) {
+    guint8 *p = batch->buf[batch->n];
+
+    if (!sh_bench_stream_next (&b->stream))
+      continue;
+    memcpy (p, sh_bench_video_header, header_len);
+    p[2] = (guint8)(b->stream.seq >> 8);
+    p[3] = (guint8)b->stream.seq;
+    memset (p + header_len, 0x5a, PKT_LEN - header_len);
+    batch->arrival_us[batch->n++] = b->stream.send_us;
+  }
+  return batch->n;
+}
 
 static void
 receive_generator (Receiver *rx, const Batch *batch)
@@ -113,15 +104,14 @@ receive_generator (Receiver *rx, const Batch *batch)
 }
 
 static void
-receive_baseline (Receiver *rx, const Batch *batch)
+run_side (guint side, gpointer data)
 {
-  for (guint i = 0; i < batch->n; i++) {
-    ShRtpView view;
+  Bench *b = data;
 
-    if (sh_rtp_parse (&view, batch->buf[i], PKT_LEN) != SH_RTP_OK)
-      g_error ("parse failed");
-    rx->sink += view.payload_len + view.seq;
-  }
+  if (side == GENERATOR)
+    receive_generator (&b->gen, b->batch);
+  else
+    b->base_sink += sh_bench_parse_packets (b->batch->buf[0], PKT_LEN, PKT_LEN, b->batch->n);
 }
 
 int
@@ -130,76 +120,53 @@ main (int argc, char **argv)
   gint packets = 1000000, reps = 7;
   GOptionEntry entries[] = {
     { "packets", 'n', 0, G_OPTION_ARG_INT, &packets, "Packets sent per round", "N" },
-    { "reps", 0, 0, G_OPTION_ARG_INT, &reps, "Timed rounds (median and min of them)", "N" },
+    SH_BENCH_REPS_ENTRY (&reps),
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("- NACK generator benchmark");
   g_autoptr (GError) error = NULL;
   g_autoptr (GRand) rand = g_rand_new_with_seed (4585);
   g_autofree Batch *batch = g_new (Batch, 1);
   ShNackGeneratorConfig config;
   ShNackGeneratorStats stats;
-  Receiver gen_rx = { 0 }, base_rx = { 0 };
-  double gen_ns[MAX_REPS], base_ns[MAX_REPS], ratio[MAX_REPS], extra[MAX_REPS];
-  guint16 seq = 40000;
-  gint64 now_us = 0;
+  Bench bench
+      = { .batch = batch, .stream = { .seq = 40000, .rand = rand, .loss_percent = LOSS_PERCENT } };
+  ShBenchPair fig[2] = { 0 };
+  ShBenchRounds rounds = {
+    .n_sides = 2,
+    .reference = BASELINE,
+    .fill = next_batch,
+    .run = run_side,
+    .data = &bench,
+    .figures = fig,
+  };
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || packets < BATCH || reps < 1
-      || reps > MAX_REPS) {
+  if (!sh_bench_parse_options ("- NACK generator benchmark", entries, &argc, &argv, &error)
+      || packets < BATCH || reps < 1 || reps > SH_BENCH_MAX_REPS) {
     fprintf (stderr, "%s\n", error != NULL ? error->message : "bad --packets or --reps");
     return 2;
   }
   sh_nack_generator_config_init (&config);
-  gen_rx.gen = sh_nack_generator_new (&config);
-
+  bench.gen.gen = sh_nack_generator_new (&config);
   /* Warm-up round (dropped), then the timed ones. */
-  for (gint r = 0; r <= reps; r++) {
-    gint64 t_gen = 0, t_base = 0, t0;
-    guint64 received = 0;
-
-    for (gint sent = 0; sent < packets; sent += BATCH) {
-      gboolean gen_first = ((sent / BATCH) & 1) == 0;
-
-      next_batch (batch, &seq, &now_us, rand);
-      received += batch->n;
-      for (guint side = 0; side < 2; side++) {
-        gboolean do_gen = (side == 0) == gen_first;
-
-        t0 = now_ns ();
-        if (do_gen) {
-          receive_generator (&gen_rx, batch);
-          t_gen += now_ns () - t0;
-        } else {
-          receive_baseline (&base_rx, batch);
-          t_base += now_ns () - t0;
-        }
-      }
-    }
-    if (r > 0) {
-      gen_ns[r - 1] = (double)t_gen / (double)received;
-      base_ns[r - 1] = (double)t_base / (double)received;
-      ratio[r - 1] = (double)t_gen / (double)t_base;
-      extra[r - 1] = gen_ns[r - 1] - base_ns[r - 1];
-    }
-  }
+  rounds.warmup_batches = rounds.batches = ((guint)packets + BATCH - 1) / BATCH;
+  sh_bench_rounds (&rounds, (guint)reps);
 
   /* The work was real: losses were seen, asked for and given up. */
-  sh_nack_generator_get_stats (gen_rx.gen, &stats);
-  if (stats.nacked == 0 || stats.given_up == 0 || gen_rx.nack_bytes == 0)
+  sh_nack_generator_get_stats (bench.gen.gen, &stats);
+  if (stats.nacked == 0 || stats.given_up == 0 || bench.gen.nack_bytes == 0)
     g_error ("no NACK was written");
-  for (double *v[] = { gen_ns, base_ns, ratio, extra, NULL }, **a = v; *a != NULL; a++)
-    qsort (*a, (gsize)reps, sizeof (double), cmp_double);
   printf ("| loss | generator median ns | generator min ns | parse-only median ns | parse-only "
           "min ns | generator/parse | generator−parse ns |\n");
   printf ("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-  printf ("| %d %% | %6.1f | %6.1f | %6.1f | %6.1f | %5.2f | %5.1f |\n", LOSS_PERCENT,
-          gen_ns[reps / 2], gen_ns[0], base_ns[reps / 2], base_ns[0], ratio[reps / 2],
-          extra[reps / 2]);
+  printf ("| %d %% |", LOSS_PERCENT);
+  sh_bench_pair_print_cells (
+      &fig[GENERATOR], SH_BENCH_SUBJECT | SH_BENCH_REFERENCE | SH_BENCH_RATIO | SH_BENCH_EXTRA, 6,
+      1);
+  printf ("\n");
   printf ("\nexpected %" G_GUINT64_FORMAT ", received %" G_GUINT64_FORMAT
           ", NACKed seqs %" G_GUINT64_FORMAT ", given up %" G_GUINT64_FORMAT
           ", NACK bytes %" G_GUINT64_FORMAT "\n",
-          stats.expected, stats.received, stats.nacked, stats.given_up, gen_rx.nack_bytes);
-  sh_nack_generator_free (gen_rx.gen);
-  return gen_rx.sink + base_rx.sink == 42 ? 1 : 0;
+          stats.expected, stats.received, stats.nacked, stats.given_up, bench.gen.nack_bytes);
+  sh_nack_generator_free (bench.gen.gen);
+  return bench.gen.sink + bench.base_sink == 42 ? 1 : 0;
 }

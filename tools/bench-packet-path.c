@@ -13,13 +13,12 @@
  * same SRTP work on both sides; the path adds only what the SFU adds.
  * SPDX-License-Identifier: Apache-2.0 */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <glib.h>
 #include <srtp2/srtp.h>
 
+#include "bench-util.h"
 #include "demux.h"
 #include "dtls.h"
 #include "rtp.h"
@@ -27,7 +26,6 @@
 
 #define BATCH 128 /* packets per timed batch: ~160 KB of video, stays in L2 */
 #define PKT_CAP (1500 + SH_SRTP_MAX_TRAILER_LEN)
-#define MAX_REPS 99
 
 /* One-byte header extension ids, as a browser's offer would map them. */
 enum { EXT_AUDIO_LEVEL = 1, EXT_ABS_SEND_TIME = 2, EXT_TRANSPORT_CC = 3, EXT_MID = 4 };
@@ -85,15 +83,6 @@ typedef struct {
   srtp_t out;
   guint failures;
 } Floor;
-
-static gint64
-now_ns (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (gint64)ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
-}
 
 /* Big-endian, @n bytes. */
 static void
@@ -206,17 +195,48 @@ floor_batch (Floor *fl, Batch *b)
   }
 }
 
-/* Times one batch through the path (@f) or the floor (@fl). */
-static gint64
-timed (Forwarder *f, Floor *fl, Batch *b)
-{
-  gint64 start = now_ns ();
+/* The two sides of a round; the floor goes first on even batches. */
+enum { FLOOR, PATH };
 
-  if (f != NULL)
-    forward_batch (f, b);
+typedef struct {
+  Publisher *pub;
+  Forwarder *f;
+  Floor *fl;
+  Batch *bp; /* the path's copy of the batch */
+  Batch *bf; /* the floor's */
+} Sides;
+
+/* Untimed: the next batch, one copy for each side. */
+static guint
+fill_sides (gpointer data)
+{
+  Sides *s = data;
+
+  publisher_fill (s->pub, s->bp);
+  for (guint k = 0; k < BATCH; k++)
+    memcpy (s->bf->buf[k], s->bp->buf[k], s->bp->len[k]);
+  memcpy (s->bf->len, s->bp->len, sizeof s->bp->len);
+  return BATCH;
+}
+
+static void
+check_failures (G_GNUC_UNUSED gboolean warmup, gpointer data)
+{
+  Sides *s = data;
+
+  if (s->f->failures != 0 || s->fl->failures != 0)
+    g_error ("%u path and %u floor packets failed", s->f->failures, s->fl->failures);
+}
+
+static void
+run_side (guint side, gpointer data)
+{
+  Sides *s = data;
+
+  if (side == PATH)
+    forward_batch (s->f, s->bp);
   else
-    floor_batch (fl, b);
-  return now_ns () - start;
+    floor_batch (s->fl, s->bf);
 }
 
 static void
@@ -270,14 +290,6 @@ floor_session (ShSrtpProfile profile, const guint8 *key, const guint8 *salt, gui
   return session;
 }
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-
-  return x < y ? -1 : x > y;
-}
-
 /* Checks once, untimed, that the path's output is what a subscriber expects:
  * it authenticates with the subscriber's keys and carries the rewritten
  * header and the publisher's payload. */
@@ -308,10 +320,24 @@ run_config (const Shape *shape, ShSrtpProfile profile, guint packets, guint warm
       = { .audio = shape->audio, .out_ssrc = 0xa0000001u, .seq_delta = 1234, .ts_delta = 7 };
   Floor fl = { 0 };
   g_autofree Batch *bp = g_new (Batch, 1), *bf = g_new (Batch, 1);
-  double path_ns[MAX_REPS], floor_ns[MAX_REPS], ratio[MAX_REPS], extra[MAX_REPS];
+  Sides sides = { &pub, &f, &fl, bp, bf };
+  ShBenchPair fig[2] = { 0 };
+  /* Alternate which side runs first, so that neither always finds the
+   * caches (or the clock's frequency) as the other one left them. Round 0
+   * is the warm-up; its figures are dropped. */
+  ShBenchRounds rounds = {
+    .n_sides = 2,
+    .reference = FLOOR,
+    .warmup_batches = (warmup + BATCH - 1) / BATCH,
+    .batches = (packets + BATCH - 1) / BATCH,
+    .fill = fill_sides,
+    .run = run_side,
+    .round_done = check_failures,
+    .data = &sides,
+    .figures = fig,
+  };
   g_autoptr (ShSrtp) subscriber = NULL;
   GRand *rand = g_rand_new_with_seed (7);
-  guint batches = (packets + BATCH - 1) / BATCH;
 
   random_keys (profile, &pub_keys);
   random_keys (profile, &sub_keys);
@@ -332,41 +358,11 @@ run_config (const Shape *shape, ShSrtpProfile profile, guint packets, guint warm
   /* Before the sequence numbers wrap: a subscriber that joins late would need
    * the rollover counter. */
   verify (&pub, &f, subscriber, bp);
-  for (guint r = 0; r <= reps; r++) {
-    /* Round 0 is the warm-up; its figures are dropped. */
-    guint n = r == 0 ? (warmup + BATCH - 1) / BATCH : batches;
-    gint64 tp = 0, tf = 0;
-
-    for (guint i = 0; i < n; i++) {
-      publisher_fill (&pub, bp);
-      for (guint k = 0; k < BATCH; k++)
-        memcpy (bf->buf[k], bp->buf[k], bp->len[k]);
-      memcpy (bf->len, bp->len, sizeof bp->len);
-      /* Alternate which side runs first, so that neither always finds the
-       * caches (or the clock's frequency) as the other one left them. */
-      if (i % 2 == 0) {
-        tf += timed (NULL, &fl, bf);
-        tp += timed (&f, NULL, bp);
-      } else {
-        tp += timed (&f, NULL, bp);
-        tf += timed (NULL, &fl, bf);
-      }
-    }
-    if (f.failures != 0 || fl.failures != 0)
-      g_error ("%u path and %u floor packets failed", f.failures, fl.failures);
-    if (r > 0) {
-      path_ns[r - 1] = (double)tp / ((double)n * BATCH);
-      floor_ns[r - 1] = (double)tf / ((double)n * BATCH);
-      ratio[r - 1] = (double)tp / (double)tf;
-      extra[r - 1] = path_ns[r - 1] - floor_ns[r - 1];
-    }
-  }
-  for (double *v[] = { path_ns, floor_ns, ratio, extra, NULL }, **a = v; *a != NULL; a++)
-    qsort (*a, reps, sizeof (double), cmp_double);
-  printf ("| %-23s | %s %4zu B | %7.0f | %7.0f | %7.0f | %7.0f | %5.2f | %5.0f | %7.0f |\n",
-          sh_srtp_profile_name (profile), shape->name, shape->payload_len, path_ns[reps / 2],
-          path_ns[0], floor_ns[reps / 2], floor_ns[0], ratio[reps / 2], extra[reps / 2],
-          1e6 / path_ns[reps / 2]);
+  sh_bench_rounds (&rounds, reps);
+  printf ("| %-23s | %s %4zu B |", sh_srtp_profile_name (profile), shape->name, shape->payload_len);
+  sh_bench_pair_print_cells (
+      &fig[PATH], SH_BENCH_SUBJECT | SH_BENCH_REFERENCE | SH_BENCH_RATIO | SH_BENCH_EXTRA, 7, 0);
+  printf (" %7.0f |\n", 1e6 / sh_bench_series_median (&fig[PATH].subject));
   fflush (stdout);
 
   sh_srtp_free (pub.srtp);
@@ -384,18 +380,17 @@ main (int argc, char **argv)
   GOptionEntry entries[] = {
     { "audio-packets", 0, 0, G_OPTION_ARG_INT, &audio_packets, "Audio packets per round", "N" },
     { "video-packets", 0, 0, G_OPTION_ARG_INT, &video_packets, "Video packets per round", "N" },
-    { "reps", 0, 0, G_OPTION_ARG_INT, &reps, "Timed rounds (median and min of them)", "N" },
+    SH_BENCH_REPS_ENTRY (&reps),
     { "warmup", 0, 0, G_OPTION_ARG_INT, &warmup, "Warm-up packets (default: a tenth)", "N" },
     { "profile", 0, 0, G_OPTION_ARG_STRING, &only_profile, "Only this profile: gcm or cm", "P" },
     { "size", 0, 0, G_OPTION_ARG_STRING, &only_size, "Only this size: audio or video", "S" },
     G_OPTION_ENTRY_NULL,
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("- SFU packet path benchmark");
   g_autoptr (GError) error = NULL;
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || !sh_srtp_init_once (&error)
-      || audio_packets < 1 || video_packets < 1 || reps < 1 || reps > MAX_REPS) {
+  if (!sh_bench_parse_options ("- SFU packet path benchmark", entries, &argc, &argv, &error)
+      || !sh_srtp_init_once (&error) || audio_packets < 1 || video_packets < 1 || reps < 1
+      || reps > SH_BENCH_MAX_REPS) {
     fprintf (stderr, "%s\n", error != NULL ? error->message : "bad packet count or --reps");
     return 2;
   }

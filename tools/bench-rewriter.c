@@ -14,16 +14,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <glib.h>
 
+#include "bench-util.h"
 #include "rewriter.h"
 #include "rtp.h"
 
 #define BATCH 128
 #define PKT_CAP 1500
-#define MAX_REPS 99
 #define IN_SSRC 0x11223344u
 #define OUT_SSRC 0x99887766u
 
@@ -138,15 +137,6 @@ fill_batch (Generator *g, Batch *b)
     b->len[i] = generator_next (g, b->buf[i]);
 }
 
-static gint64
-now_ns (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (gint64)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* The timed functions are not inlined, so that profilers can find them. */
 static G_GNUC_NO_INLINE guint64
 rewrite_batch (ShRewriter *r, Batch *b, gint64 arrival_us)
@@ -205,74 +195,71 @@ verify (const Shape *shape)
   }
 }
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
+/* The two sides of a round; the rewrite goes first on even batches. */
+enum { REWRITE, MEMCPY };
 
-  return x < y ? -1 : x > y;
+typedef struct {
+  Generator *g;
+  ShRewriter *r;
+  Batch *in;
+  Batch *copy;
+  gint64 arrival_us;
+  guint64 sink;
+} Sides;
+
+static void
+run_side (guint side, gpointer data)
+{
+  Sides *s = data;
+
+  if (side == REWRITE)
+    s->sink += rewrite_batch (s->r, s->in, s->arrival_us);
+  else
+    s->sink += memcpy_batch (s->copy, s->in);
+}
+
+/* Untimed: the next batch, 20 ms after the last one. */
+static guint
+fill (gpointer data)
+{
+  Sides *s = data;
+
+  fill_batch (s->g, s->in);
+  s->arrival_us += 20000;
+  return BATCH;
 }
 
 static void
 run (const Shape *shape, guint packets, guint warmup, int reps)
 {
   static Batch in, copy;
-  double rw_ns[MAX_REPS], cp_ns[MAX_REPS], ratio[MAX_REPS];
-  guint batches = MAX (packets / BATCH, 1);
-  guint64 sink = 0;
   ShRewriter r;
   Generator g;
-  gint64 arrival_us = 0;
+  Sides sides = { &g, &r, &in, &copy, 0, 0 };
+  ShBenchPair fig[2] = { 0 };
+  /* Alternate which side goes first: the second finds the batch in cache,
+   * and each side gets that advantage half the time. */
+  ShBenchRounds rounds = {
+    .n_sides = 2,
+    .reference = MEMCPY,
+    .warmup_batches = MAX (warmup / BATCH, 1),
+    .batches = MAX (packets / BATCH, 1),
+    .fill = fill,
+    .run = run_side,
+    .data = &sides,
+    .figures = fig,
+  };
 
   verify (shape);
   generator_init (&g, shape);
   sh_rewriter_init (&r, shape->codec, OUT_SSRC, shape->clock_rate, 1000, 12345);
   sh_rewriter_switch_source (&r, IN_SSRC, TRUE);
-  for (guint i = 0; i < MAX (warmup / BATCH, 1); i++) {
-    fill_batch (&g, &in);
-    sink += memcpy_batch (&copy, &in);
-    sink += rewrite_batch (&r, &in, arrival_us);
-  }
-
-  for (int rep = 0; rep < reps; rep++) {
-    gint64 rw = 0, cp = 0;
-
-    for (guint i = 0; i < batches; i++) {
-      gint64 t0, t1, t2;
-
-      fill_batch (&g, &in);
-      arrival_us += 20000;
-      /* Alternate which side goes first: the second finds the batch in
-       * cache, and each side gets that advantage half the time. */
-      if (i & 1) {
-        t0 = now_ns ();
-        sink += memcpy_batch (&copy, &in);
-        t1 = now_ns ();
-        sink += rewrite_batch (&r, &in, arrival_us);
-        t2 = now_ns ();
-        cp += t1 - t0;
-        rw += t2 - t1;
-      } else {
-        t0 = now_ns ();
-        sink += rewrite_batch (&r, &in, arrival_us);
-        t1 = now_ns ();
-        sink += memcpy_batch (&copy, &in);
-        t2 = now_ns ();
-        rw += t1 - t0;
-        cp += t2 - t1;
-      }
-    }
-    rw_ns[rep] = (double)rw / ((double)batches * BATCH);
-    cp_ns[rep] = (double)cp / ((double)batches * BATCH);
-    ratio[rep] = rw_ns[rep] / cp_ns[rep];
-  }
-  qsort (rw_ns, (gsize)reps, sizeof (double), cmp_double);
-  qsort (cp_ns, (gsize)reps, sizeof (double), cmp_double);
-  qsort (ratio, (gsize)reps, sizeof (double), cmp_double);
-  printf ("| %s | %zu B | %.1f | %.1f | %.1f | %.1f | %.2f | %.1f M |\n", shape->name, g.len,
-          rw_ns[reps / 2], rw_ns[0], cp_ns[reps / 2], cp_ns[0], ratio[reps / 2],
-          1000.0 / rw_ns[reps / 2]);
-  if (sink == 42)
+  sh_bench_rounds (&rounds, (guint)reps);
+  printf ("| %s | %zu B |", shape->name, g.len);
+  sh_bench_pair_print_cells (&fig[REWRITE], SH_BENCH_SUBJECT | SH_BENCH_REFERENCE | SH_BENCH_RATIO,
+                             0, 1);
+  printf (" %.1f M |\n", 1000.0 / sh_bench_series_median (&fig[REWRITE].subject));
+  if (sides.sink == 42)
     printf ("(sink)\n"); /* keeps the sums alive */
 }
 
@@ -282,24 +269,22 @@ main (int argc, char **argv)
   int packets = 2000000, warmup = 200000, reps = 7;
   g_autofree char *only = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GOptionContext) ctx
-      = g_option_context_new ("— ns per packet of the down-track rewriter");
   GOptionEntry entries[] = {
     { "packets", 0, 0, G_OPTION_ARG_INT, &packets, "Packets per timed round", "N" },
     { "warmup", 0, 0, G_OPTION_ARG_INT, &warmup, "Packets before the rounds", "N" },
-    { "reps", 0, 0, G_OPTION_ARG_INT, &reps, "Timed rounds (median and min of them)", "N" },
+    SH_BENCH_REPS_ENTRY (&reps),
     { "shape", 0, 0, G_OPTION_ARG_STRING, &only, "Only this stream: audio, vp8 or h264", "NAME" },
     { NULL },
   };
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
+  if (!sh_bench_parse_options ("— ns per packet of the down-track rewriter", entries, &argc, &argv,
+                               &error)) {
     fprintf (stderr, "bench-rewriter: %s\n", error->message);
     return 2;
   }
-  if (reps < 1 || reps > MAX_REPS || packets < BATCH || warmup < 0) {
-    fprintf (stderr, "bench-rewriter: --reps 1..%d, --packets >= %d, --warmup >= 0\n", MAX_REPS,
-             BATCH);
+  if (reps < 1 || reps > SH_BENCH_MAX_REPS || packets < BATCH || warmup < 0) {
+    fprintf (stderr, "bench-rewriter: --reps 1..%d, --packets >= %d, --warmup >= 0\n",
+             SH_BENCH_MAX_REPS, BATCH);
     return 2;
   }
 

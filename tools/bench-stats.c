@@ -15,17 +15,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <glib.h>
 
+#include "bench-util.h"
 #include "rtp-stats.h"
 #include "rtp.h"
 #include "speaker.h"
 
 #define BATCH 128
 #define PKT_LEN 188 /* 12 header + 16 extension block + 160 payload */
-#define MAX_REPS 99
 #define EXT_AUDIO_LEVEL 1
 #define PACKET_US 20000 /* Opus frames */
 
@@ -82,15 +81,6 @@ template_init (Batch *batch)
   }
 }
 
-static gint64
-now_ns (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (gint64)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 typedef struct {
   ShSpeaker *speaker;
   ShSpeakerHandle handles[64];
@@ -98,14 +88,27 @@ typedef struct {
   ShRtpRecvStats stats;
   gint64 arrival_us;
   guint64 sink; /* keeps the compiler from dropping the baseline */
+  Batch *batch;
+  Generator *gen;
 } State;
 
-/* One side over one batch; returns the nanoseconds it took. */
-static gint64
-run_side (State *s, int side, const Batch *batch)
+/* Untimed: stamps the next batch. */
+static guint
+fill (gpointer data)
 {
+  State *s = data;
+
+  stamp (s->gen, s->batch);
+  return BATCH;
+}
+
+/* One side over the batch of @data, a State. */
+static void
+run_side (guint side, gpointer data)
+{
+  State *s = data;
+  const Batch *batch = s->batch;
   ShRtpView view;
-  gint64 start = now_ns ();
 
   switch (side) {
     case BASELINE:
@@ -139,32 +142,6 @@ run_side (State *s, int side, const Batch *batch)
     default:
       abort ();
   }
-  return now_ns () - start;
-}
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *v, guint n)
-{
-  qsort (v, n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static double
-minimum (const double *v, guint n)
-{
-  double m = v[0];
-
-  for (guint i = 1; i < n; i++)
-    m = MIN (m, v[i]);
-  return m;
 }
 
 /* Nanoseconds per sh_speaker_tick() with @n participants that all speak. */
@@ -183,9 +160,9 @@ tick_ns (guint n, guint ticks)
       for (guint i = 0; i < n; i++)
         sh_speaker_update (speaker, handles[i], (guint8)(20 + (i + k) % 40), SH_SPEAKER_VAD_UNKNOWN,
                            t);
-    start = now_ns ();
+    start = sh_bench_now_ns ();
     sh_speaker_tick (speaker, t, NULL, NULL);
-    total += now_ns () - start;
+    total += sh_bench_now_ns () - start;
   }
   return (double)total / ticks;
 }
@@ -201,22 +178,29 @@ main (int argc, char **argv)
       "speakers the packets are spread over (default 8, at most 64)", "N" },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("— speaker and RTP statistics");
   g_autoptr (GError) error = NULL;
   g_autofree Batch *batch = g_new (Batch, 1);
-  double per_packet[N_SIDES][MAX_REPS], ratio[N_SIDES][MAX_REPS], diff[N_SIDES][MAX_REPS];
+  ShBenchPair fig[N_SIDES] = { 0 }; /* each side against the baseline */
   Generator gen = { 40000, 0xfffff000u, 1 };
-  State s = { 0 };
+  State s = { .batch = batch, .gen = &gen };
+  ShBenchRounds rounds = {
+    .n_sides = N_SIDES,
+    .reference = BASELINE,
+    .fill = fill,
+    .run = run_side,
+    .data = &s,
+    .figures = fig,
+  };
   guint batches;
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error)) {
+  if (!sh_bench_parse_options ("— speaker and RTP statistics", entries, &argc, &argv, &error)) {
     fprintf (stderr, "%s\n", error->message);
     return 2;
   }
-  if (packets < BATCH || reps < 1 || reps > MAX_REPS || participants < 1 || participants > 64) {
+  if (packets < BATCH || reps < 1 || reps > SH_BENCH_MAX_REPS || participants < 1
+      || participants > 64) {
     fprintf (stderr, "out of range: --packets >= %d, --reps 1..%d, --participants 1..64\n", BATCH,
-             MAX_REPS);
+             SH_BENCH_MAX_REPS);
     return 2;
   }
   batches = (guint)packets / BATCH;
@@ -228,26 +212,9 @@ main (int argc, char **argv)
   template_init (batch);
 
   /* Round 0 warms up (a tenth of the packets) and is dropped. */
-  for (int rep = -1; rep < reps; rep++) {
-    gint64 total[N_SIDES] = { 0 };
-    guint n = rep < 0 ? MAX (1u, batches / 10) : batches;
-
-    for (guint b = 0; b < n; b++) {
-      stamp (&gen, batch);
-      for (int k = 0; k < N_SIDES; k++) {
-        int side = (int)((b + (guint)k) % N_SIDES);
-
-        total[side] += run_side (&s, side, batch);
-      }
-    }
-    if (rep < 0)
-      continue;
-    for (int side = 0; side < N_SIDES; side++) {
-      per_packet[side][rep] = (double)total[side] / ((double)n * BATCH);
-      ratio[side][rep] = (double)total[side] / (double)total[BASELINE];
-      diff[side][rep] = per_packet[side][rep] - (double)total[BASELINE] / ((double)n * BATCH);
-    }
-  }
+  rounds.warmup_batches = MAX (1u, batches / 10);
+  rounds.batches = batches;
+  sh_bench_rounds (&rounds, (guint)reps);
   /* The statistics must have seen every packet in order, no loss. */
   if (sh_rtp_recv_stats_lost (&s.stats) != 0)
     abort ();
@@ -257,11 +224,11 @@ main (int argc, char **argv)
   printf ("| loop | median ns/packet | min ns/packet | ratio to parse | minus parse ns |\n");
   printf ("| --- | ---: | ---: | ---: | ---: |\n");
   for (int side = 0; side < N_SIDES; side++) {
-    double min_ns = minimum (per_packet[side], (guint)reps);
+    ShBenchPair *f = &fig[side];
 
     printf ("| %s | %.1f | %.1f | %.2f | %.1f |\n", side_names[side],
-            median (per_packet[side], (guint)reps), min_ns, median (ratio[side], (guint)reps),
-            median (diff[side], (guint)reps));
+            sh_bench_series_median_mean (&f->subject), sh_bench_series_min (&f->subject),
+            sh_bench_series_median_mean (&f->ratio), sh_bench_series_median_mean (&f->extra));
   }
   printf ("\n| participants | ns per sh_speaker_tick |\n| ---: | ---: |\n");
   for (guint n = 8; n <= 512; n *= 4)
