@@ -4,8 +4,8 @@
 
 #include <glib/gstdio.h>
 
-#define NOW G_GINT64_CONSTANT(1751333400000000)
-#define MINUTE G_GINT64_CONSTANT(60000000)
+#define NOW G_GINT64_CONSTANT (1751333400000000)
+#define MINUTE G_GINT64_CONSTANT (60000000)
 
 typedef struct {
   char *dir;
@@ -18,10 +18,10 @@ typedef struct {
 } Fixture;
 
 static gint64
-add_member(ShStore *store, gint64 branch_id, const char *name, const char *phone, gboolean migrant,
-           gint64 current_branch_id)
+add_member (ShStore *store, gint64 branch_id, const char *name, const char *phone, gboolean migrant,
+            gint64 current_branch_id)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   ShMember m = { 0 };
   gint64 id;
 
@@ -32,53 +32,53 @@ add_member(ShStore *store, gint64 branch_id, const char *name, const char *phone
   m.migrant = migrant;
   m.current_branch_id = current_branch_id;
   m.active = TRUE;
-  id = sh_member_create(store, &m, &error);
-  g_assert_no_error(error);
-  g_assert_cmpint(id, >, 0);
+  id = sh_member_create (store, &m, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
   return id;
 }
 
 static void
-fixture_set_up(Fixture *f, gconstpointer data)
+fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
 
-  f->dir = g_dir_make_tmp("sanhui-account-XXXXXX", &error);
-  g_assert_no_error(error);
-  path = g_build_filename(f->dir, "sanhui.db", NULL);
-  f->store = sh_store_open(path, &error);
-  g_assert_no_error(error);
-  f->committee_id = sh_org_create(f->store, 0, SH_ORG_COMMITTEE, "机关党委", &error);
-  g_assert_no_error(error);
-  f->branch_id = sh_org_create(f->store, f->committee_id, SH_ORG_BRANCH, "第一党支部", &error);
-  g_assert_no_error(error);
+  f->dir = g_dir_make_tmp ("sanhui-account-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "sanhui.db", NULL);
+  f->store = sh_store_open (path, &error);
+  g_assert_no_error (error);
+  f->committee_id = sh_org_create (f->store, 0, SH_ORG_COMMITTEE, "机关党委", &error);
+  g_assert_no_error (error);
+  f->branch_id = sh_org_create (f->store, f->committee_id, SH_ORG_BRANCH, "第一党支部", &error);
+  g_assert_no_error (error);
   f->other_branch_id
-      = sh_org_create(f->store, f->committee_id, SH_ORG_BRANCH, "第二党支部", &error);
-  g_assert_no_error(error);
-  f->member_id = add_member(f->store, f->branch_id, "张伟", "13800138000", FALSE, 0);
+      = sh_org_create (f->store, f->committee_id, SH_ORG_BRANCH, "第二党支部", &error);
+  g_assert_no_error (error);
+  f->member_id = add_member (f->store, f->branch_id, "张伟", "13800138000", FALSE, 0);
   f->migrant_id
-      = add_member(f->store, f->branch_id, "李娜", "13900139000", TRUE, f->other_branch_id);
+      = add_member (f->store, f->branch_id, "李娜", "13900139000", TRUE, f->other_branch_id);
 }
 
 static void
-fixture_tear_down(Fixture *f, gconstpointer data)
+fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = g_build_filename(f->dir, "sanhui.db", NULL);
-  g_autofree char *wal = g_strconcat(path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat(path, "-shm", NULL);
+  g_autofree char *path = g_build_filename (f->dir, "sanhui.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
 
-  sh_store_free(f->store);
-  g_unlink(path);
-  g_unlink(wal);
-  g_unlink(shm);
-  g_rmdir(f->dir);
-  g_free(f->dir);
+  sh_store_free (f->store);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (f->dir);
+  g_free (f->dir);
 }
 
 static gint64
-create(Fixture *f, const char *login, const char *phone, const char *display_name, gint64 member_id,
-       GError **error)
+create (Fixture *f, const char *login, const char *phone, const char *display_name,
+        gint64 member_id, GError **error)
 {
   ShAccount a = { 0 };
 
@@ -87,28 +87,28 @@ create(Fixture *f, const char *login, const char *phone, const char *display_nam
   a.display_name = (char *)display_name;
   a.member_id = member_id;
   a.password_hash = "$scrypt$n=16384$salt$hash";
-  return sh_account_create(f->store, &a, error);
+  return sh_account_create (f->store, &a, error);
 }
 
 static void
-test_roles_strings(void)
+test_roles_strings (void)
 {
   ShRole role;
 
   for (ShRole r = SH_ROLE_ADMIN; r <= SH_ROLE_INSPECTOR; r++) {
-    g_assert_true(sh_role_from_string(sh_role_to_string(r), &role));
-    g_assert_cmpint(role, ==, r);
+    g_assert_true (sh_role_from_string (sh_role_to_string (r), &role));
+    g_assert_cmpint (role, ==, r);
   }
-  g_assert_cmpstr(sh_role_to_string(SH_ROLE_ADMIN), ==, "admin");
-  g_assert_cmpstr(sh_role_to_string(SH_ROLE_SECRETARY), ==, "secretary");
-  g_assert_cmpstr(sh_role_to_string(SH_ROLE_MEMBER), ==, "member");
-  g_assert_cmpstr(sh_role_to_string(SH_ROLE_INSPECTOR), ==, "inspector");
-  g_assert_false(sh_role_from_string("root", &role));
-  g_assert_false(sh_role_from_string(NULL, &role));
+  g_assert_cmpstr (sh_role_to_string (SH_ROLE_ADMIN), ==, "admin");
+  g_assert_cmpstr (sh_role_to_string (SH_ROLE_SECRETARY), ==, "secretary");
+  g_assert_cmpstr (sh_role_to_string (SH_ROLE_MEMBER), ==, "member");
+  g_assert_cmpstr (sh_role_to_string (SH_ROLE_INSPECTOR), ==, "inspector");
+  g_assert_false (sh_role_from_string ("root", &role));
+  g_assert_false (sh_role_from_string (NULL, &role));
 }
 
 static void
-test_validation(Fixture *f, gconstpointer data)
+test_validation (Fixture *f, gconstpointer data)
 {
   static const struct {
     const char *login, *phone, *display_name;
@@ -127,203 +127,204 @@ test_validation(Fixture *f, gconstpointer data)
     { "wangfang", "23800138000", "名" }, /* not a mobile number */
   };
 
-  for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
-    g_autoptr(GError) error = NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_autoptr (GError) error = NULL;
 
-    g_assert_cmpint(create(f, bad[i].login, bad[i].phone, bad[i].display_name, 0, &error), ==, 0);
-    g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
+    g_assert_cmpint (create (f, bad[i].login, bad[i].phone, bad[i].display_name, 0, &error), ==, 0);
+    g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
   }
-  g_assert_cmpint(sh_store_count_rows(f->store, "accounts", NULL), ==, 0);
+  g_assert_cmpint (sh_store_count_rows (f->store, "accounts", NULL), ==, 0);
 
   /* The edges that are allowed. */
   {
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GError) error = NULL;
 
-    g_assert_cmpint(create(f, "a_b", NULL, "甲", 0, &error), >, 0);
-    g_assert_no_error(error);
-    g_assert_cmpint(create(f, "A.b-c_01234567890123456789012345", "13700137000", "乙", 0, &error),
-                    >, 0);
-    g_assert_no_error(error);
+    g_assert_cmpint (create (f, "a_b", NULL, "甲", 0, &error), >, 0);
+    g_assert_no_error (error);
+    g_assert_cmpint (create (f, "A.b-c_01234567890123456789012345", "13700137000", "乙", 0, &error),
+                     >, 0);
+    g_assert_no_error (error);
   }
 }
 
 static void
-test_conflicts(Fixture *f, gconstpointer data)
+test_conflicts (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
-  g_assert_cmpint(create(f, "zhangwei", "13800138000", "张伟", f->member_id, &error), >, 0);
-  g_assert_no_error(error);
+  g_assert_cmpint (create (f, "zhangwei", "13800138000", "张伟", f->member_id, &error), >, 0);
+  g_assert_no_error (error);
 
-  g_assert_cmpint(create(f, "zhangwei", NULL, "另一个", 0, &error), ==, 0);
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT);
-  g_clear_error(&error);
-  g_assert_cmpint(create(f, "other", "13800138000", "另一个", 0, &error), ==, 0);
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT);
-  g_clear_error(&error);
-  g_assert_cmpint(create(f, "other", NULL, "另一个", f->member_id, &error), ==, 0);
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT);
-  g_clear_error(&error);
-  g_assert_cmpint(create(f, "other", NULL, "另一个", 424242, &error), ==, 0);
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
-  g_clear_error(&error);
-  g_assert_cmpint(sh_store_count_rows(f->store, "accounts", NULL), ==, 1);
+  g_assert_cmpint (create (f, "zhangwei", NULL, "另一个", 0, &error), ==, 0);
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_cmpint (create (f, "other", "13800138000", "另一个", 0, &error), ==, 0);
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_cmpint (create (f, "other", NULL, "另一个", f->member_id, &error), ==, 0);
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_cmpint (create (f, "other", NULL, "另一个", 424242, &error), ==, 0);
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (sh_store_count_rows (f->store, "accounts", NULL), ==, 1);
 }
 
 static void
-test_lookups(Fixture *f, gconstpointer data)
+test_lookups (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ShAccount) by_id = NULL;
-  g_autoptr(ShAccount) by_login = NULL;
-  g_autoptr(ShAccount) by_phone = NULL;
-  g_autoptr(ShAccount) by_member = NULL;
-  g_autoptr(ShAccount) digits = NULL;
-  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShAccount) by_id = NULL;
+  g_autoptr (ShAccount) by_login = NULL;
+  g_autoptr (ShAccount) by_phone = NULL;
+  g_autoptr (ShAccount) by_member = NULL;
+  g_autoptr (ShAccount) digits = NULL;
+  g_autoptr (GPtrArray) all = NULL;
   gint64 id, admin_id, numeric_id;
 
-  id = create(f, "zhangwei", "13800138000", "  张伟 ", f->member_id, &error);
-  g_assert_no_error(error);
-  admin_id = create(f, "admin", NULL, "管理员", 0, &error);
-  g_assert_no_error(error);
+  id = create (f, "zhangwei", "13800138000", "  张伟 ", f->member_id, &error);
+  g_assert_no_error (error);
+  admin_id = create (f, "admin", NULL, "管理员", 0, &error);
+  g_assert_no_error (error);
   /* A login that looks like someone else's phone number. */
-  numeric_id = create(f, "13800138000", NULL, "数字账号", 0, &error);
-  g_assert_no_error(error);
+  numeric_id = create (f, "13800138000", NULL, "数字账号", 0, &error);
+  g_assert_no_error (error);
 
-  by_id = sh_account_get(f->store, id, &error);
-  g_assert_no_error(error);
-  g_assert_cmpstr(by_id->login, ==, "zhangwei");
-  g_assert_cmpstr(by_id->phone, ==, "13800138000");
-  g_assert_cmpstr(by_id->display_name, ==, "张伟");
-  g_assert_cmpint(by_id->member_id, ==, f->member_id);
-  g_assert_cmpstr(by_id->password_hash, ==, "$scrypt$n=16384$salt$hash");
-  g_assert_cmpint(by_id->failed_logins, ==, 0);
-  g_assert_cmpint(by_id->locked_until, ==, 0);
-  g_assert_false(by_id->disabled);
+  by_id = sh_account_get (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (by_id->login, ==, "zhangwei");
+  g_assert_cmpstr (by_id->phone, ==, "13800138000");
+  g_assert_cmpstr (by_id->display_name, ==, "张伟");
+  g_assert_cmpint (by_id->member_id, ==, f->member_id);
+  g_assert_cmpstr (by_id->password_hash, ==, "$scrypt$n=16384$salt$hash");
+  g_assert_cmpint (by_id->failed_logins, ==, 0);
+  g_assert_cmpint (by_id->locked_until, ==, 0);
+  g_assert_false (by_id->disabled);
 
-  by_login = sh_account_find(f->store, "zhangwei", &error);
-  g_assert_no_error(error);
-  g_assert_cmpint(by_login->id, ==, id);
+  by_login = sh_account_find (f->store, "zhangwei", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (by_login->id, ==, id);
   /* The exact login wins over another account's phone. */
-  digits = sh_account_find(f->store, "13800138000", &error);
-  g_assert_no_error(error);
-  g_assert_cmpint(digits->id, ==, numeric_id);
-  by_member = sh_account_find_by_member(f->store, f->member_id, &error);
-  g_assert_no_error(error);
-  g_assert_cmpint(by_member->id, ==, id);
+  digits = sh_account_find (f->store, "13800138000", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (digits->id, ==, numeric_id);
+  by_member = sh_account_find_by_member (f->store, f->member_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (by_member->id, ==, id);
 
-  g_assert_true(sh_account_set_disabled(f->store, numeric_id, TRUE, &error));
-  g_assert_null(sh_account_find(f->store, "nobody", &error));
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
-  g_clear_error(&error);
-  g_assert_null(sh_account_find(f->store, "", &error));
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
-  g_clear_error(&error);
-  g_assert_null(sh_account_get(f->store, 999, &error));
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
-  g_clear_error(&error);
-  g_assert_null(sh_account_find_by_member(f->store, f->migrant_id, &error));
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
-  g_clear_error(&error);
+  g_assert_true (sh_account_set_disabled (f->store, numeric_id, TRUE, &error));
+  g_assert_null (sh_account_find (f->store, "nobody", &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (sh_account_find (f->store, "", &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (sh_account_get (f->store, 999, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (sh_account_find_by_member (f->store, f->migrant_id, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
+  g_clear_error (&error);
 
-  all = sh_account_list(f->store, &error);
-  g_assert_no_error(error);
-  g_assert_cmpuint(all->len, ==, 3);
-  g_assert_cmpstr(((ShAccount *)all->pdata[0])->login, ==, "13800138000");
-  g_assert_true(((ShAccount *)all->pdata[0])->disabled);
-  g_assert_cmpstr(((ShAccount *)all->pdata[1])->login, ==, "admin");
-  g_assert_cmpint(((ShAccount *)all->pdata[1])->id, ==, admin_id);
-  g_assert_cmpstr(((ShAccount *)all->pdata[2])->login, ==, "zhangwei");
+  all = sh_account_list (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 3);
+  g_assert_cmpstr (((ShAccount *)all->pdata[0])->login, ==, "13800138000");
+  g_assert_true (((ShAccount *)all->pdata[0])->disabled);
+  g_assert_cmpstr (((ShAccount *)all->pdata[1])->login, ==, "admin");
+  g_assert_cmpint (((ShAccount *)all->pdata[1])->id, ==, admin_id);
+  g_assert_cmpstr (((ShAccount *)all->pdata[2])->login, ==, "zhangwei");
 }
 
 static void
-test_phone_login(Fixture *f, gconstpointer data)
+test_phone_login (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ShAccount) found = NULL;
-  gint64 id = create(f, "lina", "13900139000", "李娜", f->migrant_id, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShAccount) found = NULL;
+  gint64 id = create (f, "lina", "13900139000", "李娜", f->migrant_id, &error);
 
-  g_assert_no_error(error);
-  found = sh_account_find(f->store, "13900139000", &error);
-  g_assert_no_error(error);
-  g_assert_cmpint(found->id, ==, id);
+  g_assert_no_error (error);
+  found = sh_account_find (f->store, "13900139000", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (found->id, ==, id);
 }
 
 static void
-test_updates(Fixture *f, gconstpointer data)
+test_updates (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ShAccount) after = NULL;
-  gint64 id = create(f, "zhangwei", NULL, "张伟", 0, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShAccount) after = NULL;
+  gint64 id = create (f, "zhangwei", NULL, "张伟", 0, &error);
 
-  g_assert_no_error(error);
-  g_assert_true(sh_account_set_password_hash(f->store, id, "$scrypt$new", &error));
-  g_assert_no_error(error);
-  g_assert_true(sh_account_set_disabled(f->store, id, TRUE, &error));
-  g_assert_no_error(error);
-  after = sh_account_get(f->store, id, &error);
-  g_assert_cmpstr(after->password_hash, ==, "$scrypt$new");
-  g_assert_true(after->disabled);
-  g_clear_pointer(&after, sh_account_free);
-  g_assert_true(sh_account_set_disabled(f->store, id, FALSE, &error));
-  after = sh_account_get(f->store, id, &error);
-  g_assert_false(after->disabled);
+  g_assert_no_error (error);
+  g_assert_true (sh_account_set_password_hash (f->store, id, "$scrypt$new", &error));
+  g_assert_no_error (error);
+  g_assert_true (sh_account_set_disabled (f->store, id, TRUE, &error));
+  g_assert_no_error (error);
+  after = sh_account_get (f->store, id, &error);
+  g_assert_cmpstr (after->password_hash, ==, "$scrypt$new");
+  g_assert_true (after->disabled);
+  g_clear_pointer (&after, sh_account_free);
+  g_assert_true (sh_account_set_disabled (f->store, id, FALSE, &error));
+  after = sh_account_get (f->store, id, &error);
+  g_assert_false (after->disabled);
 
-  g_assert_false(sh_account_set_password_hash(f->store, id, "", &error));
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
-  g_clear_error(&error);
-  g_assert_false(sh_account_set_password_hash(f->store, 999, "$x", &error));
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
-  g_clear_error(&error);
-  g_assert_false(sh_account_set_disabled(f->store, 999, TRUE, &error));
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
+  g_assert_false (sh_account_set_password_hash (f->store, id, "", &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (sh_account_set_password_hash (f->store, 999, "$x", &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (sh_account_set_disabled (f->store, 999, TRUE, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
 }
 
 static void
-test_lockout(Fixture *f, gconstpointer data)
+test_lockout (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ShAccount) a = NULL;
-  gint64 id = create(f, "zhangwei", NULL, "张伟", 0, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShAccount) a = NULL;
+  gint64 id = create (f, "zhangwei", NULL, "张伟", 0, &error);
 
-  g_assert_no_error(error);
+  g_assert_no_error (error);
   for (int i = 1; i <= 4; i++) {
-    g_assert_cmpint(sh_account_record_failure(f->store, id, NOW, 5, 15 * MINUTE, &error), ==, i);
-    g_assert_no_error(error);
-    a = sh_account_get(f->store, id, NULL);
-    g_assert_cmpint(a->failed_logins, ==, i);
-    g_assert_cmpint(a->locked_until, ==, 0);
-    g_clear_pointer(&a, sh_account_free);
+    g_assert_cmpint (sh_account_record_failure (f->store, id, NOW, 5, 15 * MINUTE, &error), ==, i);
+    g_assert_no_error (error);
+    a = sh_account_get (f->store, id, NULL);
+    g_assert_cmpint (a->failed_logins, ==, i);
+    g_assert_cmpint (a->locked_until, ==, 0);
+    g_clear_pointer (&a, sh_account_free);
   }
   /* The fifth failure in a row locks the account. */
-  g_assert_cmpint(sh_account_record_failure(f->store, id, NOW + 1, 5, 15 * MINUTE, &error), ==, 5);
-  a = sh_account_get(f->store, id, NULL);
-  g_assert_cmpint(a->failed_logins, ==, 5);
-  g_assert_cmpint(a->locked_until, ==, NOW + 1 + 15 * MINUTE);
-  g_clear_pointer(&a, sh_account_free);
+  g_assert_cmpint (sh_account_record_failure (f->store, id, NOW + 1, 5, 15 * MINUTE, &error), ==,
+                   5);
+  a = sh_account_get (f->store, id, NULL);
+  g_assert_cmpint (a->failed_logins, ==, 5);
+  g_assert_cmpint (a->locked_until, ==, NOW + 1 + 15 * MINUTE);
+  g_clear_pointer (&a, sh_account_free);
 
   /* A success clears both the count and the lock. */
-  g_assert_true(sh_account_record_success(f->store, id, &error));
-  g_assert_no_error(error);
-  a = sh_account_get(f->store, id, NULL);
-  g_assert_cmpint(a->failed_logins, ==, 0);
-  g_assert_cmpint(a->locked_until, ==, 0);
-  g_clear_pointer(&a, sh_account_free);
+  g_assert_true (sh_account_record_success (f->store, id, &error));
+  g_assert_no_error (error);
+  a = sh_account_get (f->store, id, NULL);
+  g_assert_cmpint (a->failed_logins, ==, 0);
+  g_assert_cmpint (a->locked_until, ==, 0);
+  g_clear_pointer (&a, sh_account_free);
 
   /* The count starts again from one. */
-  g_assert_cmpint(sh_account_record_failure(f->store, id, NOW, 5, 15 * MINUTE, &error), ==, 1);
-  g_assert_cmpint(sh_account_record_failure(f->store, 999, NOW, 5, MINUTE, &error), ==, -1);
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
-  g_clear_error(&error);
-  g_assert_false(sh_account_record_success(f->store, 999, &error));
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
+  g_assert_cmpint (sh_account_record_failure (f->store, id, NOW, 5, 15 * MINUTE, &error), ==, 1);
+  g_assert_cmpint (sh_account_record_failure (f->store, 999, NOW, 5, MINUTE, &error), ==, -1);
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (sh_account_record_success (f->store, 999, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
 }
 
 static gboolean
-has_grant(GArray *grants, ShRole role, gint64 org_id)
+has_grant (GArray *grants, ShRole role, gint64 org_id)
 {
   for (guint i = 0; i < grants->len; i++) {
-    ShRoleGrant *g = &g_array_index(grants, ShRoleGrant, i);
+    ShRoleGrant *g = &g_array_index (grants, ShRoleGrant, i);
 
     if (g->role == role && g->org_id == org_id)
       return TRUE;
@@ -332,119 +333,119 @@ has_grant(GArray *grants, ShRole role, gint64 org_id)
 }
 
 static void
-test_grants(Fixture *f, gconstpointer data)
+test_grants (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) roles = NULL;
-  gint64 id = create(f, "zhangwei", NULL, "张伟", f->member_id, &error);
-  gint64 plain = create(f, "guest", NULL, "访客", 0, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) roles = NULL;
+  gint64 id = create (f, "zhangwei", NULL, "张伟", f->member_id, &error);
+  gint64 plain = create (f, "guest", NULL, "访客", 0, &error);
 
-  g_assert_no_error(error);
+  g_assert_no_error (error);
   /* Admin is global whatever org is passed. */
-  g_assert_true(sh_role_grant(f->store, id, SH_ROLE_ADMIN, f->branch_id, &error));
-  g_assert_no_error(error);
-  g_assert_true(sh_role_grant(f->store, id, SH_ROLE_SECRETARY, f->branch_id, &error));
-  g_assert_no_error(error);
-  g_assert_true(sh_role_grant(f->store, id, SH_ROLE_INSPECTOR, f->committee_id, &error));
-  g_assert_no_error(error);
+  g_assert_true (sh_role_grant (f->store, id, SH_ROLE_ADMIN, f->branch_id, &error));
+  g_assert_no_error (error);
+  g_assert_true (sh_role_grant (f->store, id, SH_ROLE_SECRETARY, f->branch_id, &error));
+  g_assert_no_error (error);
+  g_assert_true (sh_role_grant (f->store, id, SH_ROLE_INSPECTOR, f->committee_id, &error));
+  g_assert_no_error (error);
   /* Granting again is not an error and adds nothing. */
-  g_assert_true(sh_role_grant(f->store, id, SH_ROLE_SECRETARY, f->branch_id, &error));
-  g_assert_cmpint(sh_store_count_rows(f->store, "role_grants", NULL), ==, 3);
+  g_assert_true (sh_role_grant (f->store, id, SH_ROLE_SECRETARY, f->branch_id, &error));
+  g_assert_cmpint (sh_store_count_rows (f->store, "role_grants", NULL), ==, 3);
 
   /* Refused: the member role, a secretary of a committee, a missing org or
    * account. */
-  g_assert_false(sh_role_grant(f->store, id, SH_ROLE_MEMBER, f->branch_id, &error));
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
-  g_clear_error(&error);
-  g_assert_false(sh_role_grant(f->store, id, SH_ROLE_SECRETARY, f->committee_id, &error));
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
-  g_clear_error(&error);
-  g_assert_false(sh_role_grant(f->store, id, SH_ROLE_INSPECTOR, 777, &error));
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
-  g_clear_error(&error);
-  g_assert_false(sh_role_grant(f->store, 999, SH_ROLE_ADMIN, 0, &error));
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
-  g_clear_error(&error);
+  g_assert_false (sh_role_grant (f->store, id, SH_ROLE_MEMBER, f->branch_id, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (sh_role_grant (f->store, id, SH_ROLE_SECRETARY, f->committee_id, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (sh_role_grant (f->store, id, SH_ROLE_INSPECTOR, 777, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (sh_role_grant (f->store, 999, SH_ROLE_ADMIN, 0, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
+  g_clear_error (&error);
 
-  roles = sh_account_roles(f->store, id, &error);
-  g_assert_no_error(error);
-  g_assert_cmpuint(roles->len, ==, 4);
-  g_assert_true(has_grant(roles, SH_ROLE_ADMIN, 0));
-  g_assert_true(has_grant(roles, SH_ROLE_SECRETARY, f->branch_id));
-  g_assert_true(has_grant(roles, SH_ROLE_INSPECTOR, f->committee_id));
-  g_assert_true(has_grant(roles, SH_ROLE_MEMBER, f->branch_id));
-  g_clear_pointer(&roles, g_array_unref);
+  roles = sh_account_roles (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (roles->len, ==, 4);
+  g_assert_true (has_grant (roles, SH_ROLE_ADMIN, 0));
+  g_assert_true (has_grant (roles, SH_ROLE_SECRETARY, f->branch_id));
+  g_assert_true (has_grant (roles, SH_ROLE_INSPECTOR, f->committee_id));
+  g_assert_true (has_grant (roles, SH_ROLE_MEMBER, f->branch_id));
+  g_clear_pointer (&roles, g_array_unref);
 
-  g_assert_true(sh_role_revoke(f->store, id, SH_ROLE_SECRETARY, f->branch_id, &error));
-  g_assert_no_error(error);
-  g_assert_true(sh_role_revoke(f->store, id, SH_ROLE_ADMIN, 0, &error));
-  g_assert_false(sh_role_revoke(f->store, id, SH_ROLE_ADMIN, 0, &error));
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
-  g_clear_error(&error);
-  roles = sh_account_roles(f->store, id, &error);
-  g_assert_cmpuint(roles->len, ==, 2);
-  g_assert_true(has_grant(roles, SH_ROLE_INSPECTOR, f->committee_id));
-  g_assert_true(has_grant(roles, SH_ROLE_MEMBER, f->branch_id));
-  g_clear_pointer(&roles, g_array_unref);
+  g_assert_true (sh_role_revoke (f->store, id, SH_ROLE_SECRETARY, f->branch_id, &error));
+  g_assert_no_error (error);
+  g_assert_true (sh_role_revoke (f->store, id, SH_ROLE_ADMIN, 0, &error));
+  g_assert_false (sh_role_revoke (f->store, id, SH_ROLE_ADMIN, 0, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  roles = sh_account_roles (f->store, id, &error);
+  g_assert_cmpuint (roles->len, ==, 2);
+  g_assert_true (has_grant (roles, SH_ROLE_INSPECTOR, f->committee_id));
+  g_assert_true (has_grant (roles, SH_ROLE_MEMBER, f->branch_id));
+  g_clear_pointer (&roles, g_array_unref);
 
   /* An account without a member has no member role at all. */
-  roles = sh_account_roles(f->store, plain, &error);
-  g_assert_no_error(error);
-  g_assert_cmpuint(roles->len, ==, 0);
-  g_clear_pointer(&roles, g_array_unref);
-  g_assert_null(sh_account_roles(f->store, 999, &error));
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
+  roles = sh_account_roles (f->store, plain, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (roles->len, ==, 0);
+  g_clear_pointer (&roles, g_array_unref);
+  g_assert_null (sh_account_roles (f->store, 999, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
 }
 
 static void
-test_migrant_roles(Fixture *f, gconstpointer data)
+test_migrant_roles (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) roles = NULL;
-  gint64 id = create(f, "lina", NULL, "李娜", f->migrant_id, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) roles = NULL;
+  gint64 id = create (f, "lina", NULL, "李娜", f->migrant_id, &error);
 
-  g_assert_no_error(error);
-  roles = sh_account_roles(f->store, id, &error);
-  g_assert_no_error(error);
-  g_assert_cmpuint(roles->len, ==, 2);
-  g_assert_true(has_grant(roles, SH_ROLE_MEMBER, f->branch_id));
-  g_assert_true(has_grant(roles, SH_ROLE_MEMBER, f->other_branch_id));
+  g_assert_no_error (error);
+  roles = sh_account_roles (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (roles->len, ==, 2);
+  g_assert_true (has_grant (roles, SH_ROLE_MEMBER, f->branch_id));
+  g_assert_true (has_grant (roles, SH_ROLE_MEMBER, f->other_branch_id));
 }
 
 static void
-test_transferred_member_loses_role(Fixture *f, gconstpointer data)
+test_transferred_member_loses_role (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) roles = NULL;
-  g_autoptr(ShMember) m = NULL;
-  gint64 id = create(f, "zhangwei", NULL, "张伟", f->member_id, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) roles = NULL;
+  g_autoptr (ShMember) m = NULL;
+  gint64 id = create (f, "zhangwei", NULL, "张伟", f->member_id, &error);
 
-  g_assert_no_error(error);
-  m = sh_member_get(f->store, f->member_id, &error);
-  g_assert_no_error(error);
+  g_assert_no_error (error);
+  m = sh_member_get (f->store, f->member_id, &error);
+  g_assert_no_error (error);
   m->active = FALSE;
-  g_assert_true(sh_member_update(f->store, m, &error));
-  g_assert_no_error(error);
-  roles = sh_account_roles(f->store, id, &error);
-  g_assert_no_error(error);
-  g_assert_cmpuint(roles->len, ==, 0);
+  g_assert_true (sh_member_update (f->store, m, &error));
+  g_assert_no_error (error);
+  roles = sh_account_roles (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (roles->len, ==, 0);
 }
 
 int
-main(int argc, char **argv)
+main (int argc, char **argv)
 {
-  g_test_init(&argc, &argv, NULL);
-  g_test_add_func("/account/role-strings", test_roles_strings);
-#define ADD(path, func) g_test_add(path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
-  ADD("/account/validation", test_validation);
-  ADD("/account/conflicts", test_conflicts);
-  ADD("/account/lookups", test_lookups);
-  ADD("/account/phone-login", test_phone_login);
-  ADD("/account/updates", test_updates);
-  ADD("/account/lockout", test_lockout);
-  ADD("/account/grants", test_grants);
-  ADD("/account/migrant-roles", test_migrant_roles);
-  ADD("/account/transferred-member", test_transferred_member_loses_role);
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/account/role-strings", test_roles_strings);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/account/validation", test_validation);
+  ADD ("/account/conflicts", test_conflicts);
+  ADD ("/account/lookups", test_lookups);
+  ADD ("/account/phone-login", test_phone_login);
+  ADD ("/account/updates", test_updates);
+  ADD ("/account/lockout", test_lockout);
+  ADD ("/account/grants", test_grants);
+  ADD ("/account/migrant-roles", test_migrant_roles);
+  ADD ("/account/transferred-member", test_transferred_member_loses_role);
 #undef ADD
-  return g_test_run();
+  return g_test_run ();
 }

@@ -8,138 +8,138 @@
 #define T ((gint64)1718409600 * G_USEC_PER_SEC)
 
 static ShStore *
-open_store(void)
+open_store (void)
 {
-  g_autoptr(GError) error = NULL;
-  ShStore *store = sh_store_open(":memory:", &error);
+  g_autoptr (GError) error = NULL;
+  ShStore *store = sh_store_open (":memory:", &error);
 
-  g_assert_no_error(error);
+  g_assert_no_error (error);
   return store;
 }
 
 static gint64
-add_org(ShStore *store, gint64 parent, ShOrgKind kind, const char *name)
+add_org (ShStore *store, gint64 parent, ShOrgKind kind, const char *name)
 {
-  g_autoptr(GError) error = NULL;
-  gint64 id = sh_org_create(store, parent, kind, name, &error);
+  g_autoptr (GError) error = NULL;
+  gint64 id = sh_org_create (store, parent, kind, name, &error);
 
-  g_assert_no_error(error);
+  g_assert_no_error (error);
   return id;
 }
 
 static gint64
-add_member(ShStore *store, gint64 branch, const char *name, ShMemberStatus status)
+add_member (ShStore *store, gint64 branch, const char *name, ShMemberStatus status)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   ShMember m = { .branch_id = branch, .name = (char *)name, .status = status };
-  gint64 id = sh_member_create(store, &m, &error);
+  gint64 id = sh_member_create (store, &m, &error);
 
-  g_assert_no_error(error);
+  g_assert_no_error (error);
   return id;
 }
 
 static void
-update_member(ShStore *store, gint64 id, void (*change)(ShMember *))
+update_member (ShStore *store, gint64 id, void (*change) (ShMember *))
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ShMember) m = sh_member_get(store, id, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShMember) m = sh_member_get (store, id, &error);
 
-  g_assert_no_error(error);
-  change(m);
-  g_assert_true(sh_member_update(store, m, &error));
-  g_assert_no_error(error);
+  g_assert_no_error (error);
+  change (m);
+  g_assert_true (sh_member_update (store, m, &error));
+  g_assert_no_error (error);
 }
 
 static void
-make_probationary(ShMember *m)
+make_probationary (ShMember *m)
 {
   m->status = SH_MEMBER_PROBATIONARY;
 }
 
 static void
-put_on_probation(ShMember *m)
+put_on_probation (ShMember *m)
 {
   m->under_probation = TRUE;
 }
 
 static void
-transfer_out(ShMember *m)
+transfer_out (ShMember *m)
 {
   m->active = FALSE;
 }
 
 static void
-test_has_vote(void)
+test_has_vote (void)
 {
   ShMember m = { .id = 1, .branch_id = 10, .status = SH_MEMBER_FULL, .active = TRUE };
 
-  g_assert_true(sh_rules_has_vote(&m, 10));
+  g_assert_true (sh_rules_has_vote (&m, 10));
   /* A migrant votes at home, wherever they live. */
   m.migrant = TRUE;
   m.current_branch_id = 20;
-  g_assert_true(sh_rules_has_vote(&m, 10));
+  g_assert_true (sh_rules_has_vote (&m, 10));
   /* ... and not in the branch they visit. */
-  g_assert_false(sh_rules_has_vote(&m, 20));
+  g_assert_false (sh_rules_has_vote (&m, 20));
   m.migrant = FALSE;
   m.current_branch_id = 0;
-  g_assert_false(sh_rules_has_vote(&m, 0));
+  g_assert_false (sh_rules_has_vote (&m, 0));
 
   m.status = SH_MEMBER_PROBATIONARY;
-  g_assert_false(sh_rules_has_vote(&m, 10));
+  g_assert_false (sh_rules_has_vote (&m, 10));
   m.status = SH_MEMBER_FULL;
   m.under_probation = TRUE; /* 留党察看 */
-  g_assert_false(sh_rules_has_vote(&m, 10));
+  g_assert_false (sh_rules_has_vote (&m, 10));
   m.under_probation = FALSE;
   m.active = FALSE; /* transferred out */
-  g_assert_false(sh_rules_has_vote(&m, 10));
+  g_assert_false (sh_rules_has_vote (&m, 10));
 }
 
 static void
-test_committee_threshold(void)
+test_committee_threshold (void)
 {
-  g_assert_false(sh_rules_branch_has_committee(0));
-  g_assert_false(sh_rules_branch_has_committee(6));
-  g_assert_true(sh_rules_branch_has_committee(7));
-  g_assert_true(sh_rules_branch_has_committee(30));
+  g_assert_false (sh_rules_branch_has_committee (0));
+  g_assert_false (sh_rules_branch_has_committee (6));
+  g_assert_true (sh_rules_branch_has_committee (7));
+  g_assert_true (sh_rules_branch_has_committee (30));
 }
 
 static void
-test_committee_in_store(void)
+test_committee_in_store (void)
 {
-  g_autoptr(ShStore) store = open_store();
-  gint64 branch = add_org(store, 0, SH_ORG_BRANCH, "支部");
-  gint64 other = add_org(store, 0, SH_ORG_BRANCH, "别的支部");
+  g_autoptr (ShStore) store = open_store ();
+  gint64 branch = add_org (store, 0, SH_ORG_BRANCH, "支部");
+  gint64 other = add_org (store, 0, SH_ORG_BRANCH, "别的支部");
   gint64 seventh, eighth;
 
   for (int i = 0; i < 6; i++) {
-    g_autofree char *name = g_strdup_printf("正式%d", i);
+    g_autofree char *name = g_strdup_printf ("正式%d", i);
 
-    add_member(store, branch, name, SH_MEMBER_FULL);
+    add_member (store, branch, name, SH_MEMBER_FULL);
   }
   /* Probationary members, and full members elsewhere, do not count. */
   for (int i = 0; i < 5; i++) {
-    g_autofree char *name = g_strdup_printf("预备%d", i);
+    g_autofree char *name = g_strdup_printf ("预备%d", i);
 
-    add_member(store, branch, name, SH_MEMBER_PROBATIONARY);
+    add_member (store, branch, name, SH_MEMBER_PROBATIONARY);
   }
-  add_member(store, other, "外支部正式", SH_MEMBER_FULL);
-  g_assert_false(sh_rules_branch_has_committee_in_store(store, branch));
+  add_member (store, other, "外支部正式", SH_MEMBER_FULL);
+  g_assert_false (sh_rules_branch_has_committee_in_store (store, branch));
 
-  seventh = add_member(store, branch, "正式6", SH_MEMBER_FULL);
-  g_assert_true(sh_rules_branch_has_committee_in_store(store, branch));
+  seventh = add_member (store, branch, "正式6", SH_MEMBER_FULL);
+  g_assert_true (sh_rules_branch_has_committee_in_store (store, branch));
   /* 留党察看 takes the vote, not the membership: still seven. */
-  update_member(store, seventh, put_on_probation);
-  g_assert_true(sh_rules_branch_has_committee_in_store(store, branch));
+  update_member (store, seventh, put_on_probation);
+  g_assert_true (sh_rules_branch_has_committee_in_store (store, branch));
   /* A member transferred out no longer counts. */
-  update_member(store, seventh, transfer_out);
-  g_assert_false(sh_rules_branch_has_committee_in_store(store, branch));
-  eighth = add_member(store, branch, "正式7", SH_MEMBER_FULL);
-  g_assert_true(sh_rules_branch_has_committee_in_store(store, branch));
-  update_member(store, eighth, make_probationary);
-  g_assert_false(sh_rules_branch_has_committee_in_store(store, branch));
+  update_member (store, seventh, transfer_out);
+  g_assert_false (sh_rules_branch_has_committee_in_store (store, branch));
+  eighth = add_member (store, branch, "正式7", SH_MEMBER_FULL);
+  g_assert_true (sh_rules_branch_has_committee_in_store (store, branch));
+  update_member (store, eighth, make_probationary);
+  g_assert_false (sh_rules_branch_has_committee_in_store (store, branch));
 
-  g_assert_false(sh_rules_branch_has_committee_in_store(store, other));
-  g_assert_false(sh_rules_branch_has_committee_in_store(store, 9999));
+  g_assert_false (sh_rules_branch_has_committee_in_store (store, other));
+  g_assert_false (sh_rules_branch_has_committee_in_store (store, 9999));
 }
 
 /* A branch of seven full members plus others, with posts, a group and
@@ -154,9 +154,9 @@ typedef struct {
 } Fixture;
 
 static void
-exclude(Fixture *f, int who, gint64 starts_at, gint64 ends_at)
+exclude (Fixture *f, int who, gint64 starts_at, gint64 ends_at)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   ShExclusion e = {
     .member_id = f->m[who],
     .reason = SH_EXCLUSION_ILLNESS,
@@ -165,92 +165,92 @@ exclude(Fixture *f, int who, gint64 starts_at, gint64 ends_at)
     .ends_at = ends_at,
   };
 
-  g_assert_cmpint(sh_exclusion_create(f->store, &e, &error), >, 0);
-  g_assert_no_error(error);
+  g_assert_cmpint (sh_exclusion_create (f->store, &e, &error), >, 0);
+  g_assert_no_error (error);
 }
 
 static void
-fixture_set_up(Fixture *f, gconstpointer data)
+fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   gint64 other_branch, visitor;
   ShMember migrant = { .name = (char *)"流动党员", .status = SH_MEMBER_FULL, .migrant = TRUE };
 
-  f->store = open_store();
-  f->committee_org = add_org(f->store, 0, SH_ORG_COMMITTEE, "机关党委");
-  f->branch = add_org(f->store, f->committee_org, SH_ORG_BRANCH, "第一党支部");
-  other_branch = add_org(f->store, f->committee_org, SH_ORG_BRANCH, "第二党支部");
-  f->group = add_org(f->store, f->branch, SH_ORG_GROUP, "第一党小组");
-  f->other_group = add_org(f->store, f->branch, SH_ORG_GROUP, "第二党小组");
+  f->store = open_store ();
+  f->committee_org = add_org (f->store, 0, SH_ORG_COMMITTEE, "机关党委");
+  f->branch = add_org (f->store, f->committee_org, SH_ORG_BRANCH, "第一党支部");
+  other_branch = add_org (f->store, f->committee_org, SH_ORG_BRANCH, "第二党支部");
+  f->group = add_org (f->store, f->branch, SH_ORG_GROUP, "第一党小组");
+  f->other_group = add_org (f->store, f->branch, SH_ORG_GROUP, "第二党小组");
 
   /* 01..07 full, 08 probationary, 09 full under 留党察看, 10 transferred
    * out; created in reverse so that name order is not creation order. */
   for (int i = 10; i >= 1; i--) {
-    g_autofree char *name = g_strdup_printf("党员%02d", i);
+    g_autofree char *name = g_strdup_printf ("党员%02d", i);
 
     f->m[i]
-        = add_member(f->store, f->branch, name, i == 8 ? SH_MEMBER_PROBATIONARY : SH_MEMBER_FULL);
+        = add_member (f->store, f->branch, name, i == 8 ? SH_MEMBER_PROBATIONARY : SH_MEMBER_FULL);
   }
-  update_member(f->store, f->m[9], put_on_probation);
-  update_member(f->store, f->m[10], transfer_out);
+  update_member (f->store, f->m[9], put_on_probation);
+  update_member (f->store, f->m[10], transfer_out);
   /* A migrant of the other branch takes part here: never expected here. */
   migrant.branch_id = other_branch;
   migrant.current_branch_id = f->branch;
-  visitor = sh_member_create(f->store, &migrant, &error);
-  g_assert_no_error(error);
-  g_assert_cmpint(visitor, >, 0);
+  visitor = sh_member_create (f->store, &migrant, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (visitor, >, 0);
 
-  g_assert_true(sh_post_assign(f->store, f->branch, f->m[1], SH_POST_SECRETARY, &error));
-  g_assert_true(sh_post_assign(f->store, f->branch, f->m[2], SH_POST_DEPUTY_SECRETARY, &error));
-  g_assert_true(sh_post_assign(f->store, f->branch, f->m[3], SH_POST_ORGANIZATION, &error));
-  g_assert_true(sh_post_assign(f->store, f->branch, f->m[4], SH_POST_COMMITTEE_MEMBER, &error));
-  g_assert_true(sh_post_assign(f->store, f->branch, f->m[1], SH_POST_PROPAGANDA, &error));
-  g_assert_no_error(error);
+  g_assert_true (sh_post_assign (f->store, f->branch, f->m[1], SH_POST_SECRETARY, &error));
+  g_assert_true (sh_post_assign (f->store, f->branch, f->m[2], SH_POST_DEPUTY_SECRETARY, &error));
+  g_assert_true (sh_post_assign (f->store, f->branch, f->m[3], SH_POST_ORGANIZATION, &error));
+  g_assert_true (sh_post_assign (f->store, f->branch, f->m[4], SH_POST_COMMITTEE_MEMBER, &error));
+  g_assert_true (sh_post_assign (f->store, f->branch, f->m[1], SH_POST_PROPAGANDA, &error));
+  g_assert_no_error (error);
 
-  g_assert_true(sh_group_add_member(f->store, f->group, f->m[5], TRUE, &error));
-  g_assert_true(sh_group_add_member(f->store, f->group, f->m[8], FALSE, &error));
-  g_assert_true(sh_group_add_member(f->store, f->group, f->m[6], FALSE, &error));
-  g_assert_true(sh_group_add_member(f->store, f->other_group, f->m[7], TRUE, &error));
-  g_assert_no_error(error);
+  g_assert_true (sh_group_add_member (f->store, f->group, f->m[5], TRUE, &error));
+  g_assert_true (sh_group_add_member (f->store, f->group, f->m[8], FALSE, &error));
+  g_assert_true (sh_group_add_member (f->store, f->group, f->m[6], FALSE, &error));
+  g_assert_true (sh_group_add_member (f->store, f->other_group, f->m[7], TRUE, &error));
+  g_assert_no_error (error);
 
-  exclude(f, 2, T - 10 * DAY, T + 10 * DAY); /* in force at T */
-  exclude(f, 3, T - DAY, 0);                 /* in force, open-ended */
-  exclude(f, 6, T - 30 * DAY, T - 10 * DAY); /* expired before T */
-  exclude(f, 8, T + DAY, 0);                 /* starts after T */
-  exclude(f, 7, T - 5 * DAY, T);             /* ends exactly at T */
+  exclude (f, 2, T - 10 * DAY, T + 10 * DAY); /* in force at T */
+  exclude (f, 3, T - DAY, 0);                 /* in force, open-ended */
+  exclude (f, 6, T - 30 * DAY, T - 10 * DAY); /* expired before T */
+  exclude (f, 8, T + DAY, 0);                 /* starts after T */
+  exclude (f, 7, T - 5 * DAY, T);             /* ends exactly at T */
 }
 
 static void
-fixture_tear_down(Fixture *f, gconstpointer data)
+fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  sh_store_free(f->store);
+  sh_store_free (f->store);
 }
 
 /* Asserts the expected attendees are exactly @who (indexes into f->m,
  * terminated by 0), in that order. */
 static void
-assert_expected(Fixture *f, ShMeetingType type, gint64 org, gint64 at, const int *who)
+assert_expected (Fixture *f, ShMeetingType type, gint64 org, gint64 at, const int *who)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) expected = sh_rules_expected_attendees(f->store, type, org, at, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) expected = sh_rules_expected_attendees (f->store, type, org, at, &error);
   guint n = 0;
 
-  g_assert_no_error(error);
-  g_assert_nonnull(expected);
+  g_assert_no_error (error);
+  g_assert_nonnull (expected);
   while (who[n])
     n++;
-  g_assert_cmpuint(expected->len, ==, n);
+  g_assert_cmpuint (expected->len, ==, n);
   for (guint i = 0; i < n; i++) {
-    ShMember *member = g_ptr_array_index(expected, i);
-    g_autofree char *name = g_strdup_printf("党员%02d", who[i]);
+    ShMember *member = g_ptr_array_index (expected, i);
+    g_autofree char *name = g_strdup_printf ("党员%02d", who[i]);
 
-    g_assert_cmpint(member->id, ==, f->m[who[i]]);
-    g_assert_cmpstr(member->name, ==, name);
+    g_assert_cmpint (member->id, ==, f->m[who[i]]);
+    g_assert_cmpstr (member->name, ==, name);
   }
 }
 
 static void
-test_expected_whole_branch(Fixture *f, gconstpointer data)
+test_expected_whole_branch (Fixture *f, gconstpointer data)
 {
   /* At T: 02 and 03 are excluded; 06's exclusion has expired, 08's has not
    * started and 07's ended at T. Probationary 08 and 留党察看 09 attend;
@@ -263,17 +263,17 @@ test_expected_whole_branch(Fixture *f, gconstpointer data)
   static const ShMeetingType types[]
       = { SH_MEETING_GENERAL, SH_MEETING_LESSON, SH_MEETING_PARTY_DAY };
 
-  for (gsize i = 0; i < G_N_ELEMENTS(types); i++) {
-    assert_expected(f, types[i], f->branch, T, at_t);
+  for (gsize i = 0; i < G_N_ELEMENTS (types); i++) {
+    assert_expected (f, types[i], f->branch, T, at_t);
     /* Held by a group, these meetings still concern the whole branch. */
-    assert_expected(f, types[i], f->group, T, at_t);
-    assert_expected(f, types[i], f->branch, T + 20 * DAY, later);
-    assert_expected(f, types[i], f->branch, T - 20 * DAY, before);
+    assert_expected (f, types[i], f->group, T, at_t);
+    assert_expected (f, types[i], f->branch, T + 20 * DAY, later);
+    assert_expected (f, types[i], f->branch, T - 20 * DAY, before);
   }
 }
 
 static void
-test_expected_committee(Fixture *f, gconstpointer data)
+test_expected_committee (Fixture *f, gconstpointer data)
 {
   /* Post holders 01 (two posts, counted once), 02, 03, 04; 02 and 03 are
    * excluded at T. */
@@ -281,13 +281,13 @@ test_expected_committee(Fixture *f, gconstpointer data)
   static const int later[] = { 1, 2, 4, 0 };
   static const int before[] = { 1, 2, 3, 4, 0 };
 
-  assert_expected(f, SH_MEETING_COMMITTEE, f->branch, T, at_t);
-  assert_expected(f, SH_MEETING_COMMITTEE, f->branch, T + 20 * DAY, later);
-  assert_expected(f, SH_MEETING_COMMITTEE, f->branch, T - 20 * DAY, before);
+  assert_expected (f, SH_MEETING_COMMITTEE, f->branch, T, at_t);
+  assert_expected (f, SH_MEETING_COMMITTEE, f->branch, T + 20 * DAY, later);
+  assert_expected (f, SH_MEETING_COMMITTEE, f->branch, T - 20 * DAY, before);
 }
 
 static void
-test_expected_group(Fixture *f, gconstpointer data)
+test_expected_group (Fixture *f, gconstpointer data)
 {
   /* Group members 05, 06, 08: 06 expired and 08 not yet started at T. */
   static const int at_t[] = { 5, 6, 8, 0 };
@@ -297,46 +297,46 @@ test_expected_group(Fixture *f, gconstpointer data)
   static const int other_at_t[] = { 7, 0 };
   static const int other_before[] = { 0 };
 
-  assert_expected(f, SH_MEETING_GROUP, f->group, T, at_t);
-  assert_expected(f, SH_MEETING_GROUP, f->group, T + 20 * DAY, later);
-  assert_expected(f, SH_MEETING_GROUP, f->group, T - 20 * DAY, before);
-  assert_expected(f, SH_MEETING_GROUP, f->other_group, T, other_at_t);
-  assert_expected(f, SH_MEETING_GROUP, f->other_group, T - 1, other_before);
+  assert_expected (f, SH_MEETING_GROUP, f->group, T, at_t);
+  assert_expected (f, SH_MEETING_GROUP, f->group, T + 20 * DAY, later);
+  assert_expected (f, SH_MEETING_GROUP, f->group, T - 20 * DAY, before);
+  assert_expected (f, SH_MEETING_GROUP, f->other_group, T, other_at_t);
+  assert_expected (f, SH_MEETING_GROUP, f->other_group, T - 1, other_before);
 }
 
 static void
-assert_expected_fails(Fixture *f, ShMeetingType type, gint64 org, ShMinutesError code)
+assert_expected_fails (Fixture *f, ShMeetingType type, gint64 org, ShMinutesError code)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) expected = sh_rules_expected_attendees(f->store, type, org, T, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) expected = sh_rules_expected_attendees (f->store, type, org, T, &error);
 
-  g_assert_null(expected);
-  g_assert_error(error, SH_MINUTES_ERROR, (gint)code);
+  g_assert_null (expected);
+  g_assert_error (error, SH_MINUTES_ERROR, (gint)code);
 }
 
 static void
-test_expected_wrong_org(Fixture *f, gconstpointer data)
+test_expected_wrong_org (Fixture *f, gconstpointer data)
 {
-  assert_expected_fails(f, SH_MEETING_GENERAL, 9999, SH_MINUTES_ERROR_NOT_FOUND);
-  assert_expected_fails(f, SH_MEETING_GENERAL, f->committee_org, SH_MINUTES_ERROR_INVALID);
-  assert_expected_fails(f, SH_MEETING_LESSON, f->committee_org, SH_MINUTES_ERROR_INVALID);
-  assert_expected_fails(f, SH_MEETING_COMMITTEE, f->group, SH_MINUTES_ERROR_INVALID);
-  assert_expected_fails(f, SH_MEETING_COMMITTEE, f->committee_org, SH_MINUTES_ERROR_INVALID);
-  assert_expected_fails(f, SH_MEETING_GROUP, f->branch, SH_MINUTES_ERROR_INVALID);
+  assert_expected_fails (f, SH_MEETING_GENERAL, 9999, SH_MINUTES_ERROR_NOT_FOUND);
+  assert_expected_fails (f, SH_MEETING_GENERAL, f->committee_org, SH_MINUTES_ERROR_INVALID);
+  assert_expected_fails (f, SH_MEETING_LESSON, f->committee_org, SH_MINUTES_ERROR_INVALID);
+  assert_expected_fails (f, SH_MEETING_COMMITTEE, f->group, SH_MINUTES_ERROR_INVALID);
+  assert_expected_fails (f, SH_MEETING_COMMITTEE, f->committee_org, SH_MINUTES_ERROR_INVALID);
+  assert_expected_fails (f, SH_MEETING_GROUP, f->branch, SH_MINUTES_ERROR_INVALID);
 }
 
 int
-main(int argc, char **argv)
+main (int argc, char **argv)
 {
-  g_test_init(&argc, &argv, NULL);
-  g_test_add_func("/rules/has-vote", test_has_vote);
-  g_test_add_func("/rules/committee-threshold", test_committee_threshold);
-  g_test_add_func("/rules/committee-in-store", test_committee_in_store);
-#define ADD(path, func) g_test_add(path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
-  ADD("/rules/expected/whole-branch", test_expected_whole_branch);
-  ADD("/rules/expected/committee", test_expected_committee);
-  ADD("/rules/expected/group", test_expected_group);
-  ADD("/rules/expected/wrong-org", test_expected_wrong_org);
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/rules/has-vote", test_has_vote);
+  g_test_add_func ("/rules/committee-threshold", test_committee_threshold);
+  g_test_add_func ("/rules/committee-in-store", test_committee_in_store);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/rules/expected/whole-branch", test_expected_whole_branch);
+  ADD ("/rules/expected/committee", test_expected_committee);
+  ADD ("/rules/expected/group", test_expected_group);
+  ADD ("/rules/expected/wrong-org", test_expected_wrong_org);
 #undef ADD
-  return g_test_run();
+  return g_test_run ();
 }

@@ -4,8 +4,8 @@
 
 #include <glib/gstdio.h>
 
-#define NOW G_GINT64_CONSTANT(1751333400000000)
-#define HOUR G_GINT64_CONSTANT(3600000000)
+#define NOW G_GINT64_CONSTANT (1751333400000000)
+#define HOUR G_GINT64_CONSTANT (3600000000)
 
 typedef struct {
   char *dir;
@@ -14,142 +14,145 @@ typedef struct {
 } Fixture;
 
 static void
-fixture_set_up(Fixture *f, gconstpointer data)
+fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
   ShAccount account = { 0 };
 
-  f->dir = g_dir_make_tmp("sanhui-session-XXXXXX", &error);
-  g_assert_no_error(error);
-  path = g_build_filename(f->dir, "sanhui.db", NULL);
-  f->store = sh_store_open(path, &error);
-  g_assert_no_error(error);
+  f->dir = g_dir_make_tmp ("sanhui-session-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "sanhui.db", NULL);
+  f->store = sh_store_open (path, &error);
+  g_assert_no_error (error);
   account.login = "wang.fang";
   account.display_name = "王芳";
   account.password_hash = "$scrypt$test";
-  f->account_id = sh_account_create(f->store, &account, &error);
-  g_assert_no_error(error);
-  g_assert_cmpint(f->account_id, >, 0);
+  f->account_id = sh_account_create (f->store, &account, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (f->account_id, >, 0);
 }
 
 static void
-fixture_tear_down(Fixture *f, gconstpointer data)
+fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = g_build_filename(f->dir, "sanhui.db", NULL);
-  g_autofree char *wal = g_strconcat(path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat(path, "-shm", NULL);
+  g_autofree char *path = g_build_filename (f->dir, "sanhui.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
 
-  sh_store_free(f->store);
-  g_unlink(path);
-  g_unlink(wal);
-  g_unlink(shm);
-  g_rmdir(f->dir);
-  g_free(f->dir);
+  sh_store_free (f->store);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (f->dir);
+  g_free (f->dir);
 }
 
 static void
-test_create_lookup(Fixture *f, gconstpointer data)
+test_create_lookup (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *csrf = NULL;
   gint64 account_id = 0;
 
-  g_assert_true(sh_session_create(f->store, "hash-a", f->account_id, "csrf-a", NOW + HOUR, &error));
-  g_assert_no_error(error);
-  g_assert_true(sh_session_lookup(f->store, "hash-a", NOW, &account_id, &csrf, &error));
-  g_assert_no_error(error);
-  g_assert_cmpint(account_id, ==, f->account_id);
-  g_assert_cmpstr(csrf, ==, "csrf-a");
-  g_assert_cmpint(sh_store_count_rows(f->store, "sessions", NULL), ==, 1);
+  g_assert_true (
+      sh_session_create (f->store, "hash-a", f->account_id, "csrf-a", NOW + HOUR, &error));
+  g_assert_no_error (error);
+  g_assert_true (sh_session_lookup (f->store, "hash-a", NOW, &account_id, &csrf, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (account_id, ==, f->account_id);
+  g_assert_cmpstr (csrf, ==, "csrf-a");
+  g_assert_cmpint (sh_store_count_rows (f->store, "sessions", NULL), ==, 1);
 
   /* The same token hash twice is a conflict, not a second session. */
-  g_assert_false(
-      sh_session_create(f->store, "hash-a", f->account_id, "csrf-b", NOW + HOUR, &error));
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT);
-  g_clear_error(&error);
+  g_assert_false (
+      sh_session_create (f->store, "hash-a", f->account_id, "csrf-b", NOW + HOUR, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT);
+  g_clear_error (&error);
 
   /* A session for an account that does not exist is refused. */
-  g_assert_false(sh_session_create(f->store, "hash-z", 9999, "csrf-z", NOW + HOUR, &error));
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
-  g_clear_error(&error);
+  g_assert_false (sh_session_create (f->store, "hash-z", 9999, "csrf-z", NOW + HOUR, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
+  g_clear_error (&error);
 
-  g_assert_false(sh_session_lookup(f->store, "no-such-hash", NOW, NULL, NULL, &error));
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
+  g_assert_false (sh_session_lookup (f->store, "no-such-hash", NOW, NULL, NULL, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
 }
 
 static void
-test_expired(Fixture *f, gconstpointer data)
+test_expired (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   gint64 account_id = 0;
   char *csrf = NULL;
 
-  g_assert_true(sh_session_create(f->store, "hash-b", f->account_id, "csrf-b", NOW + HOUR, &error));
-  g_assert_no_error(error);
+  g_assert_true (
+      sh_session_create (f->store, "hash-b", f->account_id, "csrf-b", NOW + HOUR, &error));
+  g_assert_no_error (error);
   /* Live one microsecond before its end, gone at the end. */
-  g_assert_true(sh_session_lookup(f->store, "hash-b", NOW + HOUR - 1, &account_id, NULL, &error));
-  g_assert_no_error(error);
-  g_assert_false(sh_session_lookup(f->store, "hash-b", NOW + HOUR, &account_id, &csrf, &error));
-  g_assert_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
-  g_assert_null(csrf);
+  g_assert_true (sh_session_lookup (f->store, "hash-b", NOW + HOUR - 1, &account_id, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (sh_session_lookup (f->store, "hash-b", NOW + HOUR, &account_id, &csrf, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
+  g_assert_null (csrf);
   /* Expired but not purged: the row is still there, yet unusable. */
-  g_assert_cmpint(sh_store_count_rows(f->store, "sessions", NULL), ==, 1);
+  g_assert_cmpint (sh_store_count_rows (f->store, "sessions", NULL), ==, 1);
 }
 
 static void
-test_delete(Fixture *f, gconstpointer data)
+test_delete (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
-  g_assert_true(sh_session_create(f->store, "hash-c", f->account_id, "csrf-c", NOW + HOUR, &error));
-  g_assert_true(sh_session_delete(f->store, "hash-c", &error));
-  g_assert_no_error(error);
-  g_assert_false(sh_session_lookup(f->store, "hash-c", NOW, NULL, NULL, NULL));
-  g_assert_cmpint(sh_store_count_rows(f->store, "sessions", NULL), ==, 0);
+  g_assert_true (
+      sh_session_create (f->store, "hash-c", f->account_id, "csrf-c", NOW + HOUR, &error));
+  g_assert_true (sh_session_delete (f->store, "hash-c", &error));
+  g_assert_no_error (error);
+  g_assert_false (sh_session_lookup (f->store, "hash-c", NOW, NULL, NULL, NULL));
+  g_assert_cmpint (sh_store_count_rows (f->store, "sessions", NULL), ==, 0);
   /* Logging out twice is harmless. */
-  g_assert_true(sh_session_delete(f->store, "hash-c", &error));
-  g_assert_no_error(error);
+  g_assert_true (sh_session_delete (f->store, "hash-c", &error));
+  g_assert_no_error (error);
 }
 
 static void
-test_purge(Fixture *f, gconstpointer data)
+test_purge (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
-  g_assert_true(sh_session_create(f->store, "old-1", f->account_id, "c1", NOW - HOUR, NULL));
-  g_assert_true(sh_session_create(f->store, "old-2", f->account_id, "c2", NOW, NULL));
-  g_assert_true(sh_session_create(f->store, "live", f->account_id, "c3", NOW + 1, NULL));
-  g_assert_cmpint(sh_session_purge(f->store, NOW, &error), ==, 2);
-  g_assert_no_error(error);
-  g_assert_cmpint(sh_store_count_rows(f->store, "sessions", NULL), ==, 1);
-  g_assert_true(sh_session_lookup(f->store, "live", NOW, NULL, NULL, &error));
-  g_assert_cmpint(sh_session_purge(f->store, NOW, &error), ==, 0);
+  g_assert_true (sh_session_create (f->store, "old-1", f->account_id, "c1", NOW - HOUR, NULL));
+  g_assert_true (sh_session_create (f->store, "old-2", f->account_id, "c2", NOW, NULL));
+  g_assert_true (sh_session_create (f->store, "live", f->account_id, "c3", NOW + 1, NULL));
+  g_assert_cmpint (sh_session_purge (f->store, NOW, &error), ==, 2);
+  g_assert_no_error (error);
+  g_assert_cmpint (sh_store_count_rows (f->store, "sessions", NULL), ==, 1);
+  g_assert_true (sh_session_lookup (f->store, "live", NOW, NULL, NULL, &error));
+  g_assert_cmpint (sh_session_purge (f->store, NOW, &error), ==, 0);
 }
 
 static void
-test_disabled_account_loses_sessions(Fixture *f, gconstpointer data)
+test_disabled_account_loses_sessions (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
-  g_assert_true(sh_session_create(f->store, "s1", f->account_id, "c1", NOW + HOUR, NULL));
-  g_assert_true(sh_session_create(f->store, "s2", f->account_id, "c2", NOW + HOUR, NULL));
-  g_assert_true(sh_account_set_disabled(f->store, f->account_id, TRUE, &error));
-  g_assert_no_error(error);
-  g_assert_cmpint(sh_store_count_rows(f->store, "sessions", NULL), ==, 0);
-  g_assert_false(sh_session_lookup(f->store, "s1", NOW, NULL, NULL, NULL));
+  g_assert_true (sh_session_create (f->store, "s1", f->account_id, "c1", NOW + HOUR, NULL));
+  g_assert_true (sh_session_create (f->store, "s2", f->account_id, "c2", NOW + HOUR, NULL));
+  g_assert_true (sh_account_set_disabled (f->store, f->account_id, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sh_store_count_rows (f->store, "sessions", NULL), ==, 0);
+  g_assert_false (sh_session_lookup (f->store, "s1", NOW, NULL, NULL, NULL));
 }
 
 int
-main(int argc, char **argv)
+main (int argc, char **argv)
 {
-  g_test_init(&argc, &argv, NULL);
-#define ADD(path, func) g_test_add(path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
-  ADD("/session/create-lookup", test_create_lookup);
-  ADD("/session/expired", test_expired);
-  ADD("/session/delete", test_delete);
-  ADD("/session/purge", test_purge);
-  ADD("/session/disabled-account", test_disabled_account_loses_sessions);
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/session/create-lookup", test_create_lookup);
+  ADD ("/session/expired", test_expired);
+  ADD ("/session/delete", test_delete);
+  ADD ("/session/purge", test_purge);
+  ADD ("/session/disabled-account", test_disabled_account_loses_sessions);
 #undef ADD
-  return g_test_run();
+  return g_test_run ();
 }
