@@ -1,7 +1,8 @@
 // Browser tests for the Sanhui web client: headless Chromium driven by
 // playwright-core against a real `sanhui` server on loopback.
 //
-//   node tests/browser/run.mjs SCENARIO      (schedule, roster, lockout, meeting, or all;
+//   node tests/browser/run.mjs SCENARIO      (schedule, roster, lockout, meeting, the room-*
+//                                             scenarios of room-scenarios.mjs, or all;
 //                                             echo and echo-recvonly for the interop suite)
 //
 // Environment: SANHUI_BINARY (the built `sanhui`), SANHUI_SOURCE_ROOT (the
@@ -14,6 +15,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { roomScenarios } from './room-scenarios.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 let chromium = null; // from playwright-core, loaded in main() so a missing install is reported
@@ -662,6 +664,11 @@ const SCENARIOS = {
   meeting: scenarioMeeting,
   echo: scenarioEcho,
   'echo-recvonly': scenarioEchoRecvOnly,
+  // room.html with several participants (room-scenarios.mjs)
+  ...roomScenarios({
+    log, assert, TestFailure, withTimeout, environment, chromium: () => chromium,
+    CHROMIUM_ARGS, DEMO_PASSWORD, STEP_TIMEOUT_MS,
+  }),
 };
 
 // ------------------------------------------------------------------ runner

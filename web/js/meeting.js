@@ -6,7 +6,7 @@ import {
   formatDate, formatTime, formatDateTime, formatRange, shanghaiDateKey,
   meetingTypeLabel, meetingStateLabel, placeLabel,
 } from './format.js';
-import { el, clear, setStatus, busy, renderTopbar, copyText } from './ui.js';
+import { el, clear, setStatus, busy, renderTopbar, copyText, joinLink } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -166,6 +166,15 @@ function renderDetails() {
   for (const item of agenda) list.append(el('li', { text: item, 'data-testid': 'agenda-item' }));
   list.hidden = agenda.length === 0;
   $('meeting-agenda-empty').hidden = agenda.length > 0;
+
+  // 进入会议 while the meeting is open or in progress.
+  const oldJoin = $('meeting-join');
+  if (oldJoin) oldJoin.remove();
+  const join = joinLink(m, 'btn-block');
+  if (join) {
+    join.id = 'meeting-join';
+    $('meeting-detail').append(el('div', { class: 'button-row' }, join));
+  }
 
   $('meeting-loading').hidden = true;
   $('meeting-detail').hidden = false;

@@ -112,6 +112,26 @@ export function meetingUrl(id) {
   return `meeting.html?id=${encodeURIComponent(id)}`;
 }
 
+/** The relative URL of the meeting room (room.html). */
+export function roomUrl(id) {
+  return `room.html?id=${encodeURIComponent(id)}`;
+}
+
+/** Whether a meeting can be entered now (open or in progress). */
+export function isJoinable(meeting) {
+  return !!meeting && (meeting.state === 'open' || meeting.state === 'in_progress');
+}
+
+/** The "进入会议" link of a meeting that can be entered now, else null. */
+export function joinLink(meeting, extraClass = 'btn-small') {
+  if (!isJoinable(meeting)) return null;
+  return el('a', {
+    class: `btn btn-primary ${extraClass}`, 'data-testid': 'meeting-join-link',
+    href: roomUrl(meeting.id), text: '进入会议',
+    'aria-label': `进入会议：${meeting.title || ''}`,
+  });
+}
+
 /**
  * A meeting card (<li>). @opts.showOrg: show the organization name;
  * @opts.actions: nodes appended in the card's action row;
@@ -161,6 +181,6 @@ export function meetingCard(meeting, opts = {}) {
     href: meetingUrl(meeting.id), text: '会议详情',
     'aria-label': `会议详情：${meeting.title || ''}`,
   });
-  card.append(el('div', { class: 'meeting-actions' }, detail, opts.actions || []));
+  card.append(el('div', { class: 'meeting-actions' }, detail, joinLink(meeting), opts.actions || []));
   return card;
 }

@@ -1,0 +1,617 @@
+// The meeting page (room.html?id=MEETING_ID): lobby, then the meeting over
+// the WebSocket (docs/protocol.md, "Meeting protocol"): join and leave, the
+// roster, chat, hands, mute, the chair console, and the media connections.
+
+import { api, requireSession } from './api.js';
+import { renderTopbar, setStatus, meetingUrl } from './ui.js';
+import { formatRange, meetingTypeLabel, meetingStateLabel } from './format.js';
+import { RoomSocket } from './room-socket.js';
+import { RoomMedia } from './room-media.js';
+import { RoomView } from './room-view.js';
+import { renderChairConsole } from './room-chair.js';
+import { renderParticipants, appendChat, resetChat } from './room-panels.js';
+import { LocalDevices, refusalMessage } from './room-lobby.js';
+import { QualityMonitor } from './room-stats.js';
+
+const $ = (id) => document.getElementById(id);
+const QUALITY_EVERY_MS = 2000;
+const RECONNECT_DELAYS_MS = [1000, 2000, 3000, 5000, 5000, 10000, 10000, 15000];
+const OVER = new Set(['ended', 'cancelled', 'archived']);
+
+const S = {
+  me: null, meetingId: 0, meeting: null,
+  socket: null, media: null, devices: new LocalDevices(), monitor: null,
+  view: new RoomView($('video-grid'), $('audio-box')),
+  joined: false, you: null, roster: new Map(), hands: [], floor: [], state: {}, speaker: null,
+  audioOnly: false, cameraWanted: true, screenTrack: null, quality: new Map(),
+  qualityTimer: null, panel: 'people', panelOpen: false, unread: 0, reconnectTry: -1,
+};
+
+// For the browser tests: the two connections and what arrived on them.
+window.sanhuiRoom = {
+  get publish() { return S.media ? S.media.pcPub : null; },
+  get subscribe() { return S.media ? S.media.pcSub : null; },
+  get joined() { return S.joined; },
+  get you() { return S.you ? S.you.participant : null; },
+  get subscribeConnectedAt() { return S.media ? S.media.subConnectedAt : null; },
+  remoteTracks: () => (S.media ? S.media.remoteTracks().map(({ track, ...rest }) => ({ ...rest, trackId: track.id })) : []),
+  // A test may set this to a function returning a video track to share
+  // instead of asking getDisplayMedia (headless Chromium has no screen).
+  screenSource: null,
+};
+
+function status(text, kind = 'info') {
+  setStatus($('room-status'), text, kind);
+}
+
+function request(type, payload) {
+  return S.socket.request(type, payload);
+}
+
+// ================================================================ lobby
+
+function renderLobby() {
+  const m = S.meeting;
+  $('lobby-loading').hidden = true;
+  $('lobby-card').hidden = false;
+  $('lobby-title').textContent = (m && m.title) || '会议';
+  $('lobby-type').textContent = m ? meetingTypeLabel(m) : '会议';
+  $('lobby-type').className = `badge type-${(m && m.type) || 'other'}`;
+  $('lobby-state').textContent = m ? meetingStateLabel(m) : '';
+  $('lobby-time').textContent = m ? formatRange(m.planned_start, m.planned_end) : '';
+  document.title = `${(m && m.title) || '进入会议'} · 三会一课`;
+}
+
+/** Opens the devices for the lobby's choice; join() waits for the latest call. */
+function openPreview() {
+  const run = () => previewDevices();
+  S.previewing = (S.previewing || Promise.resolve()).then(run, run);
+  return S.previewing;
+}
+
+async function previewDevices() {
+  const audioOnly = $('lobby-audio-only').checked;
+  const problem = await S.devices.open(audioOnly);
+  $('lobby-video').srcObject = audioOnly ? null : S.devices.stream;
+  $('lobby-preview-caption').textContent = audioOnly ? '仅音频：不使用摄像头'
+    : (S.devices.videoTrack ? '摄像头预览' : '摄像头未打开');
+  setStatus($('lobby-device-status'), problem, 'error');
+}
+
+async function join() {
+  const button = $('join-button');
+  button.disabled = true;
+  setStatus($('join-status'), '正在进入会议…', 'info');
+  try {
+    await S.previewing;
+    if (!S.socket || !S.socket.isOpen) {
+      S.socket = new RoomSocket(onMessage, onSocketClosed);
+      await S.socket.open();
+    }
+    const reply = await request('meeting.join', { meeting_id: S.meetingId });
+    setStatus($('join-status'), '');
+    await enterRoom(reply.payload);
+  } catch (e) {
+    setStatus($('join-status'), refusalMessage(e), 'error');
+    $('join-status').dataset.code = e.code || '';
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function backToLobby(text, kind = 'info', code = '') {
+  leaveMedia();
+  S.joined = false;
+  $('room').hidden = true;
+  $('lobby').hidden = false;
+  $('topbar').hidden = false;
+  document.body.classList.remove('in-room');
+  setStatus($('join-status'), text, kind);
+  $('join-status').dataset.code = code;
+  openPreview();
+}
+
+// ================================================================ the room
+
+async function enterRoom(snap) {
+  S.joined = true;
+  S.reconnectTry = -1;
+  S.you = snap.you;
+  S.roster = new Map((snap.roster || []).map((p) => [p.participant, p]));
+  S.roster.set(snap.you.participant, snap.you);
+  S.hands = snap.hands || [];
+  S.floor = snap.floor || [];
+  S.state = { meeting_id: snap.meeting_id, state: snap.state, state_label: snap.state_label,
+    locked: snap.locked, lesson_mode: snap.lesson_mode, all_muted: snap.all_muted };
+  if (snap.meeting) S.meeting = snap.meeting;
+  S.audioOnly = $('lobby-audio-only').checked;
+  S.cameraWanted = !S.audioOnly;
+
+  $('lobby').hidden = true;
+  $('topbar').hidden = true;
+  $('room').hidden = false;
+  document.body.classList.add('in-room');
+  $('room-title').textContent = (S.meeting && S.meeting.title) || '会议';
+  resetChat($('chat-list'), snap.chat_history, S.you);
+  S.unread = 0;
+
+  S.view.reset();
+  S.view.setAudioOnly(S.audioOnly);
+  S.view.setLocal(S.you.participant, S.audioOnly ? null : S.devices.stream);
+  S.quality.clear();
+  renderAll();
+  if (S.state.lesson_mode && !mayPublishInLesson()) {
+    status('党课模式：请先听讲，需要发言请举手。', 'info');
+  }
+
+  S.media = new RoomMedia({
+    request, send: (type, payload) => S.socket && S.socket.send(type, payload),
+    onTrack: (info) => { S.view.addTrack(info); renderPeople(); },
+    onTrackGone: (info) => S.view.removeTrack(info),
+    onState: onMediaState,
+    onError: (text) => status(text, 'error'),
+  });
+  S.monitor = new QualityMonitor();
+  clearInterval(S.qualityTimer);
+  S.qualityTimer = setInterval(sampleQuality, QUALITY_EVERY_MS);
+  applyYou();
+  const mic = S.devices.audioTrack;
+  const cam = S.audioOnly || (S.you.video && S.you.video.muted) ? null : S.devices.videoTrack;
+  try {
+    await S.media.publish(mic, cam, S.devices.stream);
+  } catch (e) {
+    status(`发送音视频失败：${e.message || e}。您仍可收听和聊天。`, 'error');
+  }
+  if (!mic) status('未能打开麦克风：您可以收听会议，但其他人听不到您。', 'error');
+}
+
+function leaveMedia() {
+  clearInterval(S.qualityTimer);
+  S.qualityTimer = null;
+  if (S.screenTrack) S.screenTrack.stop();
+  S.screenTrack = null;
+  if (S.media) S.media.close();
+  S.media = null;
+  S.view.reset();
+}
+
+function onMediaState(leg, state) {
+  const net = $('room-net');
+  if (state === 'failed' || state === 'disconnected') {
+    net.hidden = false;
+    net.textContent = state === 'failed' ? '音视频连接失败' : '网络不稳定，正在恢复…';
+    net.dataset.state = state;
+  } else if (state === 'connected') {
+    net.hidden = true;
+  }
+}
+
+async function sampleQuality() {
+  if (!S.media || !S.monitor) return;
+  try {
+    S.quality = await S.monitor.sample(S.media.pcSub, S.media.remoteTracks());
+  } catch (_) {
+    return;
+  }
+  for (const account of S.roster.keys()) {
+    if (account !== S.you.participant) S.view.setQuality(account, S.quality.get(account) || null);
+  }
+  renderPeople();
+}
+
+function mayPublishInLesson() {
+  return !!S.you && (S.you.lecturer || S.floor.includes(S.you.participant));
+}
+
+// ================================================================ rendering
+
+function chairCtx() {
+  if (!S.you || !S.you.chair) return null;
+  return {
+    state: S.state, roster: S.roster, hands: S.hands, floor: S.floor, you: S.you,
+    request, notify: status,
+  };
+}
+
+function renderPeople() {
+  if (!S.joined) return;
+  renderParticipants($('participant-list'), {
+    roster: S.roster, hands: S.hands, floor: S.floor, you: S.you, speaker: S.speaker,
+    quality: S.quality, chairCtx: chairCtx(),
+  });
+  $('people-count').textContent = String(S.roster.size);
+}
+
+function renderAll() {
+  if (!S.joined) return;
+  const st = S.state;
+  $('room-state').textContent = st.state_label || meetingStateLabel({ state: st.state });
+  $('room-state').className = `state-tag state-${st.state}`;
+  $('room-state').dataset.state = st.state || '';
+  $('room-lesson').hidden = !st.lesson_mode;
+  $('room-locked').hidden = !st.locked;
+  $('room-all-muted').hidden = !st.all_muted;
+  S.view.setRoster(S.roster);
+  renderPeople();
+  const chair = chairCtx();
+  $('tab-chair').hidden = !chair;
+  $('ctl-chair').hidden = !chair;
+  if (chair) renderChairConsole($('chair-console'), chair);
+  else if (S.panel === 'chair') showPanel('people');
+  renderControls();
+}
+
+function setControl(id, pressed, label, extraClass) {
+  const b = $(id);
+  b.setAttribute('aria-pressed', pressed ? 'true' : 'false');
+  b.querySelector('.ctl-label').textContent = label;
+  b.classList.toggle('ctl-off', !!extraClass);
+}
+
+function renderControls() {
+  const a = S.you.audio || {};
+  const v = S.you.video || {};
+  setControl('ctl-mic', !a.muted, a.muted ? (a.by_chair ? '已被静音' : '开麦') : '静音', a.muted);
+  $('ctl-mic').dataset.state = a.muted ? (a.by_chair ? 'chair-muted' : 'muted') : 'on';
+  const camOn = !S.audioOnly && !v.muted && !!S.devices.videoTrack;
+  setControl('ctl-camera', camOn, camOn ? '关摄像头' : '开摄像头', !camOn);
+  $('ctl-camera').dataset.state = camOn ? 'on' : 'off';
+  setControl('ctl-screen', !!S.screenTrack, S.screenTrack ? '停止共享' : '共享屏幕');
+  setControl('ctl-audio-only', S.audioOnly, S.audioOnly ? '恢复视频' : '仅音频');
+  const raised = S.hands.some((h) => h.participant === S.you.participant);
+  setControl('ctl-hand', raised, raised ? '放下手' : '举手');
+  $('ctl-screen').hidden = !(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia) && !window.sanhuiRoom.screenSource;
+}
+
+// ================================================================ panels
+
+function showPanel(name, open = true) {
+  S.panel = name;
+  for (const n of ['people', 'chat', 'chair']) {
+    $(`panel-${n}`).hidden = n !== name;
+    $(`tab-${n}`).setAttribute('aria-selected', n === name ? 'true' : 'false');
+  }
+  S.panelOpen = open;
+  $('room').classList.toggle('panel-open', open);
+  if (name === 'chat') {
+    S.unread = 0;
+    $('chat-unread').hidden = true;
+    const list = $('chat-list');
+    list.scrollTop = list.scrollHeight;
+  }
+}
+
+function togglePanel(name) {
+  if (S.panelOpen && S.panel === name && window.matchMedia('(max-width: 899px)').matches) {
+    showPanel(name, false);
+  } else {
+    showPanel(name, true);
+  }
+}
+
+// ================================================================ your devices
+
+/** Follows your mute state from the server (self or chair). */
+function applyYou() {
+  const a = S.you.audio || {};
+  const v = S.you.video || {};
+  const mic = S.devices.audioTrack;
+  if (mic) mic.enabled = !a.muted;
+  if (v.muted && S.devices.videoTrack) {
+    cameraOff();
+  } else if (!v.muted && S.cameraWanted && !S.audioOnly && !S.devices.videoTrack && S.media) {
+    cameraOn().catch(() => {});
+  }
+}
+
+function cameraOff() {
+  S.devices.stopVideo();
+  if (S.media) S.media.setCameraTrack(null).catch(() => {});
+  S.view.setLocal(S.you.participant, null);
+}
+
+async function cameraOn() {
+  const track = await S.devices.openCamera();
+  S.view.setLocal(S.you.participant, S.devices.stream);
+  if (S.media) await S.media.setCameraTrack(track);
+}
+
+async function toggleMic() {
+  const a = S.you.audio || {};
+  if (a.muted && a.by_chair) {
+    status('主持人已将您静音，请举手申请发言', 'error');
+    return;
+  }
+  try {
+    await request('meeting.mute', { audio: !a.muted });
+  } catch (e) {
+    status(e.message, 'error');
+  }
+}
+
+async function toggleCamera() {
+  const v = S.you.video || {};
+  const on = !S.audioOnly && !v.muted && !!S.devices.videoTrack;
+  if (v.by_chair) {
+    status('主持人已关闭您的视频', 'error');
+    return;
+  }
+  try {
+    if (on) {
+      S.cameraWanted = false;
+      cameraOff();
+      await request('meeting.mute', { video: true });
+    } else {
+      S.cameraWanted = true;
+      if (S.audioOnly) setAudioOnly(false);
+      await cameraOn();
+      await request('meeting.mute', { video: false });
+    }
+  } catch (e) {
+    status(e.name === 'NotAllowedError' ? '浏览器未允许使用摄像头' : (e.message || '摄像头操作失败'), 'error');
+  }
+  renderControls();
+}
+
+async function setAudioOnly(on) {
+  S.audioOnly = on;
+  S.view.setAudioOnly(on);
+  if (on) {
+    cameraOff();
+    if (!(S.you.video && S.you.video.muted)) request('meeting.mute', { video: true }).catch(() => {});
+    status('已切换为仅音频：不发送也不显示摄像头画面，共享的屏幕仍会显示。', 'info');
+  } else {
+    status('');
+    if (S.cameraWanted && !(S.you.video && S.you.video.by_chair)) {
+      try {
+        await cameraOn();
+        await request('meeting.mute', { video: false });
+      } catch (e) {
+        status(e.message || '摄像头操作失败', 'error');
+      }
+    }
+  }
+  renderControls();
+}
+
+async function toggleScreen() {
+  if (S.screenTrack) {
+    await stopScreen();
+    return;
+  }
+  let track;
+  try {
+    if (window.sanhuiRoom.screenSource) {
+      track = await window.sanhuiRoom.screenSource();
+    } else {
+      const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 10, max: 15 } }, audio: false });
+      track = stream.getVideoTracks()[0];
+    }
+  } catch (e) {
+    if (e && e.name !== 'NotAllowedError') status(`无法共享屏幕：${e.message || e.name}`, 'error');
+    return;
+  }
+  if (!track) return;
+  track.contentHint = 'detail';
+  S.screenTrack = track;
+  track.addEventListener('ended', () => { if (S.screenTrack === track) stopScreen(); });
+  S.view.setLocalScreen(track);
+  renderControls();
+  try {
+    await S.media.startScreen(track);
+    status('正在共享屏幕，请勿展示涉密内容。', 'info');
+  } catch (e) {
+    status(`共享屏幕失败：${e.message || e}`, 'error');
+    await stopScreen();
+  }
+}
+
+async function stopScreen() {
+  const track = S.screenTrack;
+  S.screenTrack = null;
+  if (track) track.stop();
+  S.view.setLocalScreen(null);
+  renderControls();
+  if (S.media) await S.media.stopScreen().catch(() => {});
+  status('');
+}
+
+// ================================================================ messages
+
+function mergeRoster(op, participants) {
+  for (const p of participants || []) {
+    if (op === 'leave') {
+      S.roster.delete(p.participant);
+      S.view.removeParticipant(p.participant);
+      S.quality.delete(p.participant);
+    } else {
+      S.roster.set(p.participant, p);
+      if (S.you && p.participant === S.you.participant) {
+        S.you = p;
+        applyYou();
+      }
+    }
+  }
+}
+
+function onMessage(msg) {
+  const p = msg.payload || {};
+  switch (msg.type) {
+    case 'meeting.roster':
+      if (!S.joined) return;
+      mergeRoster(p.op, p.participants);
+      renderAll();
+      break;
+    case 'meeting.state':
+      S.state = { ...S.state, ...p };
+      if (OVER.has(p.state)) {
+        $('join-button').disabled = true;
+        backToLobby(p.state === 'cancelled' ? '会议已取消' : '会议已结束，感谢参会。', 'info', p.state);
+        return;
+      }
+      renderAll();
+      if (p.lesson_mode && !mayPublishInLesson()) status('已开启党课模式：请先听讲，需要发言请举手。', 'info');
+      break;
+    case 'meeting.hands':
+      S.hands = p.hands || [];
+      renderAll();
+      break;
+    case 'meeting.floor':
+      S.floor = p.floor || [];
+      renderAll();
+      if (S.you && S.floor.includes(S.you.participant) && S.state.lesson_mode) status('主持人已准许您发言。', 'success');
+      break;
+    case 'meeting.muted': {
+      const by = p.by || '主持人';
+      if (p.audio && p.audio.by_chair) status(`${by} 已将您静音，需要发言请举手。`, 'info');
+      else if (p.video && p.video.by_chair) status(`${by} 已关闭您的视频。`, 'info');
+      else status(`${by} 已解除对您的静音。`, 'success');
+      break;
+    }
+    case 'meeting.chat':
+      if (!S.joined) return;
+      appendChat($('chat-list'), p, S.you);
+      if (S.panel !== 'chat' || !S.panelOpen) {
+        S.unread += 1;
+        $('chat-unread').hidden = false;
+        $('chat-unread').textContent = String(S.unread);
+      }
+      break;
+    case 'meeting.speaker':
+      S.speaker = p.participant || null;
+      S.view.setSpeaker(S.speaker);
+      renderPeople();
+      break;
+    case 'meeting.removed':
+      $('join-button').disabled = true;
+      backToLobby(p.message || '您已被主持人移出本次会议', 'error', 'removed');
+      break;
+    case 'meeting.replaced':
+      backToLobby(p.message || '您已在其他设备或页面进入本次会议', 'info', 'replaced');
+      break;
+    case 'meeting.subscribe.offer':
+      if (S.media) S.media.onSubscribeOffer(p.sdp);
+      break;
+    case 'meeting.candidate':
+      if (S.media) S.media.onCandidate(p.leg, p.candidate);
+      break;
+    case 'meeting.media_state':
+      break; // the browser's own connection states say the same
+    case 'error':
+      if (p.code === 'unauthenticated') location.replace('index.html');
+      else status(p.message || '服务器返回错误', 'error');
+      break;
+    default:
+      break;
+  }
+}
+
+/** The socket dropped (a phone lost its network): join again, with backoff. */
+function onSocketClosed() {
+  if (!S.joined) return;
+  leaveMedia();
+  S.reconnectTry += 1;
+  if (S.reconnectTry >= RECONNECT_DELAYS_MS.length) {
+    S.joined = false;
+    backToLobby('与服务器的连接已断开，请检查网络后重新进入会议。', 'error', 'network');
+    return;
+  }
+  status('网络中断，正在重新连接…', 'error');
+  setTimeout(async () => {
+    try {
+      S.socket = new RoomSocket(onMessage, onSocketClosed);
+      await S.socket.open();
+      const reply = await request('meeting.join', { meeting_id: S.meetingId });
+      status('已重新连接', 'success');
+      await enterRoom(reply.payload);
+    } catch (e) {
+      if (e.code && e.code !== 'network' && e.code !== 'timeout') {
+        backToLobby(refusalMessage(e), 'error', e.code);
+      } else {
+        onSocketClosed();
+      }
+    }
+  }, RECONNECT_DELAYS_MS[S.reconnectTry]);
+}
+
+async function leave() {
+  try {
+    await request('meeting.leave', {});
+  } catch (_) { /* out either way */ }
+  backToLobby('您已离开会议。', 'info', 'left');
+}
+
+// ================================================================ start
+
+function wire() {
+  $('join-button').addEventListener('click', join);
+  $('lobby-audio-only').addEventListener('change', openPreview);
+  $('leave-button').addEventListener('click', leave);
+  $('ctl-mic').addEventListener('click', toggleMic);
+  $('ctl-camera').addEventListener('click', toggleCamera);
+  $('ctl-screen').addEventListener('click', toggleScreen);
+  $('ctl-audio-only').addEventListener('click', () => setAudioOnly(!S.audioOnly));
+  $('ctl-hand').addEventListener('click', () => {
+    const raised = S.hands.some((h) => h.participant === S.you.participant);
+    request(raised ? 'meeting.hand.lower' : 'meeting.hand.raise', {})
+      .then(() => status(raised ? '' : '已举手，请等待主持人准许发言。', 'info'))
+      .catch((e) => status(e.message, 'error'));
+  });
+  for (const n of ['people', 'chat', 'chair']) {
+    $(`tab-${n}`).addEventListener('click', () => showPanel(n, true));
+    $(`ctl-${n}`).addEventListener('click', () => togglePanel(n));
+  }
+  $('side-close').addEventListener('click', () => showPanel(S.panel, false));
+  $('chat-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const input = $('chat-input');
+    const text = input.value.trim();
+    if (!text) return;
+    $('chat-send').disabled = true;
+    request('meeting.chat', { text })
+      .then(() => { input.value = ''; })
+      .catch((err) => status(err.message, 'error'))
+      .finally(() => { $('chat-send').disabled = false; });
+  });
+  window.addEventListener('pagehide', () => {
+    leaveMedia();
+    S.devices.stopAll();
+    if (S.socket) S.socket.close();
+  });
+}
+
+async function init() {
+  S.me = await requireSession();
+  renderTopbar(S.me, 'room');
+  wire();
+  const id = new URLSearchParams(location.search).get('id') || '';
+  if (!/^[1-9]\d{0,17}$/.test(id)) {
+    $('lobby-loading').hidden = true;
+    setStatus($('join-status'), '会议不存在', 'error');
+    return;
+  }
+  S.meetingId = Number(id);
+  $('back-link').href = meetingUrl(id);
+  try {
+    S.meeting = await api('GET', `/api/meetings/${encodeURIComponent(id)}`);
+  } catch (e) {
+    if (e.status === 404) {
+      $('lobby-loading').hidden = true;
+      $('lobby-card').hidden = false;
+      $('join-button').disabled = true;
+      setStatus($('join-status'), '会议不存在', 'error');
+      return;
+    }
+    // Not ours to read (another branch): the server decides at 进入会议.
+    S.meeting = null;
+  }
+  renderLobby();
+  if (S.meeting && OVER.has(S.meeting.state)) {
+    $('join-button').disabled = true;
+    setStatus($('join-status'), S.meeting.state === 'cancelled'
+      ? `会议已取消${S.meeting.cancel_reason ? `：${S.meeting.cancel_reason}` : ''}` : '会议已结束，不能再入会', 'info');
+  }
+  await openPreview();
+}
+
+init();
