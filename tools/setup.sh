@@ -18,7 +18,7 @@ packages=(
   tzdata ca-certificates
 )
 if [ "${SANHUI_WITH_TEST_TOOLS:-0}" = 1 ]; then
-  packages+=(chromium fonts-noto-cjk)
+  packages+=(chromium fonts-noto-cjk coturn)
   # Interop peers for the echo service (tests/interop): aiortc with aiohttp
   # for its signaling; webrtcbin comes with gstreamer1.0-plugins-bad above.
   packages+=(python3-aiortc python3-aiohttp)
