@@ -88,6 +88,55 @@ test_long_string_id (void)
   sh_ws_envelope_clear (&e);
 }
 
+static void
+test_schemas (void)
+{
+  static const struct {
+    const char *type, *payload;
+    gboolean valid;
+  } cases[] = {
+    { "meeting.join", "{\"meeting_id\":3}", TRUE },
+    { "meeting.join", "{\"meeting_id\":0}", FALSE },
+    { "meeting.join", "{\"meeting_id\":\"3\"}", FALSE },
+    { "meeting.chat", "{\"text\":\"大家好\"}", TRUE },
+    { "meeting.chat", "{}", FALSE },
+    { "meeting.chat", "{\"text\":\"   \"}", FALSE },
+    { "meeting.chair.mute", "{\"participant\":2,\"audio\":true}", TRUE },
+    { "meeting.chair.mute", "{\"participant\":2,\"audio\":1}", FALSE },
+    { "meeting.chair.lock", "{\"locked\":null}", FALSE },
+    { "meeting.candidate", "{\"leg\":\"publish\",\"candidate\":null}", TRUE },
+    { "meeting.publish", "{\"sdp\":5}", FALSE },
+    /* Messages without a schema, and unknown ones, pass through to their
+     * handler (or to unknown_type). */
+    { "meeting.leave", "{\"anything\":1}", TRUE },
+    { "no.such.message", "{}", TRUE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (JsonParser) parser = json_parser_new ();
+    JsonObject *payload;
+    gboolean valid;
+
+    g_assert_true (json_parser_load_from_data (parser, cases[i].payload, -1, NULL));
+    payload = json_node_get_object (json_parser_get_root (parser));
+    valid = sh_ws_payload_valid (payload, sh_ws_schema (cases[i].type), &error);
+    g_test_message ("%s %s -> %s", cases[i].type, cases[i].payload,
+                    error ? error->message : "ok");
+    g_assert_cmpint (valid, ==, cases[i].valid);
+    g_assert_cmpint (error != NULL, ==, !cases[i].valid);
+  }
+  /* The chat limit is the store's. */
+  {
+    g_autofree char *text = g_strnfill (SH_MEETING_CHAT_MAX_CHARS + 1, 'x');
+    g_autoptr (JsonObject) payload = json_object_new ();
+    g_autoptr (GError) error = NULL;
+
+    json_object_set_string_member (payload, "text", text);
+    g_assert_false (sh_ws_payload_valid (payload, sh_ws_schema ("meeting.chat"), &error));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -95,5 +144,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ws-envelope/accepts", test_accepts);
   g_test_add_func ("/ws-envelope/refuses", test_refuses);
   g_test_add_func ("/ws-envelope/long-string-id", test_long_string_id);
+  g_test_add_func ("/ws-envelope/schemas", test_schemas);
   return g_test_run ();
 }

@@ -5,6 +5,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "sanhui-minutes.h"
+
 /* An id is echoed back verbatim, so only what survives a JSON round trip
  * unchanged is allowed: a string of at most this many characters, or an
  * integer. */
@@ -24,6 +26,32 @@ typedef struct {
 gboolean sh_ws_envelope_parse (const char *data, gsize length, ShWsEnvelope *envelope,
                                const char **error_code, GError **error);
 void sh_ws_envelope_clear (ShWsEnvelope *envelope);
+
+/* ------------------------------------------------------ payload schemas */
+
+typedef enum {
+  SH_WS_FIELD_STRING, /* max: characters */
+  SH_WS_FIELD_INT,    /* 1 to max */
+  SH_WS_FIELD_BOOL,
+} ShWsFieldType;
+
+/* One payload field; a message's fields end with { NULL }. Fields not
+ * listed are ignored, so that newer clients can talk to older servers. */
+typedef struct {
+  const char *name;
+  ShWsFieldType type;
+  gboolean required;
+  gint64 max;
+} ShWsField;
+
+/* The schema of message @type, or NULL when its handler reads the payload
+ * itself (or there is no such message). (transfer none) */
+const ShWsField *sh_ws_schema (const char *type);
+
+/* Checks @payload against @fields (NULL: nothing to check) with the same
+ * getters as the REST bodies (null counts as absent). Sets a Chinese
+ * message naming the field. */
+gboolean sh_ws_payload_valid (JsonObject *payload, const ShWsField *fields, GError **error);
 
 /* {"type": @type, "id": @id, "payload": @payload or {}} as text; @id and
  * @payload are borrowed and nullable. Returns: (transfer full). */

@@ -66,77 +66,37 @@ typedef enum {
   WS_CHAIR,       /* a participant with chair powers in that meeting */
 } WsPermission;
 
-typedef enum {
-  FIELD_STRING, /* max: characters */
-  FIELD_INT,    /* 1 to max */
-  FIELD_BOOL,
-} FieldType;
-
-/* One payload field; a message's fields end with { NULL }. Fields not
- * listed are ignored, so that newer clients can talk to older servers. */
-typedef struct {
-  const char *name;
-  FieldType type;
-  gboolean required;
-  gint64 max;
-} Field;
-
-#define ID_MAX G_MAXINT64
-
-static const Field join_fields[] = { { "meeting_id", FIELD_INT, FALSE, ID_MAX },
-                                     { "token", FIELD_STRING, FALSE, 512 },
-                                     { NULL } };
-static const Field chat_fields[]
-    = { { "text", FIELD_STRING, TRUE, SH_MEETING_CHAT_MAX_CHARS }, { NULL } };
-static const Field mute_fields[]
-    = { { "audio", FIELD_BOOL, FALSE }, { "video", FIELD_BOOL, FALSE }, { NULL } };
-static const Field chair_mute_fields[] = { { "participant", FIELD_INT, TRUE, ID_MAX },
-                                           { "audio", FIELD_BOOL, FALSE },
-                                           { "video", FIELD_BOOL, FALSE },
-                                           { NULL } };
-static const Field mute_all_fields[] = { { "audio", FIELD_BOOL, TRUE }, { NULL } };
-static const Field remove_fields[] = { { "participant", FIELD_INT, TRUE, ID_MAX },
-                                       { "reason", FIELD_STRING, FALSE, 200 },
-                                       { NULL } };
-static const Field lock_fields[] = { { "locked", FIELD_BOOL, TRUE }, { NULL } };
-static const Field lesson_fields[] = { { "enabled", FIELD_BOOL, TRUE }, { NULL } };
-static const Field participant_fields[] = { { "participant", FIELD_INT, TRUE, ID_MAX }, { NULL } };
-static const Field sdp_fields[] = { { "sdp", FIELD_STRING, TRUE, 60 * 1024 }, { NULL } };
-static const Field candidate_fields[] = { { "leg", FIELD_STRING, TRUE, 16 },
-                                          { "candidate", FIELD_STRING, FALSE, 1024 },
-                                          { NULL } };
-
-/* The message table: name → handler, who may send it, payload schema
- * (NULL: the handler reads the payload itself). */
+/* The message table: name → handler and who may send it. Payload schemas
+ * are in ws-envelope.c, beside the envelope, where the fuzz target reaches
+ * them too. */
 static const struct {
   const char *type;
   ShWsHandler handler;
   WsPermission permission;
-  const Field *fields;
 } ws_messages[] = {
-  { "ping", handle_ping, WS_ANYONE, NULL },
-  { "hello", handle_hello, WS_ANYONE, NULL },
-  { "echo.start", sh_echo_handle_start, WS_ANYONE, NULL },
-  { "echo.candidate", sh_echo_handle_candidate, WS_ANYONE, NULL },
-  { "echo.stop", sh_echo_handle_stop, WS_ANYONE, NULL },
-  { "meeting.join", sh_meeting_handle_join, WS_ANYONE, join_fields },
-  { "meeting.leave", sh_meeting_handle_leave, WS_PARTICIPANT, NULL },
-  { "meeting.chat", sh_meeting_handle_chat, WS_PARTICIPANT, chat_fields },
-  { "meeting.mute", sh_meeting_handle_mute, WS_PARTICIPANT, mute_fields },
-  { "meeting.hand.raise", sh_meeting_handle_hand_raise, WS_PARTICIPANT, NULL },
-  { "meeting.hand.lower", sh_meeting_handle_hand_lower, WS_PARTICIPANT, NULL },
-  { "meeting.start", sh_meeting_handle_start, WS_CHAIR, NULL },
-  { "meeting.end", sh_meeting_handle_end, WS_CHAIR, NULL },
-  { "meeting.chair.mute", sh_meeting_handle_chair_mute, WS_CHAIR, chair_mute_fields },
-  { "meeting.chair.mute_all", sh_meeting_handle_chair_mute_all, WS_CHAIR, mute_all_fields },
-  { "meeting.chair.remove", sh_meeting_handle_chair_remove, WS_CHAIR, remove_fields },
-  { "meeting.chair.lock", sh_meeting_handle_chair_lock, WS_CHAIR, lock_fields },
-  { "meeting.chair.lesson_mode", sh_meeting_handle_chair_lesson_mode, WS_CHAIR, lesson_fields },
-  { "meeting.chair.floor.give", sh_meeting_handle_chair_floor_give, WS_CHAIR, participant_fields },
-  { "meeting.chair.floor.take", sh_meeting_handle_chair_floor_take, WS_CHAIR, participant_fields },
-  { "meeting.publish", sh_meeting_handle_publish, WS_PARTICIPANT, sdp_fields },
-  { "meeting.subscribe.answer", sh_meeting_handle_subscribe_answer, WS_PARTICIPANT, sdp_fields },
-  { "meeting.candidate", sh_meeting_handle_candidate, WS_PARTICIPANT, candidate_fields },
+  { "ping", handle_ping, WS_ANYONE },
+  { "hello", handle_hello, WS_ANYONE },
+  { "echo.start", sh_echo_handle_start, WS_ANYONE },
+  { "echo.candidate", sh_echo_handle_candidate, WS_ANYONE },
+  { "echo.stop", sh_echo_handle_stop, WS_ANYONE },
+  { "meeting.join", sh_meeting_handle_join, WS_ANYONE },
+  { "meeting.leave", sh_meeting_handle_leave, WS_PARTICIPANT },
+  { "meeting.chat", sh_meeting_handle_chat, WS_PARTICIPANT },
+  { "meeting.mute", sh_meeting_handle_mute, WS_PARTICIPANT },
+  { "meeting.hand.raise", sh_meeting_handle_hand_raise, WS_PARTICIPANT },
+  { "meeting.hand.lower", sh_meeting_handle_hand_lower, WS_PARTICIPANT },
+  { "meeting.start", sh_meeting_handle_start, WS_CHAIR },
+  { "meeting.end", sh_meeting_handle_end, WS_CHAIR },
+  { "meeting.chair.mute", sh_meeting_handle_chair_mute, WS_CHAIR },
+  { "meeting.chair.mute_all", sh_meeting_handle_chair_mute_all, WS_CHAIR },
+  { "meeting.chair.remove", sh_meeting_handle_chair_remove, WS_CHAIR },
+  { "meeting.chair.lock", sh_meeting_handle_chair_lock, WS_CHAIR },
+  { "meeting.chair.lesson_mode", sh_meeting_handle_chair_lesson_mode, WS_CHAIR },
+  { "meeting.chair.floor.give", sh_meeting_handle_chair_floor_give, WS_CHAIR },
+  { "meeting.chair.floor.take", sh_meeting_handle_chair_floor_take, WS_CHAIR },
+  { "meeting.publish", sh_meeting_handle_publish, WS_PARTICIPANT },
+  { "meeting.subscribe.answer", sh_meeting_handle_subscribe_answer, WS_PARTICIPANT },
+  { "meeting.candidate", sh_meeting_handle_candidate, WS_PARTICIPANT },
 };
 
 /* Checks the sender against @permission; replies and returns FALSE when
@@ -164,34 +124,14 @@ permitted (ShWsMessage *m, WsPermission permission)
  * bodies (null counts as absent); replies bad_request naming the field and
  * returns FALSE. */
 static gboolean
-payload_valid (ShWsMessage *m, const Field *fields)
+payload_valid (ShWsMessage *m)
 {
   g_autoptr (GError) error = NULL;
 
-  for (const Field *f = fields; f && f->name; f++) {
-    g_autofree char *s = NULL;
-    gint64 i;
-    gboolean b;
-    gboolean ok;
-
-    switch (f->type) {
-      case FIELD_STRING:
-        ok = sh_json_get_string (m->payload, f->name, f->required, (guint)f->max, &s, &error);
-        break;
-      case FIELD_INT:
-        ok = sh_json_get_int (m->payload, f->name, f->required, 1, f->max, &i, &error);
-        break;
-      case FIELD_BOOL:
-      default:
-        ok = sh_json_get_bool (m->payload, f->name, f->required, &b, &error);
-        break;
-    }
-    if (!ok) {
-      sh_ws_send_error (m->client, m->id, "bad_request", error->message);
-      return FALSE;
-    }
-  }
-  return TRUE;
+  if (sh_ws_payload_valid (m->payload, sh_ws_schema (m->type), &error))
+    return TRUE;
+  sh_ws_send_error (m->client, m->id, "bad_request", error->message);
+  return FALSE;
 }
 
 static void
@@ -213,7 +153,7 @@ dispatch_text (ShWsClient *client, ShAuth *auth, const char *data, gsize length)
   m.auth = *auth;
   for (gsize i = 0; i < G_N_ELEMENTS (ws_messages); i++) {
     if (g_str_equal (ws_messages[i].type, e.type)) {
-      if (permitted (&m, ws_messages[i].permission) && payload_valid (&m, ws_messages[i].fields))
+      if (permitted (&m, ws_messages[i].permission) && payload_valid (&m))
         ws_messages[i].handler (&m);
       sh_ws_envelope_clear (&e);
       return;

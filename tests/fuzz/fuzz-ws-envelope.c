@@ -1,6 +1,8 @@
-/* Fuzz target for WebSocket envelopes: sh_ws_envelope_parse() as the socket
- * code runs it on every text frame, then the reply the server sends, which
- * echoes the id: it must be JSON a client can read, with the id unchanged.
+/* Fuzz target for WebSocket messages: sh_ws_envelope_parse() as the socket
+ * code runs it on every text frame, the payload checked against the
+ * message's schema (the meeting protocol), then the reply the server sends,
+ * which echoes the id: it must be JSON a client can read, with the id
+ * unchanged.
  * SPDX-License-Identifier: Apache-2.0 */
 #include <string.h>
 
@@ -60,7 +62,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   } else {
     FUZZ_CHECK (e.type != NULL && e.type[0] != '\0' && e.payload != NULL);
     FUZZ_CHECK (g_utf8_validate (e.type, -1, NULL));
-    check_reply ("pong", e.id, NULL);
+    if (sh_ws_payload_valid (e.payload, sh_ws_schema (e.type), &error)) {
+      FUZZ_CHECK (error == NULL);
+      check_reply ("meeting.ok", e.id, NULL);
+    } else {
+      FUZZ_CHECK_ERROR (error);
+      check_reply ("error", e.id, error->message);
+    }
   }
   sh_ws_envelope_clear (&e);
   return 0;
