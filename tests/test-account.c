@@ -1,6 +1,6 @@
 /* Accounts: validation, look-ups, lockout, roles.
  * SPDX-License-Identifier: Apache-2.0 */
-#include "store-private.h"
+#include "minutes-fixture.h"
 
 #include <glib/gstdio.h>
 
@@ -21,41 +21,26 @@ static gint64
 add_member (ShStore *store, gint64 branch_id, const char *name, const char *phone, gboolean migrant,
             gint64 current_branch_id)
 {
-  g_autoptr (GError) error = NULL;
-  ShMember m = { 0 };
-  gint64 id;
+  ShMember m = {
+    .branch_id = branch_id,
+    .name = (char *)name,
+    .phone = (char *)phone,
+    .status = SH_MEMBER_FULL,
+    .migrant = migrant,
+    .current_branch_id = current_branch_id,
+    .active = TRUE,
+  };
 
-  m.branch_id = branch_id;
-  m.name = (char *)name;
-  m.phone = (char *)phone;
-  m.status = SH_MEMBER_FULL;
-  m.migrant = migrant;
-  m.current_branch_id = current_branch_id;
-  m.active = TRUE;
-  id = sh_member_create (store, &m, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (id, >, 0);
-  return id;
+  return minutes_fixture_create_member (store, &m);
 }
 
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  f->dir = g_dir_make_tmp ("sanhui-account-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "sanhui.db", NULL);
-  f->store = sh_store_open (path, &error);
-  g_assert_no_error (error);
-  f->committee_id = sh_org_create (f->store, 0, SH_ORG_COMMITTEE, "机关党委", &error);
-  g_assert_no_error (error);
-  f->branch_id = sh_org_create (f->store, f->committee_id, SH_ORG_BRANCH, "第一党支部", &error);
-  g_assert_no_error (error);
-  f->other_branch_id
-      = sh_org_create (f->store, f->committee_id, SH_ORG_BRANCH, "第二党支部", &error);
-  g_assert_no_error (error);
+  f->store = minutes_fixture_open_tmp ("sanhui-account-XXXXXX", &f->dir, NULL);
+  f->committee_id = minutes_fixture_org (f->store, 0, SH_ORG_COMMITTEE, "机关党委");
+  f->branch_id = minutes_fixture_org (f->store, f->committee_id, SH_ORG_BRANCH, "第一党支部");
+  f->other_branch_id = minutes_fixture_org (f->store, f->committee_id, SH_ORG_BRANCH, "第二党支部");
   f->member_id = add_member (f->store, f->branch_id, "张伟", "13800138000", FALSE, 0);
   f->migrant_id
       = add_member (f->store, f->branch_id, "李娜", "13900139000", TRUE, f->other_branch_id);
@@ -64,16 +49,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = g_build_filename (f->dir, "sanhui.db", NULL);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-  sh_store_free (f->store);
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (f->dir);
-  g_free (f->dir);
+  minutes_fixture_close_tmp (f->store, f->dir);
 }
 
 static gint64

@@ -1,6 +1,6 @@
 /* Tests for exclusions from the expected count (minutes/src/exclusion.c).
  * SPDX-License-Identifier: Apache-2.0 */
-#include "store-private.h"
+#include "minutes-fixture.h"
 #include "sanhui-minutes.h"
 
 #define DAY (G_USEC_PER_SEC * (gint64)86400)
@@ -14,28 +14,13 @@ typedef struct {
   gint64 other_member;
 } Fixture;
 
-static gint64
-add_member (ShStore *store, gint64 branch, const char *name)
-{
-  g_autoptr (GError) error = NULL;
-  ShMember m = { .branch_id = branch, .name = (char *)name, .status = SH_MEMBER_FULL };
-  gint64 id = sh_member_create (store, &m, &error);
-
-  g_assert_no_error (error);
-  return id;
-}
-
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->store = sh_store_open (":memory:", &error);
-  g_assert_no_error (error);
-  f->branch = sh_org_create (f->store, 0, SH_ORG_BRANCH, "第一党支部", &error);
-  g_assert_no_error (error);
-  f->member = add_member (f->store, f->branch, "张三");
-  f->other_member = add_member (f->store, f->branch, "李四");
+  f->store = minutes_fixture_open_memory ();
+  f->branch = minutes_fixture_org (f->store, 0, SH_ORG_BRANCH, "第一党支部");
+  f->member = minutes_fixture_member (f->store, f->branch, "张三", SH_MEMBER_FULL, 0);
+  f->other_member = minutes_fixture_member (f->store, f->branch, "李四", SH_MEMBER_FULL, 0);
 }
 
 static void

@@ -1,6 +1,6 @@
 /* Tests for Party group membership (minutes/src/group.c).
  * SPDX-License-Identifier: Apache-2.0 */
-#include "store-private.h"
+#include "minutes-fixture.h"
 #include "sanhui-minutes.h"
 
 typedef struct {
@@ -15,51 +15,22 @@ typedef struct {
   gint64 visitor;  /* migrant from the other branch taking part in ours */
 } Fixture;
 
-static gint64
-add_org (ShStore *store, gint64 parent, ShOrgKind kind, const char *name)
-{
-  g_autoptr (GError) error = NULL;
-  gint64 id = sh_org_create (store, parent, kind, name, &error);
-
-  g_assert_no_error (error);
-  return id;
-}
-
-static gint64
-add_member (ShStore *store, gint64 branch, const char *name, gint64 visiting)
-{
-  g_autoptr (GError) error = NULL;
-  ShMember m = {
-    .branch_id = branch,
-    .name = (char *)name,
-    .status = SH_MEMBER_FULL,
-    .migrant = visiting != 0,
-    .current_branch_id = visiting,
-  };
-  gint64 id = sh_member_create (store, &m, &error);
-
-  g_assert_no_error (error);
-  return id;
-}
-
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->store = sh_store_open (":memory:", &error);
-  g_assert_no_error (error);
-  f->branch = add_org (f->store, 0, SH_ORG_BRANCH, "第一党支部");
-  f->other_branch = add_org (f->store, 0, SH_ORG_BRANCH, "第二党支部");
-  f->group = add_org (f->store, f->branch, SH_ORG_GROUP, "第一党小组");
-  f->second_group = add_org (f->store, f->branch, SH_ORG_GROUP, "第二党小组");
-  f->foreign_group = add_org (f->store, f->other_branch, SH_ORG_GROUP, "外支部小组");
-  f->zhang = add_member (f->store, f->branch, "张三", 0);
-  f->li = add_member (f->store, f->branch, "李四", 0);
-  f->wang = add_member (f->store, f->branch, "王五", 0);
-  f->zhao = add_member (f->store, f->branch, "赵六", 0);
-  f->outsider = add_member (f->store, f->other_branch, "外人", 0);
-  f->visitor = add_member (f->store, f->other_branch, "流动", f->branch);
+  f->store = minutes_fixture_open_memory ();
+  f->branch = minutes_fixture_org (f->store, 0, SH_ORG_BRANCH, "第一党支部");
+  f->other_branch = minutes_fixture_org (f->store, 0, SH_ORG_BRANCH, "第二党支部");
+  f->group = minutes_fixture_org (f->store, f->branch, SH_ORG_GROUP, "第一党小组");
+  f->second_group = minutes_fixture_org (f->store, f->branch, SH_ORG_GROUP, "第二党小组");
+  f->foreign_group = minutes_fixture_org (f->store, f->other_branch, SH_ORG_GROUP, "外支部小组");
+  f->zhang = minutes_fixture_member (f->store, f->branch, "张三", SH_MEMBER_FULL, 0);
+  f->li = minutes_fixture_member (f->store, f->branch, "李四", SH_MEMBER_FULL, 0);
+  f->wang = minutes_fixture_member (f->store, f->branch, "王五", SH_MEMBER_FULL, 0);
+  f->zhao = minutes_fixture_member (f->store, f->branch, "赵六", SH_MEMBER_FULL, 0);
+  f->outsider = minutes_fixture_member (f->store, f->other_branch, "外人", SH_MEMBER_FULL, 0);
+  f->visitor
+      = minutes_fixture_member (f->store, f->other_branch, "流动", SH_MEMBER_FULL, f->branch);
 }
 
 static void

@@ -1,6 +1,6 @@
 /* iCalendar export: structure, escaping, folding, cancelled meetings.
  * SPDX-License-Identifier: Apache-2.0 */
-#include "sanhui-minutes.h"
+#include "minutes-fixture.h"
 
 #include <string.h>
 
@@ -11,14 +11,9 @@
 static ShMeeting *
 make_meeting (gint64 id, ShMeetingType type, const char *title)
 {
-  ShMeeting *m = sh_meeting_new ();
+  ShMeeting *m = minutes_fixture_meeting (1, type, title, START);
 
   m->id = id;
-  m->org_id = 1;
-  m->type = type;
-  m->title = g_strdup (title);
-  m->planned_start = START;
-  m->planned_end = START + 2 * HOUR;
   m->created_at = START - 48 * HOUR;
   m->updated_at = m->created_at + 90 * G_USEC_PER_SEC;
   return m;

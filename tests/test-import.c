@@ -1,6 +1,6 @@
 /* Member import: encodings, CSV syntax, row validation, commit.
  * SPDX-License-Identifier: Apache-2.0 */
-#include "store-private.h"
+#include "minutes-fixture.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -15,33 +15,15 @@ typedef struct {
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  f->dir = g_dir_make_tmp ("sanhui-import-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "sanhui.db", NULL);
-  f->store = sh_store_open (path, &error);
-  g_assert_no_error (error);
-  f->committee_id = sh_org_create (f->store, 0, SH_ORG_COMMITTEE, "机关党委", &error);
-  g_assert_no_error (error);
-  f->branch_id = sh_org_create (f->store, f->committee_id, SH_ORG_BRANCH, "第一党支部", &error);
-  g_assert_no_error (error);
+  f->store = minutes_fixture_open_tmp ("sanhui-import-XXXXXX", &f->dir, NULL);
+  f->committee_id = minutes_fixture_org (f->store, 0, SH_ORG_COMMITTEE, "机关党委");
+  f->branch_id = minutes_fixture_org (f->store, f->committee_id, SH_ORG_BRANCH, "第一党支部");
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = g_build_filename (f->dir, "sanhui.db", NULL);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-  sh_store_free (f->store);
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (f->dir);
-  g_free (f->dir);
+  minutes_fixture_close_tmp (f->store, f->dir);
 }
 
 static ShImportPreview *

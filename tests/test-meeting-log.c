@@ -1,7 +1,7 @@
 /* The meeting room's records: migration 2 on a fresh file and on a file
  * written at schema version 1, chat and events appended and listed, their
  * append-only guard, and guests.  SPDX-License-Identifier: Apache-2.0 */
-#include "store-private.h"
+#include "minutes-fixture.h"
 
 #include <glib/gstdio.h>
 
@@ -20,61 +20,17 @@ typedef struct {
 } Fixture;
 
 static void
-test_remove_dir (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir))) {
-    g_autofree char *child = g_build_filename (path, name, NULL);
-    g_unlink (child);
-  }
-  g_rmdir (path);
-}
-
-static gint64
-add_account (ShStore *store, const char *login, const char *display, gint64 member_id)
-{
-  g_autoptr (GError) error = NULL;
-  ShAccount a = { 0 };
-  gint64 id;
-
-  a.login = (char *)login;
-  a.display_name = (char *)display;
-  a.member_id = member_id;
-  a.password_hash = (char *)"x";
-  id = sh_account_create (store, &a, &error);
-  g_assert_no_error (error);
-  return id;
-}
-
-static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (ShMeeting) m = sh_meeting_new ();
-  ShMember member = { 0 };
+  g_autoptr (ShMeeting) m = NULL;
 
-  f->dir = g_dir_make_tmp ("sanhui-meeting-log-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "sanhui.db", NULL);
-  f->store = sh_store_open (f->path, &error);
-  g_assert_no_error (error);
-  f->branch = sh_org_create (f->store, 0, SH_ORG_BRANCH, "第一党支部", &error);
-  g_assert_no_error (error);
-  member.branch_id = f->branch;
-  member.name = (char *)"黄丽";
-  member.status = SH_MEMBER_FULL;
-  member.active = TRUE;
-  f->member = sh_member_create (f->store, &member, &error);
-  g_assert_no_error (error);
-  f->account = add_account (f->store, "huangli", "黄丽", f->member);
-  f->other_account = add_account (f->store, "guest", "列席同志", 0);
-  m->org_id = f->branch;
-  m->type = SH_MEETING_GENERAL;
-  m->title = g_strdup ("支部党员大会");
-  m->planned_start = T0;
-  m->planned_end = T0 + 2 * HOUR;
+  f->store = minutes_fixture_open_tmp ("sanhui-meeting-log-XXXXXX", &f->dir, &f->path);
+  f->branch = minutes_fixture_org (f->store, 0, SH_ORG_BRANCH, "第一党支部");
+  f->member = minutes_fixture_member (f->store, f->branch, "黄丽", SH_MEMBER_FULL, 0);
+  f->account = minutes_fixture_account (f->store, "huangli", "黄丽", f->member);
+  f->other_account = minutes_fixture_account (f->store, "guest", "列席同志", 0);
+  m = minutes_fixture_meeting (f->branch, SH_MEETING_GENERAL, "支部党员大会", T0);
   f->meeting = sh_meeting_create (f->store, m, &error);
   g_assert_no_error (error);
 }
@@ -82,10 +38,8 @@ fixture_set_up (Fixture *f, gconstpointer data)
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  sh_store_free (f->store);
-  test_remove_dir (f->dir);
+  minutes_fixture_close_tmp (f->store, f->dir);
   g_free (f->path);
-  g_free (f->dir);
 }
 
 static void
@@ -149,7 +103,7 @@ test_upgrade_from_version_1 (void)
   g_assert_no_error (error);
   g_assert_cmpint (sh_store_count_rows (store, "meeting_chat", NULL), ==, 1);
   sh_store_free (store);
-  test_remove_dir (dir);
+  minutes_fixture_remove_dir (dir);
 }
 
 static void

@@ -1,6 +1,6 @@
 /* Meetings: validation, storage, listings and the state machine.
  * SPDX-License-Identifier: Apache-2.0 */
-#include "store-private.h"
+#include "minutes-fixture.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -22,53 +22,27 @@ typedef struct {
   gint64 migrant;  /* home small_branch, takes part in branch */
 } Fixture;
 
-static gint64
-add_member (ShStore *store, gint64 branch_id, const char *name, ShMemberStatus status,
-            gint64 visiting)
-{
-  g_autoptr (GError) error = NULL;
-  ShMember m = { 0 };
-  gint64 id;
-
-  m.branch_id = branch_id;
-  m.name = (char *)name;
-  m.status = status;
-  m.migrant = visiting != 0;
-  m.current_branch_id = visiting;
-  m.active = TRUE;
-  id = sh_member_create (store, &m, &error);
-  g_assert_no_error (error);
-  return id;
-}
-
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
 
-  f->dir = g_dir_make_tmp ("sanhui-meeting-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "sanhui.db", NULL);
-  f->store = sh_store_open (path, &error);
-  g_assert_no_error (error);
-  f->committee_org = sh_org_create (f->store, 0, SH_ORG_COMMITTEE, "机关党委", &error);
-  g_assert_no_error (error);
-  f->branch = sh_org_create (f->store, f->committee_org, SH_ORG_BRANCH, "第一党支部", &error);
-  g_assert_no_error (error);
-  f->group = sh_org_create (f->store, f->branch, SH_ORG_GROUP, "第一党小组", &error);
-  g_assert_no_error (error);
-  f->small_branch = sh_org_create (f->store, f->committee_org, SH_ORG_BRANCH, "第二党支部", &error);
-  g_assert_no_error (error);
+  f->store = minutes_fixture_open_tmp ("sanhui-meeting-XXXXXX", &f->dir, NULL);
+  f->committee_org = minutes_fixture_org (f->store, 0, SH_ORG_COMMITTEE, "机关党委");
+  f->branch = minutes_fixture_org (f->store, f->committee_org, SH_ORG_BRANCH, "第一党支部");
+  f->group = minutes_fixture_org (f->store, f->branch, SH_ORG_GROUP, "第一党小组");
+  f->small_branch = minutes_fixture_org (f->store, f->committee_org, SH_ORG_BRANCH, "第二党支部");
 
   for (int i = 0; i < 7; i++) {
     g_autofree char *name = g_strdup_printf ("党员%d", i);
 
-    f->full[i] = add_member (f->store, f->branch, name, SH_MEMBER_FULL, 0);
+    f->full[i] = minutes_fixture_member (f->store, f->branch, name, SH_MEMBER_FULL, 0);
   }
-  f->probationary = add_member (f->store, f->branch, "预备党员", SH_MEMBER_PROBATIONARY, 0);
-  f->outsider = add_member (f->store, f->small_branch, "外支部党员", SH_MEMBER_FULL, 0);
-  f->migrant = add_member (f->store, f->small_branch, "流动党员", SH_MEMBER_FULL, f->branch);
+  f->probationary
+      = minutes_fixture_member (f->store, f->branch, "预备党员", SH_MEMBER_PROBATIONARY, 0);
+  f->outsider = minutes_fixture_member (f->store, f->small_branch, "外支部党员", SH_MEMBER_FULL, 0);
+  f->migrant
+      = minutes_fixture_member (f->store, f->small_branch, "流动党员", SH_MEMBER_FULL, f->branch);
 
   g_assert_true (sh_post_assign (f->store, f->branch, f->full[0], SH_POST_SECRETARY, &error));
   g_assert_no_error (error);
@@ -85,29 +59,16 @@ fixture_set_up (Fixture *f, gconstpointer data)
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = g_build_filename (f->dir, "sanhui.db", NULL);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-  sh_store_free (f->store);
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (f->dir);
-  g_free (f->dir);
+  minutes_fixture_close_tmp (f->store, f->dir);
 }
 
 /* A valid general meeting of the branch, to be adjusted by each case. */
 static ShMeeting *
 draft (Fixture *f, ShMeetingType type, gint64 start)
 {
-  ShMeeting *m = sh_meeting_new ();
+  ShMeeting *m = minutes_fixture_meeting (type == SH_MEETING_GROUP ? f->group : f->branch, type,
+                                          "会议", start);
 
-  m->type = type;
-  m->org_id = type == SH_MEETING_GROUP ? f->group : f->branch;
-  m->title = g_strdup ("会议");
-  m->planned_start = start;
-  m->planned_end = start + 2 * HOUR;
   if (type == SH_MEETING_LESSON) {
     m->topic = g_strdup ("学习党章");
     m->lecturer_member_id = f->full[0];

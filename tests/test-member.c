@@ -1,6 +1,6 @@
 /* Tests for Party members (minutes/src/member.c).
  * SPDX-License-Identifier: Apache-2.0 */
-#include "store-private.h"
+#include "minutes-fixture.h"
 #include "sanhui-minutes.h"
 
 typedef struct {
@@ -11,27 +11,14 @@ typedef struct {
   gint64 group;
 } Fixture;
 
-static gint64
-org (Fixture *f, gint64 parent, ShOrgKind kind, const char *name)
-{
-  g_autoptr (GError) error = NULL;
-  gint64 id = sh_org_create (f->store, parent, kind, name, &error);
-
-  g_assert_no_error (error);
-  return id;
-}
-
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->store = sh_store_open (":memory:", &error);
-  g_assert_no_error (error);
-  f->committee = org (f, 0, SH_ORG_COMMITTEE, "机关党委");
-  f->branch = org (f, f->committee, SH_ORG_BRANCH, "第一党支部");
-  f->other_branch = org (f, f->committee, SH_ORG_BRANCH, "第二党支部");
-  f->group = org (f, f->branch, SH_ORG_GROUP, "第一党小组");
+  f->store = minutes_fixture_open_memory ();
+  f->committee = minutes_fixture_org (f->store, 0, SH_ORG_COMMITTEE, "机关党委");
+  f->branch = minutes_fixture_org (f->store, f->committee, SH_ORG_BRANCH, "第一党支部");
+  f->other_branch = minutes_fixture_org (f->store, f->committee, SH_ORG_BRANCH, "第二党支部");
+  f->group = minutes_fixture_org (f->store, f->branch, SH_ORG_GROUP, "第一党小组");
 }
 
 static void

@@ -1,31 +1,9 @@
 /* Tests for the organization tree (minutes/src/org.c).
  * SPDX-License-Identifier: Apache-2.0 */
-#include "store-private.h"
+#include "minutes-fixture.h"
 #include "sanhui-minutes.h"
 
 #include <glib/gstdio.h>
-
-static ShStore *
-open_store (void)
-{
-  g_autoptr (GError) error = NULL;
-  ShStore *store = sh_store_open (":memory:", &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (store);
-  return store;
-}
-
-static gint64
-create_ok (ShStore *store, gint64 parent_id, ShOrgKind kind, const char *name)
-{
-  g_autoptr (GError) error = NULL;
-  gint64 id = sh_org_create (store, parent_id, kind, name, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpint (id, >, 0);
-  return id;
-}
 
 static void
 assert_create_fails (ShStore *store, gint64 parent_id, ShOrgKind kind, const char *name,
@@ -68,11 +46,11 @@ test_kind_strings (void)
 static void
 test_create_and_get (void)
 {
-  g_autoptr (ShStore) store = open_store ();
+  g_autoptr (ShStore) store = minutes_fixture_open_memory ();
   g_autoptr (ShOrg) org = NULL;
   g_autoptr (GError) error = NULL;
-  gint64 committee = create_ok (store, 0, SH_ORG_COMMITTEE, "县委机关党委");
-  gint64 branch = create_ok (store, committee, SH_ORG_BRANCH, "  第一党支部 ");
+  gint64 committee = minutes_fixture_org (store, 0, SH_ORG_COMMITTEE, "县委机关党委");
+  gint64 branch = minutes_fixture_org (store, committee, SH_ORG_BRANCH, "  第一党支部 ");
 
   org = sh_org_get (store, branch, &error);
   g_assert_no_error (error);
@@ -99,19 +77,20 @@ test_create_and_get (void)
 static void
 test_tree_rules (void)
 {
-  g_autoptr (ShStore) store = open_store ();
-  gint64 committee = create_ok (store, 0, SH_ORG_COMMITTEE, "县委");
-  gint64 sub_committee = create_ok (store, committee, SH_ORG_COMMITTEE, "机关党委");
-  gint64 general = create_ok (store, sub_committee, SH_ORG_GENERAL_BRANCH, "教育局党总支");
-  gint64 root_general = create_ok (store, 0, SH_ORG_GENERAL_BRANCH, "独立党总支");
-  gint64 branch = create_ok (store, general, SH_ORG_BRANCH, "一支部");
+  g_autoptr (ShStore) store = minutes_fixture_open_memory ();
+  gint64 committee = minutes_fixture_org (store, 0, SH_ORG_COMMITTEE, "县委");
+  gint64 sub_committee = minutes_fixture_org (store, committee, SH_ORG_COMMITTEE, "机关党委");
+  gint64 general
+      = minutes_fixture_org (store, sub_committee, SH_ORG_GENERAL_BRANCH, "教育局党总支");
+  gint64 root_general = minutes_fixture_org (store, 0, SH_ORG_GENERAL_BRANCH, "独立党总支");
+  gint64 branch = minutes_fixture_org (store, general, SH_ORG_BRANCH, "一支部");
   gint64 group;
 
   /* Every allowed placement. */
-  create_ok (store, 0, SH_ORG_BRANCH, "独立支部");
-  create_ok (store, committee, SH_ORG_BRANCH, "县委直属支部");
-  create_ok (store, root_general, SH_ORG_BRANCH, "总支下支部");
-  group = create_ok (store, branch, SH_ORG_GROUP, "第一党小组");
+  minutes_fixture_org (store, 0, SH_ORG_BRANCH, "独立支部");
+  minutes_fixture_org (store, committee, SH_ORG_BRANCH, "县委直属支部");
+  minutes_fixture_org (store, root_general, SH_ORG_BRANCH, "总支下支部");
+  group = minutes_fixture_org (store, branch, SH_ORG_GROUP, "第一党小组");
 
   /* A group only under a branch. */
   assert_create_fails (store, 0, SH_ORG_GROUP, "无主小组", SH_MINUTES_ERROR_INVALID);
@@ -141,14 +120,14 @@ test_tree_rules (void)
 static void
 test_name_length (void)
 {
-  g_autoptr (ShStore) store = open_store ();
+  g_autoptr (ShStore) store = minutes_fixture_open_memory ();
   g_autoptr (GString) name = g_string_new (NULL);
   g_autoptr (GError) error = NULL;
 
   /* The limit counts characters, not bytes: 200 Chinese characters fit. */
   for (int i = 0; i < 200; i++)
     g_string_append (name, "党");
-  create_ok (store, 0, SH_ORG_BRANCH, name->str);
+  minutes_fixture_org (store, 0, SH_ORG_BRANCH, name->str);
   g_string_append (name, "党");
   g_assert_cmpint (sh_org_create (store, 0, SH_ORG_BRANCH, name->str, &error), ==, 0);
   g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
@@ -157,11 +136,11 @@ test_name_length (void)
 static void
 test_update (void)
 {
-  g_autoptr (ShStore) store = open_store ();
+  g_autoptr (ShStore) store = minutes_fixture_open_memory ();
   g_autoptr (ShOrg) org = NULL;
   g_autoptr (ShOrg) again = NULL;
   g_autoptr (GError) error = NULL;
-  gint64 branch = create_ok (store, 0, SH_ORG_BRANCH, "旧名");
+  gint64 branch = minutes_fixture_org (store, 0, SH_ORG_BRANCH, "旧名");
 
   org = sh_org_get (store, branch, &error);
   g_assert_no_error (error);
@@ -232,19 +211,19 @@ subtree_ids (ShStore *store, gint64 root_id)
 static void
 test_list_subtree (void)
 {
-  g_autoptr (ShStore) store = open_store ();
+  g_autoptr (ShStore) store = minutes_fixture_open_memory ();
   g_autoptr (GArray) all = NULL;
   g_autoptr (GArray) under_general = NULL;
   g_autoptr (GArray) just_group = NULL;
   g_autoptr (GPtrArray) missing = NULL;
   g_autoptr (GError) error = NULL;
-  gint64 committee = create_ok (store, 0, SH_ORG_COMMITTEE, "党委");
-  gint64 branch_a = create_ok (store, committee, SH_ORG_BRANCH, "甲支部");
-  gint64 general = create_ok (store, committee, SH_ORG_GENERAL_BRANCH, "总支");
-  gint64 other_root = create_ok (store, 0, SH_ORG_BRANCH, "另一棵树");
-  gint64 branch_b = create_ok (store, general, SH_ORG_BRANCH, "乙支部");
-  gint64 group_a = create_ok (store, branch_a, SH_ORG_GROUP, "甲小组");
-  gint64 group_b = create_ok (store, branch_b, SH_ORG_GROUP, "乙小组");
+  gint64 committee = minutes_fixture_org (store, 0, SH_ORG_COMMITTEE, "党委");
+  gint64 branch_a = minutes_fixture_org (store, committee, SH_ORG_BRANCH, "甲支部");
+  gint64 general = minutes_fixture_org (store, committee, SH_ORG_GENERAL_BRANCH, "总支");
+  gint64 other_root = minutes_fixture_org (store, 0, SH_ORG_BRANCH, "另一棵树");
+  gint64 branch_b = minutes_fixture_org (store, general, SH_ORG_BRANCH, "乙支部");
+  gint64 group_a = minutes_fixture_org (store, branch_a, SH_ORG_GROUP, "甲小组");
+  gint64 group_b = minutes_fixture_org (store, branch_b, SH_ORG_GROUP, "乙小组");
 
   /* Depth first, siblings in creation order: a tree view's order. */
   all = subtree_ids (store, 0);
@@ -275,12 +254,12 @@ test_list_subtree (void)
 static void
 test_is_within_and_branch_of (void)
 {
-  g_autoptr (ShStore) store = open_store ();
-  gint64 committee = create_ok (store, 0, SH_ORG_COMMITTEE, "党委");
-  gint64 general = create_ok (store, committee, SH_ORG_GENERAL_BRANCH, "总支");
-  gint64 branch = create_ok (store, general, SH_ORG_BRANCH, "支部");
-  gint64 group = create_ok (store, branch, SH_ORG_GROUP, "小组");
-  gint64 other = create_ok (store, 0, SH_ORG_BRANCH, "别的支部");
+  g_autoptr (ShStore) store = minutes_fixture_open_memory ();
+  gint64 committee = minutes_fixture_org (store, 0, SH_ORG_COMMITTEE, "党委");
+  gint64 general = minutes_fixture_org (store, committee, SH_ORG_GENERAL_BRANCH, "总支");
+  gint64 branch = minutes_fixture_org (store, general, SH_ORG_BRANCH, "支部");
+  gint64 group = minutes_fixture_org (store, branch, SH_ORG_GROUP, "小组");
+  gint64 other = minutes_fixture_org (store, 0, SH_ORG_BRANCH, "别的支部");
 
   g_assert_true (sh_org_is_within (store, group, group));
   g_assert_true (sh_org_is_within (store, group, branch));
@@ -318,8 +297,8 @@ test_file_store (void)
     g_autoptr (ShStore) store = sh_store_open (path, &error);
 
     g_assert_no_error (error);
-    branch = create_ok (store, 0, SH_ORG_BRANCH, "文件支部");
-    group = create_ok (store, branch, SH_ORG_GROUP, "文件小组");
+    branch = minutes_fixture_org (store, 0, SH_ORG_BRANCH, "文件支部");
+    group = minutes_fixture_org (store, branch, SH_ORG_GROUP, "文件小组");
   }
   {
     g_autoptr (ShStore) store = sh_store_open (path, &error);

@@ -1,6 +1,6 @@
 /* Tests for branch posts (minutes/src/post.c).
  * SPDX-License-Identifier: Apache-2.0 */
-#include "store-private.h"
+#include "minutes-fixture.h"
 #include "sanhui-minutes.h"
 
 typedef struct {
@@ -14,48 +14,28 @@ typedef struct {
   gint64 small_members[3];
 } Fixture;
 
-static gint64
-add_member (ShStore *store, gint64 branch, const char *name, ShMemberStatus status,
-            gboolean under_probation)
-{
-  g_autoptr (GError) error = NULL;
-  ShMember m = {
-    .branch_id = branch,
-    .name = (char *)name,
-    .status = status,
-    .under_probation = under_probation,
-  };
-  gint64 id = sh_member_create (store, &m, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpint (id, >, 0);
-  return id;
-}
-
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
+  ShMember on_probation
+      = { .name = (char *)"察看", .status = SH_MEMBER_FULL, .under_probation = TRUE };
 
-  f->store = sh_store_open (":memory:", &error);
-  g_assert_no_error (error);
-  f->big = sh_org_create (f->store, 0, SH_ORG_BRANCH, "大支部", &error);
-  g_assert_no_error (error);
-  f->small = sh_org_create (f->store, 0, SH_ORG_BRANCH, "小支部", &error);
-  g_assert_no_error (error);
-  f->group = sh_org_create (f->store, f->big, SH_ORG_GROUP, "小组", &error);
-  g_assert_no_error (error);
+  f->store = minutes_fixture_open_memory ();
+  f->big = minutes_fixture_org (f->store, 0, SH_ORG_BRANCH, "大支部");
+  f->small = minutes_fixture_org (f->store, 0, SH_ORG_BRANCH, "小支部");
+  f->group = minutes_fixture_org (f->store, f->big, SH_ORG_GROUP, "小组");
   for (int i = 0; i < 7; i++) {
     g_autofree char *name = g_strdup_printf ("正式%d", i);
 
-    f->full[i] = add_member (f->store, f->big, name, SH_MEMBER_FULL, FALSE);
+    f->full[i] = minutes_fixture_member (f->store, f->big, name, SH_MEMBER_FULL, 0);
   }
-  f->probationary = add_member (f->store, f->big, "预备", SH_MEMBER_PROBATIONARY, FALSE);
-  f->on_probation = add_member (f->store, f->big, "察看", SH_MEMBER_FULL, TRUE);
+  f->probationary = minutes_fixture_member (f->store, f->big, "预备", SH_MEMBER_PROBATIONARY, 0);
+  on_probation.branch_id = f->big;
+  f->on_probation = minutes_fixture_create_member (f->store, &on_probation);
   for (int i = 0; i < 3; i++) {
     g_autofree char *name = g_strdup_printf ("小%d", i);
 
-    f->small_members[i] = add_member (f->store, f->small, name, SH_MEMBER_FULL, FALSE);
+    f->small_members[i] = minutes_fixture_member (f->store, f->small, name, SH_MEMBER_FULL, 0);
   }
 }
 

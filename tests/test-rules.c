@@ -1,42 +1,11 @@
 /* Tests for the derived organization rules (minutes/src/rules.c).
  * SPDX-License-Identifier: Apache-2.0 */
-#include "store-private.h"
+#include "minutes-fixture.h"
 #include "sanhui-minutes.h"
 
 #define DAY (G_USEC_PER_SEC * (gint64)86400)
 /* The meeting time used throughout: 2024-06-15 00:00:00 UTC. */
 #define T ((gint64)1718409600 * G_USEC_PER_SEC)
-
-static ShStore *
-open_store (void)
-{
-  g_autoptr (GError) error = NULL;
-  ShStore *store = sh_store_open (":memory:", &error);
-
-  g_assert_no_error (error);
-  return store;
-}
-
-static gint64
-add_org (ShStore *store, gint64 parent, ShOrgKind kind, const char *name)
-{
-  g_autoptr (GError) error = NULL;
-  gint64 id = sh_org_create (store, parent, kind, name, &error);
-
-  g_assert_no_error (error);
-  return id;
-}
-
-static gint64
-add_member (ShStore *store, gint64 branch, const char *name, ShMemberStatus status)
-{
-  g_autoptr (GError) error = NULL;
-  ShMember m = { .branch_id = branch, .name = (char *)name, .status = status };
-  gint64 id = sh_member_create (store, &m, &error);
-
-  g_assert_no_error (error);
-  return id;
-}
 
 static void
 update_member (ShStore *store, gint64 id, void (*change) (ShMember *))
@@ -106,26 +75,26 @@ test_committee_threshold (void)
 static void
 test_committee_in_store (void)
 {
-  g_autoptr (ShStore) store = open_store ();
-  gint64 branch = add_org (store, 0, SH_ORG_BRANCH, "支部");
-  gint64 other = add_org (store, 0, SH_ORG_BRANCH, "别的支部");
+  g_autoptr (ShStore) store = minutes_fixture_open_memory ();
+  gint64 branch = minutes_fixture_org (store, 0, SH_ORG_BRANCH, "支部");
+  gint64 other = minutes_fixture_org (store, 0, SH_ORG_BRANCH, "别的支部");
   gint64 seventh, eighth;
 
   for (int i = 0; i < 6; i++) {
     g_autofree char *name = g_strdup_printf ("正式%d", i);
 
-    add_member (store, branch, name, SH_MEMBER_FULL);
+    minutes_fixture_member (store, branch, name, SH_MEMBER_FULL, 0);
   }
   /* Probationary members, and full members elsewhere, do not count. */
   for (int i = 0; i < 5; i++) {
     g_autofree char *name = g_strdup_printf ("预备%d", i);
 
-    add_member (store, branch, name, SH_MEMBER_PROBATIONARY);
+    minutes_fixture_member (store, branch, name, SH_MEMBER_PROBATIONARY, 0);
   }
-  add_member (store, other, "外支部正式", SH_MEMBER_FULL);
+  minutes_fixture_member (store, other, "外支部正式", SH_MEMBER_FULL, 0);
   g_assert_false (sh_rules_branch_has_committee_in_store (store, branch));
 
-  seventh = add_member (store, branch, "正式6", SH_MEMBER_FULL);
+  seventh = minutes_fixture_member (store, branch, "正式6", SH_MEMBER_FULL, 0);
   g_assert_true (sh_rules_branch_has_committee_in_store (store, branch));
   /* 留党察看 takes the vote, not the membership: still seven. */
   update_member (store, seventh, put_on_probation);
@@ -133,7 +102,7 @@ test_committee_in_store (void)
   /* A member transferred out no longer counts. */
   update_member (store, seventh, transfer_out);
   g_assert_false (sh_rules_branch_has_committee_in_store (store, branch));
-  eighth = add_member (store, branch, "正式7", SH_MEMBER_FULL);
+  eighth = minutes_fixture_member (store, branch, "正式7", SH_MEMBER_FULL, 0);
   g_assert_true (sh_rules_branch_has_committee_in_store (store, branch));
   update_member (store, eighth, make_probationary);
   g_assert_false (sh_rules_branch_has_committee_in_store (store, branch));
@@ -176,20 +145,20 @@ fixture_set_up (Fixture *f, gconstpointer data)
   gint64 other_branch, visitor;
   ShMember migrant = { .name = (char *)"流动党员", .status = SH_MEMBER_FULL, .migrant = TRUE };
 
-  f->store = open_store ();
-  f->committee_org = add_org (f->store, 0, SH_ORG_COMMITTEE, "机关党委");
-  f->branch = add_org (f->store, f->committee_org, SH_ORG_BRANCH, "第一党支部");
-  other_branch = add_org (f->store, f->committee_org, SH_ORG_BRANCH, "第二党支部");
-  f->group = add_org (f->store, f->branch, SH_ORG_GROUP, "第一党小组");
-  f->other_group = add_org (f->store, f->branch, SH_ORG_GROUP, "第二党小组");
+  f->store = minutes_fixture_open_memory ();
+  f->committee_org = minutes_fixture_org (f->store, 0, SH_ORG_COMMITTEE, "机关党委");
+  f->branch = minutes_fixture_org (f->store, f->committee_org, SH_ORG_BRANCH, "第一党支部");
+  other_branch = minutes_fixture_org (f->store, f->committee_org, SH_ORG_BRANCH, "第二党支部");
+  f->group = minutes_fixture_org (f->store, f->branch, SH_ORG_GROUP, "第一党小组");
+  f->other_group = minutes_fixture_org (f->store, f->branch, SH_ORG_GROUP, "第二党小组");
 
   /* 01..07 full, 08 probationary, 09 full under 留党察看, 10 transferred
    * out; created in reverse so that name order is not creation order. */
   for (int i = 10; i >= 1; i--) {
     g_autofree char *name = g_strdup_printf ("党员%02d", i);
 
-    f->m[i]
-        = add_member (f->store, f->branch, name, i == 8 ? SH_MEMBER_PROBATIONARY : SH_MEMBER_FULL);
+    f->m[i] = minutes_fixture_member (f->store, f->branch, name,
+                                      i == 8 ? SH_MEMBER_PROBATIONARY : SH_MEMBER_FULL, 0);
   }
   update_member (f->store, f->m[9], put_on_probation);
   update_member (f->store, f->m[10], transfer_out);

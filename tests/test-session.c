@@ -1,6 +1,6 @@
 /* Sessions: create, look up, expiry, delete, purge.
  * SPDX-License-Identifier: Apache-2.0 */
-#include "store-private.h"
+#include "minutes-fixture.h"
 
 #include <glib/gstdio.h>
 
@@ -16,36 +16,14 @@ typedef struct {
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-  ShAccount account = { 0 };
-
-  f->dir = g_dir_make_tmp ("sanhui-session-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "sanhui.db", NULL);
-  f->store = sh_store_open (path, &error);
-  g_assert_no_error (error);
-  account.login = "wang.fang";
-  account.display_name = "王芳";
-  account.password_hash = "$scrypt$test";
-  f->account_id = sh_account_create (f->store, &account, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (f->account_id, >, 0);
+  f->store = minutes_fixture_open_tmp ("sanhui-session-XXXXXX", &f->dir, NULL);
+  f->account_id = minutes_fixture_account (f->store, "wang.fang", "王芳", 0);
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = g_build_filename (f->dir, "sanhui.db", NULL);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-  sh_store_free (f->store);
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (f->dir);
-  g_free (f->dir);
+  minutes_fixture_close_tmp (f->store, f->dir);
 }
 
 static void
