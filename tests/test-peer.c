@@ -362,6 +362,105 @@ test_server_offer (void)
   g_free (r.offer2);
 }
 
+/* A client of the server on this stack (tools/loadbot) is the DTLS client
+ * on both of its connections: it answers the server's offers active, and
+ * takes the server's passive answers to its own offers. Both pairs
+ * connect for real and carry a packet. */
+typedef struct {
+  ShPeer *offerer, *answerer;
+  gboolean client_offers; /* the offerer is the client (a publish leg) */
+  GError *error;
+  char *offer, *answer;
+  gint connected; /* atomic: both ends */
+  gint received;  /* atomic: RTP packets at the answerer */
+  gint done;
+  gint n_connected;
+} ClientPair;
+
+static void
+pair_candidate (ShPeer *peer, const char *candidate, gpointer user_data)
+{
+  ClientPair *c = user_data;
+  ShPeer *other = peer == c->offerer ? c->answerer : c->offerer;
+
+  sh_peer_add_remote_candidate (other, candidate, NULL);
+}
+
+static void
+pair_state (ShPeer *peer, ShPeerState state, gpointer user_data)
+{
+  ClientPair *c = user_data;
+
+  if (state == SH_PEER_STATE_CONNECTED && ++c->n_connected == 2) {
+    guint8 packet[64 + SH_PEER_TRAILER_ROOM] = { 0x80, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0x22, 0x22 };
+
+    g_atomic_int_set (&c->connected, 1);
+    sh_peer_send_rtp (c->offerer, packet, 64, sizeof packet);
+  }
+}
+
+static void
+pair_rtp (ShPeer *peer, guint8 *buf, gsize len, gpointer user_data)
+{
+  g_atomic_int_inc (&((ClientPair *)user_data)->received);
+}
+
+static gboolean
+pair_connect_on_worker (gpointer data)
+{
+  static const ShPeerCallbacks callbacks
+      = { .local_candidate = pair_candidate, .state_changed = pair_state, .rtp = pair_rtp };
+  ClientPair *c = data;
+  const ShPeerOfferSection sections[] = {
+    { "audio", "0", TRUE, 1111, 0, "bot", "bot-mic" },
+    { "video", "1", TRUE, 2222, 3333, "bot", "bot-cam", "VP8" },
+  };
+
+  c->offerer = sh_peer_new (engine, 0, TRUE, &callbacks, c, &c->error);
+  c->answerer = sh_peer_new (engine, 0, FALSE, &callbacks, c, &c->error);
+  if (!c->offerer || !c->answerer)
+    goto out;
+  sh_peer_set_dtls_active (c->client_offers ? c->offerer : c->answerer, TRUE);
+  c->offer = sh_peer_create_offer (c->offerer, sections, G_N_ELEMENTS (sections), &c->error);
+  if (c->offer)
+    c->answer = sh_peer_accept_offer (c->answerer, c->offer, SH_PEER_MEDIA_RECEIVE,
+                                      SH_PEER_MEDIA_RECEIVE, &c->error);
+  if (c->answer)
+    sh_peer_apply_answer (c->offerer, c->answer, &c->error);
+out:
+  g_atomic_int_set (&c->done, 1);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+pair_free_on_worker (gpointer data)
+{
+  ClientPair *c = data;
+
+  g_clear_pointer (&c->offerer, sh_peer_free);
+  g_clear_pointer (&c->answerer, sh_peer_free);
+  g_atomic_int_set (&c->done, 1);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_dtls_active (void)
+{
+  for (int client_offers = 0; client_offers <= 1; client_offers++) {
+    ClientPair c = { .client_offers = client_offers };
+
+    media_fixture_run (engine, pair_connect_on_worker, &c, &c.done);
+    g_assert_no_error (c.error);
+    /* The client's answer is active; the server's answer stays passive. */
+    g_assert_nonnull (strstr (c.answer, client_offers ? "a=setup:passive" : "a=setup:active"));
+    media_fixture_wait (&c.connected);
+    media_fixture_wait (&c.received);
+    media_fixture_run (engine, pair_free_on_worker, &c, &c.done);
+    g_free (c.offer);
+    g_free (c.answer);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -378,6 +477,7 @@ main (int argc, char **argv)
   g_test_add_func ("/peer/refusals", test_refusals);
   g_test_add_func ("/peer/renegotiation", test_renegotiation);
   g_test_add_func ("/peer/server-offer", test_server_offer);
+  g_test_add_func ("/peer/dtls-active", test_dtls_active);
   status = g_test_run ();
   sh_media_engine_free (engine);
   return status;

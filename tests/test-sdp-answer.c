@@ -553,6 +553,55 @@ test_server_offer_bad_answers (void)
   g_assert_nonnull (strstr (error->message, "duplicate mid"));
 }
 
+/* A client of the server on this stack (tools/loadbot) is the DTLS client
+ * both ways: its answers to the server's offers say active, and it takes
+ * the server's passive answers to its own offers. */
+static void
+test_dtls_active (void)
+{
+  g_autoptr (ShSdp) offer = server_offer ();
+  ShSdpLocal client = server_local ();
+  g_autoptr (GError) error = NULL;
+
+  client.ice_ufrag = "bot1";
+  client.dtls_active = TRUE;
+  g_autoptr (ShSdp) answer = sh_sdp_answer_create (offer, &client, NULL, &error);
+  g_assert_no_error (error);
+  g_autofree char *text = sh_sdp_to_string (answer);
+  g_assert_nonnull (strstr (text, "a=setup:active\r\n"));
+  g_assert_null (strstr (text, "a=setup:passive"));
+  g_autoptr (ShSdp) parsed = parse_text (text);
+  /* The server's own check of a browser's answer takes it. */
+  g_assert_true (sh_sdp_offer_apply_answer (offer, parsed, &error));
+  g_assert_no_error (error);
+
+  /* An offer that insists on being active leaves no DTLS server. */
+  g_autofree char *offer_text = sh_sdp_to_string (offer);
+  g_autoptr (GString) active = g_string_new (offer_text);
+  g_assert_cmpuint (g_string_replace (active, "a=setup:actpass", "a=setup:active", 0), >=, 1);
+  g_autoptr (ShSdp) active_offer = parse_text (active->str);
+  g_assert_null (sh_sdp_answer_create (active_offer, &client, NULL, &error));
+  g_assert_error (error, SH_SDP_NEGOTIATION_ERROR, SH_SDP_NEGOTIATION_ERROR_NOTHING_ACCEPTED);
+  g_assert_nonnull (strstr (error->message, "leaves no DTLS server"));
+  g_clear_error (&error);
+
+  /* The client offers and the server answers passive: the offerer takes a
+   * passive answer only when it asked for one. */
+  ShSdpLocal server = server_local ();
+  g_autoptr (ShSdp) server_answer = sh_sdp_answer_create (offer, &server, NULL, &error);
+  g_assert_no_error (error);
+  g_autofree char *server_text = sh_sdp_to_string (server_answer);
+  g_autoptr (ShSdp) passive = parse_text (server_text);
+  g_assert_true (sh_sdp_offer_apply_answer_setup (offer, passive, SH_SDP_SETUP_PASSIVE, &error));
+  g_assert_no_error (error);
+  g_assert_false (sh_sdp_offer_apply_answer (offer, passive, &error));
+  g_assert_error (error, SH_SDP_NEGOTIATION_ERROR, SH_SDP_NEGOTIATION_ERROR_SETUP);
+  g_clear_error (&error);
+  g_assert_false (sh_sdp_offer_apply_answer_setup (offer, parsed, SH_SDP_SETUP_PASSIVE, &error));
+  g_assert_error (error, SH_SDP_NEGOTIATION_ERROR, SH_SDP_NEGOTIATION_ERROR_SETUP);
+  g_assert_nonnull (strstr (error->message, "must have a=setup:passive"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -569,5 +618,6 @@ main (int argc, char **argv)
   g_test_add_func ("/sdp-answer/offer-errors", test_offer_errors);
   g_test_add_func ("/sdp-answer/server-offer", test_server_offer);
   g_test_add_func ("/sdp-answer/server-offer-bad-answers", test_server_offer_bad_answers);
+  g_test_add_func ("/sdp-answer/dtls-active", test_dtls_active);
   return g_test_run ();
 }

@@ -151,6 +151,13 @@ typedef struct {
 ShPeer *sh_peer_new (ShMediaEngine *engine, guint worker, gboolean controlling,
                      const ShPeerCallbacks *callbacks, gpointer user_data, GError **error);
 
+/* Makes this end the DTLS client whichever side offers: its answers say
+ * a=setup:active and the answers it applies must say a=setup:passive. The
+ * server never does this (it is always the DTLS server); clients of the
+ * server built on this stack do (tools/loadbot). Call it before the first
+ * offer or answer. */
+void sh_peer_set_dtls_active (ShPeer *peer, gboolean active);
+
 /* Accepts a remote offer. @audio and @video say what the server does with
  * each kind; sections of other kinds, or without a codec the server
  * supports, are refused (port 0). The first offer starts ICE gathering

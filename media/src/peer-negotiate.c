@@ -172,6 +172,7 @@ sh_peer_accept_offer (ShPeer *peer, const char *offer_text, ShPeerMediaUse audio
   local.codecs = SH_SDP_CODEC_OPUS | SH_SDP_CODEC_VP8 | SH_SDP_CODEC_H264 | SH_SDP_CODEC_RTX;
   local.roles = roles;
   local.n_roles = offer->media->len;
+  local.dtls_active = peer->dtls_active;
   answer = sh_sdp_answer_create (offer, &local, NULL, &local_error);
   if (!answer) {
     g_set_error (error, SH_PEER_ERROR,
@@ -303,7 +304,10 @@ sh_peer_apply_answer (ShPeer *peer, const char *answer_text, GError **error)
     return FALSE;
   }
   answer = sh_sdp_parse (answer_text, strlen (answer_text), &local_error);
-  if (!answer || !sh_sdp_offer_apply_answer (peer->local_offer, answer, &local_error)) {
+  if (!answer
+      || !sh_sdp_offer_apply_answer_setup (
+          peer->local_offer, answer, peer->dtls_active ? SH_SDP_SETUP_PASSIVE : SH_SDP_SETUP_ACTIVE,
+          &local_error)) {
     g_set_error (error, SH_PEER_ERROR, SH_PEER_ERROR_SDP, "%s", local_error->message);
     return FALSE;
   }

@@ -10,6 +10,7 @@ struct _ShPeer {
   ShMediaEngine *engine; /* borrowed: outlives every peer */
   GMainContext *context; /* borrowed from the worker */
   gboolean controlling;
+  gboolean dtls_active; /* a client of the server: always the DTLS client */
   ShPeerCallbacks callbacks;
   gpointer user_data;
   ShIce *ice;

@@ -260,6 +260,13 @@ sh_peer_new (ShMediaEngine *engine, guint worker, gboolean controlling,
   return g_steal_pointer (&peer);
 }
 
+void
+sh_peer_set_dtls_active (ShPeer *peer, gboolean active)
+{
+  g_return_if_fail (peer->dtls == NULL);
+  peer->dtls_active = active;
+}
+
 GPtrArray *
 sh_peer_get_media (ShPeer *peer)
 {
@@ -389,8 +396,9 @@ sh_peer_start_dtls (ShPeer *peer, const ShSdp *remote, const ShSdpMedia *first, 
   g_autoptr (GString) hex = g_string_new (NULL);
   /* The server answers passive: the browser (actpass or active) is the
    * DTLS client. An offer that insists on passive makes the server the
-   * client. */
-  ShDtlsRole role = sh_sdp_media_setup (remote, first) == SH_SDP_SETUP_PASSIVE
+   * client, and so does a remote answer that is passive (a client of the
+   * server on this stack offers and the server answers). */
+  ShDtlsRole role = peer->dtls_active || sh_sdp_media_setup (remote, first) == SH_SDP_SETUP_PASSIVE
                         ? SH_DTLS_ROLE_CLIENT
                         : SH_DTLS_ROLE_SERVER;
 

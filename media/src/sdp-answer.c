@@ -349,7 +349,8 @@ rejected_media (const ShSdpMedia *offered)
 
 /* Why OFFERED (the INDEX-th m-section) cannot be accepted, or NULL. */
 static char *
-rejection_reason (const ShSdp *offer, const ShSdpMedia *offered, const ShSdpGroup *bundle)
+rejection_reason (const ShSdp *offer, const ShSdpMedia *offered, const ShSdpGroup *bundle,
+                  gboolean dtls_active)
 {
   if (offered->port == 0 && !offered->bundle_only)
     return g_strdup ("rejected in the offer");
@@ -369,7 +370,9 @@ rejection_reason (const ShSdp *offer, const ShSdpMedia *offered, const ShSdpGrou
   if (sh_sdp_media_fingerprint (offer, offered) == NULL)
     return g_strdup ("has no DTLS fingerprint");
   ShSdpSetup setup = sh_sdp_media_setup (offer, offered);
-  if (setup != SH_SDP_SETUP_ACTPASS && setup != SH_SDP_SETUP_ACTIVE)
+  if (dtls_active && setup != SH_SDP_SETUP_ACTPASS && setup != SH_SDP_SETUP_PASSIVE)
+    return g_strdup ("its a=setup leaves no DTLS server (this side is active)");
+  if (!dtls_active && setup != SH_SDP_SETUP_ACTPASS && setup != SH_SDP_SETUP_ACTIVE)
     return g_strdup ("its a=setup leaves no DTLS client (the server is passive)");
   return NULL;
 }
@@ -418,7 +421,7 @@ sh_sdp_answer_create (const ShSdp *offer, const ShSdpLocal *local, GPtrArray **r
     ShSdpRole role = i < local->n_roles && local->roles != NULL ? local->roles[i]
                      : local->default_role != 0                 ? local->default_role
                                                                 : SH_SDP_ROLE_RECEIVE;
-    g_autofree char *reason = rejection_reason (offer, offered, offer_bundle);
+    g_autofree char *reason = rejection_reason (offer, offered, offer_bundle, local->dtls_active);
     g_autoptr (ShSdpMedia) media = NULL;
 
     if (reason == NULL) {
@@ -434,7 +437,8 @@ sh_sdp_answer_create (const ShSdp *offer, const ShSdpLocal *local, GPtrArray **r
       g_ptr_array_add (answer->media, rejected_media (offered));
       continue;
     }
-    sh_sdp_media_set_transport (media, local, fingerprint, SH_SDP_SETUP_PASSIVE,
+    sh_sdp_media_set_transport (media, local, fingerprint,
+                                local->dtls_active ? SH_SDP_SETUP_ACTIVE : SH_SDP_SETUP_PASSIVE,
                                 bundle->mids->len == 0);
     media->mid = g_strdup (offered->mid);
     media->rtcp_rsize = offered->rtcp_rsize;

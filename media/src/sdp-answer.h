@@ -5,6 +5,8 @@
  * sh_sdp_offer_apply_answer() checks that answer. The server is always the
  * DTLS server (a=setup:passive in answers, actpass in offers), always
  * bundles and always requires rtcp-mux, as DESIGN.md "Media: decisions" says.
+ * Clients of the server built on this stack (tools/loadbot) take the other
+ * DTLS role: ShSdpLocal.dtls_active and sh_sdp_offer_apply_answer_setup().
  *
  * SPDX-License-Identifier: Apache-2.0 */
 #pragma once
@@ -56,6 +58,10 @@ typedef struct {
   guint n_roles;
   guint64 session_id; /* o= session id; 0: random */
   guint64 session_version;
+  /* Answers say a=setup:active: the local side is the DTLS client, and an
+   * offer must leave it that role (actpass or passive). Only for clients of
+   * the server; the server itself stays passive. */
+  gboolean dtls_active;
 } ShSdpLocal;
 
 /* Answers OFFER (borrowed). Accepted m-sections are bundled on one
@@ -102,6 +108,12 @@ ShSdp *sh_sdp_offer_create (const ShSdpLocal *local, const ShSdpOfferSection *se
  * ICE credentials, and only payload types the offer had with the same
  * codec. Returns FALSE with ERROR (SH_SDP_NEGOTIATION_ERROR) otherwise. */
 gboolean sh_sdp_offer_apply_answer (const ShSdp *offer, const ShSdp *answer, GError **error);
+
+/* The same check with the answer's a=setup required to be SETUP:
+ * SH_SDP_SETUP_PASSIVE when the offerer is to be the DTLS client (a client
+ * of the server offering to the server, which answers passive). */
+gboolean sh_sdp_offer_apply_answer_setup (const ShSdp *offer, const ShSdp *answer,
+                                          ShSdpSetup setup, GError **error);
 
 /* Whether FMTP (nullable) describes H.264 the server forwards: profile_idc
  * 0x42 (baseline, constrained when constraint_set1 is set) and

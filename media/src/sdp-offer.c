@@ -163,6 +163,13 @@ mismatch (GError **error, guint index, const ShSdpMedia *media, const char *form
 gboolean
 sh_sdp_offer_apply_answer (const ShSdp *offer, const ShSdp *answer, GError **error)
 {
+  return sh_sdp_offer_apply_answer_setup (offer, answer, SH_SDP_SETUP_ACTIVE, error);
+}
+
+gboolean
+sh_sdp_offer_apply_answer_setup (const ShSdp *offer, const ShSdp *answer, ShSdpSetup setup,
+                                 GError **error)
+{
   if (answer->media->len != offer->media->len) {
     g_set_error (error, SH_SDP_NEGOTIATION_ERROR, SH_SDP_NEGOTIATION_ERROR_MISMATCH,
                  "answer has %u m-sections, the offer had %u", answer->media->len,
@@ -186,11 +193,12 @@ sh_sdp_offer_apply_answer (const ShSdp *offer, const ShSdp *answer, GError **err
                    "answer m-section %u (mid %s) has no DTLS fingerprint", i + 1, answered->mid);
       return FALSE;
     }
-    if (sh_sdp_media_setup (answer, answered) != SH_SDP_SETUP_ACTIVE) {
+    if (sh_sdp_media_setup (answer, answered) != setup) {
       g_set_error (error, SH_SDP_NEGOTIATION_ERROR, SH_SDP_NEGOTIATION_ERROR_SETUP,
-                   "answer m-section %u (mid %s) must have a=setup:active (the server is the "
-                   "DTLS server)",
-                   i + 1, answered->mid);
+                   "answer m-section %u (mid %s) must have a=setup:%s (the offerer is the "
+                   "DTLS %s)",
+                   i + 1, answered->mid, setup == SH_SDP_SETUP_PASSIVE ? "passive" : "active",
+                   setup == SH_SDP_SETUP_PASSIVE ? "client" : "server");
       return FALSE;
     }
     if (!answered->rtcp_mux)
