@@ -165,6 +165,22 @@ test_session_in_store_is_hashed (void)
   g_free (token);
 }
 
+/* /metrics for a scraper on loopback: the counters in the Prometheus text
+ * format, the media rooms' forwarded packets among them (none yet). */
+static void
+test_metrics (void)
+{
+  g_autoptr (TestClient) c = test_client_new (server);
+  g_autoptr (GBytes) raw = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpuint (test_client_send (c, "GET", "metrics", NULL, NULL, 0, NULL, &raw), ==, 200);
+  text = g_strndup (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw));
+  g_assert_nonnull (strstr (text, "# TYPE sanhui_media_forwarded_packets_total counter\n"
+                                  "sanhui_media_forwarded_packets_total 0\n"));
+  g_assert_nonnull (strstr (text, "# TYPE sanhui_login_failures_total counter\n"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -180,6 +196,7 @@ main (int argc, char **argv)
   g_test_add_func ("/api-session/logout", test_logout);
   g_test_add_func ("/api-session/csrf", test_csrf);
   g_test_add_func ("/api-session/token-not-stored-or-logged", test_session_in_store_is_hashed);
+  g_test_add_func ("/api-session/metrics", test_metrics);
   status = g_test_run ();
   test_server_stop (server);
   return status;

@@ -2,6 +2,7 @@
  * restarts, TURN credentials in coturn's REST-API scheme.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "engine-private.h"
+#include "sfu-private.h"
 
 #include <glib/gstdio.h>
 #include <openssl/evp.h>
@@ -104,6 +105,83 @@ test_turn_credentials (void)
   g_assert_null (server.username);
 }
 
+/* Rooms add what they forwarded to the engine's count (/metrics) on their
+ * timer and when they close. */
+typedef struct {
+  ShMediaEngine *engine;
+  ShMediaRoom *room;
+  guint64 forwarded; /* set on the room's worker */
+  gint done;
+} CountRun;
+
+static gboolean
+count_open (gpointer data)
+{
+  static const ShMediaRoomCallbacks callbacks = { 0 };
+  CountRun *r = data;
+
+  r->room = sh_media_room_new (r->engine, 0, &callbacks, NULL);
+  g_atomic_int_set (&r->done, 1);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+count_set (gpointer data)
+{
+  CountRun *r = data;
+
+  r->room->stats.forwarded_packets = r->forwarded;
+  g_atomic_int_set (&r->done, 1);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+count_close (gpointer data)
+{
+  CountRun *r = data;
+
+  r->room->stats.forwarded_packets = r->forwarded;
+  g_clear_pointer (&r->room, sh_media_room_free);
+  g_atomic_int_set (&r->done, 1);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+count_run (CountRun *r, GSourceFunc func)
+{
+  g_atomic_int_set (&r->done, 0);
+  sh_media_workers_invoke (sh_media_engine_workers (r->engine), 0, func, r, NULL);
+  while (!g_atomic_int_get (&r->done))
+    g_usleep (1000);
+}
+
+static void
+test_forwarded_packets (void)
+{
+  ShMediaEngineConfig config = { .n_workers = 1 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShMediaEngine) engine = sh_media_engine_new (&config, &error);
+  CountRun r = { .engine = engine };
+  gint64 deadline;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (sh_media_engine_forwarded_packets (engine), ==, 0);
+  sh_media_engine_count_forwarded (engine, 3);
+  g_assert_cmpuint (sh_media_engine_forwarded_packets (engine), ==, 3);
+  count_run (&r, count_open);
+  r.forwarded = 40;
+  count_run (&r, count_set);
+  /* The next 20 ms tick counts them. */
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (sh_media_engine_forwarded_packets (engine) != 43 && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  g_assert_cmpuint (sh_media_engine_forwarded_packets (engine), ==, 43);
+  /* Closing counts the rest, once. */
+  r.forwarded = 45;
+  count_run (&r, count_close);
+  g_assert_cmpuint (sh_media_engine_forwarded_packets (engine), ==, 48);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -111,5 +189,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/rejects-bad-settings", test_rejects_bad_settings);
   g_test_add_func ("/engine/certificate-persists", test_certificate_persists);
   g_test_add_func ("/engine/turn-credentials", test_turn_credentials);
+  g_test_add_func ("/engine/forwarded-packets", test_forwarded_packets);
   return g_test_run ();
 }

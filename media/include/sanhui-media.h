@@ -63,6 +63,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShMediaEngine, sh_media_engine_free)
 ShMediaWorkers *sh_media_engine_workers (ShMediaEngine *engine);
 /* "sha-256 AB:CD:..." as SDP writes it. Returns: (transfer none). */
 const char *sh_media_engine_fingerprint (ShMediaEngine *engine);
+/* RTP packets all rooms have sent to subscribers, from any thread. Rooms
+ * add theirs on their 20 ms timer and when they close, so the figure lags
+ * the packet path by at most one tick. */
+guint64 sh_media_engine_forwarded_packets (ShMediaEngine *engine);
 
 /* ------------------------------------------------------ peer connection */
 

@@ -2,6 +2,8 @@
  * SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
+#include <stdatomic.h>
+
 #include "sanhui-media.h"
 #include "dtls.h"
 #include "ice.h"
@@ -18,7 +20,13 @@ struct _ShMediaEngine {
   guint turn_port;
   char *turn_secret; /* never logged */
   guint ice_disconnected_ms, ice_failed_ms;
+  /* RTP packets every room sent to subscribers; rooms add to it from their
+   * workers' timers (sh_media_engine_count_forwarded). */
+  _Atomic guint64 forwarded_packets;
 };
+
+/* Adds @n to the engine's count of forwarded packets (any thread). */
+void sh_media_engine_count_forwarded (ShMediaEngine *engine, guint64 n);
 
 /* Fills @config for a new ICE agent. TURN credentials are minted for this
  * agent (coturn's REST-API scheme, valid for a day) into @turn, whose

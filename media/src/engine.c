@@ -135,6 +135,18 @@ sh_media_engine_fingerprint (ShMediaEngine *engine)
 }
 
 void
+sh_media_engine_count_forwarded (ShMediaEngine *engine, guint64 n)
+{
+  atomic_fetch_add_explicit (&engine->forwarded_packets, n, memory_order_relaxed);
+}
+
+guint64
+sh_media_engine_forwarded_packets (ShMediaEngine *engine)
+{
+  return atomic_load_explicit (&engine->forwarded_packets, memory_order_relaxed);
+}
+
+void
 sh_media_engine_ice_config (ShMediaEngine *engine, gboolean controlling, ShIceConfig *config,
                             ShIceTurnServer *turn)
 {

@@ -31,6 +31,7 @@ struct _ShMediaRoom {
   gboolean closing;    /* no renegotiation while everything is torn down */
   gboolean deferring;  /* offers wait until a batch of track changes is done */
   ShMediaRoomStats stats;
+  guint64 forwarded_counted; /* of stats.forwarded_packets, added to the engine's count */
 };
 
 struct _Participant {

@@ -11,6 +11,8 @@
  * SPDX-License-Identifier: Apache-2.0 */
 #include "sfu-private.h"
 
+#include "engine-private.h"
+
 #include <gio/gio.h>
 
 #define TIMER_MS 20
@@ -191,6 +193,19 @@ static const ShPeerCallbacks subscribe_callbacks = {
 
 /* ------------------------------------------------------------ timer */
 
+/* The engine's count of forwarded packets (/metrics) catches up with the
+ * room's. */
+static void
+count_forwarded (ShMediaRoom *room)
+{
+  guint64 n = room->stats.forwarded_packets - room->forwarded_counted;
+
+  if (n > 0) {
+    sh_media_engine_count_forwarded (room->engine, n);
+    room->forwarded_counted = room->stats.forwarded_packets;
+  }
+}
+
 static gboolean
 on_timer (gpointer user_data)
 {
@@ -207,6 +222,7 @@ on_timer (gpointer user_data)
     if (room->ticks % TWCC_EVERY_TICKS == 0)
       sh_room_publisher_service (p);
   }
+  count_forwarded (room);
   if (++room->ticks % REPORTS_EVERY_TICKS == 0)
     sh_room_send_reports (room);
   if (room->ticks % SPEAKER_EVERY_TICKS == 0) {
@@ -258,6 +274,7 @@ sh_media_room_free (ShMediaRoom *room)
     g_source_destroy (timer);
   room->closing = TRUE;
   g_hash_table_destroy (room->participants);
+  count_forwarded (room);
   sh_speaker_free (room->speaker);
   g_free (room);
 }

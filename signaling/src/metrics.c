@@ -35,6 +35,8 @@ sh_metrics_render (const ShMetrics *m, ShStore *store, GString *out)
   gauge (out, "sanhui_ws_connections_open", "WebSocket connections open now.",
          m->ws_connections_open);
   counter (out, "sanhui_ws_messages_total", "WebSocket messages received.", m->ws_messages_total);
+  counter (out, "sanhui_media_forwarded_packets_total",
+           "RTP packets the media rooms sent to subscribers.", m->media_forwarded_packets);
   gauge (out, "sanhui_uptime_seconds", "Seconds since the server started.",
          (g_get_monotonic_time () - m->started_at) / G_USEC_PER_SEC);
   g_string_append (out, "# HELP sanhui_store_rows Rows in the main tables of the store.\n"

@@ -408,6 +408,8 @@ metrics_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHa
     reply_text (server, msg, SOUP_STATUS_FORBIDDEN, "text/plain; charset=utf-8", "forbidden\n");
     return;
   }
+  server->metrics.media_forwarded_packets
+      = server->media ? sh_media_engine_forwarded_packets (server->media) : 0;
   sh_metrics_render (&server->metrics, server->store, out);
   reply_text (server, msg, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8", out->str);
 }
