@@ -223,6 +223,15 @@ export function roomScenarios(h) {
           if (s) log(`${p.login} at failure: ${describe(s, namesOf(t.roomPeople.filter((x) => x.id)))}`);
           const st = await p.page.locator('#room-status').textContent().catch(() => '');
           if (st) log(`${p.login} status line: ${st.trim()}`);
+          if (process.env.SANHUI_ROOM_DEBUG === '1') {
+            const sdp = await p.page.evaluate(() => {
+              const r = window.sanhuiRoom;
+              const d = (pc, which) => (pc && pc[which] ? pc[which].sdp : '(none)');
+              return `publish offer:\n${d(r.publish, 'localDescription')}\npublish answer:\n${d(r.publish, 'remoteDescription')}\n` +
+                `subscribe offer:\n${d(r.subscribe, 'remoteDescription')}\nsubscribe answer:\n${d(r.subscribe, 'localDescription')}`;
+            }).catch((err) => err.message);
+            log(`${p.login} SDP:\n${sdp}`);
+          }
         }
         await shots(t, 'failure');
         throw e;
@@ -444,7 +453,8 @@ export function roomScenarios(h) {
     const row = secretary.page.locator(`[data-testid="participant-row"][data-account="${member.id}"]`);
     await secretary.page.locator('#tab-people').click();
     await row.locator('[data-testid="chair-give-floor"]').click();
-    await member.page.locator(`[data-testid="participant-row"][data-account="${member.id}"] [data-testid="person-floor"]`).waitFor();
+    await member.page.locator(`[data-testid="participant-row"][data-account="${member.id}"] [data-testid="person-floor"]`)
+      .waitFor({ state: 'attached' });
     for (const p of [secretary, member2]) {
       ms = await eventually(p, 'the member\'s video resumes with the floor', (d) => {
         const n = d(member.id, 'video');

@@ -28,6 +28,37 @@ export function describeRemoteTrack(track, streams, mid) {
   };
 }
 
+/**
+ * Codec order for a video section: @first's codecs (and their RTX) first;
+ * with @only, nothing else. Returns null when the browser cannot send @first.
+ */
+function codecOrder(first, only) {
+  const caps = window.RTCRtpSender && RTCRtpSender.getCapabilities ? RTCRtpSender.getCapabilities('video') : null;
+  if (!caps) return null;
+  const mime = `video/${first}`.toLowerCase();
+  // H.264: packetization-mode=1, which is what the server's rewriter handles.
+  const wanted = caps.codecs.filter((c) => c.mimeType.toLowerCase() === mime &&
+    (first !== 'H264' || /packetization-mode=1/.test(c.sdpFmtpLine || '')));
+  if (!wanted.length) return null;
+  const rtx = caps.codecs.filter((c) => c.mimeType.toLowerCase() === 'video/rtx');
+  const rest = caps.codecs.filter((c) => !wanted.includes(c) && !rtx.includes(c));
+  return only ? [...wanted, ...rtx] : [...wanted, ...rtx, ...rest];
+}
+
+/**
+ * The server tells a publisher's sections apart by payload type, so the
+ * camera and the screen share must not use the same codec: the camera
+ * prefers VP8, the screen share is sent in H.264 (see the report on the
+ * server's demultiplexing; without H.264 the browser's default is kept).
+ */
+function preferCodec(transceiver, codec, only) {
+  const order = codecOrder(codec, only);
+  if (!order || !transceiver.setCodecPreferences) return;
+  try {
+    transceiver.setCodecPreferences(order);
+  } catch (_) { /* keep the default order */ }
+}
+
 class Leg {
   constructor(name, pc, send) {
     this.name = name;
@@ -115,6 +146,7 @@ export class RoomMedia {
     this.videoTx = this.pcPub.addTransceiver(videoTrack || 'video', {
       direction: videoTrack ? 'sendonly' : 'inactive', streams,
     });
+    preferCodec(this.videoTx, 'VP8', false);
     return this.renegotiatePublish();
   }
 
@@ -158,6 +190,7 @@ export class RoomMedia {
   async startScreen(track, stream) {
     if (!this.screenTx) {
       this.screenTx = this.pcPub.addTransceiver(track, { direction: 'sendonly', streams: stream ? [stream] : [] });
+      preferCodec(this.screenTx, 'H264', true);
     } else {
       await this.screenTx.sender.replaceTrack(track);
       this.screenTx.direction = 'sendonly';
