@@ -420,6 +420,19 @@ export function roomScenarios(h) {
       });
       log(`${p.login}: member2's audio resumed, checked after ${ms} ms`);
     }
+
+    // The chair starts and ends the meeting: everyone is back in the lobby.
+    await secretary.page.locator('#tab-chair').click();
+    await secretary.page.locator('[data-testid="chair-start"]').click();
+    await member.page.waitForFunction(() => document.querySelector('#room-state').dataset.state === 'in_progress');
+    await secretary.page.locator('[data-testid="chair-end"]').click(); // the confirm() is accepted
+    for (const p of [member, member2]) {
+      await p.page.locator('#lobby').waitFor({ state: 'visible' });
+      const text = ((await p.page.locator('#join-status').textContent()) || '').trim();
+      assert(text.includes('会议已结束'), `${p.login} after the end sees "${text}"`);
+      assert(!(await p.page.evaluate(() => window.sanhuiRoom.subscribe)), `${p.login} kept its connections after the end`);
+    }
+    log('the chair started and ended the meeting; everyone is back in the lobby');
   });
 
   /** Lesson mode: only the lecturer's video goes on; the floor lets the member back in. */

@@ -16,9 +16,13 @@ export const S = {
   qualityTimer: null, panel: 'people', panelOpen: false, unread: 0, reconnectTry: -1, previewing: null,
 };
 
-/** The status line under the room's title bar. */
+let statusTimer = null;
+
+/** The status line under the room's title bar; notes and successes fade after a while. */
 export function status(text, kind = 'info') {
+  clearTimeout(statusTimer);
   setStatus($('room-status'), text, kind);
+  if (text && kind !== 'error') statusTimer = setTimeout(() => setStatus($('room-status'), ''), 8000);
 }
 
 /** A request on the meeting's socket (RoomSocket.request). */

@@ -20,6 +20,7 @@ import {
 const QUALITY_EVERY_MS = 2000;
 const RECONNECT_DELAYS_MS = [1000, 2000, 3000, 5000, 5000, 10000, 10000, 15000];
 const OVER = new Set(['ended', 'cancelled', 'archived']);
+const FINAL = new Set([...OVER, 'removed']);
 
 // For the browser tests: the two connections and what arrived on them.
 window.sanhuiRoom = {
@@ -95,7 +96,19 @@ function backToLobby(text, kind = 'info', code = '') {
   document.body.classList.remove('in-room');
   setStatus($('join-status'), text, kind);
   $('join-status').dataset.code = code;
-  openPreview();
+  if (S.meeting && S.state.state) {
+    S.meeting = { ...S.meeting, state: S.state.state, state_label: S.state.state_label };
+    renderLobby();
+  }
+  // No way back in (ended, cancelled, removed): the camera goes off.
+  if (FINAL.has(code)) {
+    $('join-button').disabled = true;
+    S.devices.stopAll();
+    $('lobby-video').srcObject = null;
+    $('lobby-video').closest('figure').hidden = true;
+  } else {
+    openPreview();
+  }
 }
 
 // ================================================================ the room
@@ -283,7 +296,6 @@ function onMessage(msg) {
     case 'meeting.state':
       S.state = { ...S.state, ...p };
       if (OVER.has(p.state)) {
-        $('join-button').disabled = true;
         backToLobby(p.state === 'cancelled' ? '会议已取消' : '会议已结束，感谢参会。', 'info', p.state);
         return;
       }
@@ -321,7 +333,6 @@ function onMessage(msg) {
       renderPeople();
       break;
     case 'meeting.removed':
-      $('join-button').disabled = true;
       backToLobby(p.message || '您已被主持人移出本次会议', 'error', 'removed');
       break;
     case 'meeting.replaced':
