@@ -17,6 +17,9 @@
 /* Further behind than this (a stalled worker), the replay skips ahead
  * instead of bursting. */
 #define MAX_LATE_US (500 * 1000)
+/* Receiver reports on the subscribe connection, as browsers send them: the
+ * server takes a connection that stays silent for 10 s as gone. */
+#define REPORT_MS 1000
 
 typedef struct {
   GArray *packets; /* LbPacket, borrowed from the capture */
@@ -34,6 +37,8 @@ typedef struct {
   guint64 packets;
   gint64 since_us;    /* the later meeting.joined of the bot and the publisher */
   gint64 keyframe_us; /* since_us → first keyframe; -1: none yet */
+  ShRtpSeqUnwrapper seqs;
+  gint64 highest_seq;
 } Track;
 
 struct _LbMedia {
@@ -47,7 +52,8 @@ struct _LbMedia {
   Stream audio, video;
   gint64 start_us;
   gboolean keyframe_wanted;
-  guint pace_source;
+  guint pace_source, report_source;
+  guint32 report_ssrc;
   GHashTable *tracks; /* ssrc → Track */
   GHashTable *owners; /* ssrc → publisher's account id, from the offers' msid */
   guint8 vp8_pts[16]; /* bitmap of the subscribe connection's VP8 payload types */
@@ -225,19 +231,65 @@ on_pace (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* An RR with a block per remote stream (no loss, no jitter: nothing is
+ * measured) and the SDES CNAME that a compound packet needs. */
+static gboolean
+on_report (gpointer user_data)
+{
+  LbMedia *m = user_data;
+  ShRtcpRr rr = { .ssrc = m->report_ssrc };
+  static const guint8 cname[] = "loadbot";
+  ShRtcpSdes sdes = { .n_chunks = 1, .chunks = { { m->report_ssrc, cname, sizeof cname - 1 } } };
+  GHashTableIter iter;
+  gpointer key, value;
+  int n, more;
+
+  g_hash_table_iter_init (&iter, m->tracks);
+  while (rr.n_reports < SH_RTCP_MAX_COUNT && g_hash_table_iter_next (&iter, &key, &value)) {
+    ShRtcpReportBlock *block = &rr.reports[rr.n_reports++];
+    block->ssrc = GPOINTER_TO_UINT (key);
+    block->ext_highest_seq = (guint32)((Track *)value)->highest_seq;
+  }
+  n = sh_rtcp_write_rr (m->buf, sizeof m->buf - SH_PEER_TRAILER_ROOM, &rr);
+  more = n > 0 ? sh_rtcp_write_sdes (m->buf + n, sizeof m->buf - SH_PEER_TRAILER_ROOM - n, &sdes)
+               : -1;
+  if (n > 0 && more > 0)
+    sh_peer_send_rtcp (m->sub, m->buf, (gsize)(n + more), sizeof m->buf);
+  return G_SOURCE_CONTINUE;
+}
+
+static guint
+add_timer (LbMedia *m, guint ms, GSourceFunc func)
+{
+  GSource *source = g_timeout_source_new (ms);
+  guint id;
+
+  g_source_set_callback (source, func, m, NULL);
+  id = g_source_attach (
+      source, sh_media_workers_context (sh_media_engine_workers (m->shared->engine), m->worker));
+  g_source_unref (source);
+  return id;
+}
+
+static void
+remove_timer (LbMedia *m, guint *id)
+{
+  GMainContext *context
+      = sh_media_workers_context (sh_media_engine_workers (m->shared->engine), m->worker);
+  GSource *source = *id ? g_main_context_find_source_by_id (context, *id) : NULL;
+
+  if (source)
+    g_source_destroy (source);
+  *id = 0;
+}
+
 static void
 start_pacing (LbMedia *m)
 {
-  GSource *source;
-
   if (m->pace_source)
     return;
   m->start_us = g_get_monotonic_time ();
-  source = g_timeout_source_new (PACE_MS);
-  g_source_set_callback (source, on_pace, m, NULL);
-  m->pace_source = g_source_attach (
-      source, sh_media_workers_context (sh_media_engine_workers (m->shared->engine), m->worker));
-  g_source_unref (source);
+  m->pace_source = add_timer (m, PACE_MS, on_pace);
 }
 
 /* --------------------------------------------------------- callbacks */
@@ -269,6 +321,8 @@ on_state (ShPeer *peer, ShPeerState state, gpointer user_data)
   *(pub ? &m->pub_state : &m->sub_state) = state;
   if (pub && state == SH_PEER_STATE_CONNECTED)
     start_pacing (m);
+  if (!pub && state == SH_PEER_STATE_CONNECTED && !m->report_source)
+    m->report_source = add_timer (m, REPORT_MS, on_report);
   lb_bot_media_state (m->bot, pub ? SH_MEDIA_LEG_PUBLISH : SH_MEDIA_LEG_SUBSCRIBE, state);
 }
 
@@ -295,6 +349,7 @@ on_sub_rtp (ShPeer *peer, guint8 *buf, gsize len, gpointer user_data)
     g_hash_table_insert (m->tracks, GUINT_TO_POINTER (view.ssrc), t);
   }
   t->packets++;
+  t->highest_seq = MAX (t->highest_seq, sh_rtp_seq_unwrap (&t->seqs, view.seq));
   if (t->video && t->keyframe_us < 0
       && sh_vp8_parse (&vp8, sh_rtp_view_payload (&view), view.payload_len) && vp8.keyframe)
     t->keyframe_us = g_get_monotonic_time () - t->since_us;
@@ -516,13 +571,8 @@ fill_report (LbMedia *m, LbReport *r)
 static void
 stop (LbMedia *m, LbReport *report)
 {
-  if (m->pace_source) {
-    GMainContext *context
-        = sh_media_workers_context (sh_media_engine_workers (m->shared->engine), m->worker);
-    GSource *source = g_main_context_find_source_by_id (context, m->pace_source);
-    if (source)
-      g_source_destroy (source);
-  }
+  remove_timer (m, &m->pace_source);
+  remove_timer (m, &m->report_source);
   fill_report (m, report);
   g_clear_pointer (&m->pub, sh_peer_free);
   g_clear_pointer (&m->sub, sh_peer_free);
@@ -596,6 +646,7 @@ lb_media_new (LbBot *bot, LbShared *shared, guint worker, gboolean publish, gint
   m->worker = worker;
   m->publish = publish;
   m->joined_us = joined_us;
+  m->report_ssrc = g_random_int_range (1, G_MAXINT32);
   m->tracks = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   m->owners = g_hash_table_new (NULL, NULL);
   queue (m, TASK_START, SH_MEDIA_LEG_PUBLISH, NULL, NULL);
