@@ -54,9 +54,10 @@ struct _LbMedia {
   gboolean keyframe_wanted;
   guint pace_source, report_source;
   guint32 report_ssrc;
-  GHashTable *tracks; /* ssrc → Track */
-  GHashTable *owners; /* ssrc → publisher's account id, from the offers' msid */
-  guint8 vp8_pts[16]; /* bitmap of the subscribe connection's VP8 payload types */
+  gint64 sub_connected_us; /* joined → subscribe connection connected; -1: never */
+  GHashTable *tracks;      /* ssrc → Track */
+  GHashTable *owners;      /* ssrc → publisher's account id, from the offers' msid */
+  guint8 vp8_pts[16];      /* bitmap of the subscribe connection's VP8 payload types */
   guint video_offered;
   guint64 rx_packets, rx_bytes, tx_packets, keyframe_requests;
   guint64 rx_mark, tx_mark, rx_end, tx_end; /* at the window's ends */
@@ -321,8 +322,10 @@ on_state (ShPeer *peer, ShPeerState state, gpointer user_data)
   *(pub ? &m->pub_state : &m->sub_state) = state;
   if (pub && state == SH_PEER_STATE_CONNECTED)
     start_pacing (m);
-  if (!pub && state == SH_PEER_STATE_CONNECTED && !m->report_source)
+  if (!pub && state == SH_PEER_STATE_CONNECTED && !m->report_source) {
+    m->sub_connected_us = g_get_monotonic_time () - m->joined_us;
     m->report_source = add_timer (m, REPORT_MS, on_report);
+  }
   lb_bot_media_state (m->bot, pub ? SH_MEDIA_LEG_PUBLISH : SH_MEDIA_LEG_SUBSCRIBE, state);
 }
 
@@ -557,6 +560,7 @@ fill_report (LbMedia *m, LbReport *r)
   r->keyframe_requests = m->keyframe_requests;
   r->keyframes_jumped = m->keyframes_jumped;
   r->video_offered = m->video_offered;
+  r->sub_connected_ms = m->sub_connected_us >= 0 ? (double)m->sub_connected_us / 1000.0 : -1;
   r->tracks = g_hash_table_size (m->tracks);
   r->keyframe_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_hash_table_iter_init (&iter, m->tracks);
@@ -647,6 +651,7 @@ lb_media_new (LbBot *bot, LbShared *shared, guint worker, gboolean publish, gint
   m->publish = publish;
   m->joined_us = joined_us;
   m->report_ssrc = g_random_int_range (1, G_MAXINT32);
+  m->sub_connected_us = -1;
   m->tracks = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   m->owners = g_hash_table_new (NULL, NULL);
   queue (m, TASK_START, SH_MEDIA_LEG_PUBLISH, NULL, NULL);

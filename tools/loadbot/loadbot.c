@@ -498,6 +498,7 @@ finish (void)
 {
   double window = (double)(window_end_us - window_start_us) / G_USEC_PER_SEC;
   g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) connect = g_array_new (FALSE, FALSE, sizeof (double));
   guint64 rx = 0, rx_window = 0, tx_window = 0, requests = 0;
   guint joined = 0, video_offered = 0, errors = 0;
   g_autoptr (JsonBuilder) s = event ("summary");
@@ -521,6 +522,9 @@ finish (void)
     add_int (b, "keyframes_jumped", r->keyframes_jumped);
     add_int (b, "tracks", r->tracks);
     add_int (b, "video_offered", r->video_offered);
+    add_double (b, "subscribe_connected_ms", r->sub_connected_ms);
+    if (r->sub_connected_ms >= 0)
+      g_array_append_val (connect, r->sub_connected_ms);
     add_int (b, "errors", bot->errors);
     json_builder_set_member_name (b, "keyframe_ms");
     json_builder_begin_array (b);
@@ -541,6 +545,7 @@ finish (void)
     g_clear_pointer (&r->keyframe_ms, g_array_unref);
   }
   g_array_sort (all, by_value);
+  g_array_sort (connect, by_value);
   add_int (s, "bots", opt.bots);
   add_int (s, "joined", joined);
   add_int (s, "ready", ready);
@@ -554,6 +559,8 @@ finish (void)
   add_double (s, "keyframe_ms_median", percentile (all, 50));
   add_double (s, "keyframe_ms_p95", percentile (all, 95));
   add_double (s, "keyframe_ms_max", all->len ? g_array_index (all, double, all->len - 1) : 0);
+  add_double (s, "subscribe_connected_ms_median", percentile (connect, 50));
+  add_double (s, "subscribe_connected_ms_p95", percentile (connect, 95));
   add_int (s, "errors", errors);
   json_builder_end_object (s);
   emit (s);

@@ -64,6 +64,7 @@ typedef struct {
   guint keyframes_jumped;    /* answered by skipping to the next keyframe */
   guint tracks;              /* remote streams that sent something */
   guint video_offered;       /* remote video tracks in the last offer */
+  double sub_connected_ms;   /* meeting.joined → subscribe connection connected; -1: never */
   /* double, per remote video track: from the later meeting.joined of the
    * bot and the track's publisher to the track's first keyframe */
   GArray *keyframe_ms;

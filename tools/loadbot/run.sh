@@ -136,11 +136,11 @@ scenario() { # scenario NAME TYPE BOTS PUBLISHERS [loadbot options...]
       steady)
         t0=$(now) cpu0=$(cpu_ticks "$server_pid") fwd0=$(forwarded)
         bot_cpu0=$(cpu_ticks "$pid")
-        rss1=$(rss_kib "$server_pid")
         echo "$name: steady after $(jq .t <<<"$line") s, $(jq .ready <<<"$line")/$bots ready" >&2 ;;
       done)
         t1=$(now) cpu1=$(cpu_ticks "$server_pid") fwd1=$(forwarded)
-        bot_cpu1=$(cpu_ticks "$pid") ;;
+        bot_cpu1=$(cpu_ticks "$pid")
+        rss1=$(rss_kib "$server_pid") ;;
       summary) summary=$line ;;
     esac
   done
@@ -163,7 +163,8 @@ scenario() { # scenario NAME TYPE BOTS PUBLISHERS [loadbot options...]
       server_cpu: ($cpu / $secs), bot_cpu: ($bcpu / $secs),
       rss_mib: ($rss1 / 1024), rss_per_participant_kib: (($rss1 - $rss0) / $bots),
       rx_pps: $s.rx_pps, kf_median: $s.keyframe_ms_median, kf_p95: $s.keyframe_ms_p95,
-      kf_n: $s.video_tracks_with_keyframe, kf_offered: $s.video_tracks_offered }')")
+      kf_n: $s.video_tracks_with_keyframe, kf_offered: $s.video_tracks_offered,
+      conn_median: $s.subscribe_connected_ms_median, conn_p95: $s.subscribe_connected_ms_p95 }')")
 }
 
 [ "$only" = lesson ] || scenario meeting general 10 10
@@ -174,10 +175,10 @@ scenario() { # scenario NAME TYPE BOTS PUBLISHERS [loadbot options...]
   echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(free -g | awk '/^Mem:/ { print $2 }') GiB"
   echo "window: ${duration} s of steady load per scenario; bots and server share the machine"
   echo
-  echo "| scenario | participants | ready | forwarded pkt/s | received pkt/s (bots) | server CPU s / M pkt | server CPU (cores) | loadbot CPU (cores) | server RSS MiB | RSS / participant KiB | join → keyframe median ms | p95 ms | tracks with keyframe |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "| scenario | participants | ready | forwarded pkt/s | received pkt/s (bots) | server CPU s / M pkt | server CPU (cores) | loadbot CPU (cores) | server RSS MiB | RSS / participant KiB | join → subscribe connected median / p95 ms | join → keyframe median ms | p95 ms | tracks with keyframe |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   for r in "${results[@]}"; do
-    jq -r '"| \(.name) (\(.publishers) publishing) | \(.bots) | \(.ready) | \(.pps | round) | \(.rx_pps | round) | \(.cpu_per_mpkt * 100 | round / 100) | \(.server_cpu * 100 | round / 100) | \(.bot_cpu * 100 | round / 100) | \(.rss_mib | round) | \(.rss_per_participant_kib | round) | \(.kf_median | round) | \(.kf_p95 | round) | \(.kf_n)/\(.kf_offered) |"' <<<"$r"
+    jq -r '"| \(.name) (\(.publishers) publishing) | \(.bots) | \(.ready) | \(.pps | round) | \(.rx_pps | round) | \(.cpu_per_mpkt * 100 | round / 100) | \(.server_cpu * 100 | round / 100) | \(.bot_cpu * 100 | round / 100) | \(.rss_mib | round) | \(.rss_per_participant_kib | round) | \(.conn_median | round) / \(.conn_p95 | round) | \(.kf_median | round) | \(.kf_p95 | round) | \(.kf_n)/\(.kf_offered) |"' <<<"$r"
   done
 } | tee "$work/table.md"
 if [ "$append" = 1 ]; then
