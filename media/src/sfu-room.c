@@ -74,8 +74,12 @@ sh_room_renegotiate (Participant *p)
     s->active = d->up != NULL;
     s->ssrc = d->ssrc;
     s->rtx_ssrc = d->rtx_ssrc;
-    s->stream_id = d->stream_id;
-    s->track_id = d->track_id;
+    /* An inactive section names no track: its msid would repeat in the
+     * section of the publisher's next track from the same publish mid (a
+     * rejoin, a second screen share), and browsers refuse an offer with
+     * duplicate a=msid lines. */
+    s->stream_id = s->active ? d->stream_id : NULL;
+    s->track_id = s->active ? d->track_id : NULL;
     s->codec = d->codec;
   }
   offer = sh_peer_create_offer (p->subscribe, sections, p->downs->len, &error);
