@@ -188,11 +188,15 @@ function onMediaState(leg, state) {
 
 async function sampleQuality() {
   if (!S.media || !S.monitor) return;
+  let quality;
   try {
-    S.quality = await S.monitor.sample(S.media.pcSub, S.media.remoteTracks());
+    quality = await S.monitor.sample(S.media.pcSub, S.media.remoteTracks());
   } catch (_) {
     return;
   }
+  const changed = quality.size !== S.quality.size || [...quality].some(([a, q]) => S.quality.get(a) !== q);
+  S.quality = quality;
+  if (!S.joined || !changed) return;
   for (const account of S.roster.keys()) {
     if (account !== S.you.participant) S.view.setQuality(account, S.quality.get(account) || null);
   }
@@ -330,7 +334,10 @@ function onMessage(msg) {
     case 'meeting.speaker':
       S.speaker = p.participant || null;
       S.view.setSpeaker(S.speaker);
-      renderPeople();
+      // Only the highlight changes: no re-render under the chair's fingers.
+      for (const row of $('participant-list').querySelectorAll('[data-testid="participant-row"]')) {
+        row.classList.toggle('speaking', Number(row.dataset.account) === S.speaker);
+      }
       break;
     case 'meeting.removed':
       backToLobby(p.message || '您已被主持人移出本次会议', 'error', 'removed');
