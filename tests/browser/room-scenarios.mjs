@@ -492,6 +492,44 @@ export function roomScenarios(h) {
     }
   });
 
+  /**
+   * A phone loses its network: the member's WebSocket drops, the page joins
+   * again by itself with new connections, and media flows both ways again
+   * (the server offers the member's new tracks next to the inactive old ones).
+   */
+  const roomRejoin = scenario(async (t) => {
+    const browser = await secondBrowser(t);
+    const secretary = await person(t, await newContextIn(t, browser, DESKTOP), 'secretary');
+    const member = await person(t, t.context, 'member');
+    // Keep the page's sockets within reach, to drop them as a lost network would.
+    await member.page.addInitScript(() => {
+      const Native = window.WebSocket;
+      window.sanhuiTestSockets = [];
+      window.WebSocket = class extends Native {
+        constructor(...args) {
+          super(...args);
+          window.sanhuiTestSockets.push(this);
+        }
+      };
+    });
+    const { meeting } = await openMeeting(t, secretary);
+    await joinRoom(t, secretary, meeting.id);
+    await joinRoom(t, member, meeting.id);
+    const names = namesOf([secretary, member]);
+    await waitForMedia(secretary, [member], names);
+    await waitForMedia(member, [secretary], names);
+    await member.page.evaluate(() => window.sanhuiTestSockets.forEach((w) => w.close()));
+    await member.page.locator('#room-status', { hasText: '正在重新连接' }).waitFor();
+    await member.page.locator('#room-status', { hasText: '已重新连接' }).waitFor({ timeout: 15_000 });
+    log('the member\'s page joined again by itself');
+    // New connections: the counts start again from zero.
+    await waitForMedia(member, [secretary], names);
+    await waitForMedia(secretary, [member], names);
+    const tiles = await secretary.page.locator('[data-testid="video-tile"]').count();
+    assert(tiles === 2, `the secretary shows ${tiles} tiles after the rejoin, want 2`);
+    log('media flows both ways again after the rejoin');
+  });
+
   /** Someone not expected at the meeting is refused with the Chinese not_invited message. */
   const roomRefused = scenario(async (t) => {
     const browser = await secondBrowser(t);
@@ -531,5 +569,6 @@ export function roomScenarios(h) {
     'room-chair-mute': roomChairMute,
     'room-lesson': roomLesson,
     'room-refused': roomRefused,
+    'room-rejoin': roomRejoin,
   };
 }
