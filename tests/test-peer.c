@@ -59,6 +59,10 @@ accept_offer (Run *r)
     for (guint i = 0; i < media->len; i++) {
       ShPeerMedia *m = g_ptr_array_index (media, i);
       g_string_append_printf (kinds, "%s%s:%s", i ? "," : "", m->kind, m->codec);
+      if (m->remote_ssrc)
+        g_string_append_printf (kinds, "/%u", m->remote_ssrc);
+      if (m->remote_rtx_ssrc)
+        g_string_append_printf (kinds, "+%u", m->remote_rtx_ssrc);
     }
   }
   r->kinds = g_string_free (kinds, FALSE);
@@ -113,7 +117,9 @@ test_answers_chromium (void)
   run_on_worker (&r, accept_on_worker);
   g_assert_no_error (r.error);
   g_assert_nonnull (r.answer);
-  g_assert_cmpstr (r.kinds, ==, "audio:opus,video:VP8");
+  /* The streams the browser announced, the video's RTX from its FID group:
+   * the room tells a camera from a screen share by these. */
+  g_assert_cmpstr (r.kinds, ==, "audio:opus/2263798914,video:VP8/2382654869+1462994332");
   /* Candidates wait for the answer to go out first. */
   g_assert_cmpint (r.candidates_before_return, ==, 0);
   media_fixture_wait (&r.gathered);
@@ -144,8 +150,8 @@ test_answers_other_browsers (void)
     const char *fixture;
     const char *kinds;
   } cases[] = {
-    { "safari-sendrecv-audio-video.sdp", "audio:opus,video:H264" },
-    { "firefox-audio-video-datachannel.sdp", "audio:opus,video:VP8" },
+    { "safari-sendrecv-audio-video.sdp", "audio:opus/3894516172,video:H264/1153827650+2718283610" },
+    { "firefox-audio-video-datachannel.sdp", "audio:opus/2684731052,video:VP8/3312946788+1948261004" },
     { "chromium-recvonly.sdp", "audio:opus,video:VP8" },
   };
 

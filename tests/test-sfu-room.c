@@ -137,6 +137,10 @@ test_negotiation (void)
   g_assert_nonnull (strstr (s.offer_to_1, "a=msid:p2 "));
   g_assert_nonnull (s.offer_after_leave);
   g_assert_cmpuint (count (s.offer_after_leave, "a=inactive"), ==, 2);
+  /* A track that went away keeps its section but not its stream id: the
+   * publisher's next track from that mid would repeat it, which browsers
+   * refuse. */
+  g_assert_null (strstr (s.offer_after_leave, "a=msid:p1"));
   g_assert_cmpuint (s.stats.forwarded_packets, ==, 0);
 
   g_free (s.answer);

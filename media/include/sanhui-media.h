@@ -133,6 +133,9 @@ typedef struct {
   guint32 local_rtx_ssrc;
   guint8 audio_level_id;   /* the ssrc-audio-level header extension's id; 0: none */
   guint8 transport_cc_id;  /* the transport-wide sequence number extension's id; 0: none */
+  guint8 mid_id;           /* the mid header extension's id; 0: none */
+  guint32 remote_ssrc;     /* what the browser announced it sends with (a=ssrc); 0: not said */
+  guint32 remote_rtx_ssrc; /* its RTX stream (a=ssrc-group:FID); 0: none or not said */
   gboolean receives;       /* the browser sends this section to the server */
   gboolean sends;          /* the server sends this section to the browser */
 } ShPeerMedia;

@@ -28,8 +28,29 @@ find_media (GPtrArray *media, const char *mid)
   return NULL;
 }
 
+/* The SSRCs the remote side announced for a section: the FID group's
+ * primary and RTX, or the only one. Several sections of one kind and codec
+ * (a camera and a screen) are told apart by these. */
 static void
-record_section (ShPeer *peer, ShSdpMedia *section, GPtrArray *previous)
+remote_streams (const ShSdpMedia *remote, guint32 *ssrc, guint32 *rtx_ssrc)
+{
+  *ssrc = *rtx_ssrc = 0;
+  if (!remote)
+    return;
+  for (guint i = 0; i < remote->ssrc_groups->len; i++) {
+    const ShSdpSsrcGroup *g = g_ptr_array_index (remote->ssrc_groups, i);
+    if (g_str_equal (g->semantics, "FID") && g->ssrcs->len >= 2) {
+      *ssrc = g_array_index (g->ssrcs, guint32, 0);
+      *rtx_ssrc = g_array_index (g->ssrcs, guint32, 1);
+      return;
+    }
+  }
+  if (remote->ssrcs->len > 0)
+    *ssrc = ((const ShSdpSsrc *) g_ptr_array_index (remote->ssrcs, 0))->ssrc;
+}
+
+static void
+record_section (ShPeer *peer, ShSdpMedia *section, const ShSdpMedia *remote, GPtrArray *previous)
 {
   ShPeerMedia *m = g_new0 (ShPeerMedia, 1);
   ShPeerMedia *before = find_media (previous, section->mid);
@@ -58,7 +79,10 @@ record_section (ShPeer *peer, ShSdpMedia *section, GPtrArray *previous)
                           "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01")
              && e->id < 256)
       m->transport_cc_id = (guint8) e->id;
+    else if (g_str_equal (e->uri, "urn:ietf:params:rtp-hdrext:sdes:mid") && e->id < 256)
+      m->mid_id = (guint8) e->id;
   }
+  remote_streams (remote, &m->remote_ssrc, &m->remote_rtx_ssrc);
   if (m->sends) {
     g_autofree char *msid = g_strdup_printf ("sanhui sanhui-%s-%s", m->kind, m->mid);
     g_autofree char *track_msid = g_strdup_printf ("sanhui-%s-%s", m->kind, m->mid);
@@ -189,7 +213,7 @@ sh_peer_accept_offer (ShPeer *peer, const char *offer_text, ShPeerMediaUse audio
     ShSdpMedia *section = g_ptr_array_index (answer->media, i);
     if (section->port == 0)
       continue;
-    record_section (peer, section, previous);
+    record_section (peer, section, g_ptr_array_index (offer->media, i), previous);
     if (!first)
       first = g_ptr_array_index (offer->media, i);
   }

@@ -120,6 +120,9 @@ up_new (Participant *p, const ShPeerMedia *m)
   up->clock_rate = m->clock_rate;
   up->audio_level_id = m->audio_level_id;
   up->transport_cc_id = m->transport_cc_id;
+  up->mid_id = m->mid_id;
+  up->signaled_ssrc = m->remote_ssrc;
+  up->signaled_rtx_ssrc = m->remote_rtx_ssrc;
   up->allowed = g_str_equal (m->kind, "audio") ? p->audio_allowed : p->video_allowed;
   up->downs = g_ptr_array_new ();
   sh_keyframe_limiter_init (&up->keyframes, SH_KEYFRAME_LIMITER_DEFAULT_INTERVAL_US);
@@ -190,8 +193,15 @@ sh_room_sync_up_tracks (Participant *p, gint64 now)
     const ShPeerMedia *m = g_ptr_array_index (media, i);
     UpTrack *up;
 
-    if (!m->receives || !m->codec || find_up (p, m->mid))
+    if (!m->receives || !m->codec)
       continue;
+    up = find_up (p, m->mid);
+    if (up) {
+      /* A renegotiation may announce other streams for the same track. */
+      up->signaled_ssrc = m->remote_ssrc;
+      up->signaled_rtx_ssrc = m->remote_rtx_ssrc;
+      continue;
+    }
     up = up_new (p, m);
     g_ptr_array_add (p->ups, up);
     g_hash_table_iter_init (&iter, room->participants);
@@ -291,15 +301,39 @@ sh_room_publisher_service (Participant *p)
 
 /* ------------------------------------------------------ the packet path */
 
+/* The up track a publisher's packet belongs to. Tracks of one kind and
+ * codec (a camera and a screen share) share payload types, so the SSRC
+ * decides: the one learned, the ones the offer announced, then the mid
+ * header extension; the payload type only when it is unambiguous. */
 static UpTrack *
-up_for_payload (Participant *p, guint8 pt, gboolean *rtx)
+up_for_packet (Participant *p, const ShRtpView *view, gboolean *rtx)
 {
+  UpTrack *by_payload = NULL;
+  guint n_by_payload = 0;
+
   for (guint i = 0; i < p->ups->len; i++) {
     UpTrack *up = g_ptr_array_index (p->ups, i);
-    if (up->pt == pt || (up->rtx_pt && up->rtx_pt == pt)) {
-      *rtx = up->pt != pt;
+    gboolean is_rtx = up->rtx_pt && up->rtx_pt == view->payload_type;
+
+    if (up->pt != view->payload_type && !is_rtx)
+      continue;
+    *rtx = is_rtx;
+    if (view->ssrc == (is_rtx ? up->src_rtx_ssrc : up->src_ssrc)
+        || view->ssrc == (is_rtx ? up->signaled_rtx_ssrc : up->signaled_ssrc))
       return up;
+    if (up->mid_id) {
+      const guint8 *mid;
+      gsize mid_len;
+      if (sh_rtp_ext_find (view, up->mid_id, &mid, &mid_len) && mid_len == strlen (up->mid)
+          && memcmp (mid, up->mid, mid_len) == 0)
+        return up;
     }
+    by_payload = up;
+    n_by_payload++;
+  }
+  if (n_by_payload == 1) {
+    *rtx = by_payload->rtx_pt && by_payload->rtx_pt == view->payload_type;
+    return by_payload;
   }
   return NULL;
 }
@@ -400,7 +434,7 @@ sh_room_forward_rtp (Participant *p, guint8 *buf, gsize len, gint64 now)
   if (sh_rtp_parse (&view, buf, len) != SH_RTP_OK)
     return;
   p->received++;
-  up = up_for_payload (p, view.payload_type, &rtx);
+  up = up_for_packet (p, &view, &rtx);
   if (!up)
     return;
   if (up->transport_cc_id) {

@@ -46,10 +46,10 @@ function codecOrder(first, only) {
 }
 
 /**
- * The server tells a publisher's sections apart by payload type, so the
- * camera and the screen share must not use the same codec: the camera
- * prefers VP8, the screen share is sent in H.264 (see the report on the
- * server's demultiplexing; without H.264 the browser's default is kept).
+ * Puts @codec first for a video section (VP8 for the camera and the screen:
+ * every browser sends it, and the server forwards a track in the codec it
+ * came in). The server tells the camera and the screen apart by the SSRCs
+ * each section announces, so they may share a codec.
  */
 function preferCodec(transceiver, codec, only) {
   const order = codecOrder(codec, only);
@@ -190,7 +190,7 @@ export class RoomMedia {
   async startScreen(track, stream) {
     if (!this.screenTx) {
       this.screenTx = this.pcPub.addTransceiver(track, { direction: 'sendonly', streams: stream ? [stream] : [] });
-      preferCodec(this.screenTx, 'H264', true);
+      preferCodec(this.screenTx, 'VP8', false);
     } else {
       await this.screenTx.sender.replaceTrack(track);
       this.screenTx.direction = 'sendonly';
