@@ -106,6 +106,9 @@ test_schemas (void)
     { "meeting.chair.lock", "{\"locked\":null}", FALSE },
     { "meeting.candidate", "{\"leg\":\"publish\",\"candidate\":null}", TRUE },
     { "meeting.publish", "{\"sdp\":5}", FALSE },
+    { "meeting.publish", "{\"sdp\":\"v=0\",\"screen_mid\":\"2\"}", TRUE },
+    { "meeting.receive", "{\"camera\":false}", TRUE },
+    { "meeting.receive", "{}", FALSE },
     /* Messages without a schema, and unknown ones, pass through to their
      * handler (or to unknown_type). */
     { "meeting.leave", "{\"anything\":1}", TRUE },

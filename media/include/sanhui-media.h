@@ -306,6 +306,15 @@ gboolean sh_media_room_add_candidate (ShMediaRoom *room, guint64 participant, Sh
 void sh_media_room_set_forwarding (ShMediaRoom *room, guint64 participant, const char *kind,
                                    gboolean allowed);
 
+/* Which of the participant's publish sections (by mid) is a screen share
+ * rather than a camera; NULL: none. Takes effect at the next publish. */
+void sh_media_room_set_screen_mid (ShMediaRoom *room, guint64 participant, const char *mid);
+
+/* Whether the participant receives the others' cameras. On a weak network
+ * a member listens (and still sees shared screens) without the cameras'
+ * bitrate; turning them back on starts each from a keyframe. */
+void sh_media_room_set_receive_cameras (ShMediaRoom *room, guint64 participant, gboolean receive);
+
 typedef struct {
   guint64 forwarded_packets; /* RTP packets sent to subscribers */
   guint64 forwarded_bytes;

@@ -45,6 +45,8 @@ struct _Participant {
   gboolean renegotiate;   /* tracks changed while an offer was pending */
   gboolean needs_offer;   /* tracks changed during a deferred batch */
   gboolean audio_allowed, video_allowed;
+  gboolean receive_cameras; /* FALSE: the others' cameras are not sent (audio only) */
+  char *screen_mid;         /* the publish section that is a screen share, or NULL */
   ShSpeakerHandle speaker;
   guint64 received;
   /* Our wall clock minus the publisher's, from their first sender report:
@@ -70,6 +72,7 @@ struct _UpTrack {
   guint8 audio_level_id;
   guint8 transport_cc_id;
   guint8 mid_id;             /* the mid header extension's id; 0: none */
+  gboolean screen;           /* a screen share, not a camera */
   guint32 signaled_ssrc;     /* what the publisher's offer announced; 0: not said */
   guint32 signaled_rtx_ssrc;
   guint32 src_ssrc; /* learned from the first packet; 0 until then */

@@ -300,6 +300,7 @@ sh_media_room_join (ShMediaRoom *room, guint64 id, GError **error)
   p->room = room;
   p->id = id;
   p->audio_allowed = p->video_allowed = TRUE;
+  p->receive_cameras = TRUE;
   p->ups = g_ptr_array_new_with_free_func (sh_room_up_free);
   p->downs = g_ptr_array_new_with_free_func (sh_room_down_free);
   p->subscribe = sh_peer_new (room->engine, room->worker, TRUE, &subscribe_callbacks, p, error);
@@ -424,6 +425,30 @@ sh_media_room_set_forwarding (ShMediaRoom *room, guint64 id, const char *kind, g
 }
 
 void
+sh_media_room_set_screen_mid (ShMediaRoom *room, guint64 id, const char *mid)
+{
+  Participant *p = lookup (room, id);
+
+  if (!p)
+    return;
+  g_free (p->screen_mid);
+  p->screen_mid = g_strdup (mid);
+}
+
+void
+sh_media_room_set_receive_cameras (ShMediaRoom *room, guint64 id, gboolean receive)
+{
+  Participant *p = lookup (room, id);
+
+  if (!p || p->receive_cameras == receive)
+    return;
+  p->receive_cameras = receive;
+  if (receive)
+    for (guint i = 0; i < p->downs->len; i++)
+      sh_room_down_restart (g_ptr_array_index (p->downs, i), now_us ());
+}
+
+void
 sh_media_room_get_stats (ShMediaRoom *room, ShMediaRoomStats *stats)
 {
   *stats = room->stats;
@@ -448,5 +473,6 @@ sh_room_participant_free (gpointer data)
   g_clear_pointer (&p->publish, sh_peer_free);
   g_clear_pointer (&p->subscribe, sh_peer_free);
   g_clear_pointer (&p->twcc, sh_twcc_recorder_free);
+  g_free (p->screen_mid);
   g_free (p);
 }

@@ -121,6 +121,7 @@ up_new (Participant *p, const ShPeerMedia *m)
   up->audio_level_id = m->audio_level_id;
   up->transport_cc_id = m->transport_cc_id;
   up->mid_id = m->mid_id;
+  up->screen = g_strcmp0 (m->mid, p->screen_mid) == 0;
   up->signaled_ssrc = m->remote_ssrc;
   up->signaled_rtx_ssrc = m->remote_rtx_ssrc;
   up->allowed = g_str_equal (m->kind, "audio") ? p->audio_allowed : p->video_allowed;
@@ -406,6 +407,8 @@ fan_out (UpTrack *up, const guint8 *buf, gsize len, const ShRtpView *view, gint6
     gsize out_len;
 
     if (!d->negotiated || sh_peer_get_state (sub->subscribe) != SH_PEER_STATE_CONNECTED)
+      continue;
+    if (!sub->receive_cameras && is_video (up) && !up->screen)
       continue;
     memcpy (sub->tx, buf, len);
     if (sh_rewriter_rewrite (&d->rewriter, sub->tx, len, now, &info) != SH_REWRITE_FORWARD)

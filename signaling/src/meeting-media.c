@@ -167,6 +167,7 @@ typedef enum {
   TASK_SUBSCRIBE_ANSWER,
   TASK_CANDIDATE,
   TASK_FORWARD,
+  TASK_RECEIVE,
   TASK_CLOSE,
 } TaskKind;
 
@@ -175,9 +176,10 @@ typedef struct {
   TaskKind kind;
   gint64 account;
   ShMediaLeg leg;
-  char *text; /* SDP or candidate */
+  char *text;  /* SDP or candidate */
+  char *extra; /* TASK_PUBLISH: the screen share's mid */
   JsonNode *id;
-  gboolean audio, video; /* TASK_FORWARD */
+  gboolean audio, video; /* TASK_FORWARD; video alone: TASK_RECEIVE */
 } Task;
 
 static void
@@ -187,6 +189,7 @@ task_free (gpointer data)
 
   bridge_release (t->bridge);
   g_free (t->text);
+  g_free (t->extra);
   g_clear_pointer (&t->id, json_node_unref);
   g_free (t);
 }
@@ -228,6 +231,7 @@ run_on_room (Task *t)
       sh_media_room_leave (b->room, (guint64) t->account);
       return;
     case TASK_PUBLISH:
+      sh_media_room_set_screen_mid (b->room, (guint64) t->account, t->extra);
       answer = sh_media_room_publish (b->room, (guint64) t->account, t->text, &error);
       if (answer)
         post (b, t->account, "meeting.publish.answer", t->id, payload_with ("sdp", answer, NULL, NULL));
@@ -241,6 +245,9 @@ run_on_room (Task *t)
     case TASK_CANDIDATE:
       ok = sh_media_room_add_candidate (b->room, (guint64) t->account, t->leg, t->text, &error);
       break;
+    case TASK_RECEIVE:
+      sh_media_room_set_receive_cameras (b->room, (guint64) t->account, t->video);
+      return;
     case TASK_FORWARD:
       sh_media_room_set_forwarding (b->room, (guint64) t->account, "audio", t->audio);
       sh_media_room_set_forwarding (b->room, (guint64) t->account, "video", t->video);
@@ -269,10 +276,10 @@ run_task (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* From the main thread: runs @kind on the meeting's worker. */
-static void
-queue_full (Bridge *b, TaskKind kind, gint64 account, ShMediaLeg leg, const char *text,
-            JsonNode *id)
+/* From the main thread: a task for the meeting's worker, to be completed
+ * and handed over with task_run(). (transfer full) */
+static Task *
+task_new (Bridge *b, TaskKind kind, gint64 account, ShMediaLeg leg, const char *text, JsonNode *id)
 {
   Task *t = g_new0 (Task, 1);
 
@@ -282,7 +289,21 @@ queue_full (Bridge *b, TaskKind kind, gint64 account, ShMediaLeg leg, const char
   t->leg = leg;
   t->text = g_strdup (text);
   t->id = id ? json_node_copy (id) : NULL;
-  sh_media_workers_invoke (b->workers, b->worker, run_task, t, task_free);
+  return t;
+}
+
+/* Runs @t on the meeting's worker. @t: (transfer full) */
+static void
+task_run (Task *t)
+{
+  sh_media_workers_invoke (t->bridge->workers, t->bridge->worker, run_task, t, task_free);
+}
+
+static void
+queue_full (Bridge *b, TaskKind kind, gint64 account, ShMediaLeg leg, const char *text,
+            JsonNode *id)
+{
+  task_run (task_new (b, kind, account, leg, text, id));
 }
 
 static void
@@ -294,14 +315,11 @@ queue (Bridge *b, TaskKind kind, gint64 account, const char *text, JsonNode *id)
 static void
 queue_forwarding (Bridge *b, ShRoom *room, gint64 account)
 {
-  Task *t = g_new0 (Task, 1);
+  Task *t = task_new (b, TASK_FORWARD, account, SH_MEDIA_LEG_PUBLISH, NULL, NULL);
 
-  t->bridge = g_atomic_rc_box_acquire (b);
-  t->kind = TASK_FORWARD;
-  t->account = account;
   t->audio = sh_room_may_publish (room, account, SH_ROOM_AUDIO);
   t->video = sh_room_may_publish (room, account, SH_ROOM_VIDEO);
-  sh_media_workers_invoke (b->workers, b->worker, run_task, t, task_free);
+  task_run (t);
 }
 
 /* ------------------------------------------------- on the main thread */
@@ -394,8 +412,22 @@ sh_meeting_handle_publish (ShWsMessage *m)
   Bridge *b = NULL;
   ShRoomParticipant *p = sender (m, &b);
   g_autofree char *sdp = sh_meeting_payload_string (m, "sdp");
+  Task *t = task_new (b, TASK_PUBLISH, p->account_id, SH_MEDIA_LEG_PUBLISH, sdp, m->id);
 
-  queue (b, TASK_PUBLISH, p->account_id, sdp, m->id);
+  t->extra = sh_meeting_payload_string (m, "screen_mid");
+  task_run (t);
+}
+
+void
+sh_meeting_handle_receive (ShWsMessage *m)
+{
+  Bridge *b = NULL;
+  ShRoomParticipant *p = sender (m, &b);
+  Task *t = task_new (b, TASK_RECEIVE, p->account_id, SH_MEDIA_LEG_SUBSCRIBE, NULL, NULL);
+
+  t->video = sh_meeting_payload_bool (m, "camera", TRUE);
+  task_run (t);
+  sh_meeting_reply_ok (m);
 }
 
 void

@@ -46,6 +46,7 @@ void sh_meeting_media_init (ShServer *server);
 void sh_meeting_handle_publish (ShWsMessage *m);
 void sh_meeting_handle_subscribe_answer (ShWsMessage *m);
 void sh_meeting_handle_candidate (ShWsMessage *m);
+void sh_meeting_handle_receive (ShWsMessage *m);
 
 /* ------------------------------------------------ shared (meeting-messages.c) */
 

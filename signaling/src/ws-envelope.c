@@ -111,6 +111,10 @@ static const ShWsField lesson_fields[] = { { "enabled", SH_WS_FIELD_BOOL, TRUE }
 static const ShWsField participant_fields[]
     = { { "participant", SH_WS_FIELD_INT, TRUE, ID_MAX }, { NULL } };
 static const ShWsField sdp_fields[] = { { "sdp", SH_WS_FIELD_STRING, TRUE, 60 * 1024 }, { NULL } };
+static const ShWsField publish_fields[] = { { "sdp", SH_WS_FIELD_STRING, TRUE, 60 * 1024 },
+                                            { "screen_mid", SH_WS_FIELD_STRING, FALSE, 16 },
+                                            { NULL } };
+static const ShWsField receive_fields[] = { { "camera", SH_WS_FIELD_BOOL, TRUE }, { NULL } };
 static const ShWsField candidate_fields[] = { { "leg", SH_WS_FIELD_STRING, TRUE, 16 },
                                               { "candidate", SH_WS_FIELD_STRING, FALSE, 1024 },
                                               { NULL } };
@@ -129,7 +133,8 @@ static const struct {
   { "meeting.chair.lesson_mode", lesson_fields },
   { "meeting.chair.floor.give", participant_fields },
   { "meeting.chair.floor.take", participant_fields },
-  { "meeting.publish", sdp_fields },
+  { "meeting.publish", publish_fields },
+  { "meeting.receive", receive_fields },
   { "meeting.subscribe.answer", sdp_fields },
   { "meeting.candidate", candidate_fields },
 };

@@ -97,6 +97,7 @@ static const struct {
   { "meeting.publish", sh_meeting_handle_publish, WS_PARTICIPANT },
   { "meeting.subscribe.answer", sh_meeting_handle_subscribe_answer, WS_PARTICIPANT },
   { "meeting.candidate", sh_meeting_handle_candidate, WS_PARTICIPANT },
+  { "meeting.receive", sh_meeting_handle_receive, WS_PARTICIPANT },
 };
 
 /* Checks the sender against @permission; replies and returns FALSE when

@@ -405,6 +405,31 @@ export function roomScenarios(h) {
     member2.id = await page.evaluate(() => window.sanhuiRoom.you);
   });
 
+  /**
+   * The member switches to audio only (a weak network): the server stops
+   * sending them the others' cameras while their audio keeps coming;
+   * switching back brings the cameras back.
+   */
+  const roomAudioOnly = scenario(async (t) => {
+    const { secretary, member, member2 } = await threeInMeeting(t, {});
+    await member.page.locator('#ctl-audio-only').click();
+    const ms = await eventually(member, 'the others\' cameras stop while their audio keeps coming', (d) => {
+      const frames = d(secretary.id, 'video') + d(member2.id, 'video');
+      const audio = d(secretary.id, 'audio') + d(member2.id, 'audio');
+      return (frames <= 2 && audio >= 80) || `cameras +${frames} frames, audio +${audio} packets in 1.5 s`;
+    });
+    log(`member in audio only: cameras stopped, audio flowing (checked after ${ms} ms)`);
+    // The others keep receiving each other's cameras.
+    const d2 = await delta(member2, 1500);
+    assert(d2(secretary.id, 'video') >= 10, `member2 lost the secretary's camera while the member was in audio only`);
+    await member.page.locator('#ctl-audio-only').click();
+    const back = await eventually(member, 'the others\' cameras come back', (d) => {
+      const frames = Math.min(d(secretary.id, 'video'), d(member2.id, 'video'));
+      return frames >= 10 || `cameras +${frames} frames in 1.5 s`;
+    });
+    log(`member back to video: the cameras came back (checked after ${back} ms)`);
+  });
+
   /** The chair mutes member2: the server stops forwarding their audio only; unmuting resumes it. */
   const roomChairMute = scenario(async (t) => {
     const { secretary, member, member2 } = await threeInMeeting(t, {});
@@ -567,6 +592,7 @@ export function roomScenarios(h) {
     'room-screen': roomScreen,
     'room-late-joiner': roomLateJoiner,
     'room-chair-mute': roomChairMute,
+    'room-audio-only': roomAudioOnly,
     'room-lesson': roomLesson,
     'room-refused': roomRefused,
     'room-rejoin': roomRejoin,

@@ -92,10 +92,13 @@ export async function toggleCamera() {
 export async function setAudioOnly(on) {
   S.audioOnly = on;
   S.view.setAudioOnly(on);
+  // The server stops sending the others' cameras (shared screens still
+  // come): that is what saves a weak network's bandwidth.
+  request('meeting.receive', { camera: !on }).catch(() => {});
   if (on) {
     cameraOff();
     if (!(S.you.video && S.you.video.muted)) request('meeting.mute', { video: true }).catch(() => {});
-    status('已切换为仅音频：不发送也不显示摄像头画面，共享的屏幕仍会显示。', 'info');
+    status('已切换为仅音频：不发送也不接收摄像头画面，共享的屏幕仍会显示。', 'info');
   } else {
     status('');
     if (S.cameraWanted && !(S.you.video && S.you.video.by_chair)) {

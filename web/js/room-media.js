@@ -156,7 +156,9 @@ export class RoomMedia {
       if (this.closed) return;
       const offer = await this.pcPub.createOffer();
       await this.pcPub.setLocalDescription(offer);
-      const reply = await this.hooks.request('meeting.publish', { sdp: this.pcPub.localDescription.sdp });
+      // mid 2 is the screen share: the server keeps sending it to members
+      // who turned the others' cameras off.
+      const reply = await this.hooks.request('meeting.publish', { sdp: this.pcPub.localDescription.sdp, screen_mid: '2' });
       this.pub.releaseLocalCandidates();
       if (this.closed) return;
       await this.pcPub.setRemoteDescription({ type: 'answer', sdp: reply.payload.sdp });

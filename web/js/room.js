@@ -137,6 +137,7 @@ async function enterRoom(snap) {
 
   S.view.reset();
   S.view.setAudioOnly(S.audioOnly);
+  if (S.audioOnly) request('meeting.receive', { camera: false }).catch(() => {});
   S.view.setLocal(S.you.participant, S.audioOnly ? null : S.devices.stream);
   S.quality.clear();
   renderAll();
