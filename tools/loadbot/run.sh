@@ -112,9 +112,13 @@ new_meeting() { # new_meeting TYPE GUESTS → id
 }
 
 clk_tck=$(getconf CLK_TCK)
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || true; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-forwarded() { curl -sf "${url}metrics" | awk '/^sanhui_media_forwarded_packets_total / { print $2 }'; }
+# A sample that fails leaves its variable empty, and the scenario reports "no figures".
+forwarded() {
+  curl -sf --max-time 10 "${url}metrics" | awk '/^sanhui_media_forwarded_packets_total / { print $2 }' \
+    || true
+}
 now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
 
@@ -147,7 +151,8 @@ scenario() { # scenario NAME TYPE BOTS PUBLISHERS [loadbot options...]
   exec {out}<&-
   cp "$work/$name.jsonl" "$build_dir/loadbot-$name.jsonl"
   wait "$pid" || { echo "$name: loadbot failed:" >&2; tail -20 "$work/$name.err" >&2; exit 1; }
-  [ -n "$summary" ] && [ -n "${fwd1:-}" ] || { echo "$name: no figures" >&2; exit 1; }
+  [ -n "$summary" ] && [ -n "${fwd0:-}" ] && [ -n "${fwd1:-}" ] && [ -n "${bot_cpu1:-}" ] \
+    || { echo "$name: no figures (see $build_dir/loadbot-$name.jsonl)" >&2; exit 1; }
   if [ -s "$work/$name.err" ]; then
     echo "$name: loadbot said ($(wc -l <"$work/$name.err") lines):" >&2
     sort "$work/$name.err" | uniq -c | sort -rn | head -5 >&2
