@@ -105,8 +105,8 @@ static void
 on_stderr (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   TestServer *server = user_data;
-  g_autoptr (GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result,
-                                                               NULL);
+  g_autoptr (GBytes) bytes
+      = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
 
   if (!bytes || g_bytes_get_size (bytes) == 0)
     return;
@@ -148,10 +148,9 @@ test_server_start (const char *const *sets)
   }
   g_ptr_array_add (argv, g_strdup ("serve"));
   g_ptr_array_add (argv, NULL);
-  server->process = g_subprocess_newv ((const char *const *) argv->pdata,
-                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                           | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                                       &error);
+  server->process
+      = g_subprocess_newv ((const char *const *) argv->pdata,
+                           G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
   g_input_stream_read_bytes_async (g_subprocess_get_stderr_pipe (server->process), 4096,
                                    G_PRIORITY_DEFAULT, NULL, on_stderr, server);
@@ -195,7 +194,8 @@ test_server_stop (TestServer *server)
   /* Let the stderr reader see the last lines before judging. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  if (!g_subprocess_get_if_exited (server->process) || g_subprocess_get_exit_status (server->process) != 0)
+  if (!g_subprocess_get_if_exited (server->process)
+      || g_subprocess_get_exit_status (server->process) != 0)
     g_error ("server did not exit cleanly: %s", server->stderr_text->str);
   g_object_unref (server->process);
   test_remove_tree (server->data_dir);
@@ -275,15 +275,15 @@ test_client_json (TestClient *client, const char *method, const char *path, cons
 guint
 test_client_login (TestClient *client, const char *login, const char *password)
 {
-  g_autofree char *body = g_strdup_printf ("{\"login\":\"%s\",\"password\":\"%s\"}", login,
-                                           password);
+  g_autofree char *body
+      = g_strdup_printf ("{\"login\":\"%s\",\"password\":\"%s\"}", login, password);
   g_autoptr (JsonNode) reply = NULL;
   guint status = test_client_json (client, "POST", "api/session", body, &reply);
 
   if (status == 200) {
     g_free (client->csrf);
-    client->csrf = g_strdup (
-        json_object_get_string_member (json_node_get_object (reply), "csrf_token"));
+    client->csrf
+        = g_strdup (json_object_get_string_member (json_node_get_object (reply), "csrf_token"));
   }
   return status;
 }
@@ -364,7 +364,7 @@ test_count_rows (TestServer *server, const char *table)
 static gboolean
 on_ws_timeout (gpointer user_data)
 {
-  *(gboolean *)user_data = TRUE;
+  *(gboolean *) user_data = TRUE;
   return G_SOURCE_REMOVE;
 }
 
@@ -376,14 +376,14 @@ on_ws_message (SoupWebsocketConnection *conn, gint type, GBytes *message, gpoint
   gsize n;
   const char *data = g_bytes_get_data (message, &n);
 
-  g_assert_true (json_parser_load_from_data (parser, data, (gssize)n, NULL));
+  g_assert_true (json_parser_load_from_data (parser, data, (gssize) n, NULL));
   g_queue_push_tail (&ws->messages, json_node_copy (json_parser_get_root (parser)));
 }
 
 static void
 on_ws_closed (SoupWebsocketConnection *conn, gpointer user_data)
 {
-  ((TestWs *)user_data)->closed = TRUE;
+  ((TestWs *) user_data)->closed = TRUE;
 }
 
 typedef struct {
@@ -436,7 +436,7 @@ test_ws_free (TestWs *ws)
   if (soup_websocket_connection_get_state (ws->conn) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (ws->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
   g_object_unref (ws->conn);
-  g_queue_clear_full (&ws->messages, (GDestroyNotify)json_node_unref);
+  g_queue_clear_full (&ws->messages, (GDestroyNotify) json_node_unref);
   g_free (ws);
 }
 
@@ -526,7 +526,7 @@ test_ws_settle (guint ms)
 void
 test_ws_discard (TestWs *ws)
 {
-  g_queue_clear_full (&ws->messages, (GDestroyNotify)json_node_unref);
+  g_queue_clear_full (&ws->messages, (GDestroyNotify) json_node_unref);
   g_queue_init (&ws->messages);
 }
 

@@ -11,8 +11,8 @@
 
 typedef struct {
   GSubprocess *process;
-  char *url;       /* "http://127.0.0.1:PORT/" */
-  char *data_dir;  /* removed by test_server_stop() */
+  char *url;      /* "http://127.0.0.1:PORT/" */
+  char *data_dir; /* removed by test_server_stop() */
   char *db_path;
   GString *stderr_text;
 } TestServer;
@@ -44,11 +44,11 @@ guint test_client_login (TestClient *client, const char *login, const char *pass
  * has one and the method changes state. The reply is parsed as JSON when it
  * is JSON (*json, transfer full, may be NULL) and kept raw in *raw. */
 guint test_client_send (TestClient *client, const char *method, const char *path,
-                        const char *content_type, const char *body, gssize length,
-                        JsonNode **json, GBytes **raw);
+                        const char *content_type, const char *body, gssize length, JsonNode **json,
+                        GBytes **raw);
 /* The same with a JSON body (or none when @body is NULL). */
-guint test_client_json (TestClient *client, const char *method, const char *path,
-                        const char *body, JsonNode **json);
+guint test_client_json (TestClient *client, const char *method, const char *path, const char *body,
+                        JsonNode **json);
 
 /* The error code of an error reply, or "". (transfer none) */
 const char *test_error_code (JsonNode *reply);

@@ -11,8 +11,8 @@
 char *
 media_fixture_read_sdp (const char *name)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("SANHUI_SOURCE_ROOT"), "tests", "fixtures",
-                                            "sdp", name, NULL);
+  g_autofree char *path
+      = g_build_filename (g_getenv ("SANHUI_SOURCE_ROOT"), "tests", "fixtures", "sdp", name, NULL);
   char *text = NULL;
 
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));

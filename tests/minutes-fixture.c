@@ -84,7 +84,7 @@ minutes_fixture_member (ShStore *store, gint64 branch, const char *name, ShMembe
 {
   ShMember m = {
     .branch_id = branch,
-    .name = (char *)name,
+    .name = (char *) name,
     .status = status,
     .migrant = visiting != 0,
     .current_branch_id = visiting,
@@ -100,10 +100,10 @@ minutes_fixture_account (ShStore *store, const char *login, const char *display_
 {
   g_autoptr (GError) error = NULL;
   ShAccount a = {
-    .login = (char *)login,
-    .display_name = (char *)display_name,
+    .login = (char *) login,
+    .display_name = (char *) display_name,
     .member_id = member_id,
-    .password_hash = (char *)"$scrypt$test",
+    .password_hash = (char *) "$scrypt$test",
   };
   gint64 id = sh_account_create (store, &a, &error);
 

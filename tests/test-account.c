@@ -23,8 +23,8 @@ add_member (ShStore *store, gint64 branch_id, const char *name, const char *phon
 {
   ShMember m = {
     .branch_id = branch_id,
-    .name = (char *)name,
-    .phone = (char *)phone,
+    .name = (char *) name,
+    .phone = (char *) phone,
     .status = SH_MEMBER_FULL,
     .migrant = migrant,
     .current_branch_id = current_branch_id,
@@ -58,9 +58,9 @@ create (Fixture *f, const char *login, const char *phone, const char *display_na
 {
   ShAccount a = { 0 };
 
-  a.login = (char *)login;
-  a.phone = (char *)phone;
-  a.display_name = (char *)display_name;
+  a.login = (char *) login;
+  a.phone = (char *) phone;
+  a.display_name = (char *) display_name;
   a.member_id = member_id;
   a.password_hash = "$scrypt$n=16384$salt$hash";
   return sh_account_create (f->store, &a, error);
@@ -205,11 +205,11 @@ test_lookups (Fixture *f, gconstpointer data)
   all = sh_account_list (f->store, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (all->len, ==, 3);
-  g_assert_cmpstr (((ShAccount *)all->pdata[0])->login, ==, "13800138000");
-  g_assert_true (((ShAccount *)all->pdata[0])->disabled);
-  g_assert_cmpstr (((ShAccount *)all->pdata[1])->login, ==, "admin");
-  g_assert_cmpint (((ShAccount *)all->pdata[1])->id, ==, admin_id);
-  g_assert_cmpstr (((ShAccount *)all->pdata[2])->login, ==, "zhangwei");
+  g_assert_cmpstr (((ShAccount *) all->pdata[0])->login, ==, "13800138000");
+  g_assert_true (((ShAccount *) all->pdata[0])->disabled);
+  g_assert_cmpstr (((ShAccount *) all->pdata[1])->login, ==, "admin");
+  g_assert_cmpint (((ShAccount *) all->pdata[1])->id, ==, admin_id);
+  g_assert_cmpstr (((ShAccount *) all->pdata[2])->login, ==, "zhangwei");
 }
 
 static void

@@ -9,31 +9,30 @@ static gint64 branch_id;
 
 /* UTF-8 with a BOM, as WPS and Excel's "CSV UTF-8" write it; a quoted field
  * holding a comma. */
-static const char utf8_bom_csv[] =
-    "\xef\xbb\xbf姓名,手机号,党员类别,入党日期,留党察看,流动党员\r\n"
-    "张建华,13712340001,正式,2001-07-01,否,否\r\n"
-    "\"李,明\",13712340002,预备,2026-03-01,否,是\r\n";
+static const char utf8_bom_csv[] = "\xef\xbb\xbf姓名,手机号,党员类别,入党日期,留党察看,流动党员\r\n"
+                                   "张建华,13712340001,正式,2001-07-01,否,否\r\n"
+                                   "\"李,明\",13712340002,预备,2026-03-01,否,是\r\n";
 
 /* The same columns in GBK, as Excel on Chinese Windows saves "CSV":
  * 姓名,手机号,党员类别,入党日期 / 赵国庆,13712340101,正式,2001-10-01 /
  * 钱秀英,13712340102,预备,2026-04-15 */
-static const char gbk_csv[] =
-    "\xd0\xd5\xc3\xfb,\xca\xd6\xbb\xfa\xba\xc5,\xb5\xb3\xd4\xb1\xc0\xe0\xb1\xf0,"
-    "\xc8\xeb\xb5\xb3\xc8\xd5\xc6\xda\r\n"
-    "\xd5\xd4\xb9\xfa\xc7\xec,13712340101,\xd5\xfd\xca\xbd,2001-10-01\r\n"
-    "\xc7\xae\xd0\xe3\xd3\xa2,13712340102,\xd4\xa4\xb1\xb8,2026-04-15\r\n";
+static const char gbk_csv[]
+    = "\xd0\xd5\xc3\xfb,\xca\xd6\xbb\xfa\xba\xc5,\xb5\xb3\xd4\xb1\xc0\xe0\xb1\xf0,"
+      "\xc8\xeb\xb5\xb3\xc8\xd5\xc6\xda\r\n"
+      "\xd5\xd4\xb9\xfa\xc7\xec,13712340101,\xd5\xfd\xca\xbd,2001-10-01\r\n"
+      "\xc7\xae\xd0\xe3\xd3\xa2,13712340102,\xd4\xa4\xb1\xb8,2026-04-15\r\n";
 
 /* Line 1 header; 2 and 7 are fine; the others break a rule each. */
-static const char bad_rows_csv[] =
-    "姓名,手机号,党员类别,入党日期\n"
-    "孙立新,13712340201,正式,2010-07-01\n"    /* 2: fine */
-    "周小川,1371234,正式,2010-07-01\n"        /* 3: phone too short */
-    ",13712340203,正式,2010-07-01\n"          /* 4: no name */
-    "吴海燕,13712340204,积极分子,2010-07-01\n" /* 5: not a member category */
-    "郑光明,13800000002,正式,2010-07-01\n"    /* 6: 黄丽's phone */
-    "冯晓东,13712340201,正式,2012-07-01\n"    /* 7: repeats line 2's phone */
-    "陈思远,13712340207,预备,2026-02-30\n"    /* 8: no such date */
-    "褚卫国,13712340208,预备,2026-01-10\n";   /* 9: fine */
+static const char bad_rows_csv[]
+    = "姓名,手机号,党员类别,入党日期\n"
+      "孙立新,13712340201,正式,2010-07-01\n"     /* 2: fine */
+      "周小川,1371234,正式,2010-07-01\n"         /* 3: phone too short */
+      ",13712340203,正式,2010-07-01\n"           /* 4: no name */
+      "吴海燕,13712340204,积极分子,2010-07-01\n" /* 5: not a member category */
+      "郑光明,13800000002,正式,2010-07-01\n"     /* 6: 黄丽's phone */
+      "冯晓东,13712340201,正式,2012-07-01\n"     /* 7: repeats line 2's phone */
+      "陈思远,13712340207,预备,2026-02-30\n"     /* 8: no such date */
+      "褚卫国,13712340208,预备,2026-01-10\n";    /* 9: fine */
 
 static JsonObject *
 obj (JsonNode *node)
@@ -46,8 +45,8 @@ obj (JsonNode *node)
 static guint
 upload (const char *mode_query, const char *data, gsize length, JsonNode **reply)
 {
-  g_autofree char *path = g_strdup_printf ("api/orgs/%" G_GINT64_FORMAT "/import?%s", branch_id,
-                                           mode_query);
+  g_autofree char *path
+      = g_strdup_printf ("api/orgs/%" G_GINT64_FORMAT "/import?%s", branch_id, mode_query);
 
   return test_client_send (secretary, "POST", path, "text/csv", data, (gssize) length, reply, NULL);
 }
@@ -186,8 +185,8 @@ test_preview_gbk (void)
 
   /* And a GBK file commits with its names decoded. */
   g_clear_pointer (&reply, json_node_unref);
-  g_assert_cmpuint (upload ("mode=commit&skip_rejected=0", gbk_csv, sizeof gbk_csv - 1, &reply),
-                    ==, 200);
+  g_assert_cmpuint (upload ("mode=commit&skip_rejected=0", gbk_csv, sizeof gbk_csv - 1, &reply), ==,
+                    200);
   g_assert_cmpint (json_object_get_int_member (obj (reply), "imported"), ==, 2);
   g_assert_cmpint (test_count_rows (server, "members"), ==, members + 2);
   {
@@ -224,9 +223,9 @@ test_bad_rows (void)
   g_assert_nonnull (strstr (message_of_line (preview, 6), "手机号"));
 
   /* Commit without skipping: 422, the same rejected lines, nothing stored. */
-  g_assert_cmpuint (upload ("mode=commit&skip_rejected=0", bad_rows_csv, sizeof bad_rows_csv - 1,
-                            &reply),
-                    ==, 422);
+  g_assert_cmpuint (
+      upload ("mode=commit&skip_rejected=0", bad_rows_csv, sizeof bad_rows_csv - 1, &reply), ==,
+      422);
   g_assert_cmpstr (test_error_code (reply), ==, "invalid");
   error = json_object_get_object_member (obj (reply), "error");
   g_assert_cmpstr (json_object_get_string_member (error, "message"), !=, "");
@@ -237,15 +236,14 @@ test_bad_rows (void)
   g_assert_null (listed_member ("孙立新"));
   /* Without skip_rejected at all it is the same. */
   g_clear_pointer (&reply, json_node_unref);
-  g_assert_cmpuint (upload ("mode=commit", bad_rows_csv, sizeof bad_rows_csv - 1, &reply), ==,
-                    422);
+  g_assert_cmpuint (upload ("mode=commit", bad_rows_csv, sizeof bad_rows_csv - 1, &reply), ==, 422);
   g_assert_cmpint (test_count_rows (server, "members"), ==, members);
 
   /* Skipping them: exactly the valid rows go in. */
   g_clear_pointer (&reply, json_node_unref);
-  g_assert_cmpuint (upload ("mode=commit&skip_rejected=1", bad_rows_csv, sizeof bad_rows_csv - 1,
-                            &reply),
-                    ==, 200);
+  g_assert_cmpuint (
+      upload ("mode=commit&skip_rejected=1", bad_rows_csv, sizeof bad_rows_csv - 1, &reply), ==,
+      200);
   imported = json_object_get_int_member (obj (reply), "imported");
   g_assert_cmpint (imported, ==, 2);
   g_assert_cmpint (test_count_rows (server, "members"), ==, members + imported);
@@ -330,9 +328,8 @@ static void
 test_only_into_a_branch (void)
 {
   gint64 group = test_org_id (server, "第一党小组");
-  g_autofree char *path = g_strdup_printf ("api/orgs/%" G_GINT64_FORMAT
-                                           "/import?mode=commit&skip_rejected=1",
-                                           group);
+  g_autofree char *path
+      = g_strdup_printf ("api/orgs/%" G_GINT64_FORMAT "/import?mode=commit&skip_rejected=1", group);
   g_autoptr (JsonNode) reply = NULL;
   gint64 members = test_count_rows (server, "members");
 

@@ -12,9 +12,9 @@ static TestClient *secretary;
 static gint64 branch_id;
 static gint64 member_id; /* 黄丽 */
 
-static const char *const tables[] = { "members", "meetings", "organizations", "accounts",
-                                      "role_grants", "exclusions", "group_members",
-                                      "committee_posts", "agenda_items", "meeting_state_log" };
+static const char *const tables[]
+    = { "members",    "meetings",      "organizations",   "accounts",     "role_grants",
+        "exclusions", "group_members", "committee_posts", "agenda_items", "meeting_state_log" };
 static gint64 counts[G_N_ELEMENTS (tables)];
 
 static void
@@ -47,12 +47,11 @@ has_non_ascii (const char *s)
  * contains @mentions when given. */
 static void
 expect_error (TestClient *client, const char *method, const char *path, const char *type,
-              const char *body, gssize length, guint status, const char *code,
-              const char *mentions)
+              const char *body, gssize length, guint status, const char *code, const char *mentions)
 {
   g_autoptr (JsonNode) reply = NULL;
-  guint got = test_client_send (client, method, path, body ? type : NULL, body, length, &reply,
-                                NULL);
+  guint got
+      = test_client_send (client, method, path, body ? type : NULL, body, length, &reply, NULL);
   JsonObject *root, *error;
   const char *message;
 
@@ -98,7 +97,8 @@ static void
 test_not_json (void)
 {
   g_autofree char *path = members_path ();
-  static const char invalid_utf8[] = "{\"name\":\"\xe5\xbc\xa0\xff\xfe\",\"phone\":\"13712345678\"}";
+  static const char invalid_utf8[]
+      = "{\"name\":\"\xe5\xbc\xa0\xff\xfe\",\"phone\":\"13712345678\"}";
 
   snapshot ();
   expect_json_error (secretary, "POST", path, "this is not JSON", 400, "invalid_json", NULL);
@@ -108,8 +108,8 @@ test_not_json (void)
   expect_json_error (secretary, "POST", path, "null", 400, "invalid_json", NULL);
   expect_json_error (secretary, "POST", path, "42", 400, "invalid_json", NULL);
   expect_error (secretary, "POST", path, "application/json", "", 0, 400, "invalid_json", NULL);
-  expect_error (secretary, "POST", path, "application/json", invalid_utf8,
-                sizeof invalid_utf8 - 1, 400, "invalid_json", "UTF-8");
+  expect_error (secretary, "POST", path, "application/json", invalid_utf8, sizeof invalid_utf8 - 1,
+                400, "invalid_json", "UTF-8");
   /* A NUL inside the body is not text either. */
   expect_error (secretary, "POST", path, "application/json", "{\"name\":\"a\0b\"}", 14, 400,
                 "invalid_json", NULL);
@@ -141,9 +141,8 @@ test_wrong_types (void)
   expect_json_error (secretary, "POST", path, "{\"name\": \"张三\", \"under_probation\": 1}", 400,
                      "bad_request", "under_probation");
   expect_json_error (secretary, "POST", path, "{\"name\": [\"张三\"]}", 400, "bad_request", "name");
-  expect_json_error (secretary, "POST", path,
-                     "{\"name\": \"张三\", \"current_branch_id\": \"1\"}", 400, "bad_request",
-                     "current_branch_id");
+  expect_json_error (secretary, "POST", path, "{\"name\": \"张三\", \"current_branch_id\": \"1\"}",
+                     400, "bad_request", "current_branch_id");
   expect_json_error (secretary, "POST", path, "{\"name\": \"张三\", \"current_branch_id\": -3}",
                      400, "bad_request", "current_branch_id");
   expect_json_error (secretary, "POST", mpath,
@@ -170,8 +169,9 @@ test_wrong_types (void)
                      "\"planned_start\":\"2026-12-20T14:00:00+08:00\","
                      "\"planned_end\":\"2026-12-20T16:00:00+08:00\"}",
                      400, "bad_request", "type");
-  expect_json_error (admin, "POST", "api/orgs", "{\"parent_id\":\"1\",\"kind\":\"branch\",\"name\":\"x\"}",
-                     400, "bad_request", "parent_id");
+  expect_json_error (admin, "POST", "api/orgs",
+                     "{\"parent_id\":\"1\",\"kind\":\"branch\",\"name\":\"x\"}", 400, "bad_request",
+                     "parent_id");
   expect_json_error (admin, "POST", "api/orgs", "{\"kind\":\"club\",\"name\":\"x\"}", 400,
                      "bad_request", "kind");
   expect_json_error (admin, "POST", "api/accounts",
@@ -211,8 +211,8 @@ test_missing_fields (void)
   expect_json_error (anon, "POST", "api/session", "{\"login\":\"admin\"}", 400, "bad_request",
                      "password");
   {
-    g_autofree char *ex = g_strdup_printf ("api/members/%" G_GINT64_FORMAT "/exclusions",
-                                           member_id);
+    g_autofree char *ex
+        = g_strdup_printf ("api/members/%" G_GINT64_FORMAT "/exclusions", member_id);
     expect_json_error (secretary, "POST", ex, "{\"reason\":\"illness\",\"approver\":\"党工委\"}",
                        400, "bad_request", "starts_at");
     expect_json_error (secretary, "POST", ex,
@@ -235,8 +235,7 @@ test_content_type (void)
                 "application/json");
   expect_error (secretary, "POST", path, "application/x-www-form-urlencoded", "name=x", -1, 415,
                 "unsupported_media_type", NULL);
-  expect_error (secretary, "POST", path, "text/csv", body, -1, 415, "unsupported_media_type",
-                NULL);
+  expect_error (secretary, "POST", path, "text/csv", body, -1, 415, "unsupported_media_type", NULL);
   expect_error (anon, "POST", "api/session", "text/plain",
                 "{\"login\":\"admin\",\"password\":\"Demo@2026\"}", -1, 415,
                 "unsupported_media_type", NULL);
@@ -303,8 +302,7 @@ csv_of_size (gsize size, const char *phone_prefix, guint *rows)
 
   *rows = 0;
   while (s->len < size) {
-    g_string_append_printf (s, "上传测试%u,%s%04u,正式,2010-07-01\r\n", *rows, phone_prefix,
-                            *rows);
+    g_string_append_printf (s, "上传测试%u,%s%04u,正式,2010-07-01\r\n", *rows, phone_prefix, *rows);
     (*rows)++;
   }
   return g_string_free (s, FALSE);
@@ -313,8 +311,8 @@ csv_of_size (gsize size, const char *phone_prefix, guint *rows)
 static void
 test_upload_too_large (void)
 {
-  g_autofree char *preview = g_strdup_printf ("api/orgs/%" G_GINT64_FORMAT "/import?mode=preview",
-                                              branch_id);
+  g_autofree char *preview
+      = g_strdup_printf ("api/orgs/%" G_GINT64_FORMAT "/import?mode=preview", branch_id);
   g_autofree char *commit = g_strdup_printf (
       "api/orgs/%" G_GINT64_FORMAT "/import?mode=commit&skip_rejected=0", branch_id);
   guint rows;
@@ -332,11 +330,11 @@ test_upload_too_large (void)
   g_assert_cmpuint (strlen (between), >, MAX_BODY);
   {
     g_autoptr (JsonNode) reply = NULL;
-    g_assert_cmpuint (test_client_send (secretary, "POST", preview, "text/csv", between, -1, &reply,
-                                        NULL),
-                      ==, 200);
-    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
-                          json_node_get_object (reply), "valid")),
+    g_assert_cmpuint (
+        test_client_send (secretary, "POST", preview, "text/csv", between, -1, &reply, NULL), ==,
+        200);
+    g_assert_cmpuint (json_array_get_length (
+                          json_object_get_array_member (json_node_get_object (reply), "valid")),
                       ==, rows);
   }
   assert_unchanged ();
@@ -392,8 +390,8 @@ test_bad_ids (void)
     expect_json_error (admin, "GET", paths[i], NULL, 404, "not_found", NULL);
   expect_json_error (admin, "PATCH", "api/members/999999", "{\"name\":\"无人\"}", 404, "not_found",
                      NULL);
-  expect_json_error (admin, "PATCH", "api/members/99999999999999999999", "{\"name\":\"无人\"}",
-                     404, "not_found", NULL);
+  expect_json_error (admin, "PATCH", "api/members/99999999999999999999", "{\"name\":\"无人\"}", 404,
+                     "not_found", NULL);
   expect_json_error (admin, "POST", "api/meetings/999999/transition", "{\"to\":\"open\"}", 404,
                      "not_found", NULL);
   expect_json_error (admin, "POST", "api/meetings/999999/invitations", NULL, 404, "not_found",
@@ -504,8 +502,8 @@ test_domain_rules (void)
                      "invalid", "手机号");
   expect_json_error (secretary, "PATCH", member, "{\"name\":\"黄丽丽\",\"active\":\"no\"}", 400,
                      "bad_request", "active");
-  expect_json_error (secretary, "PATCH", member, "{\"migrant\":false,\"current_branch_id\":1}",
-                     422, "invalid", NULL);
+  expect_json_error (secretary, "PATCH", member, "{\"migrant\":false,\"current_branch_id\":1}", 422,
+                     "invalid", NULL);
   expect_json_error (admin, "POST", "api/accounts",
                      "{\"login\":\"weak\",\"display_name\":\"弱密码\",\"password\":\"12345678\"}",
                      400, "bad_request", "密码");

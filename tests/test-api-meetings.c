@@ -144,7 +144,8 @@ test_schedule_and_member_view (void)
   {
     g_autoptr (JsonNode) reply = NULL;
     g_autofree char *window = g_strdup_printf ("%s?from=2026-12-20T00:00:00%%2B08:00"
-                                               "&to=2026-12-21T00:00:00%%2B08:00", path);
+                                               "&to=2026-12-21T00:00:00%%2B08:00",
+                                               path);
     g_autofree char *after = g_strdup_printf ("%s?from=2026-12-21T00:00:00Z", path);
     g_assert_cmpuint (test_client_json (member, "GET", path, NULL, &reply), ==, 200);
     g_assert_true (list_has (reply, id));
@@ -239,9 +240,8 @@ expect_invalid_state (gint64 id, const char *to, const char *state_now)
 
   g_assert_cmpuint (transition (secretary, id, body, &reply), ==, 409);
   g_assert_cmpstr (test_error_code (reply), ==, "invalid_state");
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (obj (reply),
-                                                                                 "error"),
-                                                  "message"),
+  g_assert_cmpstr (json_object_get_string_member (
+                       json_object_get_object_member (obj (reply), "error"), "message"),
                    !=, "");
   g_assert_cmpint (test_count_rows (server, "meeting_state_log"), ==, log_rows);
   g_assert_cmpuint (test_client_json (secretary, "GET", path, NULL, &now), ==, 200);
@@ -269,8 +269,8 @@ test_state_transitions (void)
     g_assert_cmpint (json_object_get_int_member (obj (reply), "id"), ==, id);
     /* Each state has its own Chinese label. */
     g_assert_cmpuint ((guchar) str (reply, "state_label")[0], >=, 0x80);
-    g_assert_false (g_ptr_array_find_with_equal_func (labels, str (reply, "state_label"),
-                                                      g_str_equal, NULL));
+    g_assert_false (
+        g_ptr_array_find_with_equal_func (labels, str (reply, "state_label"), g_str_equal, NULL));
     g_ptr_array_add (labels, g_strdup (str (reply, "state_label")));
     g_assert_cmpint (test_count_rows (server, "meeting_state_log"), ==, log_rows + (gint64) i + 1);
   }
@@ -323,7 +323,8 @@ test_cancel (void)
 
   /* With a reason: cancelled, and the reason is kept. */
   g_assert_cmpuint (transition (secretary, id,
-                                "{\"to\":\"cancelled\",\"reason\":\"上级临时通知集中学习\"}", &reply),
+                                "{\"to\":\"cancelled\",\"reason\":\"上级临时通知集中学习\"}",
+                                &reply),
                     ==, 200);
   g_assert_cmpstr (str (reply, "state"), ==, "cancelled");
   g_assert_cmpstr (str (reply, "state_label"), !=, str (meeting, "state_label"));
@@ -354,9 +355,9 @@ test_cancel (void)
 
   /* An open meeting may be cancelled; one in progress may not. */
   g_assert_cmpuint (transition (secretary, open_id, "{\"to\":\"open\"}", NULL), ==, 200);
-  g_assert_cmpuint (transition (secretary, open_id, "{\"to\":\"cancelled\",\"reason\":\"改期\"}",
-                                &reply),
-                    ==, 200);
+  g_assert_cmpuint (
+      transition (secretary, open_id, "{\"to\":\"cancelled\",\"reason\":\"改期\"}", &reply), ==,
+      200);
   g_assert_cmpstr (str (reply, "cancel_reason"), ==, "改期");
   g_clear_pointer (&reply, json_node_unref);
   g_assert_cmpuint (transition (secretary, running_id, "{\"to\":\"in_progress\"}", NULL), ==, 200);
@@ -454,8 +455,8 @@ test_invitation (void)
   /* Signed with the server's key but expired an hour ago. */
   {
     g_autofree char *subject = g_strdup_printf ("m%" G_GINT64_FORMAT, id);
-    g_autofree char *t = sh_token_sign (secret, "invite", subject,
-                                        g_get_real_time () - G_TIME_SPAN_HOUR);
+    g_autofree char *t
+        = sh_token_sign (secret, "invite", subject, g_get_real_time () - G_TIME_SPAN_HOUR);
     expired = g_strdup_printf ("api/invitations/%s", t);
     expect_token_error (anon, expired, 410, "token_expired");
   }
@@ -469,15 +470,15 @@ test_invitation (void)
   {
     g_autoptr (GBytes) wrong = g_bytes_new ("0123456789abcdef0123456789abcdef", 32);
     g_autofree char *subject = g_strdup_printf ("m%" G_GINT64_FORMAT, id);
-    g_autofree char *t = sh_token_sign (wrong, "invite", subject,
-                                        g_get_real_time () + G_TIME_SPAN_HOUR);
+    g_autofree char *t
+        = sh_token_sign (wrong, "invite", subject, g_get_real_time () + G_TIME_SPAN_HOUR);
     forged = g_strdup_printf ("api/invitations/%s", t);
     expect_token_error (anon, forged, 400, "token_invalid");
   }
   /* A valid link to a meeting that does not exist. */
   {
-    g_autofree char *t = sh_token_sign (secret, "invite", "m999999",
-                                        g_get_real_time () + G_TIME_SPAN_HOUR);
+    g_autofree char *t
+        = sh_token_sign (secret, "invite", "m999999", g_get_real_time () + G_TIME_SPAN_HOUR);
     g_autofree char *p = g_strdup_printf ("api/invitations/%s", t);
     expect_token_error (anon, p, 404, "not_found");
   }
@@ -503,8 +504,8 @@ fetch (const char *url, char **type, char **body)
   bytes = soup_session_send_and_read (session, msg, NULL, &error);
   g_assert_no_error (error);
   data = g_bytes_get_data (bytes, &n);
-  *type = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
-                                                  "Content-Type"));
+  *type = g_strdup (
+      soup_message_headers_get_one (soup_message_get_response_headers (msg), "Content-Type"));
   *body = g_strndup (data, n);
   return soup_message_get_status (msg);
 }
@@ -577,9 +578,9 @@ test_calendar (void)
     g_autoptr (JsonParser) parser = json_parser_new ();
 
     g_assert_cmpuint (test_client_json (member, "GET", "api/session", NULL, &me), ==, 200);
-    subject = g_strdup_printf ("a%" G_GINT64_FORMAT,
-                               json_object_get_int_member (
-                                   json_object_get_object_member (obj (me), "account"), "id"));
+    subject = g_strdup_printf (
+        "a%" G_GINT64_FORMAT,
+        json_object_get_int_member (json_object_get_object_member (obj (me), "account"), "id"));
     t = sh_token_sign (secret, "ics", subject, g_get_real_time () - G_TIME_SPAN_MINUTE);
     expired = g_strdup_printf ("%scalendar/%s.ics", server->url, t);
     g_assert_cmpuint (fetch (expired, &type, &body), ==, 410);

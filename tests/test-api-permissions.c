@@ -6,10 +6,10 @@
 typedef enum {
   ANON = 1 << 0,
   ADMIN = 1 << 1,
-  SEC1 = 1 << 2,  /* secretary of 第一党支部 (member 王建国) */
-  MEM1 = 1 << 3,  /* plain member of 第一党支部 (黄丽) */
-  INSP = 1 << 4,  /* inspector of the committee */
-  SEC2 = 1 << 5,  /* secretary of 第二党支部 (member 马兰), made in setup */
+  SEC1 = 1 << 2, /* secretary of 第一党支部 (member 王建国) */
+  MEM1 = 1 << 3, /* plain member of 第一党支部 (黄丽) */
+  INSP = 1 << 4, /* inspector of the committee */
+  SEC2 = 1 << 5, /* secretary of 第二党支部 (member 马兰), made in setup */
 } Role;
 
 #define N_ROLES 6
@@ -21,12 +21,9 @@ static const struct {
   const char *name;
   const char *login;
 } roles[N_ROLES] = {
-  { ANON, "anonymous", NULL },
-  { ADMIN, "admin", "admin" },
-  { SEC1, "secretary-1", "secretary" },
-  { MEM1, "member-1", "member" },
-  { INSP, "inspector", "inspector" },
-  { SEC2, "secretary-2", "secretary2" },
+  { ANON, "anonymous", NULL },          { ADMIN, "admin", "admin" },
+  { SEC1, "secretary-1", "secretary" }, { MEM1, "member-1", "member" },
+  { INSP, "inspector", "inspector" },   { SEC2, "secretary-2", "secretary2" },
 };
 
 /* One row of the matrix. Paths and bodies are templates: see expand(). */
@@ -35,11 +32,11 @@ typedef struct {
   const char *path;
   const char *content_type; /* NULL: application/json when there is a body */
   const char *body;
-  guint ok_status;          /* what an allowed role gets */
-  guint allowed;            /* roles that get ok_status */
-  guint unprocessable;      /* roles that pass the permission check but get 422 */
-  gboolean fresh_client;    /* run with a client of its own (the row ends or
-                               replaces the session) */
+  guint ok_status;       /* what an allowed role gets */
+  guint allowed;         /* roles that get ok_status */
+  guint unprocessable;   /* roles that pass the permission check but get 422 */
+  gboolean fresh_client; /* run with a client of its own (the row ends or
+                            replaces the session) */
 } Row;
 
 static const Row matrix[] = {
@@ -53,12 +50,10 @@ static const Row matrix[] = {
   { "GET", "/api/orgs", NULL, NULL, 200, LOGGED_IN, 0, FALSE },
   { "POST", "/api/orgs", NULL,
     "{\"parent_id\":{C},\"kind\":\"branch\",\"name\":\"矩阵测试支部{N}\"}", 201, ADMIN, 0, FALSE },
-  { "POST", "/api/orgs", NULL,
-    "{\"parent_id\":{B1},\"kind\":\"group\",\"name\":\"矩阵小组{N}\"}", 201, ADMIN | SEC1, 0,
-    FALSE },
-  { "POST", "/api/orgs", NULL,
-    "{\"parent_id\":{B2},\"kind\":\"group\",\"name\":\"矩阵小组{N}\"}", 201, ADMIN | SEC2, 0,
-    FALSE },
+  { "POST", "/api/orgs", NULL, "{\"parent_id\":{B1},\"kind\":\"group\",\"name\":\"矩阵小组{N}\"}",
+    201, ADMIN | SEC1, 0, FALSE },
+  { "POST", "/api/orgs", NULL, "{\"parent_id\":{B2},\"kind\":\"group\",\"name\":\"矩阵小组{N}\"}",
+    201, ADMIN | SEC2, 0, FALSE },
   { "PATCH", "/api/orgs/{B1}", NULL, "{\"themed_day\":15}", 200, ADMIN | SEC1, 0, FALSE },
   { "PATCH", "/api/orgs/{B2}", NULL, "{\"themed_day\":20}", 200, ADMIN | SEC2, 0, FALSE },
   { "PATCH", "/api/orgs/{G1}", NULL, "{\"name\":\"第一党小组\"}", 200, ADMIN | SEC1, 0, FALSE },
@@ -72,7 +67,8 @@ static const Row matrix[] = {
   { "GET", "/api/orgs/{G1}/members", NULL, NULL, 200, ADMIN | INSP | SEC1, 0, FALSE },
   { "GET", "/api/orgs/{B2}/members", NULL, NULL, 200, ADMIN | INSP | SEC2, 0, FALSE },
   { "POST", "/api/orgs/{B1}/members", NULL,
-    "{\"name\":\"矩阵党员{N}\",\"phone\":\"{PHONE}\",\"status\":\"full\",\"joined_on\":\"2020-07-01\"}",
+    "{\"name\":\"矩阵党员{N}\",\"phone\":\"{PHONE}\",\"status\":\"full\",\"joined_on\":\"2020-07-"
+    "01\"}",
     201, ADMIN | SEC1, 0, FALSE },
   { "POST", "/api/orgs/{B2}/members", NULL, "{\"name\":\"矩阵党员{N}\",\"phone\":\"{PHONE}\"}", 201,
     ADMIN | SEC2, 0, FALSE },
@@ -93,21 +89,22 @@ static const Row matrix[] = {
     ADMIN | SEC1, 0, FALSE },
   { "POST", "/api/orgs/{G1}/group-members", NULL,
     "{\"member_id\":{NEW_MEMBER_B1},\"leader\":false}", 201, ADMIN | SEC1, 0, FALSE },
-  { "DELETE", "/api/orgs/{G1}/group-members/{GROUPED_MEMBER_G1}", NULL, NULL, 204, ADMIN | SEC1,
-    0, FALSE },
+  { "DELETE", "/api/orgs/{G1}/group-members/{GROUPED_MEMBER_G1}", NULL, NULL, 204, ADMIN | SEC1, 0,
+    FALSE },
   { "GET", "/api/members/{HUANGLI}/exclusions", NULL, NULL, 200, ADMIN | INSP | SEC1, 0, FALSE },
   { "GET", "/api/members/{MALAN}/exclusions", NULL, NULL, 200, ADMIN | INSP | SEC2, 0, FALSE },
   { "POST", "/api/members/{NEW_MEMBER_B1}/exclusions", NULL,
-    "{\"reason\":\"illness\",\"approver\":\"示范街道党工委\",\"starts_at\":\"2026-01-01T00:00:00+08:00\"}",
+    "{\"reason\":\"illness\",\"approver\":\"示范街道党工委\",\"starts_at\":\"2026-01-01T00:00:00+"
+    "08:00\"}",
     201, ADMIN | SEC1, 0, FALSE },
   { "GET", "/api/orgs/{B1}/expected?type=general", NULL, NULL, 200, ADMIN | INSP | SEC1, 0, FALSE },
   { "GET", "/api/orgs/{B2}/expected?type=general", NULL, NULL, 200, ADMIN | INSP | SEC2, 0, FALSE },
   { "POST", "/api/orgs/{B1}/import?mode=preview", "text/csv",
-    "姓名,手机号,党员类别,入党日期\r\n导入预览{N},{PHONE},正式,2018-07-01\r\n", 200, ADMIN | SEC1, 0,
-    FALSE },
+    "姓名,手机号,党员类别,入党日期\r\n导入预览{N},{PHONE},正式,2018-07-01\r\n", 200, ADMIN | SEC1,
+    0, FALSE },
   { "POST", "/api/orgs/{B1}/import?mode=commit&skip_rejected=0", "text/csv",
-    "姓名,手机号,党员类别,入党日期\r\n导入党员{N},{PHONE},正式,2018-07-01\r\n", 200, ADMIN | SEC1, 0,
-    FALSE },
+    "姓名,手机号,党员类别,入党日期\r\n导入党员{N},{PHONE},正式,2018-07-01\r\n", 200, ADMIN | SEC1,
+    0, FALSE },
   { "POST", "/api/orgs/{B2}/import?mode=preview", "text/csv",
     "姓名,手机号,党员类别\r\n导入预览{N},{PHONE},预备\r\n", 200, ADMIN | SEC2, 0, FALSE },
 
@@ -116,31 +113,33 @@ static const Row matrix[] = {
   { "GET", "/api/orgs/{G1}/meetings", NULL, NULL, 200, ADMIN | INSP | SEC1 | MEM1, 0, FALSE },
   { "GET", "/api/orgs/{B2}/meetings", NULL, NULL, 200, ADMIN | INSP | SEC2, 0, FALSE },
   { "POST", "/api/orgs/{B1}/meetings", NULL,
-    "{\"type\":\"general\",\"title\":\"矩阵大会{N}\",\"planned_start\":\"2026-12-20T14:00:00+08:00\","
+    "{\"type\":\"general\",\"title\":\"矩阵大会{N}\",\"planned_start\":\"2026-12-20T14:00:00+08:"
+    "00\","
     "\"planned_end\":\"2026-12-20T16:00:00+08:00\",\"chair_member_id\":{WANGJIANGUO}}",
     201, ADMIN | SEC1, 0, FALSE },
   { "POST", "/api/orgs/{G1}/meetings", NULL,
-    "{\"type\":\"group\",\"title\":\"矩阵小组会{N}\",\"planned_start\":\"2026-12-21T14:00:00+08:00\","
+    "{\"type\":\"group\",\"title\":\"矩阵小组会{N}\",\"planned_start\":\"2026-12-21T14:00:00+08:"
+    "00\","
     "\"planned_end\":\"2026-12-21T15:00:00+08:00\"}",
     201, ADMIN | SEC1, 0, FALSE },
   { "POST", "/api/orgs/{B2}/meetings", NULL,
-    "{\"type\":\"general\",\"title\":\"矩阵大会{N}\",\"planned_start\":\"2026-12-22T14:00:00+08:00\","
+    "{\"type\":\"general\",\"title\":\"矩阵大会{N}\",\"planned_start\":\"2026-12-22T14:00:00+08:"
+    "00\","
     "\"planned_end\":\"2026-12-22T16:00:00+08:00\"}",
     201, ADMIN | SEC2, 0, FALSE },
   { "GET", "/api/meetings/{MEETING_GENERAL}", NULL, NULL, 200, ADMIN | INSP | SEC1 | MEM1, 0,
     FALSE },
   /* 黄丽 holds no committee post: she is not expected at the committee meeting. */
   { "GET", "/api/meetings/{MEETING_COMMITTEE}", NULL, NULL, 200, ADMIN | INSP | SEC1, 0, FALSE },
-  { "GET", "/api/meetings/{MEETING_GROUP}", NULL, NULL, 200, ADMIN | INSP | SEC1 | MEM1, 0,
-    FALSE },
+  { "GET", "/api/meetings/{MEETING_GROUP}", NULL, NULL, 200, ADMIN | INSP | SEC1 | MEM1, 0, FALSE },
   { "GET", "/api/meetings/{MEETING_B2}", NULL, NULL, 200, ADMIN | INSP | SEC2, 0, FALSE },
   { "POST", "/api/meetings/{NEW_MEETING_B1}/transition", NULL, "{\"to\":\"open\"}", 200,
     ADMIN | SEC1, 0, FALSE },
   { "POST", "/api/meetings/{NEW_MEETING_B1}/transition", NULL,
     "{\"to\":\"cancelled\",\"reason\":\"矩阵测试\"}", 200, ADMIN | SEC1, 0, FALSE },
   /* The chair may move the meeting along even without a secretary's role. */
-  { "POST", "/api/meetings/{MEETING_CHAIRED_BY_HUANGLI}/transition", NULL, "{\"to\":\"open\"}",
-    200, ADMIN | SEC1 | MEM1, 0, FALSE },
+  { "POST", "/api/meetings/{MEETING_CHAIRED_BY_HUANGLI}/transition", NULL, "{\"to\":\"open\"}", 200,
+    ADMIN | SEC1 | MEM1, 0, FALSE },
   { "GET", "/api/meetings/{MEETING_CHAIRED_BY_HUANGLI}", NULL, NULL, 200,
     ADMIN | INSP | SEC1 | MEM1, 0, FALSE },
   { "POST", "/api/meetings/{NEW_MEETING_B2}/transition", NULL, "{\"to\":\"open\"}", 200,
@@ -220,8 +219,8 @@ new_member (const char *branch)
 {
   g_autofree char *path = g_strdup_printf ("api/orgs/%s/members", branch);
   guint n = ++fx.counter;
-  g_autofree char *body = g_strdup_printf ("{\"name\":\"矩阵备用%u\",\"phone\":\"1360000%04u\"}",
-                                           n, n);
+  g_autofree char *body
+      = g_strdup_printf ("{\"name\":\"矩阵备用%u\",\"phone\":\"1360000%04u\"}", n, n);
 
   return admin_create (path, body);
 }
@@ -230,11 +229,10 @@ static gint64
 new_meeting (const char *org)
 {
   g_autofree char *path = g_strdup_printf ("api/orgs/%s/meetings", org);
-  g_autofree char *body = g_strdup_printf (
-      "{\"type\":\"general\",\"title\":\"矩阵备用会议%u\","
-      "\"planned_start\":\"2026-12-24T14:00:00+08:00\","
-      "\"planned_end\":\"2026-12-24T16:00:00+08:00\"}",
-      ++fx.counter);
+  g_autofree char *body = g_strdup_printf ("{\"type\":\"general\",\"title\":\"矩阵备用会议%u\","
+                                           "\"planned_start\":\"2026-12-24T14:00:00+08:00\","
+                                           "\"planned_end\":\"2026-12-24T16:00:00+08:00\"}",
+                                           ++fx.counter);
 
   return admin_create (path, body);
 }
@@ -265,9 +263,9 @@ placeholder (const char *name, int role_index, GHashTable *cache)
     value = g_strdup_printf ("1350000%04u", ++fx.counter);
   } else if (g_str_equal (name, "SELF")) {
     /* Anonymous callers aim at the administrator's account. */
-    value = g_strdup_printf ("%" G_GINT64_FORMAT,
-                             fx.account_ids[role_index] ? fx.account_ids[role_index]
-                                                        : fx.account_ids[1]);
+    value = g_strdup_printf ("%" G_GINT64_FORMAT, fx.account_ids[role_index]
+                                                      ? fx.account_ids[role_index]
+                                                      : fx.account_ids[1]);
   } else if (g_str_equal (name, "NEW_MEMBER_B1")) {
     value = g_strdup_printf ("%" G_GINT64_FORMAT, new_member (fixed ("B1")));
   } else if (g_str_equal (name, "NEW_MEMBER_B2")) {
@@ -306,8 +304,8 @@ placeholder (const char *name, int role_index, GHashTable *cache)
     gint64 id = admin_create ("api/accounts", body);
     if (g_str_equal (name, "INSPECTOR_ACCOUNT")) {
       g_autofree char *path = g_strdup_printf ("api/accounts/%" G_GINT64_FORMAT "/roles", id);
-      g_autofree char *grant = g_strdup_printf ("{\"role\":\"inspector\",\"org_id\":%s}",
-                                                fixed ("B2"));
+      g_autofree char *grant
+          = g_strdup_printf ("{\"role\":\"inspector\",\"org_id\":%s}", fixed ("B2"));
       admin_ok ("POST", path, grant);
     }
     value = g_strdup_printf ("%" G_GINT64_FORMAT, id);
@@ -371,7 +369,8 @@ test_matrix (void)
 
     g_string_printf (line, "%-6s %-58s", row->method, row->path);
     for (int i = 0; i < N_ROLES; i++) {
-      g_autoptr (GHashTable) cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_autoptr (GHashTable) cache
+          = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       g_autofree char *path = expand (row->path, i, cache);
       g_autofree char *body = row->body ? expand (row->body, i, cache) : NULL;
       g_autoptr (TestClient) own = row->fresh_client ? logged_in (i) : NULL;
@@ -382,8 +381,7 @@ test_matrix (void)
       guint status;
 
       status = test_client_send (client, row->method, path,
-                                 body ? (row->content_type ? row->content_type
-                                                           : "application/json")
+                                 body ? (row->content_type ? row->content_type : "application/json")
                                       : NULL,
                                  body, -1, &reply, NULL);
       g_string_append_printf (line, " %s=%u", roles[i].name, status);
@@ -420,8 +418,8 @@ test_matrix (void)
 static void
 test_denied_changes_nothing (void)
 {
-  static const char *const tables[] = { "organizations", "members", "meetings", "accounts",
-                                        "role_grants", "exclusions" };
+  static const char *const tables[]
+      = { "organizations", "members", "meetings", "accounts", "role_grants", "exclusions" };
   gint64 before[G_N_ELEMENTS (tables)];
   gint64 member_b1 = new_member (fixed ("B1"));
   gint64 meeting_b1 = new_meeting (fixed ("B1"));
@@ -429,13 +427,13 @@ test_denied_changes_nothing (void)
   TestClient *mem1 = fx.clients[3];
   g_autofree char *members_path = g_strdup_printf ("api/orgs/%s/members", fixed ("B1"));
   g_autofree char *member_path = g_strdup_printf ("api/members/%" G_GINT64_FORMAT, member_b1);
-  g_autofree char *exclusion_path = g_strdup_printf ("api/members/%" G_GINT64_FORMAT "/exclusions",
-                                                     member_b1);
+  g_autofree char *exclusion_path
+      = g_strdup_printf ("api/members/%" G_GINT64_FORMAT "/exclusions", member_b1);
   g_autofree char *meetings_path = g_strdup_printf ("api/orgs/%s/meetings", fixed ("B1"));
-  g_autofree char *transition_path = g_strdup_printf ("api/meetings/%" G_GINT64_FORMAT
-                                                      "/transition", meeting_b1);
-  g_autofree char *import_path = g_strdup_printf ("api/orgs/%s/import?mode=commit&skip_rejected=1",
-                                                  fixed ("B1"));
+  g_autofree char *transition_path
+      = g_strdup_printf ("api/meetings/%" G_GINT64_FORMAT "/transition", meeting_b1);
+  g_autofree char *import_path
+      = g_strdup_printf ("api/orgs/%s/import?mode=commit&skip_rejected=1", fixed ("B1"));
   g_autoptr (JsonNode) meeting = NULL;
   g_autofree char *meeting_get = g_strdup_printf ("api/meetings/%" G_GINT64_FORMAT, meeting_b1);
 
@@ -476,7 +474,8 @@ test_denied_changes_nothing (void)
     g_assert_cmpint (test_count_rows (fx.server, tables[i]), ==, before[i]);
   /* And the records themselves are as they were. */
   g_assert_cmpuint (test_client_json (fx.admin, "GET", member_path, NULL, &meeting), ==, 200);
-  g_assert_true (g_str_has_prefix (json_object_get_string_member (obj (meeting), "name"), "矩阵备用"));
+  g_assert_true (
+      g_str_has_prefix (json_object_get_string_member (obj (meeting), "name"), "矩阵备用"));
   g_clear_pointer (&meeting, json_node_unref);
   g_assert_cmpuint (test_client_json (fx.admin, "GET", meeting_get, NULL, &meeting), ==, 200);
   g_assert_cmpstr (json_object_get_string_member (obj (meeting), "state"), ==, "scheduled");
@@ -524,8 +523,8 @@ test_visible_orgs (void)
     g_assert_cmpuint (test_client_json (fx.clients[i], "GET", "api/orgs", NULL, &reply), ==, 200);
     orgs = json_object_get_array_member (obj (reply), "orgs");
     for (guint k = 0; k < json_array_get_length (orgs); k++) {
-      const char *name = json_object_get_string_member (json_array_get_object_element (orgs, k),
-                                                        "name");
+      const char *name
+          = json_object_get_string_member (json_array_get_object_element (orgs, k), "name");
       /* Organizations the matrix created are not the demo's. */
       if (!g_str_has_prefix (name, "矩阵"))
         g_ptr_array_add (names, (gpointer) name);
@@ -607,8 +606,8 @@ setup (void)
     if (roles[i].login) {
       g_autoptr (JsonNode) me = NULL;
       g_assert_cmpuint (test_client_json (fx.clients[i], "GET", "api/session", NULL, &me), ==, 200);
-      fx.account_ids[i] = json_object_get_int_member (
-          json_object_get_object_member (obj (me), "account"), "id");
+      fx.account_ids[i]
+          = json_object_get_int_member (json_object_get_object_member (obj (me), "account"), "id");
     }
   }
   /* The second secretary holds exactly what was granted. */
@@ -628,7 +627,8 @@ setup (void)
   }
 
   /* An invitation token and a calendar token to present as anyone. */
-  path = (g_free (path), g_strdup_printf ("api/meetings/%s/invitations", fixed ("MEETING_GENERAL")));
+  path
+      = (g_free (path), g_strdup_printf ("api/meetings/%s/invitations", fixed ("MEETING_GENERAL")));
   g_assert_cmpuint (test_client_json (fx.admin, "POST", path, NULL, &reply), ==, 201);
   g_hash_table_insert (fx.ids, g_strdup ("INVITATION"),
                        g_strdup (json_object_get_string_member (obj (reply), "token")));

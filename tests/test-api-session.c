@@ -28,9 +28,9 @@ test_cookie_attributes (void)
   g_autofree char *url = g_strconcat (server->url, "api/session", NULL);
   g_autoptr (SoupSession) session = soup_session_new ();
   g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
-  g_autoptr (GBytes) body = g_bytes_new_static (
-      "{\"login\":\"member\",\"password\":\"" TEST_PASSWORD "\"}",
-      strlen ("{\"login\":\"member\",\"password\":\"" TEST_PASSWORD "\"}"));
+  g_autoptr (GBytes) body
+      = g_bytes_new_static ("{\"login\":\"member\",\"password\":\"" TEST_PASSWORD "\"}",
+                            strlen ("{\"login\":\"member\",\"password\":\"" TEST_PASSWORD "\"}"));
   g_autoptr (GBytes) reply = NULL;
   const char *cookie;
 
@@ -58,7 +58,8 @@ test_bad_credentials (void)
                     ==, 401);
   g_assert_cmpstr (test_error_code (reply), ==, "bad_credentials");
   g_assert_cmpuint (test_client_json (c, "POST", "api/session",
-                                      "{\"login\":\"nobody\",\"password\":\"whatever1\"}", &unknown),
+                                      "{\"login\":\"nobody\",\"password\":\"whatever1\"}",
+                                      &unknown),
                     ==, 401);
   g_assert_cmpstr (test_error_code (unknown), ==, "bad_credentials");
   g_assert_cmpuint (test_client_json (c, "GET", "api/session", NULL, NULL), ==, 401);
@@ -144,8 +145,8 @@ test_session_in_store_is_hashed (void)
   char *token = NULL;
 
   g_assert_cmpuint (test_client_login (c, "admin", TEST_PASSWORD), ==, 200);
-  jar = SOUP_COOKIE_JAR (g_object_ref (soup_session_get_feature (c->session,
-                                                                 SOUP_TYPE_COOKIE_JAR)));
+  jar = SOUP_COOKIE_JAR (
+      g_object_ref (soup_session_get_feature (c->session, SOUP_TYPE_COOKIE_JAR)));
   cookies = soup_cookie_jar_all_cookies (jar);
   for (GSList *l = cookies; l; l = l->next)
     if (g_str_equal (soup_cookie_get_name (l->data), "sanhui_session"))

@@ -139,9 +139,9 @@ test_admin_commands (Fixture *f, gconstpointer data)
                         "--name", "机关党支部"),
                    ==, 0);
   g_strstrip (branch_id);
-  g_assert_cmpint (CLI (f, NULL, NULL, &bad_kind, "admin", "org", "add", "--kind", "club",
-                        "--name", "x"),
-                   ==, 1);
+  g_assert_cmpint (
+      CLI (f, NULL, NULL, &bad_kind, "admin", "org", "add", "--kind", "club", "--name", "x"), ==,
+      1);
   g_assert_cmpint (CLI (f, NULL, &orgs, NULL, "admin", "org", "list"), ==, 0);
   g_assert_nonnull (strstr (orgs, "机关党支部"));
   g_assert_cmpint (CLI (f, NULL, &member_id, NULL, "admin", "member", "add", "--branch", branch_id,
@@ -163,9 +163,9 @@ test_admin_commands (Fixture *f, gconstpointer data)
   g_assert_cmpint (CLI (f, NULL, NULL, NULL, "admin", "role", "grant", "--login", "qian", "--role",
                         "member", "--org", branch_id),
                    ==, 1);
-  g_assert_cmpint (CLI (f, "An0ther-Passw0rd\n", NULL, NULL, "admin", "account", "password",
-                        "--login", "qian"),
-                   ==, 0);
+  g_assert_cmpint (
+      CLI (f, "An0ther-Passw0rd\n", NULL, NULL, "admin", "account", "password", "--login", "qian"),
+      ==, 0);
   g_assert_cmpint (CLI (f, NULL, &accounts, NULL, "admin", "account", "list"), ==, 0);
   g_assert_nonnull (strstr (accounts, "qian"));
   /* The password is never echoed anywhere. */

@@ -54,7 +54,7 @@ assert_load_error (Fixture *fixture, const char *text, ShConfigError code, const
   write_file (fixture->path, text);
   g_autoptr (ShConfig) config = sh_config_load (fixture->path, &error);
   g_assert_null (config);
-  g_assert_error (error, SH_CONFIG_ERROR, (gint)code);
+  g_assert_error (error, SH_CONFIG_ERROR, (gint) code);
   g_assert_cmpstr (error->message, ==, expected);
 }
 
@@ -474,7 +474,7 @@ test_bad_overrides (void)
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
     g_autoptr (GError) error = NULL;
     g_assert_false (sh_config_override (config, cases[i].assignment, &error));
-    g_assert_error (error, SH_CONFIG_ERROR, (gint)cases[i].code);
+    g_assert_error (error, SH_CONFIG_ERROR, (gint) cases[i].code);
     g_assert_cmpstr (error->message, ==, cases[i].message);
   }
   /* A rejected value changes nothing. */

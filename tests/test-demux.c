@@ -40,7 +40,7 @@ static void
 test_every_first_byte (void)
 {
   for (guint b = 0; b < 256; b++) {
-    guint8 pkt[2] = { (guint8)b, 0 };
+    guint8 pkt[2] = { (guint8) b, 0 };
     ShDemuxKind expected = SH_DEMUX_UNKNOWN;
     if (b < 4)
       expected = SH_DEMUX_STUN;
@@ -77,7 +77,7 @@ test_rtcp_packet_types (void)
     g_assert_cmpint (sh_demux_classify (pkt, sizeof pkt), ==, cases[i].kind);
   }
   for (guint s = 0; s < 256; s++) {
-    guint8 pkt[2] = { 0x81, (guint8)s };
+    guint8 pkt[2] = { 0x81, (guint8) s };
     gboolean rtcp = (s & 0x7f) >= 64 && (s & 0x7f) <= 95;
     g_assert_cmpint (sh_demux_classify (pkt, sizeof pkt), ==, rtcp ? SH_DEMUX_RTCP : SH_DEMUX_RTP);
   }
@@ -109,7 +109,7 @@ test_names (void)
   g_assert_cmpstr (sh_demux_kind_name (SH_DEMUX_RTP), ==, "rtp");
   g_assert_cmpstr (sh_demux_kind_name (SH_DEMUX_RTCP), ==, "rtcp");
   g_assert_cmpstr (sh_demux_kind_name (SH_DEMUX_UNKNOWN), ==, "unknown");
-  g_assert_cmpstr (sh_demux_kind_name ((ShDemuxKind)99), ==, "unknown");
+  g_assert_cmpstr (sh_demux_kind_name ((ShDemuxKind) 99), ==, "unknown");
 }
 
 int

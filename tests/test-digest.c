@@ -37,7 +37,7 @@ write_file (Fixture *fixture, const char *name, const void *data, gsize length)
 {
   g_autoptr (GError) error = NULL;
   char *path = g_build_filename (fixture->dir, name, NULL);
-  g_file_set_contents (path, data, (gssize)length, &error);
+  g_file_set_contents (path, data, (gssize) length, &error);
   g_assert_no_error (error);
   return path;
 }
@@ -77,7 +77,7 @@ test_multi_chunk (Fixture *fixture, gconstpointer data)
   gsize length = 3 * 64 * 1024 + 12345;
   g_autofree guchar *bytes = g_malloc (length);
   for (gsize i = 0; i < length; i++)
-    bytes[i] = (guchar)((i * 131u + (i >> 16)) & 0xff);
+    bytes[i] = (guchar) ((i * 131u + (i >> 16)) & 0xff);
   g_autofree char *path = write_file (fixture, "multi.bin", bytes, length);
   g_autofree char *expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, bytes, length);
   guint64 size = 0;

@@ -60,9 +60,9 @@ on_send (ShDtls *dtls, const guint8 *data, gsize len, gpointer user_data)
     peer->dropped++;
     return;
   }
-  gssize n = g_socket_send_to (peer->socket, peer->remote, (const char *)data, len, NULL, &error);
+  gssize n = g_socket_send_to (peer->socket, peer->remote, (const char *) data, len, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (n, ==, (gssize)len);
+  g_assert_cmpint (n, ==, (gssize) len);
 }
 
 static void
@@ -109,7 +109,7 @@ on_readable (GSocket *socket, GIOCondition condition, gpointer user_data)
 
   for (;;) {
     g_autoptr (GError) error = NULL;
-    gssize n = g_socket_receive_from (socket, NULL, (char *)buf, sizeof buf, NULL, &error);
+    gssize n = g_socket_receive_from (socket, NULL, (char *) buf, sizeof buf, NULL, &error);
     if (n < 0) {
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
       break;
@@ -500,7 +500,7 @@ test_oversize_and_garbage (Fixture *f, gconstpointer data)
    * record layer and does not spoil the handshake. */
   for (guint i = 0; i < 20; i++) {
     for (gsize j = 0; j < sizeof junk; j++)
-      junk[j] = (guint8)g_test_rand_int ();
+      junk[j] = (guint8) g_test_rand_int ();
     junk[0] = 20 + i % 44;
     sh_dtls_receive (f->server.dtls, junk, sizeof junk);
   }
@@ -538,11 +538,11 @@ make_rtp (guint8 *buf, guint16 seq, guint32 ssrc, gsize payload_len)
   buf[2] = seq >> 8;
   buf[3] = seq & 0xff;
   for (int i = 0; i < 4; i++)
-    buf[4 + i] = (guint8)((seq * 960u) >> (24 - 8 * i));
+    buf[4 + i] = (guint8) ((seq * 960u) >> (24 - 8 * i));
   for (int i = 0; i < 4; i++)
-    buf[8 + i] = (guint8)(ssrc >> (24 - 8 * i));
+    buf[8 + i] = (guint8) (ssrc >> (24 - 8 * i));
   for (gsize i = 0; i < payload_len; i++)
-    buf[12 + i] = (guint8)(i * 7 + seq);
+    buf[12 + i] = (guint8) (i * 7 + seq);
   return 12 + payload_len;
 }
 
@@ -569,9 +569,10 @@ check_direction (ShSrtp *sender, ShSrtp *receiver, guint32 ssrc)
   }
 
   /* RTCP: a receiver report. */
-  guint8 rr[8]
-      = { 0x80,        201, 0, 1, (guint8)(ssrc >> 24), (guint8)(ssrc >> 16), (guint8)(ssrc >> 8),
-          (guint8)ssrc };
+  guint8 rr[8] = {
+    0x80,         201, 0, 1, (guint8) (ssrc >> 24), (guint8) (ssrc >> 16), (guint8) (ssrc >> 8),
+    (guint8) ssrc
+  };
   gsize len = sizeof rr;
   memcpy (buf, rr, len);
   g_assert_cmpint (sh_srtp_protect_rtcp (sender, buf, &len, sizeof buf), ==, SH_SRTP_OK);

@@ -71,8 +71,11 @@ test_turn_credentials (void)
 {
   static const char *const turn[] = { "turn:127.0.0.1:3478?transport=udp", NULL };
   static const char *const listen[] = { "127.0.0.1", NULL };
-  ShMediaEngineConfig config = { .n_workers = 1, .turn_servers = turn, .turn_secret = "s3cret",
-                                 .listen_addresses = listen, .port_min = 41000,
+  ShMediaEngineConfig config = { .n_workers = 1,
+                                 .turn_servers = turn,
+                                 .turn_secret = "s3cret",
+                                 .listen_addresses = listen,
+                                 .port_min = 41000,
                                  .port_max = 41100 };
   g_autoptr (GError) error = NULL;
   g_autoptr (ShMediaEngine) engine = sh_media_engine_new (&config, &error);

@@ -3,9 +3,9 @@
 #include "minutes-fixture.h"
 #include "sanhui-minutes.h"
 
-#define DAY (G_USEC_PER_SEC * (gint64)86400)
+#define DAY (G_USEC_PER_SEC * (gint64) 86400)
 /* 2024-03-01 00:00:00 UTC. */
-#define T0 ((gint64)1709251200 * G_USEC_PER_SEC)
+#define T0 ((gint64) 1709251200 * G_USEC_PER_SEC)
 
 typedef struct {
   ShStore *store;
@@ -35,8 +35,8 @@ valid_exclusion (Fixture *f)
   return (ShExclusion){
     .member_id = f->member,
     .reason = SH_EXCLUSION_ABROAD,
-    .approver = (char *)"机关党委",
-    .note = (char *)"外派援非一年",
+    .approver = (char *) "机关党委",
+    .note = (char *) "外派援非一年",
     .starts_at = T0,
     .ends_at = T0 + 365 * DAY,
     .recorded_by = 5,
@@ -60,7 +60,7 @@ assert_create_fails (Fixture *f, const ShExclusion *e, ShMinutesError code)
   g_autoptr (GError) error = NULL;
 
   g_assert_cmpint (sh_exclusion_create (f->store, e, &error), ==, 0);
-  g_assert_error (error, SH_MINUTES_ERROR, (gint)code);
+  g_assert_error (error, SH_MINUTES_ERROR, (gint) code);
 }
 
 static void
@@ -106,7 +106,7 @@ test_create_and_list (Fixture *f, gconstpointer data)
   later.starts_at = T0 + 400 * DAY;
   later.ends_at = 0;
   later.reason = SH_EXCLUSION_ILLNESS;
-  later.approver = (char *)"  王书记 ";
+  later.approver = (char *) "  王书记 ";
   later.note = NULL;
   later.recorded_by = 0;
   later_id = create_ok (f, &later);
@@ -151,9 +151,9 @@ test_rules (Fixture *f, gconstpointer data)
   e = valid_exclusion (f);
   e.approver = NULL;
   assert_create_fails (f, &e, SH_MINUTES_ERROR_INVALID);
-  e.approver = (char *)"";
+  e.approver = (char *) "";
   assert_create_fails (f, &e, SH_MINUTES_ERROR_INVALID);
-  e.approver = (char *)"   ";
+  e.approver = (char *) "   ";
   assert_create_fails (f, &e, SH_MINUTES_ERROR_INVALID);
   for (int i = 0; i < 101; i++)
     g_string_append (long_text, "批");

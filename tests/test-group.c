@@ -54,7 +54,7 @@ assert_add_fails (Fixture *f, gint64 group, gint64 member, gboolean leader, ShMi
   g_autoptr (GError) error = NULL;
 
   g_assert_false (sh_group_add_member (f->store, group, member, leader, &error));
-  g_assert_error (error, SH_MINUTES_ERROR, (gint)code);
+  g_assert_error (error, SH_MINUTES_ERROR, (gint) code);
 }
 
 static void
@@ -170,7 +170,7 @@ test_remove (Fixture *f, gconstpointer data)
   list = sh_group_list_members (f->store, f->group, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 1);
-  g_assert_cmpint (((ShGroupMembership *)g_ptr_array_index (list, 0))->member_id, ==, f->li);
+  g_assert_cmpint (((ShGroupMembership *) g_ptr_array_index (list, 0))->member_id, ==, f->li);
 }
 
 int

@@ -275,8 +275,8 @@ static void
 make_packet (guint8 packet[3], guint i)
 {
   packet[0] = 0x80;
-  packet[1] = (guint8)(i >> 8);
-  packet[2] = (guint8)i;
+  packet[1] = (guint8) (i >> 8);
+  packet[2] = (guint8) i;
 }
 
 /* A sends one by one, B in a batch; both sides count what arrived. */
@@ -631,7 +631,7 @@ static void
 test_port_range (Fixture *f, gconstpointer data)
 {
   /* A range per process, so parallel runs do not compete for it. */
-  guint base = 20000 + (guint)(getpid () % 400) * 100;
+  guint base = 20000 + (guint) (getpid () % 400) * 100;
   ShIceConfig config = { .port_min = base, .port_max = base + 99 };
   ShIcePair pair;
 
@@ -644,7 +644,7 @@ test_port_range (Fixture *f, gconstpointer data)
   g_assert_cmpuint (pair.remote_port, <=, base + 99);
   for (guint i = 0; i < f->a.candidates->len; i++) {
     g_auto (GStrv) tok = g_strsplit (g_ptr_array_index (f->a.candidates, i), " ", -1);
-    guint port = (guint)g_ascii_strtoull (tok[5], NULL, 10);
+    guint port = (guint) g_ascii_strtoull (tok[5], NULL, 10);
     g_assert_cmpuint (port, >=, base);
     g_assert_cmpuint (port, <=, base + 99);
   }

@@ -66,7 +66,8 @@ count (const char *haystack, const char *needle)
 static void
 test_structure (void)
 {
-  g_autoptr (GPtrArray) meetings = g_ptr_array_new_with_free_func ((GDestroyNotify)sh_meeting_free);
+  g_autoptr (GPtrArray) meetings
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_meeting_free);
   g_autofree char *ics = NULL;
   g_autofree char *text = NULL;
   ShMeeting *lesson;
@@ -115,7 +116,8 @@ test_structure (void)
 static void
 test_url_base_without_slash (void)
 {
-  g_autoptr (GPtrArray) meetings = g_ptr_array_new_with_free_func ((GDestroyNotify)sh_meeting_free);
+  g_autoptr (GPtrArray) meetings
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_meeting_free);
   g_autofree char *ics = NULL;
   g_autofree char *text = NULL;
 
@@ -131,7 +133,8 @@ test_url_base_without_slash (void)
 static void
 test_escaping (void)
 {
-  g_autoptr (GPtrArray) meetings = g_ptr_array_new_with_free_func ((GDestroyNotify)sh_meeting_free);
+  g_autoptr (GPtrArray) meetings
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_meeting_free);
   g_autofree char *ics = NULL;
   g_autofree char *text = NULL;
   ShMeeting *m = make_meeting (1, SH_MEETING_GROUP, "学习,讨论;总结\\反思");
@@ -153,7 +156,8 @@ test_escaping (void)
 static void
 test_folding (void)
 {
-  g_autoptr (GPtrArray) meetings = g_ptr_array_new_with_free_func ((GDestroyNotify)sh_meeting_free);
+  g_autoptr (GPtrArray) meetings
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_meeting_free);
   g_autoptr (GString) title = g_string_new (NULL);
   g_autofree char *ics = NULL;
   g_autofree char *text = NULL;
@@ -182,7 +186,8 @@ test_folding (void)
 static void
 test_cancelled (void)
 {
-  g_autoptr (GPtrArray) meetings = g_ptr_array_new_with_free_func ((GDestroyNotify)sh_meeting_free);
+  g_autoptr (GPtrArray) meetings
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_meeting_free);
   g_autofree char *ics = NULL;
   g_autofree char *text = NULL;
   ShMeeting *m = make_meeting (5, SH_MEETING_COMMITTEE, "支委会");

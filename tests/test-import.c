@@ -374,11 +374,11 @@ test_commit_clean (Fixture *f, gconstpointer data)
   g_assert_cmpuint (imported, ==, 1);
   members = sh_member_list (f->store, f->branch_id, &error);
   g_assert_cmpuint (members->len, ==, 1);
-  g_assert_cmpstr (((ShMember *)members->pdata[0])->name, ==, "张伟");
-  g_assert_cmpstr (((ShMember *)members->pdata[0])->phone, ==, "13800138000");
-  g_assert_cmpstr (((ShMember *)members->pdata[0])->joined_on, ==, "2001-07-01");
-  g_assert_true (((ShMember *)members->pdata[0])->under_probation);
-  g_assert_true (((ShMember *)members->pdata[0])->active);
+  g_assert_cmpstr (((ShMember *) members->pdata[0])->name, ==, "张伟");
+  g_assert_cmpstr (((ShMember *) members->pdata[0])->phone, ==, "13800138000");
+  g_assert_cmpstr (((ShMember *) members->pdata[0])->joined_on, ==, "2001-07-01");
+  g_assert_true (((ShMember *) members->pdata[0])->under_probation);
+  g_assert_true (((ShMember *) members->pdata[0])->active);
 }
 
 static void

@@ -23,9 +23,9 @@ parse_request (const guint8 *buf, int len, guint8 *fir_seq)
   ShRtcpFb fb;
 
   g_assert_cmpint (len, >, 0);
-  sh_rtcp_iter_init (&iter, buf, (gsize)len);
+  sh_rtcp_iter_init (&iter, buf, (gsize) len);
   g_assert_true (sh_rtcp_iter_next (&iter, &packet));
-  g_assert_cmpuint (packet.len, ==, (gsize)len);
+  g_assert_cmpuint (packet.len, ==, (gsize) len);
   g_assert_cmpint (sh_rtcp_parse_fb (&packet, &fb), ==, SH_RTCP_OK);
   g_assert_cmpuint (fb.type, ==, SH_RTCP_PSFB);
   g_assert_cmphex (fb.sender_ssrc, ==, SENDER);

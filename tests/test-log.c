@@ -122,7 +122,7 @@ test_one_line_and_redacted (void)
 
   g_assert_nonnull (strstr (text, "MESSAGE sanhui-test: login password=***\\nforged\n"));
   g_assert_null (strstr (text, "hunter2"));
-  g_assert_cmpint (strchr (text, '\n') - text, ==, (gssize)strlen (text) - 1);
+  g_assert_cmpint (strchr (text, '\n') - text, ==, (gssize) strlen (text) - 1);
 }
 
 static void

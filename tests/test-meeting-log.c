@@ -95,7 +95,7 @@ test_upgrade_from_version_1 (void)
   chat = sh_meeting_chat_list (store, 1, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (chat->len, ==, 1);
-  g_assert_cmpstr (((ShChatMessage *)chat->pdata[0])->name, ==, "老账号");
+  g_assert_cmpstr (((ShChatMessage *) chat->pdata[0])->name, ==, "老账号");
   sh_store_free (store);
 
   /* Opening again applies nothing twice. */
@@ -135,8 +135,8 @@ test_chat_append_and_list (Fixture *f, gconstpointer data)
   last = sh_meeting_chat_list (f->store, f->meeting, 2, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (last->len, ==, 2);
-  g_assert_cmpstr (((ShChatMessage *)last->pdata[0])->text, ==, "第3条发言");
-  g_assert_cmpstr (((ShChatMessage *)last->pdata[1])->text, ==, "第4条发言");
+  g_assert_cmpstr (((ShChatMessage *) last->pdata[0])->text, ==, "第3条发言");
+  g_assert_cmpstr (((ShChatMessage *) last->pdata[1])->text, ==, "第4条发言");
 }
 
 static void
@@ -189,7 +189,7 @@ test_events_append_and_list (Fixture *f, gconstpointer data)
         sh_meeting_event_append (
             f->store, f->meeting, room_wide ? 0 : f->account, room_wide ? 0 : f->member, kinds[i],
             kinds[i] == SH_MEETING_EVENT_MUTED ? "{\"kind\":\"audio\",\"by\":1}" : NULL,
-            T0 + (gint64)i, &error),
+            T0 + (gint64) i, &error),
         >, 0);
     g_assert_no_error (error);
   }
@@ -199,7 +199,7 @@ test_events_append_and_list (Fixture *f, gconstpointer data)
   for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++) {
     e = events->pdata[i];
     g_assert_cmpint (e->kind, ==, kinds[i]);
-    g_assert_cmpint (e->at, ==, T0 + (gint64)i);
+    g_assert_cmpint (e->at, ==, T0 + (gint64) i);
   }
   e = events->pdata[2];
   g_assert_cmpint (e->account_id, ==, f->account);
@@ -216,7 +216,7 @@ test_event_kind_names (void)
   ShMeetingEventKind kind;
 
   for (int k = SH_MEETING_EVENT_JOINED; k <= SH_MEETING_EVENT_ENDED; k++) {
-    const char *name = sh_meeting_event_kind_to_string ((ShMeetingEventKind)k);
+    const char *name = sh_meeting_event_kind_to_string ((ShMeetingEventKind) k);
     g_assert_nonnull (name);
     g_assert_true (sh_meeting_event_kind_from_string (name, &kind));
     g_assert_cmpint (kind, ==, k);

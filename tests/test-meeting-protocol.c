@@ -46,7 +46,7 @@ static char *
 iso_in (gint64 minutes)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr (GDateTime) at = g_date_time_add_minutes (now, (gint)minutes);
+  g_autoptr (GDateTime) at = g_date_time_add_minutes (now, (gint) minutes);
 
   return g_date_time_format_iso8601 (at);
 }

@@ -119,14 +119,14 @@ test_strings (void)
   ShMeetingState s;
 
   for (int i = 0; i < 5; i++) {
-    g_assert_cmpstr (sh_meeting_type_to_string ((ShMeetingType)i), ==, types[i]);
-    g_assert_cmpstr (sh_meeting_type_label ((ShMeetingType)i), ==, type_labels[i]);
+    g_assert_cmpstr (sh_meeting_type_to_string ((ShMeetingType) i), ==, types[i]);
+    g_assert_cmpstr (sh_meeting_type_label ((ShMeetingType) i), ==, type_labels[i]);
     g_assert_true (sh_meeting_type_from_string (types[i], &t));
     g_assert_cmpint (t, ==, i);
   }
   for (int i = 0; i < 6; i++) {
-    g_assert_cmpstr (sh_meeting_state_to_string ((ShMeetingState)i), ==, states[i]);
-    g_assert_cmpstr (sh_meeting_state_label ((ShMeetingState)i), ==, state_labels[i]);
+    g_assert_cmpstr (sh_meeting_state_to_string ((ShMeetingState) i), ==, states[i]);
+    g_assert_cmpstr (sh_meeting_state_label ((ShMeetingState) i), ==, state_labels[i]);
     g_assert_true (sh_meeting_state_from_string (states[i], &s));
     g_assert_cmpint (s, ==, i);
   }
@@ -370,7 +370,7 @@ static gboolean
 contains (GPtrArray *meetings, gint64 id)
 {
   for (guint i = 0; i < meetings->len; i++) {
-    if (((ShMeeting *)meetings->pdata[i])->id == id)
+    if (((ShMeeting *) meetings->pdata[i])->id == id)
       return TRUE;
   }
   return FALSE;
@@ -380,8 +380,8 @@ static void
 assert_ordered (GPtrArray *meetings)
 {
   for (guint i = 1; i < meetings->len; i++)
-    g_assert_cmpint (((ShMeeting *)meetings->pdata[i - 1])->planned_start, <=,
-                     ((ShMeeting *)meetings->pdata[i])->planned_start);
+    g_assert_cmpint (((ShMeeting *) meetings->pdata[i - 1])->planned_start, <=,
+                     ((ShMeeting *) meetings->pdata[i])->planned_start);
 }
 
 static void
@@ -400,14 +400,14 @@ test_list_for_org (Fixture *f, gconstpointer data)
   all = sh_meeting_list_for_org (f->store, f->branch, 0, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (all->len, ==, 3);
-  g_assert_cmpint (((ShMeeting *)all->pdata[0])->id, ==, early);
-  g_assert_cmpint (((ShMeeting *)all->pdata[1])->id, ==, grp);
-  g_assert_cmpint (((ShMeeting *)all->pdata[2])->id, ==, late);
-  g_assert_cmpstr (((ShMeeting *)all->pdata[0])->topic, ==, "学习党章");
+  g_assert_cmpint (((ShMeeting *) all->pdata[0])->id, ==, early);
+  g_assert_cmpint (((ShMeeting *) all->pdata[1])->id, ==, grp);
+  g_assert_cmpint (((ShMeeting *) all->pdata[2])->id, ==, late);
+  g_assert_cmpstr (((ShMeeting *) all->pdata[0])->topic, ==, "学习党章");
 
   group = sh_meeting_list_for_org (f->store, f->group, 0, 0, &error);
   g_assert_cmpuint (group->len, ==, 1);
-  g_assert_cmpint (((ShMeeting *)group->pdata[0])->id, ==, grp);
+  g_assert_cmpint (((ShMeeting *) group->pdata[0])->id, ==, grp);
 
   /* [from, to): the start is included, the end is not. */
   window = sh_meeting_list_for_org (f->store, f->branch, T0, T0 + 10 * DAY, &error);
@@ -420,7 +420,7 @@ test_list_for_org (Fixture *f, gconstpointer data)
 
   other = sh_meeting_list_for_org (f->store, f->small_branch, 0, 0, &error);
   g_assert_cmpuint (other->len, ==, 1);
-  g_assert_cmpint (((ShMeeting *)other->pdata[0])->id, ==, small);
+  g_assert_cmpint (((ShMeeting *) other->pdata[0])->id, ==, small);
 }
 
 static GPtrArray *
@@ -455,9 +455,9 @@ test_list_for_member (Fixture *f, gconstpointer data)
   /* A plain member: the branch-wide meetings only. */
   plain = for_member (f, f->full[5]);
   g_assert_cmpuint (plain->len, ==, 3);
-  g_assert_cmpint (((ShMeeting *)plain->pdata[0])->id, ==, day);
-  g_assert_cmpint (((ShMeeting *)plain->pdata[1])->id, ==, lesson);
-  g_assert_cmpint (((ShMeeting *)plain->pdata[2])->id, ==, general);
+  g_assert_cmpint (((ShMeeting *) plain->pdata[0])->id, ==, day);
+  g_assert_cmpint (((ShMeeting *) plain->pdata[1])->id, ==, lesson);
+  g_assert_cmpint (((ShMeeting *) plain->pdata[2])->id, ==, general);
 
   group_member = for_member (f, f->full[4]);
   g_assert_cmpuint (group_member->len, ==, 4);
@@ -494,12 +494,12 @@ test_list_for_member (Fixture *f, gconstpointer data)
   g_clear_pointer (&plain, g_ptr_array_unref);
   plain = for_member (f, f->full[5]);
   g_assert_cmpuint (plain->len, ==, 3);
-  g_assert_cmpint (((ShMeeting *)plain->pdata[0])->state, ==, SH_MEETING_CANCELLED);
+  g_assert_cmpint (((ShMeeting *) plain->pdata[0])->state, ==, SH_MEETING_CANCELLED);
 
   window = sh_meeting_list_for_member (f->store, f->full[5], T0 + 2 * DAY, T0 + 3 * DAY, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (window->len, ==, 1);
-  g_assert_cmpint (((ShMeeting *)window->pdata[0])->id, ==, lesson);
+  g_assert_cmpint (((ShMeeting *) window->pdata[0])->id, ==, lesson);
 
   g_assert_null (sh_meeting_list_for_member (f->store, 9999, 0, 0, &error));
   g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
@@ -595,7 +595,7 @@ test_full_lifecycle (Fixture *f, gconstpointer data)
   move_refused (f, id, SH_MEETING_CANCELLED);
   move_ok (f, id, SH_MEETING_ARCHIVED, NULL);
   for (int s = SH_MEETING_SCHEDULED; s <= SH_MEETING_CANCELLED; s++)
-    move_refused (f, id, (ShMeetingState)s);
+    move_refused (f, id, (ShMeetingState) s);
   g_assert_cmpint (log_rows (f), ==, 4);
 
   stmt = sh_store_prepare (f->store,
@@ -605,8 +605,8 @@ test_full_lifecycle (Fixture *f, gconstpointer data)
   sqlite3_bind_int64 (stmt, 1, id);
   for (gsize i = 0; i < G_N_ELEMENTS (expected); i++) {
     g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 0), ==, expected[i][0]);
-    g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 1), ==, expected[i][1]);
+    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, expected[i][0]);
+    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, expected[i][1]);
     g_assert_cmpint (sqlite3_column_type (stmt, 2), ==, SQLITE_NULL);
     g_assert_cmpint (sqlite3_column_int64 (stmt, 3), >, 0);
   }
@@ -647,7 +647,7 @@ test_cancel (Fixture *f, gconstpointer data)
   got = sh_meeting_get (f->store, scheduled, NULL);
   g_assert_cmpstr (got->cancel_reason, ==, "书记临时出差");
   for (int s = SH_MEETING_SCHEDULED; s <= SH_MEETING_CANCELLED; s++)
-    move_refused (f, scheduled, (ShMeetingState)s);
+    move_refused (f, scheduled, (ShMeetingState) s);
 
   move_ok (f, opened, SH_MEETING_OPEN, NULL);
   move_ok (f, opened, SH_MEETING_CANCELLED, "授课人生病");
@@ -658,9 +658,9 @@ test_cancel (Fixture *f, gconstpointer data)
                            " ORDER BY id",
                            "test", NULL);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 0), ==, "书记临时出差");
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "书记临时出差");
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 0), ==, "授课人生病");
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "授课人生病");
 
   g_assert_false (sh_meeting_transition (f->store, 9999, SH_MEETING_OPEN, NULL, &error));
   g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);

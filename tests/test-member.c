@@ -59,7 +59,7 @@ assert_create_fails (Fixture *f, const ShMember *m, ShMinutesError code)
   g_autoptr (GError) error = NULL;
 
   g_assert_cmpint (sh_member_create (f->store, m, &error), ==, 0);
-  g_assert_error (error, SH_MINUTES_ERROR, (gint)code);
+  g_assert_error (error, SH_MINUTES_ERROR, (gint) code);
   /* The message is for the user, in Chinese. */
   g_assert_true (g_utf8_validate (error->message, -1, NULL));
   g_assert_cmpstr (error->message, !=, "");
@@ -398,11 +398,11 @@ test_update_in_transaction (Fixture *f, gconstpointer data)
 static void
 assert_names (GPtrArray *members, const char *const *names)
 {
-  guint n = g_strv_length ((char **)names);
+  guint n = g_strv_length ((char **) names);
 
   g_assert_cmpuint (members->len, ==, n);
   for (guint i = 0; i < n; i++)
-    g_assert_cmpstr (((ShMember *)g_ptr_array_index (members, i))->name, ==, names[i]);
+    g_assert_cmpstr (((ShMember *) g_ptr_array_index (members, i))->name, ==, names[i]);
 }
 
 static void

@@ -41,10 +41,10 @@ write_nack (ShNackGenerator *gen, gint64 now_us, gsize cap, guint16 *seqs, guint
   g_assert_cmpint (n, >=, 0);
   if (n == 0)
     return 0;
-  g_assert_cmpint (n, <=, (int)cap);
-  sh_rtcp_iter_init (&iter, buf, (gsize)n);
+  g_assert_cmpint (n, <=, (int) cap);
+  sh_rtcp_iter_init (&iter, buf, (gsize) n);
   g_assert_true (sh_rtcp_iter_next (&iter, &packet));
-  g_assert_cmpuint (packet.len, ==, (gsize)n);
+  g_assert_cmpuint (packet.len, ==, (gsize) n);
   g_assert_cmpint (sh_rtcp_parse_fb (&packet, &fb), ==, SH_RTCP_OK);
   g_assert_cmpuint (fb.type, ==, SH_RTCP_RTPFB);
   g_assert_cmpuint (fb.fmt, ==, SH_RTCP_FMT_NACK);
@@ -52,9 +52,9 @@ write_nack (ShNackGenerator *gen, gint64 now_us, gsize cap, guint16 *seqs, guint
   g_assert_cmpuint (fb.media_ssrc, ==, MEDIA);
   n_entries = sh_rtcp_parse_nack (&fb, entries, G_N_ELEMENTS (entries));
   g_assert_cmpint (n_entries, >, 0);
-  n_seqs = sh_rtcp_nack_expand (entries, (guint)n_entries, seqs, max);
+  n_seqs = sh_rtcp_nack_expand (entries, (guint) n_entries, seqs, max);
   g_assert_cmpint (n_seqs, >, 0);
-  return (guint)n_seqs;
+  return (guint) n_seqs;
 }
 
 /* The NACK due at @now_us asks for exactly @expect (in order). */
@@ -79,7 +79,7 @@ static void
 feed_range (ShNackGenerator *gen, guint first, guint last, gint64 now_us)
 {
   for (guint s = first; s <= last; s++)
-    g_assert_false (sh_nack_generator_on_packet (gen, (guint16)s, now_us));
+    g_assert_false (sh_nack_generator_on_packet (gen, (guint16) s, now_us));
 }
 
 static void
@@ -143,7 +143,7 @@ test_burst_loss (void)
   ShNackGeneratorStats stats;
 
   for (guint i = 0; i < G_N_ELEMENTS (lost); i++)
-    lost[i] = (guint16)(21 + i);
+    lost[i] = (guint16) (21 + i);
   feed_range (gen, 10, 20, 0);
   g_assert_true (sh_nack_generator_on_packet (gen, 40, 0));
   g_assert_cmpuint (sh_nack_generator_n_missing (gen), ==, 19);
@@ -314,8 +314,8 @@ test_gaps_without_writes (void)
     g_assert_true (sh_nack_generator_on_packet (gen, newest, 0));
     g_assert_cmpuint (sh_nack_generator_n_missing (gen), <=, 510);
   }
-  for (guint16 s = (guint16)(newest - 511); s != newest; s++)
-    if (s != (guint16)(newest - 300))
+  for (guint16 s = (guint16) (newest - 511); s != newest; s++)
+    if (s != (guint16) (newest - 300))
       expect[n++] = s;
   g_assert_cmpuint (sh_nack_generator_n_missing (gen), ==, n);
   g_assert_cmpuint (write_nack (gen, 0, 1500, seqs, G_N_ELEMENTS (seqs)), ==, n);
@@ -426,7 +426,7 @@ test_report (void)
   /* 100 packets, every tenth lost. */
   for (guint s = 1000; s < 1100; s++)
     if (s % 10 != 5)
-      sh_nack_generator_on_packet (gen, (guint16)s, 0);
+      sh_nack_generator_on_packet (gen, (guint16) s, 0);
   sh_nack_generator_fill_report (gen, &block);
   g_assert_cmpuint (block.fraction_lost, ==, 10 * 256 / 100);
   g_assert_cmpint (block.cumulative_lost, ==, 10);
@@ -435,13 +435,13 @@ test_report (void)
    * in the total. */
   sh_nack_generator_on_rtx (gen, 1095, 0);
   for (guint s = 1100; s < 1200; s++)
-    sh_nack_generator_on_packet (gen, (guint16)s, 0);
+    sh_nack_generator_on_packet (gen, (guint16) s, 0);
   sh_nack_generator_fill_report (gen, &block);
   g_assert_cmpuint (block.fraction_lost, ==, 0);
   g_assert_cmpint (block.cumulative_lost, ==, 9);
   /* Every other one lost: 1200..1300 is 101 expected, 50 lost. */
   for (guint s = 1200; s < 1300; s += 2)
-    sh_nack_generator_on_packet (gen, (guint16)s, 0);
+    sh_nack_generator_on_packet (gen, (guint16) s, 0);
   sh_nack_generator_on_packet (gen, 1300, 0);
   sh_nack_generator_fill_report (gen, &block);
   g_assert_cmpuint (block.fraction_lost, ==, 50 * 256 / 101);
@@ -481,13 +481,13 @@ test_random_losses (void)
       /* Every loss between the previous arrival and this one shows now. */
       for (guint16 s = unseen_from; s != seq; s++)
         seen_round[s] = round;
-      unseen_from = (guint16)(seq + 1);
+      unseen_from = (guint16) (seq + 1);
       sh_nack_generator_on_packet (gen, seq, now);
       n_received++;
     }
     now += 100 * MS;
     /* Repair a third of what is still being asked for. */
-    for (guint16 s = (guint16)(seq - 100); s != (guint16)(seq + 1); s++) {
+    for (guint16 s = (guint16) (seq - 100); s != (guint16) (seq + 1); s++) {
       if (seen_round[s] >= 0 && round - seen_round[s] <= 5 && g_rand_int_range (rand, 0, 3) == 0) {
         g_assert_true (sh_nack_generator_on_rtx (gen, s, now));
         seen_round[s] = -1;
@@ -495,14 +495,14 @@ test_random_losses (void)
       }
     }
     n = write_nack (gen, now, 1500, seqs, G_N_ELEMENTS (seqs));
-    for (guint16 s = (guint16)(seq - 100); s != (guint16)(seq + 1); s++)
+    for (guint16 s = (guint16) (seq - 100); s != (guint16) (seq + 1); s++)
       if (seen_round[s] >= 0 && round - seen_round[s] <= 4)
         expect[n_expect++] = s;
     g_assert_cmpmem (seqs, n * sizeof (guint16), expect, n_expect * sizeof (guint16));
   }
   sh_nack_generator_get_stats (gen, &stats);
   /* Expected runs to the last packet that arrived, after the wrap. */
-  g_assert_cmpuint (stats.expected, ==, (guint16)(unseen_from - 1 - 65000) + 1);
+  g_assert_cmpuint (stats.expected, ==, (guint16) (unseen_from - 1 - 65000) + 1);
   g_assert_cmpuint (stats.recovered_rtx, ==, n_repaired);
   g_assert_cmpuint (stats.received, ==, n_received + n_repaired);
   g_assert_cmpuint (n_lost, >, 100);

@@ -12,7 +12,7 @@ assert_create_fails (ShStore *store, gint64 parent_id, ShOrgKind kind, const cha
   g_autoptr (GError) error = NULL;
 
   g_assert_cmpint (sh_org_create (store, parent_id, kind, name, &error), ==, 0);
-  g_assert_error (error, SH_MINUTES_ERROR, (gint)code);
+  g_assert_error (error, SH_MINUTES_ERROR, (gint) code);
 }
 
 static void

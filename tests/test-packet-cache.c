@@ -26,10 +26,10 @@ make_packet (guint8 *buf, guint16 seq, gsize payload_len)
   };
 
   memcpy (buf, header, sizeof header);
-  buf[2] = (guint8)(seq >> 8);
-  buf[3] = (guint8)seq;
+  buf[2] = (guint8) (seq >> 8);
+  buf[3] = (guint8) seq;
   for (gsize i = 0; i < payload_len; i++)
-    buf[sizeof header + i] = (guint8)(seq * 7 + i);
+    buf[sizeof header + i] = (guint8) (seq * 7 + i);
   return sizeof header + payload_len;
 }
 
@@ -122,10 +122,10 @@ test_wraparound (void)
   g_autoptr (ShPacketCache) cache = new_cache (64, 0);
 
   for (guint i = 0; i < 40; i++)
-    insert_seq (cache, (guint16)(65520 + i), i * MS);
+    insert_seq (cache, (guint16) (65520 + i), i * MS);
   /* 65520..65535 and 0..23 are all there, on both sides of the wrap. */
   for (guint i = 0; i < 40; i++)
-    assert_cached (cache, (guint16)(65520 + i));
+    assert_cached (cache, (guint16) (65520 + i));
   g_assert_null (sh_packet_cache_lookup (cache, 24, NULL, NULL));
   g_assert_null (sh_packet_cache_lookup (cache, 65519, NULL, NULL));
 }
@@ -202,7 +202,7 @@ test_malformed (void)
   g_assert_cmpint (sh_packet_cache_insert (cache, big, len, 0), ==, SH_PACKET_CACHE_OK);
   g_assert_cmpint (sh_packet_cache_retransmit (cache, 5, 0, out, len + 1), ==,
                    SH_PACKET_CACHE_ERR_NO_SPACE);
-  g_assert_cmpint (sh_packet_cache_retransmit (cache, 5, 0, out, len + 2), ==, (int)len + 2);
+  g_assert_cmpint (sh_packet_cache_retransmit (cache, 5, 0, out, len + 2), ==, (int) len + 2);
   /* Stored bytes whose extension block is broken: inserted (the cache does
    * not parse), refused at retransmission. */
   len = make_packet (big, 6, 0);
@@ -224,8 +224,8 @@ assert_rtx (ShPacketCache *cache, guint16 seq, gint64 now_us, guint16 rtx_seq)
   int n, m;
 
   n = sh_packet_cache_retransmit (cache, seq, now_us, rtx, sizeof rtx);
-  g_assert_cmpint (n, ==, (int)orig_len + 2);
-  g_assert_cmpint (sh_rtp_parse (&view, rtx, (gsize)n), ==, SH_RTP_OK);
+  g_assert_cmpint (n, ==, (int) orig_len + 2);
+  g_assert_cmpint (sh_rtp_parse (&view, rtx, (gsize) n), ==, SH_RTP_OK);
   g_assert_cmpuint (view.ssrc, ==, RTX_SSRC);
   g_assert_cmpuint (view.payload_type, ==, RTX_PT);
   g_assert_cmpuint (view.seq, ==, rtx_seq);
@@ -246,7 +246,7 @@ test_rtx (void)
   ShPacketCacheStats stats;
 
   for (guint i = 0; i < 10; i++)
-    insert_seq (cache, (guint16)(65530 + i), 0);
+    insert_seq (cache, (guint16) (65530 + i), 0);
   /* The RTX stream numbers its packets itself, wrapping as well. */
   assert_rtx (cache, 65531, 10 * MS, 65534);
   assert_rtx (cache, 65535, 10 * MS, 65535);

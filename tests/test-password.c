@@ -52,7 +52,7 @@ test_different_salts (void)
 static void
 test_known_vector (void)
 {
-  g_autofree char *salt = g_base64_encode ((const guchar *)"saltsaltsaltsalt", 16);
+  g_autofree char *salt = g_base64_encode ((const guchar *) "saltsaltsaltsalt", 16);
   g_autofree char *encoded = g_strdup_printf ("pbkdf2-sha256$1000$%s$%s", salt,
                                               "8nX7hwFEzIB8aPajJTYK8weHQc5Ngz0pFVAKvSu4jQA=");
   g_assert_true (sh_password_verify ("password", encoded));

@@ -76,8 +76,8 @@ timed_out (gpointer user_data)
 static void
 test_packets (void)
 {
-  ShPatternSourceConfig config = { .video_pt = 96, .video_ssrc = 0x11223344, .audio_pt = 111,
-                                   .audio_ssrc = 0x55667788 };
+  ShPatternSourceConfig config
+      = { .video_pt = 96, .video_ssrc = 0x11223344, .audio_pt = 111, .audio_ssrc = 0x55667788 };
   Counts c = { .expected_thread = g_thread_self () };
   g_autoptr (GError) error = NULL;
   ShPatternSource *source = sh_pattern_source_new (NULL, &config, on_packet, &c, &error);

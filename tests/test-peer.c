@@ -9,7 +9,6 @@
 #include "media-fixture.h"
 #include "sdp.h"
 
-
 static ShMediaEngine *engine;
 
 typedef struct {
@@ -19,11 +18,11 @@ typedef struct {
   GError *error;
   ShPeer *peer;
   gint candidates_before_return;
-  gint candidates;   /* atomic: seen on the worker */
-  gint gathered;     /* atomic: end-of-candidates seen */
-  gint done;         /* atomic */
+  gint candidates; /* atomic: seen on the worker */
+  gint gathered;   /* atomic: end-of-candidates seen */
+  gint done;       /* atomic */
   guint n_media;
-  char *kinds;       /* "audio,video" */
+  char *kinds; /* "audio,video" */
   gboolean returned;
 } Run;
 
@@ -49,8 +48,7 @@ accept_offer (Run *r)
 
   r->peer = sh_peer_new (engine, 0, FALSE, &callbacks, r, &r->error);
   if (r->peer)
-    r->answer = sh_peer_accept_offer (r->peer, r->offer,
-                                      SH_PEER_MEDIA_RECEIVE | SH_PEER_MEDIA_SEND,
+    r->answer = sh_peer_accept_offer (r->peer, r->offer, SH_PEER_MEDIA_RECEIVE | SH_PEER_MEDIA_SEND,
                                       SH_PEER_MEDIA_RECEIVE, &r->error);
   r->returned = TRUE;
   if (r->answer) {
@@ -151,7 +149,8 @@ test_answers_other_browsers (void)
     const char *kinds;
   } cases[] = {
     { "safari-sendrecv-audio-video.sdp", "audio:opus/3894516172,video:H264/1153827650+2718283610" },
-    { "firefox-audio-video-datachannel.sdp", "audio:opus/2684731052,video:VP8/3312946788+1948261004" },
+    { "firefox-audio-video-datachannel.sdp",
+      "audio:opus/2684731052,video:VP8/3312946788+1948261004" },
     { "chromium-recvonly.sdp", "audio:opus,video:VP8" },
   };
 
@@ -180,7 +179,8 @@ test_refusals (void)
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
-    Run r = { .offer = cases[i].fixture ? media_fixture_read_sdp (cases[i].offer) : g_strdup (cases[i].offer) };
+    Run r = { .offer = cases[i].fixture ? media_fixture_read_sdp (cases[i].offer)
+                                        : g_strdup (cases[i].offer) };
 
     run_on_worker (&r, accept_on_worker);
     g_assert_null (r.answer);
@@ -251,7 +251,8 @@ first_ssrc (const char *sdp)
 static void
 test_renegotiation (void)
 {
-  Renegotiation n = { .run = { .offer = media_fixture_read_sdp ("chromium-sendrecv-audio-video.sdp") } };
+  Renegotiation n
+      = { .run = { .offer = media_fixture_read_sdp ("chromium-sendrecv-audio-video.sdp") } };
   g_autofree char *first = NULL;
   g_autofree char *again = NULL;
   g_autofree char *restarted = NULL;
@@ -408,7 +409,7 @@ pair_state (ShPeer *peer, ShPeerState state, gpointer user_data)
 static void
 pair_rtp (ShPeer *peer, guint8 *buf, gsize len, gpointer user_data)
 {
-  g_atomic_int_inc (&((ClientPair *)user_data)->received);
+  g_atomic_int_inc (&((ClientPair *) user_data)->received);
 }
 
 static gboolean

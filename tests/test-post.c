@@ -18,7 +18,7 @@ static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
   ShMember on_probation
-      = { .name = (char *)"察看", .status = SH_MEMBER_FULL, .under_probation = TRUE };
+      = { .name = (char *) "察看", .status = SH_MEMBER_FULL, .under_probation = TRUE };
 
   f->store = minutes_fixture_open_memory ();
   f->big = minutes_fixture_org (f->store, 0, SH_ORG_BRANCH, "大支部");
@@ -60,7 +60,7 @@ assert_assign_fails (Fixture *f, gint64 branch, gint64 member, ShPost post, ShMi
   g_autoptr (GError) error = NULL;
 
   g_assert_false (sh_post_assign (f->store, branch, member, post, &error));
-  g_assert_error (error, SH_MINUTES_ERROR, (gint)code);
+  g_assert_error (error, SH_MINUTES_ERROR, (gint) code);
 }
 
 static void
@@ -129,13 +129,13 @@ test_assign_and_list (Fixture *f, gconstpointer data)
       g_assert_cmpint (h->member_id, ==, f->full[i]);
   }
   /* Two 委员, by name: 正式1 before 正式5. */
-  g_assert_cmpint (((ShPostHolder *)g_ptr_array_index (posts, 5))->member_id, ==, f->full[1]);
-  g_assert_cmpint (((ShPostHolder *)g_ptr_array_index (posts, 6))->member_id, ==, f->full[5]);
+  g_assert_cmpint (((ShPostHolder *) g_ptr_array_index (posts, 5))->member_id, ==, f->full[1]);
+  g_assert_cmpint (((ShPostHolder *) g_ptr_array_index (posts, 6))->member_id, ==, f->full[5]);
 
   small_posts = sh_post_list (f->store, f->small, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (small_posts->len, ==, 3);
-  g_assert_cmpint (((ShPostHolder *)g_ptr_array_index (small_posts, 0))->post, ==,
+  g_assert_cmpint (((ShPostHolder *) g_ptr_array_index (small_posts, 0))->post, ==,
                    SH_POST_SECRETARY);
 }
 
@@ -236,7 +236,7 @@ test_remove (Fixture *f, gconstpointer data)
   posts = sh_post_list (f->store, f->big, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (posts->len, ==, 1);
-  g_assert_cmpint (((ShPostHolder *)g_ptr_array_index (posts, 0))->post, ==, SH_POST_SECRETARY);
+  g_assert_cmpint (((ShPostHolder *) g_ptr_array_index (posts, 0))->post, ==, SH_POST_SECRETARY);
 }
 
 int

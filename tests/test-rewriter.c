@@ -25,13 +25,13 @@ packet_build (Packet *p, guint32 ssrc, guint16 seq, guint32 ts, const guint8 *pa
 {
   g_assert_cmpuint (12 + payload_len + padding, <=, sizeof p->buf);
   memset (p->buf, 0, sizeof p->buf);
-  p->buf[0] = (guint8)(0x80 | (padding ? 0x20 : 0));
+  p->buf[0] = (guint8) (0x80 | (padding ? 0x20 : 0));
   p->buf[1] = 96;
-  p->buf[2] = (guint8)(seq >> 8);
-  p->buf[3] = (guint8)seq;
+  p->buf[2] = (guint8) (seq >> 8);
+  p->buf[3] = (guint8) seq;
   for (int i = 0; i < 4; i++) {
-    p->buf[4 + i] = (guint8)(ts >> (24 - 8 * i));
-    p->buf[8 + i] = (guint8)(ssrc >> (24 - 8 * i));
+    p->buf[4 + i] = (guint8) (ts >> (24 - 8 * i));
+    p->buf[8 + i] = (guint8) (ssrc >> (24 - 8 * i));
   }
   if (payload_len > 0)
     memcpy (p->buf + 12, payload, payload_len);
@@ -58,13 +58,13 @@ vp8_packet (Packet *p, guint32 ssrc, guint16 seq, guint32 ts, gboolean frame_sta
   guint8 payload[16];
   gsize n = 0;
 
-  payload[n++] = (guint8)(0x80 | (frame_start ? 0x10 : 0));
+  payload[n++] = (guint8) (0x80 | (frame_start ? 0x10 : 0));
   payload[n++] = 0xe0; /* I, L, T */
   if (pid_15bit) {
-    payload[n++] = (guint8)(0x80 | (pid >> 8));
-    payload[n++] = (guint8)pid;
+    payload[n++] = (guint8) (0x80 | (pid >> 8));
+    payload[n++] = (guint8) pid;
   } else {
-    payload[n++] = (guint8)(pid & 0x7f);
+    payload[n++] = (guint8) (pid & 0x7f);
   }
   payload[n++] = tl0;
   payload[n++] = 0x00; /* TID 0 */
@@ -162,7 +162,7 @@ test_continuity_across_switches (void)
       Packet p;
       ShRewriteInfo info;
 
-      audio_packet (&p, sources[s].ssrc, (guint16)(sources[s].seq + i), sources[s].ts + 960 * i);
+      audio_packet (&p, sources[s].ssrc, (guint16) (sources[s].seq + i), sources[s].ts + 960 * i);
       info = forward (&r, &p, now);
       g_assert_cmpuint (info.src_ssrc, ==, sources[s].ssrc);
       g_assert_cmpint (info.segment_start, ==, i == 0);
@@ -173,12 +173,12 @@ test_continuity_across_switches (void)
       } else {
         guint32 step = info.out_timestamp - prev_ts;
 
-        g_assert_cmpuint (info.out_seq, ==, (guint16)(prev_seq + 1));
-        g_assert_true ((gint32)step > 0); /* monotonic across the 32-bit wrap */
+        g_assert_cmpuint (info.out_seq, ==, (guint16) (prev_seq + 1));
+        g_assert_true ((gint32) step > 0); /* monotonic across the 32-bit wrap */
         if (i > 0)
           g_assert_cmpuint (step, ==, 960);
         else /* 20 ms since the last packet, plus the pause, at 48 kHz */
-          g_assert_cmpuint (step, ==, (guint32)((20 * MS + sources[s].pause_us) * 48 / 1000));
+          g_assert_cmpuint (step, ==, (guint32) ((20 * MS + sources[s].pause_us) * 48 / 1000));
       }
       prev_seq = info.out_seq;
       prev_ts = info.out_timestamp;
@@ -186,7 +186,7 @@ test_continuity_across_switches (void)
     }
   }
   g_assert_true (sh_rewriter_last_out (&r, &prev_seq, &prev_ts));
-  g_assert_cmpuint (prev_seq, ==, (guint16)(65530 + 399));
+  g_assert_cmpuint (prev_seq, ==, (guint16) (65530 + 399));
 }
 
 /* A switch with no time passed still moves the timestamp on: the new
@@ -343,7 +343,7 @@ test_reordering (void)
   sh_rewriter_switch_source (&r, 9, FALSE);
   for (guint i = 0; i < G_N_ELEMENTS (order); i++) {
     /* Source seq wraps between 65535 and 0 inside the batch. */
-    guint16 seq = (guint16)(65533 + order[i]);
+    guint16 seq = (guint16) (65533 + order[i]);
     Packet p;
     ShRewriteInfo info;
 
@@ -411,7 +411,7 @@ test_wraparound (void)
     Packet p;
     ShRewriteInfo info;
 
-    audio_packet (&p, 1, (guint16)(60000 + i), 0xffffff00u + 960 * i);
+    audio_packet (&p, 1, (guint16) (60000 + i), 0xffffff00u + 960 * i);
     info = forward (&r, &p, i * 20 * MS);
     g_assert_cmpuint (info.out_seq, ==, expect_seq);
     g_assert_cmpuint (info.out_timestamp, ==, expect_ts);
@@ -439,29 +439,29 @@ test_nack_lookup (void)
   for (guint16 i = 0; i < 20; i++) {
     if (i == 7)
       continue; /* never arrives */
-    audio_packet (&p, 0xa, (guint16)(65530 + i), i * 960u);
+    audio_packet (&p, 0xa, (guint16) (65530 + i), i * 960u);
     forward (&r, &p, i * 20 * MS);
   }
-  hole_out = (guint16)(65500 + 7);
+  hole_out = (guint16) (65500 + 7);
   for (guint16 i = 0; i < 20; i++) {
-    g_assert_true (sh_rewriter_lookup (&r, (guint16)(65500 + i), &ssrc, &seq));
+    g_assert_true (sh_rewriter_lookup (&r, (guint16) (65500 + i), &ssrc, &seq));
     g_assert_cmphex (ssrc, ==, 0xa);
-    g_assert_cmpuint (seq, ==, (guint16)(65530 + i)); /* 7 included: from the offsets */
+    g_assert_cmpuint (seq, ==, (guint16) (65530 + i)); /* 7 included: from the offsets */
   }
-  g_assert_false (sh_rewriter_lookup (&r, (guint16)(65500 + 20), &ssrc, &seq)); /* future */
+  g_assert_false (sh_rewriter_lookup (&r, (guint16) (65500 + 20), &ssrc, &seq)); /* future */
 
   sh_rewriter_switch_source (&r, 0xb, FALSE);
   for (guint16 i = 0; i < 2000; i++) {
-    audio_packet (&p, 0xb, (guint16)(300 + i), i * 960u);
+    audio_packet (&p, 0xb, (guint16) (300 + i), i * 960u);
     forward (&r, &p, (100 + i) * 20 * MS);
   }
   /* out 65520 is B's first packet; the newest is 65520 + 1999. */
-  g_assert_true (sh_rewriter_lookup (&r, (guint16)(65520 + 1999), &ssrc, &seq));
+  g_assert_true (sh_rewriter_lookup (&r, (guint16) (65520 + 1999), &ssrc, &seq));
   g_assert_cmphex (ssrc, ==, 0xb);
   g_assert_cmpuint (seq, ==, 300 + 1999);
-  g_assert_true (sh_rewriter_lookup (&r, (guint16)(65520 + 1999 - 1023), &ssrc, &seq));
+  g_assert_true (sh_rewriter_lookup (&r, (guint16) (65520 + 1999 - 1023), &ssrc, &seq));
   g_assert_cmpuint (seq, ==, 300 + 1999 - 1023);
-  g_assert_false (sh_rewriter_lookup (&r, (guint16)(65520 + 1999 - 1024), &ssrc, &seq));
+  g_assert_false (sh_rewriter_lookup (&r, (guint16) (65520 + 1999 - 1024), &ssrc, &seq));
   g_assert_false (sh_rewriter_lookup (&r, hole_out, &ssrc, &seq)); /* too old by now */
 
   /* A hole in an ended segment does not map to the new source. */
@@ -497,15 +497,15 @@ test_vp8_picture_id_continuity (void)
   sh_rewriter_switch_source (&r, 0xa, TRUE);
   /* A: picture ids 0x7ffd.. wrap to 0; the first segment keeps its own. */
   for (guint i = 0; i < 5; i++) {
-    vp8_packet (&p, 0xa, (guint16)(10 + i), i * 3000u, TRUE, i == 0,
-                (guint16)((0x7ffd + i) & 0x7fff), TRUE, (guint8)(254 + i));
+    vp8_packet (&p, 0xa, (guint16) (10 + i), i * 3000u, TRUE, i == 0,
+                (guint16) ((0x7ffd + i) & 0x7fff), TRUE, (guint8) (254 + i));
     if (i == 3) {
       late = p; /* held back: arrives after the next one */
       continue;
     }
     forward (&r, &p, i * 33 * MS);
     g_assert_cmpuint (vp8_out_pid (&p), ==, (0x7ffd + i) & 0x7fff);
-    g_assert_cmpuint (vp8_out_tl0 (&p), ==, (guint8)(254 + i));
+    g_assert_cmpuint (vp8_out_tl0 (&p), ==, (guint8) (254 + i));
   }
   forward (&r, &late, 140 * MS);
   g_assert_cmpuint (vp8_out_pid (&late), ==, 0);
@@ -514,8 +514,8 @@ test_vp8_picture_id_continuity (void)
   /* B: 15-bit ids from 12345, TL0 from 77: output continues at 2 and 3. */
   sh_rewriter_switch_source (&r, 0xb, TRUE);
   for (guint i = 0; i < 3; i++) {
-    vp8_packet (&p, 0xb, (guint16)(1000 + i), i * 3000u, TRUE, i == 0, (guint16)(12345 + i), TRUE,
-                (guint8)(77 + i));
+    vp8_packet (&p, 0xb, (guint16) (1000 + i), i * 3000u, TRUE, i == 0, (guint16) (12345 + i), TRUE,
+                (guint8) (77 + i));
     forward (&r, &p, (200 + i * 33) * MS);
     g_assert_cmpuint (vp8_out_pid (&p), ==, 2 + i);
     g_assert_cmpuint (vp8_out_tl0 (&p), ==, 3 + i);
@@ -532,8 +532,8 @@ test_vp8_picture_id_continuity (void)
     ShRtpView view;
     ShVp8Descriptor desc;
 
-    vp8_packet (&p, 0xc, (guint16)(50 + i), i * 3000u, TRUE, i == 0, (guint16)((126 + i) & 0x7f),
-                FALSE, (guint8)i);
+    vp8_packet (&p, 0xc, (guint16) (50 + i), i * 3000u, TRUE, i == 0, (guint16) ((126 + i) & 0x7f),
+                FALSE, (guint8) i);
     forward (&r, &p, (400 + i * 33) * MS);
     g_assert_cmpint (sh_rtp_parse (&view, p.buf, p.len), ==, SH_RTP_OK);
     g_assert_true (sh_vp8_parse (&desc, sh_rtp_view_payload (&view), view.payload_len));
@@ -605,7 +605,7 @@ test_padding (void)
   for (guint16 s = 18; s < 18 + 2 * (SH_REWRITER_PIECES + 2); s += 2) {
     packet_build (&p, 1, s, 0, NULL, 0, 100);
     expect_drop (&r, &p, 0, SH_REWRITE_DROP_PADDING);
-    vp8_packet (&p, 1, (guint16)(s + 1), 6000, FALSE, FALSE, 3, TRUE, 2);
+    vp8_packet (&p, 1, (guint16) (s + 1), 6000, FALSE, FALSE, 3, TRUE, 2);
     g_assert_cmpuint (forward (&r, &p, 0).out_seq, ==, 505 + (s - 18) / 2);
   }
   vp8_packet (&p, 1, 17, 3000, FALSE, FALSE, 2, TRUE, 1);
@@ -645,12 +645,12 @@ test_random_stream (void)
       if (g_rand_boolean (rand))
         ssrc++;
       sh_rewriter_switch_source (&r, ssrc, FALSE);
-      next_seq = (guint16)g_rand_int (rand);
+      next_seq = (guint16) g_rand_int (rand);
       seq = next_seq;
     } else if (roll < 10) { /* late: up to 40 back, possibly from before a switch */
-      seq = (guint16)(next_seq - g_rand_int_range (rand, 1, 40));
+      seq = (guint16) (next_seq - g_rand_int_range (rand, 1, 40));
     } else if (roll < 15) { /* lost: skip some */
-      next_seq = (guint16)(next_seq + g_rand_int_range (rand, 1, 5));
+      next_seq = (guint16) (next_seq + g_rand_int_range (rand, 1, 5));
       seq = next_seq;
     }
     if (seq == next_seq)
@@ -667,9 +667,9 @@ test_random_stream (void)
     }
     forwarded++;
     if (owner[info.out_seq] != 0)
-      g_assert_cmphex (owner[info.out_seq], ==, ((guint64)ssrc << 16 | seq) + 1);
-    owner[info.out_seq] = ((guint64)ssrc << 16 | seq) + 1;
-    if ((gint64)info.out_seq > newest_out)
+      g_assert_cmphex (owner[info.out_seq], ==, ((guint64) ssrc << 16 | seq) + 1);
+    owner[info.out_seq] = ((guint64) ssrc << 16 | seq) + 1;
+    if ((gint64) info.out_seq > newest_out)
       newest_out = info.out_seq;
     else
       g_assert_cmpint (newest_out - info.out_seq, <, 1000); /* late ones stay near */

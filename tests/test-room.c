@@ -58,7 +58,7 @@ join (Fixture *f, gint64 id, ShRoomRole role, gboolean may_chair, ShWsClient *cl
 
   who.account_id = id;
   who.member_id = 100 + id;
-  who.name = (char *)"参会人";
+  who.name = (char *) "参会人";
   who.role = role;
   who.may_chair = may_chair;
   who.lecturer = role == SH_ROOM_ROLE_LECTURER;
@@ -261,7 +261,7 @@ test_replacement_keeps_state (Fixture *f, gconstpointer data)
 {
   ShWsClient first = { .account_id = 1 };
   ShWsClient second = { .account_id = 1 };
-  ShRoomParticipant who = { .account_id = 1, .name = (char *)"黄丽", .role = SH_ROOM_ROLE_MEMBER };
+  ShRoomParticipant who = { .account_id = 1, .name = (char *) "黄丽", .role = SH_ROOM_ROLE_MEMBER };
   ShWsClient *replaced = NULL;
   ShRoomParticipant *p = sh_room_join (f->room, &who, &first, T0, &replaced);
   ShRoomParticipant *again;
@@ -321,7 +321,7 @@ test_lock_and_removal (Fixture *f, gconstpointer data)
 static void
 free_counter (gpointer data)
 {
-  (*(int *)data)++;
+  (*(int *) data)++;
 }
 
 /* The media module's slots are freed with the participant and the room;

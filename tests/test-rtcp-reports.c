@@ -46,17 +46,17 @@ test_sr_timestamp (void)
 
   /* At the SR's arrival we announce the SR's own instant, offset. */
   g_assert_cmpuint (sh_rtcp_out_rtp_timestamp (&out, T0 + 30 * MS), ==,
-                    (guint32)(1000000 + 0x80000000u + 12345));
+                    (guint32) (1000000 + 0x80000000u + 12345));
   /* Two seconds on: two seconds of 90 kHz later; and before it, earlier. */
   g_assert_cmpuint (sh_rtcp_out_rtp_timestamp (&out, T0 + 2030 * MS), ==,
-                    (guint32)(1000000 + 180000 + 0x80000000u + 12345));
+                    (guint32) (1000000 + 180000 + 0x80000000u + 12345));
   g_assert_cmpuint (sh_rtcp_out_rtp_timestamp (&out, T0 + 30 * MS - 100 * MS), ==,
-                    (guint32)(1000000 - 9000 + 0x80000000u + 12345));
+                    (guint32) (1000000 - 9000 + 0x80000000u + 12345));
 
   sh_rtcp_fill_sr (&out, T0 + 2030 * MS, &written);
   g_assert_cmpuint (written.ssrc, ==, 0xabcdef01);
   g_assert_cmphex (written.ntp_timestamp, ==, sh_ntp_from_unix_us (T0 + 2030 * MS));
-  g_assert_cmpuint (written.rtp_timestamp, ==, (guint32)(1180000 + 0x80000000u + 12345));
+  g_assert_cmpuint (written.rtp_timestamp, ==, (guint32) (1180000 + 0x80000000u + 12345));
   g_assert_cmpuint (written.packet_count, ==, 10);
   g_assert_cmpuint (written.octet_count, ==, 10000);
   g_assert_cmpuint (written.n_reports, ==, 0);
@@ -71,8 +71,8 @@ test_sr_timestamp (void)
 static double
 receiver_ntp_us (const ShRtcpSr *sr, guint32 clock_rate, guint32 ts)
 {
-  return (double)sh_ntp_to_unix_us (sr->ntp_timestamp)
-         + (double)(gint32)(ts - sr->rtp_timestamp) * 1e6 / clock_rate;
+  return (double) sh_ntp_to_unix_us (sr->ntp_timestamp)
+         + (double) (gint32) (ts - sr->rtp_timestamp) * 1e6 / clock_rate;
 }
 
 static void
@@ -102,8 +102,8 @@ test_lip_sync (void)
   sh_rtcp_fill_sr (&video, T0 + 5100 * MS, &video_out);
 
   /* The same captured instant, as the source stamps it, then rewritten. */
-  audio_ts = 111111 + (guint32)((capture - source_audio_sr) * 48 / 1000) + 5000;
-  video_ts = 2222222 + (guint32)((capture - source_video_sr) * 90 / 1000) + 0xfffff000u;
+  audio_ts = 111111 + (guint32) ((capture - source_audio_sr) * 48 / 1000) + 5000;
+  video_ts = 2222222 + (guint32) ((capture - source_video_sr) * 90 / 1000) + 0xfffff000u;
   audio_at = receiver_ntp_us (&audio_out, 48000, audio_ts);
   video_at = receiver_ntp_us (&video_out, 90000, video_ts);
   g_test_message ("audio at %.1f, video at %.1f", audio_at, video_at);
@@ -154,10 +154,10 @@ test_compound_sender (void)
 
   len = sh_rtcp_build_peer_report (&peer, T0 + 1000 * MS, buf, sizeof buf);
   g_assert_cmpint (len, >, 0);
-  copy = g_memdup2 (buf, (guint)len);
-  g_assert_cmpint (sh_rtcp_check_compound (copy, (gsize)len, FALSE), ==, SH_RTCP_OK);
+  copy = g_memdup2 (buf, (guint) len);
+  g_assert_cmpint (sh_rtcp_check_compound (copy, (gsize) len, FALSE), ==, SH_RTCP_OK);
 
-  sh_rtcp_iter_init (&iter, copy, (gsize)len);
+  sh_rtcp_iter_init (&iter, copy, (gsize) len);
   g_assert_true (next_packet (&iter, SH_RTCP_SR, &packet));
   g_assert_cmpint (sh_rtcp_parse_sr (&packet, &parsed), ==, SH_RTCP_OK);
   g_assert_cmpuint (parsed.ssrc, ==, 0x5e4d);
@@ -199,16 +199,16 @@ test_compound_receiver (void)
 
   for (guint i = 0; i < 40; i++) {
     sh_rtp_recv_stats_init (&streams[i], 0x1000 + i, 90000);
-    sh_rtp_recv_stats_update (&streams[i], (guint16)i, 0, 1000, 0);
+    sh_rtp_recv_stats_update (&streams[i], (guint16) i, 0, 1000, 0);
     in[i] = &streams[i];
   }
   len = sh_rtcp_build_peer_report (&peer, T0, buf, sizeof buf);
   g_assert_cmpint (len, ==, 8 + 31 * 24 + 8 + 9 * 24 + 4 + 20);
-  copy = g_memdup2 (buf, (guint)len);
-  g_assert_cmpint (sh_rtcp_check_compound (copy, (gsize)len, FALSE), ==, SH_RTCP_OK);
+  copy = g_memdup2 (buf, (guint) len);
+  g_assert_cmpint (sh_rtcp_check_compound (copy, (gsize) len, FALSE), ==, SH_RTCP_OK);
 
   /* Nothing sent: an RR from our receiver SSRC, 31 blocks, then the rest. */
-  sh_rtcp_iter_init (&iter, copy, (gsize)len);
+  sh_rtcp_iter_init (&iter, copy, (gsize) len);
   g_assert_true (next_packet (&iter, SH_RTCP_RR, &packet));
   g_assert_cmpint (sh_rtcp_parse_rr (&packet, &rr), ==, SH_RTCP_OK);
   g_assert_cmpuint (rr.ssrc, ==, 0x10c41);
@@ -229,7 +229,7 @@ test_compound_receiver (void)
   peer.n_in = 0;
   len = sh_rtcp_build_peer_report (&peer, T0, buf, sizeof buf);
   g_assert_cmpint (len, ==, 8 + 4 + 20);
-  g_assert_cmpint (sh_rtcp_check_compound (buf, (gsize)len, FALSE), ==, SH_RTCP_OK);
+  g_assert_cmpint (sh_rtcp_check_compound (buf, (gsize) len, FALSE), ==, SH_RTCP_OK);
 }
 
 static void

@@ -69,7 +69,7 @@ test_twcc_vector (void)
     ShRtcpTwcc twcc2;
 
     memset (again, 0, sizeof again);
-    fb_of (buf, (gsize)n, &copy2, &fb);
+    fb_of (buf, (gsize) n, &copy2, &fb);
     g_assert_cmpint (sh_rtcp_parse_twcc (&fb, &twcc2, again, 16), ==, 9);
     g_assert_cmpint (twcc2.reference_time, ==, -2);
     g_assert_cmpmem (again, 9 * sizeof *again, packets, 9 * sizeof *packets);
@@ -87,7 +87,7 @@ test_twcc_one_bit_vector (void)
   memset (packets, 0, sizeof packets);
   for (guint i = 0; i < 14; i += 2) {
     packets[i].received = TRUE;
-    packets[i].delta = (gint32)i;
+    packets[i].delta = (gint32) i;
   }
   n = sh_rtcp_write_twcc (buf, sizeof buf, 1, 2, &twcc, packets, 14);
   /* 12 + 8 + one chunk + 7 one-byte deltas = 29, padded to 32. */
@@ -111,16 +111,16 @@ test_twcc_round_trip_mixed (void)
   memset (packets, 0, sizeof packets);
   memset (parsed, 0, sizeof parsed);
   for (guint i = 0; i < 200; i++) {
-    packets[i].seq = (guint16)(65500 + i);
+    packets[i].seq = (guint16) (65500 + i);
     packets[i].received = !(i >= 40 && i < 70) && i % 13 != 5;
     if (!packets[i].received)
       packets[i].delta = 0;
     else if (i % 17 == 3)
-      packets[i].delta = 8000 + (gint32)i; /* 2 s: large */
+      packets[i].delta = 8000 + (gint32) i; /* 2 s: large */
     else if (i % 29 == 1)
-      packets[i].delta = -(gint32)i; /* reordered: negative */
+      packets[i].delta = -(gint32) i; /* reordered: negative */
     else
-      packets[i].delta = (gint32)(i % 200);
+      packets[i].delta = (gint32) (i % 200);
   }
   n = sh_rtcp_write_twcc (buf, sizeof buf, 1, 2, &twcc, packets, 200);
   g_assert_cmpint (n, >, 0);
@@ -129,7 +129,7 @@ test_twcc_round_trip_mixed (void)
     g_autofree guint8 *copy = NULL;
     ShRtcpFb fb;
 
-    fb_of (buf, (gsize)n, &copy, &fb);
+    fb_of (buf, (gsize) n, &copy, &fb);
     g_assert_cmpint (sh_rtcp_parse_twcc (&fb, &twcc_parsed, parsed, 200), ==, 200);
   }
   g_assert_cmpint (twcc_parsed.reference_time, ==, -8388608);
@@ -175,8 +175,8 @@ test_twcc_malformed (void)
     ShRtcpFb fb;
 
     memcpy (buf, twcc_vector, sizeof buf);
-    buf[14] = (guint8)(cases[i].status_count >> 8);
-    buf[15] = (guint8)cases[i].status_count;
+    buf[14] = (guint8) (cases[i].status_count >> 8);
+    buf[15] = (guint8) cases[i].status_count;
     fb_of (buf, sizeof buf, &copy, &fb);
     /* An exact-size FCI so that ASan sees a read past the cut. */
     g_autofree guint8 *fci = g_memdup2 (fb.fci, cases[i].fci_len);
@@ -202,12 +202,12 @@ test_twcc_random_round_trip (void)
 {
   /* Random lists of every shape: write, parse, compare. */
   for (guint round = 0; round < 300; round++) {
-    guint n = (guint)g_test_rand_int_range (1, 400);
+    guint n = (guint) g_test_rand_int_range (1, 400);
     g_autofree ShRtcpTwccPacket *packets = g_new0 (ShRtcpTwccPacket, n);
     g_autofree ShRtcpTwccPacket *parsed = g_new0 (ShRtcpTwccPacket, n);
-    ShRtcpTwcc twcc = { .base_seq = (guint16)g_test_rand_int_range (0, 65536),
+    ShRtcpTwcc twcc = { .base_seq = (guint16) g_test_rand_int_range (0, 65536),
                         .reference_time = g_test_rand_int_range (-8388608, 8388608),
-                        .fb_count = (guint8)round };
+                        .fb_count = (guint8) round };
     ShRtcpTwcc twcc_parsed;
     guint8 buf[2048];
     int len;
@@ -215,7 +215,7 @@ test_twcc_random_round_trip (void)
     gint32 p_lost = g_test_rand_int_range (0, 100), p_large = g_test_rand_int_range (0, 100);
 
     for (guint i = 0; i < n; i++) {
-      packets[i].seq = (guint16)(twcc.base_seq + i);
+      packets[i].seq = (guint16) (twcc.base_seq + i);
       packets[i].received = g_test_rand_int_range (0, 100) >= p_lost;
       if (packets[i].received)
         packets[i].delta = g_test_rand_int_range (0, 100) < p_large
@@ -228,8 +228,8 @@ test_twcc_random_round_trip (void)
       g_autofree guint8 *copy = NULL;
       ShRtcpFb fb;
 
-      fb_of (buf, (gsize)len, &copy, &fb);
-      g_assert_cmpint (sh_rtcp_parse_twcc (&fb, &twcc_parsed, parsed, n), ==, (int)n);
+      fb_of (buf, (gsize) len, &copy, &fb);
+      g_assert_cmpint (sh_rtcp_parse_twcc (&fb, &twcc_parsed, parsed, n), ==, (int) n);
     }
     g_assert_cmpint (twcc_parsed.reference_time, ==, twcc.reference_time);
     g_assert_cmpmem (parsed, n * sizeof *parsed, packets, n * sizeof *packets);

@@ -56,8 +56,8 @@ sample_block (guint i)
 {
   ShRtcpReportBlock block = {
     .ssrc = 0x1000 + i,
-    .fraction_lost = (guint8)(i * 7),
-    .cumulative_lost = i % 2 ? -(gint32)i * 3 : (gint32)i * 1000,
+    .fraction_lost = (guint8) (i * 7),
+    .cumulative_lost = i % 2 ? -(gint32) i * 3 : (gint32) i * 1000,
     .ext_highest_seq = 0x00020000 + i,
     .jitter = 90 * i,
     .lsr = 0xabcd0000 + i,
@@ -102,7 +102,7 @@ test_sr_round_trip (void)
   sr.reports[1].cumulative_lost = -0x800000; /* the 24-bit minimum */
   n = sh_rtcp_write_sr (buf, sizeof buf, &sr);
   g_assert_cmpint (n, ==, 28 + 48);
-  g_assert_cmpint (single_packet (buf, (gsize)n, &copy, &packet), ==, SH_RTCP_OK);
+  g_assert_cmpint (single_packet (buf, (gsize) n, &copy, &packet), ==, SH_RTCP_OK);
   g_assert_cmpint (sh_rtcp_parse_sr (&packet, &parsed), ==, SH_RTCP_OK);
   g_assert_cmphex (parsed.ssrc, ==, sr.ssrc);
   g_assert_cmphex (parsed.ntp_timestamp, ==, sr.ntp_timestamp);
@@ -113,7 +113,7 @@ test_sr_round_trip (void)
   assert_blocks_equal (parsed.reports, sr.reports, 2);
   g_assert_cmpint (sh_rtcp_parse_rr (&packet, &(ShRtcpRr){ 0 }), ==, SH_RTCP_ERR_TYPE);
 
-  g_assert_cmpint (sh_rtcp_write_sr (buf, (gsize)n - 1, &sr), ==, SH_RTCP_ERR_NO_SPACE);
+  g_assert_cmpint (sh_rtcp_write_sr (buf, (gsize) n - 1, &sr), ==, SH_RTCP_ERR_NO_SPACE);
   sr.n_reports = 32;
   g_assert_cmpint (sh_rtcp_write_sr (buf, sizeof buf, &sr), ==, SH_RTCP_ERR_INVALID);
 }
@@ -133,7 +133,7 @@ test_rr_round_trip (void)
     rr.reports[i] = sample_block (i);
   n = sh_rtcp_write_rr (buf, sizeof buf, &rr);
   g_assert_cmpint (n, ==, 8 + 31 * 24);
-  g_assert_cmpint (single_packet (buf, (gsize)n, &copy, &packet), ==, SH_RTCP_OK);
+  g_assert_cmpint (single_packet (buf, (gsize) n, &copy, &packet), ==, SH_RTCP_OK);
   g_assert_cmpint (sh_rtcp_parse_rr (&packet, &parsed), ==, SH_RTCP_OK);
   g_assert_cmpuint (parsed.ssrc, ==, 1);
   g_assert_cmpuint (parsed.n_reports, ==, 31);
@@ -143,7 +143,7 @@ test_rr_round_trip (void)
   rr.n_reports = 0;
   n = sh_rtcp_write_rr (buf, sizeof buf, &rr);
   g_assert_cmpint (n, ==, 8);
-  g_assert_cmpint (single_packet (buf, (gsize)n, &copy2, &packet), ==, SH_RTCP_OK);
+  g_assert_cmpint (single_packet (buf, (gsize) n, &copy2, &packet), ==, SH_RTCP_OK);
   g_assert_cmpint (sh_rtcp_parse_rr (&packet, &parsed), ==, SH_RTCP_OK);
   g_assert_cmpuint (parsed.n_reports, ==, 0);
 }
@@ -162,14 +162,14 @@ test_sdes_round_trip (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cnames); i++) {
     sdes.chunks[i].ssrc = 0xa0 + i;
-    sdes.chunks[i].cname = (const guint8 *)cnames[i];
-    sdes.chunks[i].cname_len = (guint8)strlen (cnames[i]);
+    sdes.chunks[i].cname = (const guint8 *) cnames[i];
+    sdes.chunks[i].cname_len = (guint8) strlen (cnames[i]);
   }
   sdes.chunks[G_N_ELEMENTS (cnames)].ssrc = 0xff; /* a chunk with no items */
   n = sh_rtcp_write_sdes (buf, sizeof buf, &sdes);
   g_assert_cmpint (n, >, 0);
   g_assert_cmpint (n % 4, ==, 0);
-  g_assert_cmpint (single_packet (buf, (gsize)n, &copy, &packet), ==, SH_RTCP_OK);
+  g_assert_cmpint (single_packet (buf, (gsize) n, &copy, &packet), ==, SH_RTCP_OK);
   g_assert_cmpint (sh_rtcp_parse_sdes (&packet, &parsed), ==, SH_RTCP_OK);
   g_assert_cmpuint (parsed.n_chunks, ==, sdes.n_chunks);
   for (guint i = 0; i < G_N_ELEMENTS (cnames); i++) {
@@ -178,7 +178,7 @@ test_sdes_round_trip (void)
                      strlen (cnames[i]));
   }
   g_assert_null (parsed.chunks[G_N_ELEMENTS (cnames)].cname);
-  g_assert_cmpint (sh_rtcp_write_sdes (buf, (gsize)n - 4, &sdes), ==, SH_RTCP_ERR_NO_SPACE);
+  g_assert_cmpint (sh_rtcp_write_sdes (buf, (gsize) n - 4, &sdes), ==, SH_RTCP_ERR_NO_SPACE);
 }
 
 static void
@@ -214,17 +214,17 @@ test_bye_round_trip (void)
 
   n = sh_rtcp_write_bye (buf, sizeof buf, &bye);
   g_assert_cmpint (n, ==, 12);
-  g_assert_cmpint (single_packet (buf, (gsize)n, &copy, &packet), ==, SH_RTCP_OK);
+  g_assert_cmpint (single_packet (buf, (gsize) n, &copy, &packet), ==, SH_RTCP_OK);
   g_assert_cmpint (sh_rtcp_parse_bye (&packet, &parsed), ==, SH_RTCP_OK);
   g_assert_cmpuint (parsed.n_ssrcs, ==, 2);
   g_assert_cmpuint (parsed.ssrcs[1], ==, 8);
   g_assert_null (parsed.reason);
 
-  bye.reason = (const guint8 *)"meeting ended";
+  bye.reason = (const guint8 *) "meeting ended";
   bye.reason_len = 13;
   n = sh_rtcp_write_bye (buf, sizeof buf, &bye);
   g_assert_cmpint (n, ==, 12 + 16);
-  g_assert_cmpint (single_packet (buf, (gsize)n, &copy2, &packet), ==, SH_RTCP_OK);
+  g_assert_cmpint (single_packet (buf, (gsize) n, &copy2, &packet), ==, SH_RTCP_OK);
   g_assert_cmpint (sh_rtcp_parse_bye (&packet, &parsed), ==, SH_RTCP_OK);
   g_assert_cmpmem (parsed.reason, parsed.reason_len, "meeting ended", 13);
   g_assert_cmpuint (parsed.ssrcs[0], ==, 7);
@@ -243,7 +243,7 @@ test_pli_fir_round_trip (void)
 
   n = sh_rtcp_write_pli (buf, sizeof buf, 0xaa, 0xbb);
   g_assert_cmpint (n, ==, 12);
-  fb_of (buf, (gsize)n, &copy, &fb);
+  fb_of (buf, (gsize) n, &copy, &fb);
   g_assert_true (sh_rtcp_fb_is_pli (&fb));
   g_assert_cmphex (fb.sender_ssrc, ==, 0xaa);
   g_assert_cmphex (fb.media_ssrc, ==, 0xbb);
@@ -252,7 +252,7 @@ test_pli_fir_round_trip (void)
 
   n = sh_rtcp_write_fir (buf, sizeof buf, 0xaa, entries, 2);
   g_assert_cmpint (n, ==, 28);
-  fb_of (buf, (gsize)n, &copy2, &fb);
+  fb_of (buf, (gsize) n, &copy2, &fb);
   g_assert_false (sh_rtcp_fb_is_pli (&fb));
   g_assert_cmpint (sh_rtcp_parse_fir (&fb, parsed, 4), ==, 2);
   g_assert_cmphex (parsed[0].ssrc, ==, 0x1111);
@@ -289,7 +289,7 @@ test_nack_list_fci (void)
   /* 17 consecutive losses fit one entry (a pid and 16 bits); an 18th
    * spills into a second. Both across the wrap. */
   for (guint i = 0; i < 18; i++)
-    run18[i] = (guint16)(65530 + i);
+    run18[i] = (guint16) (65530 + i);
   n = sh_rtcp_nack_build (run18, 17, entries, 8);
   g_assert_cmpint (n, ==, 1);
   g_assert_cmpuint (entries[0].pid, ==, 65530);
@@ -303,7 +303,7 @@ test_nack_list_fci (void)
   m = sh_rtcp_nack_expand (entries, 2, expanded, 64);
   g_assert_cmpint (m, ==, 18);
   for (guint i = 0; i < 18; i++)
-    g_assert_cmpuint (expanded[i], ==, (guint16)(65530 + i));
+    g_assert_cmpuint (expanded[i], ==, (guint16) (65530 + i));
   g_assert_cmpint (sh_rtcp_nack_expand (entries, 2, expanded, 17), ==, SH_RTCP_ERR_NO_SPACE);
   g_assert_cmpint (sh_rtcp_nack_build (run18, 18, entries, 1), ==, SH_RTCP_ERR_NO_SPACE);
 
@@ -321,7 +321,7 @@ test_nack_list_fci (void)
   /* Through the wire and back. */
   n = sh_rtcp_write_nack (buf, sizeof buf, 0x01, 0x02, entries, 2);
   g_assert_cmpint (n, ==, 20);
-  fb_of (buf, (gsize)n, &copy, &fb);
+  fb_of (buf, (gsize) n, &copy, &fb);
   g_assert_cmpuint (fb.type, ==, SH_RTCP_RTPFB);
   g_assert_cmpuint (fb.fmt, ==, SH_RTCP_FMT_NACK);
   g_assert_cmphex (fb.media_ssrc, ==, 0x02);
@@ -337,8 +337,8 @@ test_nack_random (void)
   /* Random loss sets within a window that may straddle the wrap: building
    * then expanding gives the sorted set back. */
   for (guint round = 0; round < 500; round++) {
-    guint16 start = (guint16)g_test_rand_int_range (0, 65536);
-    guint span = (guint)g_test_rand_int_range (1, 300);
+    guint16 start = (guint16) g_test_rand_int_range (0, 65536);
+    guint span = (guint) g_test_rand_int_range (1, 300);
     gboolean lost[300] = { 0 };
     guint16 seqs[300], expanded[300];
     ShRtcpNackEntry entries[300];
@@ -350,11 +350,11 @@ test_nack_random (void)
     lost[0] = TRUE;
     for (guint i = 0; i < span; i++) {
       if (lost[i])
-        seqs[n++] = (guint16)(start + i);
+        seqs[n++] = (guint16) (start + i);
     }
     /* Shuffle, keeping the first (the reference for sorting) in place. */
     for (guint i = n - 1; i > 1; i--) {
-      guint j = (guint)g_test_rand_int_range (1, (gint32)i + 1);
+      guint j = (guint) g_test_rand_int_range (1, (gint32) i + 1);
       guint16 t = seqs[i];
       seqs[i] = seqs[j];
       seqs[j] = t;
@@ -364,12 +364,12 @@ test_nack_random (void)
     /* Greedy packing leaves more than 16 between consecutive pids, which
      * is what makes the entry count minimal. */
     for (int e = 1; e < n_entries; e++)
-      g_assert_cmpuint ((guint16)(entries[e].pid - entries[e - 1].pid), >, 16);
-    n_expanded = sh_rtcp_nack_expand (entries, (guint)n_entries, expanded, 300);
-    g_assert_cmpint (n_expanded, ==, (int)n);
+      g_assert_cmpuint ((guint16) (entries[e].pid - entries[e - 1].pid), >, 16);
+    n_expanded = sh_rtcp_nack_expand (entries, (guint) n_entries, expanded, 300);
+    g_assert_cmpint (n_expanded, ==, (int) n);
     for (guint i = 0; i < span; i++) {
       if (lost[i])
-        g_assert_cmpuint (expanded[k++], ==, (guint16)(start + i));
+        g_assert_cmpuint (expanded[k++], ==, (guint16) (start + i));
     }
   }
 }
@@ -397,7 +397,7 @@ test_remb (void)
     remb.bitrate = rates[i];
     n = sh_rtcp_write_remb (buf, sizeof buf, 0x77, &remb);
     g_assert_cmpint (n, ==, 32);
-    fb_of (buf, (gsize)n, &copy, &fb);
+    fb_of (buf, (gsize) n, &copy, &fb);
     g_assert_cmpuint (fb.media_ssrc, ==, 0);
     g_assert_cmpint (sh_rtcp_parse_remb (&fb, &parsed), ==, SH_RTCP_OK);
     /* Rounded down, by less than one part in 2^17. */
@@ -447,7 +447,7 @@ test_compound_builder (void)
   int len;
 
   rr.reports[0] = sample_block (4);
-  sdes.chunks[0] = (ShRtcpSdesChunk){ 9, (const guint8 *)"cname", 5 };
+  sdes.chunks[0] = (ShRtcpSdesChunk){ 9, (const guint8 *) "cname", 5 };
   sh_rtcp_compound_init (&compound, buf, sizeof buf, FALSE);
   at = sh_rtcp_compound_space (&compound, &room);
   g_assert_cmpint (sh_rtcp_compound_commit (&compound, sh_rtcp_write_rr (at, room, &rr)), ==, 0);
@@ -459,8 +459,8 @@ test_compound_builder (void)
                    0);
   len = sh_rtcp_compound_finish (&compound);
   g_assert_cmpint (len, ==, 32 + 16 + 24);
-  g_assert_cmpint (sh_rtcp_check_compound (buf, (gsize)len, FALSE), ==, SH_RTCP_OK);
-  sh_rtcp_iter_init (&iter, buf, (gsize)len);
+  g_assert_cmpint (sh_rtcp_check_compound (buf, (gsize) len, FALSE), ==, SH_RTCP_OK);
+  sh_rtcp_iter_init (&iter, buf, (gsize) len);
   while (sh_rtcp_iter_next (&iter, &packet))
     g_assert_cmpuint (packet.type, ==, expected_types[i++]);
   g_assert_cmpuint (i, ==, 3);
@@ -478,8 +478,8 @@ test_compound_builder (void)
                    SH_RTCP_OK);
   len = sh_rtcp_compound_finish (&compound);
   g_assert_cmpint (len, ==, 12);
-  g_assert_cmpint (sh_rtcp_check_compound (buf, (gsize)len, TRUE), ==, SH_RTCP_OK);
-  g_assert_cmpint (sh_rtcp_check_compound (buf, (gsize)len, FALSE), ==, SH_RTCP_ERR_ORDER);
+  g_assert_cmpint (sh_rtcp_check_compound (buf, (gsize) len, TRUE), ==, SH_RTCP_OK);
+  g_assert_cmpint (sh_rtcp_check_compound (buf, (gsize) len, FALSE), ==, SH_RTCP_ERR_ORDER);
 
   /* Out of room: the error sticks. */
   sh_rtcp_compound_init (&compound, buf, 20, FALSE);
@@ -517,15 +517,15 @@ iterate_all (const guint8 *buf, gsize len)
     ShRtcpTwccPacket twcc_packets[64];
 
     g_assert_true (packet.body + packet.body_len <= copy + len);
-    (void)sh_rtcp_parse_sr (&packet, &sr);
-    (void)sh_rtcp_parse_rr (&packet, &rr);
-    (void)sh_rtcp_parse_sdes (&packet, &sdes);
-    (void)sh_rtcp_parse_bye (&packet, &bye);
+    (void) sh_rtcp_parse_sr (&packet, &sr);
+    (void) sh_rtcp_parse_rr (&packet, &rr);
+    (void) sh_rtcp_parse_sdes (&packet, &sdes);
+    (void) sh_rtcp_parse_bye (&packet, &bye);
     if (sh_rtcp_parse_fb (&packet, &fb) == SH_RTCP_OK) {
-      (void)sh_rtcp_parse_fir (&fb, fir, 4);
-      (void)sh_rtcp_parse_nack (&fb, nack, 4);
-      (void)sh_rtcp_parse_remb (&fb, &remb);
-      (void)sh_rtcp_parse_twcc (&fb, &twcc, twcc_packets, 64);
+      (void) sh_rtcp_parse_fir (&fb, fir, 4);
+      (void) sh_rtcp_parse_nack (&fb, nack, 4);
+      (void) sh_rtcp_parse_remb (&fb, &remb);
+      (void) sh_rtcp_parse_twcc (&fb, &twcc, twcc_packets, 64);
     }
   }
   return iter.error;
@@ -549,7 +549,7 @@ test_malformed_compound (void)
   /* Versions 0, 1 and 3. */
   for (guint v = 0; v < 4; v++) {
     memcpy (buf, rr, sizeof rr);
-    buf[0] = (guint8)((v << 6) | (buf[0] & 0x3f));
+    buf[0] = (guint8) ((v << 6) | (buf[0] & 0x3f));
     g_assert_cmpint (iterate_all (buf, sizeof rr), ==, v == 2 ? SH_RTCP_OK : SH_RTCP_ERR_VERSION);
   }
 
@@ -655,7 +655,7 @@ test_random_corruption (void)
   ShRtcpCompound builder;
   ShRtcpSr sr = { .ssrc = 1, .n_reports = 1 };
   ShRtcpSdes sdes = { .n_chunks = 1 };
-  ShRtcpBye bye = { .n_ssrcs = 1, .ssrcs = { 1 }, .reason = (const guint8 *)"x", .reason_len = 1 };
+  ShRtcpBye bye = { .n_ssrcs = 1, .ssrcs = { 1 }, .reason = (const guint8 *) "x", .reason_len = 1 };
   ShRtcpNackEntry nack[] = { { 100, 0x8001 } };
   ShRtcpFirEntry fir[] = { { 3, 1 } };
   ShRtcpRemb remb = { .bitrate = 123456789, .n_ssrcs = 1, .ssrcs = { 3 } };
@@ -667,7 +667,7 @@ test_random_corruption (void)
   gsize room;
   int len;
 
-  sdes.chunks[0] = (ShRtcpSdesChunk){ 1, (const guint8 *)"abc", 3 };
+  sdes.chunks[0] = (ShRtcpSdesChunk){ 1, (const guint8 *) "abc", 3 };
   sh_rtcp_compound_init (&builder, compound, sizeof compound, FALSE);
   at = sh_rtcp_compound_space (&builder, &room);
   sh_rtcp_compound_commit (&builder, sh_rtcp_write_sr (at, room, &sr));
@@ -685,13 +685,13 @@ test_random_corruption (void)
   sh_rtcp_compound_commit (&builder, sh_rtcp_write_bye (at, room, &bye));
   len = sh_rtcp_compound_finish (&builder);
   g_assert_cmpint (len, >, 0);
-  g_assert_cmpint (iterate_all (compound, (gsize)len), ==, SH_RTCP_OK);
+  g_assert_cmpint (iterate_all (compound, (gsize) len), ==, SH_RTCP_OK);
 
   for (guint round = 0; round < 20000; round++) {
-    memcpy (buf, compound, (gsize)len);
+    memcpy (buf, compound, (gsize) len);
     for (guint k = 0; k < 3; k++)
-      buf[g_test_rand_int_range (0, len)] = (guint8)g_test_rand_int_range (0, 256);
-    (void)iterate_all (buf, (gsize)g_test_rand_int_range (0, len + 1));
+      buf[g_test_rand_int_range (0, len)] = (guint8) g_test_rand_int_range (0, 256);
+    (void) iterate_all (buf, (gsize) g_test_rand_int_range (0, len + 1));
   }
 }
 

@@ -14,7 +14,7 @@ static ShRtpStatsResult
 feed (ShRtpRecvStats *stats, guint32 seq)
 {
   /* Audio at 48 kHz, 20 ms apart, arriving on time. */
-  return sh_rtp_recv_stats_update (stats, (guint16)seq, seq * 960, 100, (gint64)seq * 20 * MS);
+  return sh_rtp_recv_stats_update (stats, (guint16) seq, seq * 960, 100, (gint64) seq * 20 * MS);
 }
 
 static void
@@ -183,10 +183,10 @@ test_jitter_constant_delay (void)
    * apart, every frame 70 ms in transit. */
   sh_rtp_recv_stats_init (&stats, SSRC, 90000);
   for (guint frame = 0; frame < 300; frame++) {
-    gint64 sent_us = 1000000 + (gint64)frame * 40 * MS;
+    gint64 sent_us = 1000000 + (gint64) frame * 40 * MS;
 
     for (guint p = 0; p < 4; p++)
-      sh_rtp_recv_stats_update (&stats, (guint16)(frame * 4 + p), 123456 + frame * 3600, 1200,
+      sh_rtp_recv_stats_update (&stats, (guint16) (frame * 4 + p), 123456 + frame * 3600, 1200,
                                 sent_us + 70 * MS + p * 2 * MS);
   }
   g_assert_cmpuint (sh_rtp_recv_stats_jitter (&stats), ==, 0);
@@ -204,10 +204,10 @@ test_jitter_formula (void)
   sh_rtp_recv_stats_init (&stats, SSRC, 48000);
   for (guint i = 0; i < 2000; i++) {
     guint32 ts = 7777 + i * 960;
-    gint64 arrival_us = (gint64)i * 20000 + g_rand_int_range (rand, 0, 30000);
-    double transit = (double)arrival_us * 48000 / 1e6 - (double)(ts - 7777);
+    gint64 arrival_us = (gint64) i * 20000 + g_rand_int_range (rand, 0, 30000);
+    double transit = (double) arrival_us * 48000 / 1e6 - (double) (ts - 7777);
 
-    sh_rtp_recv_stats_update (&stats, (guint16)i, ts, 100, 5000000 + arrival_us);
+    sh_rtp_recv_stats_update (&stats, (guint16) i, ts, 100, 5000000 + arrival_us);
     if (i > 0)
       reference += (fabs (transit - prev_transit) - reference) / 16;
     prev_transit = transit;
@@ -259,7 +259,7 @@ test_ntp (void)
   g_assert_cmphex (sh_ntp_from_unix_us (1500000), ==,
                    ((SH_NTP_UNIX_OFFSET + 1) << 32) | 0x80000000u);
   g_assert_cmphex (sh_ntp_from_unix_us (G_GINT64_CONSTANT (2085978496000000)), ==, 0);
-  g_assert_cmphex (sh_ntp_from_unix_us (-(gint64)SH_NTP_UNIX_OFFSET * 1000000 - 1), ==, 0);
+  g_assert_cmphex (sh_ntp_from_unix_us (-(gint64) SH_NTP_UNIX_OFFSET * 1000000 - 1), ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (times); i++)
     g_assert_cmpint (sh_ntp_to_unix_us (sh_ntp_from_unix_us (times[i])), ==, times[i]);
   g_assert_cmphex (sh_ntp_mid32 (G_GUINT64_CONSTANT (0x1122334455667788)), ==, 0x33445566);

@@ -43,15 +43,16 @@ writers_stay_in_bounds (const ShRtpView *view)
   ShRtpView again;
   int n;
 
-  (void)sh_rtp_ext_set_in_place (in_place, view->len, view->len, EXT_MID, (const guint8 *)"ab", 2);
-  n = sh_rtp_ext_write (view->data, view->len, EXT_MID, (const guint8 *)"xyz", 3, out,
+  (void) sh_rtp_ext_set_in_place (in_place, view->len, view->len, EXT_MID, (const guint8 *) "ab",
+                                  2);
+  n = sh_rtp_ext_write (view->data, view->len, EXT_MID, (const guint8 *) "xyz", 3, out,
                         view->len + 8);
   if (n > 0)
-    g_assert_cmpint (sh_rtp_parse (&again, out, (gsize)n), ==, SH_RTP_OK);
+    g_assert_cmpint (sh_rtp_parse (&again, out, (gsize) n), ==, SH_RTP_OK);
   n = sh_rtp_rtx_wrap (view, 1, 97, 2, out, view->len + 8);
   if (n > 0) {
-    g_assert_cmpint (sh_rtp_parse (&again, out, (gsize)n), ==, SH_RTP_OK);
-    (void)sh_rtp_rtx_unwrap (&again, 3, 96, in_place, view->len);
+    g_assert_cmpint (sh_rtp_parse (&again, out, (gsize) n), ==, SH_RTP_OK);
+    (void) sh_rtp_rtx_unwrap (&again, 3, 96, in_place, view->len);
   }
 }
 
@@ -74,8 +75,8 @@ parse_only (const guint8 *buf, gsize len)
       while (sh_rtp_ext_iter_next (&iter, &id, &value, &value_len))
         g_assert_true (value + value_len <= copy + len);
     }
-    (void)sh_vp8_parse (&vp8, sh_rtp_view_payload (&view), view.payload_len);
-    (void)sh_h264_is_keyframe (sh_rtp_view_payload (&view), view.payload_len);
+    (void) sh_vp8_parse (&vp8, sh_rtp_view_payload (&view), view.payload_len);
+    (void) sh_h264_is_keyframe (sh_rtp_view_payload (&view), view.payload_len);
     writers_stay_in_bounds (&view);
   }
   return rc;
@@ -221,7 +222,7 @@ test_malformed (void)
   /* Version 0, 1 and 3. */
   for (guint v = 0; v < 4; v++) {
     memcpy (buf, chromium_audio, len);
-    buf[0] = (guint8)((buf[0] & 0x3f) | (v << 6));
+    buf[0] = (guint8) ((buf[0] & 0x3f) | (v << 6));
     g_assert_cmpint (parse_only (buf, len), ==, v == 2 ? SH_RTP_OK : SH_RTP_ERR_VERSION);
   }
 
@@ -273,7 +274,7 @@ test_malformed_extension_elements (void)
   g_assert_true (iter.malformed);
   g_assert_false (sh_rtp_ext_find (&view, EXT_MID, &value, &value_len));
   g_assert_cmpint (
-      sh_rtp_ext_set_in_place (copy, sizeof buf, sizeof buf, EXT_MID, (const guint8 *)"1", 1), ==,
+      sh_rtp_ext_set_in_place (copy, sizeof buf, sizeof buf, EXT_MID, (const guint8 *) "1", 1), ==,
       SH_RTP_ERR_EXTENSION);
 
   /* Id 15 ends processing: elements after it are not seen. */
@@ -292,8 +293,8 @@ test_random_corruption (void)
   for (guint round = 0; round < 20000; round++) {
     memcpy (buf, chromium_audio, sizeof buf);
     for (guint k = 0; k < 3; k++)
-      buf[g_test_rand_int_range (0, sizeof buf)] = (guint8)g_test_rand_int_range (0, 256);
-    (void)parse_only (buf, g_test_rand_int_range (0, sizeof buf + 1));
+      buf[g_test_rand_int_range (0, sizeof buf)] = (guint8) g_test_rand_int_range (0, 256);
+    (void) parse_only (buf, g_test_rand_int_range (0, sizeof buf + 1));
   }
 }
 
@@ -359,41 +360,41 @@ test_ext_set_in_place (void)
   /* Same length: abs-send-time rewritten without moving anything. */
   memcpy (buf, chromium_audio, len);
   rc = sh_rtp_ext_set_in_place (buf, len, len, EXT_ABS_SEND_TIME, ast, 3);
-  g_assert_cmpint (rc, ==, (int)len);
+  g_assert_cmpint (rc, ==, (int) len);
   assert_audio_elements (buf, len, "0", 0xabcdef);
 
   /* Longer mid with the exact room it needs: the payload moves. */
-  rc = sh_rtp_ext_set_in_place (buf, len, len, EXT_MID, (const guint8 *)"video1", 6);
+  rc = sh_rtp_ext_set_in_place (buf, len, len, EXT_MID, (const guint8 *) "video1", 6);
   g_assert_cmpint (rc, ==, SH_RTP_ERR_NO_SPACE);
-  rc = sh_rtp_ext_set_in_place (buf, len, sizeof buf, EXT_MID, (const guint8 *)"video1", 6);
-  g_assert_cmpint (rc, ==, (int)len + 4);
-  len = (gsize)rc;
+  rc = sh_rtp_ext_set_in_place (buf, len, sizeof buf, EXT_MID, (const guint8 *) "video1", 6);
+  g_assert_cmpint (rc, ==, (int) len + 4);
+  len = (gsize) rc;
   assert_audio_elements (buf, len, "video1", 0xabcdef);
 
   /* Shorter again: the block shrinks back, padding absorbed. */
-  rc = sh_rtp_ext_set_in_place (buf, len, sizeof buf, EXT_MID, (const guint8 *)"a", 1);
-  g_assert_cmpint (rc, ==, (int)sizeof chromium_audio);
-  len = (gsize)rc;
+  rc = sh_rtp_ext_set_in_place (buf, len, sizeof buf, EXT_MID, (const guint8 *) "a", 1);
+  g_assert_cmpint (rc, ==, (int) sizeof chromium_audio);
+  len = (gsize) rc;
   assert_audio_elements (buf, len, "a", 0xabcdef);
 
   /* A value that needs the two-byte form cannot be done in place; the
    * copying writer converts every element. */
-  rc = sh_rtp_ext_set_in_place (buf, len, sizeof buf, 9, (const guint8 *)"0123456789abcdefXY", 18);
+  rc = sh_rtp_ext_set_in_place (buf, len, sizeof buf, 9, (const guint8 *) "0123456789abcdefXY", 18);
   g_assert_cmpint (rc, ==, SH_RTP_ERR_NO_SPACE);
-  rc = sh_rtp_ext_write (buf, len, 9, (const guint8 *)"0123456789abcdefXY", 18, out, sizeof out);
+  rc = sh_rtp_ext_write (buf, len, 9, (const guint8 *) "0123456789abcdefXY", 18, out, sizeof out);
   g_assert_cmpint (rc, >, 0);
-  assert_audio_elements (out, (gsize)rc, "a", 0xabcdef);
+  assert_audio_elements (out, (gsize) rc, "a", 0xabcdef);
   {
     ShRtpView view;
     const guint8 *value;
     gsize value_len;
 
-    g_assert_cmpint (sh_rtp_parse (&view, out, (gsize)rc), ==, SH_RTP_OK);
+    g_assert_cmpint (sh_rtp_parse (&view, out, (gsize) rc), ==, SH_RTP_OK);
     g_assert_cmphex (view.ext_profile, ==, 0x1000);
     g_assert_true (sh_rtp_ext_find (&view, 9, &value, &value_len));
     g_assert_cmpmem (value, value_len, "0123456789abcdefXY", 18);
   }
-  g_assert_cmpint (sh_rtp_ext_write (buf, len, 9, (const guint8 *)"x", 1, out, len), ==,
+  g_assert_cmpint (sh_rtp_ext_write (buf, len, 9, (const guint8 *) "x", 1, out, len), ==,
                    SH_RTP_ERR_NO_SPACE);
 
   /* Bad ids and lengths. */
@@ -419,9 +420,9 @@ test_ext_add_to_plain_packet (void)
   int rc;
 
   memcpy (buf, plain, sizeof plain);
-  rc = sh_rtp_ext_set_in_place (buf, sizeof plain, sizeof buf, EXT_MID, (const guint8 *)"1", 1);
-  g_assert_cmpint (rc, ==, (int)sizeof plain + 8);
-  g_assert_cmpint (sh_rtp_parse (&view, buf, (gsize)rc), ==, SH_RTP_OK);
+  rc = sh_rtp_ext_set_in_place (buf, sizeof plain, sizeof buf, EXT_MID, (const guint8 *) "1", 1);
+  g_assert_cmpint (rc, ==, (int) sizeof plain + 8);
+  g_assert_cmpint (sh_rtp_parse (&view, buf, (gsize) rc), ==, SH_RTP_OK);
   g_assert_true (view.extension);
   g_assert_cmphex (view.ext_profile, ==, 0xbede);
   g_assert_cmphex (sh_rtp_view_csrc (&view, 0), ==, 5);
@@ -430,9 +431,9 @@ test_ext_add_to_plain_packet (void)
   g_assert_cmpmem (sh_rtp_view_payload (&view), view.payload_len, plain + 16, 3);
 
   /* The copying writer starts a two-byte block when it must. */
-  rc = sh_rtp_ext_write (plain, sizeof plain, 200, (const guint8 *)"", 0, out, sizeof out);
-  g_assert_cmpint (rc, ==, (int)sizeof plain + 8);
-  g_assert_cmpint (sh_rtp_parse (&view, out, (gsize)rc), ==, SH_RTP_OK);
+  rc = sh_rtp_ext_write (plain, sizeof plain, 200, (const guint8 *) "", 0, out, sizeof out);
+  g_assert_cmpint (rc, ==, (int) sizeof plain + 8);
+  g_assert_cmpint (sh_rtp_parse (&view, out, (gsize) rc), ==, SH_RTP_OK);
   g_assert_cmphex (view.ext_profile, ==, 0x1000);
   g_assert_true (sh_rtp_ext_find (&view, 200, &value, &value_len));
   g_assert_cmpuint (value_len, ==, 0);
@@ -466,8 +467,8 @@ test_rtx_round_trip (void)
   g_assert_cmpint (sh_rtp_parse (&view, original, sizeof original), ==, SH_RTP_OK);
 
   n = sh_rtp_rtx_wrap (&view, 0x99887766, 97, 500, rtx, sizeof rtx);
-  g_assert_cmpint (n, ==, (int)sizeof chromium_audio + 2);
-  g_assert_cmpint (sh_rtp_parse (&rtx_view, rtx, (gsize)n), ==, SH_RTP_OK);
+  g_assert_cmpint (n, ==, (int) sizeof chromium_audio + 2);
+  g_assert_cmpint (sh_rtp_parse (&rtx_view, rtx, (gsize) n), ==, SH_RTP_OK);
   g_assert_false (rtx_view.padding);
   g_assert_cmphex (rtx_view.ssrc, ==, 0x99887766);
   g_assert_cmpuint (rtx_view.payload_type, ==, 97);
@@ -477,11 +478,11 @@ test_rtx_round_trip (void)
   g_assert_cmpuint (osn, ==, 0x1234);
 
   m = sh_rtp_rtx_unwrap (&rtx_view, 0x11223344, 111, back, sizeof back);
-  g_assert_cmpint (m, ==, (int)sizeof chromium_audio);
-  g_assert_cmpmem (back, (gsize)m, chromium_audio, sizeof chromium_audio);
+  g_assert_cmpint (m, ==, (int) sizeof chromium_audio);
+  g_assert_cmpmem (back, (gsize) m, chromium_audio, sizeof chromium_audio);
 
-  g_assert_cmpint (sh_rtp_rtx_wrap (&view, 1, 97, 1, rtx, (gsize)n - 1), ==, SH_RTP_ERR_NO_SPACE);
-  g_assert_cmpint (sh_rtp_rtx_unwrap (&rtx_view, 1, 111, back, (gsize)m - 1), ==,
+  g_assert_cmpint (sh_rtp_rtx_wrap (&view, 1, 97, 1, rtx, (gsize) n - 1), ==, SH_RTP_ERR_NO_SPACE);
+  g_assert_cmpint (sh_rtp_rtx_unwrap (&rtx_view, 1, 111, back, (gsize) m - 1), ==,
                    SH_RTP_ERR_NO_SPACE);
   /* An RTX packet too short to hold an OSN. */
   rtx_view.payload_len = 1;
@@ -509,7 +510,7 @@ test_seq_helpers (void)
   g_assert_cmpint (sh_rtp_seq_unwrap (&unwrapper, 65535), ==, 65535);
   g_assert_cmpint (sh_rtp_seq_unwrap (&unwrapper, 2), ==, 65538);
   for (guint i = 0; i < 3 * 65536; i += 1000)
-    (void)sh_rtp_seq_unwrap (&unwrapper, (guint16)(2 + i + 1000));
+    (void) sh_rtp_seq_unwrap (&unwrapper, (guint16) (2 + i + 1000));
   g_assert_cmpint (unwrapper.last, >, 3 * 65536);
 }
 
@@ -562,7 +563,7 @@ test_vp8 (void)
   g_assert_true (sh_vp8_parse (&desc, copy, sizeof copy));
   g_assert_cmphex (desc.picture_id, ==, 0x7abc);
   g_assert_cmpmem (copy + 4, sizeof copy - 4, key + 4, sizeof key - 4);
-  g_assert_false (sh_vp8_set_picture_id ((guint8 *)bare, 0, 1));
+  g_assert_false (sh_vp8_set_picture_id ((guint8 *) bare, 0, 1));
 
   /* Every truncation of the descriptor is refused. */
   for (gsize i = 0; i <= 6; i++) {

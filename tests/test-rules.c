@@ -3,9 +3,9 @@
 #include "minutes-fixture.h"
 #include "sanhui-minutes.h"
 
-#define DAY (G_USEC_PER_SEC * (gint64)86400)
+#define DAY (G_USEC_PER_SEC * (gint64) 86400)
 /* The meeting time used throughout: 2024-06-15 00:00:00 UTC. */
-#define T ((gint64)1718409600 * G_USEC_PER_SEC)
+#define T ((gint64) 1718409600 * G_USEC_PER_SEC)
 
 static void
 update_member (ShStore *store, gint64 id, void (*change) (ShMember *))
@@ -129,7 +129,7 @@ exclude (Fixture *f, int who, gint64 starts_at, gint64 ends_at)
   ShExclusion e = {
     .member_id = f->m[who],
     .reason = SH_EXCLUSION_ILLNESS,
-    .approver = (char *)"机关党委",
+    .approver = (char *) "机关党委",
     .starts_at = starts_at,
     .ends_at = ends_at,
   };
@@ -143,7 +143,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   gint64 other_branch, visitor;
-  ShMember migrant = { .name = (char *)"流动党员", .status = SH_MEMBER_FULL, .migrant = TRUE };
+  ShMember migrant = { .name = (char *) "流动党员", .status = SH_MEMBER_FULL, .migrant = TRUE };
 
   f->store = minutes_fixture_open_memory ();
   f->committee_org = minutes_fixture_org (f->store, 0, SH_ORG_COMMITTEE, "机关党委");
@@ -280,7 +280,7 @@ assert_expected_fails (Fixture *f, ShMeetingType type, gint64 org, ShMinutesErro
   g_autoptr (GPtrArray) expected = sh_rules_expected_attendees (f->store, type, org, T, &error);
 
   g_assert_null (expected);
-  g_assert_error (error, SH_MINUTES_ERROR, (gint)code);
+  g_assert_error (error, SH_MINUTES_ERROR, (gint) code);
 }
 
 static void

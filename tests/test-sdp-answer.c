@@ -140,7 +140,7 @@ static gboolean
 has_extmap (const ShSdpMedia *media, const char *uri)
 {
   for (guint i = 0; i < media->extmaps->len; i++)
-    if (g_strcmp0 (((ShSdpExtmap *)g_ptr_array_index (media->extmaps, i))->uri, uri) == 0)
+    if (g_strcmp0 (((ShSdpExtmap *) g_ptr_array_index (media->extmaps, i))->uri, uri) == 0)
       return TRUE;
   return FALSE;
 }
@@ -195,9 +195,9 @@ test_chromium_recvonly (void)
 
   /* The browser only receives: the server sends audio where its role
    * allows, and video (receive-only role) is inactive. */
-  g_assert_cmpint (((ShSdpMedia *)g_ptr_array_index (answer->media, 0))->direction, ==,
+  g_assert_cmpint (((ShSdpMedia *) g_ptr_array_index (answer->media, 0))->direction, ==,
                    SH_SDP_DIRECTION_SENDONLY);
-  g_assert_cmpint (((ShSdpMedia *)g_ptr_array_index (answer->media, 1))->direction, ==,
+  g_assert_cmpint (((ShSdpMedia *) g_ptr_array_index (answer->media, 1))->direction, ==,
                    SH_SDP_DIRECTION_INACTIVE);
 }
 
@@ -377,7 +377,7 @@ test_rejections (void)
   g_assert_cmpstr (g_ptr_array_index (reasons, 2), ==,
                    "m-section 4 (mid 3) is not in the offer's BUNDLE group");
   for (guint i = 1; i < 4; i++)
-    g_assert_cmpuint (((ShSdpMedia *)g_ptr_array_index (answer->media, i))->port, ==, 0);
+    g_assert_cmpuint (((ShSdpMedia *) g_ptr_array_index (answer->media, i))->port, ==, 0);
 }
 
 static void
@@ -523,7 +523,7 @@ test_server_offer_bad_answers (void)
     g_assert_cmpuint (g_string_replace (text, edits[i].from, edits[i].to, 1), ==, 1);
     g_autoptr (ShSdp) answer = parse_text (text->str);
     g_assert_false (sh_sdp_offer_apply_answer (offer, answer, &error));
-    g_assert_error (error, SH_SDP_NEGOTIATION_ERROR, (gint)edits[i].code);
+    g_assert_error (error, SH_SDP_NEGOTIATION_ERROR, (gint) edits[i].code);
     g_assert_nonnull (strstr (error->message, edits[i].message));
   }
 

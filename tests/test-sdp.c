@@ -61,14 +61,14 @@ sorted_lines (const char *text)
     else
       g_ptr_array_add (out, g_strdup (lines[i]));
   }
-  g_ptr_array_sort (out, (GCompareFunc)g_strcmp0);
+  g_ptr_array_sort (out, (GCompareFunc) g_strcmp0);
   return out;
 }
 
 static int
 compare_strings (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(char *const *)a, *(char *const *)b);
+  return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
 static void
@@ -122,8 +122,8 @@ assert_same_media (const ShSdpMedia *a, const ShSdpMedia *b)
   g_assert_cmpint (a->simulcast != NULL, ==, b->simulcast != NULL);
   g_assert_cmpuint (a->candidates->len, ==, b->candidates->len);
   for (guint i = 0; i < a->candidates->len; i++)
-    g_assert_cmpstr (((ShSdpCandidate *)g_ptr_array_index (a->candidates, i))->text, ==,
-                     ((ShSdpCandidate *)g_ptr_array_index (b->candidates, i))->text);
+    g_assert_cmpstr (((ShSdpCandidate *) g_ptr_array_index (a->candidates, i))->text, ==,
+                     ((ShSdpCandidate *) g_ptr_array_index (b->candidates, i))->text);
   g_assert_cmpuint (a->fingerprints->len, ==, b->fingerprints->len);
   g_assert_cmpuint (a->attributes->len, ==, b->attributes->len);
   for (guint i = 0; i < a->attributes->len; i++) {
@@ -261,7 +261,7 @@ test_simulcast_model (void)
   g_assert_cmpuint (video->simulcast->send->len, ==, 3);
   g_assert_cmpuint (video->simulcast->recv->len, ==, 0);
   GPtrArray *first = g_ptr_array_index (video->simulcast->send, 0);
-  g_assert_cmpstr (((ShSdpSimulcastRid *)g_ptr_array_index (first, 0))->rid, ==, "q");
+  g_assert_cmpstr (((ShSdpSimulcastRid *) g_ptr_array_index (first, 0))->rid, ==, "q");
   g_assert_cmpint (sh_sdp_media_direction (sdp, video), ==, SH_SDP_DIRECTION_SENDONLY);
 }
 
@@ -312,7 +312,7 @@ test_candidates (void)
 
   g_assert_true (mdns->mdns);
   g_assert_true (g_str_has_suffix (mdns->address, ".local"));
-  g_assert_false (((ShSdpCandidate *)g_ptr_array_index (audio->candidates, 1))->mdns);
+  g_assert_false (((ShSdpCandidate *) g_ptr_array_index (audio->candidates, 1))->mdns);
 
   g_assert_true (sh_sdp_media_add_candidate (
       audio,
@@ -356,7 +356,7 @@ test_lf_line_endings (void)
   g_assert_cmpuint (copy->media->len, ==, 2);
   /* A cut before the second m-section leaves BUNDLE naming a missing mid. */
   g_autoptr (ShSdp) prefix
-      = sh_sdp_parse (lf->str, (gsize)(strstr (lf->str, "m=video") - lf->str), &error);
+      = sh_sdp_parse (lf->str, (gsize) (strstr (lf->str, "m=video") - lf->str), &error);
   g_assert_null (prefix);
   g_assert_error (error, SH_SDP_ERROR, SH_SDP_ERROR_MID);
 }
@@ -451,7 +451,7 @@ test_bad_input (gconstpointer data)
   g_autoptr (ShSdp) sdp = sh_sdp_parse (bad->text, length, &error);
 
   g_assert_null (sdp);
-  g_assert_error (error, SH_SDP_ERROR, (gint)bad->code);
+  g_assert_error (error, SH_SDP_ERROR, (gint) bad->code);
   if (strstr (error->message, bad->message) == NULL)
     g_error ("%s: message \"%s\" lacks \"%s\"", bad->name, error->message, bad->message);
 }
@@ -524,7 +524,7 @@ test_garbage_never_crashes (void)
   for (guint round = 0; round < 2000; round++) {
     g_autofree char *mutated = g_memdup2 (text, length);
     for (guint i = 0; i < 4; i++)
-      mutated[g_rand_int_range (rand, 0, (gint)length)] = (char)g_rand_int_range (rand, 1, 128);
+      mutated[g_rand_int_range (rand, 0, (gint) length)] = (char) g_rand_int_range (rand, 1, 128);
     g_autoptr (GError) error = NULL;
     g_autoptr (ShSdp) sdp = sh_sdp_parse (mutated, length, &error);
     g_assert_true ((sdp != NULL) != (error != NULL));

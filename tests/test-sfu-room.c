@@ -82,9 +82,8 @@ scenario_on_worker (gpointer data)
 
   s->unknown_refused = !sh_media_room_subscribe_answer (s->room, 1, answer2, &ignored);
   g_clear_error (&ignored);
-  s->candidate_refused
-      = !sh_media_room_add_candidate (s->room, 99, SH_MEDIA_LEG_PUBLISH,
-                                      "candidate:1 1 udp 1 127.0.0.1 9 typ host", &ignored);
+  s->candidate_refused = !sh_media_room_add_candidate (
+      s->room, 99, SH_MEDIA_LEG_PUBLISH, "candidate:1 1 udp 1 127.0.0.1 9 typ host", &ignored);
   sh_media_room_set_forwarding (s->room, 2, "video", FALSE);
   sh_media_room_set_forwarding (s->room, 99, "audio", FALSE);
   sh_media_room_get_stats (s->room, &s->stats);

@@ -44,7 +44,7 @@ run (ShSpeaker *speaker, Person *people, guint n_people, gint64 from_ms, gint64 
       guint level = people[i].script (t);
 
       if (level != NO_PACKET)
-        g_assert_true (sh_speaker_update (speaker, people[i].handle, (guint8)level,
+        g_assert_true (sh_speaker_update (speaker, people[i].handle, (guint8) level,
                                           SH_SPEAKER_VAD_UNKNOWN, t * MS));
     }
     if ((t + PACKET_MS) % TICK_MS == 0) {
@@ -303,8 +303,8 @@ opus_packet (guint8 *buf, guint8 ext_id, gboolean voice, guint8 level)
                                    0x11, 0x22, 0x33, 0x44, 0xbe, 0xde, 0x00, 0x01 };
 
   memcpy (buf, header, sizeof header);
-  buf[16] = (guint8)(ext_id << 4); /* length - 1 = 0 */
-  buf[17] = (guint8)((voice ? 0x80 : 0) | level);
+  buf[16] = (guint8) (ext_id << 4); /* length - 1 = 0 */
+  buf[17] = (guint8) ((voice ? 0x80 : 0) | level);
   buf[18] = 0;
   buf[19] = 0;
   memset (buf + 20, 0xab, 40);

@@ -15,12 +15,12 @@ make_keys (ShSrtpProfile profile, ShDtlsSrtpKeys *server, ShDtlsSrtpKeys *client
   server->key_len = 16;
   server->salt_len = profile == SH_SRTP_PROFILE_AEAD_AES_128_GCM ? 12 : 14;
   for (guint i = 0; i < 16; i++) {
-    server->client_key[i] = (guint8)(0x10 + i);
-    server->server_key[i] = (guint8)(0xa0 + i);
+    server->client_key[i] = (guint8) (0x10 + i);
+    server->server_key[i] = (guint8) (0xa0 + i);
   }
   for (guint i = 0; i < server->salt_len; i++) {
-    server->client_salt[i] = (guint8)(0x30 + i);
-    server->server_salt[i] = (guint8)(0xc0 + i);
+    server->client_salt[i] = (guint8) (0x30 + i);
+    server->server_salt[i] = (guint8) (0xc0 + i);
   }
   *client = *server;
   client->role = SH_DTLS_ROLE_CLIENT;
@@ -62,9 +62,9 @@ make_rtp (guint8 *buf, guint16 seq, guint32 ssrc, gsize payload_len)
   buf[3] = seq & 0xff;
   memset (buf + 4, 0, 4);
   for (int i = 0; i < 4; i++)
-    buf[8 + i] = (guint8)(ssrc >> (24 - 8 * i));
+    buf[8 + i] = (guint8) (ssrc >> (24 - 8 * i));
   for (gsize i = 0; i < payload_len; i++)
-    buf[12 + i] = (guint8)(i ^ seq);
+    buf[12 + i] = (guint8) (i ^ seq);
   return 12 + payload_len;
 }
 
@@ -75,7 +75,7 @@ make_rtcp_sr (guint8 *buf, guint32 ssrc)
                                  0,    0,   0, 0, 0, 0, 0, 9, 0,    0,    0, 0, 1, 0 };
   memcpy (buf, sr, sizeof sr);
   for (int i = 0; i < 4; i++)
-    buf[4 + i] = (guint8)(ssrc >> (24 - 8 * i));
+    buf[4 + i] = (guint8) (ssrc >> (24 - 8 * i));
   return sizeof sr;
 }
 
@@ -98,7 +98,7 @@ test_round_trip (gconstpointer data)
   for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++) {
     ShSrtp *from = i % 2 ? p.client : p.server;
     ShSrtp *to = i % 2 ? p.server : p.client;
-    gsize plain_len = make_rtp (plain, (guint16)(100 + i), 0xcafe0000 + i, sizes[i]);
+    gsize plain_len = make_rtp (plain, (guint16) (100 + i), 0xcafe0000 + i, sizes[i]);
     gsize len = plain_len;
     memcpy (buf, plain, len);
     g_assert_cmpint (sh_srtp_protect_rtp (from, buf, &len, sizeof buf), ==, SH_SRTP_OK);
@@ -214,7 +214,7 @@ test_garbage (gconstpointer data)
   for (guint round = 0; round < 200; round++) {
     gsize len = 12 + g_test_rand_int_range (0, 1400);
     for (gsize i = 0; i < len; i++)
-      buf[i] = (guint8)g_test_rand_int ();
+      buf[i] = (guint8) g_test_rand_int ();
     buf[0] = 0x80 | (buf[0] & 0x3f); /* looks like version 2 */
     gsize n = len;
     g_assert_cmpint (sh_srtp_unprotect_rtp (p.client, buf, &n), <, 0);
@@ -329,7 +329,7 @@ test_reuse_across_wrap (gconstpointer data)
 
   pair_init (&p, GPOINTER_TO_INT (data), NULL);
   for (guint32 i = 0; i < 70000; i++) {
-    guint16 seq = (guint16)(65000 + i);
+    guint16 seq = (guint16) (65000 + i);
     guint32 ssrc = 1000 + i % 3;
     gsize plain_len = make_rtp (plain, seq, ssrc, 200);
     gsize len = plain_len;

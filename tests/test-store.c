@@ -88,8 +88,9 @@ test_upgrade_from_older (Fixture *f, gconstpointer data)
   sqlite3 *db = NULL;
 
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE legacy_notes (id INTEGER PRIMARY KEY, text TEXT);"
-                                     "INSERT INTO legacy_notes (text) VALUES ('kept');",
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "CREATE TABLE legacy_notes (id INTEGER PRIMARY KEY, text TEXT);"
+                                 "INSERT INTO legacy_notes (text) VALUES ('kept');",
                                  NULL, NULL, NULL),
                    ==, SQLITE_OK);
   sqlite3_close (db);
@@ -126,9 +127,10 @@ test_failed_migration_rolls_back (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   version = sqlite3_column_int (stmt, 0);
   sqlite3_finalize (stmt);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_master WHERE name = 'organizations'",
-                                       -1, &stmt, NULL),
-                   ==, SQLITE_OK);
+  g_assert_cmpint (
+      sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_master WHERE name = 'organizations'", -1,
+                          &stmt, NULL),
+      ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
   sqlite3_finalize (stmt);
@@ -140,8 +142,8 @@ static void
 test_refuse_newer (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *set = g_strdup_printf ("PRAGMA user_version = %d",
-                                          sh_store_latest_schema_version () + 1);
+  g_autofree char *set
+      = g_strdup_printf ("PRAGMA user_version = %d", sh_store_latest_schema_version () + 1);
   sqlite3 *db = NULL;
   ShStore *store;
 

@@ -15,7 +15,7 @@ fixed_secret (guchar first)
 {
   guchar bytes[32];
   for (guint i = 0; i < sizeof bytes; i++)
-    bytes[i] = (guchar)(first + i);
+    bytes[i] = (guchar) (first + i);
   return g_bytes_new (bytes, sizeof bytes);
 }
 
@@ -52,7 +52,7 @@ assert_verify_fails (GBytes *secret, const char *token, const char *purpose, gin
   g_autofree char *subject = sh_token_verify (secret, token, purpose, now, &error);
 
   g_assert_null (subject);
-  g_assert_error (error, SH_TOKEN_ERROR, (gint)code);
+  g_assert_error (error, SH_TOKEN_ERROR, (gint) code);
 }
 
 static void
@@ -192,7 +192,7 @@ sign_raw (GBytes *secret, const char *payload)
   gsize mac_len = sizeof mac;
   g_autoptr (GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, key, key_len);
 
-  g_hmac_update (hmac, (const guchar *)payload, -1);
+  g_hmac_update (hmac, (const guchar *) payload, -1);
   g_hmac_get_digest (hmac, mac, &mac_len);
   g_autofree char *sig = g_base64_encode (mac, mac_len);
   g_strdelimit (sig, "+", '-');

@@ -13,8 +13,8 @@
 static guint
 free_udp_port (void)
 {
-  g_autoptr (GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
-                                             G_SOCKET_PROTOCOL_UDP, NULL);
+  g_autoptr (GSocket) socket
+      = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
   g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
   g_autoptr (GSocketAddress) bound = NULL;
@@ -64,12 +64,12 @@ static gboolean
 gathers_relay (guint port, const char *secret)
 {
   static const char *const listen[] = { "127.0.0.1", NULL };
-  static const ShIceCallbacks callbacks = { .local_candidate = on_candidate,
-                                            .gathering_done = on_done };
+  static const ShIceCallbacks callbacks
+      = { .local_candidate = on_candidate, .gathering_done = on_done };
   g_autofree char *url = g_strdup_printf ("turn:127.0.0.1:%u?transport=udp", port);
   const char *turn[] = { url, NULL };
-  ShMediaEngineConfig config = { .n_workers = 1, .listen_addresses = listen,
-                                 .turn_servers = turn, .turn_secret = secret };
+  ShMediaEngineConfig config
+      = { .n_workers = 1, .listen_addresses = listen, .turn_servers = turn, .turn_secret = secret };
   g_autoptr (GError) error = NULL;
   g_autoptr (ShMediaEngine) engine = sh_media_engine_new (&config, &error);
   ShIceConfig ice_config;

@@ -44,13 +44,13 @@ write_parse (ShTwccRecorder *r, gsize cap, Feedback *fb)
   fb->n = 0;
   if (len == 0)
     return 0;
-  g_assert_cmpint (len, <=, (int)cap);
+  g_assert_cmpint (len, <=, (int) cap);
   g_assert_cmpint (len % 4, ==, 0);
   g_assert_cmpuint (buf[len], ==, 0xee); /* nothing past the returned length */
-  g_assert_cmpint (sh_rtcp_check_compound (buf, (gsize)len, TRUE), ==, SH_RTCP_OK);
-  sh_rtcp_iter_init (&iter, buf, (gsize)len);
+  g_assert_cmpint (sh_rtcp_check_compound (buf, (gsize) len, TRUE), ==, SH_RTCP_OK);
+  sh_rtcp_iter_init (&iter, buf, (gsize) len);
   g_assert_true (sh_rtcp_iter_next (&iter, &packet));
-  g_assert_cmpuint (packet.len, ==, (gsize)len);
+  g_assert_cmpuint (packet.len, ==, (gsize) len);
   g_assert_cmpint (sh_rtcp_parse_fb (&packet, &rtcp_fb), ==, SH_RTCP_OK);
   g_assert_cmpuint (rtcp_fb.type, ==, SH_RTCP_RTPFB);
   g_assert_cmpuint (rtcp_fb.fmt, ==, SH_RTCP_FMT_TWCC);
@@ -58,11 +58,11 @@ write_parse (ShTwccRecorder *r, gsize cap, Feedback *fb)
   g_assert_cmpuint (rtcp_fb.media_ssrc, ==, MEDIA);
   n = sh_rtcp_parse_twcc (&rtcp_fb, &fb->header, fb->packets, G_N_ELEMENTS (fb->packets));
   g_assert_cmpint (n, >, 0);
-  fb->n = (guint)n;
-  t = (gint64)fb->header.reference_time * SH_RTCP_TWCC_REFERENCE_US;
+  fb->n = (guint) n;
+  t = (gint64) fb->header.reference_time * SH_RTCP_TWCC_REFERENCE_US;
   for (guint i = 0; i < fb->n; i++) {
     if (fb->packets[i].received)
-      t += (gint64)fb->packets[i].delta * SH_RTCP_TWCC_DELTA_US;
+      t += (gint64) fb->packets[i].delta * SH_RTCP_TWCC_DELTA_US;
     fb->time_us[i] = fb->packets[i].received ? t : -1;
   }
   return len;
@@ -90,9 +90,9 @@ test_no_drift (void)
   guint n_feedbacks = 0, n_statuses = 0;
 
   for (guint i = 0; i < 10000; i++) {
-    gint64 arrival = T0 + (gint64)i * MS + (gint64)((i * 37) % 1000);
+    gint64 arrival = T0 + (gint64) i * MS + (gint64) ((i * 37) % 1000);
 
-    sh_twcc_recorder_record (r, (guint16)(seq + i), arrival);
+    sh_twcc_recorder_record (r, (guint16) (seq + i), arrival);
     if ((i + 1) % 50 != 0)
       continue;
     g_assert_cmpint (sh_twcc_recorder_pending (r), ==, 50);
@@ -104,9 +104,9 @@ test_no_drift (void)
       guint j = i + 1 - 50 + k;
 
       g_assert_true (fb.packets[k].received);
-      assert_time (fb.time_us[k], T0 + (gint64)j * MS + (gint64)((j * 37) % 1000));
+      assert_time (fb.time_us[k], T0 + (gint64) j * MS + (gint64) ((j * 37) % 1000));
     }
-    expect_base = (guint16)(expect_base + fb.n);
+    expect_base = (guint16) (expect_base + fb.n);
     n_statuses += fb.n;
     n_feedbacks++;
     g_assert_cmpint (sh_twcc_recorder_pending (r), ==, 0);
@@ -136,7 +136,7 @@ test_losses (void)
   g_assert_cmpuint (fb.header.base_seq, ==, 1);
   g_assert_cmpuint (fb.n, ==, 10);
   for (guint k = 0; k < 10; k++) {
-    guint16 s = (guint16)(1 + k);
+    guint16 s = (guint16) (1 + k);
 
     g_assert_cmpuint (fb.packets[k].seq, ==, s);
     g_assert_cmpint (fb.packets[k].received, ==, s != 3 && s != 4 && s != 7);
@@ -259,11 +259,11 @@ test_wrap (void)
 
   /* A continuous stream across several wraps keeps its numbering. */
   for (guint i = 0; i < 3 * 65536; i++) {
-    sh_twcc_recorder_record (r, (guint16)(5 + i), T0 + (gint64)(11 + i) * MS);
+    sh_twcc_recorder_record (r, (guint16) (5 + i), T0 + (gint64) (11 + i) * MS);
     if (i % 1000 == 999) {
       g_assert_cmpint (write_parse (r, 1500, &fb), >, 0);
       g_assert_cmpuint (fb.n, ==, 1000);
-      g_assert_cmpuint (fb.header.base_seq, ==, (guint16)(5 + i - 999));
+      g_assert_cmpuint (fb.header.base_seq, ==, (guint16) (5 + i - 999));
     }
   }
 }
@@ -344,7 +344,7 @@ test_fb_count (void)
   g_assert_cmpint (sh_twcc_recorder_pending (r), ==, 0);
   g_assert_cmpint (write_parse (r, 1500, &fb), ==, 0);
   for (guint i = 0; i < 300; i++) {
-    sh_twcc_recorder_record (r, (guint16)i, T0 + i * 20 * MS);
+    sh_twcc_recorder_record (r, (guint16) i, T0 + i * 20 * MS);
     g_assert_cmpint (write_parse (r, 1500, &fb), >, 0);
     g_assert_cmpuint (fb.header.fb_count, ==, i % 256);
     g_assert_cmpuint (fb.header.base_seq, ==, i);
@@ -367,7 +367,7 @@ test_no_space (void)
   for (guint i = 0; i < 2500; i++) {
     /* Every third packet lost, spacing varied so that vectors are needed. */
     if (i % 3 != 2)
-      sh_twcc_recorder_record (r, (guint16)(7000 + i), T0 + i * MS + (i % 5) * 300);
+      sh_twcc_recorder_record (r, (guint16) (7000 + i), T0 + i * MS + (i % 5) * 300);
   }
   /* The highest, 7000 + 2499, is received: 2500 pending. */
   g_assert_cmpint (sh_twcc_recorder_pending (r), ==, 2500);
@@ -382,13 +382,13 @@ test_no_space (void)
     g_assert_cmpuint (fb.header.base_seq, ==, expect);
     g_assert_cmpuint (fb.header.fb_count, ==, n_feedbacks++);
     for (guint k = 0; k < fb.n; k++) {
-      guint i = (guint)(guint16)(expect + k - 7000);
+      guint i = (guint) (guint16) (expect + k - 7000);
 
       g_assert_cmpint (fb.packets[k].received, ==, i % 3 != 2);
       if (fb.packets[k].received)
         assert_time (fb.time_us[k], T0 + i * MS + (i % 5) * 300);
     }
-    expect = (guint16)(expect + fb.n);
+    expect = (guint16) (expect + fb.n);
     total += fb.n;
   }
   g_assert_cmpuint (total, >, 5);
@@ -401,13 +401,13 @@ test_no_space (void)
     g_assert_cmpuint (fb.n, <=, SH_TWCC_RECORDER_MAX_STATUSES);
     largest = MAX (largest, fb.n);
     for (guint k = 0; k < fb.n; k++) {
-      guint i = (guint)(guint16)(expect + k - 7000);
+      guint i = (guint) (guint16) (expect + k - 7000);
 
       g_assert_cmpint (fb.packets[k].received, ==, i % 3 != 2);
       if (fb.packets[k].received)
         assert_time (fb.time_us[k], T0 + i * MS + (i % 5) * 300);
     }
-    expect = (guint16)(expect + fb.n);
+    expect = (guint16) (expect + fb.n);
     total += fb.n;
   }
   g_assert_cmpuint (total, ==, 2500);
@@ -424,10 +424,10 @@ test_overrun_and_restart (void)
   ShTwccRecorderStats stats;
 
   for (guint i = 0; i < 5000; i++)
-    sh_twcc_recorder_record (r, (guint16)(60000 + i), T0 + i * MS);
+    sh_twcc_recorder_record (r, (guint16) (60000 + i), T0 + i * MS);
   g_assert_cmpint (sh_twcc_recorder_pending (r), ==, SH_TWCC_RECORDER_WINDOW);
   g_assert_cmpint (write_parse (r, 4096, &fb), >, 0);
-  g_assert_cmpuint (fb.header.base_seq, ==, (guint16)(60000 + 5000 - SH_TWCC_RECORDER_WINDOW));
+  g_assert_cmpuint (fb.header.base_seq, ==, (guint16) (60000 + 5000 - SH_TWCC_RECORDER_WINDOW));
   assert_time (fb.time_us[0], T0 + (5000 - SH_TWCC_RECORDER_WINDOW) * MS);
   sh_twcc_recorder_get_stats (r, &stats);
   g_assert_cmpuint (stats.dropped, ==, 5000 - SH_TWCC_RECORDER_WINDOW);
@@ -435,11 +435,11 @@ test_overrun_and_restart (void)
     g_assert_cmpint (write_parse (r, 4096, &fb), >, 0);
 
   /* Forward by 30000: a new numbering, not 30000 losses. */
-  sh_twcc_recorder_record (r, (guint16)(60000 + 4999 + 30000), T0 + 6000 * MS);
-  sh_twcc_recorder_record (r, (guint16)(60000 + 5000 + 30000), T0 + 6001 * MS);
+  sh_twcc_recorder_record (r, (guint16) (60000 + 4999 + 30000), T0 + 6000 * MS);
+  sh_twcc_recorder_record (r, (guint16) (60000 + 5000 + 30000), T0 + 6001 * MS);
   g_assert_cmpint (sh_twcc_recorder_pending (r), ==, 2);
   g_assert_cmpint (write_parse (r, 1500, &fb), >, 0);
-  g_assert_cmpuint (fb.header.base_seq, ==, (guint16)(60000 + 4999 + 30000));
+  g_assert_cmpuint (fb.header.base_seq, ==, (guint16) (60000 + 4999 + 30000));
   g_assert_cmpuint (fb.n, ==, 2);
   assert_time (fb.time_us[1], T0 + 6001 * MS);
 
@@ -474,7 +474,7 @@ test_random_against_model (void)
   for (guint i = 0; i < 65536; i++)
     first_arrival[i] = -1;
   for (guint i = 0; i < 20000; i++) {
-    guint16 s = (guint16)(65000 + i);
+    guint16 s = (guint16) (65000 + i);
     guint copies = 1 + (g_rand_int_range (rand, 0, 100) < 3);
     gboolean lost = g_rand_int_range (rand, 0, 100) < 5;
     gboolean hold = !holding && g_rand_int_range (rand, 0, 100) < 5;
@@ -505,7 +505,7 @@ test_random_against_model (void)
         have_expect = TRUE;
         g_assert_cmpuint (fb.header.base_seq, ==, expect);
         for (guint k = 0; k < fb.n; k++) {
-          guint16 q = (guint16)(expect + k);
+          guint16 q = (guint16) (expect + k);
 
           g_assert_false (reported[q]);
           g_assert_cmpint (fb.packets[k].received, ==, first_arrival[q] >= 0);
@@ -513,7 +513,7 @@ test_random_against_model (void)
             assert_time (fb.time_us[k], first_arrival[q]);
           reported[q] = TRUE;
         }
-        expect = (guint16)(expect + fb.n);
+        expect = (guint16) (expect + fb.n);
         total += fb.n;
       }
     }

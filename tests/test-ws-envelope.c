@@ -12,7 +12,8 @@ test_accepts (void)
     { "{\"type\":\"ping\"}", "ping", NULL },
     { "{\"type\":\"ping\",\"id\":\"c1\",\"payload\":{}}", "ping", "\"c1\"" },
     { "{\"type\":\"ping\",\"id\":42,\"payload\":null}", "ping", "42" },
-    { "{\"type\":\"meeting.chat\",\"id\":-7,\"payload\":{\"text\":\"你好\"}}", "meeting.chat", "-7" },
+    { "{\"type\":\"meeting.chat\",\"id\":-7,\"payload\":{\"text\":\"你好\"}}", "meeting.chat",
+      "-7" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
@@ -64,7 +65,8 @@ test_refuses (void)
     g_autoptr (GError) error = NULL;
     const char *code = NULL;
 
-    g_assert_false (sh_ws_envelope_parse (cases[i].text, strlen (cases[i].text), &e, &code, &error));
+    g_assert_false (
+        sh_ws_envelope_parse (cases[i].text, strlen (cases[i].text), &e, &code, &error));
     g_assert_cmpstr (code, ==, cases[i].code);
     g_assert_nonnull (error);
     g_assert_cmpstr (error->message, !=, "");
@@ -124,8 +126,7 @@ test_schemas (void)
     g_assert_true (json_parser_load_from_data (parser, cases[i].payload, -1, NULL));
     payload = json_node_get_object (json_parser_get_root (parser));
     valid = sh_ws_payload_valid (payload, sh_ws_schema (cases[i].type), &error);
-    g_test_message ("%s %s -> %s", cases[i].type, cases[i].payload,
-                    error ? error->message : "ok");
+    g_test_message ("%s %s -> %s", cases[i].type, cases[i].payload, error ? error->message : "ok");
     g_assert_cmpint (valid, ==, cases[i].valid);
     g_assert_cmpint (error != NULL, ==, !cases[i].valid);
   }

@@ -70,8 +70,8 @@ next_batch (gpointer data)
     if (!sh_bench_stream_next (&b->stream))
       continue;
     memcpy (p, sh_bench_video_header, header_len);
-    p[2] = (guint8)(b->stream.seq >> 8);
-    p[3] = (guint8)b->stream.seq;
+    p[2] = (guint8) (b->stream.seq >> 8);
+    p[3] = (guint8) b->stream.seq;
     memset (p + header_len, 0x5a, PKT_LEN - header_len);
     batch->arrival_us[batch->n++] = b->stream.send_us;
   }
@@ -96,7 +96,7 @@ receive_generator (Receiver *rx, const Batch *batch)
 
       if (n < 0)
         g_error ("write failed: %d", n);
-      rx->nack_bytes += (guint)n;
+      rx->nack_bytes += (guint) n;
       rx->next_timer_us = MAX (now + TIMER_US, sh_nack_generator_next_due (rx->gen));
     }
     rx->sink += view.payload_len;
@@ -148,8 +148,8 @@ main (int argc, char **argv)
   sh_nack_generator_config_init (&config);
   bench.gen.gen = sh_nack_generator_new (&config);
   /* Warm-up round (dropped), then the timed ones. */
-  rounds.warmup_batches = rounds.batches = ((guint)packets + BATCH - 1) / BATCH;
-  sh_bench_rounds (&rounds, (guint)reps);
+  rounds.warmup_batches = rounds.batches = ((guint) packets + BATCH - 1) / BATCH;
+  sh_bench_rounds (&rounds, (guint) reps);
 
   /* The work was real: losses were seen, asked for and given up. */
   sh_nack_generator_get_stats (bench.gen.gen, &stats);

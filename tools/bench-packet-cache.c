@@ -47,7 +47,7 @@ build_packet (guint8 *pkt, gsize payload_len)
 
   memcpy (pkt, sh_bench_video_header, header_len);
   for (gsize i = 0; i < payload_len; i++)
-    pkt[header_len + i] = (guint8)(i * 31 + 7);
+    pkt[header_len + i] = (guint8) (i * 31 + 7);
   return header_len + payload_len;
 }
 
@@ -70,7 +70,7 @@ typedef struct {
 static guint8 *
 ring_slot (Sides *s, guint16 seq)
 {
-  return s->ring + (gsize)(seq & s->mask) * SH_PACKET_CACHE_SLOT_SIZE;
+  return s->ring + (gsize) (seq & s->mask) * SH_PACKET_CACHE_SLOT_SIZE;
 }
 
 /* Insert: the same sequence numbers on both sides, batch by batch. */
@@ -81,15 +81,15 @@ insert_side (guint side, gpointer data)
 
   if (side == CACHE) {
     for (guint i = 0; i < BATCH; i++, s->seq++) {
-      s->src[2] = (guint8)(s->seq >> 8);
-      s->src[3] = (guint8)s->seq;
+      s->src[2] = (guint8) (s->seq >> 8);
+      s->src[3] = (guint8) s->seq;
       if (sh_packet_cache_insert (s->cache, s->src, s->len, 0) != SH_PACKET_CACHE_OK)
         g_error ("insert failed");
     }
   } else {
     for (guint i = 0; i < BATCH; i++, s->seq_ref++) {
-      s->src[2] = (guint8)(s->seq_ref >> 8);
-      s->src[3] = (guint8)s->seq_ref;
+      s->src[2] = (guint8) (s->seq_ref >> 8);
+      s->src[3] = (guint8) s->seq_ref;
       memcpy (ring_slot (s, s->seq_ref), s->src, s->len);
     }
   }
@@ -106,7 +106,7 @@ lookup_side (guint side, gpointer data)
     for (guint i = 0; i < BATCH; i++) {
       int m = sh_packet_cache_retransmit (s->cache, s->order[i], 0, out, sizeof out);
 
-      if (m != (int)s->len + 2)
+      if (m != (int) s->len + 2)
         g_error ("retransmit failed: %d", m);
       sink += out[m - 1];
     }
@@ -146,7 +146,7 @@ run_shape (const Shape *shape, guint n_packets, guint reps)
   s.cache = cache;
   s.mask = sh_packet_cache_n_slots (cache) - 1;
   s.len = build_packet (s.src, shape->payload_len);
-  s.ring = ring = g_malloc ((gsize)(s.mask + 1) * SH_PACKET_CACHE_SLOT_SIZE);
+  s.ring = ring = g_malloc ((gsize) (s.mask + 1) * SH_PACKET_CACHE_SLOT_SIZE);
   order = g_new (guint16, s.mask + 1);
 
   /* Warm-up round (dropped), then the timed ones. */
@@ -166,14 +166,14 @@ run_shape (const Shape *shape, guint n_packets, guint reps)
       guint n = s.mask + 1;
 
       for (guint i = 0; i < n; i++, s.seq++) {
-        s.src[2] = (guint8)(s.seq >> 8);
-        s.src[3] = (guint8)s.seq;
+        s.src[2] = (guint8) (s.seq >> 8);
+        s.src[3] = (guint8) s.seq;
         sh_packet_cache_insert (cache, s.src, s.len, 0);
         memcpy (ring_slot (&s, s.seq), s.src, s.len);
         order[i] = s.seq;
       }
       for (guint i = n - 1; i > 0; i--) {
-        guint j = (guint)g_rand_int_range (rand, 0, (gint32)i + 1);
+        guint j = (guint) g_rand_int_range (rand, 0, (gint32) i + 1);
         guint16 t = order[i];
 
         order[i] = order[j];
@@ -210,10 +210,10 @@ check (void)
   cache = sh_packet_cache_new (&config);
   sh_packet_cache_insert (cache, src, len, 0);
   n = sh_packet_cache_retransmit (cache, 0, 0, out, sizeof out);
-  if (n < 0 || sh_rtp_parse (&view, out, (gsize)n) != SH_RTP_OK)
+  if (n < 0 || sh_rtp_parse (&view, out, (gsize) n) != SH_RTP_OK)
     g_error ("RTX check failed");
   m = sh_rtp_rtx_unwrap (&view, 0x12345678, 96, back, sizeof back);
-  if (m != (int)len || memcmp (back, src, len) != 0)
+  if (m != (int) len || memcmp (back, src, len) != 0)
     g_error ("RTX does not unwrap to the original");
 }
 
@@ -239,6 +239,6 @@ main (int argc, char **argv)
       "| cache/memcpy |\n");
   printf ("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
   for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
-    run_shape (&shapes[i], (guint)packets, (guint)reps);
+    run_shape (&shapes[i], (guint) packets, (guint) reps);
   return sink == 42 ? 1 : 0;
 }

@@ -89,7 +89,7 @@ static void
 put_be (guint8 *p, guint32 v, guint n)
 {
   for (; n > 0; v >>= 8)
-    p[--n] = (guint8)v;
+    p[--n] = (guint8) v;
 }
 
 /* One plain packet: the fixed header, a one-byte extension block (RFC 8285)
@@ -102,10 +102,10 @@ publisher_build (Publisher *p, guint8 *pkt)
   const Shape *s = p->shape;
   gboolean marker = p->count % s->frame_packets == s->frame_packets - 1;
   guint8 *e = pkt + 16;
-  guint32 abs = sh_rtp_abs_send_time_from_us ((gint64)p->count * 20000 / s->frame_packets);
+  guint32 abs = sh_rtp_abs_send_time_from_us ((gint64) p->count * 20000 / s->frame_packets);
 
   pkt[0] = 0x90; /* V=2, X=1 */
-  pkt[1] = (guint8)((marker ? 0x80 : 0) | s->payload_type);
+  pkt[1] = (guint8) ((marker ? 0x80 : 0) | s->payload_type);
   put_be (pkt + 2, p->seq++, 2);
   put_be (pkt + 4, p->timestamp, 4);
   put_be (pkt + 8, s->ssrc, 4);
@@ -114,7 +114,7 @@ publisher_build (Publisher *p, guint8 *pkt)
   memset (e, 0, 12);
   if (s->audio) {
     *e++ = EXT_AUDIO_LEVEL << 4;
-    *e++ = (guint8)(0x80 | (p->count % 64)); /* voice, -dBov */
+    *e++ = (guint8) (0x80 | (p->count % 64)); /* voice, -dBov */
   }
   *e++ = EXT_ABS_SEND_TIME << 4 | 2;
   put_be (e, abs, 3);
@@ -126,7 +126,7 @@ publisher_build (Publisher *p, guint8 *pkt)
   *e = s->audio ? '0' : '1';
   memcpy (pkt + 28, p->payload, s->payload_len);
   if (!s->audio) {
-    guint16 picture_id = (guint16)(p->count / s->frame_packets) & 0x7fff;
+    guint16 picture_id = (guint16) (p->count / s->frame_packets) & 0x7fff;
     guint8 *d = pkt + 28;
 
     d[0] = p->count % s->frame_packets == 0 ? 0x90 : 0x80; /* X, S on the first */
@@ -169,11 +169,11 @@ forward_batch (Forwarder *f, Batch *b)
       continue;
     }
     if (f->audio && sh_rtp_ext_audio_level (&view, EXT_AUDIO_LEVEL, &voice, &level))
-      f->sink += level + (guint)voice;
+      f->sink += level + (guint) voice;
     if (sh_rtp_ext_transport_seq (&view, EXT_TRANSPORT_CC, &twcc))
       f->sink += twcc;
     sh_rtp_set_ssrc (pkt, len, f->out_ssrc);
-    sh_rtp_set_seq (pkt, len, (guint16)(view.seq + f->seq_delta));
+    sh_rtp_set_seq (pkt, len, (guint16) (view.seq + f->seq_delta));
     sh_rtp_set_timestamp (pkt, len, view.timestamp + f->ts_delta);
     if (sh_srtp_protect_rtp (f->out_leg, pkt, &len, PKT_CAP) != SH_SRTP_OK)
       f->failures++;
@@ -186,12 +186,12 @@ static G_GNUC_NO_INLINE void
 floor_batch (Floor *fl, Batch *b)
 {
   for (guint i = 0; i < BATCH; i++) {
-    int len = (int)b->len[i];
+    int len = (int) b->len[i];
 
     if (srtp_unprotect (fl->in, b->buf[i], &len) != srtp_err_status_ok
         || srtp_protect (fl->out, b->buf[i], &len) != srtp_err_status_ok)
       fl->failures++;
-    b->len[i] = (gsize)len;
+    b->len[i] = (gsize) len;
   }
 }
 
@@ -245,10 +245,10 @@ random_keys (ShSrtpProfile profile, ShDtlsSrtpKeys *keys)
   *keys = (ShDtlsSrtpKeys){ .profile = profile, .key_len = 16 };
   keys->salt_len = profile == SH_SRTP_PROFILE_AEAD_AES_128_GCM ? 12 : 14;
   for (guint i = 0; i < SH_SRTP_MAX_KEY_LEN; i++) {
-    keys->client_key[i] = (guint8)g_random_int ();
-    keys->server_key[i] = (guint8)g_random_int ();
-    keys->client_salt[i % SH_SRTP_MAX_SALT_LEN] = (guint8)g_random_int ();
-    keys->server_salt[i % SH_SRTP_MAX_SALT_LEN] = (guint8)g_random_int ();
+    keys->client_key[i] = (guint8) g_random_int ();
+    keys->server_key[i] = (guint8) g_random_int ();
+    keys->client_salt[i % SH_SRTP_MAX_SALT_LEN] = (guint8) g_random_int ();
+    keys->server_salt[i % SH_SRTP_MAX_SALT_LEN] = (guint8) g_random_int ();
   }
 }
 
@@ -278,8 +278,8 @@ floor_session (ShSrtpProfile profile, const guint8 *key, const guint8 *salt, gui
   srtp_t session = NULL;
 
   memset (&policy, 0, sizeof policy);
-  srtp_crypto_policy_set_from_profile_for_rtp (&policy.rtp, (srtp_profile_t)profile);
-  srtp_crypto_policy_set_from_profile_for_rtcp (&policy.rtcp, (srtp_profile_t)profile);
+  srtp_crypto_policy_set_from_profile_for_rtp (&policy.rtp, (srtp_profile_t) profile);
+  srtp_crypto_policy_set_from_profile_for_rtcp (&policy.rtcp, (srtp_profile_t) profile);
   memcpy (material, key, 16);
   memcpy (material + 16, salt, salt_len);
   policy.ssrc.type = inbound ? ssrc_any_inbound : ssrc_any_outbound;
@@ -296,7 +296,7 @@ floor_session (ShSrtpProfile profile, const guint8 *key, const guint8 *salt, gui
 static void
 verify (Publisher *pub, Forwarder *f, ShSrtp *subscriber, Batch *b)
 {
-  guint16 first_seq = (guint16)(pub->seq + f->seq_delta);
+  guint16 first_seq = (guint16) (pub->seq + f->seq_delta);
 
   publisher_fill (pub, b);
   forward_batch (f, b);
@@ -305,7 +305,7 @@ verify (Publisher *pub, Forwarder *f, ShSrtp *subscriber, Batch *b)
 
     if (sh_srtp_unprotect_rtp (subscriber, b->buf[i], &b->len[i]) != SH_SRTP_OK
         || sh_rtp_parse (&view, b->buf[i], b->len[i]) != SH_RTP_OK || view.ssrc != f->out_ssrc
-        || view.seq != (guint16)(first_seq + i) || view.payload_len != pub->shape->payload_len
+        || view.seq != (guint16) (first_seq + i) || view.payload_len != pub->shape->payload_len
         || memcmp (sh_rtp_view_payload (&view) + 4, pub->payload + 4, view.payload_len - 4) != 0)
       g_error ("verify: packet %u is not what the subscriber expects", i);
   }
@@ -342,7 +342,7 @@ run_config (const Shape *shape, ShSrtpProfile profile, guint packets, guint warm
   random_keys (profile, &pub_keys);
   random_keys (profile, &sub_keys);
   for (gsize i = 0; i < sizeof pub.payload; i++)
-    pub.payload[i] = (guint8)g_rand_int (rand);
+    pub.payload[i] = (guint8) g_rand_int (rand);
   g_rand_free (rand);
   pub.srtp = srtp_for (&pub_keys, SH_DTLS_ROLE_CLIENT, 0);
   f.in_leg = srtp_for (&pub_keys, SH_DTLS_ROLE_SERVER, shape->replay_window);
@@ -406,11 +406,11 @@ main (int argc, char **argv)
     if (only_profile != NULL && g_strcmp0 (only_profile, gcm ? "gcm" : "cm") != 0)
       continue;
     for (gsize s = 0; s < G_N_ELEMENTS (shapes); s++) {
-      guint n = (guint)(shapes[s].audio ? audio_packets : video_packets);
+      guint n = (guint) (shapes[s].audio ? audio_packets : video_packets);
 
       if (only_size != NULL && g_strcmp0 (only_size, shapes[s].name) != 0)
         continue;
-      run_config (&shapes[s], profiles[p], n, warmup >= 0 ? (guint)warmup : n / 10, (guint)reps);
+      run_config (&shapes[s], profiles[p], n, warmup >= 0 ? (guint) warmup : n / 10, (guint) reps);
     }
   }
   return 0;

@@ -72,14 +72,14 @@ generator_init (Generator *g, const Shape *shape)
   g->shape = shape;
   g->template[0] = 0x90; /* V=2, X=1 */
   g->template[1] = shape->codec == SH_REWRITER_AUDIO ? 111 : 96;
-  g->template[8] = (guint8)(IN_SSRC >> 24);
-  g->template[9] = (guint8)(IN_SSRC >> 16);
-  g->template[10] = (guint8)(IN_SSRC >> 8);
-  g->template[11] = (guint8)IN_SSRC;
+  g->template[8] = (guint8) (IN_SSRC >> 24);
+  g->template[9] = (guint8) (IN_SSRC >> 16);
+  g->template[10] = (guint8) (IN_SSRC >> 8);
+  g->template[11] = (guint8) IN_SSRC;
   memcpy (g->template + 12, extension, sizeof extension);
   g->payload_offset = 12 + sizeof extension;
   for (gsize i = 0; i < shape->payload_len; i++)
-    g->template[g->payload_offset + i] = (guint8)(i * 7 + 3);
+    g->template[g->payload_offset + i] = (guint8) (i * 7 + 3);
   g->len = g->payload_offset + shape->payload_len;
   g->seq = 40000; /* wraps during a run */
   g->timestamp = 0xfff00000u;
@@ -98,33 +98,33 @@ generator_next (Generator *g, guint8 *out)
   guint8 *payload = out + g->payload_offset;
 
   memcpy (out, g->template, g->len);
-  out[1] = (guint8)((out[1] & 0x7f) | (in_frame + 1 == s->frame_packets ? 0x80 : 0));
-  out[2] = (guint8)(g->seq >> 8);
-  out[3] = (guint8)g->seq;
-  out[4] = (guint8)(g->timestamp >> 24);
-  out[5] = (guint8)(g->timestamp >> 16);
-  out[6] = (guint8)(g->timestamp >> 8);
-  out[7] = (guint8)g->timestamp;
+  out[1] = (guint8) ((out[1] & 0x7f) | (in_frame + 1 == s->frame_packets ? 0x80 : 0));
+  out[2] = (guint8) (g->seq >> 8);
+  out[3] = (guint8) g->seq;
+  out[4] = (guint8) (g->timestamp >> 24);
+  out[5] = (guint8) (g->timestamp >> 16);
+  out[6] = (guint8) (g->timestamp >> 8);
+  out[7] = (guint8) g->timestamp;
   if (s->codec == SH_REWRITER_VP8) {
     /* X, S on the first packet; I, L, T; 15-bit picture id; TL0PICIDX; TID. */
-    payload[0] = (guint8)(0x80 | (first ? 0x10 : 0));
+    payload[0] = (guint8) (0x80 | (first ? 0x10 : 0));
     payload[1] = 0xe0;
-    payload[2] = (guint8)(0x80 | (g->picture_id >> 8));
-    payload[3] = (guint8)g->picture_id;
+    payload[2] = (guint8) (0x80 | (g->picture_id >> 8));
+    payload[3] = (guint8) g->picture_id;
     payload[4] = g->tl0;
     payload[5] = 0x00;
     payload[6] = first && key ? 0x10 : 0x11; /* P bit: 0 on a keyframe */
   } else if (s->codec == SH_REWRITER_H264) {
     /* FU-A of an IDR (keyframe) or non-IDR slice; S on the first. */
     payload[0] = key ? 0x7c : 0x5c;
-    payload[1] = (guint8)((first ? 0x80 : 0) | (key ? 5 : 1));
+    payload[1] = (guint8) ((first ? 0x80 : 0) | (key ? 5 : 1));
   }
 
   g->seq++;
   g->count++;
   if (g->count % s->frame_packets == 0) {
     g->timestamp += s->frame_ticks;
-    g->picture_id = (guint16)((g->picture_id + 1) & 0x7fff);
+    g->picture_id = (guint16) ((g->picture_id + 1) & 0x7fff);
     g->tl0++;
   }
   return g->len;
@@ -254,7 +254,7 @@ run (const Shape *shape, guint packets, guint warmup, int reps)
   generator_init (&g, shape);
   sh_rewriter_init (&r, shape->codec, OUT_SSRC, shape->clock_rate, 1000, 12345);
   sh_rewriter_switch_source (&r, IN_SSRC, TRUE);
-  sh_bench_rounds (&rounds, (guint)reps);
+  sh_bench_rounds (&rounds, (guint) reps);
   printf ("| %s | %zu B |", shape->name, g.len);
   sh_bench_pair_print_cells (&fig[REWRITE], SH_BENCH_SUBJECT | SH_BENCH_REFERENCE | SH_BENCH_RATIO,
                              0, 1);
@@ -296,7 +296,7 @@ main (int argc, char **argv)
   for (guint i = 0; i < G_N_ELEMENTS (shapes); i++) {
     if (only != NULL && strcmp (only, shapes[i].name) != 0)
       continue;
-    run (&shapes[i], (guint)packets, (guint)warmup, reps);
+    run (&shapes[i], (guint) packets, (guint) warmup, reps);
   }
   return 0;
 }

@@ -52,15 +52,15 @@ stamp (Generator *g, Batch *batch)
   for (guint i = 0; i < BATCH; i++) {
     guint8 *p = batch->buf[i];
 
-    p[2] = (guint8)(g->seq >> 8);
-    p[3] = (guint8)g->seq;
-    p[4] = (guint8)(g->timestamp >> 24);
-    p[5] = (guint8)(g->timestamp >> 16);
-    p[6] = (guint8)(g->timestamp >> 8);
-    p[7] = (guint8)g->timestamp;
+    p[2] = (guint8) (g->seq >> 8);
+    p[3] = (guint8) g->seq;
+    p[4] = (guint8) (g->timestamp >> 24);
+    p[5] = (guint8) (g->timestamp >> 16);
+    p[6] = (guint8) (g->timestamp >> 8);
+    p[7] = (guint8) g->timestamp;
     /* Levels that move like speech and silence: an LCG's high bits. */
     g->level_state = g->level_state * 1664525u + 1013904223u;
-    p[12 + 5] = (guint8)(0x80 | (g->level_state >> 25));
+    p[12 + 5] = (guint8) (0x80 | (g->level_state >> 25));
     g->seq++;
     g->timestamp += 960;
   }
@@ -158,13 +158,13 @@ tick_ns (guint n, guint ticks)
     /* Five packets per participant between ticks, outside the timing. */
     for (guint p = 0; p < 5; p++, t += PACKET_US)
       for (guint i = 0; i < n; i++)
-        sh_speaker_update (speaker, handles[i], (guint8)(20 + (i + k) % 40), SH_SPEAKER_VAD_UNKNOWN,
-                           t);
+        sh_speaker_update (speaker, handles[i], (guint8) (20 + (i + k) % 40),
+                           SH_SPEAKER_VAD_UNKNOWN, t);
     start = sh_bench_now_ns ();
     sh_speaker_tick (speaker, t, NULL, NULL);
     total += sh_bench_now_ns () - start;
   }
-  return (double)total / ticks;
+  return (double) total / ticks;
 }
 
 int
@@ -203,9 +203,9 @@ main (int argc, char **argv)
              SH_BENCH_MAX_REPS);
     return 2;
   }
-  batches = (guint)packets / BATCH;
+  batches = (guint) packets / BATCH;
   s.speaker = sh_speaker_new (NULL);
-  s.n_participants = (guint)participants;
+  s.n_participants = (guint) participants;
   for (guint i = 0; i < s.n_participants; i++)
     s.handles[i] = sh_speaker_add (s.speaker, i, 0);
   sh_rtp_recv_stats_init (&s.stats, 0x11223344u, 48000);
@@ -214,7 +214,7 @@ main (int argc, char **argv)
   /* Round 0 warms up (a tenth of the packets) and is dropped. */
   rounds.warmup_batches = MAX (1u, batches / 10);
   rounds.batches = batches;
-  sh_bench_rounds (&rounds, (guint)reps);
+  sh_bench_rounds (&rounds, (guint) reps);
   /* The statistics must have seen every packet in order, no loss. */
   if (sh_rtp_recv_stats_lost (&s.stats) != 0)
     abort ();

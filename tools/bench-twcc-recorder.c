@@ -85,8 +85,8 @@ next_batch (gpointer data)
     if (!sh_bench_stream_next (&b->stream))
       continue;
     memcpy (p, header, sizeof header);
-    p[2] = p[17] = (guint8)(b->stream.seq >> 8);
-    p[3] = p[18] = (guint8)b->stream.seq;
+    p[2] = p[17] = (guint8) (b->stream.seq >> 8);
+    p[3] = p[18] = (guint8) b->stream.seq;
     memset (p + sizeof header, 0x5a, PKT_LEN - sizeof header);
     batch->arrival_us[batch->n++] = b->stream.send_us + g_rand_int_range (b->stream.rand, 0, 300);
   }
@@ -117,7 +117,7 @@ receive_recorder (Receiver *rx, const Batch *batch)
       if (n <= 0)
         g_error ("write failed: %d", n);
       rx->feedbacks++;
-      rx->feedback_bytes += (guint)n;
+      rx->feedback_bytes += (guint) n;
       rx->next_feedback_us = now + FEEDBACK_US;
     }
     rx->sink += view.payload_len;
@@ -142,8 +142,8 @@ round_done (gboolean warmup, gpointer data)
   Bench *b = data;
 
   if (!warmup)
-    sh_bench_series_add (&b->write_ns, (double)(b->rec.write_ns - b->write_mark)
-                                           / (double)(b->rec.feedbacks - b->feedbacks_mark));
+    sh_bench_series_add (&b->write_ns, (double) (b->rec.write_ns - b->write_mark)
+                                           / (double) (b->rec.feedbacks - b->feedbacks_mark));
   b->write_mark = b->rec.write_ns;
   b->feedbacks_mark = b->rec.feedbacks;
 }
@@ -183,8 +183,8 @@ main (int argc, char **argv)
   }
   rec_rx->rec = sh_twcc_recorder_new ();
   /* Warm-up round (dropped), then the timed ones. */
-  rounds.warmup_batches = rounds.batches = ((guint)packets + BATCH - 1) / BATCH;
-  sh_bench_rounds (&rounds, (guint)reps);
+  rounds.warmup_batches = rounds.batches = ((guint) packets + BATCH - 1) / BATCH;
+  sh_bench_rounds (&rounds, (guint) reps);
 
   /* The work was real: every status went out, losses among them. */
   sh_twcc_recorder_get_stats (rec_rx->rec, &stats);
@@ -202,12 +202,12 @@ main (int argc, char **argv)
   printf ("\nrecorded %" G_GUINT64_FORMAT ", statuses %" G_GUINT64_FORMAT
           ", feedbacks %" G_GUINT64_FORMAT " (%.1f statuses, %.1f bytes each)\n",
           stats.recorded, stats.statuses, stats.feedbacks,
-          (double)stats.statuses / (double)stats.feedbacks,
-          (double)rec_rx->feedback_bytes / (double)rec_rx->feedbacks);
+          (double) stats.statuses / (double) stats.feedbacks,
+          (double) rec_rx->feedback_bytes / (double) rec_rx->feedbacks);
   printf ("write: median %.0f ns, min %.0f ns per feedback (clock reads around it included), "
           "%.1f ns per packet amortized\n",
           sh_bench_series_median (write_ns), sh_bench_series_min (write_ns),
-          sh_bench_series_median (write_ns) * (double)stats.feedbacks / (double)stats.recorded);
+          sh_bench_series_median (write_ns) * (double) stats.feedbacks / (double) stats.recorded);
   sh_twcc_recorder_free (rec_rx->rec);
   return rec_rx->sink + bench.base_sink == 42 ? 1 : 0;
 }

@@ -18,7 +18,7 @@ sh_bench_now_ns (void)
   struct timespec ts;
 
   clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (gint64)ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
+  return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
 }
 
 gboolean
@@ -48,7 +48,7 @@ sh_bench_stream_next (ShBenchStream *s)
 {
   s->seq++;
   s->send_us += 1000;
-  return g_rand_int_range (s->rand, 0, 100) >= (gint32)s->loss_percent;
+  return g_rand_int_range (s->rand, 0, 100) >= (gint32) s->loss_percent;
 }
 
 guint64
@@ -99,7 +99,7 @@ sh_bench_series_add (ShBenchSeries *s, double value)
 static int
 cmp_double (const void *a, const void *b)
 {
-  double x = *(const double *)a, y = *(const double *)b;
+  double x = *(const double *) a, y = *(const double *) b;
 
   return (x > y) - (x < y);
 }
@@ -135,11 +135,11 @@ sh_bench_series_min (const ShBenchSeries *s)
 void
 sh_bench_pair_add (ShBenchPair *p, gint64 subject_ns, gint64 reference_ns, double items)
 {
-  double subject = (double)subject_ns / items, reference = (double)reference_ns / items;
+  double subject = (double) subject_ns / items, reference = (double) reference_ns / items;
 
   sh_bench_series_add (&p->subject, subject);
   sh_bench_series_add (&p->reference, reference);
-  sh_bench_series_add (&p->ratio, (double)subject_ns / (double)reference_ns);
+  sh_bench_series_add (&p->ratio, (double) subject_ns / (double) reference_ns);
   sh_bench_series_add (&p->extra, subject - reference);
 }
 

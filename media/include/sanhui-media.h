@@ -32,8 +32,8 @@ void sh_media_workers_unpin (ShMediaWorkers *workers, guint index);
 guint sh_media_workers_pinned (ShMediaWorkers *workers, guint index);
 
 /* Runs @func on worker @index's thread (from any thread). */
-void sh_media_workers_invoke (ShMediaWorkers *workers, guint index, GSourceFunc func,
-                              gpointer data, GDestroyNotify notify);
+void sh_media_workers_invoke (ShMediaWorkers *workers, guint index, GSourceFunc func, gpointer data,
+                              GDestroyNotify notify);
 
 /* ------------------------------------------------------------ engine */
 
@@ -42,14 +42,14 @@ void sh_media_workers_invoke (ShMediaWorkers *workers, guint index, GSourceFunc 
 typedef struct _ShMediaEngine ShMediaEngine;
 
 typedef struct {
-  guint n_workers;                      /* 0: one per CPU */
-  const char *data_dir;                 /* DTLS certificate kept here; NULL: a new one */
-  const char *const *listen_addresses;  /* numeric IPs for host candidates; NULL: all */
-  guint port_min, port_max;             /* host candidate ports; 0, 0: any */
-  const char *const *stun_servers;      /* "host:port" (numeric host); first one used */
-  const char *const *turn_servers;      /* "turn:host:port?transport=udp" (numeric host) */
-  const char *turn_secret;              /* coturn REST-API secret for time-limited users */
-  guint ice_disconnected_ms;            /* silence watchdog; 0: defaults */
+  guint n_workers;                     /* 0: one per CPU */
+  const char *data_dir;                /* DTLS certificate kept here; NULL: a new one */
+  const char *const *listen_addresses; /* numeric IPs for host candidates; NULL: all */
+  guint port_min, port_max;            /* host candidate ports; 0, 0: any */
+  const char *const *stun_servers;     /* "host:port" (numeric host); first one used */
+  const char *const *turn_servers;     /* "turn:host:port?transport=udp" (numeric host) */
+  const char *turn_secret;             /* coturn REST-API secret for time-limited users */
+  guint ice_disconnected_ms;           /* silence watchdog; 0: defaults */
   guint ice_failed_ms;
 } ShMediaEngineConfig;
 
@@ -124,9 +124,9 @@ typedef enum {
 /* A media section the answer accepted. */
 typedef struct {
   char *mid;
-  char *kind;              /* "audio" or "video" */
-  guint8 payload_type;     /* the chosen codec */
-  char *codec;             /* "opus", "VP8", "H264" */
+  char *kind;          /* "audio" or "video" */
+  guint8 payload_type; /* the chosen codec */
+  char *codec;         /* "opus", "VP8", "H264" */
   guint clock_rate;
   guint8 rtx_payload_type; /* 0: none */
   guint32 local_ssrc;      /* what the server sends with, 0 when it does not send */
@@ -142,13 +142,13 @@ typedef struct {
 
 typedef struct {
   ShPeerState state;
-  const char *ice_state;      /* transfer none, static */
-  const char *dtls_state;     /* transfer none, static */
-  const char *srtp_profile;   /* transfer none, static; "none" before keys */
-  char selected_local[72];    /* "address:port typ host", empty before ICE */
+  const char *ice_state;    /* transfer none, static */
+  const char *dtls_state;   /* transfer none, static */
+  const char *srtp_profile; /* transfer none, static; "none" before keys */
+  char selected_local[72];  /* "address:port typ host", empty before ICE */
   char selected_remote[72];
   guint64 rx_packets, rx_bytes, tx_packets, tx_bytes;
-  guint64 rx_dropped;         /* failed unprotect, unknown first byte */
+  guint64 rx_dropped; /* failed unprotect, unknown first byte */
 } ShPeerInfo;
 
 /* Creates a peer on worker @worker of the engine's workers; call it on that
@@ -177,11 +177,11 @@ char *sh_peer_accept_offer (ShPeer *peer, const char *offer, ShPeerMediaUse audi
 /* One section of an offer the server makes (subscribe connections): what
  * it will send. Borrowed for the call. */
 typedef struct {
-  const char *kind;     /* "audio" or "video" */
-  const char *mid;      /* unique within the connection, kept across offers */
-  gboolean active;      /* FALSE: the section stays but is inactive (a track that left) */
-  guint32 ssrc;         /* the server's SSRC for it; 0: nothing to send yet */
-  guint32 rtx_ssrc;     /* video: its RTX stream; 0: none */
+  const char *kind;      /* "audio" or "video" */
+  const char *mid;       /* unique within the connection, kept across offers */
+  gboolean active;       /* FALSE: the section stays but is inactive (a track that left) */
+  guint32 ssrc;          /* the server's SSRC for it; 0: nothing to send yet */
+  guint32 rtx_ssrc;      /* video: its RTX stream; 0: none */
   const char *stream_id; /* msid stream (the publisher) */
   const char *track_id;  /* msid track */
   const char *codec;     /* offer only this codec ("VP8", "H264"); NULL: every one */
@@ -263,8 +263,8 @@ const char *sh_media_leg_to_string (ShMediaLeg leg); /* "publish", "subscribe" *
 
 typedef struct {
   /* A local candidate of a participant's connection, NULL at the end. */
-  void (*candidate) (ShMediaRoom *room, guint64 participant, ShMediaLeg leg,
-                     const char *candidate, gpointer user_data);
+  void (*candidate) (ShMediaRoom *room, guint64 participant, ShMediaLeg leg, const char *candidate,
+                     gpointer user_data);
   /* The participant's subscribe connection has a new offer to answer. */
   void (*subscribe_offer) (ShMediaRoom *room, guint64 participant, const char *sdp,
                            gpointer user_data);
@@ -295,8 +295,8 @@ void sh_media_room_leave (ShMediaRoom *room, guint64 participant);
 char *sh_media_room_publish (ShMediaRoom *room, guint64 participant, const char *offer,
                              GError **error);
 /* The answer to the last subscribe offer. */
-gboolean sh_media_room_subscribe_answer (ShMediaRoom *room, guint64 participant,
-                                         const char *answer, GError **error);
+gboolean sh_media_room_subscribe_answer (ShMediaRoom *room, guint64 participant, const char *answer,
+                                         GError **error);
 gboolean sh_media_room_add_candidate (ShMediaRoom *room, guint64 participant, ShMediaLeg leg,
                                       const char *candidate, GError **error);
 

@@ -166,15 +166,15 @@ sh_dtls_cert_generate (GError **error)
   x509 = X509_new ();
   if (x509 == NULL || X509_set_version (x509, X509_VERSION_3) != 1 || !set_random_serial (x509)
       || X509_gmtime_adj (X509_getm_notBefore (x509), 0) == NULL
-      || X509_gmtime_adj (X509_getm_notAfter (x509), (long)VALIDITY_DAYS * 24 * 3600) == NULL
+      || X509_gmtime_adj (X509_getm_notAfter (x509), (long) VALIDITY_DAYS * 24 * 3600) == NULL
       || X509_set_pubkey (x509, pkey) != 1)
     goto fail;
 
   /* Self-signed: the subject is the issuer. Peers check the fingerprint from
    * the signed SDP, not a chain, so the name is only a label. */
   name = X509_get_subject_name (x509);
-  if (X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_ASC, (const unsigned char *)"sanhui", -1, -1,
-                                  0)
+  if (X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_ASC, (const unsigned char *) "sanhui", -1,
+                                  -1, 0)
           != 1
       || X509_set_issuer_name (x509, name) != 1 || X509_sign (x509, pkey, EVP_sha256 ()) <= 0)
     goto fail;
@@ -204,7 +204,7 @@ read_pem (const char *path, gsize *len, GError **error)
   if (st.st_size > MAX_PEM_SIZE) {
     g_set_error (error, SH_DTLS_ERROR, SH_DTLS_ERROR_CERT,
                  "%s is %lld bytes; a DTLS certificate or key is at most %d", path,
-                 (long long)st.st_size, MAX_PEM_SIZE);
+                 (long long) st.st_size, MAX_PEM_SIZE);
     return NULL;
   }
   if (!g_file_get_contents (path, &data, len, error))
@@ -241,7 +241,7 @@ sh_dtls_cert_load (const char *dir, GError **error)
   if (g_stat (key_path, &st) == 0 && (st.st_mode & 077) != 0) {
     g_set_error (error, SH_DTLS_ERROR, SH_DTLS_ERROR_CERT,
                  "%s is readable by other users (mode %04o); make it 0600", key_path,
-                 (unsigned)(st.st_mode & 07777));
+                 (unsigned) (st.st_mode & 07777));
     return NULL;
   }
   cert_pem = read_pem (cert_path, &cert_len, error);
@@ -251,7 +251,7 @@ sh_dtls_cert_load (const char *dir, GError **error)
   if (key_pem == NULL)
     return NULL;
 
-  bio = BIO_new_mem_buf (cert_pem, (int)cert_len);
+  bio = BIO_new_mem_buf (cert_pem, (int) cert_len);
   x509 = bio != NULL ? PEM_read_bio_X509 (bio, NULL, NULL, NULL) : NULL;
   BIO_free (bio);
   if (x509 == NULL) {
@@ -260,10 +260,10 @@ sh_dtls_cert_load (const char *dir, GError **error)
     return NULL;
   }
 
-  bio = BIO_new_mem_buf (key_pem, (int)key_len);
+  bio = BIO_new_mem_buf (key_pem, (int) key_len);
   /* A NULL password callback with a NULL passphrase makes OpenSSL refuse an
    * encrypted key instead of prompting on the terminal. */
-  pkey = bio != NULL ? PEM_read_bio_PrivateKey (bio, NULL, NULL, (void *)"") : NULL;
+  pkey = bio != NULL ? PEM_read_bio_PrivateKey (bio, NULL, NULL, (void *) "") : NULL;
   BIO_free (bio);
   OPENSSL_cleanse (key_pem, key_len);
   if (pkey == NULL) {

@@ -137,11 +137,11 @@ bio_read (BIO *bio, char *buf, int size)
   }
   /* Datagram semantics: a read takes the whole datagram, and what does not
    * fit is discarded, never returned by the next read. */
-  n = MIN (dtls->in_len, (gsize)size);
+  n = MIN (dtls->in_len, (gsize) size);
   memcpy (buf, dtls->in_data, n);
   dtls->in_data = NULL;
   dtls->in_len = 0;
-  return (int)n;
+  return (int) n;
 }
 
 static long
@@ -154,7 +154,7 @@ bio_ctrl (BIO *bio, int cmd, long num, void *ptr)
       /* Writes are already complete datagrams. */
       return 1;
     case BIO_CTRL_PENDING:
-      return dtls != NULL && dtls->in_data != NULL ? (long)dtls->in_len : 0;
+      return dtls != NULL && dtls->in_data != NULL ? (long) dtls->in_len : 0;
     case BIO_CTRL_WPENDING:
       return 0;
     case BIO_CTRL_DGRAM_GET_MTU_OVERHEAD:
@@ -220,7 +220,7 @@ dtls_unref (ShDtls *dtls)
   }
   SSL_free (dtls->ssl);
   SSL_CTX_free (dtls->ssl_ctx);
-  g_queue_clear_full (&dtls->out, (GDestroyNotify)g_bytes_unref);
+  g_queue_clear_full (&dtls->out, (GDestroyNotify) g_bytes_unref);
   g_queue_clear_full (&dtls->events, event_free);
   g_clear_error (&dtls->verify_error);
   g_free (dtls->remote_algorithm);
@@ -319,8 +319,8 @@ timer_update (ShDtls *dtls)
       || DTLSv1_get_timeout (dtls->ssl, &tv) != 1)
     return;
 
-  guint64 ms = (guint64)tv.tv_sec * 1000 + ((guint64)tv.tv_usec + 999) / 1000;
-  dtls->timer = g_timeout_source_new ((guint)MIN (ms, G_MAXUINT));
+  guint64 ms = (guint64) tv.tv_sec * 1000 + ((guint64) tv.tv_usec + 999) / 1000;
+  dtls->timer = g_timeout_source_new ((guint) MIN (ms, G_MAXUINT));
   g_source_set_callback (dtls->timer, on_timer, dtls, NULL);
   g_source_set_static_name (dtls->timer, "sh-dtls-retransmit");
   g_source_attach (dtls->timer, dtls->context);
@@ -631,7 +631,7 @@ sh_dtls_set_remote_fingerprint (ShDtls *dtls, const char *algorithm, const char 
     return FALSE;
   }
   pairs = g_strsplit (fingerprint, ":", -1);
-  if (g_strv_length (pairs) != (guint)EVP_MD_get_size (md)) {
+  if (g_strv_length (pairs) != (guint) EVP_MD_get_size (md)) {
     g_set_error (error, SH_DTLS_ERROR, SH_DTLS_ERROR_INVALID,
                  "A %s fingerprint has %d hex pairs; \"%s\" has %u", algorithm,
                  EVP_MD_get_size (md), fingerprint, g_strv_length (pairs));

@@ -15,8 +15,8 @@
 #define MAX_NACKS 64
 
 typedef struct {
-  ShPeerMedia *media;   /* borrowed from the peer */
-  guint32 remote_ssrc;  /* the browser's primary stream, 0 until seen */
+  ShPeerMedia *media;  /* borrowed from the peer */
+  guint32 remote_ssrc; /* the browser's primary stream, 0 until seen */
   guint32 remote_rtx_ssrc;
   gboolean keyframe_seen;
 } Track;
@@ -145,8 +145,7 @@ reflect_feedback (ShEcho *echo, const ShRtcpFb *fb, const guint8 *fb_packet, gsi
     return;
   if (fb->type == SH_RTCP_PSFB && sh_rtcp_fb_is_pli (fb)) {
     at = sh_rtcp_compound_space (out, &room);
-    sh_rtcp_compound_commit (out, sh_rtcp_write_pli (at, room, fb->media_ssrc,
-                                                     track->remote_ssrc));
+    sh_rtcp_compound_commit (out, sh_rtcp_write_pli (at, room, fb->media_ssrc, track->remote_ssrc));
   } else if (fb->type == SH_RTCP_RTPFB && fb->fmt == SH_RTCP_FMT_TWCC) {
     /* Transport-wide feedback counts the browser's own transport sequence
      * numbers (the echo keeps them): returned as is, it tells the browser's
@@ -186,8 +185,7 @@ on_rtcp (ShPeer *peer, guint8 *buf, gsize len, gpointer user_data)
 
   /* A full compound starts with a report: an empty RR from the stream the
    * feedback is sent for. */
-  sh_rtcp_compound_init (&out, echo->rtcp_out, sizeof echo->rtcp_out - SH_PEER_TRAILER_ROOM,
-                         FALSE);
+  sh_rtcp_compound_init (&out, echo->rtcp_out, sizeof echo->rtcp_out - SH_PEER_TRAILER_ROOM, FALSE);
   rr.ssrc = echo->video.media ? echo->video.media->local_ssrc
                               : (echo->audio.media ? echo->audio.media->local_ssrc : 1);
   at = sh_rtcp_compound_space (&out, &room);
@@ -215,8 +213,9 @@ on_rtcp (ShPeer *peer, guint8 *buf, gsize len, gpointer user_data)
         || sh_rtcp_parse_fb (&packet, &fb) != SH_RTCP_OK)
       continue;
     if (echo->pattern) {
-      pattern_keyframe = pattern_keyframe
-                         || (fb.type == SH_RTCP_PSFB && (sh_rtcp_fb_is_pli (&fb) || fb.fmt == SH_RTCP_FMT_FIR));
+      pattern_keyframe
+          = pattern_keyframe
+            || (fb.type == SH_RTCP_PSFB && (sh_rtcp_fb_is_pli (&fb) || fb.fmt == SH_RTCP_FMT_FIR));
       continue;
     }
     reflect_feedback (echo, &fb, packet.data, packet.len, &out);
@@ -338,8 +337,9 @@ sh_echo_new (ShMediaEngine *engine, guint worker, const ShEchoCallbacks *callbac
 char *
 sh_echo_accept_offer (ShEcho *echo, const char *offer, GError **error)
 {
-  char *answer = sh_peer_accept_offer (echo->peer, offer, SH_PEER_MEDIA_RECEIVE | SH_PEER_MEDIA_SEND,
-                                       SH_PEER_MEDIA_RECEIVE | SH_PEER_MEDIA_SEND, error);
+  char *answer
+      = sh_peer_accept_offer (echo->peer, offer, SH_PEER_MEDIA_RECEIVE | SH_PEER_MEDIA_SEND,
+                              SH_PEER_MEDIA_RECEIVE | SH_PEER_MEDIA_SEND, error);
   GPtrArray *media = sh_peer_get_media (echo->peer);
 
   /* The first section of each kind is the one echoed; a renegotiation

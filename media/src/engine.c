@@ -27,8 +27,7 @@ sh_media_parse_host_port (const char *text, char **host, guint *port, GError **e
   address = g_inet_address_new_from_string (name);
   if (!address) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                 "\"%s\" must name a numeric IP address: media workers never resolve names",
-                 text);
+                 "\"%s\" must name a numeric IP address: media workers never resolve names", text);
     return FALSE;
   }
   *host = g_steal_pointer (&name);
@@ -82,8 +81,8 @@ sh_media_engine_new (const ShMediaEngineConfig *config, GError **error)
     }
   }
   if (config->stun_servers && config->stun_servers[0]
-      && !sh_media_parse_host_port (config->stun_servers[0], &engine->stun_host,
-                                    &engine->stun_port, error))
+      && !sh_media_parse_host_port (config->stun_servers[0], &engine->stun_host, &engine->stun_port,
+                                    error))
     return NULL;
   if (config->turn_servers && config->turn_servers[0]) {
     if (!config->turn_secret || !config->turn_secret[0]) {
@@ -164,8 +163,7 @@ sh_media_engine_ice_config (ShMediaEngine *engine, gboolean controlling, ShIceCo
     guint8 mac[EVP_MAX_MD_SIZE];
     unsigned int mac_len = 0;
     char *user = g_strdup_printf ("%" G_GINT64_FORMAT ":sanhui",
-                                  g_get_real_time () / G_USEC_PER_SEC
-                                      + TURN_CREDENTIAL_LIFETIME_S);
+                                  g_get_real_time () / G_USEC_PER_SEC + TURN_CREDENTIAL_LIFETIME_S);
 
     /* coturn's use-auth-secret: password = base64(HMAC-SHA1(secret, user)). */
     HMAC (EVP_sha1 (), engine->turn_secret, (int) strlen (engine->turn_secret),

@@ -55,7 +55,8 @@ is_one_of (const char *text, const char *const *names, guint n)
  * Returns FALSE with @error, or TRUE with either @canonical set or @skip
  * set when the candidate is valid but of no use to this agent. */
 gboolean
-sh_ice_canonicalize_candidate (const char *candidate, char **canonical, const char **skip, GError **error)
+sh_ice_canonicalize_candidate (const char *candidate, char **canonical, const char **skip,
+                               GError **error)
 {
   g_autofree char *text = g_strstrip (g_strdup (candidate));
   const char *body = g_str_has_prefix (text, "a=") ? text + 2 : text;
@@ -72,7 +73,7 @@ sh_ice_canonicalize_candidate (const char *candidate, char **canonical, const ch
   for (guint i = 0; split[i] != NULL; i++)
     if (*split[i] != '\0')
       g_ptr_array_add (tok, split[i]);
-#define TOK(i) ((const char *)g_ptr_array_index (tok, (i)))
+#define TOK(i) ((const char *) g_ptr_array_index (tok, (i)))
   for (guint i = 8; i + 1 < tok->len; i += 2) {
     if (strcmp (TOK (i), "raddr") == 0)
       raddr = TOK (i + 1);
@@ -119,12 +120,12 @@ sh_ice_canonicalize_candidate (const char *candidate, char **canonical, const ch
   /* raddr is informational; browsers hide it as 0.0.0.0 or a name. */
   if (raddr != NULL && rport != 0 && is_ip (raddr))
     *canonical = g_strdup_printf ("a=candidate:%s %u UDP %u %s %u typ %s raddr %s rport %u",
-                                  TOK (0), (guint)component, (guint)priority, TOK (4), (guint)port,
-                                  TOK (7), raddr, (guint)rport);
+                                  TOK (0), (guint) component, (guint) priority, TOK (4),
+                                  (guint) port, TOK (7), raddr, (guint) rport);
   else
-    *canonical = g_strdup_printf ("a=candidate:%s %u UDP %u %s %u typ %s", TOK (0),
-                                  (guint)component, (guint)priority, TOK (4), (guint)port, TOK (7));
+    *canonical
+        = g_strdup_printf ("a=candidate:%s %u UDP %u %s %u typ %s", TOK (0), (guint) component,
+                           (guint) priority, TOK (4), (guint) port, TOK (7));
 #undef TOK
   return TRUE;
 }
-

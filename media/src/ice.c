@@ -114,20 +114,20 @@ static const char *const state_names[] = {
 static const char *const type_names[] = { "host", "srflx", "prflx", "relay" };
 
 /* Our candidate types mirror libnice's, so one cast converts them. */
-G_STATIC_ASSERT ((int)SH_ICE_CANDIDATE_SRFLX == (int)NICE_CANDIDATE_TYPE_SERVER_REFLEXIVE);
-G_STATIC_ASSERT ((int)SH_ICE_CANDIDATE_PRFLX == (int)NICE_CANDIDATE_TYPE_PEER_REFLEXIVE);
-G_STATIC_ASSERT ((int)SH_ICE_CANDIDATE_RELAY == (int)NICE_CANDIDATE_TYPE_RELAYED);
+G_STATIC_ASSERT ((int) SH_ICE_CANDIDATE_SRFLX == (int) NICE_CANDIDATE_TYPE_SERVER_REFLEXIVE);
+G_STATIC_ASSERT ((int) SH_ICE_CANDIDATE_PRFLX == (int) NICE_CANDIDATE_TYPE_PEER_REFLEXIVE);
+G_STATIC_ASSERT ((int) SH_ICE_CANDIDATE_RELAY == (int) NICE_CANDIDATE_TYPE_RELAYED);
 
 const char *
 sh_ice_state_to_string (ShIceState state)
 {
-  return (guint)state < G_N_ELEMENTS (state_names) ? state_names[state] : "unknown";
+  return (guint) state < G_N_ELEMENTS (state_names) ? state_names[state] : "unknown";
 }
 
 const char *
 sh_ice_candidate_type_to_string (ShIceCandidateType type)
 {
-  return (guint)type < G_N_ELEMENTS (type_names) ? type_names[type] : "unknown";
+  return (guint) type < G_N_ELEMENTS (type_names) ? type_names[type] : "unknown";
 }
 
 /* The state to report, from libnice's component state and our own
@@ -170,7 +170,7 @@ update_state (ShIce *ice)
 
   if (state == ice->state || ice->dead)
     return;
-  g_debug ("ICE %p: %s -> %s", (void *)ice, sh_ice_state_to_string (ice->state),
+  g_debug ("ICE %p: %s -> %s", (void *) ice, sh_ice_state_to_string (ice->state),
            sh_ice_state_to_string (state));
   ice->state = state;
   if (ice->cb.state_changed != NULL)
@@ -237,7 +237,7 @@ on_component_state (NiceAgent *agent, guint stream_id, guint component_id, guint
 
   if (ice->dead || stream_id != ice->stream_id || component_id != SH_ICE_COMPONENT_ID)
     return;
-  g_debug ("ICE %p: libnice component %s", (void *)ice, nice_component_state_to_string (state));
+  g_debug ("ICE %p: libnice component %s", (void *) ice, nice_component_state_to_string (state));
   ice->nice_state = state;
   if (state == NICE_COMPONENT_STATE_FAILED)
     ice->restarting = FALSE; /* the restart's checks failed */
@@ -258,7 +258,7 @@ on_selected_pair (NiceAgent *agent, guint stream_id, guint component_id, NiceCan
 
   if (ice->dead || stream_id != ice->stream_id || component_id != SH_ICE_COMPONENT_ID)
     return;
-  g_debug ("ICE %p: selected pair %s -> %s (%s)", (void *)ice, local->foundation,
+  g_debug ("ICE %p: selected pair %s -> %s (%s)", (void *) ice, local->foundation,
            remote->foundation, nice_candidate_type_to_string (remote->type));
   /* The new pair ends a restart. libnice's own state signals (CONNECTED,
    * READY) are queued behind this one and are taken as they come. */
@@ -286,7 +286,7 @@ on_recv (NiceAgent *agent, guint stream_id, guint component_id, guint len, gchar
     update_state (ice);
   }
   if (!ice->dead && ice->cb.recv != NULL)
-    ice->cb.recv (ice, (const guint8 *)buf, len, ice->user_data);
+    ice->cb.recv (ice, (const guint8 *) buf, len, ice->user_data);
   release (ice);
 }
 
@@ -307,7 +307,7 @@ on_watchdog (gpointer data)
     ice->silence = SILENCE_FAILED;
   else
     return G_SOURCE_CONTINUE;
-  g_debug ("ICE %p: nothing received for %" G_GINT64_FORMAT " ms", (void *)ice, silent_ms);
+  g_debug ("ICE %p: nothing received for %" G_GINT64_FORMAT " ms", (void *) ice, silent_ms);
   report_state (ice);
   return G_SOURCE_CONTINUE;
 }
@@ -329,7 +329,7 @@ on_replay (gpointer data)
   if (!ice->dead && ice->gathering_done && ice->cb.gathering_done != NULL)
     ice->cb.gathering_done (ice, ice->user_data);
   release (ice);
-  g_slist_free_full (candidates, (GDestroyNotify)nice_candidate_free);
+  g_slist_free_full (candidates, (GDestroyNotify) nice_candidate_free);
   return G_SOURCE_REMOVE;
 }
 
@@ -338,7 +338,7 @@ static GSource *
 attach_source (ShIce *ice, GSource *source, GSourceFunc func)
 {
   ice->ref++;
-  g_source_set_callback (source, func, ice, (GDestroyNotify)ice_unref);
+  g_source_set_callback (source, func, ice, (GDestroyNotify) ice_unref);
   g_source_attach (source, ice->context);
   return source;
 }
@@ -398,8 +398,8 @@ configure (ShIce *ice, const ShIceConfig *config, GError **error)
     /* Numeric, like the STUN server: a name would be resolved per agent. */
     if (turn->host == NULL || !nice_address_set_from_string (&addr, turn->host) || turn->port == 0
         || turn->port > 65535
-        || !nice_agent_set_relay_info (agent, ice->stream_id, SH_ICE_COMPONENT_ID, turn->host, turn->port,
-                                       turn->username ? turn->username : "",
+        || !nice_agent_set_relay_info (agent, ice->stream_id, SH_ICE_COMPONENT_ID, turn->host,
+                                       turn->port, turn->username ? turn->username : "",
                                        turn->password ? turn->password : "",
                                        NICE_RELAY_TYPE_TURN_UDP))
       return fail (error, SH_ICE_ERROR_CONFIG,
@@ -508,7 +508,8 @@ teardown (ShIce *ice)
     g_clear_pointer (&ice->replay, g_source_unref);
   }
   g_signal_handlers_disconnect_by_data (ice->agent, ice);
-  nice_agent_attach_recv (ice->agent, ice->stream_id, SH_ICE_COMPONENT_ID, ice->context, NULL, NULL);
+  nice_agent_attach_recv (ice->agent, ice->stream_id, SH_ICE_COMPONENT_ID, ice->context, NULL,
+                          NULL);
 
   closing = g_new0 (Closing, 1);
   closing->agent = g_steal_pointer (&ice->agent);
@@ -617,7 +618,7 @@ sh_ice_add_remote_candidate (ShIce *ice, const char *candidate, GError **error)
   if (!sh_ice_canonicalize_candidate (candidate, &canonical, &skip, error))
     return FALSE;
   if (skip != NULL) {
-    g_debug ("ICE %p: skipping remote candidate (%s): %s", (void *)ice, skip, candidate);
+    g_debug ("ICE %p: skipping remote candidate (%s): %s", (void *) ice, skip, candidate);
     return TRUE;
   }
   parsed = nice_agent_parse_remote_candidate_sdp (ice->agent, ice->stream_id, canonical);
@@ -715,17 +716,18 @@ sh_ice_get_selected_pair (ShIce *ice, ShIcePair *pair)
 
   g_return_val_if_fail (ice != NULL && !ice->dead, FALSE);
   g_return_val_if_fail (pair != NULL, FALSE);
-  if (!nice_agent_get_selected_pair (ice->agent, ice->stream_id, SH_ICE_COMPONENT_ID, &local, &remote)
+  if (!nice_agent_get_selected_pair (ice->agent, ice->stream_id, SH_ICE_COMPONENT_ID, &local,
+                                     &remote)
       || local == NULL || remote == NULL)
     return FALSE;
   /* NICE_ADDRESS_STRING_LEN (INET6_ADDRSTRLEN) fits the 64 bytes. */
   memset (pair, 0, sizeof *pair);
   nice_address_to_string (&local->addr, pair->local_address);
   pair->local_port = nice_address_get_port (&local->addr);
-  pair->local_type = (ShIceCandidateType)local->type;
+  pair->local_type = (ShIceCandidateType) local->type;
   nice_address_to_string (&remote->addr, pair->remote_address);
   pair->remote_port = nice_address_get_port (&remote->addr);
-  pair->remote_type = (ShIceCandidateType)remote->type;
+  pair->remote_type = (ShIceCandidateType) remote->type;
   return TRUE;
 }
 
@@ -735,7 +737,8 @@ sh_ice_send (ShIce *ice, const guint8 *buf, gsize len)
   g_return_val_if_fail (ice != NULL && !ice->dead, -1);
   if (len > G_MAXUINT16)
     return -1;
-  return nice_agent_send (ice->agent, ice->stream_id, SH_ICE_COMPONENT_ID, (guint)len, (const gchar *)buf);
+  return nice_agent_send (ice->agent, ice->stream_id, SH_ICE_COMPONENT_ID, (guint) len,
+                          (const gchar *) buf);
 }
 
 gint
@@ -757,21 +760,21 @@ sh_ice_send_batch (ShIce *ice, const ShIceBuffer *buffers, guint n, GError **err
       messages[i].buffers = &vectors[i];
       messages[i].n_buffers = 1;
     }
-    done = nice_agent_send_messages_nonblocking (ice->agent, ice->stream_id, SH_ICE_COMPONENT_ID, messages,
-                                                 chunk, NULL, &local_error);
+    done = nice_agent_send_messages_nonblocking (ice->agent, ice->stream_id, SH_ICE_COMPONENT_ID,
+                                                 messages, chunk, NULL, &local_error);
     /* A full socket buffer, or a failure after some went out, is not an
      * error for the caller: it learns how many left and drops the rest. */
     if (done < 0
         && (sent > 0 || g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))) {
       g_error_free (local_error);
-      return (gint)sent;
+      return (gint) sent;
     } else if (done < 0) {
       g_propagate_error (error, local_error);
       return -1;
     }
-    sent += (guint)done;
-    if ((guint)done < chunk)
+    sent += (guint) done;
+    if ((guint) done < chunk)
       break;
   }
-  return (gint)sent;
+  return (gint) sent;
 }

@@ -62,7 +62,7 @@ sh_keyframe_limiter_take (ShKeyframeLimiter *l, gint64 now_us, gboolean use_fir,
     /* A repetition of a request no keyframe has answered keeps its number
      * (RFC 5104 section 4.3.1.2); a new one takes the next. */
     if (l->fir_sent && !l->unanswered)
-      entry.seq = (guint8)(l->fir_seq + 1);
+      entry.seq = (guint8) (l->fir_seq + 1);
     written = sh_rtcp_write_fir (out, cap, sender_ssrc, &entry, 1);
     if (written > 0) {
       l->fir_seq = entry.seq;

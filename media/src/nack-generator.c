@@ -113,7 +113,7 @@ sh_nack_generator_set_rtt (ShNackGenerator *gen, gint64 rtt_us)
 static Entry *
 entry_of (ShNackGenerator *gen, gint64 ext)
 {
-  return &gen->ring[(guint64)ext & MASK];
+  return &gen->ring[(guint64) ext & MASK];
 }
 
 /* Gives up on missing entry @e: it stays LOST so that a late arrival is
@@ -151,11 +151,11 @@ restart (ShNackGenerator *gen, guint16 seq)
 {
   Entry *e;
 
-  gen->expected_before += (guint64)(gen->newest - gen->first + 1);
+  gen->expected_before += (guint64) (gen->newest - gen->first + 1);
   gen->stats.given_up += gen->n_missing;
   gen->stats.resets++;
   gen->probing = FALSE;
-  start (gen, (gint64)seq - 1);
+  start (gen, (gint64) seq - 1);
   gen->newest = seq;
   e = entry_of (gen, seq);
   e->ext = seq;
@@ -171,7 +171,7 @@ advance (ShNackGenerator *gen, gint64 ext, gint64 now_us)
   gboolean gap = ext > gen->newest + 1;
 
   /* Numbers that skip the window entirely were never requested. */
-  gen->stats.given_up += (guint64)(from - (gen->newest + 1));
+  gen->stats.given_up += (guint64) (from - (gen->newest + 1));
   /* Names leaving the window go first: the rest, and the new ones, are
    * distinct numbers inside it. */
   while (gen->list_len > 0 && gen->list[gen->list_head] <= ext - WINDOW) {
@@ -237,13 +237,13 @@ sh_nack_generator_on_packet (ShNackGenerator *gen, guint16 seq, gint64 now_us)
     start (gen, seq);
     return FALSE;
   }
-  d = sh_rtp_seq_diff (seq, (guint16)gen->newest);
-  if (d > 0 && (guint)d <= gen->reset_jump) {
+  d = sh_rtp_seq_diff (seq, (guint16) gen->newest);
+  if (d > 0 && (guint) d <= gen->reset_jump) {
     gen->probing = FALSE;
     return advance (gen, gen->newest + d, now_us);
   }
-  if (d <= 0 && -(gint)d < WINDOW) {
-    (void)arrive_late (gen, gen->newest + d, FALSE);
+  if (d <= 0 && -(gint) d < WINDOW) {
+    (void) arrive_late (gen, gen->newest + d, FALSE);
     return FALSE; /* a late packet opens no gap */
   }
 
@@ -254,7 +254,7 @@ sh_nack_generator_on_packet (ShNackGenerator *gen, guint16 seq, gint64 now_us)
     return FALSE;
   }
   gen->probing = TRUE;
-  gen->probe_seq = (guint16)(seq + 1);
+  gen->probe_seq = (guint16) (seq + 1);
   return FALSE;
 }
 
@@ -263,12 +263,12 @@ sh_nack_generator_on_rtx (ShNackGenerator *gen, guint16 osn, gint64 now_us)
 {
   gint16 d;
 
-  (void)now_us;
+  (void) now_us;
   if (!gen->started)
     return FALSE;
-  d = sh_rtp_seq_diff (osn, (guint16)gen->newest);
+  d = sh_rtp_seq_diff (osn, (guint16) gen->newest);
   /* A repair is of something already seen missing, never ahead of it. */
-  if (d > 0 || -(gint)d >= WINDOW)
+  if (d > 0 || -(gint) d >= WINDOW)
     return FALSE;
   return arrive_late (gen, gen->newest + d, TRUE);
 }
@@ -296,7 +296,7 @@ sh_nack_generator_next_due (const ShNackGenerator *gen)
 
   for (guint i = 0; i < gen->list_len; i++) {
     gint64 n = gen->list[(gen->list_head + i) & MASK];
-    const Entry *e = &gen->ring[(guint64)n & MASK];
+    const Entry *e = &gen->ring[(guint64) n & MASK];
 
     if (e->ext == n && e->state == MISSING)
       best = MIN (best, due_at (gen, e));
@@ -341,7 +341,7 @@ sh_nack_generator_write (ShNackGenerator *gen, gint64 now_us, guint32 sender_ssr
       kept--;
       continue;
     }
-    seqs[n_due] = (guint16)n;
+    seqs[n_due] = (guint16) n;
     due[n_due] = e;
     n_due++;
   }
@@ -355,18 +355,18 @@ sh_nack_generator_write (ShNackGenerator *gen, gint64 now_us, guint32 sender_ssr
   if (n_entries < 0)
     return n_entries;
   n_sent = n_due;
-  if ((gsize)n_entries > max_entries) {
+  if ((gsize) n_entries > max_entries) {
     /* Send the oldest that fit; the rest stay due for the next packet. */
     const ShRtcpNackEntry *last = &entries[max_entries - 1];
     guint16 last_seq
-        = (guint16)(last->pid + (last->blp != 0 ? g_bit_nth_msf (last->blp, -1) + 1 : 0));
+        = (guint16) (last->pid + (last->blp != 0 ? g_bit_nth_msf (last->blp, -1) + 1 : 0));
 
-    n_entries = (int)max_entries;
+    n_entries = (int) max_entries;
     n_sent = 0;
     while (n_sent < n_due && sh_rtp_seq_diff (seqs[n_sent], last_seq) <= 0)
       n_sent++;
   }
-  written = sh_rtcp_write_nack (out, cap, sender_ssrc, media_ssrc, entries, (guint)n_entries);
+  written = sh_rtcp_write_nack (out, cap, sender_ssrc, media_ssrc, entries, (guint) n_entries);
   if (written < 0)
     return written;
   for (guint i = 0; i < n_sent; i++) {
@@ -382,7 +382,7 @@ expected (const ShNackGenerator *gen)
 {
   if (!gen->started)
     return 0;
-  return gen->expected_before + (guint64)(gen->newest - gen->first + 1);
+  return gen->expected_before + (guint64) (gen->newest - gen->first + 1);
 }
 
 void
@@ -396,17 +396,17 @@ void
 sh_nack_generator_fill_report (ShNackGenerator *gen, ShRtcpReportBlock *block)
 {
   guint64 exp = expected (gen);
-  gint64 expected_interval = (gint64)(exp - gen->expected_prior);
-  gint64 lost_interval = expected_interval - (gint64)(gen->stats.received - gen->received_prior);
-  gint64 cumulative = (gint64)exp - (gint64)gen->stats.received;
+  gint64 expected_interval = (gint64) (exp - gen->expected_prior);
+  gint64 lost_interval = expected_interval - (gint64) (gen->stats.received - gen->received_prior);
+  gint64 cumulative = (gint64) exp - (gint64) gen->stats.received;
 
   /* A negative interval loss (duplicates or late packets counted now) is
    * reported as none, as RFC 3550 appendix A.3 does. */
   block->fraction_lost = expected_interval <= 0 || lost_interval <= 0
                              ? 0
-                             : (guint8)MIN ((lost_interval << 8) / expected_interval, 255);
-  block->cumulative_lost = (gint32)CLAMP (cumulative, -0x800000, 0x7fffff);
-  block->ext_highest_seq = (guint32)gen->newest;
+                             : (guint8) MIN ((lost_interval << 8) / expected_interval, 255);
+  block->cumulative_lost = (gint32) CLAMP (cumulative, -0x800000, 0x7fffff);
+  block->ext_highest_seq = (guint32) gen->newest;
   gen->expected_prior = exp;
   gen->received_prior = gen->stats.received;
 }

@@ -76,7 +76,7 @@ sh_packet_cache_new (const ShPacketCacheConfig *config)
   cache->slots = g_new0 (Slot, n);
   /* Not zeroed: a slot's bytes are only read after an insert wrote them,
    * and untouched pages of a large allocation then cost no memory. */
-  cache->bytes = g_malloc ((gsize)n * SH_PACKET_CACHE_SLOT_SIZE);
+  cache->bytes = g_malloc ((gsize) n * SH_PACKET_CACHE_SLOT_SIZE);
   return cache;
 }
 
@@ -130,24 +130,24 @@ sh_packet_cache_insert (ShPacketCache *cache, const guint8 *packet, gsize len, g
      * for later. So a non-empty slot always holds a number in the window.
      * Sent streams are numbered without gaps: this loop rarely runs. */
     if (cache->have_newest) {
-      guint skipped = MIN ((guint16)(seq - cache->newest - 1), cache->n_slots);
+      guint skipped = MIN ((guint16) (seq - cache->newest - 1), cache->n_slots);
 
       for (guint i = 1; i <= skipped; i++)
         cache->slots[(cache->newest + i) & cache->mask].len = 0;
     }
     cache->newest = seq;
     cache->have_newest = TRUE;
-  } else if ((guint16)(cache->newest - seq) >= cache->n_slots) {
+  } else if ((guint16) (cache->newest - seq) >= cache->n_slots) {
     return SH_PACKET_CACHE_ERR_TOO_OLD;
   }
 
   slot = &cache->slots[seq & cache->mask];
   slot->seq = seq;
-  slot->len = (guint16)len;
+  slot->len = (guint16) len;
   slot->sent_us = now_us;
   slot->retransmits = 0;
   slot->last_rtx_us = 0;
-  memcpy (cache->bytes + (gsize)(seq & cache->mask) * SH_PACKET_CACHE_SLOT_SIZE, packet, len);
+  memcpy (cache->bytes + (gsize) (seq & cache->mask) * SH_PACKET_CACHE_SLOT_SIZE, packet, len);
   cache->stats.stored++;
   return SH_PACKET_CACHE_OK;
 }
@@ -162,7 +162,7 @@ find (const ShPacketCache *cache, guint16 seq)
 
   if (!cache->have_newest || slot->len == 0 || slot->seq != seq)
     return NULL;
-  if ((guint16)(cache->newest - seq) >= cache->n_slots)
+  if ((guint16) (cache->newest - seq) >= cache->n_slots)
     return NULL;
   return slot;
 }
@@ -178,7 +178,7 @@ sh_packet_cache_lookup (const ShPacketCache *cache, guint16 seq, gsize *len, gin
     *len = slot->len;
   if (sent_us != NULL)
     *sent_us = slot->sent_us;
-  return cache->bytes + (gsize)(seq & cache->mask) * SH_PACKET_CACHE_SLOT_SIZE;
+  return cache->bytes + (gsize) (seq & cache->mask) * SH_PACKET_CACHE_SLOT_SIZE;
 }
 
 int
@@ -203,7 +203,7 @@ sh_packet_cache_retransmit (ShPacketCache *cache, guint16 seq, gint64 now_us, gu
     cache->stats.throttled++;
     return SH_PACKET_CACHE_ERR_TOO_SOON;
   }
-  if (sh_rtp_parse (&view, cache->bytes + (gsize)(seq & cache->mask) * SH_PACKET_CACHE_SLOT_SIZE,
+  if (sh_rtp_parse (&view, cache->bytes + (gsize) (seq & cache->mask) * SH_PACKET_CACHE_SLOT_SIZE,
                     slot->len)
       != SH_RTP_OK)
     return SH_PACKET_CACHE_ERR_MALFORMED;

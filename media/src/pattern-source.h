@@ -16,11 +16,11 @@ typedef void (*ShPatternSourcePacketFunc) (const guint8 *rtp, gsize len, gboolea
                                            gpointer user_data);
 
 typedef struct {
-  guint video_pt;     /* VP8 payload type; 0: no video */
+  guint video_pt; /* VP8 payload type; 0: no video */
   guint32 video_ssrc;
-  guint audio_pt;     /* Opus payload type; 0: no audio */
+  guint audio_pt; /* Opus payload type; 0: no audio */
   guint32 audio_ssrc;
-  guint mtu;          /* largest RTP packet; 0: 1200 */
+  guint mtu; /* largest RTP packet; 0: 1200 */
 } ShPatternSourceConfig;
 
 /* Starts the pipeline. Packets are delivered on @context (transfer none, a

@@ -75,8 +75,9 @@ record_section (ShPeer *peer, ShSdpMedia *section, const ShSdpMedia *remote, GPt
     ShSdpExtmap *e = g_ptr_array_index (section->extmaps, i);
     if (g_str_equal (e->uri, "urn:ietf:params:rtp-hdrext:ssrc-audio-level") && e->id < 256)
       m->audio_level_id = (guint8) e->id;
-    else if (g_str_equal (e->uri,
-                          "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01")
+    else if (g_str_equal (
+                 e->uri,
+                 "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01")
              && e->id < 256)
       m->transport_cc_id = (guint8) e->id;
     else if (g_str_equal (e->uri, "urn:ietf:params:rtp-hdrext:sdes:mid") && e->id < 256)
@@ -95,7 +96,8 @@ record_section (ShPeer *peer, ShSdpMedia *section, const ShSdpMedia *remote, GPt
     if (m->rtx_payload_type) {
       ShSdpSsrcGroup *fid = sh_sdp_ssrc_group_new ("FID");
 
-      m->local_rtx_ssrc = before && before->local_rtx_ssrc ? before->local_rtx_ssrc : random_ssrc ();
+      m->local_rtx_ssrc
+          = before && before->local_rtx_ssrc ? before->local_rtx_ssrc : random_ssrc ();
       g_ptr_array_add (section->ssrcs, sh_sdp_ssrc_new (m->local_rtx_ssrc, "sanhui", msid));
       g_array_append_val (fid->ssrcs, m->local_ssrc);
       g_array_append_val (fid->ssrcs, m->local_rtx_ssrc);
@@ -324,7 +326,8 @@ sh_peer_apply_answer (ShPeer *peer, const char *answer_text, GError **error)
   ShSdpMedia *first;
 
   if (!peer->local_offer) {
-    g_set_error_literal (error, SH_PEER_ERROR, SH_PEER_ERROR_STATE, "no offer is waiting for an answer");
+    g_set_error_literal (error, SH_PEER_ERROR, SH_PEER_ERROR_STATE,
+                         "no offer is waiting for an answer");
     return FALSE;
   }
   answer = sh_sdp_parse (answer_text, strlen (answer_text), &local_error);

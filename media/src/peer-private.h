@@ -18,9 +18,9 @@ struct _ShPeer {
   ShSrtp *srtp;
   ShPeerState state;
   ShIceState ice_state;
-  GPtrArray *media; /* ShPeerMedia */
+  GPtrArray *media;   /* ShPeerMedia */
   ShSdp *local_offer; /* the last offer the server made, until answered */
-  char *remote_ufrag;  /* of the current remote description: a new one means ICE restart */
+  char *remote_ufrag; /* of the current remote description: a new one means ICE restart */
   guint64 offer_version;
   gboolean gathering;
   gboolean freeing;

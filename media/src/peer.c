@@ -16,14 +16,13 @@
 #include "demux.h"
 #include "srtp-ctx.h"
 
-G_DEFINE_QUARK (sh-peer-error-quark, sh_peer_error)
-
+G_DEFINE_QUARK (sh - peer - error - quark, sh_peer_error)
 
 const char *
 sh_peer_state_to_string (ShPeerState state)
 {
-  static const char *const names[] = { "new", "connecting", "connected", "disconnected", "failed",
-                                       "closed" };
+  static const char *const names[]
+      = { "new", "connecting", "connected", "disconnected", "failed", "closed" };
 
   return (guint) state < G_N_ELEMENTS (names) ? names[state] : "unknown";
 }
@@ -330,16 +329,15 @@ format_pair_end (char *out, gsize size, const char *address, guint port, ShIceCa
 void
 sh_peer_get_info (ShPeer *peer, ShPeerInfo *info)
 {
-  static const char *const dtls_states[] = { "new", "connecting", "connected", "failed",
-                                             "closed" };
+  static const char *const dtls_states[] = { "new", "connecting", "connected", "failed", "closed" };
   ShIcePair pair;
 
   memset (info, 0, sizeof *info);
   info->state = peer->state;
   info->ice_state = sh_ice_state_to_string (peer->ice_state);
   info->dtls_state = peer->dtls ? dtls_states[sh_dtls_get_state (peer->dtls)] : "new";
-  info->srtp_profile = peer->srtp ? sh_srtp_profile_name (sh_srtp_get_profile (peer->srtp))
-                                  : "none";
+  info->srtp_profile
+      = peer->srtp ? sh_srtp_profile_name (sh_srtp_get_profile (peer->srtp)) : "none";
   if (peer->ice && sh_ice_get_selected_pair (peer->ice, &pair)) {
     format_pair_end (info->selected_local, sizeof info->selected_local, pair.local_address,
                      pair.local_port, pair.local_type);

@@ -77,7 +77,7 @@ piece_out (const ShRewriterPiece *piece, gint64 src_ext)
 static inline guint16
 history_lap (gint64 out_ext)
 {
-  return (guint16)(out_ext / SH_REWRITER_HISTORY);
+  return (guint16) (out_ext / SH_REWRITER_HISTORY);
 }
 
 static gboolean
@@ -114,10 +114,10 @@ start_segment (ShRewriter *r, const ShRtpView *view, gint64 arrival_us)
       elapsed = 0;
     if (elapsed > MAX_TS_GAP)
       elapsed = MAX_TS_GAP; /* keeps the product below 2^63 for any clock rate */
-    ticks = elapsed * (gint64)r->clock_rate / G_USEC_PER_SEC;
+    ticks = elapsed * (gint64) r->clock_rate / G_USEC_PER_SEC;
     /* A new source is a new frame: it needs a timestamp of its own. */
     ticks = CLAMP (ticks, 1, MAX_TS_GAP);
-    out_ts = r->last_out_ts + (guint32)ticks;
+    out_ts = r->last_out_ts + (guint32) ticks;
   }
 
   r->pending = FALSE;
@@ -127,7 +127,7 @@ start_segment (ShRewriter *r, const ShRtpView *view, gint64 arrival_us)
   r->n_pieces = 1;
   r->pieces[0].src_start = view->seq;
   r->pieces[0].out_start = r->out_next;
-  r->src_hi = (gint64)view->seq - 1;
+  r->src_hi = (gint64) view->seq - 1;
   r->pid.src_started = FALSE;
   r->tl0.src_started = FALSE;
 }
@@ -146,14 +146,14 @@ map_counter (ShRewriterCounterSeg *seg, guint16 *out_hi, gboolean *out_valid, gu
   if (!seg->src_started) {
     seg->src_started = TRUE;
     seg->src_hi = src;
-    *out_hi = *out_valid ? (guint16)((*out_hi + 1) & out_mask) : src;
+    *out_hi = *out_valid ? (guint16) ((*out_hi + 1) & out_mask) : src;
     *out_valid = TRUE;
     return *out_hi;
   }
-  delta = (gint32)((src - seg->src_hi) & src_mask);
+  delta = (gint32) ((src - seg->src_hi) & src_mask);
   if (delta > src_mask / 2)
-    delta -= (gint32)src_mask + 1;
-  out = (guint16)((*out_hi + delta) & out_mask);
+    delta -= (gint32) src_mask + 1;
+  out = (guint16) ((*out_hi + delta) & out_mask);
   if (delta > 0) {
     seg->src_hi = src;
     *out_hi = out;
@@ -174,17 +174,17 @@ rewrite_vp8 (ShRewriter *r, guint8 *payload, const ShVp8Descriptor *vp8)
                                vp8->picture_id_15bit ? 0x7fff : 0x7f, 0x7fff);
 
     if (vp8->picture_id_15bit) {
-      payload[off] = (guint8)(0x80 | (pid >> 8));
-      payload[off + 1] = (guint8)pid;
+      payload[off] = (guint8) (0x80 | (pid >> 8));
+      payload[off + 1] = (guint8) pid;
       off += 2;
     } else {
-      payload[off] = (guint8)(pid & 0x7f);
+      payload[off] = (guint8) (pid & 0x7f);
       off += 1;
     }
   }
   if (vp8->has_tl0picidx)
-    payload[off] = (guint8)map_counter (&r->tl0, &r->tl0_out_hi, &r->tl0_out_valid, vp8->tl0picidx,
-                                        0xff, 0xff);
+    payload[off] = (guint8) map_counter (&r->tl0, &r->tl0_out_hi, &r->tl0_out_valid, vp8->tl0picidx,
+                                         0xff, 0xff);
 }
 
 /* A padding-only packet that would be the newest is dropped, and its output
@@ -268,7 +268,7 @@ sh_rewriter_rewrite (ShRewriter *r, guint8 *buf, gsize len, gint64 arrival_us, S
     return SH_REWRITE_DROP_OTHER_SOURCE;
   }
 
-  src_ext = r->src_hi + sh_rtp_seq_diff (view.seq, (guint16)r->src_hi);
+  src_ext = r->src_hi + sh_rtp_seq_diff (view.seq, (guint16) r->src_hi);
   newest = src_ext > r->src_hi;
   if (newest) {
     if (padding_only && r->drop_padding) {
@@ -288,13 +288,13 @@ sh_rewriter_rewrite (ShRewriter *r, guint8 *buf, gsize len, gint64 arrival_us, S
   if (has_vp8)
     rewrite_vp8 (r, buf + view.payload_offset, &vp8);
   sh_rtp_set_ssrc (buf, len, r->out_ssrc);
-  sh_rtp_set_seq (buf, len, (guint16)out_ext);
+  sh_rtp_set_seq (buf, len, (guint16) out_ext);
   sh_rtp_set_timestamp (buf, len, out_ts);
 
   if (newest) {
     r->src_hi = src_ext;
     r->out_next = out_ext + 1;
-    r->last_out_seq = (guint16)out_ext;
+    r->last_out_seq = (guint16) out_ext;
     r->last_out_ts = out_ts;
     r->last_arrival_us = arrival_us;
     r->has_output = TRUE;
@@ -310,7 +310,7 @@ sh_rewriter_rewrite (ShRewriter *r, guint8 *buf, gsize len, gint64 arrival_us, S
   }
 
   if (out != NULL) {
-    out->out_seq = (guint16)out_ext;
+    out->out_seq = (guint16) out_ext;
     out->out_timestamp = out_ts;
     out->src_ssrc = view.ssrc;
     out->src_seq = view.seq;
@@ -328,7 +328,7 @@ sh_rewriter_lookup (const ShRewriter *r, guint16 out_seq, guint32 *src_ssrc, gui
 
   if (!r->has_output)
     return FALSE;
-  out_ext = newest + sh_rtp_seq_diff (out_seq, (guint16)newest);
+  out_ext = newest + sh_rtp_seq_diff (out_seq, (guint16) newest);
   if (out_ext > newest || newest - out_ext >= SH_REWRITER_HISTORY)
     return FALSE;
 
@@ -349,7 +349,7 @@ sh_rewriter_lookup (const ShRewriter *r, guint16 out_seq, guint32 *src_ssrc, gui
     if (out_ext < piece->out_start)
       continue;
     *src_ssrc = r->src_ssrc;
-    *src_seq = (guint16)(piece->src_start + (out_ext - piece->out_start));
+    *src_seq = (guint16) (piece->src_start + (out_ext - piece->out_start));
     return TRUE;
   }
   return FALSE;

@@ -76,14 +76,14 @@ sh_rtcp_parse_fir (const ShRtcpFb *fb, ShRtcpFirEntry *entries, guint max)
     entries[i].ssrc = sh_be32 (p);
     entries[i].seq = p[4];
   }
-  return (int)n;
+  return (int) n;
 }
 
 int
 sh_rtcp_write_fir (guint8 *out, gsize cap, guint32 sender_ssrc, const ShRtcpFirEntry *entries,
                    guint n_entries)
 {
-  gsize len = FB_HEADER_LEN + FIR_ENTRY_LEN * (gsize)n_entries;
+  gsize len = FB_HEADER_LEN + FIR_ENTRY_LEN * (gsize) n_entries;
 
   if (n_entries == 0 || too_long (len))
     return SH_RTCP_ERR_INVALID;
@@ -92,13 +92,13 @@ sh_rtcp_write_fir (guint8 *out, gsize cap, guint32 sender_ssrc, const ShRtcpFirE
   /* RFC 5104: the media SSRC field is unused and zero; the FCI names them. */
   put_fb_header (out, SH_RTCP_PSFB, SH_RTCP_FMT_FIR, len, sender_ssrc, 0);
   for (guint i = 0; i < n_entries; i++) {
-    guint8 *p = out + FB_HEADER_LEN + FIR_ENTRY_LEN * (gsize)i;
+    guint8 *p = out + FB_HEADER_LEN + FIR_ENTRY_LEN * (gsize) i;
 
     sh_put32 (p, entries[i].ssrc);
     p[4] = entries[i].seq;
     p[5] = p[6] = p[7] = 0;
   }
-  return (int)len;
+  return (int) len;
 }
 
 /* ---- Generic NACK ---- */
@@ -117,7 +117,7 @@ sh_rtcp_parse_nack (const ShRtcpFb *fb, ShRtcpNackEntry *entries, guint max)
     entries[i].pid = sh_be16 (fb->fci + NACK_ENTRY_LEN * i);
     entries[i].blp = sh_be16 (fb->fci + NACK_ENTRY_LEN * i + 2);
   }
-  return (int)n;
+  return (int) n;
 }
 
 int
@@ -134,10 +134,10 @@ sh_rtcp_nack_expand (const ShRtcpNackEntry *entries, guint n_entries, guint16 *s
         continue;
       if (n >= max)
         return SH_RTCP_ERR_NO_SPACE;
-      seqs[n++] = (guint16)(entries[i].pid + bit + 1);
+      seqs[n++] = (guint16) (entries[i].pid + bit + 1);
     }
   }
-  return (int)n;
+  return (int) n;
 }
 
 int
@@ -153,10 +153,10 @@ sh_rtcp_nack_build (guint16 *seqs, guint n_seqs, ShRtcpNackEntry *entries, guint
   ref = seqs[0];
   for (guint j = 1; j < n_seqs; j++) {
     guint16 s = seqs[j];
-    gint16 key = (gint16)(guint16)(s - ref);
+    gint16 key = (gint16) (guint16) (s - ref);
     guint k = j;
 
-    while (k > 0 && (gint16)(guint16)(seqs[k - 1] - ref) > key) {
+    while (k > 0 && (gint16) (guint16) (seqs[k - 1] - ref) > key) {
       seqs[k] = seqs[k - 1];
       k--;
     }
@@ -170,12 +170,12 @@ sh_rtcp_nack_build (guint16 *seqs, guint n_seqs, ShRtcpNackEntry *entries, guint
     guint16 blp = 0;
 
     while (i < n_seqs) {
-      guint16 distance = (guint16)(seqs[i] - pid);
+      guint16 distance = (guint16) (seqs[i] - pid);
 
       if (distance > 16)
         break;
       if (distance > 0)
-        blp |= (guint16)(1u << (distance - 1));
+        blp |= (guint16) (1u << (distance - 1));
       i++;
     }
     if (n >= max)
@@ -184,14 +184,14 @@ sh_rtcp_nack_build (guint16 *seqs, guint n_seqs, ShRtcpNackEntry *entries, guint
     entries[n].blp = blp;
     n++;
   }
-  return (int)n;
+  return (int) n;
 }
 
 int
 sh_rtcp_write_nack (guint8 *out, gsize cap, guint32 sender_ssrc, guint32 media_ssrc,
                     const ShRtcpNackEntry *entries, guint n_entries)
 {
-  gsize len = FB_HEADER_LEN + NACK_ENTRY_LEN * (gsize)n_entries;
+  gsize len = FB_HEADER_LEN + NACK_ENTRY_LEN * (gsize) n_entries;
 
   if (n_entries == 0 || too_long (len))
     return SH_RTCP_ERR_INVALID;
@@ -199,10 +199,10 @@ sh_rtcp_write_nack (guint8 *out, gsize cap, guint32 sender_ssrc, guint32 media_s
     return SH_RTCP_ERR_NO_SPACE;
   put_fb_header (out, SH_RTCP_RTPFB, SH_RTCP_FMT_NACK, len, sender_ssrc, media_ssrc);
   for (guint i = 0; i < n_entries; i++) {
-    sh_put16 (out + FB_HEADER_LEN + NACK_ENTRY_LEN * (gsize)i, entries[i].pid);
-    sh_put16 (out + FB_HEADER_LEN + NACK_ENTRY_LEN * (gsize)i + 2, entries[i].blp);
+    sh_put16 (out + FB_HEADER_LEN + NACK_ENTRY_LEN * (gsize) i, entries[i].pid);
+    sh_put16 (out + FB_HEADER_LEN + NACK_ENTRY_LEN * (gsize) i + 2, entries[i].blp);
   }
-  return (int)len;
+  return (int) len;
 }
 
 /* ---- REMB ---- */
@@ -217,10 +217,10 @@ sh_rtcp_parse_remb (const ShRtcpFb *fb, ShRtcpRemb *remb)
       || memcmp (fb->fci, "REMB", 4) != 0)
     return SH_RTCP_ERR_TYPE;
   n = fb->fci[4];
-  if (fb->fci_len < 8 + 4 * (gsize)n)
+  if (fb->fci_len < 8 + 4 * (gsize) n)
     return SH_RTCP_ERR_MALFORMED;
   exponent = fb->fci[5] >> 2;
-  mantissa = ((guint64)(fb->fci[5] & 0x03) << 16) | sh_be16 (fb->fci + 6);
+  mantissa = ((guint64) (fb->fci[5] & 0x03) << 16) | sh_be16 (fb->fci + 6);
   /* An 18-bit mantissa shifted by up to 63 can pass 64 bits: saturate. */
   if (exponent > 46 && (mantissa >> (64 - exponent)) != 0)
     remb->bitrate = G_MAXUINT64;
@@ -228,14 +228,14 @@ sh_rtcp_parse_remb (const ShRtcpFb *fb, ShRtcpRemb *remb)
     remb->bitrate = mantissa << exponent;
   remb->n_ssrcs = n;
   for (guint i = 0; i < n; i++)
-    remb->ssrcs[i] = sh_be32 (fb->fci + 8 + 4 * (gsize)i);
+    remb->ssrcs[i] = sh_be32 (fb->fci + 8 + 4 * (gsize) i);
   return SH_RTCP_OK;
 }
 
 int
 sh_rtcp_write_remb (guint8 *out, gsize cap, guint32 sender_ssrc, const ShRtcpRemb *remb)
 {
-  gsize len = FB_HEADER_LEN + 8 + 4 * (gsize)remb->n_ssrcs;
+  gsize len = FB_HEADER_LEN + 8 + 4 * (gsize) remb->n_ssrcs;
   guint exponent = 0;
   guint32 mantissa;
 
@@ -245,14 +245,14 @@ sh_rtcp_write_remb (guint8 *out, gsize cap, guint32 sender_ssrc, const ShRtcpRem
     return SH_RTCP_ERR_NO_SPACE;
   while ((remb->bitrate >> exponent) > REMB_MAX_MANTISSA)
     exponent++;
-  mantissa = (guint32)(remb->bitrate >> exponent);
+  mantissa = (guint32) (remb->bitrate >> exponent);
 
   put_fb_header (out, SH_RTCP_PSFB, SH_RTCP_FMT_REMB, len, sender_ssrc, 0);
   memcpy (out + FB_HEADER_LEN, "REMB", 4);
-  out[FB_HEADER_LEN + 4] = (guint8)remb->n_ssrcs;
-  out[FB_HEADER_LEN + 5] = (guint8)((exponent << 2) | (mantissa >> 16));
-  sh_put16 (out + FB_HEADER_LEN + 6, (guint16)mantissa);
+  out[FB_HEADER_LEN + 4] = (guint8) remb->n_ssrcs;
+  out[FB_HEADER_LEN + 5] = (guint8) ((exponent << 2) | (mantissa >> 16));
+  sh_put16 (out + FB_HEADER_LEN + 6, (guint16) mantissa);
   for (guint i = 0; i < remb->n_ssrcs; i++)
-    sh_put32 (out + FB_HEADER_LEN + 8 + 4 * (gsize)i, remb->ssrcs[i]);
-  return (int)len;
+    sh_put32 (out + FB_HEADER_LEN + 8 + 4 * (gsize) i, remb->ssrcs[i]);
+  return (int) len;
 }

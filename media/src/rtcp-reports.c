@@ -6,8 +6,8 @@
 #include <string.h>
 
 #define US_PER_S G_GINT64_CONSTANT (1000000)
-#define SR_LEN(blocks) (28 + 24 * (gsize)(blocks))
-#define RR_LEN(blocks) (8 + 24 * (gsize)(blocks))
+#define SR_LEN(blocks) (28 + 24 * (gsize) (blocks))
+#define RR_LEN(blocks) (8 + 24 * (gsize) (blocks))
 
 gint64
 sh_rtcp_source_clock_offset (const ShRtpSrInfo *sr)
@@ -24,9 +24,9 @@ ticks_of (gint64 elapsed_us, guint32 clock_rate)
 {
   gint64 secs = elapsed_us / US_PER_S;
   gint64 rem = elapsed_us % US_PER_S;
-  gint64 part = (rem * (gint64)clock_rate + (rem < 0 ? -US_PER_S / 2 : US_PER_S / 2)) / US_PER_S;
+  gint64 part = (rem * (gint64) clock_rate + (rem < 0 ? -US_PER_S / 2 : US_PER_S / 2)) / US_PER_S;
 
-  return (guint32)((guint64)secs * clock_rate + (guint64)part);
+  return (guint32) ((guint64) secs * clock_rate + (guint64) part);
 }
 
 guint32
@@ -61,7 +61,7 @@ static gsize
 sdes_chunk_len (const char *cname)
 {
   /* SSRC, CNAME item, at least one null octet, up to the next word. */
-  return (4 + 2 + strlen (cname) + 1 + 3) & ~(gsize)3;
+  return (4 + 2 + strlen (cname) + 1 + 3) & ~(gsize) 3;
 }
 
 static const char *
@@ -85,7 +85,7 @@ compound_len (const ShRtcpPeerReport *peer, guint n_senders, guint n_blocks, gbo
   len = n_senders > 0 ? SR_LEN (first_blocks) + SR_LEN (0) * (n_senders - 1)
                       : RR_LEN (first_blocks);
   /* Leftover blocks: further RR packets of up to 31 blocks each. */
-  len += RR_LEN (0) * ((rest + SH_RTCP_MAX_COUNT - 1) / SH_RTCP_MAX_COUNT) + 24 * (gsize)rest;
+  len += RR_LEN (0) * ((rest + SH_RTCP_MAX_COUNT - 1) / SH_RTCP_MAX_COUNT) + 24 * (gsize) rest;
   /* SDES packet headers, then one chunk per SSRC that reported. */
   len += 4 * ((n_chunks + SH_RTCP_MAX_COUNT - 1) / SH_RTCP_MAX_COUNT);
   if (n_senders == 0) {
@@ -123,8 +123,8 @@ append_sdes_chunk (ShRtcpSdes *sdes, guint32 ssrc, const char *cname)
   ShRtcpSdesChunk *chunk = &sdes->chunks[sdes->n_chunks++];
 
   chunk->ssrc = ssrc;
-  chunk->cname = (const guint8 *)cname;
-  chunk->cname_len = (guint8)strlen (cname);
+  chunk->cname = (const guint8 *) cname;
+  chunk->cname_len = (guint8) strlen (cname);
 }
 
 /* Writes @sdes when full (or when @flush and not empty). */

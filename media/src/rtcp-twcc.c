@@ -30,7 +30,8 @@ sh_rtcp_parse_twcc (const ShRtcpFb *fb, ShRtcpTwcc *twcc, ShRtcpTwccPacket *pack
   twcc->base_seq = sh_be16 (fci);
   twcc->status_count = sh_be16 (fci + 2);
   reference = sh_be24 (fci + 4);
-  twcc->reference_time = (reference & 0x800000) ? (gint32)reference - 0x1000000 : (gint32)reference;
+  twcc->reference_time
+      = (reference & 0x800000) ? (gint32) reference - 0x1000000 : (gint32) reference;
   twcc->fb_count = fci[7];
   count = twcc->status_count;
   if (count == 0)
@@ -55,7 +56,7 @@ sh_rtcp_parse_twcc (const ShRtcpFb *fb, ShRtcpTwcc *twcc, ShRtcpTwccPacket *pack
       if (symbol == RESERVED)
         return SH_RTCP_ERR_MALFORMED;
       for (guint k = 0; k < run && described < count; k++)
-        packets[described++].delta = (gint32)symbol;
+        packets[described++].delta = (gint32) symbol;
     } else if (!(chunk & 0x4000)) {
       for (guint k = 0; k < 14 && described < count; k++)
         packets[described++].delta = (chunk >> (13 - k)) & 0x01;
@@ -65,7 +66,7 @@ sh_rtcp_parse_twcc (const ShRtcpFb *fb, ShRtcpTwcc *twcc, ShRtcpTwccPacket *pack
 
         if (symbol == RESERVED)
           return SH_RTCP_ERR_MALFORMED;
-        packets[described++].delta = (gint32)symbol;
+        packets[described++].delta = (gint32) symbol;
       }
     }
   }
@@ -75,7 +76,7 @@ sh_rtcp_parse_twcc (const ShRtcpFb *fb, ShRtcpTwcc *twcc, ShRtcpTwccPacket *pack
     ShRtcpTwccPacket *packet = &packets[i];
     gint32 symbol = packet->delta;
 
-    packet->seq = (guint16)(twcc->base_seq + i);
+    packet->seq = (guint16) (twcc->base_seq + i);
     packet->received = symbol != NOT_RECEIVED;
     packet->delta = 0;
     if (symbol == SMALL_DELTA) {
@@ -86,11 +87,11 @@ sh_rtcp_parse_twcc (const ShRtcpFb *fb, ShRtcpTwcc *twcc, ShRtcpTwccPacket *pack
     } else if (symbol == LARGE_DELTA) {
       if (len - off < 2)
         return SH_RTCP_ERR_MALFORMED;
-      packet->delta = (gint16)sh_be16 (fci + off);
+      packet->delta = (gint16) sh_be16 (fci + off);
       off += 2;
     }
   }
-  return (int)count;
+  return (int) count;
 }
 
 /* The symbol a packet needs, or RESERVED when its delta cannot be sent. */
@@ -136,26 +137,26 @@ encode_chunks (const ShRtcpTwccPacket *packets, guint n, guint8 *out)
       has_large |= symbol_of (&packets[i + k]) == LARGE_DELTA;
 
     if (run >= 14 || run == remaining || (has_large && run >= 7)) {
-      chunk = (guint16)((first << 13) | run);
+      chunk = (guint16) ((first << 13) | run);
       i += run;
     } else if (!has_large) {
       chunk = 0x8000;
       for (guint k = 0; k < window; k++)
-        chunk |= (guint16)(symbol_of (&packets[i + k]) << (13 - k));
+        chunk |= (guint16) (symbol_of (&packets[i + k]) << (13 - k));
       i += window;
     } else {
       guint n7 = MIN (7, remaining);
 
       chunk = 0xc000;
       for (guint k = 0; k < n7; k++)
-        chunk |= (guint16)(symbol_of (&packets[i + k]) << (12 - 2 * k));
+        chunk |= (guint16) (symbol_of (&packets[i + k]) << (12 - 2 * k));
       i += n7;
     }
     if (out != NULL)
       sh_put16 (out + bytes, chunk);
     bytes += 2;
   }
-  return (int)bytes;
+  return (int) bytes;
 }
 
 int
@@ -176,8 +177,8 @@ sh_rtcp_write_twcc (guint8 *out, gsize cap, guint32 sender_ssrc, guint32 media_s
 
     delta_bytes += symbol == SMALL_DELTA ? 1 : symbol == LARGE_DELTA ? 2 : 0;
   }
-  unpadded = FB_HEADER_LEN + TWCC_HEADER_LEN + (gsize)chunk_bytes + delta_bytes;
-  pad = (guint8)((4 - unpadded % 4) % 4);
+  unpadded = FB_HEADER_LEN + TWCC_HEADER_LEN + (gsize) chunk_bytes + delta_bytes;
+  pad = (guint8) ((4 - unpadded % 4) % 4);
   len = unpadded + pad;
   if (len / 4 - 1 > G_MAXUINT16)
     return SH_RTCP_ERR_INVALID;
@@ -189,20 +190,20 @@ sh_rtcp_write_twcc (guint8 *out, gsize cap, guint32 sender_ssrc, guint32 media_s
   sh_put32 (out + 8, media_ssrc);
   off = FB_HEADER_LEN;
   sh_put16 (out + off, twcc->base_seq);
-  sh_put16 (out + off + 2, (guint16)n_packets);
+  sh_put16 (out + off + 2, (guint16) n_packets);
   /* The reference time is kept modulo 2^24, as it wraps on the wire. */
-  sh_put24 (out + off + 4, (guint32)twcc->reference_time & 0xffffff);
+  sh_put24 (out + off + 4, (guint32) twcc->reference_time & 0xffffff);
   out[off + 7] = twcc->fb_count;
   off += TWCC_HEADER_LEN;
   encode_chunks (packets, n_packets, out + off);
-  off += (gsize)chunk_bytes;
+  off += (gsize) chunk_bytes;
   for (guint i = 0; i < n_packets; i++) {
     guint symbol = symbol_of (&packets[i]);
 
     if (symbol == SMALL_DELTA) {
-      out[off++] = (guint8)packets[i].delta;
+      out[off++] = (guint8) packets[i].delta;
     } else if (symbol == LARGE_DELTA) {
-      sh_put16 (out + off, (guint16)(gint16)packets[i].delta);
+      sh_put16 (out + off, (guint16) (gint16) packets[i].delta);
       off += 2;
     }
   }
@@ -212,5 +213,5 @@ sh_rtcp_write_twcc (guint8 *out, gsize cap, guint32 sender_ssrc, guint32 media_s
     out[len - 1] = pad;
     out[0] |= 0x20;
   }
-  return (int)len;
+  return (int) len;
 }

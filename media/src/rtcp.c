@@ -32,13 +32,13 @@ min_body_len (guint8 type, guint8 count)
 {
   switch (type) {
     case SH_RTCP_SR:
-      return SR_INFO_LEN + REPORT_BLOCK_LEN * (gsize)count;
+      return SR_INFO_LEN + REPORT_BLOCK_LEN * (gsize) count;
     case SH_RTCP_RR:
-      return 4 + REPORT_BLOCK_LEN * (gsize)count;
+      return 4 + REPORT_BLOCK_LEN * (gsize) count;
     case SH_RTCP_SDES:
-      return 8 * (gsize)count; /* SSRC and a terminated, padded item list */
+      return 8 * (gsize) count; /* SSRC and a terminated, padded item list */
     case SH_RTCP_BYE:
-      return 4 * (gsize)count;
+      return 4 * (gsize) count;
     case SH_RTCP_APP:
       return 8;
     case SH_RTCP_RTPFB:
@@ -67,7 +67,7 @@ sh_rtcp_iter_next (ShRtcpIter *iter, ShRtcpPacket *packet)
     iter->error = SH_RTCP_ERR_VERSION;
     return FALSE;
   }
-  len = 4 * ((gsize)sh_be16 (p + 2) + 1);
+  len = 4 * ((gsize) sh_be16 (p + 2) + 1);
   if (len > rest) {
     iter->error = SH_RTCP_ERR_TRUNCATED;
     return FALSE;
@@ -124,7 +124,7 @@ parse_report_blocks (const guint8 *p, guint n, ShRtcpReportBlock *blocks)
     blocks[i].ssrc = sh_be32 (p);
     blocks[i].fraction_lost = p[4];
     /* Sign-extend the 24-bit count: duplicates can make it negative. */
-    blocks[i].cumulative_lost = (lost & 0x800000) ? (gint32)lost - 0x1000000 : (gint32)lost;
+    blocks[i].cumulative_lost = (lost & 0x800000) ? (gint32) lost - 0x1000000 : (gint32) lost;
     blocks[i].ext_highest_seq = sh_be32 (p + 8);
     blocks[i].jitter = sh_be32 (p + 12);
     blocks[i].lsr = sh_be32 (p + 16);
@@ -140,7 +140,7 @@ write_report_blocks (guint8 *p, guint n, const ShRtcpReportBlock *blocks)
 
     sh_put32 (p, blocks[i].ssrc);
     p[4] = blocks[i].fraction_lost;
-    sh_put24 (p + 5, (guint32)lost & 0xffffff);
+    sh_put24 (p + 5, (guint32) lost & 0xffffff);
     sh_put32 (p + 8, blocks[i].ext_highest_seq);
     sh_put32 (p + 12, blocks[i].jitter);
     sh_put32 (p + 16, blocks[i].lsr);
@@ -156,10 +156,10 @@ sh_rtcp_parse_sr (const ShRtcpPacket *packet, ShRtcpSr *sr)
   if (packet->type != SH_RTCP_SR)
     return SH_RTCP_ERR_TYPE;
   /* Extra bytes after the blocks are profile-specific extensions: allowed. */
-  if (packet->body_len < SR_INFO_LEN + REPORT_BLOCK_LEN * (gsize)packet->count)
+  if (packet->body_len < SR_INFO_LEN + REPORT_BLOCK_LEN * (gsize) packet->count)
     return SH_RTCP_ERR_TRUNCATED;
   sr->ssrc = sh_be32 (b);
-  sr->ntp_timestamp = ((guint64)sh_be32 (b + 4) << 32) | sh_be32 (b + 8);
+  sr->ntp_timestamp = ((guint64) sh_be32 (b + 4) << 32) | sh_be32 (b + 8);
   sr->rtp_timestamp = sh_be32 (b + 12);
   sr->packet_count = sh_be32 (b + 16);
   sr->octet_count = sh_be32 (b + 20);
@@ -173,7 +173,7 @@ sh_rtcp_parse_rr (const ShRtcpPacket *packet, ShRtcpRr *rr)
 {
   if (packet->type != SH_RTCP_RR)
     return SH_RTCP_ERR_TYPE;
-  if (packet->body_len < 4 + REPORT_BLOCK_LEN * (gsize)packet->count)
+  if (packet->body_len < 4 + REPORT_BLOCK_LEN * (gsize) packet->count)
     return SH_RTCP_ERR_TRUNCATED;
   rr->ssrc = sh_be32 (packet->body);
   rr->n_reports = packet->count;
@@ -188,18 +188,18 @@ sh_rtcp_write_sr (guint8 *out, gsize cap, const ShRtcpSr *sr)
 
   if (sr->n_reports > SH_RTCP_MAX_COUNT)
     return SH_RTCP_ERR_INVALID;
-  len = 4 + SR_INFO_LEN + REPORT_BLOCK_LEN * (gsize)sr->n_reports;
+  len = 4 + SR_INFO_LEN + REPORT_BLOCK_LEN * (gsize) sr->n_reports;
   if (len > cap)
     return SH_RTCP_ERR_NO_SPACE;
-  sh_rtcp_put_header (out, (guint8)sr->n_reports, SH_RTCP_SR, len);
+  sh_rtcp_put_header (out, (guint8) sr->n_reports, SH_RTCP_SR, len);
   sh_put32 (out + 4, sr->ssrc);
-  sh_put32 (out + 8, (guint32)(sr->ntp_timestamp >> 32));
-  sh_put32 (out + 12, (guint32)sr->ntp_timestamp);
+  sh_put32 (out + 8, (guint32) (sr->ntp_timestamp >> 32));
+  sh_put32 (out + 12, (guint32) sr->ntp_timestamp);
   sh_put32 (out + 16, sr->rtp_timestamp);
   sh_put32 (out + 20, sr->packet_count);
   sh_put32 (out + 24, sr->octet_count);
   write_report_blocks (out + 28, sr->n_reports, sr->reports);
-  return (int)len;
+  return (int) len;
 }
 
 int
@@ -209,13 +209,13 @@ sh_rtcp_write_rr (guint8 *out, gsize cap, const ShRtcpRr *rr)
 
   if (rr->n_reports > SH_RTCP_MAX_COUNT)
     return SH_RTCP_ERR_INVALID;
-  len = 8 + REPORT_BLOCK_LEN * (gsize)rr->n_reports;
+  len = 8 + REPORT_BLOCK_LEN * (gsize) rr->n_reports;
   if (len > cap)
     return SH_RTCP_ERR_NO_SPACE;
-  sh_rtcp_put_header (out, (guint8)rr->n_reports, SH_RTCP_RR, len);
+  sh_rtcp_put_header (out, (guint8) rr->n_reports, SH_RTCP_RR, len);
   sh_put32 (out + 4, rr->ssrc);
   write_report_blocks (out + 8, rr->n_reports, rr->reports);
-  return (int)len;
+  return (int) len;
 }
 
 /* ---- SDES ---- */
@@ -249,7 +249,7 @@ sh_rtcp_parse_sdes (const ShRtcpPacket *packet, ShRtcpSdes *sdes)
       if (b[off] == SDES_END) {
         /* The terminator and its null padding end on a word boundary;
          * chunks start on one, and so does the body. */
-        off = (off + 4) & ~(gsize)3;
+        off = (off + 4) & ~(gsize) 3;
         if (off > n)
           return SH_RTCP_ERR_MALFORMED;
         break;
@@ -263,7 +263,7 @@ sh_rtcp_parse_sdes (const ShRtcpPacket *packet, ShRtcpSdes *sdes)
         chunk->cname = b + off + 2;
         chunk->cname_len = item_len;
       }
-      off += 2 + (gsize)item_len;
+      off += 2 + (gsize) item_len;
     }
   }
   return SH_RTCP_OK;
@@ -272,10 +272,10 @@ sh_rtcp_parse_sdes (const ShRtcpPacket *packet, ShRtcpSdes *sdes)
 static gsize
 sdes_chunk_len (const ShRtcpSdesChunk *chunk)
 {
-  gsize items = chunk->cname != NULL ? 2 + (gsize)chunk->cname_len : 0;
+  gsize items = chunk->cname != NULL ? 2 + (gsize) chunk->cname_len : 0;
 
   /* SSRC, items, at least one null octet, up to the next word. */
-  return (4 + items + 1 + 3) & ~(gsize)3;
+  return (4 + items + 1 + 3) & ~(gsize) 3;
 }
 
 int
@@ -289,7 +289,7 @@ sh_rtcp_write_sdes (guint8 *out, gsize cap, const ShRtcpSdes *sdes)
     len += sdes_chunk_len (&sdes->chunks[i]);
   if (len > cap)
     return SH_RTCP_ERR_NO_SPACE;
-  sh_rtcp_put_header (out, (guint8)sdes->n_chunks, SH_RTCP_SDES, len);
+  sh_rtcp_put_header (out, (guint8) sdes->n_chunks, SH_RTCP_SDES, len);
   for (guint i = 0; i < sdes->n_chunks; i++) {
     const ShRtcpSdesChunk *chunk = &sdes->chunks[i];
     gsize chunk_len = sdes_chunk_len (chunk);
@@ -303,7 +303,7 @@ sh_rtcp_write_sdes (guint8 *out, gsize cap, const ShRtcpSdes *sdes)
     }
     off += chunk_len;
   }
-  return (int)len;
+  return (int) len;
 }
 
 /* ---- BYE ---- */
@@ -311,7 +311,7 @@ sh_rtcp_write_sdes (guint8 *out, gsize cap, const ShRtcpSdes *sdes)
 int
 sh_rtcp_parse_bye (const ShRtcpPacket *packet, ShRtcpBye *bye)
 {
-  gsize off = 4 * (gsize)packet->count;
+  gsize off = 4 * (gsize) packet->count;
 
   if (packet->type != SH_RTCP_BYE)
     return SH_RTCP_ERR_TYPE;
@@ -319,7 +319,7 @@ sh_rtcp_parse_bye (const ShRtcpPacket *packet, ShRtcpBye *bye)
     return SH_RTCP_ERR_TRUNCATED;
   bye->n_ssrcs = packet->count;
   for (guint i = 0; i < packet->count; i++)
-    bye->ssrcs[i] = sh_be32 (packet->body + 4 * (gsize)i);
+    bye->ssrcs[i] = sh_be32 (packet->body + 4 * (gsize) i);
   bye->reason = NULL;
   bye->reason_len = 0;
   if (off < packet->body_len) {
@@ -339,22 +339,22 @@ int
 sh_rtcp_write_bye (guint8 *out, gsize cap, const ShRtcpBye *bye)
 {
   gsize reason = bye->reason != NULL && bye->reason_len > 0 ? bye->reason_len : 0;
-  gsize off = 4 + 4 * (gsize)bye->n_ssrcs;
-  gsize len = off + (reason > 0 ? (1 + reason + 3) & ~(gsize)3 : 0);
+  gsize off = 4 + 4 * (gsize) bye->n_ssrcs;
+  gsize len = off + (reason > 0 ? (1 + reason + 3) & ~(gsize) 3 : 0);
 
   if (bye->n_ssrcs > SH_RTCP_MAX_COUNT)
     return SH_RTCP_ERR_INVALID;
   if (len > cap)
     return SH_RTCP_ERR_NO_SPACE;
-  sh_rtcp_put_header (out, (guint8)bye->n_ssrcs, SH_RTCP_BYE, len);
+  sh_rtcp_put_header (out, (guint8) bye->n_ssrcs, SH_RTCP_BYE, len);
   for (guint i = 0; i < bye->n_ssrcs; i++)
-    sh_put32 (out + 4 + 4 * (gsize)i, bye->ssrcs[i]);
+    sh_put32 (out + 4 + 4 * (gsize) i, bye->ssrcs[i]);
   if (reason > 0) {
     memset (out + off, 0, len - off);
-    out[off] = (guint8)reason;
+    out[off] = (guint8) reason;
     memcpy (out + off + 1, bye->reason, reason);
   }
-  return (int)len;
+  return (int) len;
 }
 
 /* ---- Compound builder ---- */
@@ -388,8 +388,8 @@ sh_rtcp_compound_commit (ShRtcpCompound *compound, int written)
     return written;
   }
   /* Exactly one well-formed packet, or the writer and builder disagree. */
-  if ((gsize)written > compound->cap - compound->len || written < 4 || (p[0] >> 6) != 2
-      || 4 * ((gsize)sh_be16 (p + 2) + 1) != (gsize)written) {
+  if ((gsize) written > compound->cap - compound->len || written < 4 || (p[0] >> 6) != 2
+      || 4 * ((gsize) sh_be16 (p + 2) + 1) != (gsize) written) {
     compound->error = SH_RTCP_ERR_INVALID;
     return compound->error;
   }
@@ -397,7 +397,7 @@ sh_rtcp_compound_commit (ShRtcpCompound *compound, int written)
     compound->error = SH_RTCP_ERR_ORDER;
     return compound->error;
   }
-  compound->len += (gsize)written;
+  compound->len += (gsize) written;
   return SH_RTCP_OK;
 }
 
@@ -408,5 +408,5 @@ sh_rtcp_compound_finish (ShRtcpCompound *compound)
     return compound->error;
   if (compound->len == 0)
     return SH_RTCP_ERR_INVALID;
-  return (int)compound->len;
+  return (int) compound->len;
 }

@@ -36,7 +36,7 @@ sh_vp8_parse (ShVp8Descriptor *desc, const guint8 *payload, gsize len)
       if (desc->picture_id_15bit) {
         if (len - off < 2)
           return FALSE;
-        desc->picture_id = (guint16)(((payload[off] & 0x7f) << 8) | payload[off + 1]);
+        desc->picture_id = (guint16) (((payload[off] & 0x7f) << 8) | payload[off + 1]);
         off += 2;
       } else {
         desc->picture_id = payload[off] & 0x7f;
@@ -78,8 +78,8 @@ sh_vp8_parse (ShVp8Descriptor *desc, const guint8 *payload, gsize len)
     desc->keyframe = (frame[0] & 0x01) == 0;
     if (desc->keyframe && frame_len >= 10 && frame[3] == 0x9d && frame[4] == 0x01
         && frame[5] == 0x2a) {
-      desc->width = (guint16)((frame[6] | (frame[7] << 8)) & 0x3fff);
-      desc->height = (guint16)((frame[8] | (frame[9] << 8)) & 0x3fff);
+      desc->width = (guint16) ((frame[6] | (frame[7] << 8)) & 0x3fff);
+      desc->height = (guint16) ((frame[8] | (frame[9] << 8)) & 0x3fff);
     }
   }
   return TRUE;
@@ -94,10 +94,10 @@ sh_vp8_set_picture_id (guint8 *payload, gsize len, guint16 picture_id)
     return FALSE;
   /* The picture id always follows the first two descriptor bytes. */
   if (desc.picture_id_15bit) {
-    payload[2] = (guint8)(0x80 | ((picture_id >> 8) & 0x7f));
-    payload[3] = (guint8)picture_id;
+    payload[2] = (guint8) (0x80 | ((picture_id >> 8) & 0x7f));
+    payload[3] = (guint8) picture_id;
   } else {
-    payload[2] = (guint8)(picture_id & 0x7f);
+    payload[2] = (guint8) (picture_id & 0x7f);
   }
   return TRUE;
 }
@@ -130,7 +130,7 @@ sh_h264_is_keyframe (const guint8 *payload, gsize len)
 
       if (len - off < 2)
         return FALSE;
-      size = (gsize)((payload[off] << 8) | payload[off + 1]);
+      size = (gsize) ((payload[off] << 8) | payload[off + 1]);
       off += 2;
       if (size == 0 || size > len - off)
         return FALSE;

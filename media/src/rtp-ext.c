@@ -32,10 +32,10 @@ put_element (guint8 *out, gboolean two_byte, guint8 id, const guint8 *value, gsi
 {
   if (two_byte) {
     out[0] = id;
-    out[1] = (guint8)value_len;
+    out[1] = (guint8) value_len;
     memmove (out + 2, value, value_len);
   } else {
-    out[0] = (guint8)((id << 4) | (value_len - 1));
+    out[0] = (guint8) ((id << 4) | (value_len - 1));
     memmove (out + 1, value, value_len);
   }
 }
@@ -86,7 +86,7 @@ sh_rtp_ext_iter_next (ShRtpExtIter *iter, guint8 *id, const guint8 **value, gsiz
     } else {
       header = 1;
       *id = p[0] >> 4;
-      len = (gsize)(p[0] & 0x0f) + 1;
+      len = (gsize) (p[0] & 0x0f) + 1;
       if (*id == 15) {
         /* RFC 8285 section 4.2: stop here, keep what came before. */
         iter->pos = iter->end;
@@ -149,7 +149,7 @@ copy_elements (const ShRtpView *view, guint8 skip_id, gboolean two_byte, guint8 
       put_element (out + n, two_byte, id, value, value_len);
     n += element_size (two_byte, value_len);
   }
-  return iter.malformed ? -1 : (gssize)n;
+  return iter.malformed ? -1 : (gssize) n;
 }
 
 /* Overwrites element @id in place when it has the same length. Returns TRUE
@@ -197,17 +197,17 @@ sh_rtp_ext_set_in_place (guint8 *buf, gsize len, gsize cap, guint8 id, const gui
   if (rc < 0)
     return SH_RTP_ERR_EXTENSION;
   if (rc)
-    return (int)len;
+    return (int) len;
 
   if (!two_byte && !fits_one_byte (id, value_len))
     return SH_RTP_ERR_NO_SPACE; /* form change: every element grows */
   others = copy_elements (&view, id, two_byte, NULL);
   if (others < 0)
     return SH_RTP_ERR_EXTENSION;
-  block = ((gsize)others + element_size (two_byte, value_len) + 3) & ~(gsize)3;
+  block = ((gsize) others + element_size (two_byte, value_len) + 3) & ~(gsize) 3;
   if (block / 4 > G_MAXUINT16)
     return SH_RTP_ERR_NO_SPACE;
-  header_len = SH_RTP_HEADER_LEN + 4 * (gsize)view.csrc_count;
+  header_len = SH_RTP_HEADER_LEN + 4 * (gsize) view.csrc_count;
   old_end = view.payload_offset;
   new_end = header_len + 4 + block;
   tail_len = len - old_end; /* payload and padding */
@@ -221,11 +221,11 @@ sh_rtp_ext_set_in_place (guint8 *buf, gsize len, gsize cap, guint8 id, const gui
   memmove (buf + new_end, buf + old_end, tail_len);
   buf[0] |= 0x10;
   sh_put16 (buf + header_len, view.extension ? view.ext_profile : SH_RTP_EXT_ONE_BYTE);
-  sh_put16 (buf + header_len + 2, (guint16)(block / 4));
+  sh_put16 (buf + header_len + 2, (guint16) (block / 4));
   put_element (buf + header_len + 4 + others, two_byte, id, value, value_len);
   memset (buf + header_len + 4 + others + element_size (two_byte, value_len), 0,
-          block - (gsize)others - element_size (two_byte, value_len));
-  return (int)(new_end + tail_len);
+          block - (gsize) others - element_size (two_byte, value_len));
+  return (int) (new_end + tail_len);
 }
 
 int
@@ -261,10 +261,10 @@ sh_rtp_ext_write (const guint8 *in, gsize in_len, guint8 id, const guint8 *value
   others = copy_elements (&view, id, two_byte, NULL);
   if (others < 0)
     return SH_RTP_ERR_EXTENSION;
-  block = ((gsize)others + element_size (two_byte, value_len) + 3) & ~(gsize)3;
+  block = ((gsize) others + element_size (two_byte, value_len) + 3) & ~(gsize) 3;
   if (block / 4 > G_MAXUINT16)
     return SH_RTP_ERR_NO_SPACE;
-  header_len = SH_RTP_HEADER_LEN + 4 * (gsize)view.csrc_count;
+  header_len = SH_RTP_HEADER_LEN + 4 * (gsize) view.csrc_count;
   tail_len = in_len - view.payload_offset;
   new_len = header_len + 4 + block + tail_len;
   if (new_len > cap)
@@ -273,13 +273,13 @@ sh_rtp_ext_write (const guint8 *in, gsize in_len, guint8 id, const guint8 *value
   memcpy (out, in, header_len);
   out[0] |= 0x10;
   sh_put16 (out + header_len, profile);
-  sh_put16 (out + header_len + 2, (guint16)(block / 4));
+  sh_put16 (out + header_len + 2, (guint16) (block / 4));
   copy_elements (&view, id, two_byte, out + header_len + 4);
   put_element (out + header_len + 4 + others, two_byte, id, value, value_len);
   memset (out + header_len + 4 + others + element_size (two_byte, value_len), 0,
-          block - (gsize)others - element_size (two_byte, value_len));
+          block - (gsize) others - element_size (two_byte, value_len));
   memcpy (out + header_len + 4 + block, in + view.payload_offset, tail_len);
-  return (int)new_len;
+  return (int) new_len;
 }
 
 gboolean
@@ -324,9 +324,9 @@ sh_rtp_abs_send_time_from_us (gint64 time_us)
 {
   /* Split seconds and fraction so that the shift cannot overflow; only the
    * low 6 bits of the seconds survive anyway. */
-  guint64 us = (guint64)time_us;
+  guint64 us = (guint64) time_us;
   guint64 seconds = us / G_USEC_PER_SEC;
   guint64 fraction = ((us % G_USEC_PER_SEC) << 18) / G_USEC_PER_SEC;
 
-  return (guint32)(((seconds << 18) | fraction) & 0xffffff);
+  return (guint32) (((seconds << 18) | fraction) & 0xffffff);
 }

@@ -28,26 +28,26 @@ sh_ntp_from_unix_us (gint64 unix_us)
     rem += US_PER_S;
     secs--;
   }
-  secs += (gint64)SH_NTP_UNIX_OFFSET;
+  secs += (gint64) SH_NTP_UNIX_OFFSET;
   if (secs < 0)
     return 0;
-  frac = (((guint64)rem << 32) + US_PER_S / 2) / US_PER_S;
+  frac = (((guint64) rem << 32) + US_PER_S / 2) / US_PER_S;
   /* From 2036 the 32-bit seconds wrap into NTP era 1 (RFC 5905). */
-  return ((guint64)(guint32)secs << 32) | frac;
+  return ((guint64) (guint32) secs << 32) | frac;
 }
 
 gint64
 sh_ntp_to_unix_us (guint64 ntp)
 {
-  gint64 secs = (gint64)(ntp >> 32);
+  gint64 secs = (gint64) (ntp >> 32);
   guint64 frac = ntp & G_GUINT64_CONSTANT (0xffffffff);
 
   /* RFC 4330's rule: a clear top bit means era 1 (2036–2104), since no
    * timestamp we meet predates 1968. */
   if ((secs & 0x80000000) == 0)
     secs += G_GINT64_CONSTANT (0x100000000);
-  secs -= (gint64)SH_NTP_UNIX_OFFSET;
-  return secs * US_PER_S + (gint64)((frac * US_PER_S + (1u << 31)) >> 32);
+  secs -= (gint64) SH_NTP_UNIX_OFFSET;
+  return secs * US_PER_S + (gint64) ((frac * US_PER_S + (1u << 31)) >> 32);
 }
 
 guint32
@@ -55,15 +55,15 @@ sh_ntp_short_from_us (gint64 us)
 {
   if (us <= 0)
     return 0;
-  if (us >= (gint64)G_MAXUINT16 * US_PER_S + US_PER_S)
+  if (us >= (gint64) G_MAXUINT16 * US_PER_S + US_PER_S)
     return G_MAXUINT32;
-  return (guint32)MIN ((((guint64)us << 16) + US_PER_S / 2) / US_PER_S, G_MAXUINT32);
+  return (guint32) MIN ((((guint64) us << 16) + US_PER_S / 2) / US_PER_S, G_MAXUINT32);
 }
 
 gint64
 sh_ntp_short_to_us (guint32 ntp_short)
 {
-  return (gint64)(((guint64)ntp_short * US_PER_S + (1u << 15)) >> 16);
+  return (gint64) (((guint64) ntp_short * US_PER_S + (1u << 15)) >> 16);
 }
 
 /* ---- Incoming streams ---- */
@@ -138,14 +138,14 @@ jitter_update (ShRtpRecvStats *stats, guint32 rtp_ts, gint64 arrival_us)
   /* Arrival on the RTP clock, relative to the first packet so that the
    * product stays far from overflow in any meeting's lifetime. */
   arrival
-      = (guint32)((arrival_us - stats->arrival_origin_us) * (gint64)stats->clock_rate / US_PER_S);
+      = (guint32) ((arrival_us - stats->arrival_origin_us) * (gint64) stats->clock_rate / US_PER_S);
   transit = arrival - rtp_ts;
   if (stats->have_transit) {
-    d = (gint32)(transit - stats->transit);
+    d = (gint32) (transit - stats->transit);
     if (d < 0)
       d = -d;
-    stats->jitter_q4 = (guint32)MIN ((gint64)stats->jitter_q4 + d - ((stats->jitter_q4 + 8) >> 4),
-                                     (gint64)G_MAXUINT32);
+    stats->jitter_q4 = (guint32) MIN ((gint64) stats->jitter_q4 + d - ((stats->jitter_q4 + 8) >> 4),
+                                      (gint64) G_MAXUINT32);
   }
   stats->transit = transit;
   stats->last_jitter_ts = rtp_ts;
@@ -164,16 +164,16 @@ sh_rtp_recv_stats_update (ShRtpRecvStats *stats, guint16 seq, guint32 rtp_ts, gs
     result = SH_RTP_STATS_IN_ORDER;
     goto counted;
   }
-  delta = sh_rtp_seq_diff (seq, (guint16)stats->max_seq);
+  delta = sh_rtp_seq_diff (seq, (guint16) stats->max_seq);
   if (G_LIKELY (delta > 0 && delta < SH_RTP_STATS_MAX_DROPOUT)) {
-    window_advance (stats, (guint)delta);
+    window_advance (stats, (guint) delta);
     stats->max_seq += delta;
     stats->have_bad_seq = FALSE;
     result = SH_RTP_STATS_IN_ORDER;
     goto counted;
   }
   if (delta <= 0 && -delta <= SH_RTP_STATS_MAX_MISORDER) {
-    if (!window_mark (stats, (guint)-delta)) {
+    if (!window_mark (stats, (guint) -delta)) {
       stats->duplicates++;
       return SH_RTP_STATS_DUPLICATE;
     }
@@ -185,12 +185,12 @@ sh_rtp_recv_stats_update (ShRtpRecvStats *stats, guint16 seq, guint32 rtp_ts, gs
   }
   /* A large jump either way: believe it only when the next packet follows
    * it (A.1), which is how a sender that restarted its sequence looks. */
-  if (stats->have_bad_seq && seq == (guint16)stats->bad_seq) {
+  if (stats->have_bad_seq && seq == (guint16) stats->bad_seq) {
     sequence_start (stats, seq);
     result = SH_RTP_STATS_RESTARTED;
     goto counted;
   }
-  stats->bad_seq = (guint16)(seq + 1);
+  stats->bad_seq = (guint16) (seq + 1);
   stats->have_bad_seq = TRUE;
   return SH_RTP_STATS_OUT_OF_RANGE;
 
@@ -219,7 +219,7 @@ sh_rtp_recv_stats_ext_highest (const ShRtpRecvStats *stats)
 {
   /* Extended from the first packet's number: cycles << 16 | highest, as
    * A.1's cycles count would give with a zero start. */
-  return (guint32)stats->max_seq;
+  return (guint32) stats->max_seq;
 }
 
 gint64
@@ -231,7 +231,7 @@ sh_rtp_recv_stats_expected (const ShRtpRecvStats *stats)
 gint64
 sh_rtp_recv_stats_lost (const ShRtpRecvStats *stats)
 {
-  return sh_rtp_recv_stats_expected (stats) - (gint64)stats->received;
+  return sh_rtp_recv_stats_expected (stats) - (gint64) stats->received;
 }
 
 guint32
@@ -250,7 +250,7 @@ sh_rtp_recv_stats_report (ShRtpRecvStats *stats, gint64 now_us, ShRtcpReportBloc
     return FALSE;
   expected = sh_rtp_recv_stats_expected (stats);
   expected_interval = expected - stats->expected_prior;
-  received_interval = (gint64)(stats->received - stats->received_prior);
+  received_interval = (gint64) (stats->received - stats->received_prior);
   lost_interval = expected_interval - received_interval;
   stats->expected_prior = expected;
   stats->received_prior = stats->received;
@@ -259,12 +259,12 @@ sh_rtp_recv_stats_report (ShRtpRecvStats *stats, gint64 now_us, ShRtcpReportBloc
     .ssrc = stats->ssrc,
     .fraction_lost = 0,
     /* 24 bits signed on the wire: clamp rather than wrap (RFC 3550 6.4.1). */
-    .cumulative_lost = (gint32)CLAMP (sh_rtp_recv_stats_lost (stats), -0x800000, 0x7fffff),
+    .cumulative_lost = (gint32) CLAMP (sh_rtp_recv_stats_lost (stats), -0x800000, 0x7fffff),
     .ext_highest_seq = sh_rtp_recv_stats_ext_highest (stats),
     .jitter = sh_rtp_recv_stats_jitter (stats),
   };
   if (expected_interval > 0 && lost_interval > 0)
-    block->fraction_lost = (guint8)MIN ((lost_interval << 8) / expected_interval, 255);
+    block->fraction_lost = (guint8) MIN ((lost_interval << 8) / expected_interval, 255);
   if (stats->last_sr.valid) {
     block->lsr = sh_ntp_mid32 (stats->last_sr.ntp);
     block->dlsr = sh_ntp_short_from_us (now_us - stats->last_sr.arrival_us);

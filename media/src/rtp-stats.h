@@ -29,7 +29,7 @@ gint64 sh_ntp_to_unix_us (guint64 ntp);
 static inline guint32
 sh_ntp_mid32 (guint64 ntp)
 {
-  return (guint32)(ntp >> 16);
+  return (guint32) (ntp >> 16);
 }
 
 /* Durations in the 16.16 unit of DLSR and RTT (1/65536 s); negative
@@ -134,7 +134,7 @@ static inline void
 sh_rtp_send_stats_update (ShRtpSendStats *stats, gsize payload_len, guint32 rtp_ts, gint64 now_us)
 {
   stats->packets++;
-  stats->octets += (guint32)payload_len;
+  stats->octets += (guint32) payload_len;
   stats->sent = TRUE;
   stats->last_rtp_ts = rtp_ts;
   stats->last_send_us = now_us;

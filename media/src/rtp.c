@@ -31,7 +31,7 @@ sh_rtp_parse (ShRtpView *view, const guint8 *buf, gsize len)
   view->ext_len = 0;
   view->padding_len = 0;
 
-  offset = SH_RTP_HEADER_LEN + 4 * (gsize)view->csrc_count;
+  offset = SH_RTP_HEADER_LEN + 4 * (gsize) view->csrc_count;
   if (offset > len)
     return SH_RTP_ERR_CSRC;
 
@@ -41,7 +41,7 @@ sh_rtp_parse (ShRtpView *view, const guint8 *buf, gsize len)
     if (len - offset < 4)
       return SH_RTP_ERR_EXTENSION;
     view->ext_profile = sh_be16 (buf + offset);
-    ext_len = 4 * (gsize)sh_be16 (buf + offset + 2);
+    ext_len = 4 * (gsize) sh_be16 (buf + offset + 2);
     offset += 4;
     if (ext_len > len - offset)
       return SH_RTP_ERR_EXTENSION;
@@ -71,7 +71,7 @@ guint32
 sh_rtp_view_csrc (const ShRtpView *view, guint index)
 {
   g_return_val_if_fail (index < view->csrc_count, 0);
-  return sh_be32 (view->data + SH_RTP_HEADER_LEN + 4 * (gsize)index);
+  return sh_be32 (view->data + SH_RTP_HEADER_LEN + 4 * (gsize) index);
 }
 
 gboolean
@@ -106,7 +106,7 @@ sh_rtp_set_payload_type (guint8 *buf, gsize len, guint8 payload_type)
 {
   if (len < SH_RTP_HEADER_LEN || payload_type > 127)
     return FALSE;
-  buf[1] = (guint8)((buf[1] & 0x80) | payload_type);
+  buf[1] = (guint8) ((buf[1] & 0x80) | payload_type);
   return TRUE;
 }
 
@@ -115,7 +115,7 @@ sh_rtp_set_marker (guint8 *buf, gsize len, gboolean marker)
 {
   if (len < SH_RTP_HEADER_LEN)
     return FALSE;
-  buf[1] = (guint8)(marker ? (buf[1] | 0x80) : (buf[1] & 0x7f));
+  buf[1] = (guint8) (marker ? (buf[1] | 0x80) : (buf[1] & 0x7f));
   return TRUE;
 }
 
@@ -129,7 +129,7 @@ sh_rtp_seq_unwrap (ShRtpSeqUnwrapper *unwrapper, guint16 seq)
   }
   /* Step by the shortest signed distance from the last value, so reordering
    * across a wrap moves backwards instead of a whole cycle forwards. */
-  unwrapper->last += sh_rtp_seq_diff (seq, (guint16)unwrapper->last);
+  unwrapper->last += sh_rtp_seq_diff (seq, (guint16) unwrapper->last);
   return unwrapper->last;
 }
 
@@ -139,8 +139,8 @@ static void
 copy_header (const ShRtpView *view, guint32 ssrc, guint8 payload_type, guint16 seq, guint8 *out)
 {
   memcpy (out, view->data, view->payload_offset);
-  out[0] &= (guint8)~0x20;
-  out[1] = (guint8)((out[1] & 0x80) | (payload_type & 0x7f));
+  out[0] &= (guint8) ~0x20;
+  out[1] = (guint8) ((out[1] & 0x80) | (payload_type & 0x7f));
   sh_put16 (out + 2, seq);
   sh_put32 (out + 8, ssrc);
 }
@@ -169,7 +169,7 @@ sh_rtp_rtx_unwrap (const ShRtpView *rtx, guint32 ssrc, guint8 payload_type, guin
     return SH_RTP_ERR_NO_SPACE;
   copy_header (rtx, ssrc, payload_type, osn, out);
   memcpy (out + rtx->payload_offset, rtx->data + rtx->payload_offset + 2, rtx->payload_len - 2);
-  return (int)total;
+  return (int) total;
 }
 
 int
@@ -186,5 +186,5 @@ sh_rtp_rtx_wrap (const ShRtpView *original, guint32 ssrc, guint8 payload_type, g
   sh_put16 (out + original->payload_offset, original->seq);
   memcpy (out + original->payload_offset + 2, original->data + original->payload_offset,
           original->payload_len);
-  return (int)total;
+  return (int) total;
 }

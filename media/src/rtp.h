@@ -75,13 +75,13 @@ gboolean sh_rtp_set_marker (guint8 *buf, gsize len, gboolean marker);
 static inline gint16
 sh_rtp_seq_diff (guint16 a, guint16 b)
 {
-  return (gint16)(guint16)(a - b);
+  return (gint16) (guint16) (a - b);
 }
 
 static inline gboolean
 sh_rtp_seq_newer (guint16 a, guint16 b)
 {
-  guint16 forward = (guint16)(a - b);
+  guint16 forward = (guint16) (a - b);
 
   /* Exactly half the space apart is ambiguous; break the tie by value so
    * that exactly one of the two is newer. */

@@ -73,8 +73,8 @@ sh_sdp_h264_supported (const char *fmtp, gboolean *constrained)
   for (guint i = 0; i < 3; i++) {
     if (!g_ascii_isxdigit (profile[2 * i]) || !g_ascii_isxdigit (profile[2 * i + 1]))
       return FALSE;
-    bytes[i] = (guint8)(g_ascii_xdigit_value (profile[2 * i]) << 4
-                        | g_ascii_xdigit_value (profile[2 * i + 1]));
+    bytes[i] = (guint8) (g_ascii_xdigit_value (profile[2 * i]) << 4
+                         | g_ascii_xdigit_value (profile[2 * i + 1]));
   }
   /* profile_idc 0x42 is Baseline; constraint_set1_flag (0x40 of
    * profile-iop) narrows it to Constrained Baseline, which every browser
@@ -130,7 +130,7 @@ sh_sdp_session_new (const ShSdpLocal *local)
 
   /* RFC 8829 5.2.1: a random 62-bit session id. */
   if (session_id == 0)
-    session_id = ((guint64)g_random_int () << 30 ^ g_random_int ())
+    session_id = ((guint64) g_random_int () << 30 ^ g_random_int ())
                  & G_GUINT64_CONSTANT (0x3fffffffffffffff);
   sdp->origin.username = g_strdup ("-");
   sdp->origin.session_id = g_strdup_printf ("%" G_GUINT64_FORMAT, session_id);
@@ -195,7 +195,7 @@ apt_of (const ShSdpCodec *codec)
   guint64 value;
   if (apt == NULL || !sh_sdp_parse_uint (apt, 127, &value))
     return G_MAXUINT;
-  return (guint)value;
+  return (guint) value;
 }
 
 static ShSdpCodec *
@@ -255,11 +255,11 @@ choose_codecs (const ShSdpMedia *offered, ShSdpCodecs codecs, ShSdpMedia *answer
   for (guint i = 0; i < offered->codecs->len; i++) {
     const ShSdpCodec *codec = g_ptr_array_index (offered->codecs, i);
     if (codec == opus || codec == dtmf || codec == vp8 || codec == h264) {
-      g_ptr_array_add (chosen, (gpointer)codec);
+      g_ptr_array_add (chosen, (gpointer) codec);
     } else if ((codecs & SH_SDP_CODEC_RTX) && is_codec (codec, "rtx", 90000)) {
       guint apt = apt_of (codec);
       if ((vp8 != NULL && apt == vp8->pt) || (h264 != NULL && apt == h264->pt))
-        g_ptr_array_add (chosen, (gpointer)codec);
+        g_ptr_array_add (chosen, (gpointer) codec);
     }
   }
 
@@ -316,7 +316,7 @@ mirror_simulcast (const ShSdpMedia *offered, ShSdpMedia *answer)
     mirrored->id = g_strdup (rid->id);
     mirrored->direction = SH_SDP_RID_RECV;
     mirrored->payload_types = g_array_new (FALSE, FALSE, sizeof (guint8));
-    mirrored->params = g_ptr_array_new_with_free_func ((GDestroyNotify)sh_sdp_attribute_free);
+    mirrored->params = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_sdp_attribute_free);
     g_ptr_array_add (answer->rids, mirrored);
   }
   answer->simulcast = g_new0 (ShSdpSimulcast, 1);
@@ -404,7 +404,7 @@ sh_sdp_answer_create (const ShSdp *offer, const ShSdpLocal *local, GPtrArray **r
   if (!sh_sdp_local_check (local, &fingerprint, error))
     return NULL;
   for (guint i = 0; i < offer->media->len; i++)
-    any_fingerprint |= ((ShSdpMedia *)g_ptr_array_index (offer->media, i))->fingerprints->len > 0;
+    any_fingerprint |= ((ShSdpMedia *) g_ptr_array_index (offer->media, i))->fingerprints->len > 0;
   if (!any_fingerprint) {
     g_set_error (error, SH_SDP_NEGOTIATION_ERROR, SH_SDP_NEGOTIATION_ERROR_NO_FINGERPRINT,
                  "offer has no DTLS fingerprint");
@@ -458,7 +458,7 @@ sh_sdp_answer_create (const ShSdp *offer, const ShSdpLocal *local, GPtrArray **r
   if (bundle->mids->len == 0) {
     g_autoptr (GString) all = g_string_new (NULL);
     for (guint i = 0; i < why->len; i++)
-      g_string_append_printf (all, "%s%s", i > 0 ? "; " : "", (char *)g_ptr_array_index (why, i));
+      g_string_append_printf (all, "%s%s", i > 0 ? "; " : "", (char *) g_ptr_array_index (why, i));
     g_set_error (error, SH_SDP_NEGOTIATION_ERROR, SH_SDP_NEGOTIATION_ERROR_NOTHING_ACCEPTED,
                  "offer has no m-section the server can accept: %s", all->str);
     return NULL;

@@ -112,8 +112,8 @@ gboolean sh_sdp_offer_apply_answer (const ShSdp *offer, const ShSdp *answer, GEr
 /* The same check with the answer's a=setup required to be SETUP:
  * SH_SDP_SETUP_PASSIVE when the offerer is to be the DTLS client (a client
  * of the server offering to the server, which answers passive). */
-gboolean sh_sdp_offer_apply_answer_setup (const ShSdp *offer, const ShSdp *answer,
-                                          ShSdpSetup setup, GError **error);
+gboolean sh_sdp_offer_apply_answer_setup (const ShSdp *offer, const ShSdp *answer, ShSdpSetup setup,
+                                          GError **error);
 
 /* Whether FMTP (nullable) describes H.264 the server forwards: profile_idc
  * 0x42 (baseline, constrained when constraint_set1 is set) and

@@ -39,7 +39,7 @@ check_section (const ShSdpOfferSection *section, guint index, GHashTable *mids, 
     return invalid (error, index, "kind must be audio or video");
   if (section->mid == NULL || *section->mid == '\0' || strchr (section->mid, ' ') != NULL)
     return invalid (error, index, "needs a mid without spaces");
-  if (!g_hash_table_add (mids, (gpointer)section->mid))
+  if (!g_hash_table_add (mids, (gpointer) section->mid))
     return invalid (error, index, "duplicate mid");
   if (section->n_codecs == 0 || section->codecs == NULL)
     return invalid (error, index, "needs at least one codec");

@@ -15,7 +15,7 @@ sh_sdp_parse_uint (const char *text, guint64 max, guint64 *out)
   if (text == NULL || *text == '\0')
     return FALSE;
   for (const char *c = text; *c != '\0'; c++) {
-    guint64 digit = (guint64)(*c - '0');
+    guint64 digit = (guint64) (*c - '0');
 
     if (!g_ascii_isdigit (*c))
       return FALSE;
@@ -45,10 +45,10 @@ sh_sdp_split_tokens (const char *value)
     while (*c != '\0' && *c != ' ' && *c != '\t')
       c++;
     if (c > start)
-      g_ptr_array_add (tokens, g_strndup (start, (gsize)(c - start)));
+      g_ptr_array_add (tokens, g_strndup (start, (gsize) (c - start)));
   }
   g_ptr_array_add (tokens, NULL);
-  return (GStrv)g_ptr_array_free (tokens, FALSE);
+  return (GStrv) g_ptr_array_free (tokens, FALSE);
 }
 
 /* ---------------------------------------------------- standalone values */
@@ -95,7 +95,7 @@ sh_sdp_fingerprint_parse (const char *value, GError **error)
       return NULL;
     }
     fingerprint->value[fingerprint->length++]
-        = (guint8)(g_ascii_xdigit_value (c[0]) << 4 | g_ascii_xdigit_value (c[1]));
+        = (guint8) (g_ascii_xdigit_value (c[0]) << 4 | g_ascii_xdigit_value (c[1]));
     c += 2;
     if (*c == '\0')
       break;
@@ -141,21 +141,21 @@ sh_sdp_candidate_parse (const char *value, GError **error)
                  "candidate component \"%s\" is not a number 1-256", tokens[1]);
     return NULL;
   }
-  candidate->component = (guint)number;
+  candidate->component = (guint) number;
   candidate->transport = g_strdup (tokens[2]);
   if (!sh_sdp_parse_uint (tokens[3], G_MAXUINT32, &number)) {
     g_set_error (error, SH_SDP_ERROR, SH_SDP_ERROR_VALUE,
                  "candidate priority \"%s\" is not a 32-bit number", tokens[3]);
     return NULL;
   }
-  candidate->priority = (guint32)number;
+  candidate->priority = (guint32) number;
   candidate->address = g_strdup (tokens[4]);
   if (!sh_sdp_parse_uint (tokens[5], 65535, &number)) {
     g_set_error (error, SH_SDP_ERROR, SH_SDP_ERROR_VALUE,
                  "candidate port \"%s\" is not a number 0-65535", tokens[5]);
     return NULL;
   }
-  candidate->port = (guint)number;
+  candidate->port = (guint) number;
   candidate->type = g_strdup (tokens[7]);
   for (guint i = 8; i + 1 < n; i += 2) {
     if (strcmp (tokens[i], "raddr") == 0) {
@@ -167,7 +167,7 @@ sh_sdp_candidate_parse (const char *value, GError **error)
                      "candidate rport \"%s\" is not a number 0-65535", tokens[i + 1]);
         return NULL;
       }
-      candidate->rport = (guint)number;
+      candidate->rport = (guint) number;
     }
   }
   /* Browsers hide private addresses behind mDNS names (RFC 6762 .local);
@@ -189,7 +189,7 @@ sh_sdp_rid_parse (const ShSdpMedia *media, const char *value, GError **error)
   g_autoptr (ShSdpRid) rid = g_new0 (ShSdpRid, 1);
   rid->id = g_strdup (tokens[0]);
   rid->payload_types = g_array_new (FALSE, FALSE, sizeof (guint8));
-  rid->params = g_ptr_array_new_with_free_func ((GDestroyNotify)sh_sdp_attribute_free);
+  rid->params = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_sdp_attribute_free);
   if (strcmp (tokens[1], "send") == 0) {
     rid->direction = SH_SDP_RID_SEND;
   } else if (strcmp (tokens[1], "recv") == 0) {
@@ -216,12 +216,12 @@ sh_sdp_rid_parse (const ShSdpMedia *media, const char *value, GError **error)
       for (guint j = 0; pts[j] != NULL; j++) {
         guint64 pt;
         if (!sh_sdp_parse_uint (pts[j], 127, &pt)
-            || sh_sdp_media_find_codec (media, (guint)pt) == NULL) {
+            || sh_sdp_media_find_codec (media, (guint) pt) == NULL) {
           g_set_error (error, SH_SDP_ERROR, SH_SDP_ERROR_PAYLOAD,
                        "a=rid pt \"%s\" is not a payload type of the m= line", pts[j]);
           return NULL;
         }
-        guint8 byte = (guint8)pt;
+        guint8 byte = (guint8) pt;
         g_array_append_val (rid->payload_types, byte);
       }
     }

@@ -120,7 +120,7 @@ sh_sdp_ssrc_new (guint32 ssrc, const char *cname, const char *msid)
   entry->ssrc = ssrc;
   entry->cname = g_strdup (cname);
   entry->msid = g_strdup (msid);
-  entry->attributes = g_ptr_array_new_with_free_func ((GDestroyNotify)sh_sdp_attribute_free);
+  entry->attributes = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_sdp_attribute_free);
   return entry;
 }
 
@@ -193,19 +193,19 @@ sh_sdp_candidate_free (ShSdpCandidate *candidate)
 static GPtrArray *
 attribute_array (void)
 {
-  return g_ptr_array_new_with_free_func ((GDestroyNotify)sh_sdp_attribute_free);
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) sh_sdp_attribute_free);
 }
 
 static GPtrArray *
 line_array (void)
 {
-  return g_ptr_array_new_with_free_func ((GDestroyNotify)sh_sdp_line_free);
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) sh_sdp_line_free);
 }
 
 static GPtrArray *
 fingerprint_array (void)
 {
-  return g_ptr_array_new_with_free_func ((GDestroyNotify)sh_sdp_fingerprint_free);
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) sh_sdp_fingerprint_free);
 }
 
 ShSdpMedia *
@@ -217,16 +217,16 @@ sh_sdp_media_new (const char *kind, guint port, const char *proto)
   media->proto = g_strdup (proto);
   /* RFC 8866 5.14: the formats of RTP/AVP-based profiles are payload types. */
   media->rtp = proto != NULL && strstr (proto, "RTP/") != NULL;
-  media->codecs = g_ptr_array_new_with_free_func ((GDestroyNotify)sh_sdp_codec_free);
+  media->codecs = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_sdp_codec_free);
   media->formats = g_ptr_array_new_with_free_func (g_free);
   media->lines = line_array ();
-  media->ssrcs = g_ptr_array_new_with_free_func ((GDestroyNotify)sh_sdp_ssrc_free);
-  media->ssrc_groups = g_ptr_array_new_with_free_func ((GDestroyNotify)sh_sdp_ssrc_group_free);
-  media->extmaps = g_ptr_array_new_with_free_func ((GDestroyNotify)sh_sdp_extmap_free);
+  media->ssrcs = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_sdp_ssrc_free);
+  media->ssrc_groups = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_sdp_ssrc_group_free);
+  media->extmaps = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_sdp_extmap_free);
   media->rtcp_fb_any = g_ptr_array_new_with_free_func (g_free);
-  media->rids = g_ptr_array_new_with_free_func ((GDestroyNotify)sh_sdp_rid_free);
+  media->rids = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_sdp_rid_free);
   media->fingerprints = fingerprint_array ();
-  media->candidates = g_ptr_array_new_with_free_func ((GDestroyNotify)sh_sdp_candidate_free);
+  media->candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_sdp_candidate_free);
   media->attributes = attribute_array ();
   return media;
 }
@@ -264,10 +264,10 @@ sh_sdp_new (void)
 {
   ShSdp *sdp = g_new0 (ShSdp, 1);
   sdp->lines = line_array ();
-  sdp->groups = g_ptr_array_new_with_free_func ((GDestroyNotify)sh_sdp_group_free);
+  sdp->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_sdp_group_free);
   sdp->fingerprints = fingerprint_array ();
   sdp->attributes = attribute_array ();
-  sdp->media = g_ptr_array_new_with_free_func ((GDestroyNotify)sh_sdp_media_free);
+  sdp->media = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_sdp_media_free);
   return sdp;
 }
 
@@ -497,7 +497,7 @@ put_codec (GString *out, const ShSdpCodec *codec)
   }
   for (guint i = 0; i < codec->rtcp_fb->len; i++)
     g_string_append_printf (out, "a=rtcp-fb:%u %s\r\n", codec->pt,
-                            (char *)g_ptr_array_index (codec->rtcp_fb, i));
+                            (char *) g_ptr_array_index (codec->rtcp_fb, i));
   if (codec->fmtp != NULL)
     g_string_append_printf (out, "a=fmtp:%u %s\r\n", codec->pt, codec->fmtp);
 }
@@ -595,9 +595,9 @@ put_media (GString *out, const ShSdpMedia *media)
     g_string_append_printf (out, "/%u", media->port_count);
   g_string_append_printf (out, " %s", media->proto);
   for (guint i = 0; i < media->codecs->len; i++)
-    g_string_append_printf (out, " %u", ((ShSdpCodec *)g_ptr_array_index (media->codecs, i))->pt);
+    g_string_append_printf (out, " %u", ((ShSdpCodec *) g_ptr_array_index (media->codecs, i))->pt);
   for (guint i = 0; i < media->formats->len; i++)
-    g_string_append_printf (out, " %s", (char *)g_ptr_array_index (media->formats, i));
+    g_string_append_printf (out, " %s", (char *) g_ptr_array_index (media->formats, i));
   g_string_append (out, "\r\n");
 
   put_lines (out, media->lines, "i");
@@ -606,7 +606,8 @@ put_media (GString *out, const ShSdpMedia *media)
   put_lines (out, media->lines, "bk");
 
   for (guint i = 0; i < media->candidates->len; i++)
-    put_attr (out, "candidate", ((ShSdpCandidate *)g_ptr_array_index (media->candidates, i))->text);
+    put_attr (out, "candidate",
+              ((ShSdpCandidate *) g_ptr_array_index (media->candidates, i))->text);
   if (media->end_of_candidates)
     put_attr (out, "end-of-candidates", NULL);
   put_transport (out, media->ice_ufrag, media->ice_pwd, media->ice_options, media->fingerprints,
@@ -637,7 +638,7 @@ put_media (GString *out, const ShSdpMedia *media)
     put_codec (out, g_ptr_array_index (media->codecs, i));
   for (guint i = 0; i < media->rtcp_fb_any->len; i++)
     g_string_append_printf (out, "a=rtcp-fb:* %s\r\n",
-                            (const char *)g_ptr_array_index (media->rtcp_fb_any, i));
+                            (const char *) g_ptr_array_index (media->rtcp_fb_any, i));
   put_ssrcs (out, media);
   put_rids (out, media);
   put_attributes (out, media->attributes);
@@ -665,7 +666,7 @@ sh_sdp_to_string (const ShSdp *sdp)
     ShSdpGroup *group = g_ptr_array_index (sdp->groups, i);
     g_string_append_printf (out, "a=group:%s", group->semantics);
     for (guint j = 0; j < group->mids->len; j++)
-      g_string_append_printf (out, " %s", (char *)g_ptr_array_index (group->mids, j));
+      g_string_append_printf (out, " %s", (char *) g_ptr_array_index (group->mids, j));
     g_string_append (out, "\r\n");
   }
   if (sdp->extmap_allow_mixed)

@@ -105,8 +105,8 @@ parse_media_line (Parser *p, const char *value, GError **error)
   if (!sh_sdp_parse_uint (tokens[1], 65535, &port))
     return fail (p, error, SH_SDP_ERROR_VALUE, "m= port \"%s\" is not a number 0-65535", tokens[1]);
 
-  ShSdpMedia *media = sh_sdp_media_new (tokens[0], (guint)port, tokens[2]);
-  media->port_count = (guint)count;
+  ShSdpMedia *media = sh_sdp_media_new (tokens[0], (guint) port, tokens[2]);
+  media->port_count = (guint) count;
   g_ptr_array_add (p->sdp->media, media);
   g_array_append_val (p->media_line, p->lineno);
   p->media = media;
@@ -120,10 +120,10 @@ parse_media_line (Parser *p, const char *value, GError **error)
     if (!sh_sdp_parse_uint (tokens[i], 127, &pt))
       return fail (p, error, SH_SDP_ERROR_PAYLOAD, "payload type \"%s\" is not a number 0-127",
                    tokens[i]);
-    if (sh_sdp_media_find_codec (media, (guint)pt) != NULL)
+    if (sh_sdp_media_find_codec (media, (guint) pt) != NULL)
       return fail (p, error, SH_SDP_ERROR_PAYLOAD,
-                   "payload type %u is listed twice in m=", (guint)pt);
-    g_ptr_array_add (media->codecs, sh_sdp_codec_new ((guint8)pt, NULL, 0, 0, NULL));
+                   "payload type %u is listed twice in m=", (guint) pt);
+    g_ptr_array_add (media->codecs, sh_sdp_codec_new ((guint8) pt, NULL, 0, 0, NULL));
   }
   return TRUE;
 }
@@ -134,7 +134,7 @@ parse_setup (Parser *p, const char *value, ShSdpSetup *out, GError **error)
   static const char *const names[] = { "actpass", "active", "passive", "holdconn" };
   for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
     if (g_strcmp0 (value, names[i]) == 0) {
-      *out = (ShSdpSetup)(SH_SDP_SETUP_ACTPASS + i);
+      *out = (ShSdpSetup) (SH_SDP_SETUP_ACTPASS + i);
       return TRUE;
     }
   }
@@ -215,7 +215,7 @@ parse_session_attribute (Parser *p, const char *name, const char *value, GError 
     g_array_append_val (p->group_line, p->lineno);
   } else if (strcmp (name, "msid-semantic") == 0 && value != NULL) {
     /* Chromium writes "msid-semantic: WMS ...", others without the space. */
-    replace_string (&sdp->msid_semantic, g_strchug ((char *)value));
+    replace_string (&sdp->msid_semantic, g_strchug ((char *) value));
   } else if (strcmp (name, "extmap-allow-mixed") == 0 && value == NULL) {
     sdp->extmap_allow_mixed = TRUE;
   } else if (strcmp (name, "ice-lite") == 0 && value == NULL) {
@@ -242,16 +242,16 @@ codec_for (Parser *p, const char *name, const char *value, const char **rest, GE
     fail (p, error, SH_SDP_ERROR_SYNTAX, "a=%s needs \"payload-type value\"", name);
     return NULL;
   }
-  g_autofree char *pt_text = g_strndup (value, (gsize)(space - value));
+  g_autofree char *pt_text = g_strndup (value, (gsize) (space - value));
   if (!sh_sdp_parse_uint (pt_text, 127, &pt)) {
     fail (p, error, SH_SDP_ERROR_PAYLOAD, "a=%s payload type \"%s\" is not a number 0-127", name,
           pt_text);
     return NULL;
   }
-  ShSdpCodec *codec = sh_sdp_media_find_codec (p->media, (guint)pt);
+  ShSdpCodec *codec = sh_sdp_media_find_codec (p->media, (guint) pt);
   if (codec == NULL) {
     fail (p, error, SH_SDP_ERROR_PAYLOAD, "a=%s for payload type %u, which is not in the m= line",
-          name, (guint)pt);
+          name, (guint) pt);
     return NULL;
   }
   *rest = space + 1;
@@ -280,8 +280,8 @@ parse_rtpmap (Parser *p, const char *value, GError **error)
     return fail (p, error, SH_SDP_ERROR_VALUE, "a=rtpmap channels \"%s\" is not a number 1-255",
                  parts[2]);
   codec->name = g_strdup (parts[0]);
-  codec->clock_rate = (guint)clock_rate;
-  codec->channels = (guint)channels;
+  codec->clock_rate = (guint) clock_rate;
+  codec->channels = (guint) channels;
   return TRUE;
 }
 
@@ -306,7 +306,7 @@ parse_extmap (Parser *p, const char *value, GError **error)
   if (!sh_sdp_parse_uint (tokens[0], 255, &id) || id == 0)
     return fail (p, error, SH_SDP_ERROR_VALUE, "a=extmap id \"%s\" is not a number 1-255",
                  tokens[0]);
-  ShSdpExtmap *extmap = sh_sdp_extmap_new ((guint)id, tokens[1]);
+  ShSdpExtmap *extmap = sh_sdp_extmap_new ((guint) id, tokens[1]);
   extmap->direction = direction;
   if (tokens[2] != NULL) {
     g_autofree char *extra = g_strjoinv (" ", tokens + 2);
@@ -322,7 +322,7 @@ parse_ssrc_number (Parser *p, const char *text, guint32 *out, GError **error)
   guint64 number;
   if (!sh_sdp_parse_uint (text, G_MAXUINT32, &number))
     return fail (p, error, SH_SDP_ERROR_VALUE, "ssrc \"%s\" is not a 32-bit number", text);
-  *out = (guint32)number;
+  *out = (guint32) number;
   return TRUE;
 }
 
@@ -335,7 +335,7 @@ parse_ssrc (Parser *p, const char *value, GError **error)
 
   if (space == NULL || space[1] == '\0')
     return fail (p, error, SH_SDP_ERROR_SYNTAX, "a=ssrc needs \"ssrc attribute[:value]\"");
-  g_autofree char *ssrc_text = g_strndup (value, (gsize)(space - value));
+  g_autofree char *ssrc_text = g_strndup (value, (gsize) (space - value));
   if (!parse_ssrc_number (p, ssrc_text, &number, error))
     return FALSE;
   for (guint i = 0; i < p->media->ssrcs->len && ssrc == NULL; i++) {
@@ -676,7 +676,7 @@ static gboolean
 check_line (Parser *p, const char *line, gsize length, GError **error)
 {
   for (gsize i = 0; i < length; i++) {
-    guchar c = (guchar)line[i];
+    guchar c = (guchar) line[i];
     if (c == '\r')
       return fail (p, error, SH_SDP_ERROR_ENCODING,
                    "carriage return inside a line (lines must "
@@ -706,10 +706,10 @@ sh_sdp_parse (const char *text, gsize length, GError **error)
   const char *end = text + length;
 
   while (pos < end) {
-    const char *newline = memchr (pos, '\n', (gsize)(end - pos));
+    const char *newline = memchr (pos, '\n', (gsize) (end - pos));
     const char *line_end = newline != NULL ? newline : end;
     const char *next = newline != NULL ? newline + 1 : end;
-    gsize line_length = (gsize)(line_end - pos);
+    gsize line_length = (gsize) (line_end - pos);
 
     p.lineno++;
     if (line_length > 0 && pos[line_length - 1] == '\r')

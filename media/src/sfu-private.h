@@ -71,9 +71,9 @@ struct _UpTrack {
   guint32 clock_rate;
   guint8 audio_level_id;
   guint8 transport_cc_id;
-  guint8 mid_id;             /* the mid header extension's id; 0: none */
-  gboolean screen;           /* a screen share, not a camera */
-  guint32 signaled_ssrc;     /* what the publisher's offer announced; 0: not said */
+  guint8 mid_id;         /* the mid header extension's id; 0: none */
+  gboolean screen;       /* a screen share, not a camera */
+  guint32 signaled_ssrc; /* what the publisher's offer announced; 0: not said */
   guint32 signaled_rtx_ssrc;
   guint32 src_ssrc; /* learned from the first packet; 0 until then */
   guint32 src_rtx_ssrc;

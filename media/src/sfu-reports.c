@@ -60,8 +60,8 @@ static void
 report_to_publisher (Participant *p, gint64 now)
 {
   ShRtpRecvStats *in[MAX_STREAMS];
-  ShRtcpPeerReport report = { .local_ssrc = p->room->server_ssrc, .local_cname = "sanhui",
-                              .in = in };
+  ShRtcpPeerReport report
+      = { .local_ssrc = p->room->server_ssrc, .local_cname = "sanhui", .in = in };
 
   for (guint i = 0; i < p->ups->len && report.n_in < MAX_STREAMS; i++) {
     UpTrack *up = g_ptr_array_index (p->ups, i);
@@ -76,8 +76,8 @@ static void
 report_to_subscriber (Participant *p, gint64 now)
 {
   ShRtcpOutStream out[MAX_STREAMS];
-  ShRtcpPeerReport report = { .local_ssrc = p->room->server_ssrc, .local_cname = "sanhui",
-                              .out = out };
+  ShRtcpPeerReport report
+      = { .local_ssrc = p->room->server_ssrc, .local_cname = "sanhui", .out = out };
 
   for (guint i = 0; i < p->downs->len && report.n_out < MAX_STREAMS; i++) {
     DownTrack *d = g_ptr_array_index (p->downs, i);

@@ -90,7 +90,7 @@ sh_room_renegotiate (Participant *p)
   }
   p->offer_pending = TRUE;
   for (guint i = 0; i < p->downs->len; i++)
-    ((DownTrack *)g_ptr_array_index (p->downs, i))->offered = TRUE;
+    ((DownTrack *) g_ptr_array_index (p->downs, i))->offered = TRUE;
   if (room->callbacks.subscribe_offer)
     room->callbacks.subscribe_offer (room, p->id, offer, room->user_data);
 }

@@ -44,7 +44,7 @@ sh_room_down_new (UpTrack *up, Participant *subscriber, gint64 now)
   d->track_id = g_strdup_printf ("p%" G_GUINT64_FORMAT "-%s", up->publisher->id, up->mid);
   d->ssrc = g_random_int_range (1, G_MAXINT32);
   sh_rewriter_init (&d->rewriter, up->rewriter_codec, d->ssrc, up->clock_rate,
-                    (guint16)g_random_int (), g_random_int ());
+                    (guint16) g_random_int (), g_random_int ());
   /* Probes are the publisher's business with the server, not the
    * subscriber's. */
   sh_rewriter_set_drop_padding (&d->rewriter, TRUE);
@@ -54,7 +54,7 @@ sh_room_down_new (UpTrack *up, Participant *subscriber, gint64 now)
     d->rtx_ssrc = g_random_int_range (1, G_MAXINT32);
     cache.rtx_ssrc = d->rtx_ssrc;
     cache.rtx_payload_type = up->rewriter_codec == SH_REWRITER_H264 ? PT_H264_RTX : PT_VP8_RTX;
-    cache.rtx_first_seq = (guint16)g_random_int ();
+    cache.rtx_first_seq = (guint16) g_random_int ();
   }
   d->cache = sh_packet_cache_new (&cache);
   sh_rtp_send_stats_init (&d->sent, d->ssrc);
@@ -235,7 +235,7 @@ send_to_publisher (UpTrack *up, guint8 *buf, gsize cap, int feedback_len, gsize 
 {
   if (feedback_len <= 0)
     return;
-  sh_peer_send_rtcp (up->publisher->publish, buf, rr_len + (gsize)feedback_len, cap);
+  sh_peer_send_rtcp (up->publisher->publish, buf, rr_len + (gsize) feedback_len, cap);
 }
 
 static gsize
@@ -244,7 +244,7 @@ write_empty_rr (ShMediaRoom *room, guint8 *buf, gsize cap)
   ShRtcpRr rr = { .ssrc = room->server_ssrc };
   int n = sh_rtcp_write_rr (buf, cap, &rr);
 
-  return n > 0 ? (gsize)n : 0;
+  return n > 0 ? (gsize) n : 0;
 }
 
 /* The up track's timers: NACKs for lost packets and keyframe requests that
@@ -344,12 +344,12 @@ up_for_packet (Participant *p, const ShRtpView *view, gboolean *rtx)
 static gsize
 strip_extensions (guint8 *buf, gsize len)
 {
-  gsize header = 12 + (gsize)(buf[0] & 0x0f) * 4;
+  gsize header = 12 + (gsize) (buf[0] & 0x0f) * 4;
   gsize ext_len;
 
   if (!(buf[0] & 0x10) || len < header + 4)
     return len;
-  ext_len = 4 + ((gsize)buf[header + 2] << 8 | buf[header + 3]) * 4;
+  ext_len = 4 + ((gsize) buf[header + 2] << 8 | buf[header + 3]) * 4;
   if (header + ext_len > len)
     return len;
   memmove (buf + header, buf + header + ext_len, len - header - ext_len);
@@ -456,12 +456,12 @@ sh_room_forward_rtp (Participant *p, guint8 *buf, gsize len, gint64 now)
     if (!up->src_ssrc || !sh_rtp_rtx_osn (&view, &osn))
       return;
     n = sh_rtp_rtx_unwrap (&view, up->src_ssrc, up->pt, original, sizeof original);
-    if (n <= 0 || sh_rtp_parse (&view, original, (gsize)n) != SH_RTP_OK)
+    if (n <= 0 || sh_rtp_parse (&view, original, (gsize) n) != SH_RTP_OK)
       return;
     if (up->nacks)
       sh_nack_generator_on_rtx (up->nacks, osn, now);
     buf = original;
-    len = (gsize)n;
+    len = (gsize) n;
   } else {
     account_packet (up, &view, now);
   }
@@ -496,12 +496,12 @@ answer_nack (DownTrack *d, const ShRtcpFb *fb, gint64 now)
 
   if (n_entries <= 0)
     return;
-  n_seqs = sh_rtcp_nack_expand (entries, MIN ((guint)n_entries, G_N_ELEMENTS (entries)), seqs,
+  n_seqs = sh_rtcp_nack_expand (entries, MIN ((guint) n_entries, G_N_ELEMENTS (entries)), seqs,
                                 G_N_ELEMENTS (seqs));
   for (int i = 0; i < n_seqs; i++) {
     int len = sh_packet_cache_retransmit (d->cache, seqs[i], now, sub->tx,
                                           sizeof sub->tx - SH_PEER_TRAILER_ROOM);
-    if (len > 0 && sh_peer_send_rtp (sub->subscribe, sub->tx, (gsize)len, sizeof sub->tx))
+    if (len > 0 && sh_peer_send_rtp (sub->subscribe, sub->tx, (gsize) len, sizeof sub->tx))
       sub->room->stats.retransmitted++;
   }
 }

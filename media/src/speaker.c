@@ -74,7 +74,7 @@ sh_speaker_new (const ShSpeakerConfig *config)
     return NULL;
   speaker = g_new0 (ShSpeaker, 1);
   speaker->config = *config;
-  speaker->bucket_us = (gint64)config->bucket_ms * 1000;
+  speaker->bucket_us = (gint64) config->bucket_ms * 1000;
   speaker->ring = config->window_buckets + 1;
   speaker->quiet_since_us = -1;
   return speaker;
@@ -101,7 +101,7 @@ grid_floor (const ShSpeaker *speaker, gint64 now_us)
 static ShSpeakerHandle
 make_handle (guint index, guint16 generation)
 {
-  return ((guint32)generation << 16) | (guint32)(index + 1);
+  return ((guint32) generation << 16) | (guint32) (index + 1);
 }
 
 static Slot *
@@ -163,7 +163,7 @@ sh_speaker_add (ShSpeaker *speaker, guint64 id, gint64 now_us)
   }
   slot = &speaker->slots[index];
   /* Never generation 0 after the first add, so a zeroed handle cannot match. */
-  generation = (guint16)(slot->generation + 1);
+  generation = (guint16) (slot->generation + 1);
   if (generation == 0)
     generation = 1;
   *slot = (Slot){ 0 };
@@ -211,7 +211,7 @@ advance (const ShSpeaker *speaker, Slot *slot, gint64 now_us)
       slot->sum[i] = 0;
       slot->count[i] = 0;
     }
-    slot->bucket_index = (guint)((slot->bucket_index + steps) % speaker->ring);
+    slot->bucket_index = (guint) ((slot->bucket_index + steps) % speaker->ring);
   } else {
     for (gint64 i = 0; i < steps; i++) {
       slot->bucket_index = slot->bucket_index + 1 == speaker->ring ? 0 : slot->bucket_index + 1;
@@ -267,9 +267,9 @@ window_score (const ShSpeaker *speaker, const Slot *slot)
   for (guint i = 0; i < speaker->config.window_buckets; i++) {
     index = index == 0 ? speaker->ring - 1 : index - 1;
     if (slot->count[index] > 0)
-      total += ((guint64)slot->sum[index] << Q) / slot->count[index];
+      total += ((guint64) slot->sum[index] << Q) / slot->count[index];
   }
-  return (guint32)(total / speaker->config.window_buckets);
+  return (guint32) (total / speaker->config.window_buckets);
 }
 
 static Slot *
@@ -302,12 +302,12 @@ decide (ShSpeaker *speaker, gint64 now_us)
     else if (speaker->quiet_since_us < 0)
       speaker->quiet_since_us = now_us;
     if (speaker->quiet_since_us >= 0
-        && now_us - speaker->quiet_since_us >= (gint64)config->silence_clear_ms * 1000) {
+        && now_us - speaker->quiet_since_us >= (gint64) config->silence_clear_ms * 1000) {
       speaker->has_dominant = FALSE;
       speaker->quiet_since_us = -1;
       current = NULL;
     } else {
-      floor_q8 = current->score_q8 + ((guint32)config->margin << Q);
+      floor_q8 = current->score_q8 + ((guint32) config->margin << Q);
     }
   }
 
@@ -323,9 +323,9 @@ decide (ShSpeaker *speaker, gint64 now_us)
     speaker->challenger = best->id;
     speaker->challenge_since_us = now_us;
   }
-  if (now_us - speaker->challenge_since_us < (gint64)config->challenge_ms * 1000)
+  if (now_us - speaker->challenge_since_us < (gint64) config->challenge_ms * 1000)
     return;
-  if (current != NULL && now_us - speaker->last_switch_us < (gint64)config->min_switch_ms * 1000)
+  if (current != NULL && now_us - speaker->last_switch_us < (gint64) config->min_switch_ms * 1000)
     return;
   speaker->has_dominant = TRUE;
   speaker->dominant = best->id;
@@ -348,7 +348,7 @@ sh_speaker_tick (ShSpeaker *speaker, gint64 now_us, gboolean *has_dominant, guin
       continue;
     advance (speaker, slot, now_us);
     slot->score_q8 = window_score (speaker, slot);
-    slot->speaking = slot->score_q8 >= ((guint32)speaker->config.speaking_min << Q);
+    slot->speaking = slot->score_q8 >= ((guint32) speaker->config.speaking_min << Q);
   }
   decide (speaker, now_us);
 
@@ -383,7 +383,7 @@ sh_speaker_levels (const ShSpeaker *speaker, ShSpeakerLevel *levels, guint max)
     if (n < max) {
       levels[n] = (ShSpeakerLevel){
         .id = slot->id,
-        .loudness = (guint8)MIN (127u, (slot->score_q8 + (1u << (Q - 1))) >> Q),
+        .loudness = (guint8) MIN (127u, (slot->score_q8 + (1u << (Q - 1))) >> Q),
         .speaking = slot->speaking,
         .dominant = speaker->has_dominant && speaker->dominant == slot->id,
       };

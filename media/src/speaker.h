@@ -55,7 +55,7 @@ typedef enum {
 /* A participant's slot; stays valid until sh_speaker_remove(). A handle of a
  * removed participant is refused, even when its slot has been reused. */
 typedef guint32 ShSpeakerHandle;
-#define SH_SPEAKER_INVALID_HANDLE ((ShSpeakerHandle)0)
+#define SH_SPEAKER_INVALID_HANDLE ((ShSpeakerHandle) 0)
 
 typedef struct ShSpeaker ShSpeaker;
 

@@ -46,7 +46,7 @@ sh_srtp_init_once (GError **error)
 
   if (status != srtp_err_status_ok) {
     g_set_error (error, SH_SRTP_ERROR, SH_SRTP_ERROR_INIT, "libsrtp failed to initialise (%d)",
-                 (int)status);
+                 (int) status);
     return FALSE;
   }
   return TRUE;
@@ -63,9 +63,9 @@ create_session (ShSrtpProfile profile, const guint8 *key, const guint8 *salt, gu
   srtp_err_status_t status;
 
   memset (&policy, 0, sizeof policy);
-  if (srtp_crypto_policy_set_from_profile_for_rtp (&policy.rtp, (srtp_profile_t)profile)
+  if (srtp_crypto_policy_set_from_profile_for_rtp (&policy.rtp, (srtp_profile_t) profile)
           != srtp_err_status_ok
-      || srtp_crypto_policy_set_from_profile_for_rtcp (&policy.rtcp, (srtp_profile_t)profile)
+      || srtp_crypto_policy_set_from_profile_for_rtcp (&policy.rtcp, (srtp_profile_t) profile)
              != srtp_err_status_ok) {
     g_set_error (error, SH_SRTP_ERROR, SH_SRTP_ERROR_INVALID, "libsrtp does not know profile %s",
                  sh_srtp_profile_name (profile));
@@ -84,7 +84,7 @@ create_session (ShSrtpProfile profile, const guint8 *key, const guint8 *salt, gu
   if (status != srtp_err_status_ok) {
     g_set_error (error, SH_SRTP_ERROR, SH_SRTP_ERROR_CREATE,
                  "libsrtp refused the %s %s session (%d)", inbound ? "inbound" : "outbound",
-                 sh_srtp_profile_name (profile), (int)status);
+                 sh_srtp_profile_name (profile), (int) status);
     return NULL;
   }
   return session;
@@ -106,19 +106,19 @@ sh_srtp_new (const ShDtlsSrtpKeys *keys, const ShSrtpOptions *options, GError **
   if (keys->profile != SH_SRTP_PROFILE_AES128_CM_SHA1_80
       && keys->profile != SH_SRTP_PROFILE_AEAD_AES_128_GCM) {
     g_set_error (error, SH_SRTP_ERROR, SH_SRTP_ERROR_INVALID, "Unsupported SRTP profile %d",
-                 (int)keys->profile);
+                 (int) keys->profile);
     return NULL;
   }
   /* The lengths must be the profile's: a mismatch means the keys came from
    * somewhere other than this module's DTLS export. */
-  if (keys->key_len != srtp_profile_get_master_key_length ((srtp_profile_t)keys->profile)
-      || keys->salt_len != srtp_profile_get_master_salt_length ((srtp_profile_t)keys->profile)) {
+  if (keys->key_len != srtp_profile_get_master_key_length ((srtp_profile_t) keys->profile)
+      || keys->salt_len != srtp_profile_get_master_salt_length ((srtp_profile_t) keys->profile)) {
     g_set_error (error, SH_SRTP_ERROR, SH_SRTP_ERROR_INVALID,
                  "%s needs a %u-byte key and a %u-byte salt, not %u and %u",
                  sh_srtp_profile_name (keys->profile),
-                 srtp_profile_get_master_key_length ((srtp_profile_t)keys->profile),
-                 srtp_profile_get_master_salt_length ((srtp_profile_t)keys->profile), keys->key_len,
-                 keys->salt_len);
+                 srtp_profile_get_master_key_length ((srtp_profile_t) keys->profile),
+                 srtp_profile_get_master_salt_length ((srtp_profile_t) keys->profile),
+                 keys->key_len, keys->salt_len);
     return NULL;
   }
   /* libsrtp's own limits (RFC 3711 asks for at least 64). */
@@ -216,10 +216,10 @@ sh_srtp_protect_rtp (ShSrtp *srtp, guint8 *buf, gsize *len, gsize capacity)
     return SH_SRTP_MALFORMED;
   if (capacity < *len || capacity - *len < srtp->rtp_trailer)
     return SH_SRTP_NO_SPACE;
-  n = (int)*len;
+  n = (int) *len;
   ShSrtpResult result = map_status (srtp_protect (srtp->outbound, buf, &n));
   if (result == SH_SRTP_OK)
-    *len = (gsize)n;
+    *len = (gsize) n;
   return result;
 }
 
@@ -232,10 +232,10 @@ sh_srtp_protect_rtcp (ShSrtp *srtp, guint8 *buf, gsize *len, gsize capacity)
     return SH_SRTP_MALFORMED;
   if (capacity < *len || capacity - *len < srtp->rtcp_trailer)
     return SH_SRTP_NO_SPACE;
-  n = (int)*len;
+  n = (int) *len;
   ShSrtpResult result = map_status (srtp_protect_rtcp (srtp->outbound, buf, &n));
   if (result == SH_SRTP_OK)
-    *len = (gsize)n;
+    *len = (gsize) n;
   return result;
 }
 
@@ -246,10 +246,10 @@ sh_srtp_unprotect_rtp (ShSrtp *srtp, guint8 *buf, gsize *len)
 
   if (*len < RTP_HEADER_LEN || *len > MAX_PACKET_LEN)
     return SH_SRTP_MALFORMED;
-  n = (int)*len;
+  n = (int) *len;
   ShSrtpResult result = map_status (srtp_unprotect (srtp->inbound, buf, &n));
   if (result == SH_SRTP_OK)
-    *len = (gsize)n;
+    *len = (gsize) n;
   return result;
 }
 
@@ -260,10 +260,10 @@ sh_srtp_unprotect_rtcp (ShSrtp *srtp, guint8 *buf, gsize *len)
 
   if (*len < RTCP_HEADER_LEN || *len > MAX_PACKET_LEN)
     return SH_SRTP_MALFORMED;
-  n = (int)*len;
+  n = (int) *len;
   ShSrtpResult result = map_status (srtp_unprotect_rtcp (srtp->inbound, buf, &n));
   if (result == SH_SRTP_OK)
-    *len = (gsize)n;
+    *len = (gsize) n;
   return result;
 }
 

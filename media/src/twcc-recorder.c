@@ -31,7 +31,7 @@
 /* Where the numbering starts: above 0 by a window, so that no extended
  * number ever reached (the start can move back by less than a window before
  * the first write) equals the zero tag of a fresh entry. */
-#define FIRST_EXT ((gint64)WINDOW)
+#define FIRST_EXT ((gint64) WINDOW)
 
 G_STATIC_ASSERT ((WINDOW & MASK) == 0);
 G_STATIC_ASSERT (TICKS_PER_REFERENCE == 256);
@@ -96,7 +96,7 @@ floor_div (gint64 a, gint64 b)
 static inline guint16
 wire_seq (const ShTwccRecorder *r, gint64 ext)
 {
-  return (guint16)(r->highest_seq + (guint16)(ext - r->highest));
+  return (guint16) (r->highest_seq + (guint16) (ext - r->highest));
 }
 
 static inline void
@@ -120,7 +120,7 @@ restart (ShTwccRecorder *r, guint16 seq, gint64 arrival_us)
 
   if (r->started) {
     r->stats.restarts++;
-    r->stats.dropped += (guint64)sh_twcc_recorder_pending (r);
+    r->stats.dropped += (guint64) sh_twcc_recorder_pending (r);
   }
   r->started = TRUE;
   r->reported = FALSE;
@@ -156,7 +156,7 @@ sh_twcc_recorder_record (ShTwccRecorder *r, guint16 transport_seq, gint64 arriva
     if (ext - r->next >= WINDOW) {
       gint64 next = ext - WINDOW + 1;
 
-      r->stats.dropped += (guint64)(next - r->next);
+      r->stats.dropped += (guint64) (next - r->next);
       r->next = next;
     }
     r->highest = ext;
@@ -190,7 +190,7 @@ sh_twcc_recorder_record (ShTwccRecorder *r, guint16 transport_seq, gint64 arriva
 static inline gint32
 reference_24 (gint64 ticks)
 {
-  return (gint32)((ticks & 0xffffff) ^ 0x800000) - 0x800000;
+  return (gint32) ((ticks & 0xffffff) ^ 0x800000) - 0x800000;
 }
 
 /* Bytes a feedback takes at most with @n statuses and @delta_bytes of
@@ -199,9 +199,9 @@ reference_24 (gint64 ticks)
 static inline gsize
 feedback_bound (guint n, gsize delta_bytes)
 {
-  gsize len = FEEDBACK_HEADER_LEN + 2 * (((gsize)n + 6) / 7) + delta_bytes;
+  gsize len = FEEDBACK_HEADER_LEN + 2 * (((gsize) n + 6) / 7) + delta_bytes;
 
-  return (len + 3) & ~(gsize)3;
+  return (len + 3) & ~(gsize) 3;
 }
 
 int
@@ -227,7 +227,7 @@ sh_twcc_recorder_write (ShTwccRecorder *r, guint32 sender_ssrc, guint32 media_ss
   reference = floor_div (r->ring[first & MASK].arrival_us, SH_RTCP_TWCC_REFERENCE_US);
   prev_ticks = reference * TICKS_PER_REFERENCE;
 
-  limit = (guint)MIN (pending, SH_TWCC_RECORDER_MAX_STATUSES);
+  limit = (guint) MIN (pending, SH_TWCC_RECORDER_MAX_STATUSES);
   for (; n < limit; n++) {
     gint64 ext = r->next + n;
     const Entry *e = &r->ring[ext & MASK];
@@ -249,7 +249,7 @@ sh_twcc_recorder_write (ShTwccRecorder *r, guint32 sender_ssrc, guint32 media_ss
       break;
     p->seq = wire_seq (r, ext);
     p->received = bytes > 0;
-    p->delta = (gint32)delta;
+    p->delta = (gint32) delta;
     if (bytes > 0) {
       prev_ticks = ticks;
       delta_bytes += bytes;
@@ -259,7 +259,7 @@ sh_twcc_recorder_write (ShTwccRecorder *r, guint32 sender_ssrc, guint32 media_ss
     return SH_RTCP_ERR_NO_SPACE;
 
   twcc.base_seq = wire_seq (r, r->next);
-  twcc.status_count = (guint16)n;
+  twcc.status_count = (guint16) n;
   twcc.reference_time = reference_24 (reference);
   twcc.fb_count = r->fb_count;
   /* The bound is conservative, so this fits; should the encoder ever need
@@ -269,7 +269,7 @@ sh_twcc_recorder_write (ShTwccRecorder *r, guint32 sender_ssrc, guint32 media_ss
     if (len != SH_RTCP_ERR_NO_SPACE || n == 1)
       break;
     n /= 2;
-    twcc.status_count = (guint16)n;
+    twcc.status_count = (guint16) n;
   }
   if (len < 0)
     return len;

@@ -72,7 +72,7 @@ sh_media_workers_free (ShMediaWorkers *workers)
   for (guint i = 0; i < workers->n_workers; i++) {
     Worker *worker = &workers->workers[i];
     g_main_context_invoke_full (worker->context, G_PRIORITY_DEFAULT, quit_loop,
-                                g_main_loop_ref (worker->loop), (GDestroyNotify)g_main_loop_unref);
+                                g_main_loop_ref (worker->loop), (GDestroyNotify) g_main_loop_unref);
   }
   for (guint i = 0; i < workers->n_workers; i++) {
     Worker *worker = &workers->workers[i];

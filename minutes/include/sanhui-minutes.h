@@ -71,17 +71,17 @@ typedef enum {
   SH_ORG_GROUP,          /* 党小组 (inside a branch) */
 } ShOrgKind;
 
-const char *sh_org_kind_to_string (ShOrgKind kind);           /* "committee", ... */
+const char *sh_org_kind_to_string (ShOrgKind kind); /* "committee", ... */
 gboolean sh_org_kind_from_string (const char *s, ShOrgKind *out);
-const char *sh_org_kind_label (ShOrgKind kind);               /* "党委", ... */
+const char *sh_org_kind_label (ShOrgKind kind); /* "党委", ... */
 
 typedef struct {
   gint64 id;
   gint64 parent_id; /* 0 for a root */
   ShOrgKind kind;
   char *name;
-  int themed_day;                  /* day of month of the 主题党日, 0 if unset */
-  gboolean online_votes_approved;  /* higher organization allows admission/elections online */
+  int themed_day;                 /* day of month of the 主题党日, 0 if unset */
+  gboolean online_votes_approved; /* higher organization allows admission/elections online */
 } ShOrg;
 
 void sh_org_free (ShOrg *org);
@@ -92,8 +92,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShOrg, sh_org_free)
  * root), a general branch under a committee. Returns the new id or 0. */
 gint64 sh_org_create (ShStore *store, gint64 parent_id, ShOrgKind kind, const char *name,
                       GError **error);
-gboolean sh_org_update (ShStore *store, const ShOrg *org, GError **error); /* name, themed_day, online_votes_approved */
-ShOrg *sh_org_get (ShStore *store, gint64 id, GError **error);            /* transfer full */
+gboolean sh_org_update (ShStore *store, const ShOrg *org,
+                        GError **error); /* name, themed_day, online_votes_approved */
+ShOrg *sh_org_get (ShStore *store, gint64 id, GError **error); /* transfer full */
 
 /* @root_id and everything below it (0: every organization), parents before
  * children. Returns: (transfer full) (element-type ShOrg). */
@@ -118,15 +119,15 @@ gboolean sh_member_status_from_string (const char *s, ShMemberStatus *out);
 
 typedef struct {
   gint64 id;
-  gint64 branch_id;          /* 组织关系所在支部 */
+  gint64 branch_id; /* 组织关系所在支部 */
   char *name;
-  char *phone;               /* 11-digit mainland mobile number, unique, may be NULL */
+  char *phone; /* 11-digit mainland mobile number, unique, may be NULL */
   ShMemberStatus status;
-  gboolean under_probation;  /* 留党察看: keeps attending, has no vote */
-  gboolean migrant;          /* 流动党员 */
-  gint64 current_branch_id;  /* for a migrant: the branch they take part in nearby; 0 if none */
-  char *joined_on;           /* 入党日期, "YYYY-MM-DD" or NULL */
-  gboolean active;           /* FALSE once transferred out */
+  gboolean under_probation; /* 留党察看: keeps attending, has no vote */
+  gboolean migrant;         /* 流动党员 */
+  gint64 current_branch_id; /* for a migrant: the branch they take part in nearby; 0 if none */
+  char *joined_on;          /* 入党日期, "YYYY-MM-DD" or NULL */
+  gboolean active;          /* FALSE once transferred out */
 } ShMember;
 
 void sh_member_free (ShMember *member);
@@ -149,12 +150,12 @@ GPtrArray *sh_member_list_visiting (ShStore *store, gint64 branch_id, GError **e
 /* ------------------------------------------------------ committee posts */
 
 typedef enum {
-  SH_POST_SECRETARY,          /* 书记 */
-  SH_POST_DEPUTY_SECRETARY,   /* 副书记 */
-  SH_POST_ORGANIZATION,       /* 组织委员 */
-  SH_POST_PROPAGANDA,         /* 宣传委员 */
-  SH_POST_DISCIPLINE,         /* 纪检委员 */
-  SH_POST_COMMITTEE_MEMBER,   /* 委员 (other duties) */
+  SH_POST_SECRETARY,        /* 书记 */
+  SH_POST_DEPUTY_SECRETARY, /* 副书记 */
+  SH_POST_ORGANIZATION,     /* 组织委员 */
+  SH_POST_PROPAGANDA,       /* 宣传委员 */
+  SH_POST_DISCIPLINE,       /* 纪检委员 */
+  SH_POST_COMMITTEE_MEMBER, /* 委员 (other duties) */
 } ShPost;
 
 const char *sh_post_to_string (ShPost post);
@@ -187,19 +188,18 @@ typedef struct {
 /* The member must belong to the group's branch; one leader per group. */
 gboolean sh_group_add_member (ShStore *store, gint64 group_id, gint64 member_id, gboolean leader,
                               GError **error);
-gboolean sh_group_remove_member (ShStore *store, gint64 group_id, gint64 member_id,
-                                 GError **error);
+gboolean sh_group_remove_member (ShStore *store, gint64 group_id, gint64 member_id, GError **error);
 /* Returns: (transfer full) (element-type ShGroupMembership). */
 GPtrArray *sh_group_list_members (ShStore *store, gint64 group_id, GError **error);
 
 /* ----------------------------------------- exclusions from expected count */
 
 typedef enum {
-  SH_EXCLUSION_ILLNESS,       /* 长期患病 */
-  SH_EXCLUSION_ABROAD,        /* 出国（境）半年以上 */
-  SH_EXCLUSION_SENTENCE,      /* 服刑 */
-  SH_EXCLUSION_BEDRIDDEN,     /* 卧床不起 */
-  SH_EXCLUSION_AWAY,          /* 外出半年以上未转组织关系 */
+  SH_EXCLUSION_ILLNESS,   /* 长期患病 */
+  SH_EXCLUSION_ABROAD,    /* 出国（境）半年以上 */
+  SH_EXCLUSION_SENTENCE,  /* 服刑 */
+  SH_EXCLUSION_BEDRIDDEN, /* 卧床不起 */
+  SH_EXCLUSION_AWAY,      /* 外出半年以上未转组织关系 */
 } ShExclusionReason;
 
 const char *sh_exclusion_reason_to_string (ShExclusionReason r);
@@ -210,8 +210,8 @@ typedef struct {
   gint64 id;
   gint64 member_id;
   ShExclusionReason reason;
-  char *approver;     /* who approved, as written on the approval */
-  char *note;         /* may be NULL */
+  char *approver; /* who approved, as written on the approval */
+  char *note;     /* may be NULL */
   gint64 starts_at;
   gint64 ends_at;     /* 0: open-ended */
   gint64 recorded_by; /* account id */
@@ -241,7 +241,7 @@ const char *sh_meeting_type_label (ShMeetingType t);
 
 typedef enum {
   SH_MEETING_SCHEDULED,
-  SH_MEETING_OPEN,        /* joinable, not yet started by the chair */
+  SH_MEETING_OPEN, /* joinable, not yet started by the chair */
   SH_MEETING_IN_PROGRESS,
   SH_MEETING_ENDED,
   SH_MEETING_ARCHIVED,
@@ -254,24 +254,24 @@ const char *sh_meeting_state_label (ShMeetingState s);
 
 typedef struct {
   gint64 id;
-  gint64 org_id;                 /* the branch, or the group for a group meeting */
+  gint64 org_id; /* the branch, or the group for a group meeting */
   ShMeetingType type;
   char *title;
   gint64 planned_start;
   gint64 planned_end;
-  char *place;                   /* NULL or "" means online */
+  char *place; /* NULL or "" means online */
   gint64 chair_member_id;
   gint64 delegated_by_member_id; /* set when the chair acts for the secretary */
   char *delegation_note;
   gint64 recorder_member_id;
-  gint64 lecturer_member_id;     /* lesson: a member lecturing, or 0 */
-  char *lecturer_name;           /* lesson: the lecturer as printed (invited speakers) */
-  char *topic;                   /* lesson topic */
+  gint64 lecturer_member_id; /* lesson: a member lecturing, or 0 */
+  char *lecturer_name;       /* lesson: the lecturer as printed (invited speakers) */
+  char *topic;               /* lesson topic */
   ShMeetingState state;
   char *cancel_reason;
-  char *node_id;                 /* media node that hosts it; "" on a single machine */
-  GPtrArray *agenda;             /* (element-type utf8) agenda items in order */
-  gint64 created_by;             /* account id */
+  char *node_id;     /* media node that hosts it; "" on a single machine */
+  GPtrArray *agenda; /* (element-type utf8) agenda items in order */
+  gint64 created_by; /* account id */
   gint64 created_at;
   gint64 updated_at;
 } ShMeeting;
@@ -399,8 +399,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShMeetingGuest, sh_meeting_guest_free)
 /* Adds a guest; with @account_id the name defaults to the account's display
  * name. An account is a guest of a meeting at most once (CONFLICT).
  * Returns the new id or 0. */
-gint64 sh_meeting_guest_add (ShStore *store, gint64 meeting_id, gint64 account_id,
-                             const char *name, gint64 approved_by, GError **error);
+gint64 sh_meeting_guest_add (ShStore *store, gint64 meeting_id, gint64 account_id, const char *name,
+                             gint64 approved_by, GError **error);
 /* Returns: (transfer full) (element-type ShMeetingGuest), in the order added. */
 GPtrArray *sh_meeting_guest_list (ShStore *store, gint64 meeting_id, GError **error);
 /* TRUE when @account_id is an approved guest of the meeting. */
@@ -450,8 +450,8 @@ typedef struct {
 
 typedef struct {
   gint64 id;
-  char *login;         /* account name, unique */
-  char *phone;         /* may be NULL; unique; also accepted at log-in */
+  char *login; /* account name, unique */
+  char *phone; /* may be NULL; unique; also accepted at log-in */
   char *display_name;
   gint64 member_id;    /* 0 for accounts that are not Party members of a branch here */
   char *password_hash; /* opaque encoded hash; never logged */
@@ -494,8 +494,8 @@ GArray *sh_account_roles (ShStore *store, gint64 account_id, GError **error);
 gboolean sh_session_create (ShStore *store, const char *token_hash, gint64 account_id,
                             const char *csrf_token, gint64 expires_at, GError **error);
 /* Finds a live session; sets @account_id and @csrf_token (transfer full). */
-gboolean sh_session_lookup (ShStore *store, const char *token_hash, gint64 now,
-                            gint64 *account_id, char **csrf_token, GError **error);
+gboolean sh_session_lookup (ShStore *store, const char *token_hash, gint64 now, gint64 *account_id,
+                            char **csrf_token, GError **error);
 gboolean sh_session_delete (ShStore *store, const char *token_hash, GError **error);
 /* Removes expired sessions; returns how many. */
 gint64 sh_session_purge (ShStore *store, gint64 now, GError **error);

@@ -27,7 +27,7 @@ static const char *const event_kinds[] = {
 const char *
 sh_meeting_event_kind_to_string (ShMeetingEventKind kind)
 {
-  g_return_val_if_fail ((guint)kind < G_N_ELEMENTS (event_kinds), NULL);
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (event_kinds), NULL);
   return event_kinds[kind];
 }
 
@@ -36,7 +36,7 @@ sh_meeting_event_kind_from_string (const char *s, ShMeetingEventKind *out)
 {
   for (gsize i = 0; s && i < G_N_ELEMENTS (event_kinds); i++) {
     if (g_str_equal (s, event_kinds[i])) {
-      *out = (ShMeetingEventKind)i;
+      *out = (ShMeetingEventKind) i;
       return TRUE;
     }
   }
@@ -103,7 +103,8 @@ GPtrArray *
 sh_meeting_chat_list (ShStore *store, gint64 meeting_id, guint limit, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)sh_chat_message_free);
+  g_autoptr (GPtrArray) out
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_chat_message_free);
   int rc;
 
   g_return_val_if_fail (store != NULL, NULL);
@@ -117,7 +118,7 @@ sh_meeting_chat_list (ShStore *store, gint64 meeting_id, guint limit, GError **e
   if (!stmt)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, meeting_id);
-  sqlite3_bind_int64 (stmt, 2, limit ? (gint64)limit : -1);
+  sqlite3_bind_int64 (stmt, 2, limit ? (gint64) limit : -1);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
     ShChatMessage *m = g_new0 (ShChatMessage, 1);
 
@@ -155,7 +156,7 @@ sh_meeting_event_append (ShStore *store, gint64 meeting_id, gint64 account_id, g
   g_autoptr (sqlite3_stmt) stmt = NULL;
 
   g_return_val_if_fail (store != NULL, 0);
-  if ((guint)kind >= G_N_ELEMENTS (event_kinds)) {
+  if ((guint) kind >= G_N_ELEMENTS (event_kinds)) {
     invalid (error, "会议事件类型无效");
     return 0;
   }
@@ -181,7 +182,7 @@ sh_meeting_event_list (ShStore *store, gint64 meeting_id, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
   g_autoptr (GPtrArray) out
-      = g_ptr_array_new_with_free_func ((GDestroyNotify)sh_meeting_event_free);
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_meeting_event_free);
   int rc;
 
   g_return_val_if_fail (store != NULL, NULL);
@@ -199,7 +200,7 @@ sh_meeting_event_list (ShStore *store, gint64 meeting_id, GError **error)
     e->meeting_id = meeting_id;
     e->account_id = sqlite3_column_int64 (stmt, 1);
     e->member_id = sqlite3_column_int64 (stmt, 2);
-    if (!sh_meeting_event_kind_from_string ((const char *)sqlite3_column_text (stmt, 3),
+    if (!sh_meeting_event_kind_from_string ((const char *) sqlite3_column_text (stmt, 3),
                                             &e->kind)) {
       g_set_error_literal (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, "会议事件类型无效");
       return NULL;
@@ -282,7 +283,7 @@ sh_meeting_guest_list (ShStore *store, gint64 meeting_id, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
   g_autoptr (GPtrArray) out
-      = g_ptr_array_new_with_free_func ((GDestroyNotify)sh_meeting_guest_free);
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_meeting_guest_free);
   int rc;
 
   g_return_val_if_fail (store != NULL, NULL);

@@ -34,19 +34,19 @@ static const struct {
 };
 
 const char *
-sh_meeting_type_to_string(ShMeetingType t)
+sh_meeting_type_to_string (ShMeetingType t)
 {
-  g_return_val_if_fail((guint)t < G_N_ELEMENTS(meeting_types), NULL);
+  g_return_val_if_fail ((guint) t < G_N_ELEMENTS (meeting_types), NULL);
   return meeting_types[t].name;
 }
 
 gboolean
-sh_meeting_type_from_string(const char *s, ShMeetingType *out)
+sh_meeting_type_from_string (const char *s, ShMeetingType *out)
 {
-  for (guint i = 0; s && i < G_N_ELEMENTS(meeting_types); i++) {
-    if (strcmp(s, meeting_types[i].name) == 0) {
+  for (guint i = 0; s && i < G_N_ELEMENTS (meeting_types); i++) {
+    if (strcmp (s, meeting_types[i].name) == 0) {
       if (out)
-        *out = (ShMeetingType)i;
+        *out = (ShMeetingType) i;
       return TRUE;
     }
   }
@@ -54,26 +54,26 @@ sh_meeting_type_from_string(const char *s, ShMeetingType *out)
 }
 
 const char *
-sh_meeting_type_label(ShMeetingType t)
+sh_meeting_type_label (ShMeetingType t)
 {
-  g_return_val_if_fail((guint)t < G_N_ELEMENTS(meeting_types), NULL);
+  g_return_val_if_fail ((guint) t < G_N_ELEMENTS (meeting_types), NULL);
   return meeting_types[t].label;
 }
 
 const char *
-sh_meeting_state_to_string(ShMeetingState s)
+sh_meeting_state_to_string (ShMeetingState s)
 {
-  g_return_val_if_fail((guint)s < G_N_ELEMENTS(meeting_states), NULL);
+  g_return_val_if_fail ((guint) s < G_N_ELEMENTS (meeting_states), NULL);
   return meeting_states[s].name;
 }
 
 gboolean
-sh_meeting_state_from_string(const char *s, ShMeetingState *out)
+sh_meeting_state_from_string (const char *s, ShMeetingState *out)
 {
-  for (guint i = 0; s && i < G_N_ELEMENTS(meeting_states); i++) {
-    if (strcmp(s, meeting_states[i].name) == 0) {
+  for (guint i = 0; s && i < G_N_ELEMENTS (meeting_states); i++) {
+    if (strcmp (s, meeting_states[i].name) == 0) {
       if (out)
-        *out = (ShMeetingState)i;
+        *out = (ShMeetingState) i;
       return TRUE;
     }
   }
@@ -81,51 +81,51 @@ sh_meeting_state_from_string(const char *s, ShMeetingState *out)
 }
 
 const char *
-sh_meeting_state_label(ShMeetingState s)
+sh_meeting_state_label (ShMeetingState s)
 {
-  g_return_val_if_fail((guint)s < G_N_ELEMENTS(meeting_states), NULL);
+  g_return_val_if_fail ((guint) s < G_N_ELEMENTS (meeting_states), NULL);
   return meeting_states[s].label;
 }
 
 /* ----------------------------------------------------------- record */
 
 ShMeeting *
-sh_meeting_new(void)
+sh_meeting_new (void)
 {
-  ShMeeting *meeting = g_new0(ShMeeting, 1);
+  ShMeeting *meeting = g_new0 (ShMeeting, 1);
 
   meeting->state = SH_MEETING_SCHEDULED;
-  meeting->node_id = g_strdup("");
-  meeting->agenda = g_ptr_array_new_with_free_func(g_free);
+  meeting->node_id = g_strdup ("");
+  meeting->agenda = g_ptr_array_new_with_free_func (g_free);
   return meeting;
 }
 
 void
-sh_meeting_free(ShMeeting *meeting)
+sh_meeting_free (ShMeeting *meeting)
 {
   if (!meeting)
     return;
-  g_free(meeting->title);
-  g_free(meeting->place);
-  g_free(meeting->delegation_note);
-  g_free(meeting->lecturer_name);
-  g_free(meeting->topic);
-  g_free(meeting->cancel_reason);
-  g_free(meeting->node_id);
+  g_free (meeting->title);
+  g_free (meeting->place);
+  g_free (meeting->delegation_note);
+  g_free (meeting->lecturer_name);
+  g_free (meeting->topic);
+  g_free (meeting->cancel_reason);
+  g_free (meeting->node_id);
   if (meeting->agenda)
-    g_ptr_array_unref(meeting->agenda);
-  g_free(meeting);
+    g_ptr_array_unref (meeting->agenda);
+  g_free (meeting);
 }
 
 /* --------------------------------------------------------- validation */
 
 static gboolean
-is_blank(const char *s)
+is_blank (const char *s)
 {
   if (!s)
     return TRUE;
   for (; *s; s++) {
-    if (!g_ascii_isspace(*s))
+    if (!g_ascii_isspace (*s))
       return FALSE;
   }
   return TRUE;
@@ -133,62 +133,62 @@ is_blank(const char *s)
 
 /* TRUE when @s is valid UTF-8, not blank, and at most @max characters. */
 static gboolean
-text_fits(const char *s, glong max)
+text_fits (const char *s, glong max)
 {
-  return s && g_utf8_validate(s, -1, NULL) && !is_blank(s) && g_utf8_strlen(s, -1) <= max;
+  return s && g_utf8_validate (s, -1, NULL) && !is_blank (s) && g_utf8_strlen (s, -1) <= max;
 }
 
 static gboolean
-invalid(GError **error, const char *message)
+invalid (GError **error, const char *message)
 {
-  g_set_error_literal(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID, message);
+  g_set_error_literal (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID, message);
   return FALSE;
 }
 
 /* Reads the kind and parent of @org_id. FALSE with INVALID if it is missing. */
 static gboolean
-lookup_org(ShStore *store, gint64 org_id, ShOrgKind *kind, gint64 *parent_id, GError **error)
+lookup_org (ShStore *store, gint64 org_id, ShOrgKind *kind, gint64 *parent_id, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
   int rc;
 
-  stmt = sh_store_prepare(store, "SELECT kind, parent_id FROM organizations WHERE id = ?",
-                          "读取组织", error);
+  stmt = sh_store_prepare (store, "SELECT kind, parent_id FROM organizations WHERE id = ?",
+                           "读取组织", error);
   if (!stmt)
     return FALSE;
-  sqlite3_bind_int64(stmt, 1, org_id);
-  rc = sqlite3_step(stmt);
+  sqlite3_bind_int64 (stmt, 1, org_id);
+  rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
-    return invalid(error, "会议所属的组织不存在");
+    return invalid (error, "会议所属的组织不存在");
   if (rc != SQLITE_ROW) {
-    sh_store_set_error(store, "读取组织", error);
+    sh_store_set_error (store, "读取组织", error);
     return FALSE;
   }
-  if (!sh_org_kind_from_string((const char *)sqlite3_column_text(stmt, 0), kind))
-    return invalid(error, "会议所属的组织类型无效");
-  *parent_id = sqlite3_column_int64(stmt, 1);
+  if (!sh_org_kind_from_string ((const char *) sqlite3_column_text (stmt, 0), kind))
+    return invalid (error, "会议所属的组织类型无效");
+  *parent_id = sqlite3_column_int64 (stmt, 1);
   return TRUE;
 }
 
 /* A person who takes a role in a meeting must be an active member of the
  * branch, or a migrant member who takes part in that branch. */
 static gboolean
-member_takes_part(ShStore *store, gint64 member_id, gint64 branch_id, gboolean *ok, GError **error)
+member_takes_part (ShStore *store, gint64 member_id, gint64 branch_id, gboolean *ok, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
   int rc;
 
-  stmt = sh_store_prepare(store,
-                          "SELECT 1 FROM members WHERE id = ?1 AND active = 1"
-                          " AND (branch_id = ?2 OR (migrant = 1 AND current_branch_id = ?2))",
-                          "核对党员", error);
+  stmt = sh_store_prepare (store,
+                           "SELECT 1 FROM members WHERE id = ?1 AND active = 1"
+                           " AND (branch_id = ?2 OR (migrant = 1 AND current_branch_id = ?2))",
+                           "核对党员", error);
   if (!stmt)
     return FALSE;
-  sqlite3_bind_int64(stmt, 1, member_id);
-  sqlite3_bind_int64(stmt, 2, branch_id);
-  rc = sqlite3_step(stmt);
+  sqlite3_bind_int64 (stmt, 1, member_id);
+  sqlite3_bind_int64 (stmt, 2, branch_id);
+  rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-    sh_store_set_error(store, "核对党员", error);
+    sh_store_set_error (store, "核对党员", error);
     return FALSE;
   }
   *ok = rc == SQLITE_ROW;
@@ -196,76 +196,77 @@ member_takes_part(ShStore *store, gint64 member_id, gint64 branch_id, gboolean *
 }
 
 static gboolean
-check_role(ShStore *store, gint64 member_id, gint64 branch_id, const char *message, GError **error)
+check_role (ShStore *store, gint64 member_id, gint64 branch_id, const char *message, GError **error)
 {
   gboolean ok = FALSE;
 
   if (!member_id)
     return TRUE;
-  if (!member_takes_part(store, member_id, branch_id, &ok, error))
+  if (!member_takes_part (store, member_id, branch_id, &ok, error))
     return FALSE;
-  return ok ? TRUE : invalid(error, message);
+  return ok ? TRUE : invalid (error, message);
 }
 
 static gboolean
-validate_meeting(ShStore *store, const ShMeeting *m, GError **error)
+validate_meeting (ShStore *store, const ShMeeting *m, GError **error)
 {
   ShOrgKind kind;
   gint64 parent_id = 0;
   gint64 branch_id;
 
-  if ((guint)m->type >= G_N_ELEMENTS(meeting_types))
-    return invalid(error, "会议类型无效");
-  if (!text_fits(m->title, TITLE_MAX_CHARS))
-    return invalid(error, "会议名称不能为空，且不超过200个字");
+  if ((guint) m->type >= G_N_ELEMENTS (meeting_types))
+    return invalid (error, "会议类型无效");
+  if (!text_fits (m->title, TITLE_MAX_CHARS))
+    return invalid (error, "会议名称不能为空，且不超过200个字");
   if (m->planned_start <= 0 || m->planned_end <= m->planned_start)
-    return invalid(error, "会议结束时间必须晚于开始时间");
-  if (m->place && !g_utf8_validate(m->place, -1, NULL))
-    return invalid(error, "会议地点包含无效字符");
-  if (!lookup_org(store, m->org_id, &kind, &parent_id, error))
+    return invalid (error, "会议结束时间必须晚于开始时间");
+  if (m->place && !g_utf8_validate (m->place, -1, NULL))
+    return invalid (error, "会议地点包含无效字符");
+  if (!lookup_org (store, m->org_id, &kind, &parent_id, error))
     return FALSE;
 
   if (m->type == SH_MEETING_GROUP) {
     if (kind != SH_ORG_GROUP)
-      return invalid(error, "党小组会只能由党小组召开");
+      return invalid (error, "党小组会只能由党小组召开");
     branch_id = parent_id;
   } else {
     if (kind != SH_ORG_BRANCH)
-      return invalid(error, "该类会议只能由党支部召开");
+      return invalid (error, "该类会议只能由党支部召开");
     branch_id = m->org_id;
   }
-  if (m->type == SH_MEETING_COMMITTEE && !sh_rules_branch_has_committee_in_store(store, m->org_id))
-    return invalid(error, "正式党员不足7人的支部不设支部委员会，不能召开支部委员会会议");
+  if (m->type == SH_MEETING_COMMITTEE && !sh_rules_branch_has_committee_in_store (store, m->org_id))
+    return invalid (error, "正式党员不足7人的支部不设支部委员会，不能召开支部委员会会议");
 
-  if (!check_role(store, m->chair_member_id, branch_id, "主持人必须是本支部的党员", error)
-      || !check_role(store, m->recorder_member_id, branch_id, "记录人必须是本支部的党员", error)
-      || !check_role(store, m->lecturer_member_id, branch_id, "授课人必须是本支部的党员", error))
+  if (!check_role (store, m->chair_member_id, branch_id, "主持人必须是本支部的党员", error)
+      || !check_role (store, m->recorder_member_id, branch_id, "记录人必须是本支部的党员", error)
+      || !check_role (store, m->lecturer_member_id, branch_id, "授课人必须是本支部的党员", error))
     return FALSE;
 
   if (m->delegated_by_member_id) {
     if (!m->chair_member_id)
-      return invalid(error, "委托主持时必须指定主持人");
+      return invalid (error, "委托主持时必须指定主持人");
     if (m->delegated_by_member_id == m->chair_member_id)
-      return invalid(error, "委托人与主持人不能是同一人");
-    if (!check_role(store, m->delegated_by_member_id, branch_id, "委托人必须是本支部的党员", error))
+      return invalid (error, "委托人与主持人不能是同一人");
+    if (!check_role (store, m->delegated_by_member_id, branch_id, "委托人必须是本支部的党员",
+                     error))
       return FALSE;
   }
 
   if (m->type == SH_MEETING_LESSON) {
-    if (!m->topic || is_blank(m->topic) || !g_utf8_validate(m->topic, -1, NULL))
-      return invalid(error, "党课必须填写主题");
+    if (!m->topic || is_blank (m->topic) || !g_utf8_validate (m->topic, -1, NULL))
+      return invalid (error, "党课必须填写主题");
     if (!m->lecturer_member_id
-        && (!m->lecturer_name || is_blank(m->lecturer_name)
-            || !g_utf8_validate(m->lecturer_name, -1, NULL)))
-      return invalid(error, "党课必须指定授课人");
+        && (!m->lecturer_name || is_blank (m->lecturer_name)
+            || !g_utf8_validate (m->lecturer_name, -1, NULL)))
+      return invalid (error, "党课必须指定授课人");
   }
 
   if (m->agenda) {
     if (m->agenda->len > AGENDA_MAX_ITEMS)
-      return invalid(error, "议程不能超过50项");
+      return invalid (error, "议程不能超过50项");
     for (guint i = 0; i < m->agenda->len; i++) {
-      if (!text_fits(g_ptr_array_index(m->agenda, i), AGENDA_ITEM_MAX_CHARS))
-        return invalid(error, "每项议程不能为空，且不超过500个字");
+      if (!text_fits (g_ptr_array_index (m->agenda, i), AGENDA_ITEM_MAX_CHARS))
+        return invalid (error, "每项议程不能为空，且不超过500个字");
     }
   }
   return TRUE;
@@ -279,15 +280,15 @@ typedef struct {
 } CreateData;
 
 static gboolean
-create_txn(ShStore *store, gpointer user_data, GError **error)
+create_txn (ShStore *store, gpointer user_data, GError **error)
 {
   CreateData *data = user_data;
   const ShMeeting *m = data->meeting;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(sqlite3_stmt) item = NULL;
-  gint64 now = sh_store_now();
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (sqlite3_stmt) item = NULL;
+  gint64 now = sh_store_now ();
 
-  stmt = sh_store_prepare(
+  stmt = sh_store_prepare (
       store,
       "INSERT INTO meetings (org_id, type, title, planned_start, planned_end, place,"
       " chair_member_id, delegated_by_member_id, delegation_note, recorder_member_id,"
@@ -296,54 +297,54 @@ create_txn(ShStore *store, gpointer user_data, GError **error)
       "安排会议", error);
   if (!stmt)
     return FALSE;
-  sqlite3_bind_int64(stmt, 1, m->org_id);
-  sqlite3_bind_text(stmt, 2, sh_meeting_type_to_string(m->type), -1, SQLITE_STATIC);
-  sqlite3_bind_text(stmt, 3, m->title, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(stmt, 4, m->planned_start);
-  sqlite3_bind_int64(stmt, 5, m->planned_end);
-  sh_store_bind_text_or_null(stmt, 6, m->place && *m->place ? m->place : NULL);
-  sh_store_bind_id_or_null(stmt, 7, m->chair_member_id);
-  sh_store_bind_id_or_null(stmt, 8, m->delegated_by_member_id);
-  sh_store_bind_text_or_null(stmt, 9, m->delegated_by_member_id ? m->delegation_note : NULL);
-  sh_store_bind_id_or_null(stmt, 10, m->recorder_member_id);
-  sh_store_bind_id_or_null(stmt, 11, m->lecturer_member_id);
-  sh_store_bind_text_or_null(stmt, 12, m->lecturer_name);
-  sh_store_bind_text_or_null(stmt, 13, m->topic);
-  sqlite3_bind_text(stmt, 14, m->node_id ? m->node_id : "", -1, SQLITE_TRANSIENT);
-  sh_store_bind_id_or_null(stmt, 15, m->created_by);
-  sqlite3_bind_int64(stmt, 16, now);
-  sqlite3_bind_int64(stmt, 17, now);
-  if (!sh_store_step_done(store, stmt, "安排会议", error))
+  sqlite3_bind_int64 (stmt, 1, m->org_id);
+  sqlite3_bind_text (stmt, 2, sh_meeting_type_to_string (m->type), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, m->title, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, m->planned_start);
+  sqlite3_bind_int64 (stmt, 5, m->planned_end);
+  sh_store_bind_text_or_null (stmt, 6, m->place && *m->place ? m->place : NULL);
+  sh_store_bind_id_or_null (stmt, 7, m->chair_member_id);
+  sh_store_bind_id_or_null (stmt, 8, m->delegated_by_member_id);
+  sh_store_bind_text_or_null (stmt, 9, m->delegated_by_member_id ? m->delegation_note : NULL);
+  sh_store_bind_id_or_null (stmt, 10, m->recorder_member_id);
+  sh_store_bind_id_or_null (stmt, 11, m->lecturer_member_id);
+  sh_store_bind_text_or_null (stmt, 12, m->lecturer_name);
+  sh_store_bind_text_or_null (stmt, 13, m->topic);
+  sqlite3_bind_text (stmt, 14, m->node_id ? m->node_id : "", -1, SQLITE_TRANSIENT);
+  sh_store_bind_id_or_null (stmt, 15, m->created_by);
+  sqlite3_bind_int64 (stmt, 16, now);
+  sqlite3_bind_int64 (stmt, 17, now);
+  if (!sh_store_step_done (store, stmt, "安排会议", error))
     return FALSE;
-  data->id = sqlite3_last_insert_rowid(store->db);
+  data->id = sqlite3_last_insert_rowid (store->db);
 
   if (!m->agenda || m->agenda->len == 0)
     return TRUE;
-  item = sh_store_prepare(store,
-                          "INSERT INTO agenda_items (meeting_id, position, title) VALUES (?, ?, ?)",
-                          "保存议程", error);
+  item = sh_store_prepare (
+      store, "INSERT INTO agenda_items (meeting_id, position, title) VALUES (?, ?, ?)", "保存议程",
+      error);
   if (!item)
     return FALSE;
   for (guint i = 0; i < m->agenda->len; i++) {
-    sqlite3_reset(item);
-    sqlite3_bind_int64(item, 1, data->id);
-    sqlite3_bind_int(item, 2, (int)i);
-    sqlite3_bind_text(item, 3, g_ptr_array_index(m->agenda, i), -1, SQLITE_TRANSIENT);
-    if (!sh_store_step_done(store, item, "保存议程", error))
+    sqlite3_reset (item);
+    sqlite3_bind_int64 (item, 1, data->id);
+    sqlite3_bind_int (item, 2, (int) i);
+    sqlite3_bind_text (item, 3, g_ptr_array_index (m->agenda, i), -1, SQLITE_TRANSIENT);
+    if (!sh_store_step_done (store, item, "保存议程", error))
       return FALSE;
   }
   return TRUE;
 }
 
 gint64
-sh_meeting_create(ShStore *store, const ShMeeting *meeting, GError **error)
+sh_meeting_create (ShStore *store, const ShMeeting *meeting, GError **error)
 {
   CreateData data = { meeting, 0 };
 
-  g_return_val_if_fail(store != NULL && meeting != NULL, 0);
-  if (!validate_meeting(store, meeting, error))
+  g_return_val_if_fail (store != NULL && meeting != NULL, 0);
+  if (!validate_meeting (store, meeting, error))
     return 0;
-  if (!sh_store_transaction(store, create_txn, &data, error))
+  if (!sh_store_transaction (store, create_txn, &data, error))
     return 0;
   return data.id;
 }
@@ -356,137 +357,137 @@ sh_meeting_create(ShStore *store, const ShMeeting *meeting, GError **error)
   " lecturer_name, topic, state, cancel_reason, node_id, created_by, created_at, updated_at"
 
 static ShMeeting *
-meeting_from_row(sqlite3_stmt *stmt)
+meeting_from_row (sqlite3_stmt *stmt)
 {
-  ShMeeting *m = sh_meeting_new();
+  ShMeeting *m = sh_meeting_new ();
 
-  m->id = sqlite3_column_int64(stmt, 0);
-  m->org_id = sqlite3_column_int64(stmt, 1);
-  sh_meeting_type_from_string((const char *)sqlite3_column_text(stmt, 2), &m->type);
-  m->title = sh_store_column_text(stmt, 3);
-  m->planned_start = sqlite3_column_int64(stmt, 4);
-  m->planned_end = sqlite3_column_int64(stmt, 5);
-  m->place = sh_store_column_text(stmt, 6);
-  m->chair_member_id = sqlite3_column_int64(stmt, 7);
-  m->delegated_by_member_id = sqlite3_column_int64(stmt, 8);
-  m->delegation_note = sh_store_column_text(stmt, 9);
-  m->recorder_member_id = sqlite3_column_int64(stmt, 10);
-  m->lecturer_member_id = sqlite3_column_int64(stmt, 11);
-  m->lecturer_name = sh_store_column_text(stmt, 12);
-  m->topic = sh_store_column_text(stmt, 13);
-  sh_meeting_state_from_string((const char *)sqlite3_column_text(stmt, 14), &m->state);
-  m->cancel_reason = sh_store_column_text(stmt, 15);
-  g_free(m->node_id);
-  m->node_id = sh_store_column_text(stmt, 16);
+  m->id = sqlite3_column_int64 (stmt, 0);
+  m->org_id = sqlite3_column_int64 (stmt, 1);
+  sh_meeting_type_from_string ((const char *) sqlite3_column_text (stmt, 2), &m->type);
+  m->title = sh_store_column_text (stmt, 3);
+  m->planned_start = sqlite3_column_int64 (stmt, 4);
+  m->planned_end = sqlite3_column_int64 (stmt, 5);
+  m->place = sh_store_column_text (stmt, 6);
+  m->chair_member_id = sqlite3_column_int64 (stmt, 7);
+  m->delegated_by_member_id = sqlite3_column_int64 (stmt, 8);
+  m->delegation_note = sh_store_column_text (stmt, 9);
+  m->recorder_member_id = sqlite3_column_int64 (stmt, 10);
+  m->lecturer_member_id = sqlite3_column_int64 (stmt, 11);
+  m->lecturer_name = sh_store_column_text (stmt, 12);
+  m->topic = sh_store_column_text (stmt, 13);
+  sh_meeting_state_from_string ((const char *) sqlite3_column_text (stmt, 14), &m->state);
+  m->cancel_reason = sh_store_column_text (stmt, 15);
+  g_free (m->node_id);
+  m->node_id = sh_store_column_text (stmt, 16);
   if (!m->node_id)
-    m->node_id = g_strdup("");
-  m->created_by = sqlite3_column_int64(stmt, 17);
-  m->created_at = sqlite3_column_int64(stmt, 18);
-  m->updated_at = sqlite3_column_int64(stmt, 19);
+    m->node_id = g_strdup ("");
+  m->created_by = sqlite3_column_int64 (stmt, 17);
+  m->created_at = sqlite3_column_int64 (stmt, 18);
+  m->updated_at = sqlite3_column_int64 (stmt, 19);
   return m;
 }
 
 static gboolean
-load_agenda(ShStore *store, ShMeeting *m, GError **error)
+load_agenda (ShStore *store, ShMeeting *m, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
   int rc;
 
-  stmt = sh_store_prepare(store,
-                          "SELECT title FROM agenda_items WHERE meeting_id = ? ORDER BY position",
-                          "读取议程", error);
+  stmt = sh_store_prepare (store,
+                           "SELECT title FROM agenda_items WHERE meeting_id = ? ORDER BY position",
+                           "读取议程", error);
   if (!stmt)
     return FALSE;
-  sqlite3_bind_int64(stmt, 1, m->id);
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-    g_ptr_array_add(m->agenda, sh_store_column_text(stmt, 0));
+  sqlite3_bind_int64 (stmt, 1, m->id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (m->agenda, sh_store_column_text (stmt, 0));
   if (rc != SQLITE_DONE) {
-    sh_store_set_error(store, "读取议程", error);
+    sh_store_set_error (store, "读取议程", error);
     return FALSE;
   }
   return TRUE;
 }
 
 ShMeeting *
-sh_meeting_get(ShStore *store, gint64 id, GError **error)
+sh_meeting_get (ShStore *store, gint64 id, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(ShMeeting) meeting = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (ShMeeting) meeting = NULL;
   int rc;
 
-  g_return_val_if_fail(store != NULL, NULL);
-  stmt = sh_store_prepare(store, "SELECT " MEETING_COLUMNS " FROM meetings WHERE id = ?",
-                          "读取会议", error);
+  g_return_val_if_fail (store != NULL, NULL);
+  stmt = sh_store_prepare (store, "SELECT " MEETING_COLUMNS " FROM meetings WHERE id = ?",
+                           "读取会议", error);
   if (!stmt)
     return NULL;
-  sqlite3_bind_int64(stmt, 1, id);
-  rc = sqlite3_step(stmt);
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE) {
-    g_set_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND, "会议不存在");
+    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND, "会议不存在");
     return NULL;
   }
   if (rc != SQLITE_ROW) {
-    sh_store_set_error(store, "读取会议", error);
+    sh_store_set_error (store, "读取会议", error);
     return NULL;
   }
-  meeting = meeting_from_row(stmt);
-  if (!load_agenda(store, meeting, error))
+  meeting = meeting_from_row (stmt);
+  if (!load_agenda (store, meeting, error))
     return NULL;
-  return g_steal_pointer(&meeting);
+  return g_steal_pointer (&meeting);
 }
 
 /* Collects every row of a prepared meeting query, each with its agenda.
  * @keep, when set, decides per meeting whether it belongs in the result. */
-typedef gboolean (*KeepFunc)(ShStore *store, const ShMeeting *m, gpointer user_data, gboolean *keep,
-                             GError **error);
+typedef gboolean (*KeepFunc) (ShStore *store, const ShMeeting *m, gpointer user_data,
+                              gboolean *keep, GError **error);
 
 static GPtrArray *
-collect_meetings(ShStore *store, sqlite3_stmt *stmt, KeepFunc keep_func, gpointer user_data,
-                 GError **error)
+collect_meetings (ShStore *store, sqlite3_stmt *stmt, KeepFunc keep_func, gpointer user_data,
+                  GError **error)
 {
-  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func((GDestroyNotify)sh_meeting_free);
+  g_autoptr (GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_meeting_free);
   int rc;
 
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    g_autoptr(ShMeeting) m = meeting_from_row(stmt);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
+    g_autoptr (ShMeeting) m = meeting_from_row (stmt);
     gboolean keep = TRUE;
 
-    if (keep_func && !keep_func(store, m, user_data, &keep, error))
+    if (keep_func && !keep_func (store, m, user_data, &keep, error))
       return NULL;
     if (!keep)
       continue;
-    if (!load_agenda(store, m, error))
+    if (!load_agenda (store, m, error))
       return NULL;
-    g_ptr_array_add(result, g_steal_pointer(&m));
+    g_ptr_array_add (result, g_steal_pointer (&m));
   }
   if (rc != SQLITE_DONE) {
-    sh_store_set_error(store, "列出会议", error);
+    sh_store_set_error (store, "列出会议", error);
     return NULL;
   }
-  return g_steal_pointer(&result);
+  return g_steal_pointer (&result);
 }
 
 GPtrArray *
-sh_meeting_list_for_org(ShStore *store, gint64 org_id, gint64 from, gint64 to, GError **error)
+sh_meeting_list_for_org (ShStore *store, gint64 org_id, gint64 from, gint64 to, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
 
-  g_return_val_if_fail(store != NULL, NULL);
+  g_return_val_if_fail (store != NULL, NULL);
   /* A branch sees its groups' meetings too: the secretary schedules and
    * oversees them. */
-  stmt = sh_store_prepare(store,
-                          "SELECT " MEETING_COLUMNS " FROM meetings"
-                          " WHERE (org_id = ?1 OR org_id IN (SELECT id FROM organizations"
-                          "        WHERE parent_id = ?1 AND kind = 'group'))"
-                          " AND (?2 = 0 OR planned_start >= ?2) AND (?3 = 0 OR planned_start < ?3)"
-                          " ORDER BY planned_start, id",
-                          "列出会议", error);
+  stmt = sh_store_prepare (store,
+                           "SELECT " MEETING_COLUMNS " FROM meetings"
+                           " WHERE (org_id = ?1 OR org_id IN (SELECT id FROM organizations"
+                           "        WHERE parent_id = ?1 AND kind = 'group'))"
+                           " AND (?2 = 0 OR planned_start >= ?2) AND (?3 = 0 OR planned_start < ?3)"
+                           " ORDER BY planned_start, id",
+                           "列出会议", error);
   if (!stmt)
     return NULL;
-  sqlite3_bind_int64(stmt, 1, org_id);
-  sqlite3_bind_int64(stmt, 2, from);
-  sqlite3_bind_int64(stmt, 3, to);
-  return collect_meetings(store, stmt, NULL, NULL, error);
+  sqlite3_bind_int64 (stmt, 1, org_id);
+  sqlite3_bind_int64 (stmt, 2, from);
+  sqlite3_bind_int64 (stmt, 3, to);
+  return collect_meetings (store, stmt, NULL, NULL, error);
 }
 
 typedef struct {
@@ -495,11 +496,11 @@ typedef struct {
 } MemberFilter;
 
 static gboolean
-member_is_expected(ShStore *store, const ShMeeting *m, gpointer user_data, gboolean *keep,
-                   GError **error)
+member_is_expected (ShStore *store, const ShMeeting *m, gpointer user_data, gboolean *keep,
+                    GError **error)
 {
   MemberFilter *filter = user_data;
-  g_autoptr(GPtrArray) expected = NULL;
+  g_autoptr (GPtrArray) expected = NULL;
 
   *keep = TRUE;
   if (m->chair_member_id == filter->member_id || m->recorder_member_id == filter->member_id
@@ -511,12 +512,12 @@ member_is_expected(ShStore *store, const ShMeeting *m, gpointer user_data, gbool
       && (m->type == SH_MEETING_GENERAL || m->type == SH_MEETING_LESSON
           || m->type == SH_MEETING_PARTY_DAY))
     return TRUE;
-  expected = sh_rules_expected_attendees(store, m->type, m->org_id, m->planned_start, error);
+  expected = sh_rules_expected_attendees (store, m->type, m->org_id, m->planned_start, error);
   if (!expected)
     return FALSE;
   *keep = FALSE;
   for (guint i = 0; i < expected->len; i++) {
-    const ShMember *member = g_ptr_array_index(expected, i);
+    const ShMember *member = g_ptr_array_index (expected, i);
 
     if (member->id == filter->member_id) {
       *keep = TRUE;
@@ -527,38 +528,39 @@ member_is_expected(ShStore *store, const ShMeeting *m, gpointer user_data, gbool
 }
 
 GPtrArray *
-sh_meeting_list_for_member(ShStore *store, gint64 member_id, gint64 from, gint64 to, GError **error)
+sh_meeting_list_for_member (ShStore *store, gint64 member_id, gint64 from, gint64 to,
+                            GError **error)
 {
-  g_autoptr(sqlite3_stmt) member = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr (sqlite3_stmt) member = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
   MemberFilter filter = { member_id, 0 };
   gint64 home_branch_id;
   int rc;
 
-  g_return_val_if_fail(store != NULL, NULL);
-  member = sh_store_prepare(
+  g_return_val_if_fail (store != NULL, NULL);
+  member = sh_store_prepare (
       store, "SELECT branch_id, migrant, current_branch_id FROM members WHERE id = ?", "读取党员",
       error);
   if (!member)
     return NULL;
-  sqlite3_bind_int64(member, 1, member_id);
-  rc = sqlite3_step(member);
+  sqlite3_bind_int64 (member, 1, member_id);
+  rc = sqlite3_step (member);
   if (rc == SQLITE_DONE) {
-    g_set_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND, "党员不存在");
+    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND, "党员不存在");
     return NULL;
   }
   if (rc != SQLITE_ROW) {
-    sh_store_set_error(store, "读取党员", error);
+    sh_store_set_error (store, "读取党员", error);
     return NULL;
   }
-  home_branch_id = sqlite3_column_int64(member, 0);
-  if (sqlite3_column_int(member, 1))
-    filter.visiting_branch_id = sqlite3_column_int64(member, 2);
+  home_branch_id = sqlite3_column_int64 (member, 0);
+  if (sqlite3_column_int (member, 1))
+    filter.visiting_branch_id = sqlite3_column_int64 (member, 2);
 
   /* Candidates: everything in the home branch and its groups, meetings the
    * member has a role in, and the visited branch's meetings; the filter
    * then keeps those the member is actually expected at. */
-  stmt = sh_store_prepare(
+  stmt = sh_store_prepare (
       store,
       "SELECT " MEETING_COLUMNS " FROM meetings"
       " WHERE (org_id = ?1 OR org_id IN (SELECT id FROM organizations"
@@ -570,18 +572,18 @@ sh_meeting_list_for_member(ShStore *store, gint64 member_id, gint64 from, gint64
       "列出党员的会议", error);
   if (!stmt)
     return NULL;
-  sqlite3_bind_int64(stmt, 1, home_branch_id);
-  sqlite3_bind_int64(stmt, 2, member_id);
-  sqlite3_bind_int64(stmt, 3, filter.visiting_branch_id);
-  sqlite3_bind_int64(stmt, 4, from);
-  sqlite3_bind_int64(stmt, 5, to);
-  return collect_meetings(store, stmt, member_is_expected, &filter, error);
+  sqlite3_bind_int64 (stmt, 1, home_branch_id);
+  sqlite3_bind_int64 (stmt, 2, member_id);
+  sqlite3_bind_int64 (stmt, 3, filter.visiting_branch_id);
+  sqlite3_bind_int64 (stmt, 4, from);
+  sqlite3_bind_int64 (stmt, 5, to);
+  return collect_meetings (store, stmt, member_is_expected, &filter, error);
 }
 
 /* -------------------------------------------------------- transitions */
 
 static gboolean
-transition_allowed(ShMeetingState from, ShMeetingState to)
+transition_allowed (ShMeetingState from, ShMeetingState to)
 {
   switch (to) {
     case SH_MEETING_OPEN:
@@ -607,90 +609,90 @@ typedef struct {
 } TransitionData;
 
 static gboolean
-transition_txn(ShStore *store, gpointer user_data, GError **error)
+transition_txn (ShStore *store, gpointer user_data, GError **error)
 {
   TransitionData *data = user_data;
-  g_autoptr(sqlite3_stmt) read = NULL;
-  g_autoptr(sqlite3_stmt) update = NULL;
-  g_autoptr(sqlite3_stmt) log = NULL;
+  g_autoptr (sqlite3_stmt) read = NULL;
+  g_autoptr (sqlite3_stmt) update = NULL;
+  g_autoptr (sqlite3_stmt) log = NULL;
   ShMeetingState from;
   gint64 now, updated_at;
   int rc;
 
   /* Read inside the transaction so that two chairs pressing buttons at
    * once cannot both move the meeting from the same state. */
-  read = sh_store_prepare(store, "SELECT state, updated_at FROM meetings WHERE id = ?",
-                          "读取会议状态", error);
+  read = sh_store_prepare (store, "SELECT state, updated_at FROM meetings WHERE id = ?",
+                           "读取会议状态", error);
   if (!read)
     return FALSE;
-  sqlite3_bind_int64(read, 1, data->id);
-  rc = sqlite3_step(read);
+  sqlite3_bind_int64 (read, 1, data->id);
+  rc = sqlite3_step (read);
   if (rc == SQLITE_DONE) {
-    g_set_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND, "会议不存在");
+    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND, "会议不存在");
     return FALSE;
   }
   if (rc != SQLITE_ROW) {
-    sh_store_set_error(store, "读取会议状态", error);
+    sh_store_set_error (store, "读取会议状态", error);
     return FALSE;
   }
-  if (!sh_meeting_state_from_string((const char *)sqlite3_column_text(read, 0), &from)) {
-    g_set_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, "会议状态无效");
+  if (!sh_meeting_state_from_string ((const char *) sqlite3_column_text (read, 0), &from)) {
+    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, "会议状态无效");
     return FALSE;
   }
-  if (!transition_allowed(from, data->to)) {
-    g_set_error(error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_STATE, "会议当前%s，不能改为%s",
-                sh_meeting_state_label(from), sh_meeting_state_label(data->to));
+  if (!transition_allowed (from, data->to)) {
+    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_STATE, "会议当前%s，不能改为%s",
+                 sh_meeting_state_label (from), sh_meeting_state_label (data->to));
     return FALSE;
   }
   /* updated_at feeds the calendar's SEQUENCE: keep it strictly rising even
    * when two changes land within the same microsecond. */
-  now = sh_store_now();
-  updated_at = MAX(now, sqlite3_column_int64(read, 1) + 1);
+  now = sh_store_now ();
+  updated_at = MAX (now, sqlite3_column_int64 (read, 1) + 1);
 
-  update = sh_store_prepare(store,
-                            "UPDATE meetings SET state = ?, updated_at = ?,"
-                            " cancel_reason = coalesce(?, cancel_reason) WHERE id = ?",
-                            "更新会议状态", error);
+  update = sh_store_prepare (store,
+                             "UPDATE meetings SET state = ?, updated_at = ?,"
+                             " cancel_reason = coalesce(?, cancel_reason) WHERE id = ?",
+                             "更新会议状态", error);
   if (!update)
     return FALSE;
-  sqlite3_bind_text(update, 1, sh_meeting_state_to_string(data->to), -1, SQLITE_STATIC);
-  sqlite3_bind_int64(update, 2, updated_at);
-  sh_store_bind_text_or_null(update, 3, data->to == SH_MEETING_CANCELLED ? data->reason : NULL);
-  sqlite3_bind_int64(update, 4, data->id);
-  if (!sh_store_step_done(store, update, "更新会议状态", error))
+  sqlite3_bind_text (update, 1, sh_meeting_state_to_string (data->to), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (update, 2, updated_at);
+  sh_store_bind_text_or_null (update, 3, data->to == SH_MEETING_CANCELLED ? data->reason : NULL);
+  sqlite3_bind_int64 (update, 4, data->id);
+  if (!sh_store_step_done (store, update, "更新会议状态", error))
     return FALSE;
 
-  log = sh_store_prepare(store,
-                         "INSERT INTO meeting_state_log (meeting_id, from_state, to_state,"
-                         " reason, at) VALUES (?, ?, ?, ?, ?)",
-                         "记录会议状态变化", error);
+  log = sh_store_prepare (store,
+                          "INSERT INTO meeting_state_log (meeting_id, from_state, to_state,"
+                          " reason, at) VALUES (?, ?, ?, ?, ?)",
+                          "记录会议状态变化", error);
   if (!log)
     return FALSE;
-  sqlite3_bind_int64(log, 1, data->id);
-  sqlite3_bind_text(log, 2, sh_meeting_state_to_string(from), -1, SQLITE_STATIC);
-  sqlite3_bind_text(log, 3, sh_meeting_state_to_string(data->to), -1, SQLITE_STATIC);
-  sh_store_bind_text_or_null(log, 4, data->reason);
-  sqlite3_bind_int64(log, 5, now);
-  return sh_store_step_done(store, log, "记录会议状态变化", error);
+  sqlite3_bind_int64 (log, 1, data->id);
+  sqlite3_bind_text (log, 2, sh_meeting_state_to_string (from), -1, SQLITE_STATIC);
+  sqlite3_bind_text (log, 3, sh_meeting_state_to_string (data->to), -1, SQLITE_STATIC);
+  sh_store_bind_text_or_null (log, 4, data->reason);
+  sqlite3_bind_int64 (log, 5, now);
+  return sh_store_step_done (store, log, "记录会议状态变化", error);
 }
 
 gboolean
-sh_meeting_transition(ShStore *store, gint64 id, ShMeetingState to, const char *reason,
-                      GError **error)
+sh_meeting_transition (ShStore *store, gint64 id, ShMeetingState to, const char *reason,
+                       GError **error)
 {
   g_autofree char *trimmed = NULL;
   TransitionData data = { id, to, NULL };
 
-  g_return_val_if_fail(store != NULL, FALSE);
-  if ((guint)to >= G_N_ELEMENTS(meeting_states))
-    return invalid(error, "会议状态无效");
+  g_return_val_if_fail (store != NULL, FALSE);
+  if ((guint) to >= G_N_ELEMENTS (meeting_states))
+    return invalid (error, "会议状态无效");
   if (reason) {
-    if (!g_utf8_validate(reason, -1, NULL))
-      return invalid(error, "原因包含无效字符");
-    trimmed = g_strstrip(g_strdup(reason));
+    if (!g_utf8_validate (reason, -1, NULL))
+      return invalid (error, "原因包含无效字符");
+    trimmed = g_strstrip (g_strdup (reason));
   }
   if (to == SH_MEETING_CANCELLED && (!trimmed || !*trimmed))
-    return invalid(error, "取消会议必须填写原因");
+    return invalid (error, "取消会议必须填写原因");
   data.reason = trimmed && *trimmed ? trimmed : NULL;
-  return sh_store_transaction(store, transition_txn, &data, error);
+  return sh_store_transaction (store, transition_txn, &data, error);
 }

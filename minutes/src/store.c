@@ -4,7 +4,7 @@
 
 #include <glib/gstdio.h>
 
-G_DEFINE_QUARK (sh-minutes-error-quark, sh_minutes_error)
+G_DEFINE_QUARK (sh - minutes - error - quark, sh_minutes_error)
 
 /* A busy database is waited for this long before failing: the server and a
  * `sanhui db backup` or `sanhui admin` command may touch the file at once. */
@@ -173,8 +173,8 @@ sh_store_open (const char *path, GError **error)
   if (!exec_sql (store, "PRAGMA foreign_keys = ON", "enable foreign keys", error))
     return NULL;
   if (g_strcmp0 (path, ":memory:") != 0
-      && !exec_sql (store, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
-                    "enable WAL", error))
+      && !exec_sql (store, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", "enable WAL",
+                    error))
     return NULL;
   if (!apply_migrations (store, error))
     return NULL;
@@ -233,8 +233,8 @@ sh_store_backup (ShStore *store, const char *dest_path, GError **error)
   }
   backup = sqlite3_backup_init (dest, "main", store->db, "main");
   if (!backup) {
-    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, "backup to %s: %s",
-                 dest_path, sqlite3_errmsg (dest));
+    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, "backup to %s: %s", dest_path,
+                 sqlite3_errmsg (dest));
     sqlite3_close (dest);
     return FALSE;
   }
@@ -246,8 +246,8 @@ sh_store_backup (ShStore *store, const char *dest_path, GError **error)
   } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
   sqlite3_backup_finish (backup);
   if (rc != SQLITE_DONE) {
-    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, "backup to %s: %s",
-                 dest_path, sqlite3_errstr (rc));
+    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, "backup to %s: %s", dest_path,
+                 sqlite3_errstr (rc));
     sqlite3_close (dest);
     g_unlink (dest_path);
     return FALSE;
@@ -259,11 +259,10 @@ sh_store_backup (ShStore *store, const char *dest_path, GError **error)
 gint64
 sh_store_count_rows (ShStore *store, const char *table, GError **error)
 {
-  static const char *const known[] = { "organizations", "members", "committee_posts",
-                                       "group_members", "exclusions", "accounts",
-                                       "role_grants", "sessions", "meetings", "agenda_items",
-                                       "meeting_state_log", "meeting_chat",
-                                       "meeting_events", "meeting_guests" };
+  static const char *const known[]
+      = { "organizations",     "members",      "committee_posts", "group_members", "exclusions",
+          "accounts",          "role_grants",  "sessions",        "meetings",      "agenda_items",
+          "meeting_state_log", "meeting_chat", "meeting_events",  "meeting_guests" };
   g_autofree char *sql = NULL;
   g_autoptr (sqlite3_stmt) stmt = NULL;
   gboolean is_known = FALSE;

@@ -30,8 +30,8 @@ sh_recorder_file_sha256 (const char *path, guint64 *size, GCancellable *cancella
     }
     if (n == 0)
       break;
-    g_checksum_update (checksum, buffer, (gsize)n);
-    total += (guint64)n;
+    g_checksum_update (checksum, buffer, (gsize) n);
+    total += (guint64) n;
   }
   if (!g_input_stream_close (G_INPUT_STREAM (stream), cancellable, error))
     return NULL;

@@ -109,7 +109,8 @@ add_info (JsonBuilder *p, const ShPeerInfo *info)
   sh_json_builder_add_string (p, "ice", info->ice_state);
   sh_json_builder_add_string (p, "dtls", info->dtls_state);
   sh_json_builder_add_string (p, "srtp_profile", info->srtp_profile);
-  sh_json_builder_add_string (p, "selected_remote", info->selected_remote[0] ? info->selected_remote : NULL);
+  sh_json_builder_add_string (p, "selected_remote",
+                              info->selected_remote[0] ? info->selected_remote : NULL);
 }
 
 static void
@@ -124,17 +125,16 @@ on_state (ShEcho *echo, const ShPeerInfo *info, gpointer user_data)
 }
 
 static void
-on_stats (ShEcho *echo, const ShPeerInfo *info, guint64 rx_bps, guint64 tx_bps,
-          gpointer user_data)
+on_stats (ShEcho *echo, const ShPeerInfo *info, guint64 rx_bps, guint64 tx_bps, gpointer user_data)
 {
   JsonBuilder *p = json_builder_new ();
   const struct {
     const char *name;
     guint64 value;
   } fields[] = {
-    { "rx_bitrate", rx_bps },         { "tx_bitrate", tx_bps },
+    { "rx_bitrate", rx_bps },           { "tx_bitrate", tx_bps },
     { "rx_packets", info->rx_packets }, { "tx_packets", info->tx_packets },
-    { "rx_bytes", info->rx_bytes },   { "tx_bytes", info->tx_bytes },
+    { "rx_bytes", info->rx_bytes },     { "tx_bytes", info->tx_bytes },
   };
 
   json_builder_begin_object (p);

@@ -76,10 +76,10 @@ read_meeting_input (JsonObject *body, ShMeeting *m, GError **error)
       || !sh_json_get_int (body, "delegated_by_member_id", FALSE, 0, G_MAXINT64,
                            &m->delegated_by_member_id, error)
       || !sh_json_get_string (body, "delegation_note", FALSE, 500, &m->delegation_note, error)
-      || !sh_json_get_int (body, "recorder_member_id", FALSE, 0, G_MAXINT64,
-                           &m->recorder_member_id, error)
-      || !sh_json_get_int (body, "lecturer_member_id", FALSE, 0, G_MAXINT64,
-                           &m->lecturer_member_id, error)
+      || !sh_json_get_int (body, "recorder_member_id", FALSE, 0, G_MAXINT64, &m->recorder_member_id,
+                           error)
+      || !sh_json_get_int (body, "lecturer_member_id", FALSE, 0, G_MAXINT64, &m->lecturer_member_id,
+                           error)
       || !sh_json_get_string (body, "lecturer_name", FALSE, 100, &m->lecturer_name, error)
       || !sh_json_get_string (body, "topic", FALSE, 200, &m->topic, error)
       || !sh_json_get_string_array (body, "agenda", 50, 500, &m->agenda, error))
@@ -151,7 +151,8 @@ handle_list_org_meetings (ShRequest *req)
     json_object_set_string_member (range, "to", sh_request_query (req, "to"));
   if (!sh_json_get_time (range, "from", FALSE, &from, &error)
       || !sh_json_get_time (range, "to", FALSE, &to, &error)
-      || !(meetings = sh_meeting_list_for_org (req->server->store, req->ids[0], from, to, &error))) {
+      || !(meetings
+           = sh_meeting_list_for_org (req->server->store, req->ids[0], from, to, &error))) {
     sh_reply_gerror (req, error);
     return;
   }
@@ -299,8 +300,8 @@ handle_create_invitation (ShRequest *req)
 
   if (!m)
     return;
-  expires = g_get_real_time ()
-            + (gint64) req->server->config->invitation_hours * 3600 * G_USEC_PER_SEC;
+  expires
+      = g_get_real_time () + (gint64) req->server->config->invitation_hours * 3600 * G_USEC_PER_SEC;
   /* A link never outlives the meeting by more than a day. */
   expires = MIN (expires, m->planned_end + (gint64) 24 * 3600 * G_USEC_PER_SEC);
   subject = g_strdup_printf ("m%" G_GINT64_FORMAT, m->id);
@@ -380,7 +381,8 @@ handle_my_calendar (ShRequest *req)
   gint64 expires = g_get_real_time () + (gint64) CALENDAR_LINK_DAYS * 24 * 3600 * G_USEC_PER_SEC;
 
   if (!req->auth.account->member_id) {
-    sh_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid", "该账号未关联党员，没有会议日历");
+    sh_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid",
+                    "该账号未关联党员，没有会议日历");
     return;
   }
   subject = g_strdup_printf ("a%" G_GINT64_FORMAT, req->auth.account->id);
@@ -421,10 +423,9 @@ sh_calendar_feed (ShRequest *req)
     sh_reply_not_found (req);
     return;
   }
-  meetings = sh_meeting_list_for_member (req->server->store, account->member_id,
-                                         now - (gint64) CALENDAR_PAST_DAYS * 24 * 3600
-                                                   * G_USEC_PER_SEC,
-                                         0, &error);
+  meetings = sh_meeting_list_for_member (
+      req->server->store, account->member_id,
+      now - (gint64) CALENDAR_PAST_DAYS * 24 * 3600 * G_USEC_PER_SEC, 0, &error);
   if (!meetings) {
     sh_reply_gerror (req, error);
     return;
@@ -433,8 +434,8 @@ sh_calendar_feed (ShRequest *req)
   soup_server_message_set_status (req->msg, SOUP_STATUS_OK, NULL);
   soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
                                 "Cache-Control", "no-store");
-  soup_server_message_set_response (req->msg, "text/calendar; charset=utf-8", SOUP_MEMORY_COPY,
-                                    ics, strlen (ics));
+  soup_server_message_set_response (req->msg, "text/calendar; charset=utf-8", SOUP_MEMORY_COPY, ics,
+                                    strlen (ics));
 }
 
 static void
@@ -495,7 +496,7 @@ handle_add_guest (ShRequest *req)
     return;
   }
   for (guint i = 0; i < guests->len; i++)
-    if (((ShMeetingGuest *)g_ptr_array_index (guests, i))->id == id)
+    if (((ShMeetingGuest *) g_ptr_array_index (guests, i))->id == id)
       build_guest (req, b, g_ptr_array_index (guests, i));
   sh_reply_builder (req, SOUP_STATUS_CREATED, b);
 }

@@ -18,8 +18,8 @@ sh_build_org (ShRequest *req, JsonBuilder *b, const ShOrg *org)
   json_builder_add_boolean_value (b, org->online_votes_approved);
   json_builder_set_member_name (b, "has_committee");
   json_builder_add_boolean_value (
-      b, org->kind == SH_ORG_BRANCH && sh_rules_branch_has_committee_in_store (req->server->store,
-                                                                                org->id));
+      b, org->kind == SH_ORG_BRANCH
+             && sh_rules_branch_has_committee_in_store (req->server->store, org->id));
   json_builder_end_object (b);
 }
 
@@ -119,8 +119,9 @@ handle_update_org (ShRequest *req)
   /* The approval for votes online comes from the higher organization, and
    * branches are named by it: only the administrator records those. A
    * secretary names the branch's groups and sets the themed Party day. */
-  if (!is_admin && (json_object_has_member (req->body, "online_votes_approved")
-                    || (org->kind != SH_ORG_GROUP && json_object_has_member (req->body, "name")))) {
+  if (!is_admin
+      && (json_object_has_member (req->body, "online_votes_approved")
+          || (org->kind != SH_ORG_GROUP && json_object_has_member (req->body, "name")))) {
     sh_reply_forbidden (req);
     return;
   }
@@ -179,8 +180,8 @@ handle_list_members (ShRequest *req)
     return;
   branch = sh_org_branch_of (req->server->store, org->id);
   if (org->kind == SH_ORG_GROUP) {
-    members = sh_rules_expected_attendees (req->server->store, SH_MEETING_GROUP, org->id, 0,
-                                           &error);
+    members
+        = sh_rules_expected_attendees (req->server->store, SH_MEETING_GROUP, org->id, 0, &error);
     visiting = g_ptr_array_new ();
   } else {
     members = sh_member_list (req->server->store, branch, &error);
@@ -331,8 +332,8 @@ handle_expected (ShRequest *req)
                     "参数“type”应为 general、committee、group、lesson 或 party_day");
     return;
   }
-  members = sh_rules_expected_attendees (req->server->store, type, org->id, g_get_real_time (),
-                                         &error);
+  members
+      = sh_rules_expected_attendees (req->server->store, type, org->id, g_get_real_time (), &error);
   if (!members) {
     sh_reply_gerror (req, error);
     return;
@@ -390,7 +391,8 @@ handle_import (ShRequest *req)
   if (!org)
     return;
   if (g_strcmp0 (mode, "preview") != 0 && g_strcmp0 (mode, "commit") != 0) {
-    sh_reply_error (req, SOUP_STATUS_BAD_REQUEST, "bad_request", "参数“mode”应为 preview 或 commit");
+    sh_reply_error (req, SOUP_STATUS_BAD_REQUEST, "bad_request",
+                    "参数“mode”应为 preview 或 commit");
     return;
   }
   data = sh_request_body (req, &length);

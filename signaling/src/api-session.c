@@ -17,8 +17,8 @@ sh_auth_clear (ShAuth *auth)
 static char *
 session_cookie_value (SoupServerMessage *msg)
 {
-  const char *header = soup_message_headers_get_one (
-      soup_server_message_get_request_headers (msg), "Cookie");
+  const char *header
+      = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Cookie");
   GHashTable *cookies;
   char *value;
 
@@ -66,9 +66,9 @@ sh_auth_from_message (ShServer *server, SoupServerMessage *msg, ShAuth *auth)
 static void
 set_cookie (ShRequest *req, const char *value, gint64 max_age_s)
 {
-  g_autofree char *header = g_strdup_printf (
-      "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%" G_GINT64_FORMAT "%s",
-      SH_SESSION_COOKIE, value, max_age_s, req->server->tls ? "; Secure" : "");
+  g_autofree char *header
+      = g_strdup_printf ("%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%" G_GINT64_FORMAT "%s",
+                         SH_SESSION_COOKIE, value, max_age_s, req->server->tls ? "; Secure" : "");
 
   soup_message_headers_append (soup_server_message_get_response_headers (req->msg), "Set-Cookie",
                                header);
@@ -129,7 +129,8 @@ reply_locked (ShRequest *req, gint64 locked_until)
   g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (locked_until / G_USEC_PER_SEC);
   g_autoptr (GDateTime) local = g_date_time_to_timezone (utc, req->server->tz);
   g_autofree char *when = g_date_time_format (local, "%H:%M");
-  g_autofree char *message = g_strdup_printf ("登录失败次数过多，账号已锁定至 %s，请稍后再试", when);
+  g_autofree char *message
+      = g_strdup_printf ("登录失败次数过多，账号已锁定至 %s，请稍后再试", when);
 
   sh_reply_error (req, 423, "account_locked", message);
 }
@@ -169,17 +170,17 @@ handle_login (ShRequest *req)
   }
   if (!sh_password_verify (password, account->password_hash)) {
     req->server->metrics.login_failures_total++;
-    failures = sh_account_record_failure (req->server->store, account->id, now,
-                                          (int) config->lockout_failures,
-                                          (gint64) config->lockout_minutes * 60 * G_USEC_PER_SEC,
-                                          &error);
+    failures = sh_account_record_failure (
+        req->server->store, account->id, now, (int) config->lockout_failures,
+        (gint64) config->lockout_minutes * 60 * G_USEC_PER_SEC, &error);
     g_message ("log-in failed for account %" G_GINT64_FORMAT " (%d in a row)", account->id,
                failures);
     if (failures >= (int) config->lockout_failures) {
       reply_locked (req, now + (gint64) config->lockout_minutes * 60 * G_USEC_PER_SEC);
     } else {
-      g_autofree char *message = g_strdup_printf ("账号或密码错误（再错 %d 次将锁定账号）",
-                                                  (int) config->lockout_failures - MAX (failures, 0));
+      g_autofree char *message
+          = g_strdup_printf ("账号或密码错误（再错 %d 次将锁定账号）",
+                             (int) config->lockout_failures - MAX (failures, 0));
       sh_reply_error (req, SOUP_STATUS_UNAUTHORIZED, "bad_credentials", message);
     }
     return;

@@ -11,29 +11,29 @@
 #include "log.h"
 #include "password.h"
 
-static const char usage[] =
-    "Usage: sanhui [--config FILE] [--set GROUP.KEY=VALUE]... COMMAND [ARGS]\n"
-    "\n"
-    "Commands:\n"
-    "  serve                         run the server (Ctrl-C stops it)\n"
-    "  demo                          load the demo organization into an empty database\n"
-    "  db migrate                    apply pending schema migrations\n"
-    "  db version                    print the schema version\n"
-    "  db backup FILE                copy the live database to FILE (online backup)\n"
-    "  admin org list\n"
-    "  admin org add --kind KIND --name NAME [--parent ID]\n"
-    "                                KIND: committee, general_branch, branch, group\n"
-    "  admin member list --branch ID\n"
-    "  admin member add --branch ID --name NAME [--phone PHONE] [--status full|probationary]\n"
-    "  admin account list\n"
-    "  admin account add --login LOGIN --name NAME [--phone PHONE] [--member ID]\n"
-    "                                the password is read from standard input\n"
-    "  admin account password --login LOGIN   (new password from standard input)\n"
-    "  admin account unlock --login LOGIN\n"
-    "  admin role grant --login LOGIN --role admin|secretary|inspector [--org ID]\n"
-    "\n"
-    "Settings come from the INI file (docs/configuration.md) with --set overrides,\n"
-    "for example --set server.port=9000 --set storage.data_dir=/var/lib/sanhui.\n";
+static const char usage[]
+    = "Usage: sanhui [--config FILE] [--set GROUP.KEY=VALUE]... COMMAND [ARGS]\n"
+      "\n"
+      "Commands:\n"
+      "  serve                         run the server (Ctrl-C stops it)\n"
+      "  demo                          load the demo organization into an empty database\n"
+      "  db migrate                    apply pending schema migrations\n"
+      "  db version                    print the schema version\n"
+      "  db backup FILE                copy the live database to FILE (online backup)\n"
+      "  admin org list\n"
+      "  admin org add --kind KIND --name NAME [--parent ID]\n"
+      "                                KIND: committee, general_branch, branch, group\n"
+      "  admin member list --branch ID\n"
+      "  admin member add --branch ID --name NAME [--phone PHONE] [--status full|probationary]\n"
+      "  admin account list\n"
+      "  admin account add --login LOGIN --name NAME [--phone PHONE] [--member ID]\n"
+      "                                the password is read from standard input\n"
+      "  admin account password --login LOGIN   (new password from standard input)\n"
+      "  admin account unlock --login LOGIN\n"
+      "  admin role grant --login LOGIN --role admin|secretary|inspector [--org ID]\n"
+      "\n"
+      "Settings come from the INI file (docs/configuration.md) with --set overrides,\n"
+      "for example --set server.port=9000 --set storage.data_dir=/var/lib/sanhui.\n";
 
 typedef struct {
   const char *config_path;
@@ -52,8 +52,8 @@ fail (const char *what, const GError *error)
 static ShConfig *
 load_config (const CliOptions *opts, GError **error)
 {
-  g_autoptr (ShConfig) config = opts->config_path ? sh_config_load (opts->config_path, error)
-                                                  : sh_config_new_default ();
+  g_autoptr (ShConfig) config
+      = opts->config_path ? sh_config_load (opts->config_path, error) : sh_config_new_default ();
 
   if (!config)
     return NULL;
@@ -139,8 +139,8 @@ static int
 cmd_serve (const CliOptions *opts)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (ShServer) server = sh_server_new (
-      opts->config_path, (const char *const *) opts->overrides->pdata, &error);
+  g_autoptr (ShServer) server
+      = sh_server_new (opts->config_path, (const char *const *) opts->overrides->pdata, &error);
 
   if (!server)
     return fail ("cannot start", error);
@@ -317,7 +317,7 @@ admin_account (const CliOptions *opts, const ShConfig *config, ShStore *store, c
       return fail ("bad password", *error);
     hash = sh_password_hash (password, config->password_iterations);
     return sh_account_set_password_hash (store, a->id, hash, error) ? 0
-                                                                     : fail ("cannot set", *error);
+                                                                    : fail ("cannot set", *error);
   }
   return fail ("unknown account command; see sanhui --help", NULL);
 }

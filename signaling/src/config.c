@@ -218,7 +218,7 @@ apply_value (ShConfig *config, const KeySpec *spec, GKeyFile *key_file, const ch
              GError **error)
 {
   g_autoptr (GError) local = NULL;
-  gpointer field = (char *)config + spec->offset;
+  gpointer field = (char *) config + spec->offset;
   g_autofree char *raw_value = g_key_file_get_value (key_file, spec->group, spec->key, NULL);
 
   if (raw_value != NULL && ends_in_escape (raw_value)) {
@@ -245,8 +245,8 @@ apply_value (ShConfig *config, const KeySpec *spec, GKeyFile *key_file, const ch
       }
       g_strv_builder_add (builder, *item);
     }
-    g_strfreev (*(char ***)field);
-    *(char ***)field = g_strv_builder_end (builder);
+    g_strfreev (*(char ***) field);
+    *(char ***) field = g_strv_builder_end (builder);
     record_origin (config, spec, origin);
     return TRUE;
   }
@@ -273,8 +273,8 @@ apply_value (ShConfig *config, const KeySpec *spec, GKeyFile *key_file, const ch
         set_error (error, SH_CONFIG_ERROR_VALUE, origin, spec->group, spec->key, "%s", reason);
         return FALSE;
       }
-      g_free (*(char **)field);
-      *(char **)field = *value != '\0' ? g_steal_pointer (&value) : NULL;
+      g_free (*(char **) field);
+      *(char **) field = *value != '\0' ? g_steal_pointer (&value) : NULL;
       break;
     }
     case KEY_UINT:
@@ -288,9 +288,9 @@ apply_value (ShConfig *config, const KeySpec *spec, GKeyFile *key_file, const ch
         return FALSE;
       }
       if (spec->type == KEY_UINT)
-        *(guint *)field = (guint)number;
+        *(guint *) field = (guint) number;
       else
-        *(gsize *)field = (gsize)number;
+        *(gsize *) field = (gsize) number;
       break;
     }
     case KEY_LIST:
@@ -350,9 +350,9 @@ prescan (const char *path, const char *text, gsize length, GArray *uses, GString
   guint line_no = 0;
 
   for (const char *start = text; start < end;) {
-    const char *newline = memchr (start, '\n', (gsize)(end - start));
+    const char *newline = memchr (start, '\n', (gsize) (end - start));
     const char *stop = newline != NULL ? newline : end;
-    gsize line_len = (gsize)(stop - start);
+    gsize line_len = (gsize) (stop - start);
     g_autofree char *where = g_strdup_printf ("%s:%u", path, ++line_no);
 
     if (memchr (start, '\0', line_len) != NULL) {
@@ -363,7 +363,7 @@ prescan (const char *path, const char *text, gsize length, GArray *uses, GString
     start = newline != NULL ? newline + 1 : end;
     if (line_len > 0 && line[line_len - 1] == '\r')
       line[--line_len] = '\0';
-    if (!g_utf8_validate (line, (gssize)line_len, NULL)) {
+    if (!g_utf8_validate (line, (gssize) line_len, NULL)) {
       set_error (error, SH_CONFIG_ERROR_SYNTAX, where, NULL, NULL, "not valid UTF-8 text");
       return FALSE;
     }
@@ -387,7 +387,7 @@ prescan (const char *path, const char *text, gsize length, GArray *uses, GString
         return FALSE;
       }
       g_free (group);
-      group = g_strndup (s + 1, (gsize)(close - s - 1));
+      group = g_strndup (s + 1, (gsize) (close - s - 1));
       if (!group_known (group)) {
         set_error (error, SH_CONFIG_ERROR_UNKNOWN, where, group, NULL,
                    "unknown group (known groups: %s)", known_groups);
@@ -401,7 +401,7 @@ prescan (const char *path, const char *text, gsize length, GArray *uses, GString
                    "expected [group], key=value or a comment (# or ;)");
         return FALSE;
       }
-      g_autofree char *key = g_strstrip (g_strndup (s, (gsize)(eq - s)));
+      g_autofree char *key = g_strstrip (g_strndup (s, (gsize) (eq - s)));
       if (*key == '\0') {
         set_error (error, SH_CONFIG_ERROR_SYNTAX, where, NULL, NULL,
                    "expected a key name before “=”");
@@ -422,7 +422,7 @@ prescan (const char *path, const char *text, gsize length, GArray *uses, GString
                    "duplicate key, first set on line %u", first);
         return FALSE;
       }
-      g_hash_table_insert (seen, (gpointer)spec, GUINT_TO_POINTER (line_no));
+      g_hash_table_insert (seen, (gpointer) spec, GUINT_TO_POINTER (line_no));
       KeyUse use = { spec, line_no };
       g_array_append_val (uses, use);
       g_string_append (clean, line);
@@ -488,7 +488,7 @@ sh_config_override (ShConfig *config, const char *assignment, GError **error)
 
   const char *eq = strchr (assignment, '=');
   g_autofree char *name
-      = eq != NULL ? g_strstrip (g_strndup (assignment, (gsize)(eq - assignment))) : NULL;
+      = eq != NULL ? g_strstrip (g_strndup (assignment, (gsize) (eq - assignment))) : NULL;
   char *dot = name != NULL ? strchr (name, '.') : NULL;
   if (dot == NULL || dot == name || dot[1] == '\0') {
     set_error (error, SH_CONFIG_ERROR_SYNTAX, COMMAND_LINE, NULL, NULL,

@@ -17,38 +17,38 @@ typedef enum {
 
 typedef struct {
   /* [server] */
-  char *listen_address;    /* "127.0.0.1" */
-  guint port;              /* 8080; 0 picks a free port (tests) */
-  char *tls_certificate;   /* PEM file or NULL: plain HTTP, loopback only */
+  char *listen_address;  /* "127.0.0.1" */
+  guint port;            /* 8080; 0 picks a free port (tests) */
+  char *tls_certificate; /* PEM file or NULL: plain HTTP, loopback only */
   char *tls_key;
-  char *public_url;        /* used in links and calendar feeds; NULL: derived */
-  char *web_root;          /* directory of the web/ files */
-  gsize max_body_bytes;    /* 1 MiB */
-  gsize max_upload_bytes;  /* 8 MiB, for CSV imports */
+  char *public_url;           /* used in links and calendar feeds; NULL: derived */
+  char *web_root;             /* directory of the web/ files */
+  gsize max_body_bytes;       /* 1 MiB */
+  gsize max_upload_bytes;     /* 8 MiB, for CSV imports */
   gsize max_ws_message_bytes; /* 64 KiB */
   /* [storage] */
-  char *data_dir;          /* "data" */
-  char *database;          /* NULL: data_dir/sanhui.db */
+  char *data_dir; /* "data" */
+  char *database; /* NULL: data_dir/sanhui.db */
   /* [media] */
-  guint media_port_min;    /* 40000 */
-  guint media_port_max;    /* 40999 */
-  char *public_address;    /* address announced in ICE candidates, NULL: listen address */
-  guint media_workers;     /* 0: one per core */
+  guint media_port_min; /* 40000 */
+  guint media_port_max; /* 40999 */
+  char *public_address; /* address announced in ICE candidates, NULL: listen address */
+  guint media_workers;  /* 0: one per core */
   /* [ice] */
-  char **stun_servers;     /* "host:port" entries, may be empty */
-  char **turn_servers;     /* "turn:host:port?transport=udp" entries */
-  char *turn_secret;       /* coturn REST-API shared secret; never logged */
+  char **stun_servers; /* "host:port" entries, may be empty */
+  char **turn_servers; /* "turn:host:port?transport=udp" entries */
+  char *turn_secret;   /* coturn REST-API shared secret; never logged */
   /* [security] */
-  guint session_hours;     /* 12 */
-  guint lockout_failures;  /* 5 */
-  guint lockout_minutes;   /* 15 */
-  guint invitation_hours;  /* 72 */
+  guint session_hours;       /* 12 */
+  guint lockout_failures;    /* 5 */
+  guint lockout_minutes;     /* 15 */
+  guint invitation_hours;    /* 72 */
   guint password_iterations; /* PBKDF2-SHA256 iterations, 310000 */
   /* [meetings] */
-  char *time_zone;         /* "Asia/Shanghai" */
+  char *time_zone;          /* "Asia/Shanghai" */
   guint join_early_minutes; /* 15 */
   /* [log] */
-  char *log_level;         /* "error", "warning", "message", "info", "debug" */
+  char *log_level; /* "error", "warning", "message", "info", "debug" */
   /* private: "group.key" -> where it was last set ("FILE:LINE" or "command
    * line"), so that sh_config_validate() can point at the line; owned. */
   GHashTable *origins;

@@ -10,10 +10,10 @@
 
 static const char *const demo_logins[] = {
   "secretary", DEMO_PASSWORD, "第一党支部书记 王建国（安排会议、管理党员）",
-  "member", DEMO_PASSWORD, "第一党支部党员 黄丽（我的会议）",
-  "member2", DEMO_PASSWORD, "第一党支部宣传委员 刘洋（第二位参会党员）",
+  "member",    DEMO_PASSWORD, "第一党支部党员 黄丽（我的会议）",
+  "member2",   DEMO_PASSWORD, "第一党支部宣传委员 刘洋（第二位参会党员）",
   "inspector", DEMO_PASSWORD, "街道纪工委 检查员（只读）",
-  "admin", DEMO_PASSWORD, "系统管理员",
+  "admin",     DEMO_PASSWORD, "系统管理员",
   NULL,
 };
 
@@ -86,9 +86,9 @@ local_time (int days, int hour, int minute)
   g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Asia/Shanghai");
   g_autoptr (GDateTime) now = g_date_time_new_now (tz);
   g_autoptr (GDateTime) day = g_date_time_add_days (now, days);
-  g_autoptr (GDateTime) at = g_date_time_new (tz, g_date_time_get_year (day),
-                                              g_date_time_get_month (day),
-                                              g_date_time_get_day_of_month (day), hour, minute, 0);
+  g_autoptr (GDateTime) at
+      = g_date_time_new (tz, g_date_time_get_year (day), g_date_time_get_month (day),
+                         g_date_time_get_day_of_month (day), hour, minute, 0);
 
   return g_date_time_to_unix (at) * G_USEC_PER_SEC;
 }
@@ -127,10 +127,10 @@ load_demo (ShStore *store, gpointer user_data, GError **error)
   gint64 first_ids[G_N_ELEMENTS (first_branch)];
   gint64 second_ids[G_N_ELEMENTS (second_branch)];
   gint64 committee, first, second, group1, group2, account;
-  static const char *const general_agenda[] = { "传达学习上级会议精神", "讨论本季度支部工作",
-                                                "民主评议党员", NULL };
-  static const char *const committee_agenda[] = { "研究主题党日活动安排", "讨论发展党员工作",
-                                                  NULL };
+  static const char *const general_agenda[]
+      = { "传达学习上级会议精神", "讨论本季度支部工作", "民主评议党员", NULL };
+  static const char *const committee_agenda[]
+      = { "研究主题党日活动安排", "讨论发展党员工作", NULL };
   g_autoptr (ShExclusion) abroad = g_new0 (ShExclusion, 1);
   g_autoptr (ShMember) migrant = NULL;
 
@@ -186,8 +186,7 @@ load_demo (ShStore *store, gpointer user_data, GError **error)
       || !(account = add_account (store, "secretary", "王建国", "13800000001", first_ids[0],
                                   ctx->iterations, error))
       || !sh_role_grant (store, account, SH_ROLE_SECRETARY, first, error)
-      || !add_account (store, "member", "黄丽", "13800000002", first_ids[5], ctx->iterations,
-                       error)
+      || !add_account (store, "member", "黄丽", "13800000002", first_ids[5], ctx->iterations, error)
       || !add_account (store, "member2", "刘洋", "13800000005", first_ids[3], ctx->iterations,
                        error)
       || !(account = add_account (store, "inspector", "街道纪工委检查员", "13900000001", 0,

@@ -50,7 +50,7 @@ static gboolean
 number_error (const char *s, gsize len, const char *problem, GError **error)
 {
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "JSON 格式错误：数字“%.*s%s”%s",
-               (int)MIN (len, 32), s, len > 32 ? "…" : "", problem);
+               (int) MIN (len, 32), s, len > 32 ? "…" : "", problem);
   return FALSE;
 }
 
@@ -131,12 +131,12 @@ check_text (const char *data, gsize length, GError **error)
           return FALSE;
       }
     } else if (c == '/' && i + 1 < length && data[i + 1] == '*') {
-      const char *end = g_strstr_len (data + i + 2, (gssize)(length - i - 2), "*/");
+      const char *end = g_strstr_len (data + i + 2, (gssize) (length - i - 2), "*/");
 
       /* Unterminated: the parser reports it. */
       if (!end)
         return TRUE;
-      i = (gsize)(end - data) + 1;
+      i = (gsize) (end - data) + 1;
     } else if (c == '[' || c == '{') {
       if (++depth > MAX_DEPTH) {
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "JSON 格式错误：嵌套超过 %d 层",
@@ -187,11 +187,13 @@ sh_json_parse_object (const char *data, gsize length, GError **error)
   JsonNode *root;
 
   if (!data || length == 0) {
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "请求内容为空，需要 JSON 对象");
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                         "请求内容为空，需要 JSON 对象");
     return NULL;
   }
   if (!g_utf8_validate_len (data, length, NULL)) {
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "请求内容不是有效的 UTF-8 文本");
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                         "请求内容不是有效的 UTF-8 文本");
     return NULL;
   }
   if (!check_text (data, length, error))
@@ -290,8 +292,7 @@ sh_json_get_bool (JsonObject *obj, const char *field, gboolean required, gboolea
 
   if (!node)
     return !required;
-  if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE
-      || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+  if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
     return wrong_type (field, "布尔值（true/false）", error);
   *out = json_node_get_boolean (node);
   return TRUE;

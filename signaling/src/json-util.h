@@ -15,12 +15,12 @@ JsonObject *sh_json_parse_object (const char *data, gsize length, GError **error
 /* Each getter leaves *out untouched when the field is absent and not
  * @required. Strings are trimmed copies (transfer full), at most @max_chars
  * characters; an empty string is treated as absent. */
-gboolean sh_json_get_string (JsonObject *obj, const char *field, gboolean required,
-                             guint max_chars, char **out, GError **error);
+gboolean sh_json_get_string (JsonObject *obj, const char *field, gboolean required, guint max_chars,
+                             char **out, GError **error);
 gboolean sh_json_get_int (JsonObject *obj, const char *field, gboolean required, gint64 min,
                           gint64 max, gint64 *out, GError **error);
-gboolean sh_json_get_bool (JsonObject *obj, const char *field, gboolean required,
-                           gboolean *out, GError **error);
+gboolean sh_json_get_bool (JsonObject *obj, const char *field, gboolean required, gboolean *out,
+                           GError **error);
 /* An ISO 8601 time with an offset or Z, to UTC microseconds. */
 gboolean sh_json_get_time (JsonObject *obj, const char *field, gboolean required, gint64 *out,
                            GError **error);

@@ -47,14 +47,14 @@ sh_log_init (const char *level)
   for (gsize i = 0; level != NULL && i < G_N_ELEMENTS (log_levels); i++)
     if (strcmp (level, log_levels[i].name) == 0)
       threshold = log_levels[i].level;
-  g_atomic_int_set (&log_threshold, (gint)threshold);
+  g_atomic_int_set (&log_threshold, (gint) threshold);
 
   const GDebugKey fatal_keys[] = {
     { "fatal-warnings", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL },
     { "fatal-criticals", G_LOG_LEVEL_CRITICAL },
   };
   const char *debug = g_getenv ("G_DEBUG");
-  g_atomic_int_set (&log_fatal_levels, debug != NULL ? (gint)g_parse_debug_string (
+  g_atomic_int_set (&log_fatal_levels, debug != NULL ? (gint) g_parse_debug_string (
                                            debug, fatal_keys, G_N_ELEMENTS (fatal_keys))
                                                      : 0);
 
@@ -79,8 +79,8 @@ sh_log_set_output (FILE *stream)
 static GLogLevelFlags
 record_level (GLogLevelFlags flags)
 {
-  guint bits = (guint)flags & G_LOG_LEVEL_MASK;
-  return (GLogLevelFlags)(bits & (~bits + 1));
+  guint bits = (guint) flags & G_LOG_LEVEL_MASK;
+  return (GLogLevelFlags) (bits & (~bits + 1));
 }
 
 static const char *
@@ -133,7 +133,7 @@ record_enabled (GLogLevelFlags level, const char *domain)
    * without a standard level cannot be ranked and print too. */
   if (level == 0 || level == G_LOG_LEVEL_ERROR)
     return TRUE;
-  if ((gint)level <= g_atomic_int_get (&log_threshold))
+  if ((gint) level <= g_atomic_int_get (&log_threshold))
     return TRUE;
   if (level == G_LOG_LEVEL_INFO || level == G_LOG_LEVEL_DEBUG)
     return domain_debug_enabled (domain);
@@ -147,7 +147,7 @@ field_dup (const GLogField *field)
 {
   if (field->length < 0)
     return g_strdup (field->value);
-  return g_strndup (field->value, (gsize)field->length);
+  return g_strndup (field->value, (gsize) field->length);
 }
 
 /* Escapes line breaks and other control characters so that every record is
@@ -159,7 +159,7 @@ escape_controls (const char *text)
   GString *out = g_string_sized_new (strlen (text));
 
   for (const char *p = text; *p != '\0'; p++) {
-    guchar c = (guchar)*p;
+    guchar c = (guchar) *p;
     if (c == '\n')
       g_string_append (out, "\\n");
     else if (c == '\r')
@@ -167,7 +167,7 @@ escape_controls (const char *text)
     else if ((c < 0x20 && c != '\t') || c == 0x7f)
       g_string_append_printf (out, "\\x%02x", c);
     else
-      g_string_append_c (out, (char)c);
+      g_string_append_c (out, (char) c);
   }
   return g_string_free (out, FALSE);
 }
@@ -186,7 +186,7 @@ sh_log_writer (GLogLevelFlags log_level, const GLogField *fields, gsize n_fields
     else if (message == NULL && strcmp (fields[i].key, "MESSAGE") == 0)
       message = field_dup (&fields[i]);
   }
-  gboolean fatal = (level & (GLogLevelFlags)g_atomic_int_get (&log_fatal_levels)) != 0;
+  gboolean fatal = (level & (GLogLevelFlags) g_atomic_int_get (&log_fatal_levels)) != 0;
   if (!record_enabled (level, domain) && !fatal)
     return G_LOG_WRITER_HANDLED;
 
@@ -332,8 +332,8 @@ sh_log_redact (const char *line)
       const char *name = p;
       while (is_name_char (*p))
         p++;
-      gsize len = (gsize)(p - name);
-      g_string_append_len (out, name, (gssize)len);
+      gsize len = (gsize) (p - name);
+      g_string_append_len (out, name, (gssize) len);
 
       if (*p == ':' && name_is_header (name, len)) {
         const char *value = skip_blanks (p + 1);
@@ -362,7 +362,7 @@ sh_log_redact (const char *line)
       in_string = FALSE;
     } else if (*p == '"') {
       const char *key_end = skip_quoted (p);
-      gsize key_len = (gsize)(key_end - p);
+      gsize key_len = (gsize) (key_end - p);
       if (key_len >= 2 && key_end[-1] == '"' && name_is_secret (p + 1, key_len - 2)) {
         const char *colon = key_end;
         while (g_ascii_isspace (*colon))

@@ -170,7 +170,7 @@ meeting_to_join (ShWsMessage *m)
       sh_ws_send_error (m->client, m->id, "token_invalid", "邀请链接无效");
       return NULL;
     }
-    id = (gint64)parsed;
+    id = (gint64) parsed;
   }
   meeting = sh_meeting_get (server->store, id, &error);
   if (!meeting) {
@@ -192,7 +192,7 @@ in_attendee_set (ShServer *server, const ShMeeting *meeting, gint64 member_id)
   if (!set)
     g_warning ("attendees of meeting %" G_GINT64_FORMAT ": %s", meeting->id, error->message);
   for (guint i = 0; set && i < set->len; i++)
-    if (((ShMember *)g_ptr_array_index (set, i))->id == member_id)
+    if (((ShMember *) g_ptr_array_index (set, i))->id == member_id)
       return TRUE;
   return FALSE;
 }
@@ -269,7 +269,7 @@ joinable_now (ShWsMessage *m, ShMeeting *meeting)
   ShServer *server = m->client->server;
   gint64 now = g_get_real_time ();
   gint64 opens
-      = meeting->planned_start - (gint64)server->config->join_early_minutes * 60 * G_USEC_PER_SEC;
+      = meeting->planned_start - (gint64) server->config->join_early_minutes * 60 * G_USEC_PER_SEC;
   g_autoptr (GError) error = NULL;
 
   switch (meeting->state) {

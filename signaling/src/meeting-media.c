@@ -13,7 +13,7 @@
 #include "meeting-private.h"
 
 typedef struct {
-  ShServer *server;           /* main thread only */
+  ShServer *server; /* main thread only */
   gint64 meeting_id;
   GMainContext *main_context; /* owned reference */
   ShMediaEngine *engine;
@@ -143,9 +143,9 @@ static void
 on_state (ShMediaRoom *room, guint64 participant, ShMediaLeg leg, ShPeerState state,
           gpointer user_data)
 {
-  post (user_data, (gint64) participant, "meeting.media_state", NULL,
-        payload_with ("leg", sh_media_leg_to_string (leg), "state",
-                      sh_peer_state_to_string (state)));
+  post (
+      user_data, (gint64) participant, "meeting.media_state", NULL,
+      payload_with ("leg", sh_media_leg_to_string (leg), "state", sh_peer_state_to_string (state)));
 }
 
 static void
@@ -234,7 +234,8 @@ run_on_room (Task *t)
       sh_media_room_set_screen_mid (b->room, (guint64) t->account, t->extra);
       answer = sh_media_room_publish (b->room, (guint64) t->account, t->text, &error);
       if (answer)
-        post (b, t->account, "meeting.publish.answer", t->id, payload_with ("sdp", answer, NULL, NULL));
+        post (b, t->account, "meeting.publish.answer", t->id,
+              payload_with ("sdp", answer, NULL, NULL));
       ok = answer != NULL;
       break;
     case TASK_SUBSCRIBE_ANSWER:
@@ -379,7 +380,8 @@ on_room_change (ShRoom *room, ShRoomChange change, ShRoomParticipant *p, gpointe
     case SH_ROOM_CHANGE_STATE:
       everyone = sh_room_participants (room);
       for (guint i = 0; i < everyone->len; i++)
-        queue_forwarding (b, room, ((ShRoomParticipant *) g_ptr_array_index (everyone, i))->account_id);
+        queue_forwarding (b, room,
+                          ((ShRoomParticipant *) g_ptr_array_index (everyone, i))->account_id);
       break;
     case SH_ROOM_CHANGE_CLOSING:
     default:

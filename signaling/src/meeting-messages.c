@@ -114,7 +114,8 @@ sh_meeting_build_floor (JsonBuilder *b, ShRoom *room)
 
   json_builder_begin_array (b);
   for (guint i = 0; i < floor->len; i++)
-    json_builder_add_int_value (b, ((ShRoomParticipant *)g_ptr_array_index (floor, i))->account_id);
+    json_builder_add_int_value (b,
+                                ((ShRoomParticipant *) g_ptr_array_index (floor, i))->account_id);
   json_builder_end_array (b);
 }
 

@@ -20,14 +20,15 @@ gauge (GString *out, const char *name, const char *help, gint64 value)
 void
 sh_metrics_render (const ShMetrics *m, ShStore *store, GString *out)
 {
-  static const char *const tables[] = { "organizations", "members", "accounts", "meetings",
-                                        "sessions" };
+  static const char *const tables[]
+      = { "organizations", "members", "accounts", "meetings", "sessions" };
 
   counter (out, "sanhui_http_requests_total", "HTTP requests received.", m->requests_total);
   g_string_append (out, "# HELP sanhui_http_responses_total HTTP responses by status class.\n"
                         "# TYPE sanhui_http_responses_total counter\n");
   for (guint i = 1; i < G_N_ELEMENTS (m->responses_by_class); i++)
-    g_string_append_printf (out, "sanhui_http_responses_total{class=\"%uxx\"} %" G_GUINT64_FORMAT "\n",
+    g_string_append_printf (out,
+                            "sanhui_http_responses_total{class=\"%uxx\"} %" G_GUINT64_FORMAT "\n",
                             i, m->responses_by_class[i]);
   counter (out, "sanhui_login_failures_total", "Failed log-in attempts.", m->login_failures_total);
   counter (out, "sanhui_ws_connections_total", "WebSocket connections accepted.",

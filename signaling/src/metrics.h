@@ -11,7 +11,7 @@ typedef struct {
   guint64 ws_messages_total;
   guint64 ws_connections_total;
   guint ws_connections_open;
-  gint64 started_at;             /* monotonic µs */
+  gint64 started_at;               /* monotonic µs */
   guint64 media_forwarded_packets; /* read from the media engine when rendering */
 } ShMetrics;
 

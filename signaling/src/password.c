@@ -44,8 +44,8 @@ static gboolean
 derive (const char *password, const guchar *salt, gsize salt_len, guint iterations, guchar *out,
         gsize out_len)
 {
-  return PKCS5_PBKDF2_HMAC (password, (int)strlen (password), salt, (int)salt_len, (int)iterations,
-                            EVP_sha256 (), (int)out_len, out)
+  return PKCS5_PBKDF2_HMAC (password, (int) strlen (password), salt, (int) salt_len,
+                            (int) iterations, EVP_sha256 (), (int) out_len, out)
          == 1;
 }
 
@@ -93,7 +93,7 @@ sh_password_verify (const char *password, const char *encoded)
     return FALSE;
 
   guchar actual[HASH_BYTES];
-  if (!derive (password, salt, salt_len, (guint)iterations, actual, sizeof actual))
+  if (!derive (password, salt, salt_len, (guint) iterations, actual, sizeof actual))
     return FALSE;
   gboolean same = CRYPTO_memcmp (actual, expected, HASH_BYTES) == 0;
   OPENSSL_cleanse (actual, sizeof actual);

@@ -47,14 +47,14 @@ static const struct {
 const char *
 sh_room_role_to_string (ShRoomRole role)
 {
-  g_return_val_if_fail ((guint)role < G_N_ELEMENTS (roles), NULL);
+  g_return_val_if_fail ((guint) role < G_N_ELEMENTS (roles), NULL);
   return roles[role].name;
 }
 
 const char *
 sh_room_role_label (ShRoomRole role)
 {
-  g_return_val_if_fail ((guint)role < G_N_ELEMENTS (roles), NULL);
+  g_return_val_if_fail ((guint) role < G_N_ELEMENTS (roles), NULL);
   return roles[role].label;
 }
 
@@ -194,7 +194,7 @@ sh_rooms_open (ShRooms *rooms, const ShMeeting *meeting)
   room = g_new0 (ShRoom, 1);
   room->rooms = rooms;
   room->meeting = meeting_copy (meeting);
-  room->participants = g_ptr_array_new_with_free_func ((GDestroyNotify)participant_free);
+  room->participants = g_ptr_array_new_with_free_func ((GDestroyNotify) participant_free);
   room->by_account = g_hash_table_new (g_int64_hash, g_int64_equal);
   room->hands = g_array_new (FALSE, FALSE, sizeof (gint64));
   room->ever_joined = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -467,7 +467,7 @@ sh_room_mute_all (ShRoom *room, gboolean muted)
 
     g_hash_table_iter_init (&iter, room->chair_mutes);
     while (g_hash_table_iter_next (&iter, NULL, &bits))
-      if (!(GPOINTER_TO_UINT (bits) & ~(guint)SH_ROOM_AUDIO))
+      if (!(GPOINTER_TO_UINT (bits) & ~(guint) SH_ROOM_AUDIO))
         g_hash_table_iter_remove (&iter);
       else
         g_hash_table_iter_replace (&iter,

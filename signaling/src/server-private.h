@@ -20,16 +20,16 @@
 struct _ShServer {
   ShConfig *config;
   ShStore *store;
-  GBytes *secret;          /* HMAC key for link tokens; never logged */
-  char *dummy_hash;        /* verified for unknown accounts, see api-session.c */
-  GTimeZone *tz;           /* display zone of dates in replies */
+  GBytes *secret;   /* HMAC key for link tokens; never logged */
+  char *dummy_hash; /* verified for unknown accounts, see api-session.c */
+  GTimeZone *tz;    /* display zone of dates in replies */
   SoupServer *soup;
   GMainLoop *loop;
   ShMediaEngine *media;
   char *url;
   gboolean tls;
-  GPtrArray *sockets;      /* (element-type ShWsClient) live WebSocket clients */
-  ShRooms *rooms;          /* live meetings (room.c) */
+  GPtrArray *sockets; /* (element-type ShWsClient) live WebSocket clients */
+  ShRooms *rooms;     /* live meetings (room.c) */
   ShMetrics metrics;
   guint signal_sources[2];
   guint purge_source;
@@ -37,8 +37,8 @@ struct _ShServer {
 
 /* Who is asking: filled from the session cookie before a handler runs. */
 typedef struct {
-  ShAccount *account;  /* NULL when not logged in */
-  GArray *roles;       /* ShRoleGrant; empty when not logged in */
+  ShAccount *account; /* NULL when not logged in */
+  GArray *roles;      /* ShRoleGrant; empty when not logged in */
   char *csrf_token;
   char *token_hash;
 } ShAuth;
@@ -48,10 +48,10 @@ typedef struct {
   SoupServerMessage *msg;
   const char *method;
   const char *path;
-  gint64 ids[3];       /* numeric path parameters, in order */
-  char *words[2];      /* non-numeric path parameters, in order */
-  GHashTable *query;   /* may be NULL */
-  JsonObject *body;    /* parsed JSON body for routes that take one */
+  gint64 ids[3];     /* numeric path parameters, in order */
+  char *words[2];    /* non-numeric path parameters, in order */
+  GHashTable *query; /* may be NULL */
+  JsonObject *body;  /* parsed JSON body for routes that take one */
   ShAuth auth;
 } ShRequest;
 
@@ -81,8 +81,8 @@ extern const ShRoute sh_meeting_routes[];
 extern const ShRoute sh_account_routes[];
 
 /* Replies. Every reply of the API goes through these. */
-void sh_reply_json (ShRequest *req, guint status, JsonNode *node);      /* node: transfer full */
-void sh_reply_builder (ShRequest *req, guint status, JsonBuilder *b);   /* builds and replies */
+void sh_reply_json (ShRequest *req, guint status, JsonNode *node);    /* node: transfer full */
+void sh_reply_builder (ShRequest *req, guint status, JsonBuilder *b); /* builds and replies */
 void sh_reply_error (ShRequest *req, guint status, const char *code, const char *message);
 void sh_reply_no_content (ShRequest *req);
 /* Replies {"ok": true} with @status. */

@@ -34,8 +34,8 @@ sh_reply_json (ShRequest *req, guint status, JsonNode *node)
   soup_server_message_set_status (req->msg, status, NULL);
   soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
                                 "Cache-Control", "no-store");
-  soup_server_message_set_response (req->msg, "application/json; charset=utf-8",
-                                    SOUP_MEMORY_TAKE, g_steal_pointer (&text), length);
+  soup_server_message_set_response (req->msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
+                                    g_steal_pointer (&text), length);
   count_status (req->server, status);
 }
 
@@ -322,8 +322,9 @@ early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHash
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   gsize limit = g_str_has_suffix (path, "/import") ? server->config->max_upload_bytes
                                                    : server->config->max_body_bytes;
-  ShRequest req = { .server = server, .msg = msg, .path = path,
-                    .method = soup_server_message_get_method (msg) };
+  ShRequest req = {
+    .server = server, .msg = msg, .path = path, .method = soup_server_message_get_method (msg)
+  };
 
   switch (soup_message_headers_get_encoding (headers)) {
     case SOUP_ENCODING_CONTENT_LENGTH:
@@ -348,8 +349,8 @@ early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHash
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
                                 "close");
   {
-    g_autofree char *message = g_strdup_printf ("请求内容过大（上限 %" G_GSIZE_FORMAT " 字节）",
-                                                limit);
+    g_autofree char *message
+        = g_strdup_printf ("请求内容过大（上限 %" G_GSIZE_FORMAT " 字节）", limit);
     sh_reply_error (&req, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "body_too_large", message);
   }
   g_info ("%s %s -> 413 (body over %" G_GSIZE_FORMAT " bytes)", req.method, path, limit);
@@ -420,10 +421,14 @@ content_type_for (const char *file)
   static const struct {
     const char *suffix, *type;
   } types[] = {
-    { ".html", "text/html; charset=utf-8" },  { ".js", "text/javascript; charset=utf-8" },
-    { ".mjs", "text/javascript; charset=utf-8" }, { ".css", "text/css; charset=utf-8" },
-    { ".json", "application/json" },          { ".svg", "image/svg+xml" },
-    { ".png", "image/png" },                  { ".ico", "image/x-icon" },
+    { ".html", "text/html; charset=utf-8" },
+    { ".js", "text/javascript; charset=utf-8" },
+    { ".mjs", "text/javascript; charset=utf-8" },
+    { ".css", "text/css; charset=utf-8" },
+    { ".json", "application/json" },
+    { ".svg", "image/svg+xml" },
+    { ".png", "image/png" },
+    { ".ico", "image/x-icon" },
     { ".webmanifest", "application/manifest+json" },
   };
 
@@ -458,7 +463,8 @@ static_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHas
     return;
   }
   file = g_build_filename (root, relative, NULL);
-  if (!g_file_test (file, G_FILE_TEST_IS_REGULAR) || !g_file_get_contents (file, &contents, &length, NULL)) {
+  if (!g_file_test (file, G_FILE_TEST_IS_REGULAR)
+      || !g_file_get_contents (file, &contents, &length, NULL)) {
     reply_text (server, msg, SOUP_STATUS_NOT_FOUND, "text/plain; charset=utf-8", "not found\n");
     return;
   }
@@ -477,7 +483,10 @@ calendar_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GH
                   gpointer user_data)
 {
   ShServer *server = user_data;
-  ShRequest req = { .server = server, .msg = msg, .query = query, .path = path,
+  ShRequest req = { .server = server,
+                    .msg = msg,
+                    .query = query,
+                    .path = path,
                     .method = soup_server_message_get_method (msg) };
 
   server->metrics.requests_total++;
@@ -525,8 +534,8 @@ setup_tls (ShServer *server, GError **error)
 
   if (!server->config->tls_certificate)
     return TRUE;
-  cert = g_tls_certificate_new_from_files (server->config->tls_certificate,
-                                           server->config->tls_key, error);
+  cert = g_tls_certificate_new_from_files (server->config->tls_certificate, server->config->tls_key,
+                                           error);
   if (!cert)
     return FALSE;
   soup_server_set_tls_certificate (server->soup, cert);
@@ -573,8 +582,8 @@ start_media (ShServer *server, GError **error)
   return server->media != NULL;
 }
 
-static const char *const handled_paths[] = { NULL, "/api", "/calendar", "/healthz", "/metrics",
-                                             "/ws" };
+static const char *const handled_paths[]
+    = { NULL, "/api", "/calendar", "/healthz", "/metrics", "/ws" };
 
 ShServer *
 sh_server_new (const char *config_path, const char *const *overrides, GError **error)
@@ -605,8 +614,8 @@ sh_server_new (const char *config_path, const char *const *overrides, GError **e
   server->secret = sh_token_load_or_create_secret (secret_path, error);
   if (!server->secret)
     return NULL;
-  server->dummy_hash = sh_password_hash ("sanhui-timing-equalizer",
-                                        server->config->password_iterations);
+  server->dummy_hash
+      = sh_password_hash ("sanhui-timing-equalizer", server->config->password_iterations);
   server->tz = g_time_zone_new_identifier (server->config->time_zone);
   server->sockets = g_ptr_array_new ();
   server->rooms = sh_rooms_new ();

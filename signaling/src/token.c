@@ -23,7 +23,7 @@ random_bytes (guchar *buffer, gsize length)
 {
   /* Every caller needs unguessable bytes for security; there is no safe way
    * to continue without them. */
-  if (RAND_bytes (buffer, (int)length) != 1)
+  if (RAND_bytes (buffer, (int) length) != 1)
     g_error ("OpenSSL RAND_bytes failed: no randomness available");
 }
 
@@ -105,7 +105,7 @@ compute_hmac (GBytes *secret, const char *data, gsize length, guchar out[SIGNATU
   const guchar *key = g_bytes_get_data (secret, &key_len);
   unsigned int out_len = 0;
 
-  if (HMAC (EVP_sha256 (), key, (int)key_len, (const guchar *)data, length, out, &out_len) == NULL
+  if (HMAC (EVP_sha256 (), key, (int) key_len, (const guchar *) data, length, out, &out_len) == NULL
       || out_len != SIGNATURE_BYTES)
     g_error ("OpenSSL HMAC-SHA256 failed");
 }
@@ -162,7 +162,7 @@ create_secret (const char *path, const guchar *secret, gboolean *lost_race, GErr
       continue;
     if (n <= 0)
       goto fail;
-    written += (gsize)n;
+    written += (gsize) n;
   }
   if (fsync (fd) != 0)
     goto fail;

@@ -252,8 +252,9 @@ ws_gate (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable 
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *origin = soup_message_headers_get_one (headers, "Origin");
   const char *host = soup_message_headers_get_one (headers, "Host");
-  ShRequest req = { .server = server, .msg = msg, .path = path,
-                    .method = soup_server_message_get_method (msg) };
+  ShRequest req = {
+    .server = server, .msg = msg, .path = path, .method = soup_server_message_get_method (msg)
+  };
   ShAuth auth = { 0 };
 
   server->metrics.requests_total++;
@@ -281,8 +282,7 @@ void
 sh_ws_register (ShServer *server)
 {
   soup_server_add_handler (server->soup, WS_PATH, ws_gate, server, NULL);
-  soup_server_add_websocket_handler (server->soup, WS_PATH, NULL, NULL, on_websocket, server,
-                                     NULL);
+  soup_server_add_websocket_handler (server->soup, WS_PATH, NULL, NULL, on_websocket, server, NULL);
 }
 
 void

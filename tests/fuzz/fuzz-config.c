@@ -112,7 +112,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (size > MAX_INI_BYTES)
     return 0;
   g_autoptr (ShConfig) config
-      = sh_config_load_from_data ("fuzz.ini", (const char *)data, size, &error);
+      = sh_config_load_from_data ("fuzz.ini", (const char *) data, size, &error);
   if (config == NULL) {
     FUZZ_CHECK_ERROR (error);
     FUZZ_CHECK (error->domain == SH_CONFIG_ERROR);
@@ -132,7 +132,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
    * Overrides come from argv: text up to a NUL. */
   g_autoptr (ShConfig) target
       = config != NULL ? g_steal_pointer (&config) : sh_config_new_default ();
-  g_autofree char *text = g_strndup ((const char *)data, size);
+  g_autofree char *text = g_strndup ((const char *) data, size);
   g_auto (GStrv) lines = g_strsplit (text, "\n", MAX_OVERRIDES + 1);
   for (guint i = 0; lines[i] != NULL && i < MAX_OVERRIDES; i++)
     try_override (target, lines[i]);

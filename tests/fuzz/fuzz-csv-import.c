@@ -72,7 +72,7 @@ run (ShStore *s, gpointer user_data, GError **rollback)
   guint lines = count_lines (in->data, in->size);
 
   g_autoptr (ShImportPreview) preview
-      = sh_import_preview_csv (s, branch_id, (const char *)in->data, in->size, &error);
+      = sh_import_preview_csv (s, branch_id, (const char *) in->data, in->size, &error);
   /* A preview only reads. */
   FUZZ_CHECK (count_members () == members_at_start);
   if (preview == NULL) {
@@ -134,8 +134,8 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   FUZZ_CHECK (branch_id > 0);
 
   ShMember m = { .branch_id = branch_id,
-                 .name = (char *)"张三",
-                 .phone = (char *)"13800138000",
+                 .name = (char *) "张三",
+                 .phone = (char *) "13800138000",
                  .status = SH_MEMBER_FULL,
                  .active = TRUE };
   FUZZ_CHECK (sh_member_create (store, &m, &error) > 0);

@@ -35,7 +35,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   /* Candidates reach the server as C strings from JSON: no NUL inside. */
   if (size > MAX_CANDIDATE || memchr (data, '\0', size) != NULL)
     return 0;
-  g_autofree char *text = g_strndup ((const char *)data, size);
+  g_autofree char *text = g_strndup ((const char *) data, size);
 
   if (!sh_ice_canonicalize_candidate (text, &canonical, &skip, &error)) {
     FUZZ_CHECK_ERROR (error);

@@ -80,7 +80,7 @@ check_text (const char *text, guint max, gboolean may_be_empty)
 {
   FUZZ_CHECK (text != NULL);
   FUZZ_CHECK (g_utf8_validate (text, -1, NULL));
-  FUZZ_CHECK (g_utf8_strlen (text, -1) <= (glong)max);
+  FUZZ_CHECK (g_utf8_strlen (text, -1) <= (glong) max);
   FUZZ_CHECK (may_be_empty || text[0] != '\0');
   if (text[0] != '\0') {
     FUZZ_CHECK (!g_ascii_isspace (text[0]));
@@ -177,7 +177,7 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) obj = sh_json_parse_object ((const char *)data, size, &error);
+  g_autoptr (JsonObject) obj = sh_json_parse_object ((const char *) data, size, &error);
 
   if (obj == NULL) {
     FUZZ_CHECK_ERROR (error);

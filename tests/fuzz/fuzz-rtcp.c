@@ -26,9 +26,9 @@ single_packet (const guint8 *buf, int n, ShRtcpPacket *packet)
   ShRtcpPacket extra;
 
   FUZZ_CHECK (n >= 4);
-  sh_rtcp_iter_init (&iter, buf, (gsize)n);
+  sh_rtcp_iter_init (&iter, buf, (gsize) n);
   FUZZ_CHECK (sh_rtcp_iter_next (&iter, packet));
-  FUZZ_CHECK (packet->len == (gsize)n);
+  FUZZ_CHECK (packet->len == (gsize) n);
   FUZZ_CHECK (!sh_rtcp_iter_next (&iter, &extra));
   FUZZ_CHECK (iter.error == SH_RTCP_OK);
 }
@@ -143,11 +143,11 @@ check_fir (const ShRtcpFb *fb, guint8 *buf, gsize cap)
 
   if (n <= 0)
     return;
-  FUZZ_CHECK ((gsize)n == fb->fci_len / 8);
-  guint stored = MIN ((guint)n, G_N_ELEMENTS (entries));
+  FUZZ_CHECK ((gsize) n == fb->fci_len / 8);
+  guint stored = MIN ((guint) n, G_N_ELEMENTS (entries));
   int len = sh_rtcp_write_fir (buf, cap, fb->sender_ssrc, entries, stored);
   single_fb (buf, len, &written);
-  FUZZ_CHECK (sh_rtcp_parse_fir (&written, again, G_N_ELEMENTS (again)) == (int)stored);
+  FUZZ_CHECK (sh_rtcp_parse_fir (&written, again, G_N_ELEMENTS (again)) == (int) stored);
   for (guint i = 0; i < stored; i++)
     FUZZ_CHECK (again[i].ssrc == entries[i].ssrc && again[i].seq == entries[i].seq);
 }
@@ -162,35 +162,35 @@ check_nack (const ShRtcpFb *fb, guint8 *buf, gsize cap)
 
   if (n <= 0)
     return;
-  FUZZ_CHECK ((gsize)n == fb->fci_len / 4);
-  guint stored = MIN ((guint)n, MAX_NACK);
+  FUZZ_CHECK ((gsize) n == fb->fci_len / 4);
+  guint stored = MIN ((guint) n, MAX_NACK);
   int len = sh_rtcp_write_nack (buf, cap, fb->sender_ssrc, fb->media_ssrc, entries, stored);
   single_fb (buf, len, &written);
-  FUZZ_CHECK (sh_rtcp_parse_nack (&written, again, MAX_NACK) == (int)stored);
+  FUZZ_CHECK (sh_rtcp_parse_nack (&written, again, MAX_NACK) == (int) stored);
   FUZZ_CHECK (memcmp (again, entries, sizeof entries[0] * stored) == 0);
 
   int n_seqs = sh_rtcp_nack_expand (entries, stored, seqs, G_N_ELEMENTS (seqs));
-  FUZZ_CHECK (n_seqs >= (int)stored);
+  FUZZ_CHECK (n_seqs >= (int) stored);
   /* Into too small an array: refused, never written past. */
   if (n_seqs > 1)
-    FUZZ_CHECK (sh_rtcp_nack_expand (entries, stored, seqs, (guint)n_seqs - 1)
+    FUZZ_CHECK (sh_rtcp_nack_expand (entries, stored, seqs, (guint) n_seqs - 1)
                 == SH_RTCP_ERR_NO_SPACE);
   /* The lost list packs again into entries that expand to the same set.
    * Lists spanning half the sequence space or more are not sortable. */
   n_seqs = sh_rtcp_nack_expand (entries, stored, seqs, G_N_ELEMENTS (seqs));
   gboolean narrow = TRUE;
   for (int i = 1; i < n_seqs; i++) {
-    gint16 d = (gint16)(guint16)(seqs[i] - seqs[0]);
+    gint16 d = (gint16) (guint16) (seqs[i] - seqs[0]);
     narrow &= d > -0x3fff && d < 0x3fff;
   }
   if (!narrow)
     return;
   guint16 expanded[G_N_ELEMENTS (seqs)], repacked[G_N_ELEMENTS (seqs)];
   ShRtcpNackEntry built[MAX_NACK * 17];
-  memcpy (expanded, seqs, sizeof seqs[0] * (gsize)n_seqs);
-  int n_built = sh_rtcp_nack_build (seqs, (guint)n_seqs, built, G_N_ELEMENTS (built));
-  FUZZ_CHECK (n_built > 0 && n_built <= (int)stored);
-  int n_repacked = sh_rtcp_nack_expand (built, (guint)n_built, repacked, G_N_ELEMENTS (repacked));
+  memcpy (expanded, seqs, sizeof seqs[0] * (gsize) n_seqs);
+  int n_built = sh_rtcp_nack_build (seqs, (guint) n_seqs, built, G_N_ELEMENTS (built));
+  FUZZ_CHECK (n_built > 0 && n_built <= (int) stored);
+  int n_repacked = sh_rtcp_nack_expand (built, (guint) n_built, repacked, G_N_ELEMENTS (repacked));
   FUZZ_CHECK (n_repacked > 0 && n_repacked <= n_seqs);
   for (int i = 0; i < n_seqs; i++) {
     gboolean found = FALSE;
@@ -232,12 +232,12 @@ check_twcc (const ShRtcpFb *fb, guint8 *buf, gsize cap)
     return;
   FUZZ_CHECK (n == twcc.status_count);
   for (int i = 0; i < n; i++) {
-    FUZZ_CHECK (packets[i].seq == (guint16)(twcc.base_seq + i));
+    FUZZ_CHECK (packets[i].seq == (guint16) (twcc.base_seq + i));
     FUZZ_CHECK (packets[i].received || packets[i].delta == 0);
     FUZZ_CHECK (packets[i].delta >= G_MININT16 && packets[i].delta <= G_MAXINT16);
   }
   int len
-      = sh_rtcp_write_twcc (buf, cap, fb->sender_ssrc, fb->media_ssrc, &twcc, packets, (guint)n);
+      = sh_rtcp_write_twcc (buf, cap, fb->sender_ssrc, fb->media_ssrc, &twcc, packets, (guint) n);
   single_fb (buf, len, &written);
   FUZZ_CHECK (sh_rtcp_parse_twcc (&written, &twcc2, again, MAX_TWCC) == n);
   FUZZ_CHECK (twcc2.base_seq == twcc.base_seq && twcc2.status_count == twcc.status_count);
@@ -272,9 +272,9 @@ check_fb (const ShRtcpPacket *packet, guint8 *buf, gsize cap)
   check_remb (&fb, buf, cap);
   check_twcc (&fb, buf, cap);
   /* With the smallest arrays: counts and NO_SPACE, never a write past. */
-  (void)sh_rtcp_parse_fir (&fb, fir, 1);
-  (void)sh_rtcp_parse_nack (&fb, nack, 1);
-  (void)sh_rtcp_parse_twcc (&fb, &twcc, twcc_packets, 1);
+  (void) sh_rtcp_parse_fir (&fb, fir, 1);
+  (void) sh_rtcp_parse_nack (&fb, nack, 1);
+  (void) sh_rtcp_parse_twcc (&fb, &twcc, twcc_packets, 1);
 }
 
 int
@@ -289,9 +289,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   if (size > MAX_COMPOUND)
     return 0;
-  (void)sh_rtcp_is_rtcp (data, size);
-  (void)sh_rtcp_check_compound (data, size, FALSE);
-  (void)sh_rtcp_check_compound (data, size, TRUE);
+  (void) sh_rtcp_is_rtcp (data, size);
+  (void) sh_rtcp_check_compound (data, size, FALSE);
+  (void) sh_rtcp_check_compound (data, size, TRUE);
 
   sh_rtcp_iter_init (&iter, data, size);
   while (sh_rtcp_iter_next (&iter, &packet)) {

@@ -49,7 +49,7 @@ check_written (const ShRtpView *orig, const guint8 *buf, int n, guint8 id, const
   ShRtpView view;
 
   FUZZ_CHECK (n > 0);
-  FUZZ_CHECK (sh_rtp_parse (&view, buf, (gsize)n) == SH_RTP_OK);
+  FUZZ_CHECK (sh_rtp_parse (&view, buf, (gsize) n) == SH_RTP_OK);
   FUZZ_CHECK (view.extension);
   FUZZ_CHECK (view.ssrc == orig->ssrc && view.seq == orig->seq);
   FUZZ_CHECK (view.payload_type == orig->payload_type && view.marker == orig->marker);
@@ -57,7 +57,7 @@ check_written (const ShRtpView *orig, const guint8 *buf, int n, guint8 id, const
   FUZZ_CHECK (view.payload_len == orig->payload_len);
   FUZZ_CHECK (memcmp (sh_rtp_view_payload (&view), sh_rtp_view_payload (orig), orig->payload_len)
               == 0);
-  FUZZ_CHECK (has_element (buf, (gsize)n, id, value, value_len));
+  FUZZ_CHECK (has_element (buf, (gsize) n, id, value, value_len));
 }
 
 static void
@@ -83,11 +83,11 @@ read_extensions (const ShRtpView *view)
     }
   }
   for (guint8 ext = 0; ext < 16; ext++) {
-    (void)sh_rtp_ext_audio_level (view, ext, &voice, &level);
-    (void)sh_rtp_ext_transport_seq (view, ext, &tseq);
-    (void)sh_rtp_ext_abs_send_time (view, ext, &ast);
+    (void) sh_rtp_ext_audio_level (view, ext, &voice, &level);
+    (void) sh_rtp_ext_transport_seq (view, ext, &tseq);
+    (void) sh_rtp_ext_abs_send_time (view, ext, &ast);
   }
-  (void)sh_rtp_ext_find (view, 255, &value, &value_len);
+  (void) sh_rtp_ext_find (view, 255, &value, &value_len);
 }
 
 static void
@@ -109,7 +109,7 @@ read_payload (const ShRtpView *view)
       FUZZ_CHECK (again.picture_id == id && again.descriptor_len == vp8.descriptor_len);
     }
   }
-  (void)sh_h264_is_keyframe (payload, view->payload_len);
+  (void) sh_h264_is_keyframe (payload, view->payload_len);
 }
 
 static void
@@ -125,23 +125,23 @@ rtx (const ShRtpView *view)
     FUZZ_CHECK (n == SH_RTP_ERR_TRUNCATED);
   } else {
     FUZZ_CHECK (n > 0);
-    FUZZ_CHECK (sh_rtp_parse (&unwrapped, out, (gsize)n) == SH_RTP_OK);
+    FUZZ_CHECK (sh_rtp_parse (&unwrapped, out, (gsize) n) == SH_RTP_OK);
     FUZZ_CHECK (unwrapped.seq == osn && unwrapped.ssrc == 0xcafe);
     FUZZ_CHECK (unwrapped.payload_type == 96 && unwrapped.payload_len == view->payload_len - 2);
     /* Too small by one byte. */
-    FUZZ_CHECK (sh_rtp_rtx_unwrap (view, 1, 96, out, (gsize)n - 1) == SH_RTP_ERR_NO_SPACE);
+    FUZZ_CHECK (sh_rtp_rtx_unwrap (view, 1, 96, out, (gsize) n - 1) == SH_RTP_ERR_NO_SPACE);
   }
 
   n = sh_rtp_rtx_wrap (view, 0xbeef, 97, 7, out, sizeof out);
   FUZZ_CHECK (n > 0);
-  FUZZ_CHECK (sh_rtp_parse (&wrapped, out, (gsize)n) == SH_RTP_OK);
+  FUZZ_CHECK (sh_rtp_parse (&wrapped, out, (gsize) n) == SH_RTP_OK);
   FUZZ_CHECK (sh_rtp_rtx_osn (&wrapped, &osn) && osn == view->seq);
   FUZZ_CHECK (wrapped.payload_len == view->payload_len + 2);
   /* And back: the original header and payload, without padding. */
   guint8 back[MAX_PACKET + 2];
   n = sh_rtp_rtx_unwrap (&wrapped, view->ssrc, view->payload_type, back, sizeof back);
   FUZZ_CHECK (n > 0);
-  FUZZ_CHECK (sh_rtp_parse (&unwrapped, back, (gsize)n) == SH_RTP_OK);
+  FUZZ_CHECK (sh_rtp_parse (&unwrapped, back, (gsize) n) == SH_RTP_OK);
   FUZZ_CHECK (unwrapped.seq == view->seq && unwrapped.payload_len == view->payload_len);
   FUZZ_CHECK (
       memcmp (sh_rtp_view_payload (&unwrapped), sh_rtp_view_payload (view), view->payload_len)
@@ -208,7 +208,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   FUZZ_CHECK (view.payload_offset + view.payload_len + view.padding_len == size);
   FUZZ_CHECK (!view.extension || view.ext_offset + view.ext_len <= view.payload_offset);
   for (guint i = 0; i < view.csrc_count; i++)
-    (void)sh_rtp_view_csrc (&view, i);
+    (void) sh_rtp_view_csrc (&view, i);
 
   read_extensions (&view);
   read_payload (&view);

@@ -67,7 +67,7 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (ShSdp) sdp = sh_sdp_parse ((const char *)data, size, &error);
+  g_autoptr (ShSdp) sdp = sh_sdp_parse ((const char *) data, size, &error);
 
   if (sdp == NULL) {
     FUZZ_CHECK_ERROR (error);

@@ -36,13 +36,13 @@ sign_prefix (const char *token)
   if (dot == NULL)
     return NULL;
   g_autoptr (GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, key, key_len);
-  g_hmac_update (hmac, (const guchar *)token, dot - token);
+  g_hmac_update (hmac, (const guchar *) token, dot - token);
   g_hmac_get_digest (hmac, mac, &mac_len);
   g_autofree char *sig = g_base64_encode (mac, mac_len);
   g_strdelimit (sig, "+", '-');
   g_strdelimit (sig, "/", '_');
   g_strdelimit (sig, "=", '\0');
-  return g_strdup_printf ("%.*s.%s", (int)(dot - token), token, sig);
+  return g_strdup_printf ("%.*s.%s", (int) (dot - token), token, sig);
 }
 
 /* The purpose the token claims: its second part, or "invite". */
@@ -100,7 +100,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (size > MAX_TOKEN)
     return 0;
   /* Tokens reach the server as C strings: text stops at a NUL. */
-  g_autofree char *token = g_strndup ((const char *)data, size);
+  g_autofree char *token = g_strndup ((const char *) data, size);
 
   g_autofree char *signed_token = sign_prefix (token);
   check_token (token, signed_token != NULL && strcmp (signed_token, token) == 0);

@@ -32,7 +32,7 @@ fuzz_log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, 
   if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)) {
     for (gsize i = 0; i < n_fields; i++) {
       if (g_strcmp0 (fields[i].key, "MESSAGE") == 0 && fields[i].length < 0)
-        fprintf (stderr, "GLib: %s\n", (const char *)fields[i].value);
+        fprintf (stderr, "GLib: %s\n", (const char *) fields[i].value);
     }
     abort ();
   }

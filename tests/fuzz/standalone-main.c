@@ -32,7 +32,7 @@ run_file (const char *path)
 static gint
 compare_names (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(const char *const *)a, *(const char *const *)b);
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
 /* Runs @path, or the files in it, in name order. Adds to @n_run. */

@@ -91,10 +91,10 @@ test_echo (void)
   if (e.up_at) {
     if (e.video_done_at)
       g_test_message ("%d video frames %.2f s after the connection was up", MIN_VIDEO_FRAMES,
-                      (double)(e.video_done_at - e.up_at) / G_USEC_PER_SEC);
+                      (double) (e.video_done_at - e.up_at) / G_USEC_PER_SEC);
     if (e.audio_done_at)
       g_test_message ("%d audio packets %.2f s after the connection was up", MIN_AUDIO_PACKETS,
-                      (double)(e.audio_done_at - e.up_at) / G_USEC_PER_SEC);
+                      (double) (e.audio_done_at - e.up_at) / G_USEC_PER_SEC);
   }
   failure = g_steal_pointer (&e.failure);
   if (!failure && (!e.video_done_at || !e.audio_done_at))

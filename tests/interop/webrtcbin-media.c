@@ -64,7 +64,7 @@ echo_remote_mline (Echo *e, const char *mid)
     const char *m
         = gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (desc->sdp, i), "mid");
     if (g_strcmp0 (m, mid) == 0)
-      index = (int)i;
+      index = (int) i;
   }
   gst_webrtc_session_description_free (desc);
   return index;
@@ -361,7 +361,7 @@ count_buffers (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
     g_atomic_int_add (counter,
-                      (gint)gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info)));
+                      (gint) gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info)));
   else
     g_atomic_int_inc (counter);
   return GST_PAD_PROBE_OK;
@@ -485,7 +485,7 @@ add_loopback_candidates (Echo *e)
     nice_address_init (&addr);
     /* IPv4 only: the server is on 127.0.0.1. */
     if (nice_address_set_from_string (&addr, l->data) && nice_address_ip_version (&addr) == 4) {
-      g_test_message ("gathering on %s", (const char *)l->data);
+      g_test_message ("gathering on %s", (const char *) l->data);
       nice_agent_add_local_address (NICE_AGENT (agent), &addr);
     }
   }

@@ -110,12 +110,12 @@ on_server_candidate (Echo *e, JsonObject *payload)
   e->server_candidates++;
   g_test_message ("<- echo.candidate %s", candidate);
   if (json_object_has_member (payload, "sdpMLineIndex"))
-    mline = (int)json_object_get_int_member (payload, "sdpMLineIndex");
+    mline = (int) json_object_get_int_member (payload, "sdpMLineIndex");
   else if (json_object_has_member (payload, "sdpMid") && e->answered)
     mline = echo_remote_mline (e, json_object_get_string_member (payload, "sdpMid"));
   if (mline < 0)
     mline = 0; /* max-bundle: every m-line shares the first transport */
-  echo_add_remote_candidate (e, (guint)mline, candidate);
+  echo_add_remote_candidate (e, (guint) mline, candidate);
 }
 
 static void
@@ -130,9 +130,9 @@ on_ws_message (SoupWebsocketConnection *ws, gint kind, GBytes *message, gpointer
   const char *type;
 
   if (kind != SOUP_WEBSOCKET_DATA_TEXT
-      || !json_parser_load_from_data (parser, data, (gssize)n, NULL)
+      || !json_parser_load_from_data (parser, data, (gssize) n, NULL)
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))) {
-    echo_fail (e, "the server sent a frame that is not a JSON object: %.*s", (int)n, data);
+    echo_fail (e, "the server sent a frame that is not a JSON object: %.*s", (int) n, data);
     return;
   }
   root = json_node_get_object (json_parser_get_root (parser));
@@ -142,7 +142,7 @@ on_ws_message (SoupWebsocketConnection *ws, gint kind, GBytes *message, gpointer
                 ? json_object_get_object_member (root, "payload")
                 : NULL;
   if (!type || !payload) {
-    echo_fail (e, "message without type or payload: %.*s", (int)n, data);
+    echo_fail (e, "message without type or payload: %.*s", (int) n, data);
     return;
   }
   if (g_str_equal (type, "echo.answer")) {
@@ -152,10 +152,10 @@ on_ws_message (SoupWebsocketConnection *ws, gint kind, GBytes *message, gpointer
     on_server_candidate (e, payload);
   } else if (g_str_equal (type, "echo.state")) {
     e->states++;
-    g_test_message ("<- echo.state %.*s", (int)n, data);
+    g_test_message ("<- echo.state %.*s", (int) n, data);
   } else if (g_str_equal (type, "echo.stats")) {
     e->stats++;
-    g_test_message ("<- echo.stats %.*s", (int)n, data);
+    g_test_message ("<- echo.stats %.*s", (int) n, data);
   } else if (g_str_equal (type, "echo.stopped")) {
     g_test_message ("<- echo.stopped");
     e->stopped = TRUE;
@@ -163,7 +163,7 @@ on_ws_message (SoupWebsocketConnection *ws, gint kind, GBytes *message, gpointer
   } else if (g_str_equal (type, "error")) {
     const char *id
         = json_object_has_member (root, "id") ? json_object_get_string_member (root, "id") : "";
-    echo_fail (e, "the server answered %s with an error: %.*s", id ? id : "?", (int)n, data);
+    echo_fail (e, "the server answered %s with an error: %.*s", id ? id : "?", (int) n, data);
   } else {
     g_test_message ("<- %s (ignored)", type);
   }

@@ -74,7 +74,7 @@ get_le (const guint8 *p, guint n)
   guint64 v = 0;
 
   for (guint i = 0; i < n; i++)
-    v |= (guint64)p[i] << (8 * i);
+    v |= (guint64) p[i] << (8 * i);
   return v;
 }
 
@@ -95,12 +95,12 @@ lb_capture_load (const char *path, GError **error)
   capture = g_new0 (LbCapture, 1);
   capture->bytes = g_bytes_new_take (g_steal_pointer (&contents), size);
   data = g_bytes_get_data (capture->bytes, NULL);
-  capture->duration_us = (gint64)get_le (data + 8, 8);
+  capture->duration_us = (gint64) get_le (data + 8, 8);
   capture->audio = g_array_new (FALSE, TRUE, sizeof (LbPacket));
   capture->video = g_array_new (FALSE, TRUE, sizeof (LbPacket));
   while (pos + LOADBOT_RECORD_HEADER <= size) {
-    LbPacket p = { .len = (gsize)get_le (data + pos, 4),
-                   .at_us = (gint64)get_le (data + pos + 4, 8),
+    LbPacket p = { .len = (gsize) get_le (data + pos, 4),
+                   .at_us = (gint64) get_le (data + pos + 4, 8),
                    .rtp = data + pos + LOADBOT_RECORD_HEADER };
     ShRtpView view;
     ShVp8Descriptor vp8;
@@ -144,8 +144,8 @@ void
 lb_shared_set_joined (LbShared *shared, gint64 account, gint64 joined_us)
 {
   g_mutex_lock (&shared->lock);
-  g_hash_table_insert (shared->joined_at, GSIZE_TO_POINTER ((gsize)account),
-                       GSIZE_TO_POINTER ((gsize)joined_us));
+  g_hash_table_insert (shared->joined_at, GSIZE_TO_POINTER ((gsize) account),
+                       GSIZE_TO_POINTER ((gsize) joined_us));
   g_mutex_unlock (&shared->lock);
 }
 
@@ -155,8 +155,8 @@ lb_shared_joined (LbShared *shared, gint64 account)
   gint64 at;
 
   g_mutex_lock (&shared->lock);
-  at = (gint64)GPOINTER_TO_SIZE (
-      g_hash_table_lookup (shared->joined_at, GSIZE_TO_POINTER ((gsize)account)));
+  at = (gint64) GPOINTER_TO_SIZE (
+      g_hash_table_lookup (shared->joined_at, GSIZE_TO_POINTER ((gsize) account)));
   g_mutex_unlock (&shared->lock);
   return at;
 }
@@ -167,7 +167,7 @@ static void
 send_packet (LbMedia *m, Stream *s, const LbPacket *p)
 {
   gint64 media_us = s->shift_us + p->at_us;
-  guint32 ts = s->ts_base + (guint32)(media_us * (gint64)s->clock_rate / G_USEC_PER_SEC);
+  guint32 ts = s->ts_base + (guint32) (media_us * (gint64) s->clock_rate / G_USEC_PER_SEC);
 
   memcpy (m->buf, p->rtp, p->len);
   sh_rtp_set_ssrc (m->buf, p->len, s->ssrc);
@@ -249,13 +249,13 @@ on_report (gpointer user_data)
   while (rr.n_reports < SH_RTCP_MAX_COUNT && g_hash_table_iter_next (&iter, &key, &value)) {
     ShRtcpReportBlock *block = &rr.reports[rr.n_reports++];
     block->ssrc = GPOINTER_TO_UINT (key);
-    block->ext_highest_seq = (guint32)((Track *)value)->highest_seq;
+    block->ext_highest_seq = (guint32) ((Track *) value)->highest_seq;
   }
   n = sh_rtcp_write_rr (m->buf, sizeof m->buf - SH_PEER_TRAILER_ROOM, &rr);
   more = n > 0 ? sh_rtcp_write_sdes (m->buf + n, sizeof m->buf - SH_PEER_TRAILER_ROOM - n, &sdes)
                : -1;
   if (n > 0 && more > 0)
-    sh_peer_send_rtcp (m->sub, m->buf, (gsize)(n + more), sizeof m->buf);
+    sh_peer_send_rtcp (m->sub, m->buf, (gsize) (n + more), sizeof m->buf);
   return G_SOURCE_CONTINUE;
 }
 
@@ -436,7 +436,7 @@ stream_init (Stream *s, GArray *packets, guint32 ssrc, guint8 pt, guint clock_ra
   s->ssrc = ssrc;
   s->pt = pt;
   s->clock_rate = clock_rate;
-  s->seq = (guint16)g_random_int ();
+  s->seq = (guint16) g_random_int ();
   s->ts_base = g_random_int ();
 }
 
@@ -444,7 +444,7 @@ static void
 start (LbMedia *m)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *stream = g_strdup_printf ("bot%p", (void *)m);
+  g_autofree char *stream = g_strdup_printf ("bot%p", (void *) m);
   g_autofree char *offer = NULL;
   const LbCapture *c = m->shared->capture;
   guint32 audio_ssrc = g_random_int_range (1, G_MAXINT32);
@@ -509,7 +509,7 @@ remember_owners (LbMedia *m, const char *text)
       const char *msid = ssrc->msid ? ssrc->msid : section->msid;
       if (msid && msid[0] == 'p')
         g_hash_table_insert (m->owners, GUINT_TO_POINTER (ssrc->ssrc),
-                             GSIZE_TO_POINTER ((gsize)g_ascii_strtoll (msid + 1, NULL, 10)));
+                             GSIZE_TO_POINTER ((gsize) g_ascii_strtoll (msid + 1, NULL, 10)));
     }
   }
 }
@@ -534,7 +534,7 @@ accept_offer (LbMedia *m, const char *offer)
   for (guint i = 0; i < media->len; i++) {
     ShPeerMedia *pm = g_ptr_array_index (media, i);
     if (g_ascii_strcasecmp (pm->codec ? pm->codec : "", "VP8") == 0 && pm->payload_type < 128)
-      m->vp8_pts[pm->payload_type / 8] |= (guint8)(1u << (pm->payload_type % 8));
+      m->vp8_pts[pm->payload_type / 8] |= (guint8) (1u << (pm->payload_type % 8));
     if (g_str_equal (pm->kind, "video") && pm->receives)
       m->video_offered++;
   }
@@ -560,13 +560,13 @@ fill_report (LbMedia *m, LbReport *r)
   r->keyframe_requests = m->keyframe_requests;
   r->keyframes_jumped = m->keyframes_jumped;
   r->video_offered = m->video_offered;
-  r->sub_connected_ms = m->sub_connected_us >= 0 ? (double)m->sub_connected_us / 1000.0 : -1;
+  r->sub_connected_ms = m->sub_connected_us >= 0 ? (double) m->sub_connected_us / 1000.0 : -1;
   r->tracks = g_hash_table_size (m->tracks);
   r->keyframe_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_hash_table_iter_init (&iter, m->tracks);
   while (g_hash_table_iter_next (&iter, NULL, &value)) {
     Track *t = value;
-    double ms = (double)t->keyframe_us / 1000.0;
+    double ms = (double) t->keyframe_us / 1000.0;
     if (t->video && t->keyframe_us >= 0)
       g_array_append_val (r->keyframe_ms, ms);
   }

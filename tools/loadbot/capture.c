@@ -34,7 +34,7 @@ on_sample (GstAppSink *sink, gpointer user_data)
 
   if (!buffer || !gst_buffer_map (buffer, &map, GST_MAP_READ))
     return GST_FLOW_ERROR;
-  r.at_us = GST_BUFFER_PTS_IS_VALID (buffer) ? (gint64)(GST_BUFFER_PTS (buffer) / 1000) : 0;
+  r.at_us = GST_BUFFER_PTS_IS_VALID (buffer) ? (gint64) (GST_BUFFER_PTS (buffer) / 1000) : 0;
   r.rtp = g_bytes_new (map.data, map.size);
   gst_buffer_unmap (buffer, &map);
   g_mutex_lock (&c->lock);
@@ -58,14 +58,14 @@ static void
 put_u32 (guint8 *out, guint32 v)
 {
   for (int i = 0; i < 4; i++)
-    out[i] = (guint8)(v >> (8 * i));
+    out[i] = (guint8) (v >> (8 * i));
 }
 
 static void
 put_u64 (guint8 *out, guint64 v)
 {
   for (int i = 0; i < 8; i++)
-    out[i] = (guint8)(v >> (8 * i));
+    out[i] = (guint8) (v >> (8 * i));
 }
 
 static gboolean
@@ -76,19 +76,19 @@ write_file (const char *path, GArray *records, gint64 duration_us, GError **erro
   guint8 head[LOADBOT_RECORD_HEADER];
 
   memcpy (header, LOADBOT_CAPTURE_MAGIC, 8);
-  put_u64 (header + 8, (guint64)duration_us);
+  put_u64 (header + 8, (guint64) duration_us);
   g_byte_array_append (out, header, sizeof header);
   for (guint i = 0; i < records->len; i++) {
     Record *r = &g_array_index (records, Record, i);
     gsize n;
     const guint8 *data = g_bytes_get_data (r->rtp, &n);
 
-    put_u32 (head, (guint32)n);
-    put_u64 (head + 4, (guint64)r->at_us);
+    put_u32 (head, (guint32) n);
+    put_u64 (head + 4, (guint64) r->at_us);
     g_byte_array_append (out, head, sizeof head);
-    g_byte_array_append (out, data, (guint)n);
+    g_byte_array_append (out, data, (guint) n);
   }
-  return g_file_set_contents (path, (const char *)out->data, out->len, error);
+  return g_file_set_contents (path, (const char *) out->data, out->len, error);
 }
 
 int
@@ -121,7 +121,7 @@ main (int argc, char **argv)
       "audiotestsrc num-buffers=%u samplesperbuffer=960 wave=sine freq=440 volume=0.3 ! "
       "audio/x-raw,rate=48000,channels=2 ! opusenc bitrate=32000 frame-size=20 ! "
       "rtpopuspay pt=111 ! appsink name=audio sync=false",
-      (guint)(seconds * 30), (guint)(seconds * 50));
+      (guint) (seconds * 30), (guint) (seconds * 50));
   pipeline = gst_parse_launch (description, &error);
   if (!pipeline) {
     fprintf (stderr, "capture: %s\n", error->message);
@@ -153,7 +153,7 @@ main (int argc, char **argv)
     else
       audio++;
   }
-  if (!write_file (argv[1], collected.records, (gint64)seconds * G_USEC_PER_SEC, &error)) {
+  if (!write_file (argv[1], collected.records, (gint64) seconds * G_USEC_PER_SEC, &error)) {
     fprintf (stderr, "capture: %s\n", error->message);
     return 1;
   }

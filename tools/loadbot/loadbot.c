@@ -103,7 +103,7 @@ event (const char *name)
 
   json_builder_begin_object (b);
   add_string (b, "event", name);
-  add_double (b, "t", (double)(g_get_monotonic_time () - bots[0].started_us) / G_USEC_PER_SEC);
+  add_double (b, "t", (double) (g_get_monotonic_time () - bots[0].started_us) / G_USEC_PER_SEC);
   return b;
 }
 
@@ -253,7 +253,7 @@ on_joined (LbBot *bot, JsonObject *payload)
   bot->account = you ? json_object_get_int_member (you, "participant") : 0;
   lb_shared_set_joined (&shared, bot->account, bot->joined_us);
   bot->media
-      = lb_media_new (bot, &shared, bot->index % (guint)opt.workers, bot->publish, bot->joined_us);
+      = lb_media_new (bot, &shared, bot->index % (guint) opt.workers, bot->publish, bot->joined_us);
   if (bot->index == 0 && opt.lesson) {
     g_autoptr (JsonBuilder) b = json_builder_new ();
 
@@ -279,7 +279,7 @@ on_message (SoupWebsocketConnection *ws, gint type, GBytes *message, gpointer us
   const char *kind;
 
   if (type != SOUP_WEBSOCKET_DATA_TEXT
-      || !json_parser_load_from_data (parser, data, (gssize)n, NULL)
+      || !json_parser_load_from_data (parser, data, (gssize) n, NULL)
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return;
   root = json_node_get_object (json_parser_get_root (parser));
@@ -391,7 +391,7 @@ start_bot (LbBot *bot)
 static gboolean
 on_settle (gpointer user_data)
 {
-  if (!steady && g_get_monotonic_time () - last_start_us >= (gint64)(opt.settle * G_USEC_PER_SEC)
+  if (!steady && g_get_monotonic_time () - last_start_us >= (gint64) (opt.settle * G_USEC_PER_SEC)
       && started == opt.bots) {
     open_window ();
     return G_SOURCE_REMOVE;
@@ -418,7 +418,7 @@ start_others (void)
   if (once)
     return;
   once = TRUE;
-  g_timeout_add (MAX (1, (guint)(1000.0 / opt.rate)), on_ramp, NULL);
+  g_timeout_add (MAX (1, (guint) (1000.0 / opt.rate)), on_ramp, NULL);
 }
 
 /* ------------------------------------------------------------ the window */
@@ -446,10 +446,10 @@ on_window_end (gpointer user_data)
   for (int i = 0; i < started; i++)
     if (bots[i].media)
       lb_media_mark (bots[i].media, TRUE);
-  add_double (b, "window_s", (double)(window_end_us - window_start_us) / G_USEC_PER_SEC);
+  add_double (b, "window_s", (double) (window_end_us - window_start_us) / G_USEC_PER_SEC);
   json_builder_end_object (b);
   emit (b);
-  g_timeout_add ((guint)(opt.linger * 1000), on_stop, NULL);
+  g_timeout_add ((guint) (opt.linger * 1000), on_stop, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -468,7 +468,7 @@ open_window (void)
   for (int i = 0; i < started; i++)
     if (bots[i].media)
       lb_media_mark (bots[i].media, FALSE);
-  g_timeout_add ((guint)(opt.duration * 1000), on_window_end, NULL);
+  g_timeout_add ((guint) (opt.duration * 1000), on_window_end, NULL);
 }
 
 /* ------------------------------------------------------------ the report */
@@ -476,7 +476,7 @@ open_window (void)
 static int
 by_value (gconstpointer a, gconstpointer b)
 {
-  double x = *(const double *)a, y = *(const double *)b;
+  double x = *(const double *) a, y = *(const double *) b;
 
   return x < y ? -1 : x > y;
 }
@@ -489,14 +489,14 @@ percentile (GArray *v, double p)
 
   if (v->len == 0)
     return 0;
-  rank = (guint)MAX (1.0, (p / 100.0) * v->len + 0.999999);
+  rank = (guint) MAX (1.0, (p / 100.0) * v->len + 0.999999);
   return g_array_index (v, double, MIN (rank, v->len) - 1);
 }
 
 static void
 finish (void)
 {
-  double window = (double)(window_end_us - window_start_us) / G_USEC_PER_SEC;
+  double window = (double) (window_end_us - window_start_us) / G_USEC_PER_SEC;
   g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) connect = g_array_new (FALSE, FALSE, sizeof (double));
   guint64 rx = 0, rx_window = 0, tx_window = 0, requests = 0;
@@ -511,14 +511,15 @@ finish (void)
     add_string (b, "login", bot->login);
     add_string (b, "role", bot->publish ? "publisher" : "listener");
     add_int (b, "joined", bot->joined);
-    add_double (b, "join_ms", bot->joined ? (double)(bot->joined_us - bot->started_us) / 1000 : -1);
+    add_double (b, "join_ms",
+                bot->joined ? (double) (bot->joined_us - bot->started_us) / 1000 : -1);
     add_string (b, "publish", r->pub_state ? r->pub_state : "none");
     add_string (b, "subscribe", r->sub_state ? r->sub_state : "none");
-    add_int (b, "rx_packets", (gint64)r->rx_packets);
-    add_int (b, "rx_bytes", (gint64)r->rx_bytes);
-    add_double (b, "rx_pps", window > 0 ? (double)r->rx_window / window : 0);
-    add_double (b, "tx_pps", window > 0 ? (double)r->tx_window / window : 0);
-    add_int (b, "keyframe_requests", (gint64)r->keyframe_requests);
+    add_int (b, "rx_packets", (gint64) r->rx_packets);
+    add_int (b, "rx_bytes", (gint64) r->rx_bytes);
+    add_double (b, "rx_pps", window > 0 ? (double) r->rx_window / window : 0);
+    add_double (b, "tx_pps", window > 0 ? (double) r->tx_window / window : 0);
+    add_int (b, "keyframe_requests", (gint64) r->keyframe_requests);
     add_int (b, "keyframes_jumped", r->keyframes_jumped);
     add_int (b, "tracks", r->tracks);
     add_int (b, "video_offered", r->video_offered);
@@ -550,10 +551,10 @@ finish (void)
   add_int (s, "joined", joined);
   add_int (s, "ready", ready);
   add_double (s, "window_s", window);
-  add_double (s, "rx_pps", window > 0 ? (double)rx_window / window : 0);
-  add_double (s, "tx_pps", window > 0 ? (double)tx_window / window : 0);
-  add_int (s, "rx_packets", (gint64)rx);
-  add_int (s, "keyframe_requests", (gint64)requests);
+  add_double (s, "rx_pps", window > 0 ? (double) rx_window / window : 0);
+  add_double (s, "tx_pps", window > 0 ? (double) tx_window / window : 0);
+  add_int (s, "rx_packets", (gint64) rx);
+  add_int (s, "keyframe_requests", (gint64) requests);
   add_int (s, "video_tracks_offered", video_offered);
   add_int (s, "video_tracks_with_keyframe", all->len);
   add_double (s, "keyframe_ms_median", percentile (all, 50));
@@ -617,7 +618,7 @@ main (int argc, char **argv)
     setrlimit (RLIMIT_NOFILE, &files);
   }
   shared.capture = lb_capture_load (opt.capture, &error);
-  config.n_workers = (guint)opt.workers;
+  config.n_workers = (guint) opt.workers;
   if (shared.capture)
     shared.engine = sh_media_engine_new (&config, &error);
   if (!shared.engine) {
@@ -633,7 +634,7 @@ main (int argc, char **argv)
     LbBot *bot = &bots[i];
     g_autoptr (SoupCookieJar) jar = soup_cookie_jar_new ();
 
-    bot->index = (guint)i;
+    bot->index = (guint) i;
     bot->login = i == 0 ? g_strdup (opt.chair) : g_strdup_printf ("%s%03d", opt.login_prefix, i);
     bot->publish = i < opt.publishers;
     bot->expects_offer = opt.publishers > (bot->publish ? 1 : 0);
@@ -641,8 +642,9 @@ main (int argc, char **argv)
                                                   "max-conns-per-host", 4096, NULL);
     soup_session_add_feature (bot->session, SOUP_SESSION_FEATURE (jar));
   }
-  g_timeout_add_seconds ((guint)(opt.bots / opt.rate + opt.settle + opt.duration + opt.linger + 60),
-                         on_deadline, NULL);
+  g_timeout_add_seconds (
+      (guint) (opt.bots / opt.rate + opt.settle + opt.duration + opt.linger + 60), on_deadline,
+      NULL);
   start_bot (&bots[0]);
   g_main_loop_run (loop);
 
