@@ -133,6 +133,11 @@ static const Row matrix[] = {
   { "GET", "/api/meetings/{MEETING_COMMITTEE}", NULL, NULL, 200, ADMIN | INSP | SEC1, 0, FALSE },
   { "GET", "/api/meetings/{MEETING_GROUP}", NULL, NULL, 200, ADMIN | INSP | SEC1 | MEM1, 0, FALSE },
   { "GET", "/api/meetings/{MEETING_B2}", NULL, NULL, 200, ADMIN | INSP | SEC2, 0, FALSE },
+  /* What a meeting kept is for the record: not for every member. */
+  { "GET", "/api/meetings/{MEETING_GENERAL}/chat", NULL, NULL, 200, ADMIN | INSP | SEC1, 0, FALSE },
+  { "GET", "/api/meetings/{MEETING_GENERAL}/events", NULL, NULL, 200, ADMIN | INSP | SEC1, 0,
+    FALSE },
+  { "GET", "/api/meetings/{MEETING_B2}/events", NULL, NULL, 200, ADMIN | INSP | SEC2, 0, FALSE },
   { "POST", "/api/meetings/{NEW_MEETING_B1}/transition", NULL, "{\"to\":\"open\"}", 200,
     ADMIN | SEC1, 0, FALSE },
   { "POST", "/api/meetings/{NEW_MEETING_B1}/transition", NULL,

@@ -195,10 +195,8 @@ handle_create_meeting (ShRequest *req)
   sh_reply_builder (req, SOUP_STATUS_CREATED, b);
 }
 
-/* Loads the meeting of the first path id when the caller may @perm on its
- * organization (or is its chair, with @chair_ok). Replies on failure. */
-static ShMeeting *
-meeting_for_request (ShRequest *req, ShPermission perm, gboolean chair_ok)
+ShMeeting *
+sh_meeting_for_request (ShRequest *req, ShPermission perm, gboolean chair_ok)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (ShMeeting) m = sh_meeting_get (req->server->store, req->ids[0], &error);
@@ -256,7 +254,7 @@ handle_get_meeting (ShRequest *req)
 static void
 handle_transition (ShRequest *req)
 {
-  g_autoptr (ShMeeting) m = meeting_for_request (req, SH_PERM_MANAGE_BRANCH, TRUE);
+  g_autoptr (ShMeeting) m = sh_meeting_for_request (req, SH_PERM_MANAGE_BRANCH, TRUE);
   g_autoptr (ShMeeting) stored = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *to_text = NULL;
@@ -291,7 +289,7 @@ handle_transition (ShRequest *req)
 static void
 handle_create_invitation (ShRequest *req)
 {
-  g_autoptr (ShMeeting) m = meeting_for_request (req, SH_PERM_MANAGE_BRANCH, FALSE);
+  g_autoptr (ShMeeting) m = sh_meeting_for_request (req, SH_PERM_MANAGE_BRANCH, FALSE);
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autofree char *subject = NULL;
   g_autofree char *token = NULL;
@@ -457,7 +455,7 @@ build_guest (ShRequest *req, JsonBuilder *b, const ShMeetingGuest *g)
 static void
 handle_add_guest (ShRequest *req)
 {
-  g_autoptr (ShMeeting) m = meeting_for_request (req, SH_PERM_MANAGE_BRANCH, FALSE);
+  g_autoptr (ShMeeting) m = sh_meeting_for_request (req, SH_PERM_MANAGE_BRANCH, FALSE);
   g_autoptr (GError) error = NULL;
   g_autofree char *login = NULL;
   g_autofree char *name = NULL;
@@ -504,7 +502,7 @@ handle_add_guest (ShRequest *req)
 static void
 handle_list_guests (ShRequest *req)
 {
-  g_autoptr (ShMeeting) m = meeting_for_request (req, SH_PERM_READ_ROSTER, FALSE);
+  g_autoptr (ShMeeting) m = sh_meeting_for_request (req, SH_PERM_READ_ROSTER, FALSE);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) guests = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();

@@ -79,6 +79,7 @@ extern const ShRoute sh_org_routes[];
 extern const ShRoute sh_member_routes[];
 extern const ShRoute sh_meeting_routes[];
 extern const ShRoute sh_account_routes[];
+extern const ShRoute sh_meeting_record_routes[];
 
 /* Replies. Every reply of the API goes through these. */
 void sh_reply_json (ShRequest *req, guint status, JsonNode *node);    /* node: transfer full */
@@ -124,6 +125,11 @@ void sh_build_member (ShRequest *req, JsonBuilder *b, const ShMember *member, gi
 void sh_build_org (ShRequest *req, JsonBuilder *b, const ShOrg *org);
 /* Reads *MemberInput* fields present in the body over @member. */
 gboolean sh_read_member_input (JsonObject *body, ShMember *member, GError **error);
+
+/* Loads the meeting of the first path id when the caller may @perm on its
+ * organization (or is its chair, with @chair_ok); replies and returns NULL
+ * otherwise (api-meetings.c). Returns: (transfer full). */
+ShMeeting *sh_meeting_for_request (ShRequest *req, ShPermission perm, gboolean chair_ok);
 
 /* Writes a *Meeting* object of docs/api.md (api-meetings.c). */
 void sh_build_meeting (ShServer *server, JsonBuilder *b, const ShMeeting *m);

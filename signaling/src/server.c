@@ -155,7 +155,8 @@ sh_server_public_url (ShServer *server)
 /* ------------------------------------------------------------- routing */
 
 static const ShRoute *const route_tables[] = {
-  sh_session_routes, sh_org_routes, sh_member_routes, sh_meeting_routes, sh_account_routes,
+  sh_session_routes, sh_org_routes,     sh_member_routes,
+  sh_meeting_routes, sh_account_routes, sh_meeting_record_routes,
 };
 
 static gboolean
