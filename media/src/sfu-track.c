@@ -492,13 +492,22 @@ answer_nack (DownTrack *d, const ShRtcpFb *fb, gint64 now)
   guint16 seqs[MAX_NACK_SEQS];
   Participant *sub = d->subscriber;
   int n_entries = sh_rtcp_parse_nack (fb, entries, G_N_ELEMENTS (entries));
-  int n_seqs;
+  guint n_seqs = 0;
 
-  if (n_entries <= 0)
+  /* Audio has no RTX stream (nor NACK in the server's offer): its cache
+   * would answer with SSRC 0 and payload type 0. */
+  if (n_entries <= 0 || !d->rtx_ssrc)
     return;
-  n_seqs = sh_rtcp_nack_expand (entries, MIN ((guint) n_entries, G_N_ELEMENTS (entries)), seqs,
-                                G_N_ELEMENTS (seqs));
-  for (int i = 0; i < n_seqs; i++) {
+  /* Entry by entry: a NACK naming more than MAX_NACK_SEQS packets (the
+   * expansion then fails as a whole) gets its first ones answered, not
+   * none. */
+  for (guint e = 0; e < MIN ((guint) n_entries, G_N_ELEMENTS (entries)); e++) {
+    int n = sh_rtcp_nack_expand (&entries[e], 1, seqs + n_seqs, G_N_ELEMENTS (seqs) - n_seqs);
+    if (n < 0)
+      break;
+    n_seqs += (guint) n;
+  }
+  for (guint i = 0; i < n_seqs; i++) {
     int len = sh_packet_cache_retransmit (d->cache, seqs[i], now, sub->tx,
                                           sizeof sub->tx - SH_PEER_TRAILER_ROOM);
     if (len > 0 && sh_peer_send_rtp (sub->subscribe, sub->tx, (gsize) len, sizeof sub->tx))
