@@ -312,17 +312,27 @@ write_rr (SfuBench *b)
   return (gsize) n;
 }
 
-static void
-send_nack (SfuBench *b, guint16 seq)
+void
+sfu_bench_send_nack (SfuBench *b, guint32 media_ssrc, const ShRtcpNackEntry *entries, guint n)
 {
-  ShRtcpNackEntry entry;
   gsize rr = write_rr (b);
-  int n;
+  int len = sh_rtcp_write_nack (b->buf + rr, FEEDBACK_CAP - rr, b->sub.report_ssrc, media_ssrc,
+                                entries, n);
 
-  g_assert_cmpint (sh_rtcp_nack_build (&seq, 1, &entry, 1), ==, 1);
-  n = sh_rtcp_write_nack (b->buf + rr, FEEDBACK_CAP - rr, b->sub.report_ssrc, b->sub.video.ssrc,
-                          &entry, 1);
-  send_feedback (b, rr + (gsize) MAX (n, 0));
+  send_feedback (b, rr + (gsize) MAX (len, 0));
+}
+
+/* A NACK for the packet dropped, and with more entries for the 16 packets
+ * after it and after those (the tail of a burst loss). */
+static void
+nack_dropped (SfuBench *b, guint16 seq)
+{
+  ShRtcpNackEntry entries[32] = { { seq, 0 } };
+  guint n = CLAMP (b->sub.nack_entries, 1, G_N_ELEMENTS (entries));
+
+  for (guint i = 0; n > 1 && i < n; i++)
+    entries[i] = (ShRtcpNackEntry){ (guint16) (seq + 17 * i), 0xffff };
+  sfu_bench_send_nack (b, b->sub.video.ssrc, entries, n);
 }
 
 void
@@ -356,7 +366,7 @@ on_rx_media (SfuBench *b, SfuRxStream *st, const ShRtpView *view)
       && s->n_dropped < SFU_N_DROPPED) {
     s->dropped[s->n_dropped] = view->seq;
     s->dropped_src[s->n_dropped++] = src_seq;
-    send_nack (b, view->seq);
+    nack_dropped (b, view->seq);
     return;
   }
   st->wrong_pt += view->payload_type != st->pt;

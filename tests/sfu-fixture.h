@@ -89,6 +89,7 @@ typedef struct {
   gboolean answered;
   guint64 unknown; /* packets of an SSRC the offer did not announce */
   gboolean dropping;
+  guint nack_entries; /* of the NACK for a dropped packet; 0, 1: just it */
   guint64 drop_count;
   guint16 dropped[SFU_N_DROPPED], dropped_src[SFU_N_DROPPED];
   gboolean recovered[SFU_N_DROPPED];
@@ -141,3 +142,5 @@ void sfu_bench_snapshot (SfuBench *b);
  * @n every 20 ms. */
 void sfu_bench_send_pli (SfuBench *b);
 void sfu_bench_pli_burst (SfuBench *b, guint n);
+/* On the worker: the subscriber sends a NACK (after an empty RR). */
+void sfu_bench_send_nack (SfuBench *b, guint32 media_ssrc, const ShRtcpNackEntry *entries, guint n);

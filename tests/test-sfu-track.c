@@ -116,6 +116,49 @@ test_loss_recovery (void)
 }
 
 static void
+start_dropping_long (SfuBench *b)
+{
+  b->sub.nack_entries = 16;
+  b->sub.dropping = TRUE;
+}
+
+static void
+nack_audio (SfuBench *b)
+{
+  ShRtcpNackEntry entry = { b->sub.audio.last_seq, 0 };
+
+  sfu_bench_send_nack (b, b->sub.audio.ssrc, &entry, 1);
+}
+
+static gboolean
+one_dropped (const SfuBench *b)
+{
+  return b->s.n_dropped >= 1;
+}
+
+/* NACKs out of the ordinary. One naming 272 packets (the one dropped,
+ * then the tail of a burst loss), more than the room answers at once,
+ * still gets the first ones back. One about audio, which has no RTX
+ * stream (and the room's offer no NACK for it), gets nothing: above all
+ * no packet of an SSRC the subscriber never heard of. */
+static void
+test_nack_limits (void)
+{
+  SfuBench *b = bench_forwarding ();
+
+  sfu_bench_run (b, start_dropping_long);
+  g_assert_true (sfu_bench_wait (b, one_dropped, 3000));
+  sfu_bench_run (b, stop_dropping);
+  g_assert_true (sfu_bench_wait (b, all_recovered, 3000));
+  g_assert_cmpuint (b->s.rtx_wrong_payload, ==, 0);
+  sfu_bench_run (b, nack_audio);
+  sfu_bench_pause (b, 500);
+  g_assert_cmpuint (b->s.unknown, ==, 0);
+  g_assert_cmpuint (b->s.audio.wrong_pt, ==, 0);
+  sfu_bench_free (b);
+}
+
+static void
 pli_once (SfuBench *b)
 {
   b->sub.pli_sent_us = g_get_monotonic_time ();
@@ -237,6 +280,7 @@ main (int argc, char **argv)
   g_assert_no_error (error);
   g_test_add_func ("/sfu-track/forwarding", test_forwarding);
   g_test_add_func ("/sfu-track/loss-recovery", test_loss_recovery);
+  g_test_add_func ("/sfu-track/nack-limits", test_nack_limits);
   g_test_add_func ("/sfu-track/keyframe-requests", test_keyframe_requests);
   g_test_add_func ("/sfu-track/mute", test_mute);
   status = g_test_run ();
