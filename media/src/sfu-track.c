@@ -48,15 +48,17 @@ sh_room_down_new (UpTrack *up, Participant *subscriber, gint64 now)
   /* Probes are the publisher's business with the server, not the
    * subscriber's. */
   sh_rewriter_set_drop_padding (&d->rewriter, TRUE);
-  sh_packet_cache_config_init (&cache);
-  cache.n_slots = video ? SH_PACKET_CACHE_DEFAULT_VIDEO_SLOTS : SH_PACKET_CACHE_DEFAULT_AUDIO_SLOTS;
+  /* Only video is retransmitted: audio has no RTX stream (nor NACK in the
+   * server's offer), and a late audio packet is no use anyway. */
   if (video) {
+    sh_packet_cache_config_init (&cache);
+    cache.n_slots = SH_PACKET_CACHE_DEFAULT_VIDEO_SLOTS;
     d->rtx_ssrc = g_random_int_range (1, G_MAXINT32);
     cache.rtx_ssrc = d->rtx_ssrc;
     cache.rtx_payload_type = up->rewriter_codec == SH_REWRITER_H264 ? PT_H264_RTX : PT_VP8_RTX;
     cache.rtx_first_seq = (guint16) g_random_int ();
+    d->cache = sh_packet_cache_new (&cache);
   }
-  d->cache = sh_packet_cache_new (&cache);
   sh_rtp_send_stats_init (&d->sent, d->ssrc);
   g_ptr_array_add (subscriber->downs, d);
   g_ptr_array_add (up->downs, d);
@@ -85,7 +87,7 @@ sh_room_down_free (gpointer data)
 
   if (d->up)
     g_ptr_array_remove_fast (d->up->downs, d);
-  sh_packet_cache_free (d->cache);
+  g_clear_pointer (&d->cache, sh_packet_cache_free);
   g_free (d->mid);
   g_free (d->stream_id);
   g_free (d->track_id);
@@ -415,7 +417,8 @@ fan_out (UpTrack *up, const guint8 *buf, gsize len, const ShRtpView *view, gint6
       continue;
     out_len = strip_extensions (sub->tx, len);
     sh_rtp_set_payload_type (sub->tx, out_len, d->pt);
-    sh_packet_cache_insert (d->cache, sub->tx, out_len, now);
+    if (d->cache)
+      sh_packet_cache_insert (d->cache, sub->tx, out_len, now);
     if (sh_peer_send_rtp (sub->subscribe, sub->tx, out_len, sizeof sub->tx)) {
       room->stats.forwarded_packets++;
       room->stats.forwarded_bytes += out_len;
@@ -494,9 +497,9 @@ answer_nack (DownTrack *d, const ShRtcpFb *fb, gint64 now)
   int n_entries = sh_rtcp_parse_nack (fb, entries, G_N_ELEMENTS (entries));
   guint n_seqs = 0;
 
-  /* Audio has no RTX stream (nor NACK in the server's offer): its cache
-   * would answer with SSRC 0 and payload type 0. */
-  if (n_entries <= 0 || !d->rtx_ssrc)
+  /* Audio keeps no cache: it has no RTX stream (nor NACK in the server's
+   * offer). */
+  if (n_entries <= 0 || !d->cache)
     return;
   /* Entry by entry: a NACK naming more than MAX_NACK_SEQS packets (the
    * expansion then fails as a whole) gets its first ones answered, not
