@@ -198,41 +198,38 @@ sh_meeting_handle_chair_remove (ShWsMessage *m)
   sh_meeting_reply_ok (m);
 }
 
-void
-sh_meeting_handle_chair_lock (ShWsMessage *m)
+/* A room-wide switch of the chair's (lock, lesson mode): when it changes,
+ * the event is kept and everyone gets the new state. */
+static void
+set_room_switch (ShWsMessage *m, const char *field, gboolean (*set) (ShRoom *, gboolean),
+                 ShMeetingEventKind on, ShMeetingEventKind off)
 {
   ShServer *server = m->client->server;
   ShRoom *room = sh_room_of_client (m->client);
   ShRoomParticipant *chair = sh_room_participant_for_client (m->client);
-  gboolean locked = sh_meeting_payload_bool (m, "locked", FALSE);
+  gboolean value = sh_meeting_payload_bool (m, field, FALSE);
 
-  if (sh_room_set_locked (room, locked)) {
+  if (set (room, value)) {
     g_autoptr (JsonBuilder) d = detail_by (chair->account_id, NULL, NULL);
 
-    sh_meeting_log (server, room, NULL,
-                    locked ? SH_MEETING_EVENT_LOCKED : SH_MEETING_EVENT_UNLOCKED, d);
+    sh_meeting_log (server, room, NULL, value ? on : off, d);
     sh_meeting_broadcast_state (server, room);
   }
   sh_meeting_reply_ok (m);
 }
 
 void
+sh_meeting_handle_chair_lock (ShWsMessage *m)
+{
+  set_room_switch (m, "locked", sh_room_set_locked, SH_MEETING_EVENT_LOCKED,
+                   SH_MEETING_EVENT_UNLOCKED);
+}
+
+void
 sh_meeting_handle_chair_lesson_mode (ShWsMessage *m)
 {
-  ShServer *server = m->client->server;
-  ShRoom *room = sh_room_of_client (m->client);
-  ShRoomParticipant *chair = sh_room_participant_for_client (m->client);
-  gboolean enabled = sh_meeting_payload_bool (m, "enabled", FALSE);
-
-  if (sh_room_set_lesson_mode (room, enabled)) {
-    g_autoptr (JsonBuilder) d = detail_by (chair->account_id, NULL, NULL);
-
-    sh_meeting_log (server, room, NULL,
-                    enabled ? SH_MEETING_EVENT_LESSON_MODE_ON : SH_MEETING_EVENT_LESSON_MODE_OFF,
-                    d);
-    sh_meeting_broadcast_state (server, room);
-  }
-  sh_meeting_reply_ok (m);
+  set_room_switch (m, "enabled", sh_room_set_lesson_mode, SH_MEETING_EVENT_LESSON_MODE_ON,
+                   SH_MEETING_EVENT_LESSON_MODE_OFF);
 }
 
 /* Giving and taking the floor may also move the hand queue and the chair's
