@@ -2,6 +2,7 @@
  * payload types and SSRCs, delivered on the given context.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "pattern-source.h"
+#include "rtp.h"
 
 #define WAIT_S 20
 
@@ -15,33 +16,9 @@ typedef struct {
 static gboolean
 vp8_keyframe_start (const guint8 *rtp, gsize len)
 {
-  gsize offset = 12 + (rtp[0] & 0x0f) * 4;
-  const guint8 *d;
+  ShRtpView view;
 
-  if (rtp[0] & 0x10) { /* header extension */
-    if (len < offset + 4)
-      return FALSE;
-    offset += 4 + ((rtp[offset + 2] << 8 | rtp[offset + 3]) * 4);
-  }
-  if (len < offset + 6)
-    return FALSE;
-  d = rtp + offset;
-  /* RFC 7741: S bit, partition 0; skip X and the extensions it announces. */
-  if (!(d[0] & 0x10) || (d[0] & 0x07) != 0)
-    return FALSE;
-  if (d[0] & 0x80) {
-    gsize n = 2;
-    if (d[1] & 0x80)
-      n += (d[2] & 0x80) ? 2 : 1;
-    if (d[1] & 0x40)
-      n++;
-    if (d[1] & 0x30)
-      n++;
-    d += n;
-  } else {
-    d += 1;
-  }
-  return (d[0] & 0x01) == 0; /* P bit clear: a key frame */
+  return sh_rtp_parse (&view, rtp, len) == SH_RTP_OK && sh_rtp_is_keyframe (&view, "VP8");
 }
 
 static void

@@ -613,6 +613,40 @@ test_h264 (void)
   }
 }
 
+/* @payload behind a plain 12-byte RTP header, parsed. */
+static void
+view_of (guint8 *packet, const guint8 *payload, gsize len, ShRtpView *view)
+{
+  static const guint8 header[] = { 0x80, 96, 0, 1, 0, 0, 0, 1, 0x11, 0x22, 0x33, 0x44 };
+
+  memcpy (packet, header, sizeof header);
+  memcpy (packet + sizeof header, payload, len);
+  g_assert_cmpint (sh_rtp_parse (view, packet, sizeof header + len), ==, SH_RTP_OK);
+}
+
+static void
+test_is_keyframe (void)
+{
+  static const guint8 vp8_key[] = { 0x10, 0x00, 0x9d, 0x01, 0x2a };
+  static const guint8 vp8_delta[] = { 0x10, 0x01, 0x00 };
+  static const guint8 h264_idr[] = { 0x65, 0x88, 0x80 };
+  static const guint8 h264_p[] = { 0x41, 0x9a, 0x00 };
+  guint8 packet[64];
+  ShRtpView view;
+
+  view_of (packet, vp8_key, sizeof vp8_key, &view);
+  g_assert_true (sh_rtp_is_keyframe (&view, "VP8"));
+  g_assert_true (sh_rtp_is_keyframe (&view, "vp8"));
+  /* The codec decides how the payload is read. */
+  g_assert_false (sh_rtp_is_keyframe (&view, "opus"));
+  view_of (packet, vp8_delta, sizeof vp8_delta, &view);
+  g_assert_false (sh_rtp_is_keyframe (&view, "VP8"));
+  view_of (packet, h264_idr, sizeof h264_idr, &view);
+  g_assert_true (sh_rtp_is_keyframe (&view, "H264"));
+  view_of (packet, h264_p, sizeof h264_p, &view);
+  g_assert_false (sh_rtp_is_keyframe (&view, "H264"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -632,5 +666,6 @@ main (int argc, char **argv)
   g_test_add_func ("/rtp/seq-helpers", test_seq_helpers);
   g_test_add_func ("/rtp/vp8", test_vp8);
   g_test_add_func ("/rtp/h264", test_h264);
+  g_test_add_func ("/rtp/is-keyframe", test_is_keyframe);
   return g_test_run ();
 }

@@ -87,20 +87,6 @@ on_keyframe_retry (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static gboolean
-is_keyframe (const ShPeerMedia *media, const ShRtpView *view)
-{
-  const guint8 *payload = view->data + view->payload_offset;
-
-  if (g_ascii_strcasecmp (media->codec, "VP8") == 0) {
-    ShVp8Descriptor desc;
-    return sh_vp8_parse (&desc, payload, view->payload_len) && desc.keyframe;
-  }
-  if (g_ascii_strcasecmp (media->codec, "H264") == 0)
-    return sh_h264_is_keyframe (payload, view->payload_len);
-  return FALSE;
-}
-
 static void
 on_rtp (ShPeer *peer, guint8 *buf, gsize len, gpointer user_data)
 {
@@ -124,7 +110,7 @@ on_rtp (ShPeer *peer, guint8 *buf, gsize len, gpointer user_data)
       request_keyframe (echo);
   }
   if (!is_rtx && !track->keyframe_seen && track == &echo->video)
-    track->keyframe_seen = is_keyframe (track->media, &view);
+    track->keyframe_seen = sh_rtp_is_keyframe (&view, track->media->codec);
   if (is_rtx && !track->media->local_rtx_ssrc)
     return;
   sh_rtp_set_ssrc (buf, len, is_rtx ? track->media->local_rtx_ssrc : track->media->local_ssrc);

@@ -149,3 +149,16 @@ sh_h264_is_keyframe (const guint8 *payload, gsize len)
   }
   return FALSE;
 }
+
+gboolean
+sh_rtp_is_keyframe (const ShRtpView *view, const char *codec)
+{
+  const guint8 *payload = view->data + view->payload_offset;
+  ShVp8Descriptor vp8;
+
+  if (g_ascii_strcasecmp (codec, "VP8") == 0)
+    return sh_vp8_parse (&vp8, payload, view->payload_len) && vp8.keyframe;
+  if (g_ascii_strcasecmp (codec, "H264") == 0)
+    return sh_h264_is_keyframe (payload, view->payload_len);
+  return FALSE;
+}

@@ -208,4 +208,8 @@ gboolean sh_vp8_set_picture_id (guint8 *payload, gsize len, guint16 picture_id);
  * including malformed aggregates. */
 gboolean sh_h264_is_keyframe (const guint8 *payload, gsize len);
 
+/* Whether the packet in @view starts a keyframe of @codec ("VP8" or
+ * "H264", any case; FALSE for other codecs and malformed payloads). */
+gboolean sh_rtp_is_keyframe (const ShRtpView *view, const char *codec);
+
 G_END_DECLS

@@ -359,19 +359,6 @@ strip_extensions (guint8 *buf, gsize len)
   return len - ext_len;
 }
 
-static gboolean
-is_keyframe (const UpTrack *up, const ShRtpView *view)
-{
-  const guint8 *payload = view->data + view->payload_offset;
-  ShVp8Descriptor vp8;
-
-  if (up->rewriter_codec == SH_REWRITER_VP8)
-    return sh_vp8_parse (&vp8, payload, view->payload_len) && vp8.keyframe;
-  if (up->rewriter_codec == SH_REWRITER_H264)
-    return sh_h264_is_keyframe (payload, view->payload_len);
-  return FALSE;
-}
-
 /* Learns the publisher's stream, and notes what it means for loss
  * recovery, keyframes and the active speaker. */
 static void
@@ -389,7 +376,7 @@ account_packet (UpTrack *up, const ShRtpView *view, gint64 now)
   sh_rtp_recv_stats_update (&up->recv, view->seq, view->timestamp, view->payload_len, now);
   if (up->nacks)
     sh_nack_generator_on_packet (up->nacks, view->seq, now);
-  if (is_video (up) && is_keyframe (up, view))
+  if (is_video (up) && sh_rtp_is_keyframe (view, up->codec))
     sh_keyframe_limiter_keyframe_arrived (&up->keyframes, now);
   if (up->audio_level_id)
     sh_speaker_update_packet (room->speaker, up->publisher->speaker, view, up->audio_level_id,
