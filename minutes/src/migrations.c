@@ -166,6 +166,18 @@ const char *const sh_migrations[] = {
   "  at INTEGER NOT NULL,"
   "  UNIQUE (meeting_id, account_id));"
   "CREATE INDEX meeting_guests_meeting ON meeting_guests(meeting_id);",
+
+  /* 3: log-in hardening. calendar_generation is signed into the calendar
+   *    link, so bumping it (renewal, password change) kills old links.
+   *    account_networks are the networks an account logged in from: they
+   *    are exempt from the account-wide lock, so that a stranger's wrong
+   *    passwords cannot lock the owner out of their usual place. */
+  "ALTER TABLE accounts ADD COLUMN calendar_generation INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE account_networks ("
+  "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+  "  network TEXT NOT NULL,"
+  "  last_login_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (account_id, network));",
 };
 
 const int sh_migrations_count = G_N_ELEMENTS (sh_migrations);
