@@ -82,6 +82,8 @@ on_line (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   }
   p = strstr (line, "http://127.0.0.1:");
+  if (!p)
+    p = strstr (line, "https://127.0.0.1:");
   if (p) {
     w->url = g_strdup (p);
     g_strchomp (w->url);

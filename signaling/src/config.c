@@ -106,6 +106,16 @@ static const KeySpec key_specs[] = {
   { "server", "max_body_bytes", KEY_SIZE, FIELD (max_body_bytes), 1, G_MAXINT32, NULL },
   { "server", "max_upload_bytes", KEY_SIZE, FIELD (max_upload_bytes), 1, G_MAXINT32, NULL },
   { "server", "max_ws_message_bytes", KEY_SIZE, FIELD (max_ws_message_bytes), 1, G_MAXINT32, NULL },
+  { "server", "max_connections", KEY_UINT, FIELD (max_connections), 16, 1000000, NULL },
+  { "server", "max_connections_per_address", KEY_UINT, FIELD (max_connections_per_address), 1,
+    1000000, NULL },
+  { "server", "max_unestablished_per_address", KEY_UINT, FIELD (max_unestablished_per_address), 1,
+    1000000, NULL },
+  { "server", "handshake_timeout_seconds", KEY_UINT, FIELD (handshake_timeout_s), 1, 600, NULL },
+  { "server", "header_timeout_seconds", KEY_UINT, FIELD (header_timeout_s), 1, 600, NULL },
+  { "server", "keepalive_timeout_seconds", KEY_UINT, FIELD (keepalive_timeout_s), 1, 3600, NULL },
+  { "server", "body_timeout_seconds", KEY_UINT, FIELD (body_timeout_s), 1, 600, NULL },
+  { "server", "listen_backlog", KEY_UINT, FIELD (listen_backlog), 1, 65535, NULL },
   { "storage", "data_dir", KEY_STRING, FIELD (data_dir), 0, 0, NULL },
   { "storage", "database", KEY_OPTIONAL, FIELD (database), 0, 0, NULL },
   { "media", "port_min", KEY_UINT, FIELD (media_port_min), 1024, 65535, NULL },
@@ -313,6 +323,14 @@ sh_config_new_default (void)
   config->max_body_bytes = 1024 * 1024;
   config->max_upload_bytes = 8 * 1024 * 1024;
   config->max_ws_message_bytes = 64 * 1024;
+  config->max_connections = 4096;
+  config->max_connections_per_address = 256;
+  config->max_unestablished_per_address = 32;
+  config->handshake_timeout_s = 10;
+  config->header_timeout_s = 15;
+  config->keepalive_timeout_s = 60;
+  config->body_timeout_s = 30;
+  config->listen_backlog = 511;
   config->data_dir = g_strdup ("data");
   config->media_port_min = 40000;
   config->media_port_max = 40999;

@@ -26,6 +26,14 @@ typedef struct {
   gsize max_body_bytes;       /* 1 MiB */
   gsize max_upload_bytes;     /* 8 MiB, for CSV imports */
   gsize max_ws_message_bytes; /* 64 KiB */
+  guint max_connections;              /* 4096 */
+  guint max_connections_per_address;  /* 256 */
+  guint max_unestablished_per_address; /* 32 */
+  guint handshake_timeout_s;          /* 10 */
+  guint header_timeout_s;             /* 15 */
+  guint keepalive_timeout_s;          /* 60 */
+  guint body_timeout_s;               /* 30 */
+  guint listen_backlog;               /* 511 */
   /* [storage] */
   char *data_dir; /* "data" */
   char *database; /* NULL: data_dir/sanhui.db */

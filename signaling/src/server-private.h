@@ -24,6 +24,7 @@ struct _ShServer {
   char *dummy_hash; /* verified for unknown accounts, see api-session.c */
   GTimeZone *tz;    /* display zone of dates in replies */
   SoupServer *soup;
+  struct _ShHttpConnections *http; /* accepts connections for soup (http-conn.c) */
   GMainLoop *loop;
   ShMediaEngine *media;
   char *url;

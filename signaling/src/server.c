@@ -7,7 +7,12 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <sys/resource.h>
 
+#include "http-conn.h"
 #include "log.h"
 #include "meeting-private.h"
 #include "password.h"
@@ -289,10 +294,38 @@ dispatch (ShRequest *req, char **segments)
   route->handler (req);
 }
 
+/* Paths that carry a credential (an invitation token) are logged without it.
+ * Returns: (transfer full). */
+static char *
+loggable_path (const char *path)
+{
+  static const char *const secret_prefixes[] = { "/api/invitations/", "/calendar/" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (secret_prefixes); i++)
+    if (g_str_has_prefix (path, secret_prefixes[i]))
+      return g_strconcat (secret_prefixes[i], "***", NULL);
+  return g_strdup (path);
+}
+
+/* The client's IP address for log lines. Returns: (transfer full). */
+static char *
+client_address (SoupServerMessage *msg)
+{
+  GSocketAddress *addr = soup_server_message_get_remote_address (msg);
+
+  if (!G_IS_INET_SOCKET_ADDRESS (addr))
+    return g_strdup ("-");
+  return g_inet_address_to_string (
+      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (addr)));
+}
+
 static void
 log_request (ShRequest *req, guint status, gint64 started)
 {
-  g_info ("%s %s -> %u (%" G_GINT64_FORMAT " µs)", req->method, req->path, status,
+  g_autofree char *path = loggable_path (req->path);
+  g_autofree char *client = client_address (req->msg);
+
+  g_info ("%s %s %s -> %u (%" G_GINT64_FORMAT " µs)", client, req->method, path, status,
           g_get_monotonic_time () - started);
 }
 
@@ -354,7 +387,12 @@ early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHash
         = g_strdup_printf ("请求内容过大（上限 %" G_GSIZE_FORMAT " 字节）", limit);
     sh_reply_error (&req, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "body_too_large", message);
   }
-  g_info ("%s %s -> 413 (body over %" G_GSIZE_FORMAT " bytes)", req.method, path, limit);
+  {
+    g_autofree char *logged = loggable_path (path);
+    g_autofree char *client = client_address (msg);
+    g_info ("%s %s %s -> 413 (body over %" G_GSIZE_FORMAT " bytes)", client, req.method, logged,
+            limit);
+  }
 }
 
 /* --------------------------------------------------------- plain pages */
@@ -471,8 +509,6 @@ static_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHas
   }
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control",
                                 "no-cache");
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "X-Content-Type-Options", "nosniff");
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, content_type_for (file), SOUP_MEMORY_TAKE, contents,
                                     length);
@@ -493,55 +529,170 @@ calendar_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GH
   server->metrics.requests_total++;
   sh_calendar_feed (&req);
   /* The token in the path is a credential: it is not logged. */
-  g_info ("%s /calendar/*** -> %u", req.method, soup_server_message_get_status (msg));
+  {
+    g_autofree char *client = client_address (msg);
+    g_info ("%s %s /calendar/*** -> %u", client, req.method, soup_server_message_get_status (msg));
+  }
+}
+
+/* ------------------------------------------------------ every response */
+
+/* The pages load only their own scripts and styles, and no one may frame
+ * them; links never pass a page's address (which may hold an invitation
+ * token) to another site. */
+#define CONTENT_SECURITY_POLICY                                                                    \
+  "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; "          \
+  "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "                   \
+  "frame-ancestors 'none'"
+
+static void
+on_request_started (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
+{
+  ShServer *server = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  soup_message_headers_replace (headers, "Content-Security-Policy", CONTENT_SECURITY_POLICY);
+  soup_message_headers_replace (headers, "X-Frame-Options", "DENY");
+  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+  soup_message_headers_replace (headers, "Cross-Origin-Opener-Policy", "same-origin");
+  soup_message_headers_replace (headers, "Permissions-Policy",
+                                "camera=(self), microphone=(self), display-capture=(self), "
+                                "geolocation=(), payment=(), usb=()");
+  if (server->tls)
+    soup_message_headers_replace (headers, "Strict-Transport-Security",
+                                  "max-age=31536000; includeSubDomains");
 }
 
 /* ----------------------------------------------------------- lifecycle */
 
+/* Connections are accepted by the connection layer (http-conn.c), which
+ * hands each request to libsoup. */
 static gboolean
-listen_on (ShServer *server, GError **error)
+listen_on (ShServer *server, GTlsCertificate *tls, GError **error)
 {
+  const ShConfig *c = server->config;
   g_autoptr (GInetAddress) address = NULL;
   g_autoptr (GSocketAddress) sockaddr = NULL;
-  g_autoptr (GSList) uris = NULL;
-  const char *host = server->config->listen_address;
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autofree char *host = NULL;
+  const char *listen = c->listen_address;
+  gboolean ipv6;
+  struct rlimit files;
+  ShHttpLimits limits = {
+    .max_per_address = c->max_connections_per_address,
+    .max_unestablished = c->max_unestablished_per_address,
+    .max_connections = c->max_connections,
+    .handshake_timeout_s = c->handshake_timeout_s,
+    .header_timeout_s = c->header_timeout_s,
+    .idle_timeout_s = c->keepalive_timeout_s,
+    .body_timeout_s = c->body_timeout_s,
+    .backlog = (int) c->listen_backlog,
+  };
 
-  if (g_str_equal (host, "localhost"))
-    host = "127.0.0.1";
-  address = g_inet_address_new_from_string (host);
+  if (g_str_equal (listen, "localhost"))
+    listen = "127.0.0.1";
+  address = g_inet_address_new_from_string (listen);
   if (!address) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                 "listen_address %s is not an IP address", server->config->listen_address);
+                 "listen_address %s is not an IP address", c->listen_address);
     return FALSE;
   }
-  sockaddr = g_inet_socket_address_new (address, server->config->port);
-  if (!soup_server_listen (server->soup, sockaddr, server->tls ? SOUP_SERVER_LISTEN_HTTPS : 0,
-                           error))
-    return FALSE;
-  uris = soup_server_get_uris (server->soup);
-  if (uris) {
-    GUri *uri = uris->data;
-    server->url = g_strdup_printf ("%s://%s:%d/", server->tls ? "https" : "http",
-                                   g_uri_get_host (uri), g_uri_get_port (uri));
-    g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  /* Media sockets, the database and files need descriptors too: HTTP gets
+   * at most half of what the process may open. */
+  if (getrlimit (RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY
+      && limits.max_connections > files.rlim_cur / 2) {
+    limits.max_connections = MAX (16, (guint) (files.rlim_cur / 2));
+    g_message ("max_connections lowered to %u: the process may open %llu files",
+               limits.max_connections, (unsigned long long) files.rlim_cur);
   }
-  return server->url != NULL;
+  server->http = sh_http_connections_new (server->soup, tls, &limits);
+  sockaddr = g_inet_socket_address_new (address, c->port);
+  bound = sh_http_connections_listen (server->http, sockaddr, error);
+  if (!bound)
+    return FALSE;
+  host = g_inet_address_to_string (
+      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (bound)));
+  ipv6 = strchr (host, ':') != NULL;
+  server->url = g_strdup_printf ("%s://%s%s%s:%u/", server->tls ? "https" : "http",
+                                 ipv6 ? "[" : "", host, ipv6 ? "]" : "",
+                                 g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  return TRUE;
 }
 
-static gboolean
-setup_tls (ShServer *server, GError **error)
+/* Raises the soft limit on open files to the hard one: every connection
+ * and every media socket is a descriptor. */
+static void
+raise_file_limit (void)
 {
-  g_autoptr (GTlsCertificate) cert = NULL;
+  struct rlimit files;
 
-  if (!server->config->tls_certificate)
-    return TRUE;
-  cert = g_tls_certificate_new_from_files (server->config->tls_certificate, server->config->tls_key,
-                                           error);
-  if (!cert)
+  if (getrlimit (RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit (RLIMIT_NOFILE, &files);
+  }
+}
+
+/* GnuTLS takes a key that does not belong to the certificate, and every
+ * handshake then fails; check the pair with OpenSSL before starting. */
+static gboolean
+tls_pair_matches (const char *cert_path, const char *key_path, GError **error)
+{
+  g_autofree char *cert_pem = NULL;
+  g_autofree char *key_pem = NULL;
+  gsize cert_len, key_len;
+  BIO *bio;
+  X509 *cert = NULL;
+  EVP_PKEY *key = NULL;
+  gboolean ok = FALSE;
+
+  if (!g_file_get_contents (cert_path, &cert_pem, &cert_len, error)
+      || !g_file_get_contents (key_path, &key_pem, &key_len, error))
     return FALSE;
-  soup_server_set_tls_certificate (server->soup, cert);
-  server->tls = TRUE;
-  return TRUE;
+  bio = BIO_new_mem_buf (cert_pem, (int) cert_len);
+  cert = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
+  BIO_free (bio);
+  bio = BIO_new_mem_buf (key_pem, (int) key_len);
+  key = PEM_read_bio_PrivateKey (bio, NULL, NULL, NULL);
+  BIO_free (bio);
+  OPENSSL_cleanse (key_pem, key_len);
+  if (!cert)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                 "server.tls_certificate %s holds no PEM certificate", cert_path);
+  else if (!key)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                 "server.tls_key %s holds no PEM private key (or it is encrypted)", key_path);
+  else if (X509_check_private_key (cert, key) != 1)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                 "server.tls_key %s does not belong to the certificate in server.tls_certificate "
+                 "%s (the first certificate of the file must be the server's own)",
+                 key_path, cert_path);
+  else
+    ok = TRUE;
+  if (ok && X509_cmp_current_time (X509_get0_notAfter (cert)) < 0)
+    g_warning ("the TLS certificate %s has expired: browsers will refuse it", cert_path);
+  X509_free (cert);
+  EVP_PKEY_free (key);
+  ERR_clear_error ();
+  return ok;
+}
+
+/* Returns: (transfer full) the certificate, or NULL without TLS or with
+ * @error set. */
+static GTlsCertificate *
+load_tls (ShServer *server, GError **error)
+{
+  const ShConfig *c = server->config;
+  GTlsCertificate *cert;
+
+  if (!c->tls_certificate)
+    return NULL;
+  if (!tls_pair_matches (c->tls_certificate, c->tls_key, error))
+    return NULL;
+  cert = g_tls_certificate_new_from_files (c->tls_certificate, c->tls_key, error);
+  if (cert)
+    server->tls = TRUE;
+  return cert;
 }
 
 static gboolean
@@ -592,6 +743,7 @@ sh_server_new (const char *config_path, const char *const *overrides, GError **e
   g_autoptr (ShServer) server = g_new0 (ShServer, 1);
   g_autofree char *db_path = NULL;
   g_autofree char *secret_path = NULL;
+  g_autoptr (GTlsCertificate) tls = NULL;
 
   server->config = config_path ? sh_config_load (config_path, error) : sh_config_new_default ();
   if (!server->config)
@@ -623,8 +775,10 @@ sh_server_new (const char *config_path, const char *const *overrides, GError **e
   sh_meeting_media_init (server);
   server->metrics.started_at = g_get_monotonic_time ();
   server->soup = soup_server_new ("server-header", "sanhui/" PACKAGE_VERSION, NULL);
-  if (!setup_tls (server, error))
+  tls = load_tls (server, error);
+  if (!tls && server->config->tls_certificate)
     return NULL;
+  g_signal_connect (server->soup, "request-started", G_CALLBACK (on_request_started), server);
   /* libsoup runs only the early handler of the most specific path, so the
    * body limit is installed on every path that has a handler. */
   for (gsize i = 0; i < G_N_ELEMENTS (handled_paths); i++)
@@ -635,7 +789,8 @@ sh_server_new (const char *config_path, const char *const *overrides, GError **e
   soup_server_add_handler (server->soup, "/metrics", metrics_handler, server, NULL);
   soup_server_add_handler (server->soup, NULL, static_handler, server, NULL);
   sh_ws_register (server);
-  if (!listen_on (server, error))
+  raise_file_limit ();
+  if (!listen_on (server, tls, error))
     return NULL;
   if (!start_media (server, error))
     return NULL;
@@ -668,6 +823,7 @@ sh_server_run (ShServer *server)
   server->purge_source = g_timeout_add_seconds (SESSION_PURGE_INTERVAL_S, purge_sessions, server);
   g_main_loop_run (server->loop);
   sh_ws_close_all (server);
+  sh_http_connections_close_all (server->http);
   soup_server_disconnect (server->soup);
   /* Let close frames and pending replies go out. */
   while (g_main_context_iteration (NULL, FALSE))
@@ -686,6 +842,7 @@ sh_server_free (ShServer *server)
     g_source_remove (server->purge_source);
   if (server->soup)
     sh_ws_close_all (server);
+  g_clear_pointer (&server->http, sh_http_connections_free);
   g_clear_object (&server->soup);
   g_clear_pointer (&server->rooms, sh_rooms_free);
   g_clear_pointer (&server->sockets, g_ptr_array_unref);
