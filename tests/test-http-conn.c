@@ -92,6 +92,25 @@ read_health_reply (int fd)
   return g_string_free (in, FALSE);
 }
 
+/* GET @path on a new connection that the server closes after the reply.
+ * Returns: (transfer full) the whole response. */
+static char *
+http_get (guint port, const char *path)
+{
+  int fd = tcp_connect (port);
+  g_autofree char *request
+      = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", path);
+  GString *in = g_string_new (NULL);
+  char buf[4096];
+  ssize_t n;
+
+  send_all (fd, request);
+  while ((n = recv (fd, buf, sizeof buf, 0)) > 0)
+    g_string_append_len (in, buf, n);
+  close (fd);
+  return g_string_free (in, FALSE);
+}
+
 /* TRUE when the server has closed @fd: a read gives end of file (or a
  * reset) within 5 s. */
 static gboolean
@@ -428,6 +447,11 @@ test_per_address_limits (void)
     close (fd);
   }
   g_assert_true (closed_by_server (silent[0]));
+  {
+    g_autofree char *metrics = http_get (port, "/metrics");
+    g_assert_nonnull (strstr (metrics, "\nsanhui_http_connections_refused_total 1\n"));
+    g_assert_nonnull (strstr (metrics, "\nsanhui_http_connections_evicted_total 1\n"));
+  }
   for (guint i = 0; i < G_N_ELEMENTS (silent); i++)
     close (silent[i]);
   for (guint i = 0; i < G_N_ELEMENTS (kept); i++)

@@ -30,6 +30,18 @@ sh_metrics_render (const ShMetrics *m, ShStore *store, GString *out)
     g_string_append_printf (out,
                             "sanhui_http_responses_total{class=\"%uxx\"} %" G_GUINT64_FORMAT "\n",
                             i, m->responses_by_class[i]);
+  counter (out, "sanhui_http_connections_total", "TCP connections accepted.", m->http.accepted);
+  gauge (out, "sanhui_http_connections_open", "HTTP(S) and WebSocket connections open now.",
+         m->http.open);
+  counter (out, "sanhui_http_connections_refused_total",
+           "Connections refused over a per-address or total limit.", m->http.refused);
+  counter (out, "sanhui_http_connections_evicted_total",
+           "Idle keep-alive connections closed to make room for new ones.", m->http.evicted_idle);
+  counter (out, "sanhui_http_connections_timed_out_total",
+           "Connections closed by a handshake, header, body or keep-alive time limit.",
+           m->http.timed_out);
+  counter (out, "sanhui_tls_handshake_failures_total", "TLS handshakes that failed.",
+           m->http.handshake_failed);
   counter (out, "sanhui_login_failures_total", "Failed log-in attempts.", m->login_failures_total);
   counter (out, "sanhui_ws_connections_total", "WebSocket connections accepted.",
            m->ws_connections_total);

@@ -4,6 +4,8 @@
 
 #include <glib.h>
 
+#include "http-conn.h"
+
 typedef struct {
   guint64 requests_total;
   guint64 responses_by_class[6]; /* index status/100: 1xx..5xx */
@@ -13,6 +15,7 @@ typedef struct {
   guint ws_connections_open;
   gint64 started_at;               /* monotonic µs */
   guint64 media_forwarded_packets; /* read from the media engine when rendering */
+  ShHttpStats http;                /* read from the connection layer when rendering */
 } ShMetrics;
 
 typedef struct _ShStore ShStore;

@@ -450,6 +450,7 @@ metrics_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHa
   }
   server->metrics.media_forwarded_packets
       = server->media ? sh_media_engine_forwarded_packets (server->media) : 0;
+  sh_http_connections_get_stats (server->http, &server->metrics.http);
   sh_metrics_render (&server->metrics, server->store, out);
   reply_text (server, msg, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8", out->str);
 }
