@@ -263,6 +263,174 @@ test_time_range (void)
   g_assert_cmpstr (text, ==, "9999-01-01T13:59:59+14:00");
 }
 
+/* Issue 7: json-glib keeps strings as C strings, so "\u0000" silently cut
+ * a name or a chat line short. The body is refused, naming the field. */
+static void
+test_nul_refused (void)
+{
+  assert_parse_error ("{\"name\":\"张\\u0000三\"}", "字段“name”含有空字符");
+  assert_parse_error ("{\"a\":1,\"agenda\":[\"一\",\"\\u0000\"]}", "字段“agenda”");
+  assert_parse_error ("{\"na\\u0000me\":\"x\"}", "空字符");
+  assert_parse_error ("{\"payload\":{\"text\":\"\\u0000\"}}", "字段“text”");
+  /* A raw NUL byte is not UTF-8 text at all. */
+  {
+    g_autoptr (GError) error = NULL;
+    const char raw[] = "{\"a\":\"x\0y\"}";
+
+    g_assert_null (sh_json_parse_object (raw, sizeof raw - 1, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  }
+  /* Other escapes of low code points are fine at this level. */
+  g_autoptr (JsonObject) ok = parse ("{\"a\":\"\\u0041\\u0009\"}");
+  g_assert_cmpstr (json_object_get_string_member (ok, "a"), ==, "A\t");
+}
+
+/* Issue 7: a body followed by a second object was accepted (and only the
+ * first one read). */
+static void
+test_trailing_content (void)
+{
+  static const char *const bad[] = {
+    "{\"a\":1}{\"b\":2}", "{\"a\":1} {\"b\":2}", "{\"a\":1}x", "{\"a\":1}\n1",
+    "{\"a\":1}\"s\"",     "{\"a\":1}[]",         "{\"a\":1}}", "{\"a\":1} null",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    assert_parse_error (bad[i], "多余的内容");
+  g_autoptr (JsonObject) spaced = parse (" \r\n\t{\"a\":{\"b\":[1,{}]}} \n\t ");
+  g_assert_true (json_object_has_member (spaced, "a"));
+}
+
+/* Issue 7: control characters, bidirectional overrides and names made of
+ * zero-width spaces were accepted in every string field. */
+static void
+test_string_characters (void)
+{
+  static const struct {
+    const char *json;
+    const char *message_part;
+  } bad[] = {
+    { "{\"s\":\"a\\u0001b\"}", "控制字符（U+0001）" },
+    { "{\"s\":\"a\\u001bb\"}", "控制字符（U+001B）" },
+    { "{\"s\":\"a\\u007fb\"}", "控制字符（U+007F）" },
+    { "{\"s\":\"a\\u0085b\"}", "控制字符（U+0085）" },
+    { "{\"s\":\"a\\u009bb\"}", "控制字符" },
+    { "{\"s\":\"\\u202egpj.exe\"}", "文字显示方向" },
+    { "{\"s\":\"a\\u202ab\"}", "U+202A" },
+    { "{\"s\":\"a\\u2066b\\u2069\"}", "U+2066" },
+    { "{\"s\":\"\\u200b\\u200b\\u200b\"}", "不能为空" },
+    { "{\"s\":\" \\u200c\\u200d\\ufeff\\u2060 \"}", "不能为空" },
+    { "{\"s\":\"\\u3000\\u00a0\\u00ad\"}", "不能为空" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_autoptr (JsonObject) obj = parse (bad[i].json);
+    g_autoptr (GError) error = NULL;
+    g_autofree char *out = NULL;
+
+    g_assert_false (sh_json_get_string (obj, "s", TRUE, 100, &out, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (error->message, "字段“s”"));
+    g_assert_nonnull (strstr (error->message, bad[i].message_part));
+    g_assert_null (out);
+  }
+  /* An optional field that looks empty but is not is refused too. */
+  {
+    g_autoptr (JsonObject) obj = parse ("{\"s\":\"\\u200b\"}");
+    g_autoptr (GError) error = NULL;
+    g_autofree char *out = NULL;
+
+    g_assert_false (sh_json_get_string (obj, "s", FALSE, 100, &out, &error));
+    g_assert_nonnull (strstr (error->message, "不可见字符"));
+  }
+  /* Line breaks and tabs stay possible (chat, agenda, SDP). */
+  {
+    g_autoptr (JsonObject) obj
+        = parse ("{\"s\":\"v=0\\r\\no=- 1\\tx\\n\",\"ok\":\"张\\u200d三\",\"a\":[\"\\u202e\"]}");
+    g_autoptr (GError) error = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *ok = NULL;
+    g_autoptr (GPtrArray) items = NULL;
+
+    g_assert_true (sh_json_get_string (obj, "s", TRUE, 100, &out, &error));
+    g_assert_cmpstr (out, ==, "v=0\r\no=- 1\tx");
+    g_assert_true (sh_json_get_string (obj, "ok", TRUE, 100, &ok, &error));
+    g_assert_no_error (error);
+    g_assert_false (sh_json_get_string_array (obj, "a", 5, 100, &items, &error));
+    g_assert_nonnull (strstr (error->message, "字段“a”"));
+    g_assert_null (items);
+  }
+}
+
+/* Issue 7: second 60 became :59 (GDateTime clamps it); 24:00, 2 月 30 日
+ * and a 24-hour offset must be refused, not moved. */
+static void
+test_time_fields_checked (void)
+{
+  static const char *const invalid[] = {
+    "2026-12-01T14:00:60+08:00", "2026-12-01T14:00:60.5Z",    "2026-12-01T24:00:00+08:00",
+    "2026-02-30T14:00:00+08:00", "2026-02-29T14:00:00+08:00", "2026-13-01T14:00:00+08:00",
+    "2026-00-10T14:00:00+08:00", "2026-12-00T14:00:00+08:00", "2026-12-01T14:60:00+08:00",
+    "2026-12-01T14:00:00+24:00", "2026-12-01T14:00:00+08:60", "2026-04-31T14:00:00Z",
+  };
+  static const char *const malformed[] = {
+    "2026-12-01T14:00+08:00",
+    "20261201T140000Z",
+    "2026-W01-1T14:00:00Z",
+    "2026-335T14:00:00Z",
+    "2026-12-01T14:00:00+0800",
+    "2026-12-01T14:00:00+08",
+    "2026-12-01T14:00:00.Z",
+    "2026-12-01T14:00:00Z junk",
+    "+2026-12-01T14:00:00Z",
+    "2026-1-01T14:00:00Z",
+    "2026-12-01T14:00:00.1234567890Z",
+  };
+  static const struct {
+    const char *text;
+    gint64 unix_s;
+    gint64 micro;
+  } good[] = {
+    { "2028-02-29T14:00:00+08:00", G_GINT64_CONSTANT (1835416800), 0 },
+    { "2026-12-01 06:00:00Z", G_GINT64_CONSTANT (1796104800), 0 },
+    { "2026-12-01T14:00:59.25+08:00", G_GINT64_CONSTANT (1796104859), 250000 },
+    { "2026-12-01T00:00:00-05:30", G_GINT64_CONSTANT (1796104800) - 30 * 60, 0 },
+    { "2000-02-29T00:00:00Z", G_GINT64_CONSTANT (951782400), 0 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (invalid); i++) {
+    g_autoptr (JsonObject) obj = json_object_new ();
+    g_autoptr (GError) error = NULL;
+    gint64 t = 7;
+
+    json_object_set_string_member (obj, "t", invalid[i]);
+    g_assert_false (sh_json_get_time (obj, "t", TRUE, &t, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (error->message, "无效"));
+    g_assert_cmpint (t, ==, 7);
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS (malformed); i++) {
+    g_autoptr (JsonObject) obj = json_object_new ();
+    g_autoptr (GError) error = NULL;
+    gint64 t = 7;
+
+    json_object_set_string_member (obj, "t", malformed[i]);
+    g_assert_false (sh_json_get_time (obj, "t", TRUE, &t, &error));
+    g_assert_nonnull (strstr (error->message, "ISO 8601"));
+    g_assert_cmpint (t, ==, 7);
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++) {
+    g_autoptr (JsonObject) obj = json_object_new ();
+    g_autoptr (GError) error = NULL;
+    gint64 t = 0;
+
+    json_object_set_string_member (obj, "t", good[i].text);
+    g_assert_true (sh_json_get_time (obj, "t", TRUE, &t, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (t, ==, good[i].unix_s * G_USEC_PER_SEC + good[i].micro);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -276,5 +444,9 @@ main (int argc, char **argv)
   g_test_add_func ("/json-util/number-range", test_number_range);
   g_test_add_func ("/json-util/time-range", test_time_range);
   g_test_add_func ("/json-util/escapes", test_escapes);
+  g_test_add_func ("/json-util/nul-refused", test_nul_refused);
+  g_test_add_func ("/json-util/trailing-content", test_trailing_content);
+  g_test_add_func ("/json-util/string-characters", test_string_characters);
+  g_test_add_func ("/json-util/time-fields-checked", test_time_fields_checked);
   return g_test_run ();
 }

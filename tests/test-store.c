@@ -1,8 +1,15 @@
 /* The store: migrations on a fresh file, upgrade from an older schema,
- * refusal of a newer one, WAL and foreign keys, transactions and backup.
+ * refusal of a newer one, WAL and foreign keys, transactions and backup;
+ * file modes, refusal of empty and foreign files, permission messages, and
+ * the health check on a corrupted file.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "store-private.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 typedef struct {
@@ -224,10 +231,264 @@ test_unopenable (void)
   g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE);
 }
 
+static guint
+file_mode (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_mode & 07777;
+}
+
+/* Issue 7: with an existing data directory the database was created
+ * world-readable (SQLite's 0644 under the usual umask). */
+static void
+test_file_modes (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
+  g_autofree char *copy = g_build_filename (f->dir, "copy.db", NULL);
+  mode_t old_umask = umask (022);
+
+  {
+    g_autoptr (ShStore) store = sh_store_open (f->path, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (sh_org_create (store, 0, SH_ORG_BRANCH, "权限支部", &error), >, 0);
+    g_assert_cmpuint (file_mode (f->path), ==, 0600);
+    g_assert_cmpuint (file_mode (wal), ==, 0600);
+    g_assert_cmpuint (file_mode (shm), ==, 0600);
+    g_assert_true (sh_store_backup (store, copy, &error));
+    g_assert_cmpuint (file_mode (copy), ==, 0600);
+  }
+  /* A file left readable by an older version is tightened on open. */
+  g_assert_cmpint (g_chmod (f->path, 0644), ==, 0);
+  {
+    g_autoptr (ShStore) store = sh_store_open (f->path, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (file_mode (f->path), ==, 0600);
+    g_assert_cmpint (sh_store_count_rows (store, "organizations", NULL), ==, 1);
+  }
+  umask (old_umask);
+}
+
+/* Issue 7: a zero-byte file silently became a fresh, empty database; a file
+ * that is no database at all is refused as well, and neither is touched. */
+static void
+test_refuse_empty_or_foreign (Fixture *f, gconstpointer data)
+{
+  static const char *const contents[] = { "", "hello, this is not a database at all\n" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (contents); i++) {
+    g_autoptr (GError) error = NULL;
+    g_autofree char *after = NULL;
+    g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+    ShStore *store;
+
+    g_assert_true (g_file_set_contents (f->path, contents[i], -1, NULL));
+    store = sh_store_open (f->path, &error);
+    g_assert_null (store);
+    g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE);
+    g_assert_nonnull (strstr (error->message, f->path));
+    g_assert_nonnull (strstr (error->message, i == 0 ? "empty file (0 bytes)" : "not an SQLite"));
+    g_assert_true (g_file_get_contents (f->path, &after, NULL, NULL));
+    g_assert_cmpstr (after, ==, contents[i]);
+    g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  }
+}
+
+/* A failed open of a path that did not exist leaves nothing behind. */
+static void
+test_failed_create_leaves_nothing (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_build_filename (f->dir, "sub", NULL);
+  g_autofree char *path = g_build_filename (dir, "x.db", NULL);
+
+  /* A directory where the file should be. */
+  g_assert_cmpint (g_mkdir (f->path, 0700), ==, 0);
+  g_assert_null (sh_store_open (f->path, &error));
+  g_assert_nonnull (strstr (error->message, "not a regular file"));
+  g_rmdir (f->path);
+  g_clear_error (&error);
+  g_assert_null (sh_store_open (path, &error));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+/* Issue 7: an unreadable database or a read-only data directory was
+ * reported without saying "permission". Root may read and write anything,
+ * so as root the check runs in a child that drops to nobody (65534). */
+typedef enum {
+  PERM_UNREADABLE_FILE,
+  PERM_READ_ONLY_DIR,
+  PERM_READ_ONLY_DIR_NEW_FILE,
+} PermCase;
+
+static void
+test_permission_denied (gconstpointer data)
+{
+  PermCase c = GPOINTER_TO_INT (data);
+  gboolean root = geteuid () == 0;
+
+  if (g_test_subprocess ()) {
+    g_autoptr (GError) error = NULL;
+    ShStore *store;
+
+    if (root && (setgroups (0, NULL) != 0 || setgid (65534) != 0 || setuid (65534) != 0))
+      g_error ("cannot drop privileges: %s", g_strerror (errno));
+    store = sh_store_open (g_getenv ("SANHUI_TEST_DB"), &error);
+    g_assert_null (store);
+    g_print ("%s\n", error->message);
+    return;
+  }
+
+  g_autofree char *dir = g_dir_make_tmp ("sanhui-perm-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "sanhui.db", NULL);
+  g_autofree char *pattern = NULL;
+
+  if (c != PERM_READ_ONLY_DIR_NEW_FILE) {
+    g_autoptr (ShStore) store = sh_store_open (path, NULL);
+    g_assert_nonnull (store);
+  }
+  /* The directory is traversable by the child either way. */
+  g_assert_cmpint (g_chmod (dir, c == PERM_UNREADABLE_FILE ? 0755 : 0555), ==, 0);
+  if (c == PERM_UNREADABLE_FILE)
+    g_assert_cmpint (g_chmod (path, root ? 0600 : 0000), ==, 0);
+  else if (c == PERM_READ_ONLY_DIR)
+    g_assert_cmpint (g_chmod (path, 0666), ==, 0);
+  g_setenv ("SANHUI_TEST_DB", path, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*permission denied*");
+  g_test_trap_assert_stdout ("*uid*");
+  pattern = g_strdup_printf ("*%s*", c == PERM_UNREADABLE_FILE ? path : dir);
+  g_test_trap_assert_stdout (pattern);
+  g_unsetenv ("SANHUI_TEST_DB");
+  g_chmod (dir, 0700);
+  g_unlink (path);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+  g_rmdir (dir);
+}
+
+/* Overwrites the pages from the middle of @path to the last but one with
+ * garbage, as a failing disk or a stray write would; fill() put table
+ * rows there, the schema stays readable at the start. */
+static void
+corrupt_middle (const char *path)
+{
+  GStatBuf st;
+  int fd;
+  guint8 junk[4096];
+
+  memset (junk, 0xa5, sizeof junk);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >=, 8 * 4096);
+  fd = g_open (path, O_WRONLY, 0);
+  g_assert_cmpint (fd, >=, 0);
+  for (off_t off = st.st_size / 4096 / 2 * 4096; off + 2 * 4096 <= st.st_size; off += 4096)
+    g_assert_cmpint (pwrite (fd, junk, sizeof junk, off), ==, sizeof junk);
+  close (fd);
+}
+
+static void
+fill (ShStore *store)
+{
+  g_autoptr (GError) error = NULL;
+
+  for (int i = 0; i < 200; i++) {
+    g_autofree char *name = g_strdup_printf ("第%d党支部", i);
+    g_assert_cmpint (sh_org_create (store, 0, SH_ORG_BRANCH, name, &error), >, 0);
+  }
+  g_assert_cmpint (sqlite3_exec (store->db,
+                                 "CREATE TABLE filler (x BLOB);"
+                                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                                 "WHERE i < 200) INSERT INTO filler SELECT randomblob(900) FROM n;",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+}
+
+/* Issue 7: /healthz said ok on a corrupt database. */
+static void
+test_health_corrupt_file (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  {
+    g_autoptr (ShStore) store = sh_store_open (f->path, &error);
+
+    fill (store);
+    g_assert_true (sh_store_check_health (store, 600, &error));
+    g_assert_no_error (error);
+  }
+  corrupt_middle (f->path);
+  {
+    /* Opening reads only the header and the schema: it still works. */
+    g_autoptr (ShStore) store = sh_store_open (f->path, &error);
+
+    g_assert_no_error (error);
+    g_assert_false (sh_store_check_health (store, 600, &error));
+    g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE);
+    g_test_message ("corrupt: %s", error->message);
+  }
+}
+
+/* The quick check is cached: a file that goes bad while open is noticed once
+ * the interval has passed, by a check in the background. */
+static void
+test_health_cached_then_refreshed (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShStore) store = sh_store_open (f->path, &error);
+  gboolean healthy = TRUE;
+
+  fill (store);
+  g_assert_cmpint (sqlite3_exec (store->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  g_assert_true (sh_store_check_health (store, 3600, &error));
+  corrupt_middle (f->path);
+  /* Within the interval the last result stands (the cheap reads come from
+   * the connection's cache). */
+  g_assert_true (sh_store_check_health (store, 3600, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < 200 && healthy; i++) {
+    healthy = sh_store_check_health (store, 0, &error);
+    if (healthy)
+      g_usleep (50000);
+  }
+  g_assert_false (healthy);
+  g_assert_nonnull (strstr (error->message, "integrity") ? error->message
+                                                         : strstr (error->message, "malformed"));
+}
+
+static void
+test_health_memory (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShStore) store = sh_store_open (":memory:", &error);
+
+  g_assert_true (sh_store_check_health (store, 600, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  /* First: they set an environment variable, which is safe only before
+   * the health tests start threads. */
+  g_test_add_data_func ("/store/permission/unreadable-file", GINT_TO_POINTER (PERM_UNREADABLE_FILE),
+                        test_permission_denied);
+  g_test_add_data_func ("/store/permission/read-only-dir", GINT_TO_POINTER (PERM_READ_ONLY_DIR),
+                        test_permission_denied);
+  g_test_add_data_func ("/store/permission/read-only-dir-new-file",
+                        GINT_TO_POINTER (PERM_READ_ONLY_DIR_NEW_FILE), test_permission_denied);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/store/fresh", test_fresh);
   ADD ("/store/reopen", test_reopen_is_idempotent);
@@ -236,7 +497,13 @@ main (int argc, char **argv)
   ADD ("/store/refuse-newer", test_refuse_newer);
   ADD ("/store/transactions", test_transactions);
   ADD ("/store/backup", test_backup);
+  ADD ("/store/file-modes", test_file_modes);
+  ADD ("/store/refuse-empty-or-foreign", test_refuse_empty_or_foreign);
+  ADD ("/store/failed-create-leaves-nothing", test_failed_create_leaves_nothing);
+  ADD ("/store/health-corrupt-file", test_health_corrupt_file);
+  ADD ("/store/health-cached-then-refreshed", test_health_cached_then_refreshed);
 #undef ADD
   g_test_add_func ("/store/unopenable", test_unopenable);
+  g_test_add_func ("/store/health-memory", test_health_memory);
   return g_test_run ();
 }

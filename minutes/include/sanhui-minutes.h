@@ -62,6 +62,40 @@ gboolean sh_store_transaction (ShStore *store, ShStoreTxnFunc func, gpointer use
 /* Number of rows in @table; for tests and /metrics. Only known table names. */
 gint64 sh_store_count_rows (ShStore *store, const char *table, GError **error);
 
+/* Whether the store can serve: a real read of the tables that log-in and
+ * meetings need, the file and its directory writable, space left on the
+ * disk, and SQLite's `PRAGMA quick_check`. The quick check reads the whole
+ * file, so it runs at most once every @quick_check_interval_s seconds, on a
+ * separate connection in a worker thread; its last result is reused
+ * meanwhile (the very first one is waited for). FALSE with a short English
+ * reason in @error (SH_MINUTES_ERROR_DATABASE) when not healthy. Call from
+ * the thread that owns @store. */
+gboolean sh_store_check_health (ShStore *store, guint quick_check_interval_s, GError **error);
+
+/* ----------------------------------------------------------------- text */
+
+/* What text typed by people may hold. Every name, title and message goes
+ * through sh_text_validate(): no NUL or other C0/C1 control characters
+ * (but \n and \t in multi-line fields), no bidirectional embeddings,
+ * overrides or isolates (U+202A..U+202E, U+2066..U+2069), and not empty once
+ * spaces and invisible characters (zero-width space/joiner, BOM...) are
+ * taken away. */
+typedef enum {
+  SH_TEXT_LINE = 0,           /* one line */
+  SH_TEXT_MULTILINE = 1 << 0, /* \n and \t allowed: chat, agenda items, notes */
+  SH_TEXT_ALLOW_CR = 1 << 1,  /* \r allowed too: protocol text such as SDP */
+} ShTextFlags;
+
+/* Checks the characters of @text (NULL passes). Errors are INVALID, with a
+ * Chinese message that starts with @label ("姓名", "字段“title”"). */
+gboolean sh_text_check (const char *text, const char *label, ShTextFlags flags, GError **error);
+/* TRUE when @text is NULL or holds nothing visible. */
+gboolean sh_text_is_blank (const char *text);
+/* sh_text_check(), then not blank and at most @max_chars once trimmed. */
+gboolean sh_text_validate (const char *text, const char *label, guint max_chars, ShTextFlags flags,
+                           GError **error);
+
+
 /* --------------------------------------------------------- organizations */
 
 typedef enum {
@@ -283,9 +317,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShMeeting, sh_meeting_free)
 /* Validates and stores a new meeting in state scheduled: the type matches
  * the organization (group meeting on a group; committee meeting only for a
  * branch with a committee; the others on a branch), end after start, chair
- * and recorder are members there, a lesson has a topic and a lecturer.
+ * and recorder are members there, a lesson has a topic and a lecturer; it
+ * lasts at most SH_MEETING_MAX_DURATION_US and starts at most
+ * SH_MEETING_MAX_AHEAD_US from now; names and texts pass sh_text_validate().
  * Returns the new id or 0. */
 gint64 sh_meeting_create (ShStore *store, const ShMeeting *meeting, GError **error);
+
+#define SH_MEETING_MAX_DURATION_US (G_GINT64_CONSTANT (24) * 3600 * G_USEC_PER_SEC)
+#define SH_MEETING_MAX_AHEAD_US (G_GINT64_CONSTANT (2 * 366) * 86400 * G_USEC_PER_SEC)
+#define SH_MEETING_MAX_PAST_US (G_GINT64_CONSTANT (366) * 86400 * G_USEC_PER_SEC)
+/* For a meeting scheduled by a person now (@now_us): it may be entered
+ * afterwards (补录) but not start more than SH_MEETING_MAX_PAST_US ago.
+ * Kept apart from sh_meeting_create() so that records and fixtures of past
+ * years can still be created by code. INVALID with a message for the user. */
+gboolean sh_meeting_check_new_start (gint64 planned_start, gint64 now_us, GError **error);
 ShMeeting *sh_meeting_get (ShStore *store, gint64 id, GError **error); /* transfer full */
 
 /* Meetings of @org_id (and, for a branch, of its groups) whose planned start

@@ -74,8 +74,10 @@ sh_meeting_chat_append (ShStore *store, gint64 meeting_id, gint64 account_id, gi
     invalid (error, "消息包含无效字符");
     return 0;
   }
+  if (!sh_text_check (text, "消息", SH_TEXT_MULTILINE, error))
+    return 0;
   trimmed = g_strstrip (g_strdup (text));
-  if (!*trimmed) {
+  if (sh_text_is_blank (trimmed)) {
     invalid (error, "消息不能为空");
     return 0;
   }

@@ -119,23 +119,11 @@ sh_meeting_free (ShMeeting *meeting)
 
 /* --------------------------------------------------------- validation */
 
+/* Nothing visible: spaces and zero-width characters only. */
 static gboolean
 is_blank (const char *s)
 {
-  if (!s)
-    return TRUE;
-  for (; *s; s++) {
-    if (!g_ascii_isspace (*s))
-      return FALSE;
-  }
-  return TRUE;
-}
-
-/* TRUE when @s is valid UTF-8, not blank, and at most @max characters. */
-static gboolean
-text_fits (const char *s, glong max)
-{
-  return s && g_utf8_validate (s, -1, NULL) && !is_blank (s) && g_utf8_strlen (s, -1) <= max;
+  return sh_text_is_blank (s);
 }
 
 static gboolean
@@ -216,12 +204,21 @@ validate_meeting (ShStore *store, const ShMeeting *m, GError **error)
 
   if ((guint) m->type >= G_N_ELEMENTS (meeting_types))
     return invalid (error, "会议类型无效");
-  if (!text_fits (m->title, TITLE_MAX_CHARS))
-    return invalid (error, "会议名称不能为空，且不超过200个字");
+  if (!m->title)
+    return invalid (error, "会议名称不能为空");
+  if (!sh_text_validate (m->title, "会议名称", TITLE_MAX_CHARS, SH_TEXT_LINE, error))
+    return FALSE;
   if (m->planned_start <= 0 || m->planned_end <= m->planned_start)
     return invalid (error, "会议结束时间必须晚于开始时间");
-  if (m->place && !g_utf8_validate (m->place, -1, NULL))
-    return invalid (error, "会议地点包含无效字符");
+  if (m->planned_end - m->planned_start > SH_MEETING_MAX_DURATION_US)
+    return invalid (error, "会议时长不能超过 24 小时");
+  if (m->planned_start > sh_store_now () + SH_MEETING_MAX_AHEAD_US)
+    return invalid (error, "会议开始时间不能晚于两年之后");
+  if (!sh_text_check (m->place, "会议地点", SH_TEXT_LINE, error)
+      || !sh_text_check (m->topic, "党课主题", SH_TEXT_LINE, error)
+      || !sh_text_check (m->lecturer_name, "授课人", SH_TEXT_LINE, error)
+      || !sh_text_check (m->delegation_note, "委托说明", SH_TEXT_MULTILINE, error))
+    return FALSE;
   if (!lookup_org (store, m->org_id, &kind, &parent_id, error))
     return FALSE;
 
@@ -265,10 +262,24 @@ validate_meeting (ShStore *store, const ShMeeting *m, GError **error)
     if (m->agenda->len > AGENDA_MAX_ITEMS)
       return invalid (error, "议程不能超过50项");
     for (guint i = 0; i < m->agenda->len; i++) {
-      if (!text_fits (g_ptr_array_index (m->agenda, i), AGENDA_ITEM_MAX_CHARS))
+      const char *item = g_ptr_array_index (m->agenda, i);
+
+      if (!item)
         return invalid (error, "每项议程不能为空，且不超过500个字");
+      if (!sh_text_validate (item, "议程", AGENDA_ITEM_MAX_CHARS, SH_TEXT_MULTILINE, error))
+        return FALSE;
     }
   }
+  return TRUE;
+}
+
+gboolean
+sh_meeting_check_new_start (gint64 planned_start, gint64 now_us, GError **error)
+{
+  if (planned_start < now_us - SH_MEETING_MAX_PAST_US)
+    return invalid (error, "会议开始时间不能早于一年之前");
+  if (planned_start > now_us + SH_MEETING_MAX_AHEAD_US)
+    return invalid (error, "会议开始时间不能晚于两年之后");
   return TRUE;
 }
 

@@ -141,19 +141,15 @@ check_is_branch (ShStore *store, gint64 branch_id, const char *not_branch, GErro
 static gboolean
 validate (ShStore *store, const ShMember *m, GError **error)
 {
-  g_autofree char *name = NULL;
   const char *phone = blank_to_null (m->phone);
   const char *joined_on = blank_to_null (m->joined_on);
 
   g_return_val_if_fail ((guint) m->status < G_N_ELEMENTS (status_strings), FALSE);
 
-  if (!m->name || !g_utf8_validate (m->name, -1, NULL))
+  if (!m->name)
     return invalid (error, "姓名不能为空");
-  name = g_strstrip (g_strdup (m->name));
-  if (*name == '\0')
-    return invalid (error, "姓名不能为空");
-  if (g_utf8_strlen (name, -1) > MEMBER_NAME_MAX_CHARS)
-    return invalid (error, "姓名不能超过50个字");
+  if (!sh_text_validate (m->name, "姓名", MEMBER_NAME_MAX_CHARS, SH_TEXT_LINE, error))
+    return FALSE;
   if (phone && !phone_is_valid (phone))
     return invalid (error, "手机号格式不正确");
   if (joined_on && !date_is_valid (joined_on))

@@ -74,23 +74,7 @@ org_from_row (sqlite3_stmt *stmt, GError **error)
 static gboolean
 validate_name (const char *name, GError **error)
 {
-  g_autofree char *trimmed = NULL;
-
-  if (!name || !g_utf8_validate (name, -1, NULL)) {
-    g_set_error_literal (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID, "组织名称不能为空");
-    return FALSE;
-  }
-  trimmed = g_strstrip (g_strdup (name));
-  if (*trimmed == '\0') {
-    g_set_error_literal (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID, "组织名称不能为空");
-    return FALSE;
-  }
-  if (g_utf8_strlen (trimmed, -1) > ORG_NAME_MAX_CHARS) {
-    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID, "组织名称不能超过%d个字",
-                 ORG_NAME_MAX_CHARS);
-    return FALSE;
-  }
-  return TRUE;
+  return sh_text_validate (name, "组织名称", ORG_NAME_MAX_CHARS, SH_TEXT_LINE, error);
 }
 
 /* The shape of the Party's organization tree: which kind may sit under

@@ -5,9 +5,21 @@
 #include "sanhui-minutes.h"
 #include <sqlite3.h>
 
+/* The last result of the slow part of sh_store_check_health(), shared with
+ * the worker thread that refreshes it (which may outlive the store, hence
+ * the reference count). */
+typedef struct {
+  GMutex lock;
+  gboolean have_result; /* a check has finished at least once */
+  gboolean running;     /* a worker thread is checking now */
+  gint64 checked_at;    /* monotonic time the last check started */
+  char *problem;        /* NULL when the last check found the file intact */
+} ShStoreHealth;
+
 struct _ShStore {
   sqlite3 *db;
   char *path;
+  ShStoreHealth *health; /* (transfer full) an atomic rc box */
 };
 
 /* Prepares @sql; on failure sets a DATABASE error naming @purpose.
@@ -39,3 +51,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 /* The numbered migrations, in order; migration i brings the schema to i+1. */
 extern const char *const sh_migrations[];
 extern const int sh_migrations_count;
+
+/* Drops a reference to the health cache (store-health.c). */
+void sh_store_health_unref (ShStoreHealth *health);

@@ -2,6 +2,11 @@
  * SPDX-License-Identifier: Apache-2.0 */
 #include "store-private.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 G_DEFINE_QUARK (sh - minutes - error - quark, sh_minutes_error)
@@ -153,32 +158,225 @@ apply_migrations (ShStore *store, GError **error)
   return TRUE;
 }
 
-ShStore *
-sh_store_open (const char *path, GError **error)
+/* "user NAME (uid N)": who the process runs as, for messages that say why
+ * a file cannot be opened. (transfer full) */
+static char *
+process_user (void)
+{
+  return g_strdup_printf ("user %s (uid %u)", g_get_user_name (), (unsigned) geteuid ());
+}
+
+/* An error for a failed access to @path: "permission denied" spelled out
+ * with the path and the process's user when that is the cause. */
+static gboolean
+file_error (const char *path, const char *what, int err, GError **error)
+{
+  g_autofree char *user = process_user ();
+
+  if (err == EACCES || err == EPERM)
+    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE,
+                 "permission denied: %s %s as %s; check the owner and mode of %s (ls -ld)", what,
+                 path, user, path);
+  else if (err == EROFS)
+    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE,
+                 "permission denied: %s %s as %s: the file system is mounted read-only", what, path,
+                 user);
+  else
+    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, "cannot %s %s as %s: %s", what,
+                 path, user, g_strerror (err));
+  return FALSE;
+}
+
+/* The database file, its -wal and -shm hold every member's name and phone
+ * number and every session token: only the server's user may read them.
+ * A file from an older version (or copied in by hand) is tightened. */
+static void
+tighten_mode (const char *path)
+{
+  struct stat st;
+
+  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode) || (st.st_mode & 077) == 0)
+    return;
+  /* g_message: shown at the default log level, and not fatal in tests
+   * that open a file made by hand, as g_warning would be. */
+  if (g_chmod (path, 0600) == 0)
+    g_message ("store: warning: %s was readable by other users (mode %04o); changed to 0600", path,
+               (unsigned) (st.st_mode & 07777));
+  else
+    g_message ("store: warning: %s is readable by other users (mode %04o) and cannot be "
+               "changed: %s",
+               path, (unsigned) (st.st_mode & 07777), g_strerror (errno));
+}
+
+static void
+tighten_modes (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  tighten_mode (path);
+  tighten_mode (wal);
+  tighten_mode (shm);
+}
+
+/* Checks what SQLite would otherwise get wrong or explain badly before it
+ * opens @path: an existing file must be an SQLite database (a zero-byte
+ * file would silently become a new, empty one: a truncated file or a wrong
+ * path must be noticed, not papered over), readable and writable, in a
+ * directory where SQLite can create the -wal and -shm files. A missing file
+ * is created here with mode 0600 so that it is never readable by others,
+ * whatever the umask; SQLite gives -wal and -shm the database's mode.
+ * Sets *@created when the file was made here. */
+static gboolean
+prepare_file (const char *path, gboolean *created, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  struct stat st;
+  char header[16];
+  ssize_t n;
+  int fd;
+
+  *created = FALSE;
+  if (g_stat (path, &st) != 0) {
+    if (errno != ENOENT)
+      return file_error (path, "open the database", errno, error);
+    if (g_access (dir, W_OK | X_OK) != 0)
+      return file_error (dir, "create the database in", errno, error);
+    fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+      return file_error (path, "create the database", errno, error);
+    close (fd);
+    *created = TRUE;
+    return TRUE;
+  }
+  if (!S_ISREG (st.st_mode)) {
+    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE,
+                 "database %s is not a regular file", path);
+    return FALSE;
+  }
+  if (g_access (path, R_OK | W_OK) != 0)
+    return file_error (path, "read and write the database", errno, error);
+  /* SQLite creates path-wal and path-shm beside the file. */
+  if (g_access (dir, W_OK | X_OK) != 0)
+    return file_error (dir, "create the database's -wal and -shm files in", errno, error);
+  if (st.st_size == 0) {
+    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE,
+                 "database %s is an empty file (0 bytes), not a Sanhui database; it is not "
+                 "replaced by a new one, in case it was truncated or the path is wrong. Restore "
+                 "it from a backup, or delete the file to start with a new database",
+                 path);
+    return FALSE;
+  }
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return file_error (path, "read the database", errno, error);
+  n = read (fd, header, sizeof header);
+  close (fd);
+  if (n != (ssize_t) sizeof header || memcmp (header, "SQLite format 3", sizeof header) != 0) {
+    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE,
+                 "%s is not an SQLite database (it does not start with the SQLite header); "
+                 "check storage.database and storage.data_dir, or restore the file from a backup",
+                 path);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Removes a database file made by prepare_file() when opening it failed,
+ * so that the next start does not find an empty file. */
+static void
+remove_created (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_unlink (wal);
+  g_unlink (shm);
+  g_unlink (path);
+}
+
+/* The error of a failed statement while opening: SQLite says "attempt to
+ * write a readonly database" or "unable to open database file"; the
+ * operating system's reason says what to fix. */
+static void
+open_error (ShStore *store, const char *purpose, GError **error)
+{
+  int err = sqlite3_system_errno (store->db);
+  int code = sqlite3_errcode (store->db);
+
+  if ((code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM
+       || code == SQLITE_IOERR || code == SQLITE_AUTH)
+      && (err == EACCES || err == EPERM || err == EROFS)) {
+    g_autofree char *what = g_strdup_printf ("%s (%s): write", purpose, sqlite3_errmsg (store->db));
+    file_error (store->path, what, err, error);
+    return;
+  }
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE,
+                 "database %s is damaged (%s: %s); restore it from a backup", store->path, purpose,
+                 sqlite3_errmsg (store->db));
+    return;
+  }
+  sh_store_set_error (store, purpose, error);
+}
+
+static ShStore *
+open_connection (const char *path, gboolean is_file, GError **error)
 {
   g_autoptr (ShStore) store = g_new0 (ShStore, 1);
   int rc;
 
-  g_return_val_if_fail (path != NULL, NULL);
   store->path = g_strdup (path);
+  store->health = g_atomic_rc_box_new0 (ShStoreHealth);
+  g_mutex_init (&store->health->lock);
   rc = sqlite3_open_v2 (path, &store->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK) {
-    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, "cannot open database %s: %s",
-                 path, store->db ? sqlite3_errmsg (store->db) : sqlite3_errstr (rc));
+    if (store->db) {
+      open_error (store, "open the database", error);
+    } else {
+      g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE,
+                   "cannot open database %s: %s", path, sqlite3_errstr (rc));
+    }
     return NULL;
   }
   sqlite3_busy_timeout (store->db, BUSY_TIMEOUT_MS);
   sqlite3_extended_result_codes (store->db, 1);
   if (!exec_sql (store, "PRAGMA foreign_keys = ON", "enable foreign keys", error))
     return NULL;
-  if (g_strcmp0 (path, ":memory:") != 0
-      && !exec_sql (store, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", "enable WAL",
-                    error))
-    return NULL;
+  if (is_file) {
+    char *message = NULL;
+
+    if (sqlite3_exec (store->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", NULL,
+                      NULL, &message)
+        != SQLITE_OK) {
+      sqlite3_free (message);
+      open_error (store, "enable WAL", error);
+      return NULL;
+    }
+    tighten_modes (path);
+  }
   if (!apply_migrations (store, error))
     return NULL;
   return g_steal_pointer (&store);
+}
+
+ShStore *
+sh_store_open (const char *path, GError **error)
+{
+  /* ":memory:" and "file:" URIs are SQLite's business, not files here. */
+  gboolean is_file;
+  gboolean created = FALSE;
+  ShStore *store;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  is_file = g_strcmp0 (path, ":memory:") != 0 && !g_str_has_prefix (path, "file:");
+  if (is_file && !prepare_file (path, &created, error))
+    return NULL;
+  store = open_connection (path, is_file, error);
+  if (!store && created)
+    remove_created (path);
+  return store;
 }
 
 void
@@ -188,6 +386,8 @@ sh_store_free (ShStore *store)
     return;
   if (store->db)
     sqlite3_close_v2 (store->db);
+  if (store->health)
+    sh_store_health_unref (store->health);
   g_free (store->path);
   g_free (store);
 }
@@ -217,6 +417,7 @@ sh_store_backup (ShStore *store, const char *dest_path, GError **error)
   sqlite3 *dest = NULL;
   sqlite3_backup *backup;
   int rc;
+  int fd;
 
   g_return_val_if_fail (store != NULL && dest_path != NULL, FALSE);
   if (g_file_test (dest_path, G_FILE_TEST_EXISTS)) {
@@ -224,11 +425,27 @@ sh_store_backup (ShStore *store, const char *dest_path, GError **error)
                  "backup target %s already exists; choose a new file name", dest_path);
     return FALSE;
   }
+  /* Made here, exclusively and with mode 0600: a backup holds everything
+   * the database does, and a file that appeared since the check above is
+   * not overwritten. */
+  fd = g_open (dest_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    int err = errno;
+
+    if (err == EEXIST) {
+      g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT,
+                   "backup target %s already exists; choose a new file name", dest_path);
+      return FALSE;
+    }
+    return file_error (dest_path, "create the backup", err, error);
+  }
+  close (fd);
   rc = sqlite3_open_v2 (dest_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc != SQLITE_OK) {
     g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, "cannot create %s: %s",
                  dest_path, dest ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
     sqlite3_close (dest);
+    g_unlink (dest_path);
     return FALSE;
   }
   backup = sqlite3_backup_init (dest, "main", store->db, "main");
@@ -236,6 +453,7 @@ sh_store_backup (ShStore *store, const char *dest_path, GError **error)
     g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, "backup to %s: %s", dest_path,
                  sqlite3_errmsg (dest));
     sqlite3_close (dest);
+    g_unlink (dest_path);
     return FALSE;
   }
   /* Copy in steps so that writers are not blocked for the whole copy. */

@@ -184,6 +184,7 @@ handle_create_meeting (ShRequest *req)
   m->org_id = req->ids[0];
   m->created_by = req->auth.account->id;
   if (!read_meeting_input (req->body, m, &error)
+      || !sh_meeting_check_new_start (m->planned_start, g_get_real_time (), &error)
       || !(id = sh_meeting_create (req->server->store, m, &error))
       || !(stored = sh_meeting_get (req->server->store, id, &error))) {
     sh_reply_gerror (req, error);

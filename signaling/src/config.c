@@ -118,6 +118,8 @@ static const KeySpec key_specs[] = {
   { "server", "listen_backlog", KEY_UINT, FIELD (listen_backlog), 1, 65535, NULL },
   { "storage", "data_dir", KEY_STRING, FIELD (data_dir), 0, 0, NULL },
   { "storage", "database", KEY_OPTIONAL, FIELD (database), 0, 0, NULL },
+  { "storage", "integrity_check_seconds", KEY_UINT, FIELD (integrity_check_seconds), 1, 604800,
+    NULL },
   { "media", "port_min", KEY_UINT, FIELD (media_port_min), 1024, 65535, NULL },
   { "media", "port_max", KEY_UINT, FIELD (media_port_max), 1024, 65535, NULL },
   { "media", "public_address", KEY_OPTIONAL, FIELD (public_address), 0, 0, NULL },
@@ -332,6 +334,7 @@ sh_config_new_default (void)
   config->body_timeout_s = 30;
   config->listen_backlog = 511;
   config->data_dir = g_strdup ("data");
+  config->integrity_check_seconds = 600;
   config->media_port_min = 40000;
   config->media_port_max = 40999;
   config->media_workers = 0;

@@ -37,6 +37,7 @@ typedef struct {
   /* [storage] */
   char *data_dir; /* "data" */
   char *database; /* NULL: data_dir/sanhui.db */
+  guint integrity_check_seconds; /* 600: /healthz runs PRAGMA quick_check at most this often */
   /* [media] */
   guint media_port_min; /* 40000 */
   guint media_port_max; /* 40999 */

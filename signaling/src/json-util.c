@@ -5,6 +5,8 @@
 #include <string.h>
 #include <gio/gio.h>
 
+#include "sanhui-minutes.h"
+
 /* Requests nest two or three levels; this leaves room for any future one. */
 #define MAX_DEPTH 64
 /* 9999-01-01T00:00:00Z in microseconds. */
@@ -79,9 +81,9 @@ read_u_escape (const char *s, gsize avail)
 }
 
 /* Checks the escape at data[*i] (a backslash in a "..." string) and moves
- * *i to its last byte. */
+ * *i to its last byte; sets *@has_nul for "\u0000". */
 static gboolean
-check_escape (const char *data, gsize length, gsize *i, GError **error)
+check_escape (const char *data, gsize length, gsize *i, gboolean *has_nul, GError **error)
 {
   int unit;
 
@@ -97,6 +99,8 @@ check_escape (const char *data, gsize length, gsize *i, GError **error)
   unit = read_u_escape (data + *i, length - *i);
   if (unit < 0 || (unit >= 0xdc00 && unit <= 0xdfff))
     return escape_error (error);
+  if (unit == 0)
+    *has_nul = TRUE;
   if (unit >= 0xd800 && unit <= 0xdbff) {
     /* A high surrogate needs its low one. */
     int low = read_u_escape (data + *i + 6, length - *i - 6);
@@ -121,15 +125,45 @@ static gboolean
 check_text (const char *data, gsize length, GError **error)
 {
   guint depth = 0;
+  /* The top-level value has ended: only white space and comments may follow. */
+  gboolean ended = FALSE;
+  /* The last member name seen, for naming the field of a "\u0000". */
+  const char *key = NULL;
+  gsize key_len = 0;
 
   for (gsize i = 0; i < length; i++) {
     char c = data[i];
 
+    if (ended && !g_ascii_isspace (c) && !(c == '/' && i + 1 < length && data[i + 1] == '*')) {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "JSON 格式错误：JSON 值之后还有多余的内容");
+      return FALSE;
+    }
     if (c == '"' || c == '\'') {
+      gsize start = i + 1;
+      gboolean has_nul = FALSE;
+      gsize next;
+
       for (i++; i < length && data[i] != c; i++) {
-        if (c == '"' && data[i] == '\\' && !check_escape (data, length, &i, error))
+        if (c == '"' && data[i] == '\\' && !check_escape (data, length, &i, &has_nul, error))
           return FALSE;
       }
+      /* A string followed by ':' is a member name. */
+      for (next = i + 1; next < length && g_ascii_isspace (data[next]); next++)
+        ;
+      if (next < length && data[next] == ':') {
+        key = data + start;
+        key_len = MIN (i, length) - start;
+      }
+      /* json-glib keeps strings as C strings: "a\u0000b" would silently
+       * become "a". */
+      if (has_nul) {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                     "JSON 格式错误：字段“%.*s%s”含有空字符（\\u0000）", (int) MIN (key_len, 64),
+                     key ? key : "", key_len > 64 ? "…" : "");
+        return FALSE;
+      }
+      ended = depth == 0;
     } else if (c == '/' && i + 1 < length && data[i + 1] == '*') {
       const char *end = g_strstr_len (data + i + 2, (gssize) (length - i - 2), "*/");
 
@@ -146,10 +180,12 @@ check_text (const char *data, gsize length, GError **error)
     } else if (c == ']' || c == '}') {
       if (depth > 0)
         depth--;
+      ended = depth == 0;
     } else if (g_ascii_isalpha (c) || c == '_') {
       /* true, false, null: letters and digits that are no number */
       while (i + 1 < length && (g_ascii_isalnum (data[i + 1]) || data[i + 1] == '_'))
         i++;
+      ended = depth == 0;
     } else if (g_ascii_isdigit (c) || c == '-' || c == '.') {
       const char *start = data + i;
       gsize len = 1;
@@ -174,6 +210,7 @@ check_text (const char *data, gsize length, GError **error)
         if (!isfinite (g_ascii_strtod (text, NULL)))
           return number_error (start, len, "超出范围", error);
       }
+      ended = depth == 0;
     }
   }
   return TRUE;
@@ -234,6 +271,21 @@ wrong_type (const char *field, const char *expected, GError **error)
   return FALSE;
 }
 
+/* The characters every string of a request may hold (sh_text_check()):
+ * no control characters but tab and line breaks, no bidirectional
+ * overrides. Names and titles are held to one line by their validators. */
+static gboolean
+check_chars (const char *field, const char *value, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *label = g_strdup_printf ("字段“%s”", field);
+
+  if (sh_text_check (value, label, SH_TEXT_MULTILINE | SH_TEXT_ALLOW_CR, &local_error))
+    return TRUE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, local_error->message);
+  return FALSE;
+}
+
 gboolean
 sh_json_get_string (JsonObject *obj, const char *field, gboolean required, guint max_chars,
                     char **out, GError **error)
@@ -246,12 +298,21 @@ sh_json_get_string (JsonObject *obj, const char *field, gboolean required, guint
   if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE || json_node_get_value_type (node) != G_TYPE_STRING)
     return wrong_type (field, "字符串", error);
   value = g_strstrip (g_strdup (json_node_get_string (node)));
+  if (!check_chars (field, value, error))
+    return FALSE;
   if (value[0] == '\0') {
     if (required) {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "字段“%s”不能为空", field);
       return FALSE;
     }
     return TRUE;
+  }
+  /* Zero-width spaces and the like look empty but are not "" to a program:
+   * such a value would be a name nobody can see. */
+  if (sh_text_is_blank (value)) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                 required ? "字段“%s”不能为空" : "字段“%s”不能只有空白或不可见字符", field);
+    return FALSE;
   }
   if (g_utf8_strlen (value, -1) > (glong) max_chars) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "字段“%s”过长（最多 %u 个字符）",
@@ -298,13 +359,94 @@ sh_json_get_bool (JsonObject *obj, const char *field, gboolean required, gboolea
   return TRUE;
 }
 
+/* What parse_rfc3339() answers when @text is not in the format at all. */
+static const char BAD_SYNTAX[] = "syntax";
+
+/* Reads @n digits at *@p as a number, moving *@p past them; -1 when they
+ * are not all digits. */
+static int
+read_digits (const char **p, int n)
+{
+  int value = 0;
+
+  for (int k = 0; k < n; k++) {
+    if (!g_ascii_isdigit ((*p)[k]))
+      return -1;
+    value = value * 10 + ((*p)[k] - '0');
+  }
+  *p += n;
+  return value;
+}
+
+/* RFC 3339 date-time: "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)"
+ * ('T' or a space). Every part is checked for range instead of being
+ * clamped or carried over as GDateTime does (second 60 became :59): a
+ * leap second, 24:00, 2 月 30 日 and an offset of 24 hours are refused.
+ * Returns NULL on success, else what is wrong, for the message. */
+static const char *
+parse_rfc3339 (const char *text, gint64 *out_us)
+{
+  const char *p = text;
+  int year, month, day, hour, minute, second, off_h = 0, off_m = 0, sign = 0;
+  gint64 micro = 0;
+  g_autoptr (GDate) date = NULL;
+  gint64 days;
+
+  year = read_digits (&p, 4);
+  if (year < 0 || *p++ != '-' || (month = read_digits (&p, 2)) < 0 || *p++ != '-'
+      || (day = read_digits (&p, 2)) < 0 || (*p != 'T' && *p != ' '))
+    return BAD_SYNTAX;
+  p++;
+  if ((hour = read_digits (&p, 2)) < 0 || *p++ != ':' || (minute = read_digits (&p, 2)) < 0
+      || *p++ != ':' || (second = read_digits (&p, 2)) < 0)
+    return BAD_SYNTAX;
+  if (*p == '.') {
+    int n = 0;
+
+    for (p++; g_ascii_isdigit (*p); p++, n++) {
+      if (n < 6)
+        micro = micro * 10 + (*p - '0');
+    }
+    if (n == 0 || n > 9)
+      return BAD_SYNTAX;
+    for (; n < 6; n++)
+      micro *= 10;
+  }
+  if (*p == 'Z') {
+    p++;
+  } else if (*p == '+' || *p == '-') {
+    sign = *p++ == '+' ? 1 : -1;
+    if ((off_h = read_digits (&p, 2)) < 0 || *p++ != ':' || (off_m = read_digits (&p, 2)) < 0)
+      return BAD_SYNTAX;
+  } else {
+    return BAD_SYNTAX;
+  }
+  if (*p != '\0')
+    return BAD_SYNTAX;
+  if (year < 1 || month < 1 || month > 12 || day < 1
+      || day > g_date_get_days_in_month ((GDateMonth) month, (GDateYear) year))
+    return "日期不存在";
+  if (hour > 23 || minute > 59 || second > 59)
+    return "时刻不存在（时 00–23，分、秒 00–59）";
+  if (off_h > 23 || off_m > 59)
+    return "时区偏移无效";
+  date = g_date_new_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year);
+  /* Days since 1970-01-01 (Julian day 719163 in GDate's count). */
+  days = (gint64) g_date_get_julian (date) - 719163;
+  *out_us = ((days * 86400 + hour * 3600 + minute * 60 + second)
+             - sign * (gint64) (off_h * 3600 + off_m * 60))
+                * G_USEC_PER_SEC
+            + micro;
+  return NULL;
+}
+
 gboolean
 sh_json_get_time (JsonObject *obj, const char *field, gboolean required, gint64 *out,
                   GError **error)
 {
   g_autofree char *text = NULL;
-  g_autoptr (GDateTime) dt = NULL;
-  gint64 utc_us;
+  const char *problem;
+  gint64 utc_us = 0;
 
   if (!sh_json_get_string (obj, field, required, 64, &text, error))
     return FALSE;
@@ -312,16 +454,20 @@ sh_json_get_time (JsonObject *obj, const char *field, gboolean required, gint64 
     return TRUE;
   /* Without an explicit offset the meaning would depend on the server's
    * zone, so a bare local time is refused. */
-  dt = g_date_time_new_from_iso8601 (text, NULL);
-  if (!dt) {
+  problem = parse_rfc3339 (text, &utc_us);
+  if (problem == BAD_SYNTAX) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                  "字段“%s”应为带时区的 ISO 8601 时间，例如 2026-12-01T14:00:00+08:00", field);
+    return FALSE;
+  }
+  if (problem) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "字段“%s”的时间“%s”无效：%s",
+                 field, text, problem);
     return FALSE;
   }
   /* 0 stands for "no time" everywhere, and a time that GDateTime cannot
    * show in every zone (years 1 to 9999) would be stored but come back as
    * null: both ends are refused. */
-  utc_us = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
   if (utc_us <= 0 || utc_us >= MAX_TIME_US) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                  "字段“%s”超出范围（1970 至 9998 年）", field);
@@ -358,6 +504,8 @@ sh_json_get_string_array (JsonObject *obj, const char *field, guint max_items, g
         || json_node_get_value_type (item) != G_TYPE_STRING)
       return wrong_type (field, "字符串数组", error);
     text = json_node_get_string (item);
+    if (!check_chars (field, text, error))
+      return FALSE;
     if (g_utf8_strlen (text, -1) > (glong) max_chars) {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "字段“%s”的第 %u 项过长（最多 %u 个字符）", field, i + 1, max_chars);

@@ -411,13 +411,20 @@ healthz_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHa
                  gpointer user_data)
 {
   ShServer *server = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
 
   server->metrics.requests_total++;
-  if (sh_store_schema_version (server->store) == sh_store_latest_schema_version ())
+  /* Healthy means able to serve: a real read, writable files, and an intact
+   * file (quick_check, cached for storage.integrity_check_seconds). The
+   * reason names no path: anyone may ask. */
+  if (sh_store_check_health (server->store, server->config->integrity_check_seconds, &error)) {
     reply_text (server, msg, SOUP_STATUS_OK, "text/plain; charset=utf-8", "ok\n");
-  else
-    reply_text (server, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
-                "database unavailable\n");
+    return;
+  }
+  g_warning ("healthz: database unavailable: %s", error->message);
+  text = g_strdup_printf ("database unavailable: %s\n", error->message);
+  reply_text (server, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", text);
 }
 
 static gboolean
