@@ -709,14 +709,15 @@ sh_http_connections_close_all (ShHttpConnections *self)
     g_socket_service_stop (self->service);
     g_socket_listener_close (G_SOCKET_LISTENER (self->service));
   }
-  /* Connections with libsoup come back through conn_released when libsoup
-   * lets them go (soup_server_disconnect); the rest close now. */
+  /* Requests being answered and WebSockets saying goodbye may finish: they
+   * close when libsoup lets them go (closing is set), or at the latest in
+   * sh_http_connections_free. The rest end now. */
   for (GList *l = self->conns.head, *next; l; l = next) {
     HttpConn *conn = l->data;
     next = l->next;
     if (conn->phase == PHASE_TLS_WAIT || conn->phase == PHASE_RELEASED)
       conn_close (conn);
-    else
+    else if (conn->phase == PHASE_TLS_HANDSHAKE || conn->phase == PHASE_HEADERS)
       conn_kill (conn);
   }
 }
