@@ -87,11 +87,20 @@ minutes_fixture_member (ShStore *store, gint64 branch, const char *name, ShMembe
     .name = (char *) name,
     .status = status,
     .migrant = visiting != 0,
-    .current_branch_id = visiting,
     .active = TRUE,
   };
+  g_autoptr (GError) error = NULL;
+  gint64 id = minutes_fixture_create_member (store, &m);
+  gint64 visit;
 
-  return minutes_fixture_create_member (store, &m);
+  /* The current branch comes only from an accepted visit. */
+  if (visiting) {
+    visit = sh_visit_request (store, id, visiting, NULL, 0, &error);
+    g_assert_no_error (error);
+    sh_visit_accept (store, visit, 0, &error);
+    g_assert_no_error (error);
+  }
+  return id;
 }
 
 gint64

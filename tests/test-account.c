@@ -27,11 +27,20 @@ add_member (ShStore *store, gint64 branch_id, const char *name, const char *phon
     .phone = (char *) phone,
     .status = SH_MEMBER_FULL,
     .migrant = migrant,
-    .current_branch_id = current_branch_id,
     .active = TRUE,
   };
+  g_autoptr (GError) error = NULL;
+  gint64 id = minutes_fixture_create_member (store, &m);
 
-  return minutes_fixture_create_member (store, &m);
+  /* The current branch comes only from an accepted visit. */
+  if (current_branch_id) {
+    gint64 visit = sh_visit_request (store, id, current_branch_id, NULL, 0, &error);
+
+    g_assert_no_error (error);
+    sh_visit_accept (store, visit, 0, &error);
+    g_assert_no_error (error);
+  }
+  return id;
 }
 
 static void

@@ -97,6 +97,23 @@ static const Row matrix[] = {
     "{\"reason\":\"illness\",\"approver\":\"示范街道党工委\",\"starts_at\":\"2026-01-01T00:00:00+"
     "08:00\"}",
     201, ADMIN | SEC1, 0, FALSE },
+  /* Migrant visits: asked by the home side (or the member), decided by the
+   * receiving branch, ended by either; VISIT_B1_TO_B2 was asked by SEC1. */
+  { "GET", "/api/orgs/{B1}/visits", NULL, NULL, 200, ADMIN | INSP | SEC1, 0, FALSE },
+  { "GET", "/api/orgs/{B2}/visits", NULL, NULL, 200, ADMIN | INSP | SEC2, 0, FALSE },
+  { "GET", "/api/orgs/{G1}/visits", NULL, NULL, 200, 0, ADMIN | INSP | SEC1, FALSE },
+  { "GET", "/api/members/{HUANGLI}/visits", NULL, NULL, 200, ADMIN | INSP | SEC1 | MEM1, 0, FALSE },
+  { "GET", "/api/members/{MALAN}/visits", NULL, NULL, 200, ADMIN | INSP | SEC2, 0, FALSE },
+  { "POST", "/api/members/{NEW_MEMBER_B1}/visits", NULL, "{\"host_branch_id\":{B2}}", 201,
+    ADMIN | SEC1, 0, FALSE },
+  { "POST", "/api/members/{NEW_MEMBER_B2}/visits", NULL,
+    "{\"host_branch_id\":{B1},\"note\":\"在第一党支部附近工作\"}", 201, ADMIN | SEC2, 0, FALSE },
+  { "POST", "/api/visits/{VISIT_B1_TO_B2}/accept", NULL, "{}", 200, ADMIN | SEC2, 0, FALSE },
+  { "POST", "/api/visits/{VISIT_B1_TO_B2}/refuse", NULL, "{\"reason\":\"矩阵测试\"}", 200,
+    ADMIN | SEC2, 0, FALSE },
+  { "POST", "/api/visits/{VISIT_B1_TO_B2}/end", NULL, "{}", 200, ADMIN | SEC1 | SEC2, 0, FALSE },
+  { "POST", "/api/visits/{ACCEPTED_VISIT_B1_TO_B2}/end", NULL, "{\"reason\":\"已返回\"}", 200,
+    ADMIN | SEC1 | SEC2, 0, FALSE },
   { "GET", "/api/orgs/{B1}/expected?type=general", NULL, NULL, 200, ADMIN | INSP | SEC1, 0, FALSE },
   { "GET", "/api/orgs/{B2}/expected?type=general", NULL, NULL, 200, ADMIN | INSP | SEC2, 0, FALSE },
   { "POST", "/api/orgs/{B1}/import?mode=preview", "text/csv",
@@ -289,6 +306,25 @@ placeholder (const char *name, int role_index, GHashTable *cache)
     gint64 id = new_member (fixed ("B1"));
     body = g_strdup_printf ("{\"member_id\":%" G_GINT64_FORMAT ",\"leader\":false}", id);
     admin_ok ("POST", path, body);
+    value = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  } else if (g_str_equal (name, "VISIT_B1_TO_B2")
+             || g_str_equal (name, "ACCEPTED_VISIT_B1_TO_B2")) {
+    /* Asked by the first branch's secretary, so that the administrator,
+     * who did not ask, may decide. */
+    g_autofree char *path
+        = g_strdup_printf ("api/members/%" G_GINT64_FORMAT "/visits", new_member (fixed ("B1")));
+    g_autofree char *body = g_strdup_printf ("{\"host_branch_id\":%s}", fixed ("B2"));
+    g_autoptr (JsonNode) reply = NULL;
+    guint status = test_client_json (fx.clients[2], "POST", path, body, &reply);
+    gint64 id;
+
+    if (status != 201)
+      g_error ("POST %s %s -> %u %s", path, body, status, test_error_code (reply));
+    id = json_object_get_int_member (obj (reply), "id");
+    if (g_str_equal (name, "ACCEPTED_VISIT_B1_TO_B2")) {
+      g_autofree char *accept = g_strdup_printf ("api/visits/%" G_GINT64_FORMAT "/accept", id);
+      admin_ok ("POST", accept, "{}");
+    }
     value = g_strdup_printf ("%" G_GINT64_FORMAT, id);
   } else if (g_str_equal (name, "NEW_MEETING_B1")) {
     value = g_strdup_printf ("%" G_GINT64_FORMAT, new_meeting (fixed ("B1")));

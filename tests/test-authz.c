@@ -146,6 +146,89 @@ test_visible_orgs (Tree *t, gconstpointer data)
   g_assert_cmpuint (merged->len, ==, 2);
 }
 
+/* Visits: a member 7 of branch A visits branch B, asked by account 70. */
+static void
+test_visits (Tree *t, gconstpointer data)
+{
+  g_autoptr (GArray) sec_a = grants (SH_ROLE_SECRETARY, t->branch_a);
+  g_autoptr (GArray) sec_b = grants (SH_ROLE_SECRETARY, t->branch_b);
+  g_autoptr (GArray) member_a = grants (SH_ROLE_MEMBER, t->branch_a);
+  g_autoptr (GArray) admin = grants (SH_ROLE_ADMIN, 0);
+  g_autoptr (GArray) inspector = grants (SH_ROLE_INSPECTOR, t->committee);
+  ShMember m = { .id = 7, .branch_id = t->branch_a };
+  ShVisit v = { .id = 1,
+                .member_id = 7,
+                .home_branch_id = t->branch_a,
+                .host_branch_id = t->branch_b,
+                .requested_by = 70 };
+
+  /* Asking: the home secretary, an administrator, the member. */
+  g_assert_true (sh_authz_may_request_visit (t->store, sec_a, 1, &m));
+  g_assert_true (sh_authz_may_request_visit (t->store, admin, 0, &m));
+  g_assert_true (sh_authz_may_request_visit (t->store, member_a, 7, &m));
+  g_assert_false (sh_authz_may_request_visit (t->store, member_a, 8, &m));
+  g_assert_false (sh_authz_may_request_visit (t->store, sec_b, 9, &m));
+  g_assert_false (sh_authz_may_request_visit (t->store, inspector, 0, &m));
+  g_assert_false (sh_authz_may_request_visit (t->store, NULL, 0, &m));
+
+  /* Deciding: the receiving secretary or an administrator, not the one who
+   * asked nor the member, whatever their roles. */
+  g_assert_true (sh_authz_may_decide_visit (t->store, sec_b, 71, 9, &v));
+  g_assert_true (sh_authz_may_decide_visit (t->store, admin, 72, 0, &v));
+  g_assert_false (sh_authz_may_decide_visit (t->store, admin, 70, 0, &v));
+  g_assert_false (sh_authz_may_decide_visit (t->store, sec_b, 70, 9, &v));
+  g_assert_false (sh_authz_may_decide_visit (t->store, sec_b, 71, 7, &v));
+  g_assert_false (sh_authz_may_decide_visit (t->store, sec_a, 71, 9, &v));
+  g_assert_false (sh_authz_may_decide_visit (t->store, member_a, 73, 7, &v));
+  g_assert_false (sh_authz_may_decide_visit (t->store, inspector, 74, 0, &v));
+
+  /* Ending: either secretary, an administrator, the member. */
+  g_assert_true (sh_authz_may_end_visit (t->store, sec_a, 1, &v));
+  g_assert_true (sh_authz_may_end_visit (t->store, sec_b, 9, &v));
+  g_assert_true (sh_authz_may_end_visit (t->store, admin, 0, &v));
+  g_assert_true (sh_authz_may_end_visit (t->store, member_a, 7, &v));
+  g_assert_false (sh_authz_may_end_visit (t->store, member_a, 8, &v));
+  g_assert_false (sh_authz_may_end_visit (t->store, inspector, 0, &v));
+
+  /* Reading: rosters of either branch, or the member. */
+  g_assert_true (sh_authz_may_read_visit (t->store, inspector, 0, &v));
+  g_assert_true (sh_authz_may_read_visit (t->store, sec_b, 9, &v));
+  g_assert_true (sh_authz_may_read_visit (t->store, member_a, 7, &v));
+  g_assert_false (sh_authz_may_read_visit (t->store, member_a, 8, &v));
+}
+
+/* Nobody widens their own access by editing their own record. */
+static void
+test_own_record_widening (void)
+{
+  ShMember before = { .id = 7, .branch_id = 1, .status = SH_MEMBER_PROBATIONARY, .active = TRUE };
+  ShMember after = before;
+
+  g_assert_null (sh_authz_own_record_widening (7, &before, &after));
+  after.name = (char *) "新名字";
+  g_assert_null (sh_authz_own_record_widening (7, &before, &after));
+  after.migrant = TRUE;
+  after.current_branch_id = 2;
+  g_assert_cmpstr (sh_authz_own_record_widening (7, &before, &after), ==, "参加活动的支部");
+  /* Someone else's record is not this rule's business. */
+  g_assert_null (sh_authz_own_record_widening (8, &before, &after));
+  g_assert_null (sh_authz_own_record_widening (0, &before, &after));
+  after.current_branch_id = 0;
+  g_assert_cmpstr (sh_authz_own_record_widening (7, &before, &after), ==, "流动党员");
+  after = before;
+  after.status = SH_MEMBER_FULL;
+  g_assert_cmpstr (sh_authz_own_record_widening (7, &before, &after), ==, "党员类别");
+  after = before;
+  after.under_probation = TRUE;
+  g_assert_cmpstr (sh_authz_own_record_widening (7, &before, &after), ==, "留党察看");
+  after = before;
+  after.active = FALSE;
+  g_assert_cmpstr (sh_authz_own_record_widening (7, &before, &after), ==, "在册状态");
+  after = before;
+  after.branch_id = 3;
+  g_assert_cmpstr (sh_authz_own_record_widening (7, &before, &after), ==, "所在党支部");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -158,6 +241,8 @@ main (int argc, char **argv)
   ADD ("/authz/inspector", test_inspector);
   ADD ("/authz/unknown-org", test_unknown_org);
   ADD ("/authz/visible-orgs", test_visible_orgs);
+  ADD ("/authz/visits", test_visits);
+  g_test_add_func ("/authz/own-record-widening", test_own_record_widening);
 #undef ADD
   return g_test_run ();
 }

@@ -65,6 +65,19 @@ assert_create_fails (Fixture *f, const ShMember *m, ShMinutesError code)
   g_assert_cmpstr (error->message, !=, "");
 }
 
+/* @member_id takes part in @host through a visit the system asked for and
+ * accepted: the only way to a current branch. */
+static void
+visit_accepted (Fixture *f, gint64 member_id, gint64 host)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 visit = sh_visit_request (f->store, member_id, host, NULL, 0, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (sh_visit_accept (f->store, visit, 0, &error));
+  g_assert_no_error (error);
+}
+
 static void
 set_str (char **field, const char *value)
 {
@@ -101,7 +114,6 @@ test_create_and_get (Fixture *f, gconstpointer data)
   m->status = SH_MEMBER_PROBATIONARY;
   m->under_probation = TRUE;
   m->migrant = TRUE;
-  m->current_branch_id = f->other_branch;
   m->active = FALSE; /* ignored: a new member is active */
   id = create_ok (f, m);
 
@@ -114,7 +126,7 @@ test_create_and_get (Fixture *f, gconstpointer data)
   g_assert_cmpint (got->status, ==, SH_MEMBER_PROBATIONARY);
   g_assert_true (got->under_probation);
   g_assert_true (got->migrant);
-  g_assert_cmpint (got->current_branch_id, ==, f->other_branch);
+  g_assert_cmpint (got->current_branch_id, ==, 0);
   g_assert_cmpstr (got->joined_on, ==, "2001-07-01");
   g_assert_true (got->active);
 
@@ -214,9 +226,12 @@ test_branch_rules (Fixture *f, gconstpointer data)
   m->branch_id = f->committee;
   assert_create_fails (f, m, SH_MINUTES_ERROR_INVALID);
 
-  /* The branch a migrant takes part in: only for migrants, another branch. */
+  /* The branch a migrant takes part in comes from an accepted visit only:
+   * a new member never brings one, valid branch or not. */
   m->branch_id = f->branch;
+  m->migrant = TRUE;
   m->current_branch_id = f->other_branch;
+  assert_create_fails (f, m, SH_MINUTES_ERROR_INVALID);
   m->migrant = FALSE;
   assert_create_fails (f, m, SH_MINUTES_ERROR_INVALID);
   m->migrant = TRUE;
@@ -224,15 +239,13 @@ test_branch_rules (Fixture *f, gconstpointer data)
   assert_create_fails (f, m, SH_MINUTES_ERROR_INVALID);
   m->current_branch_id = f->group;
   assert_create_fails (f, m, SH_MINUTES_ERROR_INVALID);
-  m->current_branch_id = f->committee;
-  assert_create_fails (f, m, SH_MINUTES_ERROR_INVALID);
   m->current_branch_id = 9999;
-  assert_create_fails (f, m, SH_MINUTES_ERROR_NOT_FOUND);
+  assert_create_fails (f, m, SH_MINUTES_ERROR_INVALID);
+  m->current_branch_id = -1;
+  assert_create_fails (f, m, SH_MINUTES_ERROR_INVALID);
   g_assert_cmpint (sh_store_count_rows (f->store, "members", NULL), ==, 0);
 
-  m->current_branch_id = f->other_branch;
-  create_ok (f, m);
-  /* A migrant with no branch nearby is fine too. */
+  /* A migrant with no branch nearby is fine. */
   m->current_branch_id = 0;
   create_ok (f, m);
 }
@@ -253,7 +266,6 @@ test_update (Fixture *f, gconstpointer data)
   m->status = SH_MEMBER_PROBATIONARY;
   m->under_probation = TRUE;
   m->migrant = TRUE;
-  m->current_branch_id = f->other_branch;
   set_str (&m->joined_on, "2010-10-10");
   g_assert_true (sh_member_update (f->store, m, &error));
   g_assert_no_error (error);
@@ -264,9 +276,23 @@ test_update (Fixture *f, gconstpointer data)
   g_assert_cmpint (got->status, ==, SH_MEMBER_PROBATIONARY);
   g_assert_true (got->under_probation);
   g_assert_true (got->migrant);
-  g_assert_cmpint (got->current_branch_id, ==, f->other_branch);
+  g_assert_cmpint (got->current_branch_id, ==, 0);
   g_assert_cmpstr (got->joined_on, ==, "2010-10-10");
   g_assert_true (got->active);
+
+  /* No update sets, moves or clears the current branch: visits do. */
+  m->current_branch_id = f->other_branch;
+  g_assert_false (sh_member_update (f->store, m, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
+  g_clear_error (&error);
+  visit_accepted (f, m->id, f->other_branch);
+  m->current_branch_id = 0;
+  g_assert_false (sh_member_update (f->store, m, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
+  g_clear_error (&error);
+  m->current_branch_id = f->other_branch;
+  g_assert_true (sh_member_update (f->store, m, &error));
+  g_assert_no_error (error);
 
   /* Each rule is checked on update too, and a failure changes nothing. */
   set_str (&m->phone, "13700137000");
@@ -370,6 +396,50 @@ test_leaving_branch_ends_posts (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (f, groups, stayer->id), ==, 1);
 }
 
+/* A visit belongs to the branch the member leaves: transferring out or
+ * moving ends it (logged), clears the current branch, and a pending
+ * request goes with it. */
+static void
+test_leaving_branch_ends_visit (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShMember) visitor = new_member (f->branch, "流动者", NULL);
+  g_autoptr (ShMember) asker = new_member (f->branch, "申请者", NULL);
+  g_autoptr (ShMember) got = NULL;
+  g_autoptr (GPtrArray) visits = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *logged = "SELECT count(*) FROM member_visit_log l JOIN member_visits v"
+                       " ON v.id = l.visit_id WHERE v.member_id = ?1 AND l.state = 'ended'";
+
+  visitor->migrant = TRUE;
+  visitor->id = create_ok (f, visitor);
+  asker->id = create_ok (f, asker);
+  visit_accepted (f, visitor->id, f->other_branch);
+  g_assert_cmpint (sh_visit_request (f->store, asker->id, f->other_branch, NULL, 0, &error), >, 0);
+  g_assert_no_error (error);
+
+  /* Moving to the very branch visited: a home now, not a visit. */
+  visitor->current_branch_id = f->other_branch;
+  visitor->branch_id = f->other_branch;
+  g_assert_true (sh_member_update (f->store, visitor, &error));
+  g_assert_no_error (error);
+  got = sh_member_get (f->store, visitor->id, &error);
+  g_assert_cmpint (got->branch_id, ==, f->other_branch);
+  g_assert_cmpint (got->current_branch_id, ==, 0);
+  visits = sh_visit_list_for_member (f->store, visitor->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (visits->len, ==, 1);
+  g_assert_cmpint (((ShVisit *) visits->pdata[0])->state, ==, SH_VISIT_ENDED);
+  g_assert_cmpint (count (f, logged, visitor->id), ==, 1);
+
+  asker->active = FALSE;
+  g_assert_true (sh_member_update (f->store, asker, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&visits, g_ptr_array_unref);
+  visits = sh_visit_list_for_member (f->store, asker->id, &error);
+  g_assert_cmpint (((ShVisit *) visits->pdata[0])->state, ==, SH_VISIT_ENDED);
+  g_assert_cmpint (count (f, logged, asker->id), ==, 1);
+}
+
 /* The update works inside a caller's transaction (it uses a savepoint). */
 static gboolean
 update_in_txn (ShStore *store, gpointer user_data, GError **error)
@@ -439,10 +509,11 @@ test_list (Fixture *f, gconstpointer data)
   create_ok (f, m);
   set_str (&m->name, "孙七");
   m->migrant = TRUE;
-  m->current_branch_id = f->branch;
-  create_ok (f, m);
+  visit_accepted (f, create_ok (f, m), f->branch);
   set_str (&m->name, "周八");
   m->id = create_ok (f, m);
+  visit_accepted (f, m->id, f->branch);
+  m->current_branch_id = f->branch;
   m->active = FALSE;
   g_assert_true (sh_member_update (f->store, m, &error));
   g_assert_no_error (error);
@@ -494,6 +565,7 @@ main (int argc, char **argv)
   ADD ("/member/branch-rules", test_branch_rules);
   ADD ("/member/update", test_update);
   ADD ("/member/leaving-branch-ends-posts", test_leaving_branch_ends_posts);
+  ADD ("/member/leaving-branch-ends-visit", test_leaving_branch_ends_visit);
   ADD ("/member/update-in-transaction", test_update_in_transaction);
   ADD ("/member/list", test_list);
 #undef ADD

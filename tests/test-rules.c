@@ -162,12 +162,15 @@ fixture_set_up (Fixture *f, gconstpointer data)
   }
   update_member (f->store, f->m[9], put_on_probation);
   update_member (f->store, f->m[10], transfer_out);
-  /* A migrant of the other branch takes part here: never expected here. */
+  /* A migrant of the other branch takes part here (an accepted visit):
+   * never expected here. */
   migrant.branch_id = other_branch;
-  migrant.current_branch_id = f->branch;
   visitor = sh_member_create (f->store, &migrant, &error);
   g_assert_no_error (error);
   g_assert_cmpint (visitor, >, 0);
+  g_assert_true (sh_visit_accept (
+      f->store, sh_visit_request (f->store, visitor, f->branch, NULL, 0, &error), 0, &error));
+  g_assert_no_error (error);
 
   g_assert_true (sh_post_assign (f->store, f->branch, f->m[1], SH_POST_SECRETARY, &error));
   g_assert_true (sh_post_assign (f->store, f->branch, f->m[2], SH_POST_DEPUTY_SECRETARY, &error));

@@ -181,6 +181,68 @@ GPtrArray *sh_member_list (ShStore *store, gint64 branch_id, GError **error);
 /* Active migrant members from other branches who take part in @branch_id. */
 GPtrArray *sh_member_list_visiting (ShStore *store, gint64 branch_id, GError **error);
 
+/* -------------------------------------------------------- migrant visits */
+
+/* A migrant member (流动党员) takes part in the organizational life of a
+ * branch near where they live only once that branch has accepted them
+ * (visit.c). ShMember.current_branch_id is the host of the one accepted
+ * visit and nothing else: sh_member_create/update refuse to set it.
+ * Account ids 0 in these calls mean "the system" (demo, command line). */
+
+typedef enum {
+  SH_VISIT_PENDING,  /* requested, grants nothing */
+  SH_VISIT_ACCEPTED, /* the receiving branch took the member in */
+  SH_VISIT_REFUSED,  /* final */
+  SH_VISIT_ENDED,    /* withdrawn or ended by either side; final */
+} ShVisitState;
+
+const char *sh_visit_state_to_string (ShVisitState s); /* "pending", ... */
+gboolean sh_visit_state_from_string (const char *s, ShVisitState *out);
+const char *sh_visit_state_label (ShVisitState s); /* "待接收", ... */
+
+typedef struct {
+  gint64 id;
+  gint64 member_id;
+  gint64 home_branch_id; /* the member's branch when the visit was asked */
+  gint64 host_branch_id; /* the receiving branch */
+  ShVisitState state;
+  char *note;          /* why, as given with the request; may be NULL */
+  gint64 requested_by; /* account id, 0: the system */
+  gint64 requested_at;
+  gint64 decided_by; /* account that accepted or refused, 0 if none */
+  gint64 decided_at;
+  char *decision_note; /* why refused; may be NULL */
+  gint64 ended_by;
+  gint64 ended_at;
+  char *end_note;
+} ShVisit;
+
+void sh_visit_free (ShVisit *visit);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShVisit, sh_visit_free)
+
+/* Asks for @member_id (active) to take part in @host_branch_id (a branch
+ * other than theirs). One open (pending or accepted) visit per member:
+ * CONFLICT otherwise. Returns the new id or 0. */
+gint64 sh_visit_request (ShStore *store, gint64 member_id, gint64 host_branch_id, const char *note,
+                         gint64 requested_by, GError **error);
+/* Decides a pending visit (STATE otherwise). Nobody decides a visit they
+ * asked for or that concerns their own member record (INVALID). Accepting
+ * makes the member a migrant whose current branch is the host. */
+gboolean sh_visit_accept (ShStore *store, gint64 visit_id, gint64 decided_by, GError **error);
+gboolean sh_visit_refuse (ShStore *store, gint64 visit_id, gint64 decided_by, const char *reason,
+                          GError **error);
+/* Withdraws a pending visit or ends an accepted one, clearing the current
+ * branch. STATE when already refused or ended. */
+gboolean sh_visit_end (ShStore *store, gint64 visit_id, gint64 ended_by, const char *reason,
+                       GError **error);
+ShVisit *sh_visit_get (ShStore *store, gint64 id, GError **error); /* transfer full */
+/* Visits into (@incoming) or out of @branch_id, newest first, at most
+ * @limit (0: all). Returns: (transfer full) (element-type ShVisit). */
+GPtrArray *sh_visit_list_for_branch (ShStore *store, gint64 branch_id, gboolean incoming,
+                                     guint limit, GError **error);
+/* Every visit of @member_id, newest first. Returns: (transfer full). */
+GPtrArray *sh_visit_list_for_member (ShStore *store, gint64 member_id, GError **error);
+
 /* ------------------------------------------------------ committee posts */
 
 typedef enum {

@@ -125,6 +125,12 @@ date_is_valid (const char *date)
   return year >= 1 && g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year);
 }
 
+/* The branch a migrant takes part in is the host of their accepted visit
+ * (visit.c): no member write sets it, so that nobody, the member's own
+ * secretary included, grants access to a branch that did not accept them. */
+#define CURRENT_BRANCH_BY_VISIT                                                                    \
+  "参加其他支部的组织生活，须由该支部书记接受流动党员活动申请后生效，不能直接登记"
+
 /* Checks that @branch_id names a 党支部. */
 static gboolean
 check_is_branch (ShStore *store, gint64 branch_id, const char *not_branch, GError **error)
@@ -160,7 +166,7 @@ validate (ShStore *store, const ShMember *m, GError **error)
     return FALSE;
   if (m->current_branch_id != 0) {
     if (!m->migrant)
-      return invalid (error, "只有流动党员才能登记参加其他支部的组织生活");
+      return invalid (error, "该党员正在其他支部参加组织生活，请先结束该活动，再取消流动党员");
     if (m->current_branch_id == m->branch_id)
       return invalid (error, "流动党员参加活动的支部不能是组织关系所在支部");
     if (!check_is_branch (store, m->current_branch_id, "流动党员只能参加党支部的组织生活", error))
@@ -212,6 +218,10 @@ sh_member_create (ShStore *store, const ShMember *member, GError **error)
   gint64 now;
 
   g_return_val_if_fail (store != NULL && member != NULL, 0);
+  if (member->current_branch_id != 0) {
+    invalid (error, CURRENT_BRANCH_BY_VISIT);
+    return 0;
+  }
   if (!validate (store, member, error))
     return 0;
   stmt = sh_store_prepare (store,
@@ -242,10 +252,39 @@ run (ShStore *store, const char *sql, gint64 id, const char *purpose, GError **e
 }
 
 static gboolean
+end_open_visits (ShStore *store, gint64 member_id, GError **error)
+{
+  static const char *const sql[] = {
+    "INSERT INTO member_visit_log (visit_id, state, note, at)"
+    " SELECT id, 'ended', '组织关系变动', ?2 FROM member_visits"
+    " WHERE member_id = ?1 AND state IN ('pending','accepted')",
+    "UPDATE member_visits SET state = 'ended', ended_at = ?2, end_note = '组织关系变动'"
+    " WHERE member_id = ?1 AND state IN ('pending','accepted')",
+  };
+  gint64 now = sh_store_now ();
+
+  for (gsize i = 0; i < G_N_ELEMENTS (sql); i++) {
+    g_autoptr (sqlite3_stmt) stmt = sh_store_prepare (store, sql[i], "结束流动党员活动", error);
+
+    if (!stmt)
+      return FALSE;
+    sqlite3_bind_int64 (stmt, 1, member_id);
+    sqlite3_bind_int64 (stmt, 2, now);
+    if (!sh_store_step_done (store, stmt, "结束流动党员活动", error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
 update_rows (ShStore *store, const ShMember *member, gboolean leaves_branch, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
 
+  /* A visit was asked for, and accepted, from the branch the member leaves:
+   * it ends with the membership there. */
+  if (leaves_branch && !end_open_visits (store, member->id, error))
+    return FALSE;
   stmt = sh_store_prepare (store,
                            "UPDATE members SET branch_id = ?2, name = ?3, phone = ?4, status = ?5,"
                            " under_probation = ?6, migrant = ?7, current_branch_id = ?8,"
@@ -274,20 +313,27 @@ gboolean
 sh_member_update (ShStore *store, const ShMember *member, GError **error)
 {
   g_autoptr (ShMember) old = NULL;
+  g_autoptr (ShMember) checked = NULL;
   gboolean leaves_branch;
 
   g_return_val_if_fail (store != NULL && member != NULL, FALSE);
   old = sh_member_get (store, member->id, error);
   if (!old)
     return FALSE;
-  if (!validate (store, member, error))
-    return FALSE;
   leaves_branch = old->branch_id != member->branch_id || (old->active && !member->active);
+  if (member->current_branch_id != old->current_branch_id && !leaves_branch)
+    return invalid (error, CURRENT_BRANCH_BY_VISIT);
+  /* Leaving ends the visit: the current branch is cleared with it. */
+  checked = sh_member_copy (member);
+  if (leaves_branch)
+    checked->current_branch_id = 0;
+  if (!validate (store, checked, error))
+    return FALSE;
   /* A savepoint, not BEGIN, so that the update also works inside a caller's
    * transaction (an import, say). */
   if (!run (store, "SAVEPOINT member_update", 0, "修改党员", error))
     return FALSE;
-  if (!update_rows (store, member, leaves_branch, error)) {
+  if (!update_rows (store, checked, leaves_branch, error)) {
     run (store, "ROLLBACK TO member_update", 0, "修改党员", NULL);
     run (store, "RELEASE member_update", 0, "修改党员", NULL);
     return FALSE;

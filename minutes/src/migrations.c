@@ -178,6 +178,77 @@ const char *const sh_migrations[] = {
   "  network TEXT NOT NULL,"
   "  last_login_at INTEGER NOT NULL,"
   "  PRIMARY KEY (account_id, network));",
+
+  /* 4: migrant visits (流动党员参加其他支部的组织生活). A visit is requested
+   *    by the home side and takes effect only once the receiving branch
+   *    accepts it; members.current_branch_id becomes a copy of the one
+   *    accepted visit, kept so by triggers, so that every reader of it
+   *    (roles, meeting lists, joining) honours the acceptance. Branches
+   *    recorded before this version were never accepted by anyone: they
+   *    become pending requests and grant nothing until accepted.
+   *    member_visit_log is the append-only history auditors read. */
+  "CREATE TABLE member_visits ("
+  "  id INTEGER PRIMARY KEY,"
+  "  member_id INTEGER NOT NULL REFERENCES members(id),"
+  "  home_branch_id INTEGER NOT NULL REFERENCES organizations(id),"
+  "  host_branch_id INTEGER NOT NULL REFERENCES organizations(id),"
+  "  state TEXT NOT NULL CHECK (state IN ('pending','accepted','refused','ended')),"
+  "  note TEXT,"
+  "  requested_by INTEGER REFERENCES accounts(id),"
+  "  requested_at INTEGER NOT NULL,"
+  "  decided_by INTEGER REFERENCES accounts(id),"
+  "  decided_at INTEGER,"
+  "  decision_note TEXT,"
+  "  ended_by INTEGER REFERENCES accounts(id),"
+  "  ended_at INTEGER,"
+  "  end_note TEXT,"
+  "  CHECK (host_branch_id <> home_branch_id));"
+  "CREATE UNIQUE INDEX member_visits_open ON member_visits(member_id)"
+  "  WHERE state IN ('pending','accepted');"
+  "CREATE INDEX member_visits_host ON member_visits(host_branch_id, id);"
+  "CREATE INDEX member_visits_home ON member_visits(home_branch_id, id);"
+  "CREATE TRIGGER member_visits_no_delete BEFORE DELETE ON member_visits"
+  "  BEGIN SELECT RAISE(ABORT, 'member_visits are kept'); END;"
+  "CREATE TRIGGER member_visits_forward_only BEFORE UPDATE ON member_visits"
+  "  WHEN OLD.state IN ('refused','ended') OR NEW.member_id <> OLD.member_id"
+  "    OR NEW.home_branch_id <> OLD.home_branch_id OR NEW.host_branch_id <> OLD.host_branch_id"
+  "    OR NEW.requested_at <> OLD.requested_at OR NEW.requested_by IS NOT OLD.requested_by"
+  "    OR (OLD.state = 'accepted' AND NEW.state NOT IN ('accepted','ended'))"
+  "  BEGIN SELECT RAISE(ABORT, 'a decided visit cannot be changed'); END;"
+
+  "CREATE TABLE member_visit_log ("
+  "  id INTEGER PRIMARY KEY,"
+  "  visit_id INTEGER NOT NULL REFERENCES member_visits(id),"
+  "  state TEXT NOT NULL,"
+  "  account_id INTEGER REFERENCES accounts(id),"
+  "  note TEXT,"
+  "  at INTEGER NOT NULL);"
+  "CREATE INDEX member_visit_log_visit ON member_visit_log(visit_id, id);"
+  "CREATE TRIGGER member_visit_log_no_update BEFORE UPDATE ON member_visit_log"
+  "  BEGIN SELECT RAISE(ABORT, 'member_visit_log is append-only'); END;"
+  "CREATE TRIGGER member_visit_log_no_delete BEFORE DELETE ON member_visit_log"
+  "  BEGIN SELECT RAISE(ABORT, 'member_visit_log is append-only'); END;"
+
+  "INSERT INTO member_visits (member_id, home_branch_id, host_branch_id, state, note,"
+  "    requested_at)"
+  "  SELECT id, branch_id, current_branch_id, 'pending',"
+  "    '升级前登记的流动党员活动，待接收支部确认', CAST(strftime('%s','now') AS INTEGER) * 1000000"
+  "  FROM members WHERE current_branch_id IS NOT NULL AND current_branch_id <> branch_id"
+  "    AND active;"
+  "INSERT INTO member_visit_log (visit_id, state, note, at)"
+  "  SELECT id, state, note, requested_at FROM member_visits;"
+  "UPDATE members SET current_branch_id = NULL WHERE current_branch_id IS NOT NULL;"
+
+  /* From now on a member's current branch is the host of their accepted
+   *    visit, or nothing. */
+  "CREATE TRIGGER members_current_branch_insert BEFORE INSERT ON members"
+  "  WHEN NEW.current_branch_id IS NOT NULL"
+  "  BEGIN SELECT RAISE(ABORT, 'current_branch_id follows an accepted visit'); END;"
+  "CREATE TRIGGER members_current_branch_update BEFORE UPDATE OF current_branch_id ON members"
+  "  WHEN NEW.current_branch_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM member_visits v"
+  "    WHERE v.member_id = NEW.id AND v.state = 'accepted'"
+  "      AND v.host_branch_id = NEW.current_branch_id)"
+  "  BEGIN SELECT RAISE(ABORT, 'current_branch_id follows an accepted visit'); END;",
 };
 
 const int sh_migrations_count = G_N_ELEMENTS (sh_migrations);

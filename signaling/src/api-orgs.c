@@ -234,6 +234,22 @@ handle_create_member (ShRequest *req)
   sh_reply_builder (req, SOUP_STATUS_CREATED, b);
 }
 
+/* Nobody widens their own access: a post or a group of one's own makes
+ * committee or group meetings visible. Replies 403 when @member_id is the
+ * caller's own record. */
+static gboolean
+refuse_own_record (ShRequest *req, gint64 member_id, const char *what)
+{
+  g_autofree char *message = NULL;
+
+  if (!member_id || req->auth.account->member_id != member_id)
+    return FALSE;
+  message
+      = g_strdup_printf ("不能为本人%s：这会改变您本人的权限，请由上级组织或系统管理员办理", what);
+  sh_reply_error (req, SOUP_STATUS_FORBIDDEN, "forbidden", message);
+  return TRUE;
+}
+
 static void
 handle_assign_post (ShRequest *req)
 {
@@ -254,6 +270,8 @@ handle_assign_post (ShRequest *req)
     sh_reply_error (req, SOUP_STATUS_BAD_REQUEST, "bad_request", "字段“post”不是有效的职务");
     return;
   }
+  if (refuse_own_record (req, member_id, "任命职务"))
+    return;
   if (!sh_post_assign (req->server->store, org->id, member_id, post, &error)) {
     sh_reply_gerror (req, error);
     return;
@@ -292,8 +310,13 @@ handle_add_group_member (ShRequest *req)
   if (!org)
     return;
   if (!sh_json_get_int (req->body, "member_id", TRUE, 1, G_MAXINT64, &member_id, &error)
-      || !sh_json_get_bool (req->body, "leader", FALSE, &leader, &error)
-      || !sh_group_add_member (req->server->store, org->id, member_id, leader, &error)) {
+      || !sh_json_get_bool (req->body, "leader", FALSE, &leader, &error)) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  if (refuse_own_record (req, member_id, "加入党小组"))
+    return;
+  if (!sh_group_add_member (req->server->store, org->id, member_id, leader, &error)) {
     sh_reply_gerror (req, error);
     return;
   }

@@ -92,3 +92,67 @@ sh_authz_visible_orgs (ShStore *store, GArray *roles, GError **error)
   }
   return g_steal_pointer (&out);
 }
+
+gboolean
+sh_authz_may_request_visit (ShStore *store, GArray *roles, gint64 member_id, const ShMember *member)
+{
+  g_return_val_if_fail (member != NULL, FALSE);
+  return (member_id && member_id == member->id)
+         || sh_authz_check (store, roles, SH_PERM_MANAGE_BRANCH, member->branch_id);
+}
+
+gboolean
+sh_authz_may_decide_visit (ShStore *store, GArray *roles, gint64 account_id, gint64 member_id,
+                           const ShVisit *visit)
+{
+  g_return_val_if_fail (visit != NULL, FALSE);
+  /* Four eyes, administrators included: a decision is the receiving side's
+   * judgement on someone else's request. */
+  if ((member_id && member_id == visit->member_id)
+      || (account_id && account_id == visit->requested_by))
+    return FALSE;
+  return sh_authz_check (store, roles, SH_PERM_MANAGE_BRANCH, visit->host_branch_id);
+}
+
+gboolean
+sh_authz_may_end_visit (ShStore *store, GArray *roles, gint64 member_id, const ShVisit *visit)
+{
+  g_return_val_if_fail (visit != NULL, FALSE);
+  return (member_id && member_id == visit->member_id)
+         || sh_authz_check (store, roles, SH_PERM_MANAGE_BRANCH, visit->home_branch_id)
+         || sh_authz_check (store, roles, SH_PERM_MANAGE_BRANCH, visit->host_branch_id);
+}
+
+gboolean
+sh_authz_may_read_visit (ShStore *store, GArray *roles, gint64 member_id, const ShVisit *visit)
+{
+  g_return_val_if_fail (visit != NULL, FALSE);
+  return (member_id && member_id == visit->member_id)
+         || sh_authz_check (store, roles, SH_PERM_READ_ROSTER, visit->home_branch_id)
+         || sh_authz_check (store, roles, SH_PERM_READ_ROSTER, visit->host_branch_id);
+}
+
+const char *
+sh_authz_own_record_widening (gint64 member_id, const ShMember *before, const ShMember *after)
+{
+  g_return_val_if_fail (before != NULL && after != NULL, NULL);
+  if (!member_id || member_id != before->id)
+    return NULL;
+  /* Each of these decides a role, a meeting list or a vote. A change that
+   * would only narrow access is refused too: it is made by someone else
+   * just as easily, and a record nobody edits for themself is simpler to
+   * audit. */
+  if (after->branch_id != before->branch_id)
+    return "所在党支部";
+  if (after->current_branch_id != before->current_branch_id)
+    return "参加活动的支部";
+  if (after->migrant != before->migrant)
+    return "流动党员";
+  if (after->status != before->status)
+    return "党员类别";
+  if (after->under_probation != before->under_probation)
+    return "留党察看";
+  if (after->active != before->active)
+    return "在册状态";
+  return NULL;
+}

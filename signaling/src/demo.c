@@ -126,7 +126,7 @@ load_demo (ShStore *store, gpointer user_data, GError **error)
   DemoContext *ctx = user_data;
   gint64 first_ids[G_N_ELEMENTS (first_branch)];
   gint64 second_ids[G_N_ELEMENTS (second_branch)];
-  gint64 committee, first, second, group1, group2, account;
+  gint64 committee, first, second, group1, group2, account, visit;
   static const char *const general_agenda[]
       = { "传达学习上级会议精神", "讨论本季度支部工作", "民主评议党员", NULL };
   static const char *const committee_agenda[]
@@ -146,13 +146,16 @@ load_demo (ShStore *store, gpointer user_data, GError **error)
   for (gsize i = 0; i < G_N_ELEMENTS (second_branch); i++)
     if (!(second_ids[i] = add_member (store, second, &second_branch[i], error)))
       return FALSE;
-  /* 孙浩 works near the first branch and takes part there as a migrant. */
+  /* 孙浩 works near the first branch and takes part there as a migrant:
+   * asked for by his branch and accepted by the first (by the system here,
+   * as no accounts exist yet). */
   migrant = sh_member_get (store, second_ids[0], error);
   if (!migrant)
     return FALSE;
   migrant->migrant = TRUE;
-  migrant->current_branch_id = first;
-  if (!sh_member_update (store, migrant, error))
+  if (!sh_member_update (store, migrant, error)
+      || !(visit = sh_visit_request (store, migrant->id, first, "在第一党支部附近工作", 0, error))
+      || !sh_visit_accept (store, visit, 0, error))
     return FALSE;
 
   if (!sh_post_assign (store, first, first_ids[0], SH_POST_SECRETARY, error)
