@@ -118,25 +118,17 @@ on_stderr (GObject *source, GAsyncResult *result, gpointer user_data)
                                    on_stderr, server);
 }
 
-TestServer *
-test_server_start (const char *const *sets)
+/* Starts `sanhui serve` on @server's data directory and waits for its URL. */
+static void
+spawn_server (TestServer *server, const char *const *sets)
 {
-  TestServer *server = g_new0 (TestServer, 1);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) argv = NULL;
   g_autofree char *web_root = NULL;
-  g_autofree char *err = NULL;
   g_autoptr (GDataInputStream) out = NULL;
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   StartWait wait = { .loop = loop };
   guint timeout;
-
-  server->data_dir = g_dir_make_tmp ("sanhui-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  server->db_path = g_build_filename (server->data_dir, "sanhui.db", NULL);
-  server->stderr_text = g_string_new (NULL);
-  if (test_run_cli (server->data_dir, NULL, NULL, &err, "demo", NULL) != 0)
-    g_error ("sanhui demo failed: %s", err);
 
   argv = base_argv (server->data_dir);
   web_root = g_build_filename (g_getenv ("SANHUI_SOURCE_ROOT"), "web", NULL);
@@ -166,7 +158,36 @@ test_server_start (const char *const *sets)
   if (!wait.url)
     g_error ("server did not start: %s", server->stderr_text->str);
   server->url = wait.url;
+}
+
+TestServer *
+test_server_start (const char *const *sets)
+{
+  TestServer *server = g_new0 (TestServer, 1);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  server->data_dir = g_dir_make_tmp ("sanhui-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  server->db_path = g_build_filename (server->data_dir, "sanhui.db", NULL);
+  server->stderr_text = g_string_new (NULL);
+  if (test_run_cli (server->data_dir, NULL, NULL, &err, "demo", NULL) != 0)
+    g_error ("sanhui demo failed: %s", err);
+  spawn_server (server, sets);
   return server;
+}
+
+void
+test_server_crash_and_restart (TestServer *server, const char *const *sets)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_subprocess_send_signal (server->process, SIGKILL);
+  g_subprocess_wait (server->process, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&server->process);
+  g_clear_pointer (&server->url, g_free);
+  spawn_server (server, sets);
 }
 
 void

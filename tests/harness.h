@@ -20,6 +20,9 @@ typedef struct {
 /* Loads the demo into a new temp dir and starts the server there. @sets are
  * extra "group.key=value" settings (NULL-terminated, may be NULL). */
 TestServer *test_server_start (const char *const *sets);
+/* Kills the server with SIGKILL, as a power cut would, and starts it again
+ * on the same data directory (a new port). */
+void test_server_crash_and_restart (TestServer *server, const char *const *sets);
 /* Sends SIGTERM, asserts a clean exit, removes the data directory. */
 void test_server_stop (TestServer *server);
 
