@@ -517,6 +517,183 @@ test_domain_rules (void)
   assert_unchanged ();
 }
 
+/* Issue 7: "\u0000" silently truncated names and chat; control characters,
+ * right-to-left overrides and names of zero-width spaces were accepted.
+ * Each is refused with a message naming the field, and nothing changes. */
+static void
+test_hidden_characters (void)
+{
+  g_autofree char *path = members_path ();
+  g_autofree char *mpath = meetings_path ();
+  g_autofree char *member = g_strdup_printf ("api/members/%" G_GINT64_FORMAT, member_id);
+  g_autoptr (JsonNode) before = NULL;
+  g_autoptr (JsonNode) after = NULL;
+  g_autofree char *before_text = NULL;
+  g_autofree char *after_text = NULL;
+
+  snapshot ();
+  g_assert_cmpuint (test_client_json (admin, "GET", member, NULL, &before), ==, 200);
+  /* NUL: json-glib would keep only "张". */
+  expect_json_error (secretary, "POST", path, "{\"name\":\"张\\u0000三\"}", 400, "invalid_json",
+                     "字段“name”含有空字符");
+  expect_json_error (secretary, "PATCH", member, "{\"name\":\"黄\\u0000丽丽\"}", 400,
+                     "invalid_json", "name");
+  expect_json_error (secretary, "POST", mpath,
+                     "{\"type\":\"general\",\"title\":\"会\\u0000议\","
+                     "\"planned_start\":\"2026-12-20T14:00:00+08:00\","
+                     "\"planned_end\":\"2026-12-20T16:00:00+08:00\",\"agenda\":[\"a\\u0000\"]}",
+                     400, "invalid_json", "空字符");
+  expect_json_error (admin, "POST", "api/session",
+                     "{\"login\":\"admin\\u0000x\",\"password\":\"x\"}", 400, "invalid_json",
+                     "login");
+  /* Control characters. */
+  expect_json_error (secretary, "POST", path, "{\"name\":\"张\\u0007三\"}", 400, "bad_request",
+                     "控制字符");
+  expect_json_error (secretary, "POST", path, "{\"name\":\"张\\u001b[31m三\"}", 400, "bad_request",
+                     "name");
+  expect_json_error (secretary, "POST", path, "{\"name\":\"张\\u0085三\"}", 400, "bad_request",
+                     "U+0085");
+  /* Names are one line (a line break is fine in chat and agenda). */
+  expect_json_error (secretary, "POST", path, "{\"name\":\"张\\n三\"}", 422, "invalid",
+                     "姓名不能换行");
+  expect_json_error (secretary, "PATCH", member, "{\"name\":\"黄\\r\\n丽\"}", 422, "invalid",
+                     "姓名");
+  /* Bidirectional overrides, embeddings and isolates. */
+  expect_json_error (secretary, "POST", path, "{\"name\":\"\\u202e三张\"}", 400, "bad_request",
+                     "改变文字显示方向");
+  expect_json_error (secretary, "PATCH", member, "{\"name\":\"黄\\u2066丽\\u2069\"}", 400,
+                     "bad_request", "name");
+  expect_json_error (secretary, "POST", mpath,
+                     "{\"type\":\"general\",\"title\":\"支部党员大会\\u202b\","
+                     "\"planned_start\":\"2026-12-20T14:00:00+08:00\","
+                     "\"planned_end\":\"2026-12-20T16:00:00+08:00\"}",
+                     400, "bad_request", "title");
+  expect_json_error (admin, "POST", "api/orgs",
+                     "{\"kind\":\"branch\",\"name\":\"第\\u202e九支部\"}", 400, "bad_request",
+                     "name");
+  /* Names made of nothing visible. */
+  expect_json_error (secretary, "POST", path, "{\"name\":\"\\u200b\\u200b\\u200b\"}", 400,
+                     "bad_request", "不可见字符");
+  expect_json_error (secretary, "PATCH", member, "{\"name\":\" \\u200c\\ufeff\\u200d \"}", 400,
+                     "bad_request", "name");
+  expect_json_error (admin, "POST", "api/orgs", "{\"kind\":\"branch\",\"name\":\"\\u3164\\u2060\"}",
+                     400, "bad_request", "name");
+  expect_json_error (
+      admin, "POST", "api/accounts",
+      "{\"login\":\"ghost\",\"display_name\":\"\\u200b\",\"password\":\"Ghost@2026x\"}", 400,
+      "bad_request", "display_name");
+  g_assert_cmpuint (test_client_json (admin, "GET", member, NULL, &after), ==, 200);
+  before_text = json_to_string (before, FALSE);
+  after_text = json_to_string (after, FALSE);
+  g_assert_cmpstr (after_text, ==, before_text);
+  assert_unchanged ();
+}
+
+/* Issue 7: a JSON body followed by a second object was accepted. */
+static void
+test_trailing_json (void)
+{
+  g_autofree char *path = members_path ();
+  g_autofree char *member = g_strdup_printf ("api/members/%" G_GINT64_FORMAT, member_id);
+
+  snapshot ();
+  expect_json_error (secretary, "POST", path, "{\"name\":\"张三\"}{\"name\":\"李四\"}", 400,
+                     "invalid_json", "多余的内容");
+  expect_json_error (secretary, "POST", path, "{\"name\":\"张三\"} {\"name\":\"李四\"}", 400,
+                     "invalid_json", "多余的内容");
+  expect_json_error (secretary, "PATCH", member, "{\"name\":\"黄丽丽\"}]", 400, "invalid_json",
+                     NULL);
+  expect_json_error (secretary, "POST", path, "{\"name\":\"张三\"}\n\"李四\"", 400, "invalid_json",
+                     NULL);
+  {
+    g_autoptr (TestClient) anon = test_client_new (server);
+    expect_json_error (anon, "POST", "api/session",
+                       "{\"login\":\"admin\",\"password\":\"x\"}{\"login\":\"secretary\"}", 400,
+                       "invalid_json", NULL);
+  }
+  assert_unchanged ();
+}
+
+/* The meeting socket reads its messages with the same parser (what chat
+ * text may hold is checked by the store: tests/test-text.c). */
+static void
+test_ws_same_parser (void)
+{
+  g_autoptr (TestWs) ws = test_ws_connect (secretary);
+  static const char *const bad[] = {
+    "{\"type\":\"meeting.chat\",\"id\":\"c1\",\"payload\":{\"text\":"
+    "\"同意\\u0000（被截掉的部分）\"}}",
+    "{\"type\":\"meeting.chat\",\"id\":\"c2\",\"payload\":{\"text\":\"x\"}}{\"type\":\"ping\"}",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_autoptr (JsonNode) reply = NULL;
+
+    soup_websocket_connection_send_text (ws->conn, bad[i]);
+    reply = test_ws_next_of_type (ws, "error");
+    g_assert_cmpstr (test_ws_error_code (reply), ==, "invalid_json");
+    g_test_message ("ws: %s", test_ws_pstr (reply, "message"));
+  }
+  g_assert_cmpint (test_count_rows (server, "meeting_chat"), ==, 0);
+}
+
+/* Issue 7: second 60 became :59 and a ten-year meeting was accepted. */
+static void
+test_time_values (void)
+{
+  g_autofree char *mpath = meetings_path ();
+  g_autofree char *ten_years = NULL;
+  g_autofree char *far_ahead = NULL;
+  g_autofree char *long_ago = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) ahead = g_date_time_add_years (now, 3);
+  g_autoptr (GDateTime) ago = g_date_time_add_years (now, -2);
+  g_autofree char *ahead_text = g_date_time_format (ahead, "%Y-%m-%dT%H:00:00Z");
+  g_autofree char *ago_text = g_date_time_format (ago, "%Y-%m-%dT%H:00:00Z");
+  static const char *const impossible[] = {
+    "2026-12-20T14:00:60+08:00", "2026-12-20T24:00:00+08:00", "2027-02-29T14:00:00+08:00",
+    "2026-11-31T14:00:00+08:00", "2026-12-20T14:00:00+24:00",
+  };
+
+  snapshot ();
+  for (gsize i = 0; i < G_N_ELEMENTS (impossible); i++) {
+    g_autofree char *body = g_strdup_printf ("{\"type\":\"general\",\"title\":\"不存在的时刻\","
+                                             "\"planned_start\":\"%s\","
+                                             "\"planned_end\":\"2026-12-20T16:00:00+08:00\"}",
+                                             impossible[i]);
+    expect_json_error (secretary, "POST", mpath, body, 400, "bad_request", "planned_start");
+  }
+  ten_years = g_strdup ("{\"type\":\"general\",\"title\":\"十年的会\","
+                        "\"planned_start\":\"2026-12-20T14:00:00+08:00\","
+                        "\"planned_end\":\"2036-12-20T16:00:00+08:00\"}");
+  expect_json_error (secretary, "POST", mpath, ten_years, 422, "invalid", "24 小时");
+  expect_json_error (secretary, "POST", mpath,
+                     "{\"type\":\"general\",\"title\":\"一天多\","
+                     "\"planned_start\":\"2026-12-20T14:00:00+08:00\","
+                     "\"planned_end\":\"2026-12-21T14:00:01+08:00\"}",
+                     422, "invalid", "24 小时");
+  far_ahead = g_strdup_printf ("{\"type\":\"general\",\"title\":\"三年后\","
+                               "\"planned_start\":\"%s\",\"planned_end\":\"%s\"}",
+                               ahead_text, ahead_text);
+  /* (the end equals the start: the window is checked first) */
+  expect_json_error (secretary, "POST", mpath, far_ahead, 422, "invalid", "两年");
+  long_ago = g_strdup_printf ("{\"type\":\"general\",\"title\":\"两年前\","
+                              "\"planned_start\":\"%s\",\"planned_end\":\"%s\"}",
+                              ago_text, ago_text);
+  expect_json_error (secretary, "POST", mpath, long_ago, 422, "invalid", "一年");
+  assert_unchanged ();
+  /* A whole day is fine. */
+  {
+    g_autoptr (JsonNode) reply = NULL;
+    g_assert_cmpuint (test_client_json (secretary, "POST", mpath,
+                                        "{\"type\":\"party_day\",\"title\":\"主题党日\","
+                                        "\"planned_start\":\"2026-12-20T08:00:00+08:00\","
+                                        "\"planned_end\":\"2026-12-21T08:00:00+08:00\"}",
+                                        &reply),
+                      ==, 201);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -535,6 +712,10 @@ main (int argc, char **argv)
   g_test_add_func ("/api/input/bad-ids", test_bad_ids);
   g_test_add_func ("/api/input/times-without-offset", test_times_without_offset);
   g_test_add_func ("/api/input/domain-rules", test_domain_rules);
+  g_test_add_func ("/api/input/hidden-characters", test_hidden_characters);
+  g_test_add_func ("/api/input/trailing-json", test_trailing_json);
+  g_test_add_func ("/api/input/ws-same-parser", test_ws_same_parser);
+  g_test_add_func ("/api/input/time-values", test_time_values);
 
   server = test_server_start (sets);
   admin = test_client_new (server);

@@ -666,11 +666,113 @@ test_cancel (Fixture *f, gconstpointer data)
   g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
 }
 
+/* The error of an invalid draft, for checking its message. */
+static char *
+create_invalid_message (Fixture *f, const ShMeeting *m)
+{
+  g_autoptr (GError) error = NULL;
+
+  create_invalid (f, m);
+  g_assert_cmpint (sh_meeting_create (f->store, m, &error), ==, 0);
+  return g_strdup (error->message);
+}
+
+/* Issue 7: a ten-year meeting was accepted. */
+static void
+test_validation_duration (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShMeeting) m = draft (f, SH_MEETING_GENERAL, T0);
+  g_autofree char *too_long = NULL;
+  g_autofree char *ten_years = NULL;
+  g_autofree char *far_ahead = NULL;
+  gint64 now = g_get_real_time ();
+
+  m->planned_end = m->planned_start + 24 * HOUR;
+  create_ok (f, m);
+  m->planned_end = m->planned_start + 24 * HOUR + 1;
+  too_long = create_invalid_message (f, m);
+  g_assert_nonnull (strstr (too_long, "24 小时"));
+  m->planned_end = m->planned_start + 3653 * DAY;
+  ten_years = create_invalid_message (f, m);
+  g_assert_nonnull (strstr (ten_years, "24 小时"));
+
+  /* Two years ahead at most. */
+  m->planned_start = now + 700 * DAY;
+  m->planned_end = m->planned_start + 2 * HOUR;
+  create_ok (f, m);
+  m->planned_start = now + 3 * 366 * DAY;
+  m->planned_end = m->planned_start + 2 * HOUR;
+  far_ahead = create_invalid_message (f, m);
+  g_assert_nonnull (strstr (far_ahead, "两年"));
+}
+
+/* What a person schedules now: entered afterwards up to a year back. */
+static void
+test_new_start_window (void)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 now = g_get_real_time ();
+
+  g_assert_true (sh_meeting_check_new_start (now, now, &error));
+  g_assert_true (sh_meeting_check_new_start (now - 300 * DAY, now, &error));
+  g_assert_true (sh_meeting_check_new_start (now + 700 * DAY, now, &error));
+  g_assert_no_error (error);
+  g_assert_false (sh_meeting_check_new_start (now - 400 * DAY, now, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "一年"));
+  g_clear_error (&error);
+  g_assert_false (sh_meeting_check_new_start (now + 800 * DAY, now, &error));
+  g_assert_nonnull (strstr (error->message, "两年"));
+}
+
+/* Issue 7: titles, places and agenda items go through the one text check:
+ * no control characters, no bidirectional overrides, not invisible. */
+static void
+test_validation_text (Fixture *f, gconstpointer data)
+{
+  static const struct {
+    const char *title;
+    const char *message_part;
+  } bad_titles[] = {
+    { "支部\u202e会议", "会议名称不能含有改变文字显示方向" },
+    { "支部\u2067会议\u2069", "U+2067" },
+    { "支部\x01会议", "会议名称不能含有控制字符" },
+    { "支部\xc2\x85会议", "U+0085" },
+    { "支部\n会议", "会议名称不能换行" },
+    { "\u200b\u200b", "会议名称不能为空" },
+    { " \ufeff\u200d ", "会议名称不能为空" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_titles); i++) {
+    g_autoptr (ShMeeting) m = draft (f, SH_MEETING_GENERAL, T0);
+    g_autofree char *message = NULL;
+
+    g_free (m->title);
+    m->title = g_strdup (bad_titles[i].title);
+    message = create_invalid_message (f, m);
+    g_assert_nonnull (strstr (message, bad_titles[i].message_part));
+  }
+  {
+    g_autoptr (ShMeeting) m = draft (f, SH_MEETING_GENERAL, T0);
+
+    m->place = g_strdup ("党员活动室\u202e");
+    create_invalid (f, m);
+    g_clear_pointer (&m->place, g_free);
+    g_ptr_array_add (m->agenda, g_strdup ("\u200b"));
+    create_invalid (f, m);
+    g_ptr_array_set_size (m->agenda, 0);
+    /* An agenda item may span lines. */
+    g_ptr_array_add (m->agenda, g_strdup ("一、传达精神\n二、部署工作\t（书记）"));
+    create_ok (f, m);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/meeting/strings", test_strings);
+  g_test_add_func ("/meeting/new-start-window", test_new_start_window);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/meeting/create-get", test_create_and_get);
   ADD ("/meeting/validation/basic", test_validation_basic);
@@ -678,6 +780,8 @@ main (int argc, char **argv)
   ADD ("/meeting/validation/people", test_validation_people);
   ADD ("/meeting/validation/lesson", test_validation_lesson);
   ADD ("/meeting/validation/agenda", test_validation_agenda);
+  ADD ("/meeting/validation/duration", test_validation_duration);
+  ADD ("/meeting/validation/text", test_validation_text);
   ADD ("/meeting/list-for-org", test_list_for_org);
   ADD ("/meeting/list-for-member", test_list_for_member);
   ADD ("/meeting/list-for-excluded-member", test_list_for_excluded_member);
