@@ -262,7 +262,7 @@ test_unknown_group (Fixture *fixture, gconstpointer data)
 {
   assert_load_error (fixture, "[server]\nport=1\n[servr]\nport=2\n", SH_CONFIG_ERROR_UNKNOWN,
                      ":3: [servr]: unknown group (known groups: server, storage, media, ice, "
-                     "security, meetings, log)");
+                     "security, meetings, websocket, log)");
 }
 
 static void
@@ -460,7 +460,7 @@ test_bad_overrides (void)
       "such as Asia/Shanghai)" },
     { "servr.port=1", SH_CONFIG_ERROR_UNKNOWN,
       "command line: [servr]: unknown group (known groups: server, storage, media, ice, "
-      "security, meetings, log)" },
+      "security, meetings, websocket, log)" },
     { "server.prt=1", SH_CONFIG_ERROR_UNKNOWN, "command line: [server] prt: unknown key" },
     { "port=1", SH_CONFIG_ERROR_SYNTAX, "command line: “port=1”: expected group.key=value" },
     { "server.port", SH_CONFIG_ERROR_SYNTAX,
@@ -512,7 +512,7 @@ test_example_file (Fixture *fixture, gconstpointer data)
   g_autoptr (ShConfig) config = sh_config_load (fixture->path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (config->origins);
-  g_assert_cmpuint (g_hash_table_size (config->origins), ==, 26);
+  g_assert_cmpuint (g_hash_table_size (config->origins), ==, 26 + 24 /* [websocket] */);
 
   g_autoptr (ShConfig) defaults = sh_config_new_default ();
   g_assert_cmpstr (config->listen_address, ==, defaults->listen_address);
@@ -540,6 +540,29 @@ test_example_file (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (config->password_iterations, ==, defaults->password_iterations);
   g_assert_cmpstr (config->time_zone, ==, defaults->time_zone);
   g_assert_cmpuint (config->join_early_minutes, ==, defaults->join_early_minutes);
+  /* [websocket] */
+  g_assert_cmpuint (config->ws_max_sockets_per_account, ==, defaults->ws_max_sockets_per_account);
+  g_assert_cmpuint (config->ws_max_sockets_per_session, ==, defaults->ws_max_sockets_per_session);
+  g_assert_cmpuint (config->ws_messages_per_second, ==, defaults->ws_messages_per_second);
+  g_assert_cmpuint (config->ws_messages_burst, ==, defaults->ws_messages_burst);
+  g_assert_cmpuint (config->ws_bytes_per_second, ==, defaults->ws_bytes_per_second);
+  g_assert_cmpuint (config->ws_bytes_burst, ==, defaults->ws_bytes_burst);
+  g_assert_cmpuint (config->ws_chat.per_minute, ==, defaults->ws_chat.per_minute);
+  g_assert_cmpuint (config->ws_chat.burst, ==, defaults->ws_chat.burst);
+  g_assert_cmpuint (config->ws_hand.per_minute, ==, defaults->ws_hand.per_minute);
+  g_assert_cmpuint (config->ws_hand.burst, ==, defaults->ws_hand.burst);
+  g_assert_cmpuint (config->ws_mute.per_minute, ==, defaults->ws_mute.per_minute);
+  g_assert_cmpuint (config->ws_mute.burst, ==, defaults->ws_mute.burst);
+  g_assert_cmpuint (config->ws_chair.per_minute, ==, defaults->ws_chair.per_minute);
+  g_assert_cmpuint (config->ws_chair.burst, ==, defaults->ws_chair.burst);
+  g_assert_cmpuint (config->ws_join.per_minute, ==, defaults->ws_join.per_minute);
+  g_assert_cmpuint (config->ws_join.burst, ==, defaults->ws_join.burst);
+  g_assert_cmpuint (config->ws_signaling.per_minute, ==, defaults->ws_signaling.per_minute);
+  g_assert_cmpuint (config->ws_signaling.burst, ==, defaults->ws_signaling.burst);
+  g_assert_cmpuint (config->ws_other.per_minute, ==, defaults->ws_other.per_minute);
+  g_assert_cmpuint (config->ws_other.burst, ==, defaults->ws_other.burst);
+  g_assert_cmpuint (config->ws_abuse_seconds, ==, defaults->ws_abuse_seconds);
+  g_assert_cmpuint (config->ws_abuse_refusals, ==, defaults->ws_abuse_refusals);
   g_assert_cmpstr (config->log_level, ==, defaults->log_level);
   g_assert_true (sh_config_validate (config, &error));
   g_assert_no_error (error);

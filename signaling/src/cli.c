@@ -72,8 +72,11 @@ open_store (const ShConfig *config, GError **error)
   g_autofree char *path = sh_config_database_path (config);
 
   if (g_mkdir_with_parents (config->data_dir, 0700) != 0) {
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), "cannot create %s: %s",
-                 config->data_dir, g_strerror (errno));
+    int err = errno;
+
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err), "%scannot create %s as %s: %s",
+                 err == EACCES || err == EPERM || err == EROFS ? "permission denied: " : "",
+                 config->data_dir, g_get_user_name (), g_strerror (err));
     return NULL;
   }
   return sh_store_open (path, error);

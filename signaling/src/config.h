@@ -15,6 +15,12 @@ typedef enum {
   SH_CONFIG_ERROR_VALUE,   /* a value has the wrong type or is out of range */
 } ShConfigError;
 
+/* A limit of the [websocket] group: a token bucket. */
+typedef struct {
+  guint per_minute; /* sustained rate */
+  guint burst;      /* how many at once */
+} ShConfigRate;
+
 typedef struct {
   /* [server] */
   char *listen_address;  /* "127.0.0.1" */
@@ -66,6 +72,22 @@ typedef struct {
 /* Defaults for every key. Returns: (transfer full). */
 ShConfig *sh_config_new_default (void);
 
+  /* [websocket]: limits of the /ws socket (rate-limit.c, docs/protocol.md) */
+  guint ws_max_sockets_per_account; /* 8 live sockets */
+  guint ws_max_sockets_per_session; /* 6 */
+  guint ws_messages_per_second;     /* 50 messages a second per socket, any kind */
+  guint ws_messages_burst;          /* 200 */
+  gsize ws_bytes_per_second;        /* 256 KiB a second per socket */
+  gsize ws_bytes_burst;             /* 1 MiB; never below max_ws_message_bytes */
+  ShConfigRate ws_chat;             /* per account: 60/min, burst 10 */
+  ShConfigRate ws_hand;             /* 60/min, burst 5 */
+  ShConfigRate ws_mute;             /* 120/min, burst 10 */
+  ShConfigRate ws_chair;            /* 120/min, burst 30 */
+  ShConfigRate ws_join;             /* 60/min, burst 20 */
+  ShConfigRate ws_signaling;        /* 1200/min, burst 300 */
+  ShConfigRate ws_other;            /* 120/min, burst 20 */
+  guint ws_abuse_seconds;           /* 10: refused this long without a pause: closed */
+  guint ws_abuse_refusals;          /* 300: or this many refusals without a pause */
 /* Reads @path over the defaults. Errors name the file, the line and the key:
  * "sanhui.ini:12: [server] port: expected a number from 0 to 65535". */
 ShConfig *sh_config_load (const char *path, GError **error);

@@ -2,14 +2,43 @@
  * the upgrade, one JSON envelope per message ({"type", "id", "payload"};
  * replies carry the request's id), dispatched through a message table.
  * The meeting protocol (docs/protocol.md) adds its messages to the table.
+ * Limits (docs/protocol.md, "Limits"): sockets per account and session,
+ * the message size, and rates per socket and per account and kind of
+ * message (rate-limit.c).
  * SPDX-License-Identifier: Apache-2.0 */
 #include "meeting-private.h"
+#include "rate-limit.h"
 #include "ws-envelope.h"
 
 #define WS_PATH "/ws"
 /* Close codes of RFC 6455 section 7.4.1. */
 #define WS_CLOSE_POLICY 1008
 #define WS_CLOSE_GOING_AWAY 1001
+#define WS_CLOSE_TOO_BIG 1009
+/* RFC 6585; libsoup 3.2 has no name for it. */
+#define HTTP_TOO_MANY_REQUESTS 429
+/* libsoup's own limit is a frame this much bigger than ours: a message
+ * between the two is read whole and refused by on_message() with a close
+ * frame (1009), while libsoup 3.2 drops a frame over its limit without one
+ * (too_big_error_and_close() closes "with prejudice"). Bounds the memory a
+ * single frame may take. */
+#define WS_LIBSOUP_HEADROOM (1024 * 1024)
+
+/* What the two /ws handlers share; freed with the handlers. */
+typedef struct {
+  ShServer *server;
+  ShWsLimits *limits; /* owned reference */
+} WsContext;
+
+/* A socket as ws.c sees it. The rest of the server knows the public part
+ * (server-private.h); it comes first, so that the ShWsClient pointers in
+ * server->sockets and in the rooms are WsClient pointers as well. */
+typedef struct {
+  ShWsClient pub;
+  ShWsSocketLimits limits;
+} WsClient;
+
+G_STATIC_ASSERT (G_STRUCT_OFFSET (WsClient, pub) == 0);
 
 typedef void (*ShWsHandler) (ShWsMessage *m);
 
@@ -66,39 +95,72 @@ typedef enum {
   WS_CHAIR,       /* a participant with chair powers in that meeting */
 } WsPermission;
 
-/* The message table: name → handler and who may send it. Payload schemas
- * are in ws-envelope.c, beside the envelope, where the fuzz target reaches
- * them too. */
+/* The message table: name → handler, who may send it and which of the
+ * account's buckets it costs from. Payload schemas are in ws-envelope.c,
+ * beside the envelope, where the fuzz target reaches them too. */
 static const struct {
   const char *type;
   ShWsHandler handler;
   WsPermission permission;
+  ShWsKind kind;
 } ws_messages[] = {
-  { "ping", handle_ping, WS_ANYONE },
-  { "hello", handle_hello, WS_ANYONE },
-  { "echo.start", sh_echo_handle_start, WS_ANYONE },
-  { "echo.candidate", sh_echo_handle_candidate, WS_ANYONE },
-  { "echo.stop", sh_echo_handle_stop, WS_ANYONE },
-  { "meeting.join", sh_meeting_handle_join, WS_ANYONE },
-  { "meeting.leave", sh_meeting_handle_leave, WS_PARTICIPANT },
-  { "meeting.chat", sh_meeting_handle_chat, WS_PARTICIPANT },
-  { "meeting.mute", sh_meeting_handle_mute, WS_PARTICIPANT },
-  { "meeting.hand.raise", sh_meeting_handle_hand_raise, WS_PARTICIPANT },
-  { "meeting.hand.lower", sh_meeting_handle_hand_lower, WS_PARTICIPANT },
-  { "meeting.start", sh_meeting_handle_start, WS_CHAIR },
-  { "meeting.end", sh_meeting_handle_end, WS_CHAIR },
-  { "meeting.chair.mute", sh_meeting_handle_chair_mute, WS_CHAIR },
-  { "meeting.chair.mute_all", sh_meeting_handle_chair_mute_all, WS_CHAIR },
-  { "meeting.chair.remove", sh_meeting_handle_chair_remove, WS_CHAIR },
-  { "meeting.chair.lock", sh_meeting_handle_chair_lock, WS_CHAIR },
-  { "meeting.chair.lesson_mode", sh_meeting_handle_chair_lesson_mode, WS_CHAIR },
-  { "meeting.chair.floor.give", sh_meeting_handle_chair_floor_give, WS_CHAIR },
-  { "meeting.chair.floor.take", sh_meeting_handle_chair_floor_take, WS_CHAIR },
-  { "meeting.publish", sh_meeting_handle_publish, WS_PARTICIPANT },
-  { "meeting.subscribe.answer", sh_meeting_handle_subscribe_answer, WS_PARTICIPANT },
-  { "meeting.candidate", sh_meeting_handle_candidate, WS_PARTICIPANT },
-  { "meeting.receive", sh_meeting_handle_receive, WS_PARTICIPANT },
+  { "ping", handle_ping, WS_ANYONE, SH_WS_KIND_OTHER },
+  { "hello", handle_hello, WS_ANYONE, SH_WS_KIND_OTHER },
+  /* A device check is a media session on a worker: as dear as a join. */
+  { "echo.start", sh_echo_handle_start, WS_ANYONE, SH_WS_KIND_JOIN },
+  { "echo.candidate", sh_echo_handle_candidate, WS_ANYONE, SH_WS_KIND_SIGNALING },
+  { "echo.stop", sh_echo_handle_stop, WS_ANYONE, SH_WS_KIND_JOIN },
+  { "meeting.join", sh_meeting_handle_join, WS_ANYONE, SH_WS_KIND_JOIN },
+  { "meeting.leave", sh_meeting_handle_leave, WS_PARTICIPANT, SH_WS_KIND_JOIN },
+  { "meeting.chat", sh_meeting_handle_chat, WS_PARTICIPANT, SH_WS_KIND_CHAT },
+  { "meeting.mute", sh_meeting_handle_mute, WS_PARTICIPANT, SH_WS_KIND_MUTE },
+  { "meeting.hand.raise", sh_meeting_handle_hand_raise, WS_PARTICIPANT, SH_WS_KIND_HAND },
+  { "meeting.hand.lower", sh_meeting_handle_hand_lower, WS_PARTICIPANT, SH_WS_KIND_HAND },
+  { "meeting.start", sh_meeting_handle_start, WS_CHAIR, SH_WS_KIND_CHAIR },
+  { "meeting.end", sh_meeting_handle_end, WS_CHAIR, SH_WS_KIND_CHAIR },
+  { "meeting.chair.mute", sh_meeting_handle_chair_mute, WS_CHAIR, SH_WS_KIND_CHAIR },
+  { "meeting.chair.mute_all", sh_meeting_handle_chair_mute_all, WS_CHAIR, SH_WS_KIND_CHAIR },
+  { "meeting.chair.remove", sh_meeting_handle_chair_remove, WS_CHAIR, SH_WS_KIND_CHAIR },
+  { "meeting.chair.lock", sh_meeting_handle_chair_lock, WS_CHAIR, SH_WS_KIND_CHAIR },
+  { "meeting.chair.lesson_mode", sh_meeting_handle_chair_lesson_mode, WS_CHAIR, SH_WS_KIND_CHAIR },
+  { "meeting.chair.floor.give", sh_meeting_handle_chair_floor_give, WS_CHAIR, SH_WS_KIND_CHAIR },
+  { "meeting.chair.floor.take", sh_meeting_handle_chair_floor_take, WS_CHAIR, SH_WS_KIND_CHAIR },
+  { "meeting.publish", sh_meeting_handle_publish, WS_PARTICIPANT, SH_WS_KIND_SIGNALING },
+  { "meeting.subscribe.answer", sh_meeting_handle_subscribe_answer, WS_PARTICIPANT,
+    SH_WS_KIND_SIGNALING },
+  { "meeting.candidate", sh_meeting_handle_candidate, WS_PARTICIPANT, SH_WS_KIND_SIGNALING },
+  { "meeting.receive", sh_meeting_handle_receive, WS_PARTICIPANT, SH_WS_KIND_MUTE },
 };
+
+/* Replies rate_limited: nothing of the message was done. A socket that
+ * keeps going over its limits is closed (1008). */
+static void
+refuse_over_limit (WsClient *self, JsonNode *id, gint64 retry_after_us, gint64 now)
+{
+  ShWsClient *client = &self->pub;
+  g_autoptr (JsonBuilder) p = json_builder_new ();
+  /* "Never" (a cost over a bucket's capacity) cannot happen with the
+   * limits as configured, but must not overflow either. */
+  gint64 retry_ms = (MIN (retry_after_us, (gint64) 3600 * G_USEC_PER_SEC) + 999) / 1000;
+  g_autofree char *message = g_strdup_printf ("操作过于频繁，请 %" G_GINT64_FORMAT " 秒后再试",
+                                              MAX ((retry_ms + 999) / 1000, 1));
+
+  json_builder_begin_object (p);
+  sh_json_builder_add_string (p, "code", "rate_limited");
+  sh_json_builder_add_string (p, "message", message);
+  json_builder_set_member_name (p, "retry_after_ms");
+  json_builder_add_int_value (p, retry_ms);
+  json_builder_end_object (p);
+  sh_ws_send (client, "error", id, p);
+  if (sh_ws_socket_limits_refused (&self->limits, now)) {
+    g_message ("websocket of account %" G_GINT64_FORMAT
+               " kept over its limits (%u refused): closed",
+               client->account_id, self->limits.streak.refusals);
+    soup_websocket_connection_close (client->conn, WS_CLOSE_POLICY, "rate limit exceeded");
+  } else if (self->limits.streak.refusals == 1) {
+    g_message ("websocket of account %" G_GINT64_FORMAT " over its limits", client->account_id);
+  }
+}
 
 /* Checks the sender against @permission; replies and returns FALSE when
  * they may not send the message. */
@@ -136,12 +198,15 @@ payload_valid (ShWsMessage *m)
 }
 
 static void
-dispatch_text (ShWsClient *client, ShAuth *auth, const char *data, gsize length)
+dispatch_text (WsClient *self, ShAuth *auth, const char *data, gsize length, gint64 now)
 {
+  ShWsClient *client = &self->pub;
   g_autoptr (GError) error = NULL;
   const char *code = NULL;
   ShWsEnvelope e;
   ShWsMessage m = { .client = client };
+  gint64 retry_after;
+  gsize i;
 
   if (!sh_ws_envelope_parse (data, length, &e, &code, &error)) {
     sh_ws_send_error (client, e.id, code, error->message);
@@ -152,27 +217,50 @@ dispatch_text (ShWsClient *client, ShAuth *auth, const char *data, gsize length)
   m.type = e.type;
   m.payload = e.payload;
   m.auth = *auth;
-  for (gsize i = 0; i < G_N_ELEMENTS (ws_messages); i++) {
-    if (g_str_equal (ws_messages[i].type, e.type)) {
-      if (permitted (&m, ws_messages[i].permission) && payload_valid (&m))
-        ws_messages[i].handler (&m);
-      sh_ws_envelope_clear (&e);
-      return;
-    }
+  for (i = 0; i < G_N_ELEMENTS (ws_messages); i++)
+    if (g_str_equal (ws_messages[i].type, e.type))
+      break;
+  /* Only what would reach a handler costs from the account's buckets: a
+   * message refused as malformed or not permitted does nothing, and the
+   * socket's catch-all has counted it. */
+  if (i == G_N_ELEMENTS (ws_messages)) {
+    sh_ws_send_error (client, m.id, "unknown_type", "不支持的消息类型");
+  } else if (permitted (&m, ws_messages[i].permission) && payload_valid (&m)) {
+    if (sh_ws_socket_limits_message (&self->limits, ws_messages[i].kind, now, &retry_after))
+      ws_messages[i].handler (&m);
+    else
+      refuse_over_limit (self, m.id, retry_after, now);
   }
-  sh_ws_send_error (client, m.id, "unknown_type", "不支持的消息类型");
   sh_ws_envelope_clear (&e);
 }
 
 static void
 on_message (SoupWebsocketConnection *conn, gint kind, GBytes *message, gpointer user_data)
 {
-  ShWsClient *client = user_data;
+  WsClient *self = user_data;
+  ShWsClient *client = &self->pub;
   gsize length;
   const char *data = g_bytes_get_data (message, &length);
   ShAuth auth = { 0 };
+  gint64 now = g_get_monotonic_time ();
+  gint64 retry_after;
 
+  /* Once the socket is closing (too big, abuse, session ended), libsoup
+   * still delivers what was already on its way: none of it is handled. */
+  if (soup_websocket_connection_get_state (conn) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
   client->server->metrics.ws_messages_total++;
+  if (length > client->server->config->max_ws_message_bytes) {
+    g_message ("websocket of account %" G_GINT64_FORMAT ": a message of %" G_GSIZE_FORMAT
+               " bytes: closed",
+               client->account_id, length);
+    soup_websocket_connection_close (conn, WS_CLOSE_TOO_BIG, "message too big");
+    return;
+  }
+  if (!sh_ws_socket_limits_frame (&self->limits, length, now, &retry_after)) {
+    refuse_over_limit (self, NULL, retry_after, now);
+    return;
+  }
   if (kind != SOUP_WEBSOCKET_DATA_TEXT) {
     sh_ws_send_error (client, NULL, "bad_request", "只接受文本消息");
     return;
@@ -186,37 +274,86 @@ on_message (SoupWebsocketConnection *conn, gint kind, GBytes *message, gpointer 
     soup_websocket_connection_close (conn, WS_CLOSE_POLICY, "session ended");
     return;
   }
-  dispatch_text (client, &auth, data, length);
+  dispatch_text (self, &auth, data, length, now);
   sh_auth_clear (&auth);
 }
 
+/* A frame over libsoup's own limit (WS_LIBSOUP_HEADROOM above ours):
+ * libsoup closes the connection right after this signal without a close
+ * frame. One is sent first, so that the client may learn why; whether it
+ * reads it before the connection is reset is up to its network stack. */
 static void
-ws_client_free (ShWsClient *client)
+on_error (SoupWebsocketConnection *conn, GError *error, gpointer user_data)
 {
-  g_signal_handlers_disconnect_by_data (client->conn, client);
+  ShWsClient *client = user_data;
+
+  if (g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_CLOSE_TOO_BIG)
+      && soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN) {
+    g_message ("websocket of account %" G_GINT64_FORMAT ": a frame over %" G_GUINT64_FORMAT
+               " bytes: closed",
+               client->account_id, soup_websocket_connection_get_max_incoming_payload_size (conn));
+    soup_websocket_connection_close (conn, WS_CLOSE_TOO_BIG, "message too big");
+  }
+}
+
+static void
+ws_client_free (WsClient *self)
+{
+  ShWsClient *client = &self->pub;
+
+  sh_ws_socket_limits_clear (&self->limits, g_get_monotonic_time ());
+  g_signal_handlers_disconnect_by_data (client->conn, self);
   g_object_unref (client->conn);
   g_free (client->token_hash);
-  g_free (client);
+  g_free (self);
 }
 
 static void
 on_closed (SoupWebsocketConnection *conn, gpointer user_data)
 {
-  ShWsClient *client = user_data;
+  WsClient *self = user_data;
+  ShWsClient *client = &self->pub;
   ShServer *server = client->server;
 
   server->metrics.ws_connections_open--;
   sh_echo_detach (client);
   sh_meeting_detach (client);
   g_ptr_array_remove_fast (server->sockets, client);
-  ws_client_free (client);
+  ws_client_free (self);
+}
+
+/* The message refusing one more socket to the account or session of
+ * @auth, or NULL when it may have one. Sockets already closing do not
+ * count. (transfer none) */
+static const char *
+too_many_sockets (ShServer *server, const ShAuth *auth)
+{
+  guint of_account = 0, of_session = 0;
+
+  for (guint i = 0; i < server->sockets->len; i++) {
+    ShWsClient *c = g_ptr_array_index (server->sockets, i);
+
+    if (soup_websocket_connection_get_state (c->conn) != SOUP_WEBSOCKET_STATE_OPEN
+        || c->account_id != auth->account->id)
+      continue;
+    of_account++;
+    if (g_strcmp0 (c->token_hash, auth->token_hash) == 0)
+      of_session++;
+  }
+  if (of_session >= server->config->ws_max_sockets_per_session)
+    return "本次登录打开的连接过多，请关闭其他会议或设备检测页面后重试";
+  if (of_account >= server->config->ws_max_sockets_per_account)
+    return "您的账号打开的连接过多，请关闭其他设备或页面上的会议后重试";
+  return NULL;
 }
 
 static void
 on_websocket (SoupServer *soup, SoupServerMessage *msg, const char *path,
               SoupWebsocketConnection *conn, gpointer user_data)
 {
-  ShServer *server = user_data;
+  WsContext *ctx = user_data;
+  ShServer *server = ctx->server;
+  WsClient *self;
   ShWsClient *client;
   ShAuth auth = { 0 };
 
@@ -224,18 +361,31 @@ on_websocket (SoupServer *soup, SoupServerMessage *msg, const char *path,
     soup_websocket_connection_close (conn, WS_CLOSE_POLICY, "unauthenticated");
     return;
   }
-  client = g_new0 (ShWsClient, 1);
+  /* ws_gate() counted too, but other upgrades may have completed since. */
+  if (too_many_sockets (server, &auth)) {
+    g_message ("websocket of account %" G_GINT64_FORMAT " refused: too many sockets",
+               auth.account->id);
+    sh_auth_clear (&auth);
+    soup_websocket_connection_close (conn, WS_CLOSE_POLICY, "too many connections");
+    return;
+  }
+  self = g_new0 (WsClient, 1);
+  client = &self->pub;
   client->server = server;
   client->conn = g_object_ref (conn);
   client->token_hash = g_steal_pointer (&auth.token_hash);
   client->account_id = auth.account->id;
   sh_auth_clear (&auth);
-  soup_websocket_connection_set_max_incoming_payload_size (conn,
-                                                           server->config->max_ws_message_bytes);
+  sh_ws_socket_limits_init (&self->limits, ctx->limits, client->account_id,
+                            g_get_monotonic_time ());
+  soup_websocket_connection_set_max_incoming_payload_size (
+      conn, MIN ((guint64) server->config->max_ws_message_bytes + WS_LIBSOUP_HEADROOM,
+                 (guint64) G_MAXINT32));
   /* Browsers on mobile networks drop idle sockets; pings keep NATs open. */
   soup_websocket_connection_set_keepalive_interval (conn, 25);
-  g_signal_connect (conn, "message", G_CALLBACK (on_message), client);
-  g_signal_connect (conn, "closed", G_CALLBACK (on_closed), client);
+  g_signal_connect (conn, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (conn, "error", G_CALLBACK (on_error), self);
+  g_signal_connect (conn, "closed", G_CALLBACK (on_closed), self);
   g_ptr_array_add (server->sockets, client);
   server->metrics.ws_connections_total++;
   server->metrics.ws_connections_open++;
@@ -248,7 +398,8 @@ static void
 ws_gate (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
          gpointer user_data)
 {
-  ShServer *server = user_data;
+  WsContext *ctx = user_data;
+  ShServer *server = ctx->server;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *origin = soup_message_headers_get_one (headers, "Origin");
   const char *host = soup_message_headers_get_one (headers, "Host");
@@ -256,6 +407,7 @@ ws_gate (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable 
     .server = server, .msg = msg, .path = path, .method = soup_server_message_get_method (msg)
   };
   ShAuth auth = { 0 };
+  const char *refusal;
 
   server->metrics.requests_total++;
   if (origin && host) {
@@ -275,14 +427,35 @@ ws_gate (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable 
     sh_reply_error (&req, SOUP_STATUS_UNAUTHORIZED, "unauthenticated", "请先登录");
     return;
   }
+  refusal = too_many_sockets (server, &auth);
+  if (refusal) {
+    g_message ("websocket of account %" G_GINT64_FORMAT " refused: too many sockets",
+               auth.account->id);
+    sh_reply_error (&req, HTTP_TOO_MANY_REQUESTS, "too_many_connections", refusal);
+  }
   sh_auth_clear (&auth);
+}
+
+static void
+ws_context_free (gpointer data)
+{
+  WsContext *ctx = data;
+
+  sh_ws_limits_unref (ctx->limits);
+  g_free (ctx);
 }
 
 void
 sh_ws_register (ShServer *server)
 {
-  soup_server_add_handler (server->soup, WS_PATH, ws_gate, server, NULL);
-  soup_server_add_websocket_handler (server->soup, WS_PATH, NULL, NULL, on_websocket, server, NULL);
+  WsContext *ctx = g_new0 (WsContext, 1);
+
+  ctx->server = server;
+  ctx->limits = sh_ws_limits_new (server->config);
+  soup_server_add_handler (server->soup, WS_PATH, ws_gate, ctx, NULL);
+  /* Both handlers live in one libsoup handler entry, freed together. */
+  soup_server_add_websocket_handler (server->soup, WS_PATH, NULL, NULL, on_websocket, ctx,
+                                     ws_context_free);
 }
 
 void
