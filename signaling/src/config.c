@@ -135,27 +135,6 @@ static const KeySpec key_specs[] = {
     NULL },
   { "meetings", "time_zone", KEY_STRING, FIELD (time_zone), 0, 0, check_time_zone },
   { "meetings", "join_early_minutes", KEY_UINT, FIELD (join_early_minutes), 0, 1440, NULL },
-  { "log", "level", KEY_STRING, FIELD (log_level), 0, 0, check_log_level },
-};
-
-static const char *const known_groups
-    = "server, storage, media, ice, security, meetings, websocket, log";
-
-static gboolean
-group_known (const char *group)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (key_specs); i++)
-    if (strcmp (key_specs[i].group, group) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static const KeySpec *
-find_spec (const char *group, const char *key)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (key_specs); i++)
-    if (strcmp (key_specs[i].group, group) == 0 && strcmp (key_specs[i].key, key) == 0)
-      return &key_specs[i];
   { "websocket", "max_sockets_per_account", KEY_UINT, FIELD (ws_max_sockets_per_account), 1, 100000,
     NULL },
   { "websocket", "max_sockets_per_session", KEY_UINT, FIELD (ws_max_sockets_per_session), 1, 100000,
@@ -183,6 +162,27 @@ find_spec (const char *group, const char *key)
   { "websocket", "other_burst", KEY_UINT, FIELD (ws_other.burst), 1, 1000000, NULL },
   { "websocket", "abuse_seconds", KEY_UINT, FIELD (ws_abuse_seconds), 1, 86400, NULL },
   { "websocket", "abuse_refusals", KEY_UINT, FIELD (ws_abuse_refusals), 1, 1000000, NULL },
+  { "log", "level", KEY_STRING, FIELD (log_level), 0, 0, check_log_level },
+};
+
+static const char *const known_groups
+    = "server, storage, media, ice, security, meetings, websocket, log";
+
+static gboolean
+group_known (const char *group)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (key_specs); i++)
+    if (strcmp (key_specs[i].group, group) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static const KeySpec *
+find_spec (const char *group, const char *key)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (key_specs); i++)
+    if (strcmp (key_specs[i].group, group) == 0 && strcmp (key_specs[i].key, key) == 0)
+      return &key_specs[i];
   return NULL;
 }
 
@@ -375,6 +375,21 @@ sh_config_new_default (void)
   config->password_iterations = 310000;
   config->time_zone = g_strdup ("Asia/Shanghai");
   config->join_early_minutes = 15;
+  config->ws_max_sockets_per_account = 8;
+  config->ws_max_sockets_per_session = 6;
+  config->ws_messages_per_second = 50;
+  config->ws_messages_burst = 200;
+  config->ws_bytes_per_second = 256 * 1024;
+  config->ws_bytes_burst = 1024 * 1024;
+  config->ws_chat = (ShConfigRate){ 60, 10 };
+  config->ws_hand = (ShConfigRate){ 60, 5 };
+  config->ws_mute = (ShConfigRate){ 120, 10 };
+  config->ws_chair = (ShConfigRate){ 120, 30 };
+  config->ws_join = (ShConfigRate){ 60, 20 };
+  config->ws_signaling = (ShConfigRate){ 1200, 300 };
+  config->ws_other = (ShConfigRate){ 120, 20 };
+  config->ws_abuse_seconds = 10;
+  config->ws_abuse_refusals = 300;
   config->log_level = g_strdup ("message");
   return config;
 }
@@ -402,21 +417,6 @@ prescan (const char *path, const char *text, gsize length, GArray *uses, GString
     const char *newline = memchr (start, '\n', (gsize) (end - start));
     const char *stop = newline != NULL ? newline : end;
     gsize line_len = (gsize) (stop - start);
-  config->ws_max_sockets_per_account = 8;
-  config->ws_max_sockets_per_session = 6;
-  config->ws_messages_per_second = 50;
-  config->ws_messages_burst = 200;
-  config->ws_bytes_per_second = 256 * 1024;
-  config->ws_bytes_burst = 1024 * 1024;
-  config->ws_chat = (ShConfigRate){ 60, 10 };
-  config->ws_hand = (ShConfigRate){ 60, 5 };
-  config->ws_mute = (ShConfigRate){ 120, 10 };
-  config->ws_chair = (ShConfigRate){ 120, 30 };
-  config->ws_join = (ShConfigRate){ 60, 20 };
-  config->ws_signaling = (ShConfigRate){ 1200, 300 };
-  config->ws_other = (ShConfigRate){ 120, 20 };
-  config->ws_abuse_seconds = 10;
-  config->ws_abuse_refusals = 300;
     g_autofree char *where = g_strdup_printf ("%s:%u", path, ++line_no);
 
     if (memchr (start, '\0', line_len) != NULL) {

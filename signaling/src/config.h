@@ -62,16 +62,6 @@ typedef struct {
   /* [meetings] */
   char *time_zone;          /* "Asia/Shanghai" */
   guint join_early_minutes; /* 15 */
-  /* [log] */
-  char *log_level; /* "error", "warning", "message", "info", "debug" */
-  /* private: "group.key" -> where it was last set ("FILE:LINE" or "command
-   * line"), so that sh_config_validate() can point at the line; owned. */
-  GHashTable *origins;
-} ShConfig;
-
-/* Defaults for every key. Returns: (transfer full). */
-ShConfig *sh_config_new_default (void);
-
   /* [websocket]: limits of the /ws socket (rate-limit.c, docs/protocol.md) */
   guint ws_max_sockets_per_account; /* 8 live sockets */
   guint ws_max_sockets_per_session; /* 6 */
@@ -88,6 +78,16 @@ ShConfig *sh_config_new_default (void);
   ShConfigRate ws_other;            /* 120/min, burst 20 */
   guint ws_abuse_seconds;           /* 10: refused this long without a pause: closed */
   guint ws_abuse_refusals;          /* 300: or this many refusals without a pause */
+  /* [log] */
+  char *log_level; /* "error", "warning", "message", "info", "debug" */
+  /* private: "group.key" -> where it was last set ("FILE:LINE" or "command
+   * line"), so that sh_config_validate() can point at the line; owned. */
+  GHashTable *origins;
+} ShConfig;
+
+/* Defaults for every key. Returns: (transfer full). */
+ShConfig *sh_config_new_default (void);
+
 /* Reads @path over the defaults. Errors name the file, the line and the key:
  * "sanhui.ini:12: [server] port: expected a number from 0 to 65535". */
 ShConfig *sh_config_load (const char *path, GError **error);
