@@ -483,7 +483,7 @@ test_bad_overrides (void)
 }
 
 /* docs/sanhui.example.ini loads as it is, and with every key uncommented it
- * sets all 26 keys to exactly the defaults, so the example stays complete and
+ * sets all 57 keys to exactly the defaults, so the example stays complete and
  * truthful. */
 static void
 test_example_file (Fixture *fixture, gconstpointer data)
@@ -512,7 +512,7 @@ test_example_file (Fixture *fixture, gconstpointer data)
   g_autoptr (ShConfig) config = sh_config_load (fixture->path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (config->origins);
-  g_assert_cmpuint (g_hash_table_size (config->origins), ==, 26 + 24 /* [websocket] */);
+  g_assert_cmpuint (g_hash_table_size (config->origins), ==, 57);
 
   g_autoptr (ShConfig) defaults = sh_config_new_default ();
   g_assert_cmpstr (config->listen_address, ==, defaults->listen_address);
