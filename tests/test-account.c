@@ -324,6 +324,7 @@ test_grants (Fixture *f, gconstpointer data)
   g_autoptr (GArray) roles = NULL;
   gint64 id = create (f, "zhangwei", NULL, "张伟", f->member_id, &error);
   gint64 plain = create (f, "guest", NULL, "访客", 0, &error);
+  gint64 other;
 
   g_assert_no_error (error);
   /* Admin is global whatever org is passed. */
@@ -363,7 +364,15 @@ test_grants (Fixture *f, gconstpointer data)
 
   g_assert_true (sh_role_revoke (f->store, id, SH_ROLE_SECRETARY, f->branch_id, &error));
   g_assert_no_error (error);
+  /* The last administrator cannot lose the role: nobody could manage
+   * accounts any more. With a second administrator, the first may go. */
+  g_assert_false (sh_role_revoke (f->store, id, SH_ROLE_ADMIN, 0, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_STATE);
+  g_clear_error (&error);
+  other = create (f, "admin2", NULL, "第二管理员", 0, &error);
+  g_assert_true (sh_role_grant (f->store, other, SH_ROLE_ADMIN, 0, &error));
   g_assert_true (sh_role_revoke (f->store, id, SH_ROLE_ADMIN, 0, &error));
+  g_assert_no_error (error);
   g_assert_false (sh_role_revoke (f->store, id, SH_ROLE_ADMIN, 0, &error));
   g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
   g_clear_error (&error);
@@ -416,6 +425,150 @@ test_transferred_member_loses_role (Fixture *f, gconstpointer data)
   g_assert_cmpuint (roles->len, ==, 0);
 }
 
+/* A lock that ran out starts the count again: one more wrong password
+ * after the lock must not lock at once. Failures while locked do not
+ * extend the lock. */
+static void
+test_lockout_expiry (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShAccount) a = NULL;
+  gint64 id = create (f, "zhangwei", NULL, "张伟", 0, &error);
+  gint64 until = NOW + 15 * MINUTE;
+
+  for (int i = 1; i <= 5; i++)
+    sh_account_record_failure (f->store, id, NOW, 5, 15 * MINUTE, &error);
+  g_assert_no_error (error);
+  /* Hammering the locked account changes nothing. */
+  for (int i = 0; i < 20; i++)
+    g_assert_cmpint (sh_account_record_failure (f->store, id, NOW + MINUTE, 5, 15 * MINUTE, &error),
+                     ==, 5);
+  a = sh_account_get (f->store, id, NULL);
+  g_assert_cmpint (a->locked_until, ==, until);
+  g_clear_pointer (&a, sh_account_free);
+
+  /* After the lock: the count is one, the lock is gone. */
+  g_assert_cmpint (sh_account_record_failure (f->store, id, until + 1, 5, 15 * MINUTE, &error), ==,
+                   1);
+  a = sh_account_get (f->store, id, NULL);
+  g_assert_cmpint (a->failed_logins, ==, 1);
+  g_assert_cmpint (a->locked_until, ==, 0);
+  g_clear_pointer (&a, sh_account_free);
+  for (int i = 2; i <= 4; i++)
+    g_assert_cmpint (sh_account_record_failure (f->store, id, until + i, 5, 15 * MINUTE, &error),
+                     ==, i);
+  a = sh_account_get (f->store, id, NULL);
+  g_assert_cmpint (a->locked_until, ==, 0);
+}
+
+static gint64
+add_session (Fixture *f, const char *hash, gint64 account_id)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (sh_session_create (f->store, hash, account_id, "csrf", NOW + MINUTE, &error));
+  g_assert_no_error (error);
+  return account_id;
+}
+
+/* A new password ends the other sessions (or all), lifts the lock and
+ * revokes the calendar link; other accounts keep theirs. */
+static void
+test_change_password (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShAccount) a = NULL;
+  gint64 id = create (f, "zhangwei", NULL, "张伟", 0, &error);
+  gint64 other = create (f, "lina", NULL, "李娜", 0, &error);
+  gint64 owner = 0;
+
+  add_session (f, "h1", id);
+  add_session (f, "h2", id);
+  add_session (f, "h3", id);
+  add_session (f, "o1", other);
+  for (int i = 0; i < 5; i++)
+    sh_account_record_failure (f->store, id, g_get_real_time (), 5, 15 * MINUTE, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (sh_account_change_password (f->store, id, "$new$1", "h2", &error));
+  g_assert_no_error (error);
+  g_assert_false (sh_session_lookup (f->store, "h1", NOW, &owner, NULL, NULL));
+  g_assert_true (sh_session_lookup (f->store, "h2", NOW, &owner, NULL, NULL));
+  g_assert_false (sh_session_lookup (f->store, "h3", NOW, &owner, NULL, NULL));
+  g_assert_true (sh_session_lookup (f->store, "o1", NOW, &owner, NULL, NULL));
+  a = sh_account_get (f->store, id, NULL);
+  g_assert_cmpstr (a->password_hash, ==, "$new$1");
+  g_assert_cmpint (a->failed_logins, ==, 0);
+  g_assert_cmpint (a->locked_until, ==, 0);
+  g_assert_cmpint (a->calendar_generation, ==, 1);
+  g_clear_pointer (&a, sh_account_free);
+
+  /* An administrator's reset keeps none. */
+  g_assert_true (sh_account_change_password (f->store, id, "$new$2", NULL, &error));
+  g_assert_false (sh_session_lookup (f->store, "h2", NOW, &owner, NULL, NULL));
+  g_assert_true (sh_session_lookup (f->store, "o1", NOW, &owner, NULL, NULL));
+  g_assert_cmpint (sh_account_renew_calendar (f->store, id, &error), ==, 3);
+
+  g_assert_false (sh_account_change_password (f->store, id, "", "h2", &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (sh_account_change_password (f->store, 999, "$x", NULL, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (sh_account_renew_calendar (f->store, 999, &error), ==, -1);
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
+}
+
+static void
+test_networks (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 id = create (f, "zhangwei", NULL, "张伟", 0, &error);
+  gint64 other = create (f, "lina", NULL, "李娜", 0, &error);
+  gboolean known = TRUE;
+
+  g_assert_true (sh_account_knows_network (f->store, id, "10.1.2.0/24", &known, &error));
+  g_assert_false (known);
+  g_assert_true (sh_account_add_network (f->store, id, "10.1.2.0/24", NOW, &error));
+  /* Again: the time moves on, no duplicate. */
+  g_assert_true (sh_account_add_network (f->store, id, "10.1.2.0/24", NOW + 1, &error));
+  g_assert_no_error (error);
+  g_assert_true (sh_account_knows_network (f->store, id, "10.1.2.0/24", &known, &error));
+  g_assert_true (known);
+  g_assert_true (sh_account_knows_network (f->store, other, "10.1.2.0/24", &known, &error));
+  g_assert_false (known);
+}
+
+/* Nobody may disable or demote the last enabled administrator, by API or
+ * CLI alike (both go through these). */
+static void
+test_last_admin (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 first = create (f, "admin1", NULL, "管理员一", 0, &error);
+  gint64 second = create (f, "admin2", NULL, "管理员二", 0, &error);
+
+  g_assert_true (sh_role_grant (f->store, first, SH_ROLE_ADMIN, 0, &error));
+  g_assert_false (sh_account_set_disabled (f->store, first, TRUE, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_STATE);
+  g_clear_error (&error);
+  /* A disabled administrator does not count as the other one. */
+  g_assert_true (sh_role_grant (f->store, second, SH_ROLE_ADMIN, 0, &error));
+  g_assert_true (sh_account_set_disabled (f->store, second, TRUE, &error));
+  g_assert_false (sh_role_revoke (f->store, first, SH_ROLE_ADMIN, 0, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_STATE);
+  g_clear_error (&error);
+  g_assert_false (sh_account_set_disabled (f->store, first, TRUE, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_STATE);
+  g_clear_error (&error);
+  /* With the second enabled again, either may go. */
+  g_assert_true (sh_account_set_disabled (f->store, second, FALSE, &error));
+  g_assert_true (sh_account_set_disabled (f->store, first, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_false (sh_role_revoke (f->store, second, SH_ROLE_ADMIN, 0, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_STATE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -429,6 +582,10 @@ main (int argc, char **argv)
   ADD ("/account/updates", test_updates);
   ADD ("/account/lockout", test_lockout);
   ADD ("/account/grants", test_grants);
+  ADD ("/account/lockout-expiry", test_lockout_expiry);
+  ADD ("/account/change-password", test_change_password);
+  ADD ("/account/networks", test_networks);
+  ADD ("/account/last-admin", test_last_admin);
   ADD ("/account/migrant-roles", test_migrant_roles);
   ADD ("/account/transferred-member", test_transferred_member_loses_role);
 #undef ADD

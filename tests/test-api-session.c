@@ -67,30 +67,130 @@ test_bad_credentials (void)
   g_assert_cmpuint (test_client_login (c, "inspector", TEST_PASSWORD), ==, 200);
 }
 
+/* Wrong passwords up to the account-wide lock (security.lockout_failures=3)
+ * do not lock the owner out of the network they logged in from before
+ * (the member logged in from loopback in cookie-attributes); the
+ * administrator's unlock command still works. */
 static void
 test_lockout (void)
 {
   g_autoptr (TestClient) c = test_client_new (server);
-  g_autoptr (JsonNode) locked = NULL;
-  g_autoptr (JsonNode) still_locked = NULL;
+  g_autoptr (JsonNode) reply = NULL;
   const char *wrong = "{\"login\":\"member\",\"password\":\"not-the-password\"}";
 
-  /* The server runs with security.lockout_failures=3. */
-  for (int i = 0; i < 2; i++)
-    g_assert_cmpuint (test_client_json (c, "POST", "api/session", wrong, NULL), ==, 401);
-  g_assert_cmpuint (test_client_json (c, "POST", "api/session", wrong, &locked), ==, 423);
-  g_assert_cmpstr (test_error_code (locked), ==, "account_locked");
-  /* Even the right password is refused while locked. */
-  g_assert_cmpuint (test_client_json (c, "POST", "api/session",
-                                      "{\"login\":\"member\",\"password\":\"" TEST_PASSWORD "\"}",
-                                      &still_locked),
-                    ==, 423);
-  g_assert_cmpstr (test_error_code (still_locked), ==, "account_locked");
-  /* The administrator's unlock command lets the member in again. */
+  for (int i = 0; i < 3; i++) {
+    g_clear_pointer (&reply, json_node_unref);
+    g_assert_cmpuint (test_client_json (c, "POST", "api/session", wrong, &reply), ==, 401);
+    g_assert_cmpstr (test_error_code (reply), ==, "bad_credentials");
+  }
+  /* Locked now, but not for the owner at their usual place. */
+  g_assert_cmpuint (test_client_login (c, "member", TEST_PASSWORD), ==, 200);
   g_assert_cmpint (test_run_cli (server->data_dir, NULL, NULL, NULL, "admin", "account", "unlock",
                                  "--login", "member", NULL),
                    ==, 0);
   g_assert_cmpuint (test_client_login (c, "member", TEST_PASSWORD), ==, 200);
+}
+
+static char *
+calendar_url_path (TestClient *c, const char *method)
+{
+  g_autoptr (JsonNode) reply = NULL;
+  const char *url;
+
+  g_assert_cmpuint (test_client_json (c, method, "api/my/calendar", NULL, &reply), ==, 200);
+  url = json_object_get_string_member (json_node_get_object (reply), "url");
+  g_assert_true (g_str_has_prefix (url, server->url));
+  return g_strdup (url + strlen (server->url));
+}
+
+static guint
+get_status (TestClient *c, const char *path)
+{
+  return test_client_send (c, "GET", path, NULL, NULL, 0, NULL, NULL);
+}
+
+/* A password change ends every other session, the live WebSocket of one
+ * of them at its next message, and the calendar link; the changer's own
+ * session stays. The owner renews the calendar link: the old one dies. An
+ * administrator's reset ends every session. */
+static void
+test_password_change_ends_sessions (void)
+{
+  g_autoptr (TestClient) a = test_client_new (server);
+  g_autoptr (TestClient) b = test_client_new (server);
+  g_autoptr (TestClient) c = test_client_new (server);
+  g_autoptr (TestClient) admin = test_client_new (server);
+  g_autoptr (TestClient) anyone = test_client_new (server);
+  g_autoptr (TestWs) ws = NULL;
+  g_autoptr (JsonNode) me = NULL;
+  g_autoptr (JsonNode) error = NULL;
+  g_autofree char *password_path = NULL;
+  g_autofree char *old_link = NULL;
+  g_autofree char *new_link = NULL;
+  g_autofree char *renewed = NULL;
+  gint64 id;
+
+  g_assert_cmpuint (test_client_login (a, "member2", TEST_PASSWORD), ==, 200);
+  g_assert_cmpuint (test_client_login (b, "member2", TEST_PASSWORD), ==, 200);
+  g_assert_cmpuint (test_client_login (c, "member2", TEST_PASSWORD), ==, 200);
+  g_assert_cmpuint (test_client_login (admin, "admin", TEST_PASSWORD), ==, 200);
+  g_assert_cmpuint (test_client_json (a, "GET", "api/session", NULL, &me), ==, 200);
+  id = json_object_get_int_member (
+      json_object_get_object_member (json_node_get_object (me), "account"), "id");
+  password_path = g_strdup_printf ("api/accounts/%" G_GINT64_FORMAT "/password", id);
+  old_link = calendar_url_path (a, "GET");
+  g_assert_cmpuint (get_status (anyone, old_link), ==, 200);
+  ws = test_ws_connect (b);
+
+  /* Weak new passwords are refused first: the account's name, a common
+   * one. */
+  g_assert_cmpuint (test_client_json (a, "POST", password_path,
+                                      "{\"old_password\":\"" TEST_PASSWORD
+                                      "\",\"password\":\"member2#Pw\"}",
+                                      &error),
+                    ==, 400);
+  g_assert_cmpuint (test_client_json (a, "POST", password_path,
+                                      "{\"old_password\":\"" TEST_PASSWORD
+                                      "\",\"password\":\"woaini1314\"}",
+                                      NULL),
+                    ==, 400);
+  /* Refused attempts end nothing. */
+  g_assert_cmpuint (test_client_json (b, "GET", "api/session", NULL, NULL), ==, 200);
+
+  g_assert_cmpuint (test_client_json (a, "POST", password_path,
+                                      "{\"old_password\":\"" TEST_PASSWORD
+                                      "\",\"password\":\"Xin#Mima2026\"}",
+                                      NULL),
+                    ==, 204);
+  g_assert_cmpuint (test_client_json (a, "GET", "api/session", NULL, NULL), ==, 200);
+  g_assert_cmpuint (test_client_json (b, "GET", "api/session", NULL, NULL), ==, 401);
+  g_assert_cmpuint (test_client_json (c, "GET", "api/my/meetings", NULL, NULL), ==, 401);
+  {
+    g_autofree char *sent = test_ws_send (ws, "ping", NULL);
+    g_autoptr (JsonNode) refused = test_ws_next_of_type (ws, "error");
+
+    g_assert_cmpstr (test_ws_error_code (refused), ==, "unauthenticated");
+  }
+  g_assert_cmpuint (get_status (anyone, old_link), ==, 404);
+
+  /* The owner's new link works; renewing it kills it. */
+  new_link = calendar_url_path (a, "GET");
+  g_assert_cmpuint (get_status (anyone, new_link), ==, 200);
+  renewed = calendar_url_path (a, "POST");
+  g_assert_cmpstr (renewed, !=, new_link);
+  g_assert_cmpuint (get_status (anyone, new_link), ==, 404);
+  g_assert_cmpuint (get_status (anyone, renewed), ==, 200);
+  g_assert_cmpuint (test_client_json (anyone, "POST", "api/my/calendar", NULL, NULL), ==, 401);
+
+  /* The administrator's reset ends every session, the changer's too. */
+  g_assert_cmpuint (
+      test_client_json (admin, "POST", password_path, "{\"password\":\"Reset#Mima2026\"}", NULL),
+      ==, 204);
+  g_assert_cmpuint (test_client_json (a, "GET", "api/session", NULL, NULL), ==, 401);
+  g_assert_cmpuint (get_status (anyone, renewed), ==, 404);
+  g_assert_cmpuint (test_client_json (admin, "GET", "api/session", NULL, NULL), ==, 200);
+  g_assert_cmpuint (test_client_login (b, "member2", TEST_PASSWORD), ==, 401);
+  g_assert_cmpuint (test_client_login (b, "member2", "Reset#Mima2026"), ==, 200);
 }
 
 static void
@@ -194,6 +294,8 @@ main (int argc, char **argv)
   g_test_add_func ("/api-session/cookie-attributes", test_cookie_attributes);
   g_test_add_func ("/api-session/bad-credentials", test_bad_credentials);
   g_test_add_func ("/api-session/lockout", test_lockout);
+  g_test_add_func ("/api-session/password-change-ends-sessions",
+                   test_password_change_ends_sessions);
   g_test_add_func ("/api-session/logout", test_logout);
   g_test_add_func ("/api-session/csrf", test_csrf);
   g_test_add_func ("/api-session/token-not-stored-or-logged", test_session_in_store_is_hashed);

@@ -107,7 +107,12 @@ test_acceptable (void)
   g_autofree char *long_ok = g_strnfill (128, 'a');
   g_autofree char *too_long = g_strnfill (129, 'a');
 
-  g_assert_true (sh_password_acceptable ("abcd1234", &error));
+  /* 128 characters that are not one repeated. */
+  for (int i = 0; i < 128; i++)
+    long_ok[i] = "Zq7#mP2x"[(i * 5 + i / 8) % 8];
+  g_assert_true (sh_password_acceptable ("Demo@2026", &error));
+  g_assert_no_error (error);
+  g_assert_true (sh_password_acceptable ("wxq7#Lm2pz", &error));
   g_assert_no_error (error);
   g_assert_true (sh_password_acceptable ("为人民服务为人民服务", &error));
   g_assert_no_error (error);
@@ -133,6 +138,55 @@ test_acceptable (void)
   g_assert_nonnull (strstr (shrt->message, "8"));
 }
 
+/* What a guesser tries first: the most common passwords (also with digits
+ * or symbols around them, in any case), one character repeated, runs and
+ * repeated patterns, keyboard rows. */
+static void
+test_common_and_simple (void)
+{
+  const char *common[] = {
+    "password",  "Password",  "PASSWORD1",  "password123!", "woaini1314",    "qwerty123",
+    "a1234567",  "a12345678", "1qaz2wsx",   "p@ssw0rd",     "iloveyou",      "!!woaini520",
+    "Admin@123", "zxcvbnm1",  "qwertyuiop", "abc123456",    "5201314woaini", "huawei2024",
+  };
+  const char *simple[] = {
+    "aaaaaaaaaaaa", "abcdefgh",     "hgfedcba",   "abcd1234",         "zzzz9999",
+    "abcabcabc",    "12ab12ab12ab", "asdfghjkl;", "我我我我我我我我", "1q2w3e4r5t",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (common); i++) {
+    g_autoptr (GError) error = NULL;
+    if (sh_password_acceptable (common[i], &error))
+      g_error ("accepted common password %s", common[i]);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS (simple); i++) {
+    g_autoptr (GError) error = NULL;
+    if (sh_password_acceptable (simple[i], &error))
+      g_error ("accepted simple password %s", simple[i]);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  }
+}
+
+/* The account's own name or phone number in the password. */
+static void
+test_personal (void)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (sh_password_acceptable_for ("Hz#8tq2Lw", "zhangwei", "13800000001", &error));
+  g_assert_no_error (error);
+  g_assert_false (sh_password_acceptable_for ("ZhangWei#88", "zhangwei", NULL, &error));
+  g_assert_nonnull (strstr (error->message, "账号"));
+  g_clear_error (&error);
+  g_assert_false (sh_password_acceptable_for ("x13800000001", "zhangwei", "13800000001", &error));
+  g_assert_nonnull (strstr (error->message, "手机号"));
+  g_clear_error (&error);
+  /* No account to compare with: the same password passes. */
+  g_assert_true (sh_password_acceptable_for ("ZhangWei#88", NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -145,5 +199,7 @@ main (int argc, char **argv)
   g_test_add_func ("/password/iterations", test_iterations_encoded);
   g_test_add_func ("/password/malformed", test_malformed);
   g_test_add_func ("/password/acceptable", test_acceptable);
+  g_test_add_func ("/password/common-and-simple", test_common_and_simple);
+  g_test_add_func ("/password/personal", test_personal);
   return g_test_run ();
 }

@@ -121,6 +121,28 @@ test_disabled_account_loses_sessions (Fixture *f, gconstpointer data)
   g_assert_false (sh_session_lookup (f->store, "s1", NOW, NULL, NULL, NULL));
 }
 
+/* Ending an account's sessions keeps the one named (the password changer's
+ * own), or none, and never another account's. */
+static void
+test_delete_for_account (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 other = minutes_fixture_account (f->store, "li.na", "李娜", 0);
+  const char *mine[] = { "m1", "m2", "m3" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (mine); i++)
+    g_assert_true (sh_session_create (f->store, mine[i], f->account_id, "c", NOW + HOUR, &error));
+  g_assert_true (sh_session_create (f->store, "o1", other, "c", NOW + HOUR, &error));
+  g_assert_cmpint (sh_session_delete_for_account (f->store, f->account_id, "m2", &error), ==, 2);
+  g_assert_no_error (error);
+  g_assert_true (sh_session_lookup (f->store, "m2", NOW, NULL, NULL, NULL));
+  g_assert_false (sh_session_lookup (f->store, "m1", NOW, NULL, NULL, NULL));
+  g_assert_cmpint (sh_session_delete_for_account (f->store, f->account_id, NULL, &error), ==, 1);
+  g_assert_false (sh_session_lookup (f->store, "m2", NOW, NULL, NULL, NULL));
+  g_assert_true (sh_session_lookup (f->store, "o1", NOW, NULL, NULL, NULL));
+  g_assert_cmpint (sh_session_delete_for_account (f->store, 9999, NULL, &error), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -131,6 +153,7 @@ main (int argc, char **argv)
   ADD ("/session/delete", test_delete);
   ADD ("/session/purge", test_purge);
   ADD ("/session/disabled-account", test_disabled_account_loses_sessions);
+  ADD ("/session/delete-for-account", test_delete_for_account);
 #undef ADD
   return g_test_run ();
 }

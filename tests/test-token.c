@@ -255,6 +255,41 @@ test_sha256 (void)
   g_assert_cmpstr (empty, ==, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+/* The calendar link names the account and its generation; links made
+ * before generations existed ("a42") read as generation 0. */
+static void
+test_calendar (void)
+{
+  g_autoptr (GBytes) secret = fixed_secret (0);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = sh_token_calendar_sign (secret, 42, 7, NOW + 3600);
+  g_autofree char *old = sh_token_sign (secret, "ics", "a42", NOW + 3600);
+  g_autofree char *invite = sh_token_sign (secret, "invite", "a42g7", NOW + 3600);
+  const char *bad_subjects[] = { "42", "a", "ag1", "a42g", "a42gx", "a-1g1", "a42g1g2", "m42" };
+  gint64 id = 0, generation = -1;
+
+  g_assert_true (sh_token_calendar_verify (secret, token, NOW, &id, &generation, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (id, ==, 42);
+  g_assert_cmpint (generation, ==, 7);
+  g_assert_true (sh_token_calendar_verify (secret, old, NOW, &id, &generation, &error));
+  g_assert_cmpint (id, ==, 42);
+  g_assert_cmpint (generation, ==, 0);
+  g_assert_false (sh_token_calendar_verify (secret, invite, NOW, &id, &generation, &error));
+  g_assert_error (error, SH_TOKEN_ERROR, SH_TOKEN_ERROR_WRONG_PURPOSE);
+  g_clear_error (&error);
+  g_assert_false (sh_token_calendar_verify (secret, token, NOW + 7200, &id, &generation, &error));
+  g_assert_error (error, SH_TOKEN_ERROR, SH_TOKEN_ERROR_EXPIRED);
+  g_clear_error (&error);
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_subjects); i++) {
+    g_autofree char *bad = sh_token_sign (secret, "ics", bad_subjects[i], NOW + 3600);
+    if (sh_token_calendar_verify (secret, bad, NOW, &id, &generation, &error))
+      g_error ("accepted calendar subject %s", bad_subjects[i]);
+    g_assert_error (error, SH_TOKEN_ERROR, SH_TOKEN_ERROR_MALFORMED);
+    g_clear_error (&error);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -271,5 +306,6 @@ main (int argc, char **argv)
   g_test_add_func ("/token/non-canonical-expiry", test_non_canonical_expiry);
   g_test_add_func ("/token/random", test_random);
   g_test_add_func ("/token/sha256", test_sha256);
+  g_test_add_func ("/token/calendar", test_calendar);
   return g_test_run ();
 }

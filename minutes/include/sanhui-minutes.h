@@ -565,6 +565,7 @@ typedef struct {
   int failed_logins;
   gint64 locked_until;
   gboolean disabled;
+  gint64 calendar_generation; /* signed into calendar links; bumped to revoke them */
 } ShAccount;
 
 void sh_account_free (ShAccount *account);
@@ -578,16 +579,38 @@ ShAccount *sh_account_find_by_member (ShStore *store, gint64 member_id, GError *
 /* Returns: (transfer full) (element-type ShAccount). */
 GPtrArray *sh_account_list (ShStore *store, GError **error);
 gboolean sh_account_set_password_hash (ShStore *store, gint64 id, const char *hash, GError **error);
+/* Disabling the last enabled administrator is refused (STATE). */
 gboolean sh_account_set_disabled (ShStore *store, gint64 id, gboolean disabled, GError **error);
 
 /* Counts a failed log-in; after @max_failures in a row the account is locked
- * until @now + @lock_duration. Returns the new failure count. */
+ * until @now + @lock_duration. A lock that has expired starts the count
+ * again; failures while locked do not extend the lock. Returns the new
+ * failure count. */
 int sh_account_record_failure (ShStore *store, gint64 id, gint64 now, int max_failures,
                                gint64 lock_duration, GError **error);
+/* Clears the failure count and the lock (a log-in succeeded, or an
+ * administrator unlocked the account). */
 gboolean sh_account_record_success (ShStore *store, gint64 id, GError **error);
+/* Sets a new password hash, clears the lock, bumps the calendar generation
+ * and ends every session of the account except @keep_token_hash (nullable),
+ * in one transaction. */
+gboolean sh_account_change_password (ShStore *store, gint64 id, const char *hash,
+                                     const char *keep_token_hash, GError **error);
+/* Bumps the calendar generation (old calendar links stop working).
+ * Returns the new generation, or -1 with @error set. */
+gint64 sh_account_renew_calendar (ShStore *store, gint64 id, GError **error);
+/* Remembers that @network (an opaque string, e.g. "203.0.113.0/24") saw a
+ * successful log-in of the account at @now. */
+gboolean sh_account_add_network (ShStore *store, gint64 id, const char *network, gint64 now,
+                                 GError **error);
+/* Whether the account logged in from @network before. */
+gboolean sh_account_knows_network (ShStore *store, gint64 id, const char *network, gboolean *known,
+                                   GError **error);
 
 gboolean sh_role_grant (ShStore *store, gint64 account_id, ShRole role, gint64 org_id,
                         GError **error);
+/* Revoking the admin role of the last enabled administrator is refused
+ * (STATE): nobody could manage accounts any more. */
 gboolean sh_role_revoke (ShStore *store, gint64 account_id, ShRole role, gint64 org_id,
                          GError **error);
 /* Every grant of the account, including the member role derived from its
@@ -604,6 +627,10 @@ gboolean sh_session_create (ShStore *store, const char *token_hash, gint64 accou
 gboolean sh_session_lookup (ShStore *store, const char *token_hash, gint64 now, gint64 *account_id,
                             char **csrf_token, GError **error);
 gboolean sh_session_delete (ShStore *store, const char *token_hash, GError **error);
+/* Ends every session of @account_id except @keep_token_hash (nullable);
+ * returns how many, or -1 with @error set. */
+gint64 sh_session_delete_for_account (ShStore *store, gint64 account_id,
+                                      const char *keep_token_hash, GError **error);
 /* Removes expired sessions; returns how many. */
 gint64 sh_session_purge (ShStore *store, gint64 now, GError **error);
 

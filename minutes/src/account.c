@@ -203,7 +203,7 @@ sh_account_create (ShStore *store, const ShAccount *account, GError **error)
 
 #define ACCOUNT_COLUMNS                                                                            \
   "id, login, phone, display_name, member_id, password_hash, failed_logins, locked_until,"         \
-  " disabled"
+  " disabled, calendar_generation"
 
 static ShAccount *
 account_from_row (sqlite3_stmt *stmt)
@@ -219,6 +219,7 @@ account_from_row (sqlite3_stmt *stmt)
   a->failed_logins = sqlite3_column_int (stmt, 6);
   a->locked_until = sqlite3_column_int64 (stmt, 7);
   a->disabled = sqlite3_column_int (stmt, 8) != 0;
+  a->calendar_generation = sqlite3_column_int64 (stmt, 9);
   return a;
 }
 
@@ -346,12 +347,46 @@ typedef struct {
   gboolean disabled;
 } DisableData;
 
+/* Whether an enabled account other than @id holds the admin role. */
+static gboolean
+other_admin_exists (ShStore *store, gint64 id, gboolean *found, GError **error)
+{
+  return exists (store,
+                 "SELECT 1 FROM role_grants g JOIN accounts a ON a.id = g.account_id"
+                 " WHERE g.role = 'admin' AND a.disabled = 0 AND a.id != ?",
+                 NULL, id, found, error);
+}
+
+static gboolean
+is_admin (ShStore *store, gint64 id, gboolean *found, GError **error)
+{
+  return exists (store, "SELECT 1 FROM role_grants WHERE role = 'admin' AND account_id = ?", NULL,
+                 id, found, error);
+}
+
+static gboolean
+refuse_last_admin (GError **error)
+{
+  g_set_error_literal (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_STATE,
+                       "这是最后一位系统管理员，请先为其他账号授予管理员角色");
+  return FALSE;
+}
+
 static gboolean
 disable_txn (ShStore *store, gpointer user_data, GError **error)
 {
   DisableData *data = user_data;
   g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean admin = FALSE, other = TRUE;
 
+  /* Checked in the transaction so that two administrators disabling each
+   * other at once cannot both succeed. */
+  if (data->disabled
+      && (!is_admin (store, data->id, &admin, error)
+          || (admin && !other_admin_exists (store, data->id, &other, error))))
+    return FALSE;
+  if (!other)
+    return refuse_last_admin (error);
   if (!update_account (store, "UPDATE accounts SET disabled = ?2 WHERE id = ?1", data->id, NULL,
                        data->disabled ? 1 : 0, "停用账号", error))
     return FALSE;
@@ -388,11 +423,17 @@ sh_account_record_failure (ShStore *store, gint64 id, gint64 now, int max_failur
   g_return_val_if_fail (store != NULL, -1);
   /* One statement, so that concurrent failures cannot lose a count. SET
    * expressions see the old row; RETURNING sees the new one. A
-   * @max_failures of 0 or less turns the lock off. */
+   * @max_failures of 0 or less turns the lock off. A lock that has run out
+   * starts the count again (else one more wrong try would lock at once);
+   * failures while locked leave the lock as it is, so that a stranger
+   * cannot keep the account locked for ever. */
   stmt = sh_store_prepare (store,
-                           "UPDATE accounts SET failed_logins = failed_logins + 1,"
-                           " locked_until = CASE WHEN ?2 > 0 AND failed_logins + 1 >= ?2"
-                           "   THEN ?3 ELSE locked_until END"
+                           "UPDATE accounts SET"
+                           " failed_logins = CASE WHEN locked_until > ?4 THEN failed_logins"
+                           "   WHEN locked_until > 0 THEN 1 ELSE failed_logins + 1 END,"
+                           " locked_until = CASE WHEN locked_until > ?4 THEN locked_until"
+                           "   WHEN ?2 > 0 AND (CASE WHEN locked_until > 0 THEN 1"
+                           "     ELSE failed_logins + 1 END) >= ?2 THEN ?3 ELSE 0 END"
                            " WHERE id = ?1 RETURNING failed_logins",
                            "记录登录失败", error);
   if (!stmt)
@@ -400,6 +441,7 @@ sh_account_record_failure (ShStore *store, gint64 id, gint64 now, int max_failur
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_int (stmt, 2, max_failures);
   sqlite3_bind_int64 (stmt, 3, now + lock_duration);
+  sqlite3_bind_int64 (stmt, 4, now);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE) {
     not_found (error, "账号不存在");
@@ -419,6 +461,108 @@ sh_account_record_success (ShStore *store, gint64 id, GError **error)
   return update_account (store,
                          "UPDATE accounts SET failed_logins = 0, locked_until = ?2 WHERE id = ?1",
                          id, NULL, 0, "记录登录成功", error);
+}
+
+typedef struct {
+  gint64 id;
+  const char *hash;
+  const char *keep;
+} PasswordData;
+
+static gboolean
+password_txn (ShStore *store, gpointer user_data, GError **error)
+{
+  PasswordData *data = user_data;
+
+  /* A new password is a fresh start: whoever held the old one loses the
+   * sessions and the calendar link it opened, and a lock set by someone
+   * guessing the old one has no more reason to hold. */
+  return update_account (store,
+                         "UPDATE accounts SET password_hash = ?2, failed_logins = 0,"
+                         " locked_until = 0, calendar_generation = calendar_generation + 1"
+                         " WHERE id = ?1",
+                         data->id, data->hash, 0, "修改密码", error)
+         && sh_session_delete_for_account (store, data->id, data->keep, error) >= 0;
+}
+
+gboolean
+sh_account_change_password (ShStore *store, gint64 id, const char *hash,
+                            const char *keep_token_hash, GError **error)
+{
+  PasswordData data = { id, hash, keep_token_hash };
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  if (!hash || !*hash)
+    return invalid (error, "账号必须设置密码");
+  return sh_store_transaction (store, password_txn, &data, error);
+}
+
+gint64
+sh_account_renew_calendar (ShStore *store, gint64 id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (store != NULL, -1);
+  stmt = sh_store_prepare (store,
+                           "UPDATE accounts SET calendar_generation = calendar_generation + 1"
+                           " WHERE id = ? RETURNING calendar_generation",
+                           "更新日历链接", error);
+  if (!stmt)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE) {
+    not_found (error, "账号不存在");
+    return -1;
+  }
+  if (rc != SQLITE_ROW) {
+    sh_store_set_error (store, "更新日历链接", error);
+    return -1;
+  }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+gboolean
+sh_account_add_network (ShStore *store, gint64 id, const char *network, gint64 now, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (store != NULL && network != NULL, FALSE);
+  stmt = sh_store_prepare (store,
+                           "INSERT INTO account_networks (account_id, network, last_login_at)"
+                           " VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET last_login_at = ?3",
+                           "记录登录网络", error);
+  if (!stmt)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, network, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, now);
+  return sh_store_step_done (store, stmt, "记录登录网络", error);
+}
+
+gboolean
+sh_account_knows_network (ShStore *store, gint64 id, const char *network, gboolean *known,
+                          GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (store != NULL && network != NULL && known != NULL, FALSE);
+  stmt = sh_store_prepare (store,
+                           "SELECT 1 FROM account_networks WHERE account_id = ? AND network = ?",
+                           "读取登录网络", error);
+  if (!stmt)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, network, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    sh_store_set_error (store, "读取登录网络", error);
+    return FALSE;
+  }
+  *known = rc == SQLITE_ROW;
+  return TRUE;
 }
 
 /* ------------------------------------------------------------ grants */
@@ -492,27 +636,49 @@ sh_role_grant (ShStore *store, gint64 account_id, ShRole role, gint64 org_id, GE
   return sh_store_step_done (store, stmt, "授予角色", error);
 }
 
-gboolean
-sh_role_revoke (ShStore *store, gint64 account_id, ShRole role, gint64 org_id, GError **error)
-{
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+typedef struct {
+  gint64 account_id;
+  ShRole role;
+  gint64 org_id;
+} RevokeData;
 
-  g_return_val_if_fail (store != NULL, FALSE);
-  if ((guint) role >= G_N_ELEMENTS (role_names) || role == SH_ROLE_MEMBER)
-    return invalid (error, "该角色不能撤销");
+static gboolean
+revoke_txn (ShStore *store, gpointer user_data, GError **error)
+{
+  RevokeData *data = user_data;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean admin = FALSE, other = TRUE;
+
+  if (data->role == SH_ROLE_ADMIN
+      && (!is_admin (store, data->account_id, &admin, error)
+          || (admin && !other_admin_exists (store, data->account_id, &other, error))))
+    return FALSE;
+  if (!other)
+    return refuse_last_admin (error);
   stmt = sh_store_prepare (
       store, "DELETE FROM role_grants WHERE account_id = ? AND role = ? AND org_id = ?", "撤销角色",
       error);
   if (!stmt)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, account_id);
-  sqlite3_bind_text (stmt, 2, sh_role_to_string (role), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, role == SH_ROLE_ADMIN ? 0 : org_id);
+  sqlite3_bind_int64 (stmt, 1, data->account_id);
+  sqlite3_bind_text (stmt, 2, sh_role_to_string (data->role), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, data->role == SH_ROLE_ADMIN ? 0 : data->org_id);
   if (!sh_store_step_done (store, stmt, "撤销角色", error))
     return FALSE;
   if (sqlite3_changes (store->db) == 0)
     return not_found (error, "该账号没有这个角色");
   return TRUE;
+}
+
+gboolean
+sh_role_revoke (ShStore *store, gint64 account_id, ShRole role, gint64 org_id, GError **error)
+{
+  RevokeData data = { account_id, role, org_id };
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  if ((guint) role >= G_N_ELEMENTS (role_names) || role == SH_ROLE_MEMBER)
+    return invalid (error, "该角色不能撤销");
+  return sh_store_transaction (store, revoke_txn, &data, error);
 }
 
 static void

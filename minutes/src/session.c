@@ -88,3 +88,24 @@ sh_session_purge (ShStore *store, gint64 now, GError **error)
     return -1;
   return sqlite3_changes64 (store->db);
 }
+
+gint64
+sh_session_delete_for_account (ShStore *store, gint64 account_id, const char *keep_token_hash,
+                               GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (store != NULL, -1);
+  /* "IS NOT NULL" holds for every row, so one statement serves both
+   * cases: keep one session, or keep none. */
+  stmt = sh_store_prepare (store,
+                           "DELETE FROM sessions WHERE account_id = ? AND token_hash IS NOT ?",
+                           "结束账号会话", error);
+  if (!stmt)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  sh_store_bind_text_or_null (stmt, 2, keep_token_hash);
+  if (!sh_store_step_done (store, stmt, "结束账号会话", error))
+    return -1;
+  return sqlite3_changes64 (store->db);
+}

@@ -2,12 +2,13 @@
  * SPDX-License-Identifier: Apache-2.0 */
 #include "server-private.h"
 
+#include "login.h"
 #include "password.h"
 
 static void
-build_account (JsonBuilder *b, ShStore *store, const ShAccount *a)
+build_account (JsonBuilder *b, ShServer *server, const ShAccount *a)
 {
-  g_autoptr (GArray) roles = sh_account_roles (store, a->id, NULL);
+  g_autoptr (GArray) roles = sh_account_roles (server->store, a->id, NULL);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "id");
@@ -20,6 +21,10 @@ build_account (JsonBuilder *b, ShStore *store, const ShAccount *a)
   json_builder_add_boolean_value (b, a->disabled);
   json_builder_set_member_name (b, "locked");
   json_builder_add_boolean_value (b, a->locked_until > g_get_real_time ());
+  if (a->locked_until > g_get_real_time ())
+    sh_json_builder_add_time (b, "locked_until", a->locked_until, server->tz);
+  json_builder_set_member_name (b, "failed_logins");
+  json_builder_add_int_value (b, a->failed_logins);
   json_builder_set_member_name (b, "roles");
   json_builder_begin_array (b);
   for (guint i = 0; roles && i < roles->len; i++) {
@@ -60,7 +65,7 @@ handle_list_accounts (ShRequest *req)
   json_builder_set_member_name (b, "accounts");
   json_builder_begin_array (b);
   for (guint i = 0; i < accounts->len; i++)
-    build_account (b, req->server->store, g_ptr_array_index (accounts, i));
+    build_account (b, req->server, g_ptr_array_index (accounts, i));
   json_builder_end_array (b);
   json_builder_end_object (b);
   sh_reply_builder (req, SOUP_STATUS_OK, b);
@@ -83,7 +88,7 @@ handle_create_account (ShRequest *req)
       || !sh_json_get_string (req->body, "display_name", TRUE, 50, &a->display_name, &error)
       || !sh_json_get_int (req->body, "member_id", FALSE, 0, G_MAXINT64, &a->member_id, &error)
       || !sh_json_get_string (req->body, "password", TRUE, 128, &password, &error)
-      || !sh_password_acceptable (password, &error)) {
+      || !sh_password_acceptable_for (password, a->login, a->phone, &error)) {
     sh_reply_gerror (req, error);
     return;
   }
@@ -95,7 +100,7 @@ handle_create_account (ShRequest *req)
   }
   g_message ("account %" G_GINT64_FORMAT " created by account %" G_GINT64_FORMAT, id,
              req->auth.account->id);
-  build_account (b, req->server->store, stored);
+  build_account (b, req->server, stored);
   sh_reply_builder (req, SOUP_STATUS_CREATED, b);
 }
 
@@ -150,6 +155,9 @@ handle_revoke_role (ShRequest *req)
   sh_reply_no_content (req);
 }
 
+/* Own change (with the old password): every other session ends. An
+ * administrator's reset: every session ends, and the lock is lifted. Both
+ * revoke the calendar link (sh_account_change_password). */
 static void
 handle_set_password (ShRequest *req)
 {
@@ -157,13 +165,19 @@ handle_set_password (ShRequest *req)
   g_autofree char *password = NULL;
   g_autofree char *old_password = NULL;
   g_autofree char *hash = NULL;
+  g_autoptr (ShAccount) target = NULL;
   gboolean self = req->ids[0] == req->auth.account->id;
 
   if (!self && !require_admin (req))
     return;
+  target = sh_account_get (req->server->store, req->ids[0], &error);
+  if (!target) {
+    sh_reply_gerror (req, error);
+    return;
+  }
   if (!sh_json_get_string (req->body, "password", TRUE, 128, &password, &error)
       || !sh_json_get_string (req->body, "old_password", self, 128, &old_password, &error)
-      || !sh_password_acceptable (password, &error)) {
+      || !sh_password_acceptable_for (password, target->login, target->phone, &error)) {
     sh_reply_gerror (req, error);
     return;
   }
@@ -172,11 +186,32 @@ handle_set_password (ShRequest *req)
     return;
   }
   hash = sh_password_hash (password, req->server->config->password_iterations);
-  if (!sh_account_set_password_hash (req->server->store, req->ids[0], hash, &error)) {
+  if (!sh_account_change_password (req->server->store, req->ids[0], hash,
+                                   self ? req->auth.token_hash : NULL, &error)) {
     sh_reply_gerror (req, error);
     return;
   }
-  g_message ("password of account %" G_GINT64_FORMAT " changed", req->ids[0]);
+  sh_login_forget_account (req->server, req->ids[0]);
+  g_message ("password of account %" G_GINT64_FORMAT " changed by account %" G_GINT64_FORMAT
+             "; its other sessions ended",
+             req->ids[0], req->auth.account->id);
+  sh_reply_no_content (req);
+}
+
+static void
+handle_unlock (ShRequest *req)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!require_admin (req))
+    return;
+  if (!sh_account_record_success (req->server->store, req->ids[0], &error)) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  sh_login_forget_account (req->server, req->ids[0]);
+  g_message ("account %" G_GINT64_FORMAT " unlocked by account %" G_GINT64_FORMAT, req->ids[0],
+             req->auth.account->id);
   sh_reply_no_content (req);
 }
 
@@ -186,5 +221,6 @@ const ShRoute sh_account_routes[] = {
   { "POST", "api/accounts/{id}/roles", SH_ROUTE_SESSION | SH_ROUTE_JSON, handle_grant_role },
   { "DELETE", "api/accounts/{id}/roles/{word}/{id}", SH_ROUTE_SESSION, handle_revoke_role },
   { "POST", "api/accounts/{id}/password", SH_ROUTE_SESSION | SH_ROUTE_JSON, handle_set_password },
+  { "POST", "api/accounts/{id}/unlock", SH_ROUTE_SESSION, handle_unlock },
   { NULL },
 };

@@ -6,7 +6,6 @@
 #include "token.h"
 
 #define INVITE_PURPOSE "invite"
-#define CALENDAR_PURPOSE "ics"
 #define CALENDAR_LINK_DAYS 365
 /* A calendar feed shows meetings from this long ago onwards. */
 #define CALENDAR_PAST_DAYS 90
@@ -374,7 +373,6 @@ static void
 handle_my_calendar (ShRequest *req)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autofree char *subject = NULL;
   g_autofree char *token = NULL;
   g_autofree char *url = NULL;
   gint64 expires = g_get_real_time () + (gint64) CALENDAR_LINK_DAYS * 24 * 3600 * G_USEC_PER_SEC;
@@ -384,8 +382,8 @@ handle_my_calendar (ShRequest *req)
                     "该账号未关联党员，没有会议日历");
     return;
   }
-  subject = g_strdup_printf ("a%" G_GINT64_FORMAT, req->auth.account->id);
-  token = sh_token_sign (req->server->secret, CALENDAR_PURPOSE, subject, expires);
+  token = sh_token_calendar_sign (req->server->secret, req->auth.account->id,
+                                  req->auth.account->calendar_generation, expires);
   url = g_strdup_printf ("%scalendar/%s.ics", sh_server_public_url (req->server), token);
   json_builder_begin_object (b);
   sh_json_builder_add_string (b, "url", url);
@@ -394,16 +392,37 @@ handle_my_calendar (ShRequest *req)
   sh_reply_builder (req, SOUP_STATUS_OK, b);
 }
 
+/* A new link; the older ones stop working (a link given away by mistake). */
+static void
+handle_renew_calendar (ShRequest *req)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 generation;
+
+  if (!req->auth.account->member_id) {
+    handle_my_calendar (req);
+    return;
+  }
+  generation = sh_account_renew_calendar (req->server->store, req->auth.account->id, &error);
+  if (generation < 0) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  g_message ("calendar link of account %" G_GINT64_FORMAT " renewed", req->auth.account->id);
+  req->auth.account->calendar_generation = generation;
+  handle_my_calendar (req);
+}
+
 void
 sh_calendar_feed (ShRequest *req)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *token = NULL;
-  g_autofree char *subject = NULL;
   g_autoptr (ShAccount) account = NULL;
   g_autoptr (GPtrArray) meetings = NULL;
   g_autofree char *ics = NULL;
   gint64 now = g_get_real_time ();
+  gint64 account_id = 0, generation = 0;
 
   if (!g_str_equal (req->method, "GET") || !g_str_has_prefix (req->path, "/calendar/")
       || !g_str_has_suffix (req->path, ".ics")) {
@@ -412,13 +431,15 @@ sh_calendar_feed (ShRequest *req)
   }
   token = g_strndup (req->path + strlen ("/calendar/"),
                      strlen (req->path) - strlen ("/calendar/") - strlen (".ics"));
-  subject = sh_token_verify (req->server->secret, token, CALENDAR_PURPOSE, now, &error);
-  if (!subject) {
+  if (!sh_token_calendar_verify (req->server->secret, token, now, &account_id, &generation,
+                                 &error)) {
     sh_reply_gerror (req, error);
     return;
   }
-  account = sh_account_get (req->server->store, subject_id (subject, 'a'), &error);
-  if (!account || account->disabled || !account->member_id) {
+  account = sh_account_get (req->server->store, account_id, &error);
+  /* A renewed link or a changed password revokes the older links. */
+  if (!account || account->disabled || !account->member_id
+      || account->calendar_generation != generation) {
     sh_reply_not_found (req);
     return;
   }
@@ -535,5 +556,6 @@ const ShRoute sh_meeting_routes[] = {
   { "GET", "api/invitations/{word}", SH_ROUTE_PUBLIC, handle_get_invitation },
   { "GET", "api/my/meetings", SH_ROUTE_SESSION, handle_my_meetings },
   { "GET", "api/my/calendar", SH_ROUTE_SESSION, handle_my_calendar },
+  { "POST", "api/my/calendar", SH_ROUTE_SESSION, handle_renew_calendar },
   { NULL },
 };

@@ -2,7 +2,9 @@
  * SPDX-License-Identifier: Apache-2.0 */
 #include "server-private.h"
 
-#include "password.h"
+#include <openssl/crypto.h>
+
+#include "login.h"
 #include "token.h"
 
 void
@@ -124,76 +126,21 @@ sh_build_me (JsonBuilder *b, const ShAccount *account, GArray *roles, const char
 }
 
 static void
-reply_locked (ShRequest *req, gint64 locked_until)
-{
-  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (locked_until / G_USEC_PER_SEC);
-  g_autoptr (GDateTime) local = g_date_time_to_timezone (utc, req->server->tz);
-  g_autofree char *when = g_date_time_format (local, "%H:%M");
-  g_autofree char *message
-      = g_strdup_printf ("登录失败次数过多，账号已锁定至 %s，请稍后再试", when);
-
-  sh_reply_error (req, 423, "account_locked", message);
-}
-
-static void
 handle_login (ShRequest *req)
 {
-  const ShConfig *config = req->server->config;
   g_autofree char *login = NULL;
   g_autofree char *password = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (ShAccount) account = NULL;
-  g_autoptr (GArray) roles = NULL;
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autofree char *csrf = NULL;
-  gint64 now = g_get_real_time ();
-  int failures;
 
   if (!sh_json_get_string (req->body, "login", TRUE, 64, &login, &error)
       || !sh_json_get_string (req->body, "password", TRUE, 128, &password, &error)) {
     sh_reply_gerror (req, error);
     return;
   }
-  account = sh_account_find (req->server->store, login, NULL);
-  if (!account || account->disabled) {
-    /* Spend the same time as a real check so that account names cannot
-     * be probed by timing. */
-    sh_password_verify (password, req->server->dummy_hash);
-    req->server->metrics.login_failures_total++;
-    sh_reply_error (req, SOUP_STATUS_UNAUTHORIZED, "bad_credentials", "账号或密码错误");
-    return;
-  }
-  if (account->locked_until > now) {
-    req->server->metrics.login_failures_total++;
-    reply_locked (req, account->locked_until);
-    return;
-  }
-  if (!sh_password_verify (password, account->password_hash)) {
-    req->server->metrics.login_failures_total++;
-    failures = sh_account_record_failure (
-        req->server->store, account->id, now, (int) config->lockout_failures,
-        (gint64) config->lockout_minutes * 60 * G_USEC_PER_SEC, &error);
-    g_message ("log-in failed for account %" G_GINT64_FORMAT " (%d in a row)", account->id,
-               failures);
-    if (failures >= (int) config->lockout_failures) {
-      reply_locked (req, now + (gint64) config->lockout_minutes * 60 * G_USEC_PER_SEC);
-    } else {
-      g_autofree char *message
-          = g_strdup_printf ("账号或密码错误（再错 %d 次将锁定账号）",
-                             (int) config->lockout_failures - MAX (failures, 0));
-      sh_reply_error (req, SOUP_STATUS_UNAUTHORIZED, "bad_credentials", message);
-    }
-    return;
-  }
-  roles = sh_account_roles (req->server->store, account->id, &error);
-  if (!roles || !sh_account_record_success (req->server->store, account->id, &error)
-      || !(csrf = sh_session_start (req, account, &error))) {
-    sh_reply_gerror (req, error);
-    return;
-  }
-  g_message ("account %" G_GINT64_FORMAT " logged in", account->id);
-  sh_build_me (b, account, roles, csrf);
-  sh_reply_builder (req, SOUP_STATUS_OK, b);
+  /* Throttles, hashes off the main thread, and replies (login.c). */
+  sh_login_start (req, login, password);
+  if (password)
+    OPENSSL_cleanse (password, strlen (password));
 }
 
 static void

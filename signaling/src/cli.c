@@ -28,9 +28,12 @@ static const char usage[]
       "  admin account list\n"
       "  admin account add --login LOGIN --name NAME [--phone PHONE] [--member ID]\n"
       "                                the password is read from standard input\n"
-      "  admin account password --login LOGIN   (new password from standard input)\n"
+      "  admin account password --login LOGIN   (new password from standard input;\n"
+      "                                ends the account's sessions and unlocks it)\n"
       "  admin account unlock --login LOGIN\n"
+      "  admin account disable|enable --login LOGIN\n"
       "  admin role grant --login LOGIN --role admin|secretary|inspector [--org ID]\n"
+      "  admin role revoke --login LOGIN --role admin|secretary|inspector [--org ID]\n"
       "\n"
       "Settings come from the INI file (docs/configuration.md) with --set overrides,\n"
       "for example --set server.port=9000 --set storage.data_dir=/var/lib/sanhui.\n";
@@ -119,9 +122,10 @@ arg_required (const CliOptions *opts, const char *name, GError **error)
   return value;
 }
 
-/* A password from standard input: the first line, without its newline. */
+/* A password for the account @login/@phone (nullable) from standard input:
+ * the first line, without its newline. */
 static char *
-read_password (GError **error)
+read_password (const char *login, const char *phone, GError **error)
 {
   char line[256];
   gsize n;
@@ -133,8 +137,10 @@ read_password (GError **error)
   }
   n = strcspn (line, "\r\n");
   line[n] = '\0';
-  if (!sh_password_acceptable (line, error))
+  if (!sh_password_acceptable_for (line, login, phone, error)) {
+    memset (line, 0, sizeof line);
     return NULL;
+  }
   return g_strdup (line);
 }
 
@@ -299,13 +305,22 @@ admin_account (const CliOptions *opts, const ShConfig *config, ShStore *store, c
     a->display_name = a->login ? g_strdup (arg_required (opts, "name", error)) : NULL;
     a->phone = g_strdup (arg_value (opts, "phone"));
     if (!a->display_name || !arg_id (opts, "member", FALSE, &a->member_id, error)
-        || !(password = read_password (error)))
+        || !(password = read_password (a->login, a->phone, error)))
       return fail ("bad arguments", *error);
     a->password_hash = sh_password_hash (password, config->password_iterations);
     if (!(id = sh_account_create (store, a, error)))
       return fail ("cannot add", *error);
     g_print ("%" G_GINT64_FORMAT "\n", id);
     return 0;
+  }
+  if (g_str_equal (verb, "disable") || g_str_equal (verb, "enable")) {
+    g_autoptr (ShAccount) a = account_by_login (opts, store, error);
+
+    if (!a)
+      return fail ("no such account", *error);
+    return sh_account_set_disabled (store, a->id, g_str_equal (verb, "disable"), error)
+               ? 0
+               : fail ("cannot change", *error);
   }
   if (g_str_equal (verb, "password") || g_str_equal (verb, "unlock")) {
     g_autoptr (ShAccount) a = account_by_login (opts, store, error);
@@ -316,11 +331,13 @@ admin_account (const CliOptions *opts, const ShConfig *config, ShStore *store, c
       return fail ("no such account", *error);
     if (g_str_equal (verb, "unlock"))
       return sh_account_record_success (store, a->id, error) ? 0 : fail ("cannot unlock", *error);
-    if (!(password = read_password (error)))
+    if (!(password = read_password (a->login, a->phone, error)))
       return fail ("bad password", *error);
     hash = sh_password_hash (password, config->password_iterations);
-    return sh_account_set_password_hash (store, a->id, hash, error) ? 0
-                                                                    : fail ("cannot set", *error);
+    /* A reset by the administrator: whoever held the old password is out. */
+    return sh_account_change_password (store, a->id, hash, NULL, error)
+               ? 0
+               : fail ("cannot set", *error);
   }
   return fail ("unknown account command; see sanhui --help", NULL);
 }
@@ -333,7 +350,7 @@ admin_role (const CliOptions *opts, ShStore *store, const char *verb, GError **e
   gint64 org = 0;
   ShRole role;
 
-  if (!g_str_equal (verb, "grant"))
+  if (!g_str_equal (verb, "grant") && !g_str_equal (verb, "revoke"))
     return fail ("unknown role command; see sanhui --help", NULL);
   a = account_by_login (opts, store, error);
   if (!a)
@@ -343,6 +360,8 @@ admin_role (const CliOptions *opts, ShStore *store, const char *verb, GError **e
     return fail ("bad arguments", *error);
   if (!sh_role_from_string (role_text, &role) || role == SH_ROLE_MEMBER)
     return fail ("--role must be admin, secretary or inspector", NULL);
+  if (g_str_equal (verb, "revoke"))
+    return sh_role_revoke (store, a->id, role, org, error) ? 0 : fail ("cannot revoke", *error);
   if (!sh_role_grant (store, a->id, role, org, error))
     return fail ("cannot grant", *error);
   return 0;

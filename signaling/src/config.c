@@ -83,6 +83,16 @@ check_stun (const char *value)
 }
 
 static char *
+check_proxy (const char *value)
+{
+  g_autoptr (GInetAddress) address = g_inet_address_new_from_string (value);
+
+  if (address == NULL)
+    return g_strdup_printf ("“%s” is not an IP address", value);
+  return NULL;
+}
+
+static char *
 check_turn (const char *value)
 {
   if (has_whitespace (value)
@@ -133,6 +143,16 @@ static const KeySpec key_specs[] = {
   { "security", "invitation_hours", KEY_UINT, FIELD (invitation_hours), 1, 8760, NULL },
   { "security", "password_iterations", KEY_UINT, FIELD (password_iterations), 1000, G_MAXINT32,
     NULL },
+  { "security", "login_address_failures", KEY_UINT, FIELD (login_address_failures), 1, 100000,
+    NULL },
+  { "security", "login_account_address_failures", KEY_UINT, FIELD (login_account_address_failures),
+    1, 1000, NULL },
+  { "security", "login_delay_seconds", KEY_UINT, FIELD (login_delay_seconds), 1, 3600, NULL },
+  { "security", "login_max_delay_seconds", KEY_UINT, FIELD (login_max_delay_seconds), 1, 86400,
+    NULL },
+  { "security", "login_hash_threads", KEY_UINT, FIELD (login_hash_threads), 0, 64, NULL },
+  { "security", "login_hash_queue", KEY_UINT, FIELD (login_hash_queue), 1, 100000, NULL },
+  { "security", "trusted_proxies", KEY_LIST, FIELD (trusted_proxies), 0, 0, check_proxy },
   { "meetings", "time_zone", KEY_STRING, FIELD (time_zone), 0, 0, check_time_zone },
   { "meetings", "join_early_minutes", KEY_UINT, FIELD (join_early_minutes), 0, 1440, NULL },
   { "websocket", "max_sockets_per_account", KEY_UINT, FIELD (ws_max_sockets_per_account), 1, 100000,
@@ -373,6 +393,13 @@ sh_config_new_default (void)
   config->lockout_minutes = 15;
   config->invitation_hours = 72;
   config->password_iterations = 310000;
+  config->login_address_failures = 20;
+  config->login_account_address_failures = 5;
+  config->login_delay_seconds = 2;
+  config->login_max_delay_seconds = 900;
+  config->login_hash_threads = 2;
+  config->login_hash_queue = 32;
+  config->trusted_proxies = g_new0 (char *, 1);
   config->time_zone = g_strdup ("Asia/Shanghai");
   config->join_early_minutes = 15;
   config->ws_max_sockets_per_account = 8;
@@ -685,6 +712,7 @@ sh_config_free (ShConfig *config)
   g_free (config->public_address);
   g_strfreev (config->stun_servers);
   g_strfreev (config->turn_servers);
+  g_strfreev (config->trusted_proxies);
   if (config->turn_secret != NULL)
     memset (config->turn_secret, 0, strlen (config->turn_secret));
   g_free (config->turn_secret);

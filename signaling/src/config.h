@@ -59,6 +59,16 @@ typedef struct {
   guint lockout_minutes;     /* 15 */
   guint invitation_hours;    /* 72 */
   guint password_iterations; /* PBKDF2-SHA256 iterations, 310000 */
+  /* Log-in throttling (login.c): failures from one address, and for one
+   * account from one address, before delays start; the first delay, which
+   * doubles with each further failure up to the maximum. */
+  guint login_address_failures;         /* 20 */
+  guint login_account_address_failures; /* 5 */
+  guint login_delay_seconds;            /* 2 */
+  guint login_max_delay_seconds;        /* 900 */
+  guint login_hash_threads;             /* password hashing threads, 2; 0: one per core */
+  guint login_hash_queue;               /* log-ins waiting for a thread before 503, 32 */
+  char **trusted_proxies;               /* addresses whose X-Forwarded-For is believed */
   /* [meetings] */
   char *time_zone;          /* "Asia/Shanghai" */
   guint join_early_minutes; /* 15 */

@@ -13,6 +13,12 @@ char *sh_password_hash (const char *password, guint iterations);
  * encoding. */
 gboolean sh_password_verify (const char *password, const char *encoded);
 
-/* Minimum rules for a new password (length 8..128, not all digits). Sets a
- * Chinese message in @error (G_IO_ERROR_INVALID_ARGUMENT) when weak. */
+/* Rules for a new password: length 8..128, not all digits, not one of the
+ * most common passwords (with digits or symbols around it), not repeated or
+ * consecutive characters, and not containing the account's @login or
+ * @phone (both nullable). Sets a Chinese message in @error
+ * (G_IO_ERROR_INVALID_ARGUMENT) when weak. */
+gboolean sh_password_acceptable_for (const char *password, const char *login, const char *phone,
+                                     GError **error);
+/* The same without an account to compare with. */
 gboolean sh_password_acceptable (const char *password, GError **error);

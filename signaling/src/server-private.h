@@ -32,9 +32,14 @@ struct _ShServer {
   GPtrArray *sockets; /* (element-type ShWsClient) live WebSocket clients */
   ShRooms *rooms;     /* live meetings (room.c) */
   ShMetrics metrics;
+  struct _ShLogin *login; /* log-in throttle and hash pool (login.c), made on first use */
   guint signal_sources[2];
   guint purge_source;
 };
+
+/* Ends the log-in machinery at shutdown, waiting for hashes in progress
+ * (login.c). */
+void sh_login_free (struct _ShLogin *login);
 
 /* Who is asking: filled from the session cookie before a handler runs. */
 typedef struct {

@@ -848,6 +848,7 @@ sh_server_free (ShServer *server)
       g_source_remove (server->signal_sources[i]);
   if (server->purge_source)
     g_source_remove (server->purge_source);
+  g_clear_pointer (&server->login, sh_login_free);
   if (server->soup)
     sh_ws_close_all (server);
   g_clear_pointer (&server->http, sh_http_connections_free);

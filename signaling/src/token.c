@@ -299,3 +299,39 @@ sh_token_sha256_hex (const char *text)
 
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
 }
+
+/* ------------------------------------------------------- calendar links */
+
+#define CALENDAR_PURPOSE "ics"
+
+char *
+sh_token_calendar_sign (GBytes *secret, gint64 account_id, gint64 generation, gint64 expires_at)
+{
+  g_autofree char *subject = NULL;
+
+  g_return_val_if_fail (account_id > 0 && generation >= 0, NULL);
+  subject = g_strdup_printf ("a%" G_GINT64_FORMAT "g%" G_GINT64_FORMAT, account_id, generation);
+  return sh_token_sign (secret, CALENDAR_PURPOSE, subject, expires_at);
+}
+
+gboolean
+sh_token_calendar_verify (GBytes *secret, const char *token, gint64 now, gint64 *account_id,
+                          gint64 *generation, GError **error)
+{
+  g_autofree char *subject = sh_token_verify (secret, token, CALENDAR_PURPOSE, now, error);
+  g_auto (GStrv) parts = NULL;
+  guint64 id = 0, gen = 0;
+
+  if (!subject)
+    return FALSE;
+  /* "a<id>g<generation>", or "a<id>" from before generations. */
+  parts = g_strsplit (subject[0] == 'a' ? subject + 1 : "", "g", 2);
+  if (!parts[0] || !g_ascii_string_to_unsigned (parts[0], 10, 1, G_MAXINT64, &id, NULL)
+      || (parts[1] && !g_ascii_string_to_unsigned (parts[1], 10, 0, G_MAXINT64, &gen, NULL))) {
+    g_set_error_literal (error, SH_TOKEN_ERROR, SH_TOKEN_ERROR_MALFORMED, "链接无效");
+    return FALSE;
+  }
+  *account_id = (gint64) id;
+  *generation = (gint64) gen;
+  return TRUE;
+}

@@ -34,3 +34,13 @@ char *sh_token_random (gsize n_bytes);
 
 /* Lower-case hex SHA-256 of @text. Returns: (transfer full). */
 char *sh_token_sha256_hex (const char *text);
+
+/* The token of a calendar link: signs the account and its calendar
+ * generation, so that bumping the generation (renewal, password change)
+ * revokes every older link. Returns: (transfer full). */
+char *sh_token_calendar_sign (GBytes *secret, gint64 account_id, gint64 generation,
+                              gint64 expires_at);
+/* Checks a calendar link's token and reads the account and generation it
+ * names (links made before generations existed name generation 0). */
+gboolean sh_token_calendar_verify (GBytes *secret, const char *token, gint64 now,
+                                   gint64 *account_id, gint64 *generation, GError **error);

@@ -352,17 +352,19 @@ async function scenarioLockout(t) {
     code = (await error.getAttribute('data-code')) || '';
     const text = ((await error.textContent()) || '').trim();
     assert(/[\u4e00-\u9fff]/.test(text), `log-in error is not Chinese: "${text}"`);
-    assert(code === 'bad_credentials' || code === 'account_locked', `unexpected error code "${code}": ${text}`);
+    assert(code === 'bad_credentials' || code === 'too_many_attempts', `unexpected error code "${code}": ${text}`);
+    if (code === 'bad_credentials') assert(text === '账号或密码错误', `the error tells more than it should: "${text}"`);
+    else assert(/后再试/.test(text), `the wait is not explained: "${text}"`);
     log(`attempt ${i + 1}: ${code}: ${text}`);
   }
-  assert(code === 'account_locked', 'the account was never reported locked');
-  // Even the right password is refused while locked.
+  assert(code === 'too_many_attempts', 'wrong passwords were never slowed down');
+  // While this address waits, even the right password is not checked.
   await page.locator('#login').fill('inspector');
   await page.locator('#password').fill(DEMO_PASSWORD);
   await page.locator('#login-submit').click();
   await page.waitForFunction(() => !document.querySelector('#login-submit').disabled, null, { timeout: STEP_TIMEOUT_MS });
-  assert((await error.getAttribute('data-code')) === 'account_locked', 'a locked account logged in');
-  assert(/(\/|index\.html)$/.test(new URL(page.url()).pathname), 'a locked account left the log-in page');
+  assert((await error.getAttribute('data-code')) === 'too_many_attempts', 'a throttled address logged in');
+  assert(/(\/|index\.html)$/.test(new URL(page.url()).pathname), 'a throttled address left the log-in page');
 }
 
 /** The text of @selector once it is visible, trimmed. */

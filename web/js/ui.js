@@ -56,7 +56,7 @@ export async function busy(button, fn) {
 
 /**
  * Fills the top bar (#topbar): links to the pages the user may use, the
- * user's name and the log-out button. @current: 'my' | 'echo' | 'secretary'.
+ * user's name and the log-out button. @current: 'my' | 'echo' | 'secretary' | 'admin'.
  */
 export function renderTopbar(me, current) {
   const bar = document.getElementById('topbar');
@@ -67,6 +67,7 @@ export function renderTopbar(me, current) {
   if (hasRole(me, 'secretary') || hasRole(me, 'admin')) {
     links.push(['secretary', 'secretary.html', '支部工作', 'nav-secretary']);
   }
+  if (hasRole(me, 'admin')) links.push(['admin', 'admin.html', '账号管理', 'nav-admin']);
   for (const [key, href, label, testid] of links) {
     nav.append(el('a', {
       href, text: label, id: testid, 'data-testid': testid,
