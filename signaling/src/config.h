@@ -41,8 +41,8 @@ typedef struct {
   guint body_timeout_s;               /* 30 */
   guint listen_backlog;               /* 511 */
   /* [storage] */
-  char *data_dir; /* "data" */
-  char *database; /* NULL: data_dir/sanhui.db */
+  char *data_dir;                /* "data" */
+  char *database;                /* NULL: data_dir/sanhui.db */
   guint integrity_check_seconds; /* 600: /healthz runs PRAGMA quick_check at most this often */
   /* [media] */
   guint media_port_min; /* 40000 */
