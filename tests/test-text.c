@@ -128,6 +128,14 @@ test_records_use_it (void)
     g_assert_true (g_str_has_prefix (error->message, "消息"));
     g_clear_error (&error);
   }
+  g_assert_cmpint (sh_meeting_guest_add (store, meeting, 0, "\u202e三张", account, &error), ==, 0);
+  g_assert_true (g_str_has_prefix (error->message, "列席人员姓名"));
+  g_clear_error (&error);
+  g_assert_cmpint (sh_meeting_guest_add (store, meeting, 0, "\u200b\u200b", account, &error), ==,
+                   0);
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (sh_store_count_rows (store, "meeting_guests", NULL), ==, 0);
   g_assert_cmpint (sh_store_count_rows (store, "organizations", NULL), ==, 1);
   g_assert_cmpint (sh_store_count_rows (store, "members", NULL), ==, 1);
   g_assert_cmpint (sh_store_count_rows (store, "meeting_chat", NULL), ==, 0);
