@@ -243,11 +243,10 @@ sh_meeting_guest_add (ShStore *store, gint64 meeting_id, gint64 account_id, cons
   if (!meeting)
     return 0;
   if (name) {
-    if (!g_utf8_validate (name, -1, NULL)) {
-      invalid (error, "姓名包含无效字符");
+    if (!sh_text_check (name, "列席人员姓名", SH_TEXT_LINE, error))
       return 0;
-    }
-    trimmed = g_strstrip (g_strdup (name));
+    /* A name of nothing visible counts as none. */
+    trimmed = sh_text_is_blank (name) ? NULL : g_strstrip (g_strdup (name));
   }
   if (account_id) {
     account = sh_account_get (store, account_id, NULL);
