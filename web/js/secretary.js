@@ -7,6 +7,7 @@ import {
   isCancellable, meetingTypeLabel, formatRange,
 } from './format.js';
 import { el, clear, setStatus, busy, renderTopbar, meetingCard } from './ui.js';
+import { initVisits, loadVisits } from './visits.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -530,10 +531,13 @@ async function selectBranch(id) {
   $('meeting-chair').value = '';
   // Members first: the meeting cards show the chair and recorder by name.
   await loadMembers();
+  await loadVisits(state.branch.id);
   await loadMeetings();
 }
 
 $('org-select').addEventListener('change', () => selectBranch($('org-select').value));
+// An accepted or ended visit changes who takes part here.
+initVisits(() => loadMembers());
 
 async function init() {
   state.me = await requireSession();
