@@ -411,6 +411,22 @@ test_permission_denied (void)
     g_assert_nonnull (strstr (err, "permission denied"));
     g_assert_nonnull (strstr (err, dir));
   }
+  /* A -wal file left by a command run as another user (root running
+   * `sanhui db`, say): SQLite alone says "unable to open database file". */
+  {
+    g_autofree char *err = NULL;
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+
+    g_assert_cmpint (g_chmod (dir, root ? 0777 : 0755), ==, 0);
+    g_assert_true (g_file_set_contents (wal, "", 0, NULL));
+    g_assert_cmpint (g_chmod (wal, root ? 0600 : 0000), ==, 0);
+    g_assert_cmpint (run_sanhui (root, dir, &err, "db", "version", NULL), !=, 0);
+    g_test_message ("foreign -wal: %s", err);
+    g_assert_nonnull (strstr (err, "permission denied"));
+    g_assert_nonnull (strstr (err, wal));
+    g_unlink (wal);
+    g_assert_cmpint (g_chmod (dir, root ? 0755 : 0555), ==, 0);
+  }
   /* `sanhui db backup` into a directory it may not write. */
   {
     g_autofree char *err = NULL;

@@ -168,6 +168,7 @@ check_writable (ShStore *store, GError **error)
 {
   g_autofree char *dir = NULL;
   g_autofree char *wal = NULL;
+  g_autofree char *shm = NULL;
   struct statvfs fs;
 
   if (sqlite3_db_readonly (store->db, "main") == 1)
@@ -176,10 +177,13 @@ check_writable (ShStore *store, GError **error)
     return TRUE;
   dir = g_path_get_dirname (store->path);
   wal = g_strconcat (store->path, "-wal", NULL);
+  shm = g_strconcat (store->path, "-shm", NULL);
   if (g_access (store->path, R_OK | W_OK) != 0)
     return unhealthy (error, "database file not writable: %s", g_strerror (errno));
   if (g_access (wal, F_OK) == 0 && g_access (wal, R_OK | W_OK) != 0)
     return unhealthy (error, "database WAL file not writable: %s", g_strerror (errno));
+  if (g_access (shm, F_OK) == 0 && g_access (shm, R_OK | W_OK) != 0)
+    return unhealthy (error, "database shared-memory file not writable: %s", g_strerror (errno));
   if (g_access (dir, W_OK | X_OK) != 0)
     return unhealthy (error, "data directory not writable: %s", g_strerror (errno));
   if (statvfs (dir, &fs) == 0 && (guint64) fs.f_bavail * fs.f_frsize < MIN_FREE_BYTES)

@@ -256,6 +256,14 @@ prepare_file (const char *path, gboolean *created, GError **error)
   }
   if (g_access (path, R_OK | W_OK) != 0)
     return file_error (path, "read and write the database", errno, error);
+  /* Left by a command run as another user (root running `sanhui db`, say):
+   * SQLite would only say "unable to open database file". */
+  for (int k = 0; k < 2; k++) {
+    g_autofree char *side = g_strconcat (path, k == 0 ? "-wal" : "-shm", NULL);
+
+    if (g_access (side, F_OK) == 0 && g_access (side, R_OK | W_OK) != 0)
+      return file_error (side, "read and write", errno, error);
+  }
   /* SQLite creates path-wal and path-shm beside the file. */
   if (g_access (dir, W_OK | X_OK) != 0)
     return file_error (dir, "create the database's -wal and -shm files in", errno, error);
