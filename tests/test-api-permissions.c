@@ -99,6 +99,7 @@ static const Row matrix[] = {
     201, ADMIN | SEC1, 0, FALSE },
   /* Migrant visits: asked by the home side (or the member), decided by the
    * receiving branch, ended by either; VISIT_B1_TO_B2 was asked by SEC1. */
+  { "GET", "/api/visits/branches", NULL, NULL, 200, LOGGED_IN, 0, FALSE },
   { "GET", "/api/orgs/{B1}/visits", NULL, NULL, 200, ADMIN | INSP | SEC1, 0, FALSE },
   { "GET", "/api/orgs/{B2}/visits", NULL, NULL, 200, ADMIN | INSP | SEC2, 0, FALSE },
   { "GET", "/api/orgs/{G1}/visits", NULL, NULL, 200, 0, ADMIN | INSP | SEC1, FALSE },
@@ -451,6 +452,9 @@ test_matrix (void)
     g_test_message ("%s", line->str);
   }
   g_assert_cmpuint (checked, ==, G_N_ELEMENTS (matrix) * N_ROLES);
+  /* Changing one's own password (a row above) ends one's other sessions,
+   * the fixture's administrator's among them: it logs in again. */
+  g_assert_cmpuint (test_client_login (fx.admin, "admin", TEST_PASSWORD), ==, 200);
 }
 
 /* A forbidden request changes nothing: the rows denied above left the tables

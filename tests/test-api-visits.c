@@ -416,6 +416,27 @@ test_demo_visit (void)
   g_assert_true (found);
 }
 
+/* The branch directory a request form needs: every branch, names only. */
+static void
+test_branch_directory (void)
+{
+  g_autoptr (JsonNode) reply = NULL;
+  JsonArray *list;
+  g_autoptr (GString) names = g_string_new (NULL);
+
+  g_assert_cmpuint (call (zhu, "GET", "api/visits/branches", NULL, &reply), ==, 200);
+  list = json_object_get_array_member (obj (reply), "branches");
+  for (guint i = 0; i < json_array_get_length (list); i++) {
+    JsonObject *b = json_array_get_object_element (list, i);
+
+    g_string_append_printf (names, "%s%s/%s", i ? "," : "",
+                            json_object_get_string_member (b, "name"),
+                            json_object_get_string_member (b, "parent_name"));
+    g_assert_cmpuint (json_object_get_size (b), ==, 3);
+  }
+  g_assert_cmpstr (names->str, ==, "第一党支部/示范街道党工委,第二党支部/示范街道党工委");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -423,6 +444,7 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/api/visits/demo", test_demo_visit);
+  g_test_add_func ("/api/visits/branch-directory", test_branch_directory);
   g_test_add_func ("/api/visits/own-record", test_own_record);
   g_test_add_func ("/api/visits/lifecycle", test_visit_lifecycle);
   g_test_add_func ("/api/visits/hostile", test_hostile_requests);

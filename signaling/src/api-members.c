@@ -327,6 +327,39 @@ handle_list_member_visits (ShRequest *req)
   sh_reply_builder (req, SOUP_STATUS_OK, b);
 }
 
+/* Every branch by name, so that a home secretary or a member can name the
+ * branch a visit is asked for: branch names only, nothing inside them. */
+static void
+handle_list_visit_branches (ShRequest *req)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) orgs = sh_org_list_subtree (req->server->store, 0, &error);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  if (!orgs) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "branches");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < orgs->len; i++) {
+    const ShOrg *org = g_ptr_array_index (orgs, i);
+
+    if (org->kind != SH_ORG_BRANCH)
+      continue;
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "id");
+    json_builder_add_int_value (b, org->id);
+    sh_json_builder_add_string (b, "name", org->name);
+    add_org_name (req, b, "parent_name", org->parent_id);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  sh_reply_builder (req, SOUP_STATUS_OK, b);
+}
+
 static void
 reply_visit (ShRequest *req, guint status, gint64 id)
 {
@@ -432,6 +465,7 @@ const ShRoute sh_member_routes[] = {
   { "GET", "api/members/{id}/visits", SH_ROUTE_SESSION, handle_list_member_visits },
   { "POST", "api/members/{id}/visits", SH_ROUTE_SESSION | SH_ROUTE_JSON, handle_request_visit },
   { "GET", "api/orgs/{id}/visits", SH_ROUTE_SESSION, handle_list_branch_visits },
+  { "GET", "api/visits/branches", SH_ROUTE_SESSION, handle_list_visit_branches },
   { "POST", "api/visits/{id}/{word}", SH_ROUTE_SESSION | SH_ROUTE_JSON, handle_visit_action },
   { NULL },
 };

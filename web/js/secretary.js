@@ -7,7 +7,7 @@ import {
   isCancellable, meetingTypeLabel, formatRange,
 } from './format.js';
 import { el, clear, setStatus, busy, renderTopbar, meetingCard } from './ui.js';
-import { initVisits, loadVisits } from './visits.js';
+import { initVisits, loadVisits, fillVisitForm } from './visits.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -532,6 +532,7 @@ async function selectBranch(id) {
   // Members first: the meeting cards show the chair and recorder by name.
   await loadMembers();
   await loadVisits(state.branch.id);
+  await fillVisitForm(state.members);
   await loadMeetings();
 }
 

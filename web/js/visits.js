@@ -1,6 +1,7 @@
 // Migrant visits (流动党员) on the "支部工作" page: requests to take part in
-// this branch (接受 / 拒绝, and 结束 once accepted), and this branch's members
-// taking part elsewhere (撤回 / 结束). Only an accepted visit grants anything.
+// this branch (接受 / 拒绝, and 结束 once accepted), this branch's members
+// taking part elsewhere (撤回 / 结束), and the form that asks for one. Only an
+// accepted visit grants anything.
 
 import { api, listOf } from './api.js';
 import { formatDateTime } from './format.js';
@@ -97,6 +98,59 @@ export async function loadVisits(id) {
   const pending = incoming.filter((v) => v.state === 'pending').length;
   $('visits-pending').textContent = pending ? `（${pending} 条待处理）` : '';
 }
+
+let branches = null; // every branch by name, loaded once
+
+function fillOptions(select, options, placeholder) {
+  const previous = select.value;
+  clear(select);
+  select.append(el('option', { value: '', text: placeholder }));
+  for (const [value, label] of options) select.append(el('option', { value, text: label }));
+  if ([...select.options].some((o) => o.value === previous)) select.value = previous;
+}
+
+/** Fills the request form: @members of this branch, every other branch. */
+export async function fillVisitForm(members) {
+  fillOptions($('visit-member'),
+    members.filter((m) => m.active !== false).map((m) => [String(m.id), m.name]), '请选择党员');
+  if (!branches) {
+    try {
+      branches = listOf(await api('GET', '/api/visits/branches'), 'branches');
+    } catch (e) {
+      setStatus($('visit-form-status'), e.message, 'error');
+      return;
+    }
+  }
+  fillOptions($('visit-host'),
+    branches.filter((b) => String(b.id) !== String(branchId))
+      .map((b) => [String(b.id), b.parent_name ? `${b.name}（${b.parent_name}）` : b.name]),
+    '请选择支部');
+}
+
+$('visit-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const status = $('visit-form-status');
+  const member = $('visit-member').value;
+  const host = $('visit-host').value;
+  const note = $('visit-note').value.trim();
+  setStatus(status, '');
+  if (!member || !host) {
+    setStatus(status, '请选择党员和参加活动的支部', 'error');
+    return;
+  }
+  busy($('visit-submit'), async () => {
+    try {
+      const body = { host_branch_id: Number(host) };
+      if (note) body.note = note;
+      const v = await api('POST', `/api/members/${encodeURIComponent(member)}/visits`, { body });
+      $('visit-note').value = '';
+      setStatus(status, `已提交：${(v && v.member_name) || ''}，待${(v && v.host_branch_name) || '对方支部'}接受`, 'success');
+      await loadVisits(branchId);
+    } catch (e) {
+      setStatus(status, e.message, 'error');
+    }
+  });
+});
 
 /** @onChange: called after a decision, e.g. to reload the member roll. */
 export function initVisits(onChange) {
