@@ -317,6 +317,70 @@ test_last_admin (void)
   g_assert_cmpuint (test_client_json (admin, "GET", "api/accounts", NULL, NULL), ==, 403);
 }
 
+/* Sends a log-in and hangs up without waiting for the answer. */
+static void
+login_and_hang_up (const char *from, const char *login, const char *password)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GUri) uri = g_uri_parse (server->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr (GSocketConnection) conn = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *body
+      = g_strdup_printf ("{\"login\":\"%s\",\"password\":\"%s\"}", login, password);
+  g_autofree char *request = g_strdup_printf (
+      "POST /api/session HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: application/json\r\n"
+      "X-Forwarded-For: %s\r\nContent-Length: %zu\r\n\r\n%s",
+      g_uri_get_host (uri), g_uri_get_port (uri), from, strlen (body), body);
+
+  conn = g_socket_client_connect_to_host (client, g_uri_get_host (uri),
+                                          (guint16) g_uri_get_port (uri), NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), request,
+                             strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+}
+
+/* A client that hangs up while its password is being checked is still
+ * counted (hanging up is no way around the throttle), and the server
+ * carries on. */
+static gint64
+failed_logins (TestClient *admin, const char *login)
+{
+  g_autoptr (JsonNode) list = NULL;
+  JsonArray *accounts;
+
+  g_assert_cmpuint (test_client_json (admin, "GET", "api/accounts", NULL, &list), ==, 200);
+  accounts = json_object_get_array_member (json_node_get_object (list), "accounts");
+  for (guint i = 0; i < json_array_get_length (accounts); i++) {
+    JsonObject *a = json_array_get_object_element (accounts, i);
+    if (g_str_equal (json_object_get_string_member (a, "login"), login))
+      return json_object_get_int_member (a, "failed_logins");
+  }
+  g_assert_not_reached ();
+}
+
+/* A client that hangs up while its password is being checked is still
+ * counted (hanging up is no way around the throttle), and the server
+ * carries on. */
+static void
+test_hang_up_still_counts (void)
+{
+  g_autoptr (TestClient) admin = admin_client ();
+
+  g_assert_cmpuint (login_status ("203.0.113.100", "inspector", TEST_PASSWORD), ==, 200);
+  g_assert_cmpint (failed_logins (admin, "inspector"), ==, 0);
+  for (int i = 0; i < 3; i++)
+    login_and_hang_up ("203.0.113.99", "inspector", "Wrong#pass1");
+  /* The verdicts are applied on the server's main loop: wait for them
+   * without trying again from that address. */
+  for (int i = 0; i < 200 && failed_logins (admin, "inspector") < 3; i++)
+    g_usleep (10 * 1000);
+  g_assert_cmpint (failed_logins (admin, "inspector"), ==, 3);
+  g_assert_cmpuint (login_status ("203.0.113.99", "inspector", TEST_PASSWORD), ==, 429);
+  g_assert_cmpuint (login_status ("203.0.113.100", "inspector", TEST_PASSWORD), ==, 200);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -334,6 +398,7 @@ main (int argc, char **argv)
   g_test_add_func ("/api-lockout/stranger-cannot-lock-out-owner",
                    test_stranger_cannot_lock_out_owner);
   g_test_add_func ("/api-lockout/admin-unlock", test_admin_unlock);
+  g_test_add_func ("/api-lockout/hang-up-still-counts", test_hang_up_still_counts);
   g_test_add_func ("/api-lockout/last-admin", test_last_admin);
   status = g_test_run ();
   test_server_stop (server);
