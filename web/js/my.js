@@ -16,6 +16,7 @@ const calendarUrl = document.getElementById('calendar-url');
 const calendarCopy = document.getElementById('calendar-copy');
 const calendarWebcal = document.getElementById('calendar-webcal');
 const calendarStatus = document.getElementById('calendar-status');
+const calendarRenew = document.getElementById('calendar-renew');
 
 function startOf(m) {
   const t = Date.parse(m.planned_start);
@@ -67,15 +68,19 @@ function absoluteUrl(url) {
   }
 }
 
-calendarButton.addEventListener('click', () => busy(calendarButton, async () => {
+// GET shows the current link; POST makes a new one, and the old link stops
+// working (a link given away by mistake).
+const showCalendarLink = (button, method) => busy(button, async () => {
   setStatus(calendarStatus, '');
   try {
-    const data = await api('GET', '/api/my/calendar');
+    const data = await api(method, '/api/my/calendar');
     const url = absoluteUrl(data && data.url);
     calendarUrl.value = url;
     calendarWebcal.href = url.replace(/^https?:/, 'webcal:');
     calendarPanel.hidden = false;
-    if (data && data.expires_at) {
+    if (method === 'POST') {
+      setStatus(calendarStatus, '已生成新链接，原链接已失效。请在手机日历中删除旧订阅并重新订阅。', 'success');
+    } else if (data && data.expires_at) {
       setStatus(calendarStatus, `链接有效期至 ${formatDate(data.expires_at)}，到期后请重新获取。`, 'info');
     }
     calendarUrl.focus();
@@ -84,7 +89,13 @@ calendarButton.addEventListener('click', () => busy(calendarButton, async () => 
     calendarPanel.hidden = false;
     setStatus(calendarStatus, e.message, 'error');
   }
-}));
+});
+
+calendarButton.addEventListener('click', () => showCalendarLink(calendarButton, 'GET'));
+calendarRenew.addEventListener('click', () => {
+  if (!confirm('生成新链接后，原链接（包括已订阅的手机日历）将立即失效。确定继续吗？')) return;
+  showCalendarLink(calendarRenew, 'POST');
+});
 
 calendarCopy.addEventListener('click', async () => {
   if (!calendarUrl.value) return;
