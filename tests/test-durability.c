@@ -67,15 +67,6 @@ send_one (Writer *w)
                                     msg);
 }
 
-static gboolean
-on_kill_time (gpointer user_data)
-{
-  gboolean *due = user_data;
-
-  *due = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Titles of every meeting in the database file. Returns: (transfer full). */
 static GHashTable *
 stored_titles (const char *db_path)
@@ -109,7 +100,6 @@ test_sigkill_loses_no_acknowledged_write (void)
     g_autoptr (GHashTable) stored = NULL;
     GHashTableIter it;
     gpointer key;
-    gboolean due = FALSE;
 
     w.client = test_client_new (server);
     g_assert_cmpuint (test_client_login (w.client, "secretary", TEST_PASSWORD), ==, 200);
@@ -117,8 +107,7 @@ test_sigkill_loses_no_acknowledged_write (void)
     for (guint i = 0; i < IN_FLIGHT; i++)
       send_one (&w);
     /* A different moment each round, always with writes in flight. */
-    g_timeout_add (150 + 97 * round, on_kill_time, &due);
-    while (!due)
+    while (g_hash_table_size (w.acked) < 20 + 13 * round)
       g_main_context_iteration (NULL, TRUE);
     w.killed = TRUE;
     test_server_crash_and_restart (server, NULL);
@@ -142,7 +131,6 @@ test_sigkill_loses_no_acknowledged_write (void)
   g_test_message ("%u SIGKILLs: %u acknowledged writes, 0 lost; %u in flight at the kills, %u of "
                   "them stored",
                   ROUNDS, acked_total, unknown_total, unknown_stored);
-  g_assert_cmpuint (acked_total, >, ROUNDS * 10);
   /* The database is intact and serving after the last restart. */
   {
     g_autoptr (TestClient) client = test_client_new (server);

@@ -472,6 +472,10 @@ test_tls_idle_connections_do_not_stall (void)
   g_autofree char *reply = NULL;
 
   g_assert_true (g_str_has_prefix (server->url, "https://"));
+  /* The client's first TLS connection loads the system's trust store, which
+   * takes seconds under a sanitizer; it must not count against the server's
+   * handshake limit. */
+  g_object_unref (g_tls_backend_get_default_database (g_tls_backend_get_default ()));
   for (guint i = 0; i < G_N_ELEMENTS (idle); i++) {
     g_autofree char *r = tls_get_health (port, &idle[i]);
     g_assert_nonnull (r);

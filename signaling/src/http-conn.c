@@ -284,7 +284,9 @@ static void
 conn_set_deadline (HttpConn *conn, guint seconds)
 {
   conn_clear_deadline (conn);
-  conn->deadline = g_timeout_add_seconds (seconds, on_deadline, conn);
+  /* Not g_timeout_add_seconds: its one-second grouping can end a limit of a
+   * few seconds almost a second early. */
+  conn->deadline = g_timeout_add (seconds * 1000, on_deadline, conn);
 }
 
 /* ---------------------------------------------------------- lifecycle */
