@@ -483,7 +483,7 @@ test_bad_overrides (void)
 }
 
 /* docs/sanhui.example.ini loads as it is, and with every key uncommented it
- * sets all 57 keys to exactly the defaults, so the example stays complete and
+ * sets all 65 keys to exactly the defaults, so the example stays complete and
  * truthful. */
 static void
 test_example_file (Fixture *fixture, gconstpointer data)
@@ -512,7 +512,7 @@ test_example_file (Fixture *fixture, gconstpointer data)
   g_autoptr (ShConfig) config = sh_config_load (fixture->path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (config->origins);
-  g_assert_cmpuint (g_hash_table_size (config->origins), ==, 64);
+  g_assert_cmpuint (g_hash_table_size (config->origins), ==, 65);
 
   g_autoptr (ShConfig) defaults = sh_config_new_default ();
   g_assert_cmpstr (config->listen_address, ==, defaults->listen_address);
@@ -563,6 +563,7 @@ test_example_file (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (config->ws_other.burst, ==, defaults->ws_other.burst);
   g_assert_cmpuint (config->ws_abuse_seconds, ==, defaults->ws_abuse_seconds);
   g_assert_cmpuint (config->ws_abuse_refusals, ==, defaults->ws_abuse_refusals);
+  g_assert_cmpuint (config->ws_keepalive_seconds, ==, defaults->ws_keepalive_seconds);
   g_assert_cmpstr (config->log_level, ==, defaults->log_level);
   g_assert_true (sh_config_validate (config, &error));
   g_assert_no_error (error);

@@ -374,6 +374,141 @@ test_sockets_per_account_and_session (void)
   g_assert_cmpuint (status, ==, 101);
 }
 
+/* A second server with small limits, for what takes seconds with the
+ * defaults: one ping a second, abuse after 2 s, pings every second, two
+ * sockets per account. */
+static TestServer *
+small_server (void)
+{
+  static const char *const sets[] = { "websocket.other_per_minute=60",
+                                      "websocket.other_burst=1",
+                                      "websocket.abuse_seconds=2",
+                                      "websocket.abuse_refusals=100000",
+                                      "websocket.keepalive_seconds=1",
+                                      "websocket.max_sockets_per_account=2",
+                                      NULL };
+
+  return test_server_start (sets);
+}
+
+/* Over the limit without a pause for abuse_seconds: closed with 1008,
+ * though the client never sent a flood (ten a second against one). */
+static void
+test_sustained_over_limit_closes (void)
+{
+  TestServer *small = small_server ();
+  TestServer *saved = server;
+  g_autoptr (TestClient) c = NULL;
+  g_autoptr (TestWs) ws = NULL;
+  gint64 started;
+  gdouble seconds;
+  guint pongs = 0, limited = 0, sent = 0;
+
+  server = small;
+  c = logged_in ("member");
+  ws = test_ws_connect (c);
+  started = g_get_monotonic_time ();
+  while (!ws->closed && sent < 100) {
+    g_free (test_ws_send (ws, "ping", NULL));
+    sent++;
+    test_ws_settle (100);
+  }
+  seconds = (gdouble) (g_get_monotonic_time () - started) / G_USEC_PER_SEC;
+  while (!g_queue_is_empty (&ws->messages)) {
+    g_autoptr (JsonNode) m = g_queue_pop_head (&ws->messages);
+    pongs += g_strcmp0 (test_ws_type (m), "pong") == 0;
+    limited += g_strcmp0 (test_ws_error_code (m), "rate_limited") == 0;
+  }
+  g_test_message ("%u pings in %.1f s: %u pongs, %u rate_limited, closed %u", sent, seconds, pongs,
+                  limited, soup_websocket_connection_get_close_code (ws->conn));
+  g_assert_true (ws->closed);
+  g_assert_cmpuint (soup_websocket_connection_get_close_code (ws->conn), ==,
+                    SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+  /* The first refusal came after the first ping; the streak had to last
+   * two seconds, during which the rate let more through. */
+  g_assert_cmpfloat (seconds, >=, 2.0);
+  g_assert_cmpuint (pongs, >=, 2);
+  g_assert_cmpuint (limited, >, pongs);
+  g_clear_pointer (&ws, test_ws_free);
+  g_clear_pointer (&c, test_client_free);
+  server = saved;
+  test_server_stop (small);
+}
+
+/* Opens /ws for @client with a bare TCP connection that never reads or
+ * answers anything after the upgrade: a phone that left its network.
+ * (transfer full) */
+static GSocketConnection *
+dead_socket (TestClient *client)
+{
+  g_autoptr (GUri) uri = g_uri_parse (server->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr (GSocketClient) sc = g_socket_client_new ();
+  g_autoptr (GError) error = NULL;
+  SoupCookieJar *jar
+      = SOUP_COOKIE_JAR (soup_session_get_feature (client->session, SOUP_TYPE_COOKIE_JAR));
+  g_autofree char *cookies = soup_cookie_jar_get_cookies (jar, uri, TRUE);
+  g_autofree char *request = g_strdup_printf (
+      "GET /ws HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+      "Cookie: %s\r\n\r\n",
+      g_uri_get_host (uri), g_uri_get_port (uri), cookies);
+  GSocketConnection *conn = g_socket_client_connect_to_host (
+      sc, g_uri_get_host (uri), (guint16) g_uri_get_port (uri), NULL, &error);
+  char reply[512] = { 0 };
+  gsize got = 0;
+
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), request,
+                             strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* Only the response head: the server sends nothing more before a ping. */
+  while (!strstr (reply, "\r\n\r\n") && got < sizeof reply - 1) {
+    gssize n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), reply + got,
+                                    1, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (n, ==, 1);
+    got++;
+  }
+  g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 101"));
+  return conn;
+}
+
+/* A socket that stopped answering pings does not hold a place: the account
+ * at its limit gets a new socket once the dead one has been silent for 2.5
+ * ping intervals, and the dead one is closed; live sockets are not. */
+static void
+test_silent_socket_makes_room (void)
+{
+  TestServer *small = small_server ();
+  TestServer *saved = server;
+  g_autoptr (TestClient) c = NULL;
+  g_autoptr (TestWs) live = NULL;
+  g_autoptr (GSocketConnection) dead = NULL;
+  guint status = 0;
+
+  server = small;
+  c = logged_in ("member");
+  live = test_ws_connect (c);
+  dead = dead_socket (c);
+  /* Both count: the limit is two. */
+  g_assert_cmpuint (try_connect (c), ==, 429);
+  /* Three ping intervals: the live socket answers, the dead one does not. */
+  test_ws_settle (3000);
+  for (guint tries = 0; tries < 20 && status != 101; tries++) {
+    status = try_connect (c);
+    if (status != 101)
+      test_ws_settle (250);
+  }
+  g_assert_cmpuint (status, ==, 101);
+  g_assert_false (live->closed);
+  g_assert_cmpstr (test_ws_outcome (live, "ping", NULL), ==, "pong");
+  g_clear_pointer (&live, test_ws_free);
+  g_clear_object (&dead);
+  g_clear_pointer (&c, test_client_free);
+  server = saved;
+  test_server_stop (small);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -387,6 +522,8 @@ main (int argc, char **argv)
   g_test_add_func ("/limits/abuse-closes-and-reconnecting-refills-nothing",
                    test_abuse_closes_and_reconnecting_refills_nothing);
   g_test_add_func ("/limits/sockets-per-account-and-session", test_sockets_per_account_and_session);
+  g_test_add_func ("/limits/sustained-over-limit-closes", test_sustained_over_limit_closes);
+  g_test_add_func ("/limits/silent-socket-makes-room", test_silent_socket_makes_room);
   status = g_test_run ();
   test_server_stop (server);
   return status;

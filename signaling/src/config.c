@@ -182,6 +182,7 @@ static const KeySpec key_specs[] = {
   { "websocket", "other_burst", KEY_UINT, FIELD (ws_other.burst), 1, 1000000, NULL },
   { "websocket", "abuse_seconds", KEY_UINT, FIELD (ws_abuse_seconds), 1, 86400, NULL },
   { "websocket", "abuse_refusals", KEY_UINT, FIELD (ws_abuse_refusals), 1, 1000000, NULL },
+  { "websocket", "keepalive_seconds", KEY_UINT, FIELD (ws_keepalive_seconds), 1, 3600, NULL },
   { "log", "level", KEY_STRING, FIELD (log_level), 0, 0, check_log_level },
 };
 
@@ -417,6 +418,7 @@ sh_config_new_default (void)
   config->ws_other = (ShConfigRate){ 120, 20 };
   config->ws_abuse_seconds = 10;
   config->ws_abuse_refusals = 300;
+  config->ws_keepalive_seconds = 25;
   config->log_level = g_strdup ("message");
   return config;
 }

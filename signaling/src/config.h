@@ -88,6 +88,7 @@ typedef struct {
   ShConfigRate ws_other;            /* 120/min, burst 20 */
   guint ws_abuse_seconds;           /* 10: refused this long without a pause: closed */
   guint ws_abuse_refusals;          /* 300: or this many refusals without a pause */
+  guint ws_keepalive_seconds;       /* 25: ping interval; silent for 2.5 of them: dead */
   /* [log] */
   char *log_level; /* "error", "warning", "message", "info", "debug" */
   /* private: "group.key" -> where it was last set ("FILE:LINE" or "command

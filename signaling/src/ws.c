@@ -36,6 +36,7 @@ typedef struct {
 typedef struct {
   ShWsClient pub;
   ShWsSocketLimits limits;
+  gint64 last_heard; /* monotonic µs of the latest message or pong */
 } WsClient;
 
 G_STATIC_ASSERT (G_STRUCT_OFFSET (WsClient, pub) == 0);
@@ -245,6 +246,7 @@ on_message (SoupWebsocketConnection *conn, gint kind, GBytes *message, gpointer 
   gint64 now = g_get_monotonic_time ();
   gint64 retry_after;
 
+  self->last_heard = now;
   /* Once the socket is closing (too big, abuse, session ended), libsoup
    * still delivers what was already on its way: none of it is handled. */
   if (soup_websocket_connection_get_state (conn) != SOUP_WEBSOCKET_STATE_OPEN)
@@ -297,6 +299,22 @@ on_error (SoupWebsocketConnection *conn, GError *error, gpointer user_data)
 }
 
 static void
+on_pong (SoupWebsocketConnection *conn, GBytes *message, gpointer user_data)
+{
+  ((WsClient *) user_data)->last_heard = g_get_monotonic_time ();
+}
+
+/* A socket that answered none of the last two and a half pings: its peer
+ * is gone (a phone that changed networks) though TCP may not notice for
+ * many minutes. */
+static gboolean
+silent (ShServer *server, ShWsClient *client, gint64 now)
+{
+  return now - ((WsClient *) client)->last_heard
+         > (gint64) server->config->ws_keepalive_seconds * G_USEC_PER_SEC * 5 / 2;
+}
+
+static void
 ws_client_free (WsClient *self)
 {
   ShWsClient *client = &self->pub;
@@ -323,10 +341,11 @@ on_closed (SoupWebsocketConnection *conn, gpointer user_data)
 }
 
 /* The message refusing one more socket to the account or session of
- * @auth, or NULL when it may have one. Sockets already closing do not
- * count. (transfer none) */
+ * @auth, or NULL when it may have one. Sockets already closing, and silent
+ * ones (closed by on_websocket() to make room), do not count.
+ * (transfer none) */
 static const char *
-too_many_sockets (ShServer *server, const ShAuth *auth)
+too_many_sockets (ShServer *server, const ShAuth *auth, gint64 now)
 {
   guint of_account = 0, of_session = 0;
 
@@ -334,7 +353,7 @@ too_many_sockets (ShServer *server, const ShAuth *auth)
     ShWsClient *c = g_ptr_array_index (server->sockets, i);
 
     if (soup_websocket_connection_get_state (c->conn) != SOUP_WEBSOCKET_STATE_OPEN
-        || c->account_id != auth->account->id)
+        || c->account_id != auth->account->id || silent (server, c, now))
       continue;
     of_account++;
     if (g_strcmp0 (c->token_hash, auth->token_hash) == 0)
@@ -347,6 +366,30 @@ too_many_sockets (ShServer *server, const ShAuth *auth)
   return NULL;
 }
 
+/* Closes @account_id's silent sockets: they count no more, and a new one
+ * of the account is coming. */
+static void
+close_silent (ShServer *server, gint64 account_id, gint64 now)
+{
+  g_autoptr (GPtrArray) dead = g_ptr_array_new ();
+
+  for (guint i = 0; i < server->sockets->len; i++) {
+    ShWsClient *c = g_ptr_array_index (server->sockets, i);
+
+    if (c->account_id == account_id
+        && soup_websocket_connection_get_state (c->conn) == SOUP_WEBSOCKET_STATE_OPEN
+        && silent (server, c, now))
+      g_ptr_array_add (dead, c);
+  }
+  for (guint i = 0; i < dead->len; i++) {
+    ShWsClient *c = g_ptr_array_index (dead, i);
+
+    g_message ("websocket of account %" G_GINT64_FORMAT " silent: closed for a new one",
+               account_id);
+    soup_websocket_connection_close (c->conn, WS_CLOSE_GOING_AWAY, "no response");
+  }
+}
+
 static void
 on_websocket (SoupServer *soup, SoupServerMessage *msg, const char *path,
               SoupWebsocketConnection *conn, gpointer user_data)
@@ -356,13 +399,14 @@ on_websocket (SoupServer *soup, SoupServerMessage *msg, const char *path,
   WsClient *self;
   ShWsClient *client;
   ShAuth auth = { 0 };
+  gint64 now = g_get_monotonic_time ();
 
   if (!sh_auth_from_message (server, msg, &auth)) {
     soup_websocket_connection_close (conn, WS_CLOSE_POLICY, "unauthenticated");
     return;
   }
   /* ws_gate() counted too, but other upgrades may have completed since. */
-  if (too_many_sockets (server, &auth)) {
+  if (too_many_sockets (server, &auth, now)) {
     g_message ("websocket of account %" G_GINT64_FORMAT " refused: too many sockets",
                auth.account->id);
     sh_auth_clear (&auth);
@@ -376,14 +420,17 @@ on_websocket (SoupServer *soup, SoupServerMessage *msg, const char *path,
   client->token_hash = g_steal_pointer (&auth.token_hash);
   client->account_id = auth.account->id;
   sh_auth_clear (&auth);
-  sh_ws_socket_limits_init (&self->limits, ctx->limits, client->account_id,
-                            g_get_monotonic_time ());
+  self->last_heard = now;
+  close_silent (server, client->account_id, now);
+  sh_ws_socket_limits_init (&self->limits, ctx->limits, client->account_id, now);
   soup_websocket_connection_set_max_incoming_payload_size (
       conn, MIN ((guint64) server->config->max_ws_message_bytes + WS_LIBSOUP_HEADROOM,
                  (guint64) G_MAXINT32));
-  /* Browsers on mobile networks drop idle sockets; pings keep NATs open. */
-  soup_websocket_connection_set_keepalive_interval (conn, 25);
+  /* Browsers on mobile networks drop idle sockets; pings keep NATs open,
+   * and their pongs tell live sockets from dead ones (silent()). */
+  soup_websocket_connection_set_keepalive_interval (conn, server->config->ws_keepalive_seconds);
   g_signal_connect (conn, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (conn, "pong", G_CALLBACK (on_pong), self);
   g_signal_connect (conn, "error", G_CALLBACK (on_error), self);
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed), self);
   g_ptr_array_add (server->sockets, client);
@@ -427,7 +474,7 @@ ws_gate (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable 
     sh_reply_error (&req, SOUP_STATUS_UNAUTHORIZED, "unauthenticated", "请先登录");
     return;
   }
-  refusal = too_many_sockets (server, &auth);
+  refusal = too_many_sockets (server, &auth, g_get_monotonic_time ());
   if (refusal) {
     g_message ("websocket of account %" G_GINT64_FORMAT " refused: too many sockets",
                auth.account->id);
