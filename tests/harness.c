@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "harness.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -103,19 +104,15 @@ on_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-on_stderr (GObject *source, GAsyncResult *result, gpointer user_data)
+const char *
+test_server_log (TestServer *server)
 {
-  TestServer *server = user_data;
-  g_autoptr (GBytes) bytes
-      = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+  g_autofree char *text = NULL;
 
-  if (!bytes || g_bytes_get_size (bytes) == 0)
-    return;
-  g_string_append_len (server->stderr_text, g_bytes_get_data (bytes, NULL),
-                       g_bytes_get_size (bytes));
-  g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 4096, G_PRIORITY_DEFAULT, NULL,
-                                   on_stderr, server);
+  g_string_truncate (server->stderr_text, 0);
+  if (g_file_get_contents (server->log_path, &text, NULL, NULL))
+    g_string_append (server->stderr_text, text);
+  return server->stderr_text->str;
 }
 
 /* Starts `sanhui serve` on @server's data directory and waits for its URL. */
@@ -127,8 +124,11 @@ spawn_server (TestServer *server, const char *const *sets)
   g_autofree char *web_root = NULL;
   g_autoptr (GDataInputStream) out = NULL;
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (GSubprocessLauncher) launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   StartWait wait = { .loop = loop };
   guint timeout;
+  int log_fd;
 
   argv = base_argv (server->data_dir);
   web_root = g_build_filename (g_getenv ("SANHUI_SOURCE_ROOT"), "web", NULL);
@@ -142,12 +142,15 @@ spawn_server (TestServer *server, const char *const *sets)
   }
   g_ptr_array_add (argv, g_strdup ("serve"));
   g_ptr_array_add (argv, NULL);
+  /* The log goes to a file (appended to across restarts): a pipe that the
+   * test reads only while its main loop runs would fill up during a long run
+   * of synchronous requests and stall the server. */
+  log_fd = open (server->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  g_assert_cmpint (log_fd, >=, 0);
+  g_subprocess_launcher_take_stderr_fd (launcher, log_fd);
   server->process
-      = g_subprocess_newv ((const char *const *) argv->pdata,
-                           G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+      = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
-  g_input_stream_read_bytes_async (g_subprocess_get_stderr_pipe (server->process), 4096,
-                                   G_PRIORITY_DEFAULT, NULL, on_stderr, server);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
   wait.out = out;
   g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, on_line, &wait);
@@ -156,25 +159,34 @@ spawn_server (TestServer *server, const char *const *sets)
   if (!wait.timed_out)
     g_source_remove (timeout);
   if (!wait.url)
-    g_error ("server did not start: %s", server->stderr_text->str);
+    g_error ("server did not start: %s", test_server_log (server));
   server->url = wait.url;
+}
+
+TestServer *
+test_server_start_in (const char *data_dir, const char *const *sets)
+{
+  TestServer *server = g_new0 (TestServer, 1);
+
+  server->data_dir = g_strdup (data_dir);
+  server->db_path = g_build_filename (server->data_dir, "sanhui.db", NULL);
+  server->stderr_text = g_string_new (NULL);
+  server->log_path = g_strconcat (server->data_dir, ".log", NULL);
+  spawn_server (server, sets);
+  return server;
 }
 
 TestServer *
 test_server_start (const char *const *sets)
 {
-  TestServer *server = g_new0 (TestServer, 1);
   g_autoptr (GError) error = NULL;
   g_autofree char *err = NULL;
+  g_autofree char *data_dir = g_dir_make_tmp ("sanhui-test-XXXXXX", &error);
 
-  server->data_dir = g_dir_make_tmp ("sanhui-test-XXXXXX", &error);
   g_assert_no_error (error);
-  server->db_path = g_build_filename (server->data_dir, "sanhui.db", NULL);
-  server->stderr_text = g_string_new (NULL);
-  if (test_run_cli (server->data_dir, NULL, NULL, &err, "demo", NULL) != 0)
+  if (test_run_cli (data_dir, NULL, NULL, &err, "demo", NULL) != 0)
     g_error ("sanhui demo failed: %s", err);
-  spawn_server (server, sets);
-  return server;
+  return test_server_start_in (data_dir, sets);
 }
 
 void
@@ -214,14 +226,13 @@ test_server_stop (TestServer *server)
   g_subprocess_send_signal (server->process, SIGTERM);
   g_subprocess_wait (server->process, NULL, &error);
   g_assert_no_error (error);
-  /* Let the stderr reader see the last lines before judging. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
   if (!g_subprocess_get_if_exited (server->process)
       || g_subprocess_get_exit_status (server->process) != 0)
-    g_error ("server did not exit cleanly: %s", server->stderr_text->str);
+    g_error ("server did not exit cleanly: %s", test_server_log (server));
   g_object_unref (server->process);
   test_remove_tree (server->data_dir);
+  g_unlink (server->log_path);
+  g_free (server->log_path);
   g_string_free (server->stderr_text, TRUE);
   g_free (server->data_dir);
   g_free (server->db_path);

@@ -14,15 +14,21 @@ typedef struct {
   char *url;      /* "http://127.0.0.1:PORT/" */
   char *data_dir; /* removed by test_server_stop() */
   char *db_path;
-  GString *stderr_text;
+  char *log_path;       /* the server's standard error, beside data_dir */
+  GString *stderr_text; /* filled by test_server_log() */
 } TestServer;
 
 /* Loads the demo into a new temp dir and starts the server there. @sets are
  * extra "group.key=value" settings (NULL-terminated, may be NULL). */
 TestServer *test_server_start (const char *const *sets);
+/* Starts the server on an existing @data_dir (removed by test_server_stop()). */
+TestServer *test_server_start_in (const char *data_dir, const char *const *sets);
 /* Kills the server with SIGKILL, as a power cut would, and starts it again
  * on the same data directory (a new port). */
 void test_server_crash_and_restart (TestServer *server, const char *const *sets);
+/* What the server has logged so far. (transfer none: valid until the next
+ * call) */
+const char *test_server_log (TestServer *server);
 /* Sends SIGTERM, asserts a clean exit, removes the data directory. */
 void test_server_stop (TestServer *server);
 

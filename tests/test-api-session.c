@@ -261,8 +261,8 @@ test_session_in_store_is_hashed (void)
       g_assert_null (g_strstr_len (db_text, (gssize) length, token));
   }
   /* Nor does the server's log. */
-  g_assert_null (strstr (server->stderr_text->str, token));
-  g_assert_null (strstr (server->stderr_text->str, TEST_PASSWORD));
+  g_assert_null (strstr (test_server_log (server), token));
+  g_assert_null (strstr (test_server_log (server), TEST_PASSWORD));
   g_free (token);
 }
 

@@ -127,63 +127,6 @@ corrupt_middle (const char *path)
   g_test_message ("overwrote %u of %" G_GINT64_FORMAT " pages", pages, (gint64) st.st_size / 4096);
 }
 
-/* Starts `sanhui serve` on an existing @data_dir. (transfer full) */
-static TestServer *
-serve_existing (const char *data_dir, const char *const *sets)
-{
-  TestServer *server = g_new0 (TestServer, 1);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GSubprocessLauncher) launcher
-      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr (GDataInputStream) out = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *web_root = g_build_filename (g_getenv ("SANHUI_SOURCE_ROOT"), "web", NULL);
-  g_autofree char *log = g_strconcat (data_dir, ".log", NULL);
-  char *line;
-
-  server->data_dir = g_strdup (data_dir);
-  server->db_path = db_in (data_dir);
-  server->stderr_text = g_string_new (NULL);
-  g_ptr_array_add (argv, g_strdup (binary ()));
-  g_ptr_array_add (argv, g_strdup ("--set"));
-  g_ptr_array_add (argv, g_strdup_printf ("storage.data_dir=%s", data_dir));
-  g_ptr_array_add (argv, g_strdup ("--set"));
-  g_ptr_array_add (argv, g_strdup ("security.password_iterations=1000"));
-  g_ptr_array_add (argv, g_strdup ("--set"));
-  g_ptr_array_add (argv, g_strdup ("server.port=0"));
-  g_ptr_array_add (argv, g_strdup ("--set"));
-  g_ptr_array_add (argv, g_strdup_printf ("server.web_root=%s", web_root));
-  for (gsize i = 0; sets && sets[i]; i++) {
-    g_ptr_array_add (argv, g_strdup ("--set"));
-    g_ptr_array_add (argv, g_strdup (sets[i]));
-  }
-  g_ptr_array_add (argv, g_strdup ("serve"));
-  g_ptr_array_add (argv, NULL);
-  /* Standard error to a file beside the directory: nobody reads a pipe. */
-  g_subprocess_launcher_set_stderr_file_path (launcher, log);
-  server->process
-      = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
-  while ((line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL))) {
-    const char *p = strstr (line, "http://127.0.0.1:");
-
-    if (p)
-      server->url = g_strchomp (g_strdup (p));
-    g_free (line);
-    if (server->url)
-      break;
-  }
-  if (!server->url) {
-    g_autofree char *text = NULL;
-
-    g_file_get_contents (log, &text, NULL, NULL);
-    g_error ("server did not start: %s", text);
-  }
-  g_unlink (log);
-  return server;
-}
-
 /* GET /healthz: the status, and the body in *@body. */
 static guint
 healthz (TestServer *server, char **body)
@@ -219,8 +162,8 @@ test_healthz_corrupt_copy (void)
   g_assert_no_error (error);
   corrupt_middle (bad_db);
 
-  good = serve_existing (good_dir, NULL);
-  bad = serve_existing (bad_dir, NULL);
+  good = test_server_start_in (good_dir, NULL);
+  bad = test_server_start_in (bad_dir, NULL);
   g_assert_cmpuint (healthz (good, &good_body), ==, 200);
   g_assert_cmpstr (good_body, ==, "ok\n");
   g_assert_cmpuint (healthz (bad, &bad_body), ==, 503);
