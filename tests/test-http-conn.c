@@ -459,6 +459,29 @@ test_per_address_limits (void)
   test_server_stop (server);
 }
 
+/* A reverse proxy carries many clients over its own address. */
+static void
+test_trusted_proxy_is_not_limited_per_address (void)
+{
+  const char *const sets[]
+      = { "server.max_unestablished_per_address=2", "server.max_connections_per_address=3",
+          "security.trusted_proxies=127.0.0.1", NULL };
+  TestServer *server = test_server_start (sets);
+  guint port = server_port (server);
+  int fds[6];
+
+  for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
+    fds[i] = tcp_connect (port);
+  for (guint i = 0; i < G_N_ELEMENTS (fds); i++) {
+    g_autofree char *reply = NULL;
+    send_all (fds[i], "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n");
+    reply = read_health_reply (fds[i]);
+    g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 200"));
+    close (fds[i]);
+  }
+  test_server_stop (server);
+}
+
 static void
 test_tls_idle_connections_do_not_stall (void)
 {
@@ -589,6 +612,8 @@ main (int argc, char **argv)
   g_test_add_func ("/http-conn/silent-and-slow-clients-are-cut",
                    test_silent_and_slow_clients_are_cut);
   g_test_add_func ("/http-conn/per-address-limits", test_per_address_limits);
+  g_test_add_func ("/http-conn/trusted-proxy-is-not-limited-per-address",
+                   test_trusted_proxy_is_not_limited_per_address);
   g_test_add_func ("/http-conn/tls-idle-connections-do-not-stall",
                    test_tls_idle_connections_do_not_stall);
   g_test_add_func ("/http-conn/tls-key-must-match-certificate",

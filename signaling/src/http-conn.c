@@ -56,6 +56,7 @@ struct _ShHttpConnections {
   GSocketService *service;
   GQueue conns;            /* (element-type HttpConn) oldest first */
   GHashTable *by_address;  /* client IP -> AddressCount */
+  GHashTable *unlimited;   /* client IPs exempt from the per-address limits */
   HttpConn *accepting;     /* the connection being handed to libsoup right now */
   gulong soup_handlers[4]; /* on self->soup */
   ShHttpStats stats;
@@ -453,6 +454,8 @@ admit (ShHttpConnections *self, const char *address)
   AddressCount *count = address_count (self, address);
   HttpConn *victim;
 
+  if (g_hash_table_contains (self->unlimited, address))
+    count = NULL;
   if (count && count->unestablished >= self->limits.max_unestablished)
     return FALSE;
   if (count && count->open >= self->limits.max_per_address) {
@@ -671,6 +674,13 @@ sh_http_connections_new (SoupServer *soup, GTlsCertificate *tls, const ShHttpLim
   self->soup = soup;
   self->tls = tls ? g_object_ref (tls) : NULL;
   self->limits = *limits;
+  self->limits.unlimited_addresses = NULL;
+  self->unlimited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (gsize i = 0; limits->unlimited_addresses && limits->unlimited_addresses[i]; i++) {
+    g_autoptr (GInetAddress) a = g_inet_address_new_from_string (limits->unlimited_addresses[i]);
+    if (a)
+      g_hash_table_add (self->unlimited, g_inet_address_to_string (a));
+  }
   self->by_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_queue_init (&self->conns);
   self->soup_handlers[0]
@@ -745,5 +755,6 @@ sh_http_connections_free (ShHttpConnections *self)
   g_clear_object (&self->service);
   g_clear_object (&self->tls);
   g_hash_table_unref (self->by_address);
+  g_hash_table_unref (self->unlimited);
   g_free (self);
 }

@@ -19,6 +19,9 @@ typedef struct {
   guint idle_timeout_s;      /* keep-alive: the next request's headers */
   guint body_timeout_s;      /* a request body making no progress */
   int backlog;               /* listen(2) backlog */
+  /* Addresses the per-address limits do not apply to: reverse proxies,
+   * which carry many clients (nullable, NULL-terminated, copied). */
+  const char *const *unlimited_addresses;
 } ShHttpLimits;
 
 typedef struct _ShHttpConnections ShHttpConnections;

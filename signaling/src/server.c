@@ -596,6 +596,7 @@ listen_on (ShServer *server, GTlsCertificate *tls, GError **error)
     .idle_timeout_s = c->keepalive_timeout_s,
     .body_timeout_s = c->body_timeout_s,
     .backlog = (int) c->listen_backlog,
+    .unlimited_addresses = (const char *const *) c->trusted_proxies,
   };
 
   if (g_str_equal (listen, "localhost"))
@@ -622,8 +623,8 @@ listen_on (ShServer *server, GTlsCertificate *tls, GError **error)
   host = g_inet_address_to_string (
       g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (bound)));
   ipv6 = strchr (host, ':') != NULL;
-  server->url = g_strdup_printf ("%s://%s%s%s:%u/", server->tls ? "https" : "http",
-                                 ipv6 ? "[" : "", host, ipv6 ? "]" : "",
+  server->url = g_strdup_printf ("%s://%s%s%s:%u/", server->tls ? "https" : "http", ipv6 ? "[" : "",
+                                 host, ipv6 ? "]" : "",
                                  g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
   return TRUE;
 }
