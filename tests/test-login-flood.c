@@ -11,11 +11,13 @@
 
 typedef struct {
   TestServer *server;
-  int stop; /* atomic */
-  int once; /* one request per thread, then stop */
+  char *url; /* of POST /api/session: the server may be gone first */
+  int stop;  /* atomic */
+  int once;  /* one request per thread, then stop */
   GMutex lock;
   guint by_status[600];
   guint failures; /* no HTTP answer at all */
+  char *first_failure;
   guint total;
 } Flood;
 
@@ -43,20 +45,21 @@ flood_thread (gpointer data)
 {
   Flood *f = data;
   g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", 60, NULL);
-  g_autofree char *url = g_strconcat (f->server->url, "api/session", NULL);
   guint n = 0;
 
   do {
     g_autoptr (GError) error = NULL;
     /* Unknown names: each costs the dummy hash at the full cost. */
     g_autofree char *login = g_strdup_printf ("ghost%p-%u", (void *) g_thread_self (), n++);
-    guint status = post_login (session, url, login, &error);
+    guint status = post_login (session, f->url, login, &error);
 
     g_mutex_lock (&f->lock);
     f->total++;
-    if (status == 0)
+    if (status == 0) {
       f->failures++;
-    else
+      if (!f->first_failure)
+        f->first_failure = g_strdup (error->message);
+    } else
       f->by_status[MIN (status, 599)]++;
     g_mutex_unlock (&f->lock);
   } while (!f->once && !g_atomic_int_get (&f->stop));
@@ -66,6 +69,8 @@ flood_thread (gpointer data)
 static void
 start_flood (Flood *f, GThread **threads, guint n)
 {
+  if (!f->url)
+    f->url = g_strconcat (f->server->url, "api/session", NULL);
   for (guint i = 0; i < n; i++)
     threads[i] = g_thread_new ("flood", flood_thread, f);
 }
@@ -76,6 +81,14 @@ join_flood (Flood *f, GThread **threads, guint n)
   g_atomic_int_set (&f->stop, 1);
   for (guint i = 0; i < n; i++)
     g_thread_join (threads[i]);
+}
+
+static void
+flood_clear (Flood *f)
+{
+  g_clear_pointer (&f->url, g_free);
+  g_clear_pointer (&f->first_failure, g_free);
+  g_mutex_clear (&f->lock);
 }
 
 static int
@@ -144,11 +157,13 @@ test_flood_does_not_slow_healthz (void)
   g_print ("# figures: healthz p50 idle %" G_GINT64_FORMAT " us, flood %" G_GINT64_FORMAT
            " us; %u log-ins: %u 401, %u 429, %u 503, %u failed\n",
            idle, loaded, f.total, f.by_status[401], f.by_status[429], f.by_status[503], f.failures);
+  if (f.first_failure)
+    g_test_message ("first log-in without answer: %s", f.first_failure);
   g_assert_cmpuint (f.failures, ==, 0);
   g_assert_cmpuint (f.total, >=, FLOODERS);
   g_assert_cmpuint (answered, ==, f.total);
   g_assert_cmpint (loaded, <, 10 * idle + 50 * 1000);
-  g_mutex_clear (&f.lock);
+  flood_clear (&f);
   test_server_stop (f.server);
 }
 
@@ -191,8 +206,8 @@ test_bounded_queue_and_shutdown (void)
   g_usleep (100 * 1000);
   test_server_stop (f.server);
   join_flood (&g, late, G_N_ELEMENTS (late));
-  g_mutex_clear (&f.lock);
-  g_mutex_clear (&g.lock);
+  flood_clear (&f);
+  flood_clear (&g);
 }
 
 int
