@@ -6,13 +6,11 @@
  * response carries the security headers.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "harness.h"
+#include "tls-fixture.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -157,35 +155,6 @@ median_health_ms (TestServer *server, guint n)
 
 /* ------------------------------------------------------ TLS test helpers */
 
-/* Writes a self-signed P-256 certificate for 127.0.0.1 and its key. */
-static void
-write_tls_pair (const char *cert_path, const char *key_path)
-{
-  EVP_PKEY *key = EVP_EC_gen ("P-256");
-  X509 *cert = X509_new ();
-  X509_NAME *name;
-  FILE *f;
-
-  g_assert_nonnull (key);
-  ASN1_INTEGER_set (X509_get_serialNumber (cert), 1);
-  X509_gmtime_adj (X509_getm_notBefore (cert), -60);
-  X509_gmtime_adj (X509_getm_notAfter (cert), 3600);
-  X509_set_pubkey (cert, key);
-  name = X509_get_subject_name (cert);
-  X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_ASC, (const unsigned char *) "127.0.0.1", -1, -1,
-                              0);
-  X509_set_issuer_name (cert, name);
-  g_assert_cmpint (X509_sign (cert, key, EVP_sha256 ()), >, 0);
-  f = fopen (cert_path, "w");
-  PEM_write_X509 (f, cert);
-  fclose (f);
-  f = fopen (key_path, "w");
-  PEM_write_PrivateKey (f, key, NULL, NULL, 0, NULL, NULL);
-  fclose (f);
-  X509_free (cert);
-  EVP_PKEY_free (key);
-}
-
 typedef struct {
   char *dir;
   char *cert;
@@ -200,7 +169,7 @@ tls_files_new (void)
   t->dir = g_dir_make_tmp ("sanhui-tls-XXXXXX", NULL);
   t->cert = g_build_filename (t->dir, "cert.pem", NULL);
   t->key = g_build_filename (t->dir, "key.pem", NULL);
-  write_tls_pair (t->cert, t->key);
+  test_write_tls_pair (t->cert, t->key, 3600);
   return t;
 }
 

@@ -121,6 +121,14 @@ gboolean sh_auth_from_message (ShServer *server, SoupServerMessage *msg, ShAuth 
 gboolean sh_auth_from_token_hash (ShServer *server, const char *token_hash, ShAuth *auth);
 void sh_auth_clear (ShAuth *auth);
 
+/* Counts a response of @status for /metrics. */
+void sh_count_status (ShServer *server, guint status);
+/* The client's address for log lines (login.c's rules: a trusted proxy's
+ * X-Forwarded-For). Returns: (transfer full). */
+char *sh_request_log_address (ShServer *server, SoupServerMessage *msg);
+/* Adds the handlers of /healthz, /metrics, /calendar and web/ (pages.c). */
+void sh_pages_register (ShServer *server);
+
 /* The base URL for links: public_url or the listening URL. (transfer none) */
 const char *sh_server_public_url (ShServer *server);
 

@@ -7,23 +7,22 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <openssl/crypto.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <sys/resource.h>
 
 #include "http-conn.h"
 #include "log.h"
+#include "login.h"
 #include "meeting-private.h"
 #include "password.h"
+#include "tls-cert.h"
 #include "token.h"
 
 #define SESSION_PURGE_INTERVAL_S 3600
 
 /* ------------------------------------------------------------- replies */
 
-static void
-count_status (ShServer *server, guint status)
+void
+sh_count_status (ShServer *server, guint status)
 {
   if (status / 100 < G_N_ELEMENTS (server->metrics.responses_by_class))
     server->metrics.responses_by_class[status / 100]++;
@@ -41,7 +40,7 @@ sh_reply_json (ShRequest *req, guint status, JsonNode *node)
                                 "Cache-Control", "no-store");
   soup_server_message_set_response (req->msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
                                     g_steal_pointer (&text), length);
-  count_status (req->server, status);
+  sh_count_status (req->server, status);
 }
 
 void
@@ -69,7 +68,7 @@ void
 sh_reply_no_content (ShRequest *req)
 {
   soup_server_message_set_status (req->msg, SOUP_STATUS_NO_CONTENT, NULL);
-  count_status (req->server, SOUP_STATUS_NO_CONTENT);
+  sh_count_status (req->server, SOUP_STATUS_NO_CONTENT);
 }
 
 void
@@ -307,23 +306,19 @@ loggable_path (const char *path)
   return g_strdup (path);
 }
 
-/* The client's IP address for log lines. Returns: (transfer full). */
-static char *
-client_address (SoupServerMessage *msg)
+char *
+sh_request_log_address (ShServer *server, SoupServerMessage *msg)
 {
-  GSocketAddress *addr = soup_server_message_get_remote_address (msg);
+  g_autoptr (GInetAddress) address = sh_request_client_address (server, msg);
 
-  if (!G_IS_INET_SOCKET_ADDRESS (addr))
-    return g_strdup ("-");
-  return g_inet_address_to_string (
-      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (addr)));
+  return address ? g_inet_address_to_string (address) : g_strdup ("-");
 }
 
 static void
 log_request (ShRequest *req, guint status, gint64 started)
 {
   g_autofree char *path = loggable_path (req->path);
-  g_autofree char *client = client_address (req->msg);
+  g_autofree char *client = sh_request_log_address (req->server, req->msg);
 
   g_info ("%s %s %s -> %u (%" G_GINT64_FORMAT " µs)", client, req->method, path, status,
           g_get_monotonic_time () - started);
@@ -389,157 +384,9 @@ early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHash
   }
   {
     g_autofree char *logged = loggable_path (path);
-    g_autofree char *client = client_address (msg);
+    g_autofree char *client = sh_request_log_address (server, msg);
     g_info ("%s %s %s -> 413 (body over %" G_GSIZE_FORMAT " bytes)", client, req.method, logged,
             limit);
-  }
-}
-
-/* --------------------------------------------------------- plain pages */
-
-static void
-reply_text (ShServer *server, SoupServerMessage *msg, guint status, const char *type,
-            const char *text)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, text, strlen (text));
-  count_status (server, status);
-}
-
-static void
-healthz_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
-                 gpointer user_data)
-{
-  ShServer *server = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *text = NULL;
-
-  server->metrics.requests_total++;
-  /* Healthy means able to serve: a real read, writable files, and an intact
-   * file (quick_check, cached for storage.integrity_check_seconds). The
-   * reason names no path: anyone may ask. */
-  if (sh_store_check_health (server->store, server->config->integrity_check_seconds, &error)) {
-    reply_text (server, msg, SOUP_STATUS_OK, "text/plain; charset=utf-8", "ok\n");
-    return;
-  }
-  g_warning ("healthz: database unavailable: %s", error->message);
-  text = g_strdup_printf ("database unavailable: %s\n", error->message);
-  reply_text (server, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", text);
-}
-
-static gboolean
-remote_is_loopback (SoupServerMessage *msg)
-{
-  GSocketAddress *addr = soup_server_message_get_remote_address (msg);
-
-  return G_IS_INET_SOCKET_ADDRESS (addr)
-         && g_inet_address_get_is_loopback (
-             g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (addr)));
-}
-
-static void
-metrics_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
-                 gpointer user_data)
-{
-  ShServer *server = user_data;
-  g_autoptr (GString) out = g_string_new (NULL);
-  ShAuth auth = { 0 };
-  gboolean allowed;
-
-  server->metrics.requests_total++;
-  /* Scrapers run beside the server; anyone else must be an administrator. */
-  allowed = remote_is_loopback (msg)
-            || (sh_auth_from_message (server, msg, &auth) && sh_authz_is_admin (auth.roles));
-  sh_auth_clear (&auth);
-  if (!allowed) {
-    reply_text (server, msg, SOUP_STATUS_FORBIDDEN, "text/plain; charset=utf-8", "forbidden\n");
-    return;
-  }
-  server->metrics.media_forwarded_packets
-      = server->media ? sh_media_engine_forwarded_packets (server->media) : 0;
-  sh_http_connections_get_stats (server->http, &server->metrics.http);
-  sh_metrics_render (&server->metrics, server->store, out);
-  reply_text (server, msg, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8", out->str);
-}
-
-static const char *
-content_type_for (const char *file)
-{
-  static const struct {
-    const char *suffix, *type;
-  } types[] = {
-    { ".html", "text/html; charset=utf-8" },
-    { ".js", "text/javascript; charset=utf-8" },
-    { ".mjs", "text/javascript; charset=utf-8" },
-    { ".css", "text/css; charset=utf-8" },
-    { ".json", "application/json" },
-    { ".svg", "image/svg+xml" },
-    { ".png", "image/png" },
-    { ".ico", "image/x-icon" },
-    { ".webmanifest", "application/manifest+json" },
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (types); i++)
-    if (g_str_has_suffix (file, types[i].suffix))
-      return types[i].type;
-  return "application/octet-stream";
-}
-
-static void
-static_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
-                gpointer user_data)
-{
-  ShServer *server = user_data;
-  const char *method = soup_server_message_get_method (msg);
-  g_autofree char *relative = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *root = g_canonicalize_filename (server->config->web_root, NULL);
-  char *contents = NULL;
-  gsize length;
-
-  server->metrics.requests_total++;
-  if (!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD")) {
-    reply_text (server, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
-                "method not allowed\n");
-    return;
-  }
-  relative = g_str_equal (path, "/") ? g_strdup ("index.html") : g_strdup (path + 1);
-  /* Paths are decoded by libsoup; refuse anything that could leave web_root. */
-  if (strstr (relative, "..") || strchr (relative, '\\') || relative[0] == '/') {
-    reply_text (server, msg, SOUP_STATUS_NOT_FOUND, "text/plain; charset=utf-8", "not found\n");
-    return;
-  }
-  file = g_build_filename (root, relative, NULL);
-  if (!g_file_test (file, G_FILE_TEST_IS_REGULAR)
-      || !g_file_get_contents (file, &contents, &length, NULL)) {
-    reply_text (server, msg, SOUP_STATUS_NOT_FOUND, "text/plain; charset=utf-8", "not found\n");
-    return;
-  }
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control",
-                                "no-cache");
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (msg, content_type_for (file), SOUP_MEMORY_TAKE, contents,
-                                    length);
-  count_status (server, SOUP_STATUS_OK);
-}
-
-static void
-calendar_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
-                  gpointer user_data)
-{
-  ShServer *server = user_data;
-  ShRequest req = { .server = server,
-                    .msg = msg,
-                    .query = query,
-                    .path = path,
-                    .method = soup_server_message_get_method (msg) };
-
-  server->metrics.requests_total++;
-  sh_calendar_feed (&req);
-  /* The token in the path is a credential: it is not logged. */
-  {
-    g_autofree char *client = client_address (msg);
-    g_info ("%s %s /calendar/*** -> %u", client, req.method, soup_server_message_get_status (msg));
   }
 }
 
@@ -642,50 +489,6 @@ raise_file_limit (void)
   }
 }
 
-/* GnuTLS takes a key that does not belong to the certificate, and every
- * handshake then fails; check the pair with OpenSSL before starting. */
-static gboolean
-tls_pair_matches (const char *cert_path, const char *key_path, GError **error)
-{
-  g_autofree char *cert_pem = NULL;
-  g_autofree char *key_pem = NULL;
-  gsize cert_len, key_len;
-  BIO *bio;
-  X509 *cert = NULL;
-  EVP_PKEY *key = NULL;
-  gboolean ok = FALSE;
-
-  if (!g_file_get_contents (cert_path, &cert_pem, &cert_len, error)
-      || !g_file_get_contents (key_path, &key_pem, &key_len, error))
-    return FALSE;
-  bio = BIO_new_mem_buf (cert_pem, (int) cert_len);
-  cert = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
-  BIO_free (bio);
-  bio = BIO_new_mem_buf (key_pem, (int) key_len);
-  key = PEM_read_bio_PrivateKey (bio, NULL, NULL, NULL);
-  BIO_free (bio);
-  OPENSSL_cleanse (key_pem, key_len);
-  if (!cert)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                 "server.tls_certificate %s holds no PEM certificate", cert_path);
-  else if (!key)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                 "server.tls_key %s holds no PEM private key (or it is encrypted)", key_path);
-  else if (X509_check_private_key (cert, key) != 1)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                 "server.tls_key %s does not belong to the certificate in server.tls_certificate "
-                 "%s (the first certificate of the file must be the server's own)",
-                 key_path, cert_path);
-  else
-    ok = TRUE;
-  if (ok && X509_cmp_current_time (X509_get0_notAfter (cert)) < 0)
-    g_warning ("the TLS certificate %s has expired: browsers will refuse it", cert_path);
-  X509_free (cert);
-  EVP_PKEY_free (key);
-  ERR_clear_error ();
-  return ok;
-}
-
 /* Returns: (transfer full) the certificate, or NULL without TLS or with
  * @error set. */
 static GTlsCertificate *
@@ -696,9 +499,7 @@ load_tls (ShServer *server, GError **error)
 
   if (!c->tls_certificate)
     return NULL;
-  if (!tls_pair_matches (c->tls_certificate, c->tls_key, error))
-    return NULL;
-  cert = g_tls_certificate_new_from_files (c->tls_certificate, c->tls_key, error);
+  cert = sh_tls_certificate_load (c->tls_certificate, c->tls_key, error);
   if (cert)
     server->tls = TRUE;
   return cert;
@@ -793,10 +594,7 @@ sh_server_new (const char *config_path, const char *const *overrides, GError **e
   for (gsize i = 0; i < G_N_ELEMENTS (handled_paths); i++)
     soup_server_add_early_handler (server->soup, handled_paths[i], early_handler, server, NULL);
   soup_server_add_handler (server->soup, "/api", api_handler, server, NULL);
-  soup_server_add_handler (server->soup, "/calendar", calendar_handler, server, NULL);
-  soup_server_add_handler (server->soup, "/healthz", healthz_handler, server, NULL);
-  soup_server_add_handler (server->soup, "/metrics", metrics_handler, server, NULL);
-  soup_server_add_handler (server->soup, NULL, static_handler, server, NULL);
+  sh_pages_register (server);
   sh_ws_register (server);
   raise_file_limit ();
   if (!listen_on (server, tls, error))
