@@ -381,6 +381,42 @@ test_hang_up_still_counts (void)
   g_assert_cmpuint (login_status ("203.0.113.100", "inspector", TEST_PASSWORD), ==, 200);
 }
 
+/* Someone at an unattended browser guessing the owner's password through
+ * the password change: the same throttle as the log-in, and nothing
+ * changes. */
+static void
+test_old_password_guessing (void)
+{
+  g_autoptr (TestClient) c = test_client_new (server);
+  g_autoptr (JsonNode) me = NULL;
+  g_autoptr (JsonNode) reply = NULL;
+  g_autofree char *path = NULL;
+
+  g_assert_cmpuint (test_client_login (c, "member2", TEST_PASSWORD), ==, 200);
+  g_assert_cmpuint (test_client_json (c, "GET", "api/session", NULL, &me), ==, 200);
+  path = g_strdup_printf (
+      "api/accounts/%" G_GINT64_FORMAT "/password",
+      json_object_get_int_member (
+          json_object_get_object_member (json_node_get_object (me), "account"), "id"));
+  for (int i = 0; i < 3; i++) {
+    g_autofree char *body
+        = g_strdup_printf ("{\"old_password\":\"Guess#%d\",\"password\":\"Neu#Mima2026\"}", i);
+    g_clear_pointer (&reply, json_node_unref);
+    g_assert_cmpuint (test_client_json (c, "POST", path, body, &reply), ==, 403);
+    g_assert_cmpstr (test_error_code (reply), ==, "bad_credentials");
+  }
+  g_clear_pointer (&reply, json_node_unref);
+  g_assert_cmpuint (test_client_json (c, "POST", path,
+                                      "{\"old_password\":\"" TEST_PASSWORD
+                                      "\",\"password\":\"Neu#Mima2026\"}",
+                                      &reply),
+                    ==, 429);
+  g_assert_cmpstr (test_error_code (reply), ==, "too_many_attempts");
+  /* Nothing changed: the old password still opens the account elsewhere. */
+  g_assert_cmpuint (login_status ("192.0.2.77", "member2", TEST_PASSWORD), ==, 200);
+  g_assert_cmpuint (test_client_json (c, "GET", "api/session", NULL, NULL), ==, 200);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -399,6 +435,7 @@ main (int argc, char **argv)
                    test_stranger_cannot_lock_out_owner);
   g_test_add_func ("/api-lockout/admin-unlock", test_admin_unlock);
   g_test_add_func ("/api-lockout/hang-up-still-counts", test_hang_up_still_counts);
+  g_test_add_func ("/api-lockout/old-password-guessing", test_old_password_guessing);
   g_test_add_func ("/api-lockout/last-admin", test_last_admin);
   status = g_test_run ();
   test_server_stop (server);

@@ -71,15 +71,47 @@ handle_list_accounts (ShRequest *req)
   sh_reply_builder (req, SOUP_STATUS_OK, b);
 }
 
+typedef struct {
+  ShAccount *account; /* to create, without its hash */
+  gint64 actor;
+} Creation;
+
+static void
+creation_free (gpointer data)
+{
+  Creation *c = data;
+
+  sh_account_free (c->account);
+  g_free (c);
+}
+
+static void
+create_hashed (ShRequest *req, gboolean ok, const char *new_hash, gpointer data)
+{
+  Creation *c = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShAccount) stored = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  gint64 id;
+
+  c->account->password_hash = g_strdup (new_hash);
+  id = sh_account_create (req->server->store, c->account, &error);
+  if (!id || !(stored = sh_account_get (req->server->store, id, &error))) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  g_message ("account %" G_GINT64_FORMAT " created by account %" G_GINT64_FORMAT, id, c->actor);
+  build_account (b, req->server, stored);
+  sh_reply_builder (req, SOUP_STATUS_CREATED, b);
+}
+
 static void
 handle_create_account (ShRequest *req)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (ShAccount) a = g_new0 (ShAccount, 1);
-  g_autoptr (ShAccount) stored = NULL;
   g_autofree char *password = NULL;
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  gint64 id;
+  Creation *c;
 
   if (!require_admin (req))
     return;
@@ -92,16 +124,11 @@ handle_create_account (ShRequest *req)
     sh_reply_gerror (req, error);
     return;
   }
-  a->password_hash = sh_password_hash (password, req->server->config->password_iterations);
-  id = sh_account_create (req->server->store, a, &error);
-  if (!id || !(stored = sh_account_get (req->server->store, id, &error))) {
-    sh_reply_gerror (req, error);
-    return;
-  }
-  g_message ("account %" G_GINT64_FORMAT " created by account %" G_GINT64_FORMAT, id,
-             req->auth.account->id);
-  build_account (b, req->server, stored);
-  sh_reply_builder (req, SOUP_STATUS_CREATED, b);
+  c = g_new0 (Creation, 1);
+  c->account = g_steal_pointer (&a);
+  c->actor = req->auth.account->id;
+  /* The new hash is made on the hashing pool (login.c). */
+  sh_login_check_password (req, 0, NULL, NULL, password, create_hashed, c, creation_free);
 }
 
 static gboolean
@@ -155,18 +182,57 @@ handle_revoke_role (ShRequest *req)
   sh_reply_no_content (req);
 }
 
+typedef struct {
+  gint64 id;
+  gint64 actor;
+  char *keep_token_hash; /* the changer's own session; NULL for a reset */
+} PasswordChange;
+
+static void
+password_change_free (gpointer data)
+{
+  PasswordChange *c = data;
+
+  g_free (c->keep_token_hash);
+  g_free (c);
+}
+
+static void
+password_checked (ShRequest *req, gboolean ok, const char *new_hash, gpointer data)
+{
+  PasswordChange *c = data;
+  g_autoptr (GError) error = NULL;
+
+  if (!ok || !new_hash) {
+    sh_reply_error (req, SOUP_STATUS_FORBIDDEN, "bad_credentials", "原密码不正确");
+    return;
+  }
+  if (!sh_account_change_password (req->server->store, c->id, new_hash, c->keep_token_hash,
+                                   &error)) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  sh_login_forget_account (req->server, c->id);
+  g_message ("password of account %" G_GINT64_FORMAT " changed by account %" G_GINT64_FORMAT
+             "; its other sessions ended",
+             c->id, c->actor);
+  sh_reply_no_content (req);
+}
+
 /* Own change (with the old password): every other session ends. An
  * administrator's reset: every session ends, and the lock is lifted. Both
- * revoke the calendar link (sh_account_change_password). */
+ * revoke the calendar link (sh_account_change_password). The old password
+ * is checked, and the new one hashed, on the hashing pool; wrong old
+ * passwords are throttled like failed log-ins. */
 static void
 handle_set_password (ShRequest *req)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *password = NULL;
   g_autofree char *old_password = NULL;
-  g_autofree char *hash = NULL;
   g_autoptr (ShAccount) target = NULL;
   gboolean self = req->ids[0] == req->auth.account->id;
+  PasswordChange *c;
 
   if (!self && !require_admin (req))
     return;
@@ -181,21 +247,13 @@ handle_set_password (ShRequest *req)
     sh_reply_gerror (req, error);
     return;
   }
-  if (self && !sh_password_verify (old_password, req->auth.account->password_hash)) {
-    sh_reply_error (req, SOUP_STATUS_FORBIDDEN, "bad_credentials", "原密码不正确");
-    return;
-  }
-  hash = sh_password_hash (password, req->server->config->password_iterations);
-  if (!sh_account_change_password (req->server->store, req->ids[0], hash,
-                                   self ? req->auth.token_hash : NULL, &error)) {
-    sh_reply_gerror (req, error);
-    return;
-  }
-  sh_login_forget_account (req->server, req->ids[0]);
-  g_message ("password of account %" G_GINT64_FORMAT " changed by account %" G_GINT64_FORMAT
-             "; its other sessions ended",
-             req->ids[0], req->auth.account->id);
-  sh_reply_no_content (req);
+  c = g_new0 (PasswordChange, 1);
+  c->id = target->id;
+  c->actor = req->auth.account->id;
+  c->keep_token_hash = self ? g_strdup (req->auth.token_hash) : NULL;
+  sh_login_check_password (req, self ? target->id : 0, old_password,
+                           self ? req->auth.account->password_hash : NULL, password,
+                           password_checked, c, password_change_free);
 }
 
 static void

@@ -53,16 +53,33 @@ typedef struct {
   char *account_key;
   char *network;
   gboolean ok;
+  /* A password check other than a log-in (sh_login_check_password). */
+  char *new_password; /* hashed after a good check; wiped when freed */
+  guint iterations;
+  char *new_hash;
+  ShPasswordCheckedFunc done;
+  gpointer done_data;
+  GDestroyNotify done_free;
 } LoginJob;
+
+static void
+wipe (char *secret)
+{
+  if (secret) {
+    OPENSSL_cleanse (secret, strlen (secret));
+    g_free (secret);
+  }
+}
 
 static void
 login_job_free (LoginJob *job)
 {
-  if (job->password) {
-    OPENSSL_cleanse (job->password, strlen (job->password));
-    g_free (job->password);
-  }
+  wipe (job->password);
+  wipe (job->new_password);
   g_free (job->hash);
+  g_free (job->new_hash);
+  if (job->done_free)
+    job->done_free (job->done_data);
   g_free (job->client);
   g_free (job->address_key);
   g_free (job->account_key);
@@ -164,8 +181,12 @@ hash_in_thread (gpointer data, gpointer user_data)
   GSource *source;
 
   /* At shutdown the queue is drained without hashing. */
-  if (!g_atomic_int_get (&job->login->closing))
-    job->ok = sh_password_verify (job->password, job->hash);
+  if (!g_atomic_int_get (&job->login->closing)) {
+    /* No stored hash: nothing to check (an administrator sets a password). */
+    job->ok = !job->hash || sh_password_verify (job->password, job->hash);
+    if (job->ok && job->new_password)
+      job->new_hash = sh_password_hash (job->new_password, job->iterations);
+  }
   /* An idle source, not g_main_context_invoke(): that could run the verdict
    * right here when the main thread is between iterations. */
   source = g_idle_source_new ();
@@ -346,6 +367,16 @@ apply_verdict (gpointer data)
     login_job_free (job);
     return G_SOURCE_REMOVE;
   }
+  if (job->done) {
+    if (!job->ok && job->account_key) {
+      sh_throttle_fail (login->by_address, job->address_key, g_get_real_time ());
+      sh_throttle_fail (login->by_account, job->account_key, g_get_real_time ());
+    }
+    job->done (&req, job->ok, job->new_hash, job->done_data);
+    soup_server_message_unpause (job->msg);
+    login_job_free (job);
+    return G_SOURCE_REMOVE;
+  }
   /* Read again: the account may have changed while the hash ran. */
   if (job->account_id)
     account = sh_account_get (job->server->store, job->account_id, NULL);
@@ -410,6 +441,52 @@ sh_login_start (ShRequest *req, const char *login_name, const char *password)
     job->hash = g_strdup (server->dummy_hash);
   }
   job->password = g_strdup (password);
+  job->msg = g_object_ref (req->msg);
+  login->pending++;
+  soup_server_message_pause (req->msg);
+  g_thread_pool_push (login->pool, job, NULL);
+}
+
+void
+sh_login_check_password (ShRequest *req, gint64 account_id, const char *password, const char *hash,
+                         const char *new_password, ShPasswordCheckedFunc done, gpointer data,
+                         GDestroyNotify free_data)
+{
+  ShServer *server = req->server;
+  ShLogin *login = login_get (server);
+  g_autoptr (GInetAddress) client = sh_request_client_address (server, req->msg);
+  LoginJob *job = g_new0 (LoginJob, 1);
+  gint64 wait = 0;
+
+  job->login = login;
+  job->server = server;
+  job->done = done;
+  job->done_data = data;
+  job->done_free = free_data;
+  job->client = sh_client_network (client, 32, 128);
+  job->address_key = sh_client_network (client, 32, CLIENT_V6_BITS);
+  /* The same keys as a log-in: guessing the password through this door is
+   * no faster than through the log-in. */
+  if (hash) {
+    job->account_key = g_strdup_printf ("a%" G_GINT64_FORMAT "|%s", account_id, job->address_key);
+    wait = MAX (sh_throttle_wait (login->by_address, job->address_key, g_get_real_time ()),
+                sh_throttle_wait (login->by_account, job->account_key, g_get_real_time ()));
+  }
+  if (wait > 0) {
+    reply_wait (req, 429, "too_many_attempts", wait, "密码尝试过于频繁");
+    login_job_free (job);
+    return;
+  }
+  if (login->pending >= login->capacity) {
+    reply_wait (req, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", BUSY_RETRY_S * G_USEC_PER_SEC,
+                "服务器繁忙");
+    login_job_free (job);
+    return;
+  }
+  job->password = g_strdup (password ? password : "");
+  job->hash = g_strdup (hash);
+  job->new_password = g_strdup (new_password);
+  job->iterations = server->config->password_iterations;
   job->msg = g_object_ref (req->msg);
   login->pending++;
   soup_server_message_pause (req->msg);

@@ -16,6 +16,24 @@ typedef struct _ShLogin ShLogin;
  * paused meanwhile). @login and @password are copied. */
 void sh_login_start (ShRequest *req, const char *login, const char *password);
 
+/* Called on the main thread once a password check is done, with a request
+ * rebuilt around the same message (no session and no body: what the
+ * callback needs travels in @data). @new_hash: (nullable) the hash of the
+ * new password, when @ok and one was asked for. The callback replies. */
+typedef void (*ShPasswordCheckedFunc) (ShRequest *req, gboolean ok, const char *new_hash,
+                                       gpointer data);
+
+/* Checks @password against @hash (NULL: no check) on the hashing pool and,
+ * when it matches and @new_password is set, hashes @new_password there too,
+ * so that neither holds up the main thread. A check is throttled like a
+ * log-in of @account_id from the request's address, and a wrong password
+ * counts as a failed one. Replies itself when throttled (429) or busy
+ * (503); else @done replies. @data is freed with @free_data in every case.
+ * @password and @new_password are copied. */
+void sh_login_check_password (ShRequest *req, gint64 account_id, const char *password,
+                              const char *hash, const char *new_password,
+                              ShPasswordCheckedFunc done, gpointer data, GDestroyNotify free_data);
+
 /* Forgets the throttling of @account_id's log-ins (an administrator's
  * unlock). */
 void sh_login_forget_account (ShServer *server, gint64 account_id);
