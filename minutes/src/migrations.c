@@ -249,6 +249,15 @@ const char *const sh_migrations[] = {
   "    WHERE v.member_id = NEW.id AND v.state = 'accepted'"
   "      AND v.host_branch_id = NEW.current_branch_id)"
   "  BEGIN SELECT RAISE(ABORT, 'current_branch_id follows an accepted visit'); END;",
+
+  /* 5: one-time log-in codes an administrator hands a locked-out owner who
+   *    is away from their usual networks: the right password and the code
+   *    pass the account lock once, without lifting it for everyone. Stored
+   *    as the SHA-256 of the code. */
+  "CREATE TABLE login_codes ("
+  "  account_id INTEGER PRIMARY KEY REFERENCES accounts(id),"
+  "  code_hash TEXT NOT NULL,"
+  "  expires_at INTEGER NOT NULL);",
 };
 
 const int sh_migrations_count = G_N_ELEMENTS (sh_migrations);
