@@ -539,6 +539,41 @@ test_networks (Fixture *f, gconstpointer data)
   g_assert_false (known);
 }
 
+/* A one-time code works once, before it expires, for its account only; a
+ * new code replaces the old one. */
+static void
+test_login_code (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 id = create (f, "zhangwei", NULL, "张伟", 0, &error);
+  gint64 other = create (f, "lina", NULL, "李娜", 0, &error);
+  gboolean used = TRUE;
+
+  g_assert_true (sh_account_set_login_code (f->store, id, "h1", NOW + MINUTE, &error));
+  g_assert_no_error (error);
+  g_assert_true (sh_account_use_login_code (f->store, id, "wrong", NOW, &used, &error));
+  g_assert_false (used);
+  g_assert_true (sh_account_use_login_code (f->store, other, "h1", NOW, &used, &error));
+  g_assert_false (used);
+  g_assert_true (sh_account_use_login_code (f->store, id, "h1", NOW + MINUTE, &used, &error));
+  g_assert_false (used);
+  g_assert_true (sh_account_use_login_code (f->store, id, "h1", NOW, &used, &error));
+  g_assert_true (used);
+  g_assert_true (sh_account_use_login_code (f->store, id, "h1", NOW, &used, &error));
+  g_assert_false (used);
+
+  g_assert_true (sh_account_set_login_code (f->store, id, "h2", NOW + MINUTE, &error));
+  g_assert_true (sh_account_set_login_code (f->store, id, "h3", NOW + MINUTE, &error));
+  g_assert_true (sh_account_use_login_code (f->store, id, "h2", NOW, &used, &error));
+  g_assert_false (used);
+  g_assert_true (sh_account_use_login_code (f->store, id, "h3", NOW, &used, &error));
+  g_assert_true (used);
+  g_assert_no_error (error);
+
+  g_assert_false (sh_account_set_login_code (f->store, 999, "h", NOW + MINUTE, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
+}
+
 /* Nobody may disable or demote the last enabled administrator, by API or
  * CLI alike (both go through these). */
 static void
@@ -586,6 +621,7 @@ main (int argc, char **argv)
   ADD ("/account/change-password", test_change_password);
   ADD ("/account/networks", test_networks);
   ADD ("/account/last-admin", test_last_admin);
+  ADD ("/account/login-code", test_login_code);
   ADD ("/account/migrant-roles", test_migrant_roles);
   ADD ("/account/transferred-member", test_transferred_member_loses_role);
 #undef ADD

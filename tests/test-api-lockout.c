@@ -243,6 +243,84 @@ test_stranger_cannot_lock_out_owner (void)
   g_assert_true (account_locked (admin, "secretary"));
 }
 
+static void
+login_with_code (const char *from, const char *login, const char *password, const char *code,
+                 Reply *out)
+{
+  g_autofree char *url = g_strconcat (server->url, "api/session", NULL);
+  g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", 30, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
+  g_autofree char *text = g_strdup_printf ("{\"login\":\"%s\",\"password\":\"%s\",\"code\":\"%s\"}",
+                                           login, password, code);
+  g_autoptr (GBytes) body = g_bytes_new (text, strlen (text));
+  g_autoptr (GBytes) reply = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Forwarded-For", from);
+  reply = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  out->status = soup_message_get_status (msg);
+  if (json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL),
+                                  (gssize) g_bytes_get_size (reply), NULL))
+    out->json = json_node_copy (json_parser_get_root (parser));
+}
+
+/* The owner, locked out and away from their usual networks, gets a
+ * one-time code from the administrator: with the right password it passes
+ * the lock once; a wrong password does not use it up; it does not lift
+ * the lock for anyone else; only an administrator issues one (API or
+ * CLI). */
+static void
+test_one_time_code (void)
+{
+  g_autoptr (TestClient) admin = admin_client ();
+  g_autoptr (TestClient) inspector = test_client_new (server);
+  gint64 id = account_id (admin, "secretary");
+  g_autofree char *path = g_strdup_printf ("api/accounts/%" G_GINT64_FORMAT "/login-code", id);
+  g_autoptr (JsonNode) issued = NULL;
+  g_autofree char *out = NULL;
+  g_auto (Reply) no_code = { 0 };
+  g_auto (Reply) wrong_code = { 0 };
+  g_auto (Reply) wrong_password = { 0 };
+  g_auto (Reply) with_code = { 0 };
+  g_auto (Reply) again = { 0 };
+  g_auto (Reply) cli_code = { 0 };
+  const char *code;
+
+  /* Locked since stranger-cannot-lock-out-owner. */
+  g_assert_true (account_locked (admin, "secretary"));
+  g_assert_cmpuint (test_client_login (inspector, "inspector", TEST_PASSWORD), ==, 200);
+  g_assert_cmpuint (test_client_json (inspector, "POST", path, NULL, NULL), ==, 403);
+  g_assert_cmpuint (test_client_json (admin, "POST", path, NULL, &issued), ==, 201);
+  code = json_object_get_string_member (json_node_get_object (issued), "code");
+  g_assert_cmpuint (strlen (code), ==, 8);
+
+  login_from ("198.51.220.1", "secretary", TEST_PASSWORD, &no_code);
+  g_assert_cmpuint (no_code.status, ==, 423);
+  g_assert_nonnull (strstr (error_message (no_code.json), "一次性登录码"));
+  login_with_code ("198.51.221.1", "secretary", TEST_PASSWORD, "00000000", &wrong_code);
+  g_assert_cmpuint (wrong_code.status, ==, 423);
+  login_with_code ("198.51.222.1", "secretary", "Wrong#pass1", code, &wrong_password);
+  g_assert_cmpuint (wrong_password.status, ==, 401);
+  login_with_code ("198.51.223.1", "secretary", TEST_PASSWORD, code, &with_code);
+  g_assert_cmpuint (with_code.status, ==, 200);
+  /* Used up; the lock stays for everyone else. */
+  login_with_code ("198.51.224.1", "secretary", TEST_PASSWORD, code, &again);
+  g_assert_cmpuint (again.status, ==, 423);
+  g_assert_true (account_locked (admin, "secretary"));
+
+  /* The same from the command line. */
+  g_assert_cmpint (test_run_cli (server->data_dir, NULL, &out, NULL, "admin", "account", "code",
+                                 "--login", "secretary", NULL),
+                   ==, 0);
+  g_strstrip (out);
+  g_assert_cmpuint (strlen (out), ==, 8);
+  login_with_code ("198.51.225.1", "secretary", TEST_PASSWORD, out, &cli_code);
+  g_assert_cmpuint (cli_code.status, ==, 200);
+}
+
 /* An administrator unlocks through the API (and the address throttle of
  * the account goes with it); only an administrator may. A password reset
  * by the administrator unlocks too. */
@@ -433,6 +511,7 @@ main (int argc, char **argv)
   g_test_add_func ("/api-lockout/address-throttle", test_address_throttle);
   g_test_add_func ("/api-lockout/stranger-cannot-lock-out-owner",
                    test_stranger_cannot_lock_out_owner);
+  g_test_add_func ("/api-lockout/one-time-code", test_one_time_code);
   g_test_add_func ("/api-lockout/admin-unlock", test_admin_unlock);
   g_test_add_func ("/api-lockout/hang-up-still-counts", test_hang_up_still_counts);
   g_test_add_func ("/api-lockout/old-password-guessing", test_old_password_guessing);

@@ -255,6 +255,24 @@ test_sha256 (void)
   g_assert_cmpstr (empty, ==, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+static void
+test_digits (void)
+{
+  guint counts[10] = { 0 };
+
+  for (int i = 0; i < 200; i++) {
+    g_autofree char *code = sh_token_digits (8);
+    g_assert_cmpuint (strlen (code), ==, 8);
+    for (const char *p = code; *p; p++) {
+      g_assert_true (g_ascii_isdigit (*p));
+      counts[*p - '0']++;
+    }
+  }
+  /* 1600 digits: each of the ten turns up (a broken generator would not). */
+  for (int d = 0; d < 10; d++)
+    g_assert_cmpuint (counts[d], >, 50);
+}
+
 /* The calendar link names the account and its generation; links made
  * before generations existed ("a42") read as generation 0. */
 static void
@@ -307,5 +325,6 @@ main (int argc, char **argv)
   g_test_add_func ("/token/random", test_random);
   g_test_add_func ("/token/sha256", test_sha256);
   g_test_add_func ("/token/calendar", test_calendar);
+  g_test_add_func ("/token/digits", test_digits);
   return g_test_run ();
 }

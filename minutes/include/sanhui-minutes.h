@@ -603,6 +603,14 @@ gint64 sh_account_renew_calendar (ShStore *store, gint64 id, GError **error);
  * successful log-in of the account at @now. */
 gboolean sh_account_add_network (ShStore *store, gint64 id, const char *network, gint64 now,
                                  GError **error);
+/* Gives the account a one-time log-in code (replacing any earlier one),
+ * stored as @code_hash, valid until @expires_at. */
+gboolean sh_account_set_login_code (ShStore *store, gint64 id, const char *code_hash,
+                                    gint64 expires_at, GError **error);
+/* Uses up the account's one-time code if @code_hash is it and it has not
+ * expired at @now; sets @used. */
+gboolean sh_account_use_login_code (ShStore *store, gint64 id, const char *code_hash, gint64 now,
+                                    gboolean *used, GError **error);
 /* Whether the account logged in from @network before. */
 gboolean sh_account_knows_network (ShStore *store, gint64 id, const char *network, gboolean *known,
                                    GError **error);

@@ -542,6 +542,54 @@ sh_account_add_network (ShStore *store, gint64 id, const char *network, gint64 n
 }
 
 gboolean
+sh_account_set_login_code (ShStore *store, gint64 id, const char *code_hash, gint64 expires_at,
+                           GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (store != NULL && code_hash != NULL, FALSE);
+  if (!exists (store, "SELECT 1 FROM accounts WHERE id = ?", NULL, id, &found, error))
+    return FALSE;
+  if (!found)
+    return not_found (error, "账号不存在");
+  stmt = sh_store_prepare (store,
+                           "INSERT INTO login_codes (account_id, code_hash, expires_at)"
+                           " VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE"
+                           " SET code_hash = ?2, expires_at = ?3",
+                           "生成登录码", error);
+  if (!stmt)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, code_hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, expires_at);
+  return sh_store_step_done (store, stmt, "生成登录码", error);
+}
+
+gboolean
+sh_account_use_login_code (ShStore *store, gint64 id, const char *code_hash, gint64 now,
+                           gboolean *used, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (store != NULL && code_hash != NULL && used != NULL, FALSE);
+  /* One statement: a code cannot be used twice by two log-ins at once. */
+  stmt = sh_store_prepare (store,
+                           "DELETE FROM login_codes WHERE account_id = ? AND code_hash = ?"
+                           " AND expires_at > ?",
+                           "使用登录码", error);
+  if (!stmt)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, code_hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, now);
+  if (!sh_store_step_done (store, stmt, "使用登录码", error))
+    return FALSE;
+  *used = sqlite3_changes (store->db) > 0;
+  return TRUE;
+}
+
+gboolean
 sh_account_knows_network (ShStore *store, gint64 id, const char *network, gboolean *known,
                           GError **error)
 {

@@ -273,6 +273,35 @@ handle_unlock (ShRequest *req)
   sh_reply_no_content (req);
 }
 
+/* A one-time code for an owner locked out away from their usual networks:
+ * it passes the lock once, with the right password, without lifting the
+ * lock for the strangers who caused it. */
+static void
+handle_login_code (ShRequest *req)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autofree char *code = NULL;
+  gint64 expires_at = 0;
+
+  if (!require_admin (req))
+    return;
+  code = sh_login_issue_code (req->server->store, req->ids[0], &expires_at, &error);
+  if (!code) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  /* The code itself is not logged. */
+  g_message ("one-time log-in code for account %" G_GINT64_FORMAT
+             " issued by account %" G_GINT64_FORMAT,
+             req->ids[0], req->auth.account->id);
+  json_builder_begin_object (b);
+  sh_json_builder_add_string (b, "code", code);
+  sh_json_builder_add_time (b, "expires_at", expires_at, req->server->tz);
+  json_builder_end_object (b);
+  sh_reply_builder (req, SOUP_STATUS_CREATED, b);
+}
+
 const ShRoute sh_account_routes[] = {
   { "GET", "api/accounts", SH_ROUTE_SESSION, handle_list_accounts },
   { "POST", "api/accounts", SH_ROUTE_SESSION | SH_ROUTE_JSON, handle_create_account },
@@ -280,5 +309,6 @@ const ShRoute sh_account_routes[] = {
   { "DELETE", "api/accounts/{id}/roles/{word}/{id}", SH_ROUTE_SESSION, handle_revoke_role },
   { "POST", "api/accounts/{id}/password", SH_ROUTE_SESSION | SH_ROUTE_JSON, handle_set_password },
   { "POST", "api/accounts/{id}/unlock", SH_ROUTE_SESSION, handle_unlock },
+  { "POST", "api/accounts/{id}/login-code", SH_ROUTE_SESSION, handle_login_code },
   { NULL },
 };

@@ -130,15 +130,17 @@ handle_login (ShRequest *req)
 {
   g_autofree char *login = NULL;
   g_autofree char *password = NULL;
+  g_autofree char *code = NULL;
   g_autoptr (GError) error = NULL;
 
   if (!sh_json_get_string (req->body, "login", TRUE, 64, &login, &error)
-      || !sh_json_get_string (req->body, "password", TRUE, 128, &password, &error)) {
+      || !sh_json_get_string (req->body, "password", TRUE, 128, &password, &error)
+      || !sh_json_get_string (req->body, "code", FALSE, 16, &code, &error)) {
     sh_reply_gerror (req, error);
     return;
   }
   /* Throttles, hashes off the main thread, and replies (login.c). */
-  sh_login_start (req, login, password);
+  sh_login_start (req, login, password, code);
   if (password)
     OPENSSL_cleanse (password, strlen (password));
 }

@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "login.h"
 #include "password.h"
 
 static const char usage[]
@@ -31,6 +32,8 @@ static const char usage[]
       "  admin account password --login LOGIN   (new password from standard input;\n"
       "                                ends the account's sessions and unlocks it)\n"
       "  admin account unlock --login LOGIN\n"
+      "  admin account code --login LOGIN   (prints a one-time log-in code that passes\n"
+      "                                the lock once with the right password, 24 hours)\n"
       "  admin account disable|enable --login LOGIN\n"
       "  admin role grant --login LOGIN --role admin|secretary|inspector [--org ID]\n"
       "  admin role revoke --login LOGIN --role admin|secretary|inspector [--org ID]\n"
@@ -321,6 +324,19 @@ admin_account (const CliOptions *opts, const ShConfig *config, ShStore *store, c
     return sh_account_set_disabled (store, a->id, g_str_equal (verb, "disable"), error)
                ? 0
                : fail ("cannot change", *error);
+  }
+  if (g_str_equal (verb, "code")) {
+    g_autoptr (ShAccount) a = account_by_login (opts, store, error);
+    g_autofree char *code = NULL;
+    gint64 expires_at = 0;
+
+    if (!a)
+      return fail ("no such account", *error);
+    if (!(code = sh_login_issue_code (store, a->id, &expires_at, error)))
+      return fail ("cannot issue a code", *error);
+    g_print ("%s\n", code);
+    g_printerr ("一次性登录码（%d 小时内有效，仅可使用一次）：%s\n", SH_LOGIN_CODE_HOURS, code);
+    return 0;
   }
   if (g_str_equal (verb, "password") || g_str_equal (verb, "unlock")) {
     g_autoptr (ShAccount) a = account_by_login (opts, store, error);

@@ -19,6 +19,7 @@
 
 #include "password.h"
 #include "throttle.h"
+#include "token.h"
 
 /* Networks a successful log-in makes known: wide enough for an office's or
  * a household's changing addresses, narrow enough to exclude the rest of a
@@ -52,6 +53,7 @@ typedef struct {
   char *address_key;
   char *account_key;
   char *network;
+  char *code_hash; /* of the one-time code given, or NULL */
   gboolean ok;
   /* A password check other than a log-in (sh_login_check_password). */
   char *new_password; /* hashed after a good check; wiped when freed */
@@ -84,6 +86,7 @@ login_job_free (LoginJob *job)
   g_free (job->address_key);
   g_free (job->account_key);
   g_free (job->network);
+  g_free (job->code_hash);
   g_clear_object (&job->msg);
   g_free (job);
 }
@@ -272,8 +275,10 @@ reply_locked (ShRequest *req, gint64 locked_until)
   g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (locked_until / G_USEC_PER_SEC);
   g_autoptr (GDateTime) local = g_date_time_to_timezone (utc, req->server->tz);
   g_autofree char *when = g_date_time_format (local, "%H:%M");
-  g_autofree char *message = g_strdup_printf (
-      "该账号因多次登录失败已暂时锁定（至 %s）。请在您常用的网络环境下登录，或请管理员解锁", when);
+  g_autofree char *message
+      = g_strdup_printf ("该账号因多次登录失败已暂时锁定（至 %s）。请在您常用的网络环境下登录，"
+                         "或请管理员解锁、提供一次性登录码",
+                         when);
 
   sh_reply_error (req, 423, "account_locked", message);
 }
@@ -327,6 +332,18 @@ log_in (ShRequest *req, LoginJob *job, const ShAccount *account)
     if (!sh_account_knows_network (req->server->store, account->id, job->network, &known, &error)) {
       sh_reply_gerror (req, error);
       return;
+    }
+    /* The one-time code is looked at only with the right password, and only
+     * where it is needed: it is used up here. */
+    if (!known && job->code_hash) {
+      if (!sh_account_use_login_code (req->server->store, account->id, job->code_hash, now, &known,
+                                      &error)) {
+        sh_reply_gerror (req, error);
+        return;
+      }
+      if (known)
+        g_message ("account %" G_GINT64_FORMAT " used a one-time code from %s", account->id,
+                   job->network);
     }
     if (!known) {
       g_message ("account %" G_GINT64_FORMAT " is locked; right password from new network %s",
@@ -393,8 +410,20 @@ apply_verdict (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+char *
+sh_login_issue_code (ShStore *store, gint64 account_id, gint64 *expires_at, GError **error)
+{
+  g_autofree char *code = sh_token_digits (8);
+  g_autofree char *hash = sh_token_sha256_hex (code);
+
+  *expires_at = g_get_real_time () + (gint64) SH_LOGIN_CODE_HOURS * 3600 * G_USEC_PER_SEC;
+  if (!sh_account_set_login_code (store, account_id, hash, *expires_at, error))
+    return NULL;
+  return g_steal_pointer (&code);
+}
+
 void
-sh_login_start (ShRequest *req, const char *login_name, const char *password)
+sh_login_start (ShRequest *req, const char *login_name, const char *password, const char *code)
 {
   ShServer *server = req->server;
   ShLogin *login = login_get (server);
@@ -441,6 +470,7 @@ sh_login_start (ShRequest *req, const char *login_name, const char *password)
     job->hash = g_strdup (server->dummy_hash);
   }
   job->password = g_strdup (password);
+  job->code_hash = code && *code ? sh_token_sha256_hex (code) : NULL;
   job->msg = g_object_ref (req->msg);
   login->pending++;
   soup_server_message_pause (req->msg);

@@ -11,10 +11,20 @@ typedef struct _ShLogin ShLogin;
  * shutdown: it waits for the hashes in progress (queued ones are skipped)
  * and drops their replies. Main thread only. */
 
-/* Checks @login/@password of a POST /api/session and replies: at once when
- * throttled or busy, else after the hash, from the main loop (the message is
- * paused meanwhile). @login and @password are copied. */
-void sh_login_start (ShRequest *req, const char *login, const char *password);
+/* Checks @login/@password (and the one-time @code, nullable) of a POST
+ * /api/session and replies: at once when throttled or busy, else after the
+ * hash, from the main loop (the message is paused meanwhile). The
+ * arguments are copied. */
+void sh_login_start (ShRequest *req, const char *login, const char *password, const char *code);
+
+/* How long a one-time log-in code is valid. */
+#define SH_LOGIN_CODE_HOURS 24
+
+/* Gives @account_id a new one-time log-in code (the right password and the
+ * code pass the account lock once, from any network); an earlier code is
+ * replaced. Sets @expires_at. Returns: (transfer full) the code, or NULL
+ * with @error set. */
+char *sh_login_issue_code (ShStore *store, gint64 account_id, gint64 *expires_at, GError **error);
 
 /* Called on the main thread once a password check is done, with a request
  * rebuilt around the same message (no session and no body: what the

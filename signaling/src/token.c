@@ -335,3 +335,20 @@ sh_token_calendar_verify (GBytes *secret, const char *token, gint64 now, gint64 
   *generation = (gint64) gen;
   return TRUE;
 }
+
+char *
+sh_token_digits (guint n_digits)
+{
+  GString *out = g_string_sized_new (n_digits);
+
+  while (out->len < n_digits) {
+    guchar byte;
+
+    if (RAND_bytes (&byte, 1) != 1)
+      g_error ("OpenSSL RAND_bytes failed: no randomness for a one-time code");
+    /* 250 = 25 * 10: dropping 250..255 keeps every digit equally likely. */
+    if (byte < 250)
+      g_string_append_c (out, (char) ('0' + byte % 10));
+  }
+  return g_string_free (out, FALSE);
+}

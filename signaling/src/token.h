@@ -32,6 +32,10 @@ char *sh_token_verify (GBytes *secret, const char *token, const char *purpose, g
  * Returns: (transfer full). */
 char *sh_token_random (gsize n_bytes);
 
+/* @n_digits random decimal digits (a one-time code). Returns: (transfer
+ * full). */
+char *sh_token_digits (guint n_digits);
+
 /* Lower-case hex SHA-256 of @text. Returns: (transfer full). */
 char *sh_token_sha256_hex (const char *text);
 

@@ -56,6 +56,24 @@ function row(account) {
       },
     }));
   }
+  if (account.locked) {
+    actions.append(el('button', {
+      type: 'button', class: 'btn btn-secondary', text: '一次性登录码',
+      'data-testid': `code-${account.login}`,
+      on: {
+        click: (e) => busy(e.currentTarget, async () => {
+          try {
+            const data = await api('POST', `/api/accounts/${account.id}/login-code`);
+            setStatus(status, `${account.login} 的一次性登录码：${data.code}（仅可使用一次，` +
+              `${data.expires_at ? data.expires_at.slice(0, 16).replace('T', ' ') : '24 小时'} 前有效）。` +
+              '请通过电话等可靠方式告知本人，本人在登录页输入密码和此登录码即可登录，账号对他人仍保持锁定。', 'success');
+          } catch (err) {
+            setStatus(status, err.message, 'error');
+          }
+        }),
+      },
+    }));
+  }
   actions.append(el('button', {
     type: 'button', class: 'btn btn-secondary', text: '重设密码',
     'data-testid': `reset-${account.login}`,

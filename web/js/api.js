@@ -139,12 +139,14 @@ export async function api(method, path, opts = {}) {
 
 // ------------------------------------------------------------- session
 
-/** Logs in; returns Me and remembers the CSRF token. */
-export async function login(loginName, password) {
-  const me = await api('POST', '/api/session', {
-    body: { login: loginName, password },
-    authRedirect: false,
-  });
+/**
+ * Logs in; returns Me and remembers the CSRF token. @code: the one-time code
+ * an administrator gave a locked-out owner (optional).
+ */
+export async function login(loginName, password, code) {
+  const body = { login: loginName, password };
+  if (code) body.code = code;
+  const me = await api('POST', '/api/session', { body, authRedirect: false });
   setCsrfToken(me && me.csrf_token);
   return me;
 }

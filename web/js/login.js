@@ -9,6 +9,8 @@ const loginInput = document.getElementById('login');
 const passwordInput = document.getElementById('password');
 const submit = document.getElementById('login-submit');
 const errorBox = document.getElementById('login-error');
+const codeField = document.getElementById('code-field');
+const codeInput = document.getElementById('login-code');
 
 const NEXT_MAX_LENGTH = 2000;
 
@@ -57,12 +59,15 @@ form.addEventListener('submit', async (event) => {
   submit.disabled = true;
   submit.textContent = '正在登录…';
   try {
-    const me = await login(name, password);
+    const me = await login(name, password, codeInput.value.trim());
     location.replace(destinationFor(me));
   } catch (e) {
     // bad_credentials, account_locked, … : the server's Chinese message.
     setStatus(errorBox, e.message || '登录失败，请稍后再试', 'error');
     errorBox.dataset.code = e.code || '';
+    // Locked, away from the usual networks: an administrator's one-time
+    // code lets the owner in.
+    if (e.code === 'account_locked') codeField.hidden = false;
     passwordInput.value = '';
     passwordInput.focus();
     submit.disabled = false;
