@@ -2,15 +2,17 @@
  *
  * A log-in goes through three gates before any password is hashed: the
  * client's address (too many failures from it: 429), the account from that
- * address (the same, keyed on the name typed, so that unknown names answer
- * alike), and the hashing pool (full: 503). The hash runs on a pool thread
- * while the message is paused; the verdict is applied on the main thread,
- * which alone touches the store.
+ * address (the same; keyed on the name typed when there is no such
+ * account, so that unknown names answer alike), and the hashing pool
+ * (full: 503). The hash runs on a pool thread while the message is paused;
+ * the verdict is applied on the main thread, which alone touches the store.
+ * Password changes and new accounts use the same pool and gates.
  *
  * The account-wide lock (lockout_failures in a row from anywhere) does not
- * apply to networks the account logged in from before: a stranger's
- * guesses slow the stranger, and do not lock the owner out of the office.
- * It is reported (423) only to someone who typed the right password.
+ * apply to networks the account logged in from before, nor to the holder
+ * of a one-time code from an administrator: a stranger's guesses slow the
+ * stranger, and do not lock the owner out of the office. It is reported
+ * (423) only to someone who typed the right password.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "login.h"
 
