@@ -600,9 +600,10 @@ gboolean sh_account_change_password (ShStore *store, gint64 id, const char *hash
  * Returns the new generation, or -1 with @error set. */
 gint64 sh_account_renew_calendar (ShStore *store, gint64 id, GError **error);
 /* Remembers that @network (an opaque string, e.g. "203.0.113.0/24") saw a
- * successful log-in of the account at @now. */
+ * successful log-in of the account at @now, and forgets the account's
+ * networks last seen before @forget_before. */
 gboolean sh_account_add_network (ShStore *store, gint64 id, const char *network, gint64 now,
-                                 GError **error);
+                                 gint64 forget_before, GError **error);
 /* Gives the account a one-time log-in code (replacing any earlier one),
  * stored as @code_hash, valid until @expires_at. */
 gboolean sh_account_set_login_code (ShStore *store, gint64 id, const char *code_hash,
@@ -611,9 +612,9 @@ gboolean sh_account_set_login_code (ShStore *store, gint64 id, const char *code_
  * expired at @now; sets @used. */
 gboolean sh_account_use_login_code (ShStore *store, gint64 id, const char *code_hash, gint64 now,
                                     gboolean *used, GError **error);
-/* Whether the account logged in from @network before. */
-gboolean sh_account_knows_network (ShStore *store, gint64 id, const char *network, gboolean *known,
-                                   GError **error);
+/* Whether the account logged in from @network at or after @since. */
+gboolean sh_account_knows_network (ShStore *store, gint64 id, const char *network, gint64 since,
+                                   gboolean *known, GError **error);
 
 gboolean sh_role_grant (ShStore *store, gint64 account_id, ShRole role, gint64 org_id,
                         GError **error);

@@ -524,11 +524,24 @@ sh_account_renew_calendar (ShStore *store, gint64 id, GError **error)
 }
 
 gboolean
-sh_account_add_network (ShStore *store, gint64 id, const char *network, gint64 now, GError **error)
+sh_account_add_network (ShStore *store, gint64 id, const char *network, gint64 now,
+                        gint64 forget_before, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (sqlite3_stmt) prune = NULL;
 
   g_return_val_if_fail (store != NULL && network != NULL, FALSE);
+  /* Networks not logged in from for long are forgotten: the list stays
+   * short, and last year's hotel is no longer exempt from the lock. */
+  prune = sh_store_prepare (
+      store, "DELETE FROM account_networks WHERE account_id = ? AND last_login_at < ?",
+      "记录登录网络", error);
+  if (!prune)
+    return FALSE;
+  sqlite3_bind_int64 (prune, 1, id);
+  sqlite3_bind_int64 (prune, 2, forget_before);
+  if (!sh_store_step_done (store, prune, "记录登录网络", error))
+    return FALSE;
   stmt = sh_store_prepare (store,
                            "INSERT INTO account_networks (account_id, network, last_login_at)"
                            " VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET last_login_at = ?3",
@@ -590,20 +603,22 @@ sh_account_use_login_code (ShStore *store, gint64 id, const char *code_hash, gin
 }
 
 gboolean
-sh_account_knows_network (ShStore *store, gint64 id, const char *network, gboolean *known,
-                          GError **error)
+sh_account_knows_network (ShStore *store, gint64 id, const char *network, gint64 since,
+                          gboolean *known, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
   int rc;
 
   g_return_val_if_fail (store != NULL && network != NULL && known != NULL, FALSE);
   stmt = sh_store_prepare (store,
-                           "SELECT 1 FROM account_networks WHERE account_id = ? AND network = ?",
+                           "SELECT 1 FROM account_networks WHERE account_id = ? AND network = ?"
+                           " AND last_login_at >= ?",
                            "读取登录网络", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_text (stmt, 2, network, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, since);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
     sh_store_set_error (store, "读取登录网络", error);

@@ -28,6 +28,9 @@
  * provider. */
 #define KNOWN_V4_BITS 24
 #define KNOWN_V6_BITS 56
+/* ... and for how long after the last log-in from there. */
+#define KNOWN_DAYS 180
+#define KNOWN_SINCE(now) ((now) - (gint64) KNOWN_DAYS * 24 * 3600 * G_USEC_PER_SEC)
 /* One client for the address throttle: an IPv6 client easily holds a /64. */
 #define CLIENT_V6_BITS 64
 #define THROTTLE_MAX_KEYS 100000
@@ -331,7 +334,8 @@ log_in (ShRequest *req, LoginJob *job, const ShAccount *account)
   gboolean known = FALSE;
 
   if (account->locked_until > now) {
-    if (!sh_account_knows_network (req->server->store, account->id, job->network, &known, &error)) {
+    if (!sh_account_knows_network (req->server->store, account->id, job->network, KNOWN_SINCE (now),
+                                   &known, &error)) {
       sh_reply_gerror (req, error);
       return;
     }
@@ -360,7 +364,8 @@ log_in (ShRequest *req, LoginJob *job, const ShAccount *account)
   if (!roles
       || (account->locked_until <= now
           && !sh_account_record_success (req->server->store, account->id, &error))
-      || !sh_account_add_network (req->server->store, account->id, job->network, now, &error)
+      || !sh_account_add_network (req->server->store, account->id, job->network, now,
+                                  KNOWN_SINCE (now), &error)
       || !(csrf = sh_session_start (req, account, &error))) {
     sh_reply_gerror (req, error);
     return;
