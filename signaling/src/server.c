@@ -337,7 +337,9 @@ api_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTa
   server->metrics.requests_total++;
   segments = g_strsplit (path + 1, "/", -1);
   dispatch (&req, segments);
-  log_request (&req, soup_server_message_get_status (msg), started);
+  /* A paused request (a log-in waiting for its hash) logs its own answer. */
+  if (soup_server_message_get_status (msg) != 0)
+    log_request (&req, soup_server_message_get_status (msg), started);
   sh_auth_clear (&req.auth);
   g_clear_pointer (&req.body, json_object_unref);
 }

@@ -332,15 +332,17 @@ async function scenarioRoster(t) {
 }
 
 /**
- * Repeated wrong passwords: each attempt shows the server's Chinese message,
- * and the account is reported locked (account_locked) before long.
+ * Repeated wrong passwords from one browser: the same Chinese answer as for
+ * an unknown account, then waits for this address (429 too_many_attempts)
+ * that the page explains. The lock never tells a wrong-password guesser
+ * anything (no account_locked for wrong passwords).
  */
 async function scenarioLockout(t) {
   const { page } = t;
   await page.goto(new URL('index.html', t.url).href);
   const error = page.locator('#login-error');
   let code = '';
-  for (let i = 0; i < 10 && code !== 'account_locked'; i++) {
+  for (let i = 0; i < 12 && code !== 'too_many_attempts'; i++) {
     await page.locator('#login').fill('inspector');
     await page.locator('#password').fill(`wrong-${i}`);
     await page.locator('#login-submit').click();
