@@ -95,7 +95,6 @@ gboolean sh_text_is_blank (const char *text);
 gboolean sh_text_validate (const char *text, const char *label, guint max_chars, ShTextFlags flags,
                            GError **error);
 
-
 /* --------------------------------------------------------- organizations */
 
 typedef enum {

@@ -27,19 +27,19 @@ typedef struct {
   guint port;            /* 8080; 0 picks a free port (tests) */
   char *tls_certificate; /* PEM file or NULL: plain HTTP, loopback only */
   char *tls_key;
-  char *public_url;           /* used in links and calendar feeds; NULL: derived */
-  char *web_root;             /* directory of the web/ files */
-  gsize max_body_bytes;       /* 1 MiB */
-  gsize max_upload_bytes;     /* 8 MiB, for CSV imports */
-  gsize max_ws_message_bytes; /* 64 KiB */
-  guint max_connections;              /* 4096 */
-  guint max_connections_per_address;  /* 256 */
+  char *public_url;                    /* used in links and calendar feeds; NULL: derived */
+  char *web_root;                      /* directory of the web/ files */
+  gsize max_body_bytes;                /* 1 MiB */
+  gsize max_upload_bytes;              /* 8 MiB, for CSV imports */
+  gsize max_ws_message_bytes;          /* 64 KiB */
+  guint max_connections;               /* 4096 */
+  guint max_connections_per_address;   /* 256 */
   guint max_unestablished_per_address; /* 32 */
-  guint handshake_timeout_s;          /* 10 */
-  guint header_timeout_s;             /* 15 */
-  guint keepalive_timeout_s;          /* 60 */
-  guint body_timeout_s;               /* 30 */
-  guint listen_backlog;               /* 511 */
+  guint handshake_timeout_s;           /* 10 */
+  guint header_timeout_s;              /* 15 */
+  guint keepalive_timeout_s;           /* 60 */
+  guint body_timeout_s;                /* 30 */
+  guint listen_backlog;                /* 511 */
   /* [storage] */
   char *data_dir;                /* "data" */
   char *database;                /* NULL: data_dir/sanhui.db */
