@@ -252,6 +252,15 @@ test_client_new (TestServer *server)
   return client;
 }
 
+TestClient *
+test_client_logged_in (TestServer *server, const char *login)
+{
+  TestClient *client = test_client_new (server);
+
+  g_assert_cmpuint (test_client_login (client, login, TEST_PASSWORD), ==, 200);
+  return client;
+}
+
 void
 test_client_free (TestClient *client)
 {
@@ -611,4 +620,19 @@ guint
 test_ws_plen (JsonNode *message, const char *field)
 {
   return json_array_get_length (json_object_get_array_member (test_ws_payload (message), field));
+}
+
+TestWs *
+test_ws_join (TestClient *client, gint64 meeting, JsonNode **joined)
+{
+  TestWs *ws = test_ws_connect (client);
+  g_autofree char *payload = g_strdup_printf ("{\"meeting_id\":%" G_GINT64_FORMAT "}", meeting);
+  JsonNode *reply = test_ws_request (ws, "meeting.join", payload);
+
+  g_assert_cmpstr (test_ws_type (reply), ==, "meeting.joined");
+  if (joined)
+    *joined = reply;
+  else
+    json_node_unref (reply);
+  return ws;
 }

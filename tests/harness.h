@@ -44,6 +44,8 @@ typedef struct {
 } TestClient;
 
 TestClient *test_client_new (TestServer *server);
+/* A client logged in as @login with the demo password. (transfer full) */
+TestClient *test_client_logged_in (TestServer *server, const char *login);
 void test_client_free (TestClient *client);
 
 /* Logs in; returns the HTTP status. */
@@ -84,6 +86,9 @@ typedef struct {
 
 /* Connects and asserts the upgrade (101). (transfer full) */
 TestWs *test_ws_connect (TestClient *client);
+/* Connects and joins @meeting, asserting meeting.joined; the reply in
+ * *@joined when wanted (transfer full). (transfer full) */
+TestWs *test_ws_join (TestClient *client, gint64 meeting, JsonNode **joined);
 void test_ws_free (TestWs *ws);
 /* Sends {"type", "id": "rN", "payload"} (@payload: JSON text or NULL) and
  * returns the id used. (transfer full) */

@@ -5,15 +5,6 @@
 
 static TestServer *server;
 
-static TestClient *
-logged_in (const char *login)
-{
-  TestClient *c = test_client_new (server);
-
-  g_assert_cmpuint (test_client_login (c, login, TEST_PASSWORD), ==, 200);
-  return c;
-}
-
 /* A general meeting of the first branch starting in five minutes: inside
  * the join window, so joining opens it. */
 static gint64
@@ -35,17 +26,6 @@ schedule_meeting (TestClient *secretary)
   return json_object_get_int_member (json_node_get_object (reply), "id");
 }
 
-static TestWs *
-join (TestClient *client, gint64 meeting)
-{
-  TestWs *ws = test_ws_connect (client);
-  g_autofree char *payload = g_strdup_printf ("{\"meeting_id\":%" G_GINT64_FORMAT "}", meeting);
-  g_autoptr (JsonNode) reply = test_ws_request (ws, "meeting.join", payload);
-
-  g_assert_cmpstr (test_ws_type (reply), ==, "meeting.joined");
-  return ws;
-}
-
 static gboolean
 has_event (JsonArray *events, const char *kind, gint64 account)
 {
@@ -63,10 +43,10 @@ has_event (JsonArray *events, const char *kind, gint64 account)
 static void
 test_chat_and_events (void)
 {
-  g_autoptr (TestClient) secretary = logged_in ("secretary");
-  g_autoptr (TestClient) member = logged_in ("member");
-  g_autoptr (TestClient) member2 = logged_in ("member2");
-  g_autoptr (TestClient) inspector = logged_in ("inspector");
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
+  g_autoptr (TestClient) member = test_client_logged_in (server, "member");
+  g_autoptr (TestClient) member2 = test_client_logged_in (server, "member2");
+  g_autoptr (TestClient) inspector = test_client_logged_in (server, "inspector");
   g_autoptr (TestClient) anonymous = test_client_new (server);
   gint64 meeting = schedule_meeting (secretary);
   g_autofree char *chat_path = g_strdup_printf ("api/meetings/%" G_GINT64_FORMAT "/chat", meeting);
@@ -80,8 +60,8 @@ test_chat_and_events (void)
   gint64 member_account;
 
   {
-    g_autoptr (TestWs) chair = join (secretary, meeting);
-    g_autoptr (TestWs) ws = join (member, meeting);
+    g_autoptr (TestWs) chair = test_ws_join (secretary, meeting, NULL);
+    g_autoptr (TestWs) ws = test_ws_join (member, meeting, NULL);
 
     g_assert_cmpstr (
         test_ws_outcome (ws, "meeting.chat", "{\"text\":\"同志们好，会议开始前先签到\"}"), ==,

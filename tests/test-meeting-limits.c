@@ -19,20 +19,11 @@
 static TestServer *server;
 static gint64 first_branch;
 
-static TestClient *
-logged_in (const char *login)
-{
-  TestClient *c = test_client_new (server);
-
-  g_assert_cmpuint (test_client_login (c, login, TEST_PASSWORD), ==, 200);
-  return c;
-}
-
 /* A meeting of the first branch opening now. */
 static gint64
 open_meeting (void)
 {
-  g_autoptr (TestClient) secretary = logged_in ("secretary");
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr (GDateTime) soon = g_date_time_add_minutes (now, 5);
   g_autoptr (GDateTime) end = g_date_time_add_minutes (now, 120);
@@ -48,17 +39,6 @@ open_meeting (void)
 
   g_assert_cmpuint (test_client_json (secretary, "POST", path, body, &reply), ==, 201);
   return json_object_get_int_member (json_node_get_object (reply), "id");
-}
-
-static TestWs *
-joined (TestClient *client, gint64 meeting)
-{
-  TestWs *ws = test_ws_connect (client);
-  g_autofree char *payload = g_strdup_printf ("{\"meeting_id\":%" G_GINT64_FORMAT "}", meeting);
-  g_autoptr (JsonNode) reply = test_ws_request (ws, "meeting.join", payload);
-
-  g_assert_cmpstr (test_ws_type (reply), ==, "meeting.joined");
-  return ws;
 }
 
 static gint64
@@ -160,10 +140,10 @@ test_chat_flood (void)
 {
   static const guint lines = 60;
   gint64 meeting = open_meeting ();
-  g_autoptr (TestClient) chair = logged_in ("secretary");
-  g_autoptr (TestClient) member = logged_in ("member");
-  g_autoptr (TestWs) chair_ws = joined (chair, meeting);
-  g_autoptr (TestWs) ws = joined (member, meeting);
+  g_autoptr (TestClient) chair = test_client_logged_in (server, "secretary");
+  g_autoptr (TestClient) member = test_client_logged_in (server, "member");
+  g_autoptr (TestWs) chair_ws = test_ws_join (chair, meeting, NULL);
+  g_autoptr (TestWs) ws = test_ws_join (member, meeting, NULL);
   GString *text = g_string_new ("{\"text\":\"");
   g_autofree char *payload = NULL;
   gint64 rows_before = test_count_rows (server, "meeting_chat");
@@ -208,10 +188,10 @@ test_hand_flood (void)
 {
   static const guint toggles = 200; /* under abuse_refusals: the socket stays */
   gint64 meeting = open_meeting ();
-  g_autoptr (TestClient) chair = logged_in ("secretary");
-  g_autoptr (TestClient) member = logged_in ("member2");
-  g_autoptr (TestWs) chair_ws = joined (chair, meeting);
-  g_autoptr (TestWs) ws = joined (member, meeting);
+  g_autoptr (TestClient) chair = test_client_logged_in (server, "secretary");
+  g_autoptr (TestClient) member = test_client_logged_in (server, "member2");
+  g_autoptr (TestWs) chair_ws = test_ws_join (chair, meeting, NULL);
+  g_autoptr (TestWs) ws = test_ws_join (member, meeting, NULL);
   static const char *const payloads[2] = { NULL, NULL };
   gint64 events_before = count_events (meeting, "'hand_raised','hand_lowered'");
   guint refilled;
@@ -265,7 +245,7 @@ static void
 test_abuse_closes_and_reconnecting_refills_nothing (void)
 {
   static const guint pings = ABUSE_REFUSALS + OTHER_BURST + 50;
-  g_autoptr (TestClient) c = logged_in ("inspector");
+  g_autoptr (TestClient) c = test_client_logged_in (server, "inspector");
   g_autoptr (TestWs) ws = test_ws_connect (c);
   g_autoptr (TestWs) again = NULL;
   g_autoptr (JsonNode) refused = NULL;
@@ -341,9 +321,9 @@ try_connect (TestClient *client)
 static void
 test_sockets_per_account_and_session (void)
 {
-  g_autoptr (TestClient) a = logged_in ("admin");
-  g_autoptr (TestClient) b = logged_in ("admin");
-  g_autoptr (TestClient) c = logged_in ("admin");
+  g_autoptr (TestClient) a = test_client_logged_in (server, "admin");
+  g_autoptr (TestClient) b = test_client_logged_in (server, "admin");
+  g_autoptr (TestClient) c = test_client_logged_in (server, "admin");
   g_autoptr (GPtrArray) sockets = g_ptr_array_new_with_free_func ((GDestroyNotify) test_ws_free);
   g_autoptr (JsonNode) error = NULL;
   guint status = 0;
@@ -362,7 +342,7 @@ test_sockets_per_account_and_session (void)
   /* The first socket still works, and others' accounts are not affected. */
   g_assert_cmpstr (test_ws_outcome (g_ptr_array_index (sockets, 0), "ping", NULL), ==, "pong");
   {
-    g_autoptr (TestClient) other = logged_in ("inspector");
+    g_autoptr (TestClient) other = test_client_logged_in (server, "inspector");
     g_assert_cmpuint (try_connect (other), ==, 101);
   }
   /* Closing one makes room (once the server has seen the close). */
@@ -405,7 +385,7 @@ test_sustained_over_limit_closes (void)
   guint pongs = 0, limited = 0, sent = 0;
 
   server = small;
-  c = logged_in ("member");
+  c = test_client_logged_in (server, "member");
   ws = test_ws_connect (c);
   started = g_get_monotonic_time ();
   while (!ws->closed && sent < 100) {
@@ -487,7 +467,7 @@ test_silent_socket_makes_room (void)
   guint status = 0;
 
   server = small;
-  c = logged_in ("member");
+  c = test_client_logged_in (server, "member");
   live = test_ws_connect (c);
   dead = dead_socket (c);
   /* Both count: the limit is two. */

@@ -21,15 +21,6 @@ pyou (JsonNode *snapshot)
   return json_object_get_object_member (test_ws_payload (snapshot), "you");
 }
 
-static TestClient *
-logged_in (const char *login)
-{
-  TestClient *c = test_client_new (server);
-
-  g_assert_cmpuint (test_client_login (c, login, TEST_PASSWORD), ==, 200);
-  return c;
-}
-
 static void
 create_account (TestClient *admin, const char *login, const char *display, gint64 member_id)
 {
@@ -56,7 +47,7 @@ iso_in (gint64 minutes)
 static gint64
 schedule (const char *type, gint64 start_min)
 {
-  g_autoptr (TestClient) secretary = logged_in ("secretary");
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
   g_autofree char *start = iso_in (start_min);
   g_autofree char *end = iso_in (start_min + 120);
   g_autofree char *path = g_strdup_printf ("api/orgs/%" G_GINT64_FORMAT "/meetings", first_branch);
@@ -75,22 +66,6 @@ static char *
 join_payload (gint64 meeting)
 {
   return g_strdup_printf ("{\"meeting_id\":%" G_GINT64_FORMAT "}", meeting);
-}
-
-/* A socket of @login in @meeting; asserts meeting.joined. */
-static TestWs *
-joined (TestClient *client, gint64 meeting, JsonNode **snapshot)
-{
-  TestWs *ws = test_ws_connect (client);
-  g_autofree char *payload = join_payload (meeting);
-  JsonNode *reply = test_ws_request (ws, "meeting.join", payload);
-
-  g_assert_cmpstr (test_ws_type (reply), ==, "meeting.joined");
-  if (snapshot)
-    *snapshot = reply;
-  else
-    json_node_unref (reply);
-  return ws;
 }
 
 static void
@@ -133,7 +108,7 @@ static const char *
 meeting_state (gint64 meeting)
 {
   static char state[32];
-  g_autoptr (TestClient) secretary = logged_in ("secretary");
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
   g_autofree char *path = g_strdup_printf ("api/meetings/%" G_GINT64_FORMAT, meeting);
   g_autoptr (JsonNode) reply = NULL;
 
@@ -161,12 +136,12 @@ static void
 test_join_and_roster (void)
 {
   gint64 meeting = schedule ("general", 5);
-  g_autoptr (TestClient) member = logged_in ("member");
-  g_autoptr (TestClient) secretary = logged_in ("secretary");
+  g_autoptr (TestClient) member = test_client_logged_in (server, "member");
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
   g_autoptr (JsonNode) snap = NULL;
   g_autoptr (JsonNode) chair_snap = NULL;
   g_autoptr (JsonNode) roster = NULL;
-  g_autoptr (TestWs) m = joined (member, meeting, &snap);
+  g_autoptr (TestWs) m = test_ws_join (member, meeting, &snap);
   g_autoptr (TestWs) s = NULL;
   JsonObject *p = test_ws_payload (snap);
   JsonObject *you = json_object_get_object_member (p, "you");
@@ -187,7 +162,7 @@ test_join_and_roster (void)
                     0);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (p, "hands")), ==, 0);
 
-  s = joined (secretary, meeting, &chair_snap);
+  s = test_ws_join (secretary, meeting, &chair_snap);
   you = pyou (chair_snap);
   g_assert_cmpstr (json_object_get_string_member (you, "role"), ==, "chair");
   g_assert_true (json_object_get_boolean_member (you, "chair"));
@@ -222,11 +197,11 @@ test_join_refusals (void)
   gint64 later = schedule ("general", 30 * 24 * 60);
   gint64 cancelled = schedule ("general", 5);
   gint64 committee = schedule ("committee", 5);
-  g_autoptr (TestClient) outsider = logged_in ("mali");
-  g_autoptr (TestClient) member = logged_in ("member");
-  g_autoptr (TestClient) migrant = logged_in ("sunhao");
-  g_autoptr (TestClient) secretary = logged_in ("secretary");
-  g_autoptr (TestClient) inspector = logged_in ("inspector");
+  g_autoptr (TestClient) outsider = test_client_logged_in (server, "mali");
+  g_autoptr (TestClient) member = test_client_logged_in (server, "member");
+  g_autoptr (TestClient) migrant = test_client_logged_in (server, "sunhao");
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
+  g_autoptr (TestClient) inspector = test_client_logged_in (server, "inspector");
   g_autoptr (TestWs) o = test_ws_connect (outsider);
   g_autoptr (TestWs) m = test_ws_connect (member);
   g_autoptr (TestWs) i = test_ws_connect (inspector);
@@ -286,9 +261,9 @@ static void
 test_invitation_and_guests (void)
 {
   gint64 meeting = schedule ("general", 5);
-  g_autoptr (TestClient) secretary = logged_in ("secretary");
-  g_autoptr (TestClient) member = logged_in ("member");
-  g_autoptr (TestClient) activist = logged_in ("activist");
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
+  g_autoptr (TestClient) member = test_client_logged_in (server, "member");
+  g_autoptr (TestClient) activist = test_client_logged_in (server, "activist");
   g_autoptr (TestWs) a = test_ws_connect (activist);
   g_autoptr (TestWs) m = test_ws_connect (member);
   g_autoptr (JsonNode) invitation = NULL;
@@ -353,9 +328,9 @@ test_permissions (void)
     { "meeting.hand.lower", NULL },
   };
   gint64 meeting = schedule ("general", 5);
-  g_autoptr (TestClient) member = logged_in ("member");
-  g_autoptr (TestClient) outsider = logged_in ("mali");
-  g_autoptr (TestWs) m = joined (member, meeting, NULL);
+  g_autoptr (TestClient) member = test_client_logged_in (server, "member");
+  g_autoptr (TestClient) outsider = test_client_logged_in (server, "mali");
+  g_autoptr (TestWs) m = test_ws_join (member, meeting, NULL);
   g_autoptr (TestWs) o = test_ws_connect (outsider);
   gint64 chat_rows = test_count_rows (server, "meeting_chat");
 
@@ -411,12 +386,12 @@ test_malformed (void)
     { "meeting.explode", NULL, "unknown_type" },
   };
   gint64 meeting = schedule ("general", 5);
-  g_autoptr (TestClient) secretary = logged_in ("secretary");
-  g_autoptr (TestClient) member = logged_in ("member");
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
+  g_autoptr (TestClient) member = test_client_logged_in (server, "member");
   g_autoptr (JsonNode) chair_snap = NULL;
   g_autoptr (JsonNode) member_snap = NULL;
-  g_autoptr (TestWs) s = joined (secretary, meeting, &chair_snap);
-  g_autoptr (TestWs) m = joined (member, meeting, &member_snap);
+  g_autoptr (TestWs) s = test_ws_join (secretary, meeting, &chair_snap);
+  g_autoptr (TestWs) m = test_ws_join (member, meeting, &member_snap);
   g_autofree char *mid = g_strdup_printf ("%" G_GINT64_FORMAT, meeting);
   g_autofree char *pid = g_strdup_printf ("%" G_GINT64_FORMAT, account_id (member_snap));
   g_autofree char *cid = g_strdup_printf ("%" G_GINT64_FORMAT, account_id (chair_snap));
@@ -451,11 +426,11 @@ static void
 test_chat_kept_and_replayed (void)
 {
   gint64 meeting = schedule ("general", 5);
-  g_autoptr (TestClient) secretary = logged_in ("secretary");
-  g_autoptr (TestClient) member = logged_in ("member");
-  g_autoptr (TestClient) zhang = logged_in ("zhangwei");
-  g_autoptr (TestWs) s = joined (secretary, meeting, NULL);
-  g_autoptr (TestWs) m = joined (member, meeting, NULL);
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
+  g_autoptr (TestClient) member = test_client_logged_in (server, "member");
+  g_autoptr (TestClient) zhang = test_client_logged_in (server, "zhangwei");
+  g_autoptr (TestWs) s = test_ws_join (secretary, meeting, NULL);
+  g_autoptr (TestWs) m = test_ws_join (member, meeting, NULL);
   g_autoptr (JsonNode) heard = NULL;
   g_autoptr (JsonNode) echoed = NULL;
   g_autoptr (JsonNode) late = NULL;
@@ -478,7 +453,7 @@ test_chat_kept_and_replayed (void)
   g_assert_cmpint (test_count_rows (server, "meeting_chat"), ==, rows + 1);
 
   /* Someone joining later reads it. */
-  g_autoptr (TestWs) z = joined (zhang, meeting, &late);
+  g_autoptr (TestWs) z = test_ws_join (zhang, meeting, &late);
   history = json_object_get_array_member (test_ws_payload (late), "chat_history");
   g_assert_cmpuint (json_array_get_length (history), ==, 1);
   g_assert_cmpstr (
@@ -490,16 +465,16 @@ static void
 test_chair_controls (void)
 {
   gint64 meeting = schedule ("general", 5);
-  g_autoptr (TestClient) secretary = logged_in ("secretary");
-  g_autoptr (TestClient) member = logged_in ("member");
-  g_autoptr (TestClient) zhang = logged_in ("zhangwei");
-  g_autoptr (TestClient) admin = logged_in ("admin");
-  g_autoptr (TestClient) migrant = logged_in ("sunhao");
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
+  g_autoptr (TestClient) member = test_client_logged_in (server, "member");
+  g_autoptr (TestClient) zhang = test_client_logged_in (server, "zhangwei");
+  g_autoptr (TestClient) admin = test_client_logged_in (server, "admin");
+  g_autoptr (TestClient) migrant = test_client_logged_in (server, "sunhao");
   g_autoptr (JsonNode) member_snap = NULL;
   g_autoptr (JsonNode) zhang_snap = NULL;
-  g_autoptr (TestWs) s = joined (secretary, meeting, NULL);
-  g_autoptr (TestWs) m = joined (member, meeting, &member_snap);
-  g_autoptr (TestWs) z = joined (zhang, meeting, &zhang_snap);
+  g_autoptr (TestWs) s = test_ws_join (secretary, meeting, NULL);
+  g_autoptr (TestWs) m = test_ws_join (member, meeting, &member_snap);
+  g_autoptr (TestWs) z = test_ws_join (zhang, meeting, &zhang_snap);
   gint64 mid = account_id (member_snap);
   gint64 zid = account_id (zhang_snap);
   g_autofree char *mute_member
@@ -639,18 +614,18 @@ static void
 test_replaced_connection (void)
 {
   gint64 meeting = schedule ("general", 5);
-  g_autoptr (TestClient) member = logged_in ("member");
-  g_autoptr (TestClient) phone = logged_in ("member");
-  g_autoptr (TestClient) secretary = logged_in ("secretary");
-  g_autoptr (TestWs) s = joined (secretary, meeting, NULL);
-  g_autoptr (TestWs) first = joined (member, meeting, NULL);
+  g_autoptr (TestClient) member = test_client_logged_in (server, "member");
+  g_autoptr (TestClient) phone = test_client_logged_in (server, "member");
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
+  g_autoptr (TestWs) s = test_ws_join (secretary, meeting, NULL);
+  g_autoptr (TestWs) first = test_ws_join (member, meeting, NULL);
   g_autoptr (JsonNode) snap = NULL;
   g_autoptr (TestWs) second = NULL;
   g_autoptr (JsonNode) replaced = NULL;
 
   assert_ok (first, "meeting.hand.raise", NULL);
   test_ws_discard (s);
-  second = joined (phone, meeting, &snap);
+  second = test_ws_join (phone, meeting, &snap);
   replaced = test_ws_next_of_type (first, "meeting.replaced");
   g_assert_cmpint (json_object_get_int_member (test_ws_payload (replaced), "meeting_id"), ==,
                    meeting);
@@ -674,10 +649,10 @@ static void
 test_disconnect_is_leaving (void)
 {
   gint64 meeting = schedule ("general", 5);
-  g_autoptr (TestClient) member = logged_in ("member");
-  g_autoptr (TestClient) secretary = logged_in ("secretary");
-  g_autoptr (TestWs) s = joined (secretary, meeting, NULL);
-  TestWs *m = joined (member, meeting, NULL);
+  g_autoptr (TestClient) member = test_client_logged_in (server, "member");
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
+  g_autoptr (TestWs) s = test_ws_join (secretary, meeting, NULL);
+  TestWs *m = test_ws_join (member, meeting, NULL);
   g_autoptr (JsonNode) gone = NULL;
 
   test_ws_free (m);
@@ -694,14 +669,14 @@ static void
 test_start_and_end_with_everyone_connected (void)
 {
   gint64 meeting = schedule ("general", 5);
-  g_autoptr (TestClient) secretary = logged_in ("secretary");
-  g_autoptr (TestClient) member = logged_in ("member");
-  g_autoptr (TestClient) zhang = logged_in ("zhangwei");
-  g_autoptr (TestClient) migrant = logged_in ("sunhao");
-  g_autoptr (TestWs) s = joined (secretary, meeting, NULL);
-  g_autoptr (TestWs) m = joined (member, meeting, NULL);
-  g_autoptr (TestWs) z = joined (zhang, meeting, NULL);
-  g_autoptr (TestWs) v = joined (migrant, meeting, NULL);
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
+  g_autoptr (TestClient) member = test_client_logged_in (server, "member");
+  g_autoptr (TestClient) zhang = test_client_logged_in (server, "zhangwei");
+  g_autoptr (TestClient) migrant = test_client_logged_in (server, "sunhao");
+  g_autoptr (TestWs) s = test_ws_join (secretary, meeting, NULL);
+  g_autoptr (TestWs) m = test_ws_join (member, meeting, NULL);
+  g_autoptr (TestWs) z = test_ws_join (zhang, meeting, NULL);
+  g_autoptr (TestWs) v = test_ws_join (migrant, meeting, NULL);
   TestWs *all[] = { s, m, z, v };
   g_autofree char *payload = join_payload (meeting);
   g_autoptr (GBytes) health = NULL;
@@ -742,9 +717,9 @@ static void
 test_rest_transition_reaches_the_room (void)
 {
   gint64 meeting = schedule ("general", 5);
-  g_autoptr (TestClient) secretary = logged_in ("secretary");
-  g_autoptr (TestClient) member = logged_in ("member");
-  g_autoptr (TestWs) m = joined (member, meeting, NULL);
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
+  g_autoptr (TestClient) member = test_client_logged_in (server, "member");
+  g_autoptr (TestWs) m = test_ws_join (member, meeting, NULL);
   g_autofree char *path = g_strdup_printf ("api/meetings/%" G_GINT64_FORMAT "/transition", meeting);
   g_autoptr (JsonNode) started = NULL;
   g_autoptr (JsonNode) ended = NULL;
@@ -772,7 +747,7 @@ main (int argc, char **argv)
   chair_member = test_member_id (server, first_branch, "王建国");
   lecturer_member = test_member_id (server, first_branch, "陈静");
   {
-    g_autoptr (TestClient) admin = logged_in ("admin");
+    g_autoptr (TestClient) admin = test_client_logged_in (server, "admin");
     gint64 second = test_org_id (server, "第二党支部");
 
     create_account (admin, "zhangwei", "张伟", test_member_id (server, first_branch, "张伟"));

@@ -120,15 +120,6 @@ payload_code (JsonNode *node)
   return json_object_get_string_member (payload, "code");
 }
 
-static TestClient *
-logged_in (const char *login)
-{
-  TestClient *c = test_client_new (server);
-
-  g_assert_cmpuint (test_client_login (c, login, TEST_PASSWORD), ==, 200);
-  return c;
-}
-
 static void
 test_refused_without_session (void)
 {
@@ -144,7 +135,7 @@ test_refused_without_session (void)
 static void
 test_refused_cross_site (void)
 {
-  g_autoptr (TestClient) c = logged_in ("member");
+  g_autoptr (TestClient) c = test_client_logged_in (server, "member");
   WsWait w = { 0 };
 
   g_assert_cmpuint (ws_connect (c, &w, "http://evil.example"), ==, 403);
@@ -155,7 +146,7 @@ test_refused_cross_site (void)
 static void
 test_envelope (void)
 {
-  g_autoptr (TestClient) c = logged_in ("member");
+  g_autoptr (TestClient) c = test_client_logged_in (server, "member");
   g_autofree char *origin = g_strndup (server->url, strlen (server->url) - 1);
   g_autoptr (JsonNode) welcome = NULL;
   g_autoptr (JsonNode) pong = NULL;
@@ -192,7 +183,7 @@ test_malformed_messages (void)
     { "{\"type\":\"ping\",\"payload\":[1]}", "bad_request" },
     { "{\"type\":\"no-such-message\",\"id\":\"u\"}", "unknown_type" },
   };
-  g_autoptr (TestClient) c = logged_in ("secretary");
+  g_autoptr (TestClient) c = test_client_logged_in (server, "secretary");
   WsWait w = { 0 };
 
   g_assert_cmpuint (ws_connect (c, &w, NULL), ==, 101);
@@ -214,7 +205,7 @@ test_malformed_messages (void)
 static void
 test_oversized_message_closes (void)
 {
-  g_autoptr (TestClient) c = logged_in ("secretary");
+  g_autoptr (TestClient) c = test_client_logged_in (server, "secretary");
   g_autofree char *big = NULL;
   WsWait w = { 0 };
 
@@ -248,7 +239,7 @@ test_oversized_message_closes (void)
 static void
 test_oversized_then_more (void)
 {
-  g_autoptr (TestClient) c = logged_in ("secretary");
+  g_autoptr (TestClient) c = test_client_logged_in (server, "secretary");
   g_autofree char *big = g_strdup_printf ("{\"type\":\"ping\",\"pad\":\"%0*d\"}", 2000, 0);
   WsWait w = { 0 };
 
@@ -273,7 +264,7 @@ test_oversized_then_more (void)
 static void
 test_huge_frame_closes (void)
 {
-  g_autoptr (TestClient) c = logged_in ("secretary");
+  g_autoptr (TestClient) c = test_client_logged_in (server, "secretary");
   gsize size = 3 * 1024 * 1024;
   g_autofree char *huge = g_malloc (size + 1);
   WsWait w = { 0 };
@@ -302,7 +293,7 @@ test_huge_frame_closes (void)
 static void
 test_logout_ends_socket (void)
 {
-  g_autoptr (TestClient) c = logged_in ("inspector");
+  g_autoptr (TestClient) c = test_client_logged_in (server, "inspector");
   g_autoptr (JsonNode) reply = NULL;
   WsWait w = { 0 };
 
@@ -327,7 +318,7 @@ test_shutdown_with_open_socket (void)
   WsWait w = { 0 };
 
   server = other;
-  c = logged_in ("member");
+  c = test_client_logged_in (server, "member");
   g_assert_cmpuint (ws_connect (c, &w, NULL), ==, 101);
   /* test_server_stop asserts a clean exit status after SIGTERM. */
   test_server_stop (other);
