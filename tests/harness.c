@@ -17,8 +17,8 @@ binary (void)
   return path;
 }
 
-static GPtrArray *
-base_argv (const char *data_dir)
+GPtrArray *
+test_sanhui_argv (const char *data_dir)
 {
   GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
 
@@ -37,7 +37,7 @@ int
 test_run_cli (const char *data_dir, const char *stdin_text, char **out, char **err,
               const char *first_arg, ...)
 {
-  g_autoptr (GPtrArray) argv = base_argv (data_dir);
+  g_autoptr (GPtrArray) argv = test_sanhui_argv (data_dir);
   g_autoptr (GSubprocess) proc = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *out_text = NULL;
@@ -130,7 +130,7 @@ spawn_server (TestServer *server, const char *const *sets)
   guint timeout;
   int log_fd;
 
-  argv = base_argv (server->data_dir);
+  argv = test_sanhui_argv (server->data_dir);
   web_root = g_build_filename (g_getenv ("SANHUI_SOURCE_ROOT"), "web", NULL);
   g_ptr_array_add (argv, g_strdup ("--set"));
   g_ptr_array_add (argv, g_strdup ("server.port=0"));

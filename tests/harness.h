@@ -32,6 +32,10 @@ const char *test_server_log (TestServer *server);
 /* Sends SIGTERM, asserts a clean exit, removes the data directory. */
 void test_server_stop (TestServer *server);
 
+/* The start of a `sanhui` command line on @data_dir with the tests' settings
+ * (a cheap password hash, log level info), without a terminating NULL.
+ * Returns: (transfer full). */
+GPtrArray *test_sanhui_argv (const char *data_dir);
 /* Runs `sanhui ARGS...` to completion with @stdin_text (may be NULL) against
  * @data_dir; returns the exit status and fills @out/@err (may be NULL). */
 int test_run_cli (const char *data_dir, const char *stdin_text, char **out, char **err,

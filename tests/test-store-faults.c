@@ -28,6 +28,7 @@ static int
 run_sanhui (gboolean as_nobody, const char *data_dir, char **err, const char *first_arg, ...)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) sanhui = test_sanhui_argv (data_dir);
   g_autoptr (GSubprocess) proc = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *web_root = g_build_filename (g_getenv ("SANHUI_SOURCE_ROOT"), "web", NULL);
@@ -40,11 +41,7 @@ run_sanhui (gboolean as_nobody, const char *data_dir, char **err, const char *fi
     g_ptr_array_add (argv, g_strdup ("--clear-groups"));
     g_ptr_array_add (argv, g_strdup ("--"));
   }
-  g_ptr_array_add (argv, g_strdup (binary ()));
-  g_ptr_array_add (argv, g_strdup ("--set"));
-  g_ptr_array_add (argv, g_strdup_printf ("storage.data_dir=%s", data_dir));
-  g_ptr_array_add (argv, g_strdup ("--set"));
-  g_ptr_array_add (argv, g_strdup ("security.password_iterations=1000"));
+  g_ptr_array_extend_and_steal (argv, g_steal_pointer (&sanhui));
   g_ptr_array_add (argv, g_strdup ("--set"));
   g_ptr_array_add (argv, g_strdup ("server.port=0"));
   g_ptr_array_add (argv, g_strdup ("--set"));
