@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sqlite3.h>
 
 #define START_TIMEOUT_S 20
@@ -115,6 +116,14 @@ test_server_log (TestServer *server)
   return server->stderr_text->str;
 }
 
+/* A server outlives a test that fails with an assertion; it must not go on
+ * taking the machine's time from the tests after it. Runs in the child. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 /* Starts `sanhui serve` on @server's data directory and waits for its URL. */
 static void
 spawn_server (TestServer *server, const char *const *sets)
@@ -147,6 +156,7 @@ spawn_server (TestServer *server, const char *const *sets)
    * of synchronous requests and stall the server. */
   log_fd = open (server->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   g_assert_cmpint (log_fd, >=, 0);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_take_stderr_fd (launcher, log_fd);
   server->process
       = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);

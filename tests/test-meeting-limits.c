@@ -248,7 +248,6 @@ test_abuse_closes_and_reconnecting_refills_nothing (void)
   g_autoptr (TestClient) c = test_client_logged_in (server, "inspector");
   g_autoptr (TestWs) ws = test_ws_connect (c);
   g_autoptr (TestWs) again = NULL;
-  g_autoptr (JsonNode) refused = NULL;
   guint pongs = 0, limited = 0;
   gint64 retry_ms;
 
@@ -270,10 +269,23 @@ test_abuse_closes_and_reconnecting_refills_nothing (void)
   g_assert_cmpuint (pongs, >=, OTHER_BURST);
   g_assert_cmpuint (pongs + limited, <, pings);
 
+  /* A fresh bucket would answer a whole burst; the account's drained one
+   * answers at most what trickled back in meanwhile (slow builds take long
+   * enough to reconnect for a token or two). */
   again = test_ws_connect (c);
-  refused = test_ws_request (again, "ping", NULL);
-  g_assert_cmpstr (test_ws_error_code (refused), ==, "rate_limited");
-  retry_ms = json_object_get_int_member (test_ws_payload (refused), "retry_after_ms");
+  pongs = limited = 0;
+  retry_ms = 0;
+  for (guint i = 0; i < OTHER_BURST; i++) {
+    g_autoptr (JsonNode) reply = test_ws_request (again, "ping", NULL);
+    if (g_strcmp0 (test_ws_error_code (reply), "rate_limited") == 0) {
+      limited++;
+      retry_ms = json_object_get_int_member (test_ws_payload (reply), "retry_after_ms");
+    } else {
+      pongs++;
+    }
+  }
+  g_assert_cmpuint (pongs, <, OTHER_BURST / 2);
+  g_assert_cmpuint (limited, >, 0);
   g_assert_cmpint (retry_ms, >, 0);
   test_ws_settle ((guint) retry_ms + 50);
   g_assert_cmpstr (test_ws_outcome (again, "ping", NULL), ==, "pong");

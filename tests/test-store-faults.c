@@ -124,7 +124,7 @@ corrupt_middle (const char *path)
   g_test_message ("overwrote %u of %" G_GINT64_FORMAT " pages", pages, (gint64) st.st_size / 4096);
 }
 
-/* GET /healthz: the status, and the body in *@body. */
+/* GET /healthz: the status, and the body in *@body (freed first). */
 static guint
 healthz (TestServer *server, char **body)
 {
@@ -132,6 +132,7 @@ healthz (TestServer *server, char **body)
   g_autoptr (GBytes) raw = NULL;
   guint status = test_client_send (client, "GET", "/healthz", NULL, NULL, 0, NULL, &raw);
 
+  g_free (*body);
   *body = raw ? g_strndup (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw)) : g_strdup ("");
   return status;
 }
@@ -171,7 +172,6 @@ test_healthz_corrupt_copy (void)
   /* No path in an answer anyone may ask for. */
   g_assert_null (strstr (bad_body, bad_dir));
   /* The answer stays the same while the result is cached. */
-  g_free (bad_body);
   g_assert_cmpuint (healthz (bad, &bad_body), ==, 503);
   test_server_stop (good);
   test_server_stop (bad);
