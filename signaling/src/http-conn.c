@@ -23,14 +23,21 @@
  * properly. Whether to keep the connection is then our decision, made from the
  * same rules libsoup uses.
  *
- * The TLS handshake starts only once the client has sent something: GLib runs
- * a handshake on a worker thread of a small shared pool, so a connection that
- * stays silent must not hold one.
+ * The TLS handshake starts only once the client's whole ClientHello has
+ * arrived, and an address runs a few handshakes at a time: GLib runs a
+ * handshake on a worker thread of a small shared pool for as long as the
+ * client takes, so a connection that stays silent, or sends half a hello,
+ * must not hold one.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "http-conn.h"
 
+#include "handoff-stream.h"
+
+#include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 typedef enum {
   PHASE_TLS_WAIT,      /* TLS: waiting for the ClientHello */
@@ -42,12 +49,20 @@ typedef enum {
 } ConnPhase;
 
 typedef struct _HttpConn HttpConn;
-typedef struct _ShHandoffStream ShHandoffStream;
 
 typedef struct {
   guint open;
   guint unestablished; /* open connections that have not sent request headers yet */
+  guint handshaking;   /* in a TLS handshake: each holds one of GLib's worker threads */
 } AddressCount;
+
+/* TLS handshakes of one address at a time: a handshake runs on a thread of
+ * GLib's small shared pool for as long as the client takes, so one address
+ * must not hold many. Further connections wait, holding no thread. */
+#define MAX_HANDSHAKES_PER_ADDRESS 4
+/* How often a connection whose ClientHello is incomplete, or whose address
+ * is at its handshake limit, is looked at again. */
+#define HELLO_RECHECK_MS 50
 
 struct _ShHttpConnections {
   SoupServer *soup;     /* borrowed; outlives this */
@@ -76,11 +91,12 @@ struct _HttpConn {
   char *address;          /* client IP: key of owner->by_address */
   gboolean counted;       /* still in the per-address and total counts */
   gboolean established;   /* sent the headers of a first request */
+  gboolean handshaking;   /* counted in its address's handshaking */
   ConnPhase phase;
   guint requests;            /* handed to libsoup so far */
   gboolean keep_alive;       /* the current request ended complete and wants the connection kept */
   GCancellable *cancellable; /* TLS wait and handshake */
-  GSource *hello_source;     /* TLS_WAIT */
+  GSource *hello_source;     /* TLS_WAIT: the socket's readability, or a recheck */
   guint deadline;            /* timeout source of the current phase, 0: none */
   guint release_source;      /* idle source deciding what happens after RELEASED */
   ShHandoffStream *handoff;  /* borrowed: the stream libsoup has now */
@@ -90,98 +106,6 @@ static void conn_close (HttpConn *conn);
 static void conn_released (HttpConn *conn);
 static void conn_hand_to_soup (HttpConn *conn);
 
-/* ------------------------------------------------------ handoff stream */
-
-struct _ShHandoffStream {
-  GIOStream parent;
-  GIOStream *base; /* owned */
-  HttpConn *conn;  /* borrowed; NULL once released or the connection is gone */
-};
-
-#define SH_TYPE_HANDOFF_STREAM (sh_handoff_stream_get_type ())
-G_DECLARE_FINAL_TYPE (ShHandoffStream, sh_handoff_stream, SH, HANDOFF_STREAM, GIOStream)
-G_DEFINE_FINAL_TYPE (ShHandoffStream, sh_handoff_stream, G_TYPE_IO_STREAM)
-
-static GInputStream *
-handoff_get_input_stream (GIOStream *stream)
-{
-  return g_io_stream_get_input_stream (SH_HANDOFF_STREAM (stream)->base);
-}
-
-static GOutputStream *
-handoff_get_output_stream (GIOStream *stream)
-{
-  return g_io_stream_get_output_stream (SH_HANDOFF_STREAM (stream)->base);
-}
-
-/* libsoup closes the stream when it is done with the connection, and a
- * WebSocket when it ends; either way the connection comes back to us. */
-static gboolean
-handoff_close (GIOStream *stream, GCancellable *cancellable, GError **error)
-{
-  ShHandoffStream *self = SH_HANDOFF_STREAM (stream);
-  HttpConn *conn = g_steal_pointer (&self->conn);
-
-  if (conn)
-    conn_released (conn);
-  return TRUE;
-}
-
-/* The default runs close in a thread; ours is instant and must run on the
- * main thread. */
-static void
-handoff_close_async (GIOStream *stream, int io_priority, GCancellable *cancellable,
-                     GAsyncReadyCallback callback, gpointer user_data)
-{
-  g_autoptr (GTask) task = g_task_new (stream, cancellable, callback, user_data);
-
-  handoff_close (stream, cancellable, NULL);
-  g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-handoff_close_finish (GIOStream *stream, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-sh_handoff_stream_finalize (GObject *object)
-{
-  g_clear_object (&SH_HANDOFF_STREAM (object)->base);
-  G_OBJECT_CLASS (sh_handoff_stream_parent_class)->finalize (object);
-}
-
-static void
-sh_handoff_stream_class_init (ShHandoffStreamClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GIOStreamClass *stream_class = G_IO_STREAM_CLASS (klass);
-
-  object_class->finalize = sh_handoff_stream_finalize;
-  stream_class->get_input_stream = handoff_get_input_stream;
-  stream_class->get_output_stream = handoff_get_output_stream;
-  stream_class->close_fn = handoff_close;
-  stream_class->close_async = handoff_close_async;
-  stream_class->close_finish = handoff_close_finish;
-}
-
-static void
-sh_handoff_stream_init (ShHandoffStream *self)
-{
-}
-
-/* Returns: (transfer full). */
-static ShHandoffStream *
-sh_handoff_stream_new (HttpConn *conn)
-{
-  ShHandoffStream *self = g_object_new (SH_TYPE_HANDOFF_STREAM, NULL);
-
-  self->base = g_object_ref (conn->stream);
-  self->conn = conn;
-  return self;
-}
-
 /* The connection behind a message libsoup is serving, or NULL when it is
  * gone. (transfer none) */
 static HttpConn *
@@ -189,7 +113,7 @@ conn_of_message (SoupServerMessage *msg)
 {
   ShHandoffStream *handoff = g_object_get_data (G_OBJECT (msg), "sh-handoff");
 
-  return handoff ? handoff->conn : NULL;
+  return handoff ? sh_handoff_stream_get_owner (handoff) : NULL;
 }
 
 /* ------------------------------------------------------------- counts */
@@ -212,6 +136,9 @@ conn_uncount (HttpConn *conn)
   count->open--;
   if (!conn->established)
     count->unestablished--;
+  if (conn->handshaking)
+    count->handshaking--;
+  conn->handshaking = FALSE;
   if (count->open == 0)
     g_hash_table_remove (conn->owner->by_address, conn->address);
   conn->owner->stats.open--;
@@ -324,7 +251,7 @@ conn_close (HttpConn *conn)
     g_clear_pointer (&conn->hello_source, g_source_unref);
   }
   if (conn->handoff)
-    conn->handoff->conn = NULL;
+    sh_handoff_stream_detach (conn->handoff);
   conn->handoff = NULL;
   g_cancellable_cancel (conn->cancellable);
   g_queue_delete_link (&conn->owner->conns, conn->link);
@@ -362,7 +289,8 @@ static void
 conn_hand_to_soup (HttpConn *conn)
 {
   ShHttpConnections *self = conn->owner;
-  g_autoptr (ShHandoffStream) handoff = sh_handoff_stream_new (conn);
+  g_autoptr (ShHandoffStream) handoff
+      = sh_handoff_stream_new (conn->stream, (ShHandoffReleased) conn_released, conn);
   g_autoptr (GError) error = NULL;
 
   conn->requests++;
@@ -390,6 +318,10 @@ on_handshake_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   gboolean ok = g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error);
 
+  if (conn->handshaking) {
+    address_count (conn->owner, conn->address)->handshaking--;
+    conn->handshaking = FALSE;
+  }
   if (conn->closed) {
     conn_unref (conn);
     return;
@@ -406,28 +338,95 @@ on_handshake_done (GObject *source, GAsyncResult *result, gpointer user_data)
   conn_hand_to_soup (conn);
 }
 
-static gboolean
-on_client_hello (GSocket *socket, GIOCondition condition, gpointer user_data)
+static void
+conn_start_handshake (HttpConn *conn)
 {
-  HttpConn *conn = user_data;
   const char *const protocols[] = { "http/1.1", NULL };
   g_autoptr (GError) error = NULL;
   GIOStream *tls;
 
-  g_clear_pointer (&conn->hello_source, g_source_unref);
   tls = g_tls_server_connection_new (G_IO_STREAM (conn->tcp), conn->owner->tls, &error);
   if (!tls) {
     g_warning ("TLS for a connection from %s: %s", conn->address, error->message);
     conn_close (conn);
-    return G_SOURCE_REMOVE;
+    return;
   }
   g_tls_connection_set_advertised_protocols (G_TLS_CONNECTION (tls), protocols);
   conn->stream = tls;
   conn->phase = PHASE_TLS_HANDSHAKE;
+  conn->handshaking = TRUE;
+  address_count (conn->owner, conn->address)->handshaking++;
   conn->refs++;
   g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT, conn->cancellable,
                                     on_handshake_done, conn);
+}
+
+typedef enum { HELLO_WAIT, HELLO_READY, HELLO_GONE } HelloState;
+
+/* Whether the client's first TLS record, its ClientHello, has arrived whole
+ * (looked at, not read): only then can the handshake start without waiting
+ * on the client in the middle of its first read. */
+static HelloState
+client_hello_state (GSocket *socket)
+{
+  int fd = g_socket_get_fd (socket);
+  guint8 header[5];
+  int available = 0;
+  ssize_t n = recv (fd, header, sizeof header, MSG_PEEK | MSG_DONTWAIT);
+
+  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+    return HELLO_GONE;
+  if (n < (ssize_t) sizeof header)
+    return HELLO_WAIT;
+  /* Not a handshake record: the handshake fails at once. */
+  if (header[0] != 0x16 || ioctl (fd, FIONREAD, &available) < 0)
+    return HELLO_READY;
+  return available >= (int) sizeof header + ((header[3] << 8) | header[4]) ? HELLO_READY
+                                                                           : HELLO_WAIT;
+}
+
+static gboolean on_hello_recheck (gpointer user_data);
+
+static void
+conn_recheck_hello (HttpConn *conn)
+{
+  conn->hello_source = g_timeout_source_new (HELLO_RECHECK_MS);
+  g_source_set_callback (conn->hello_source, on_hello_recheck, conn, NULL);
+  g_source_attach (conn->hello_source, NULL);
+}
+
+/* The socket's readability only tells that something arrived; after that a
+ * timer looks again (the socket stays readable with a partial record). */
+static gboolean
+on_hello_recheck (gpointer user_data)
+{
+  HttpConn *conn = user_data;
+  ShHttpConnections *self = conn->owner;
+
+  g_clear_pointer (&conn->hello_source, g_source_unref);
+  switch (client_hello_state (conn->socket)) {
+    case HELLO_GONE:
+      conn_close (conn);
+      return G_SOURCE_REMOVE;
+    case HELLO_WAIT:
+      conn_recheck_hello (conn);
+      return G_SOURCE_REMOVE;
+    case HELLO_READY:
+    default:
+      break;
+  }
+  if (address_count (self, conn->address)->handshaking >= MAX_HANDSHAKES_PER_ADDRESS
+      && !g_hash_table_contains (self->unlimited, conn->address))
+    conn_recheck_hello (conn);
+  else
+    conn_start_handshake (conn);
   return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_client_readable (GSocket *socket, GIOCondition condition, gpointer user_data)
+{
+  return on_hello_recheck (user_data);
 }
 
 /* ------------------------------------------------------------ accepting */
@@ -552,7 +551,7 @@ on_incoming (GSocketService *service, GSocketConnection *tcp, GObject *source, g
     conn->phase = PHASE_TLS_WAIT;
     conn_set_deadline (conn, self->limits.handshake_timeout_s);
     conn->hello_source = g_socket_create_source (conn->socket, G_IO_IN, conn->cancellable);
-    g_source_set_callback (conn->hello_source, G_SOURCE_FUNC (on_client_hello), conn, NULL);
+    g_source_set_callback (conn->hello_source, G_SOURCE_FUNC (on_client_readable), conn, NULL);
     g_source_attach (conn->hello_source, NULL);
   } else {
     conn->stream = g_object_ref (G_IO_STREAM (tcp));
