@@ -286,11 +286,17 @@ conn_released (HttpConn *conn)
 }
 
 static void
+on_handoff_released (gpointer conn)
+{
+  conn_released (conn);
+}
+
+static void
 conn_hand_to_soup (HttpConn *conn)
 {
   ShHttpConnections *self = conn->owner;
   g_autoptr (ShHandoffStream) handoff
-      = sh_handoff_stream_new (conn->stream, (ShHandoffReleased) conn_released, conn);
+      = sh_handoff_stream_new (conn->stream, on_handoff_released, conn);
   g_autoptr (GError) error = NULL;
 
   conn->requests++;
