@@ -274,21 +274,27 @@ test_abuse_closes_and_reconnecting_refills_nothing (void)
    * enough to reconnect for a token or two). */
   again = test_ws_connect (c);
   pongs = limited = 0;
-  retry_ms = 0;
   for (guint i = 0; i < OTHER_BURST; i++) {
     g_autoptr (JsonNode) reply = test_ws_request (again, "ping", NULL);
-    if (g_strcmp0 (test_ws_error_code (reply), "rate_limited") == 0) {
+    if (g_strcmp0 (test_ws_error_code (reply), "rate_limited") == 0)
       limited++;
-      retry_ms = json_object_get_int_member (test_ws_payload (reply), "retry_after_ms");
-    } else {
+    else
       pongs++;
-    }
   }
   g_assert_cmpuint (pongs, <, OTHER_BURST / 2);
   g_assert_cmpuint (limited, >, 0);
-  g_assert_cmpint (retry_ms, >, 0);
-  test_ws_settle ((guint) retry_ms + 50);
-  g_assert_cmpstr (test_ws_outcome (again, "ping", NULL), ==, "pong");
+  /* A refusal says how long to wait; after that wait the next ping is
+   * served (a ping that finds a token first needs no wait). */
+  for (guint tries = 0;; tries++) {
+    g_autoptr (JsonNode) reply = test_ws_request (again, "ping", NULL);
+    if (!test_ws_error_code (reply))
+      break;
+    g_assert_cmpuint (tries, ==, 0);
+    g_assert_cmpstr (test_ws_error_code (reply), ==, "rate_limited");
+    retry_ms = json_object_get_int_member (test_ws_payload (reply), "retry_after_ms");
+    g_assert_cmpint (retry_ms, >, 0);
+    test_ws_settle ((guint) retry_ms + 50);
+  }
 }
 
 typedef struct {
