@@ -1,6 +1,6 @@
-/* Accounts, log-in lockout and role grants.
+/* Accounts and role grants (log-in state: account-access.c).
  * SPDX-License-Identifier: Apache-2.0 */
-#include "store-private.h"
+#include "account-private.h"
 
 #include <string.h>
 
@@ -115,9 +115,9 @@ validate_account (const ShAccount *a, GError **error)
 }
 
 /* Runs a one-parameter existence query; @found tells whether a row came. */
-static gboolean
-exists (ShStore *store, const char *sql, const char *text, gint64 id, gboolean *found,
-        GError **error)
+gboolean
+sh_account_row_exists (ShStore *store, const char *sql, const char *text, gint64 id,
+                       gboolean *found, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = sh_store_prepare (store, sql, "核对账号", error);
   int rc;
@@ -151,7 +151,8 @@ sh_account_create (ShStore *store, const ShAccount *account, GError **error)
   phone = account->phone && *account->phone ? account->phone : NULL;
 
   /* Name the taken value: the unique index alone cannot say which. */
-  if (!exists (store, "SELECT 1 FROM accounts WHERE login = ?", account->login, 0, &found, error))
+  if (!sh_account_row_exists (store, "SELECT 1 FROM accounts WHERE login = ?", account->login, 0,
+                              &found, error))
     return 0;
   if (found) {
     g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT, "登录名“%s”已被使用",
@@ -159,7 +160,8 @@ sh_account_create (ShStore *store, const ShAccount *account, GError **error)
     return 0;
   }
   if (phone) {
-    if (!exists (store, "SELECT 1 FROM accounts WHERE phone = ?", phone, 0, &found, error))
+    if (!sh_account_row_exists (store, "SELECT 1 FROM accounts WHERE phone = ?", phone, 0, &found,
+                                error))
       return 0;
     if (found) {
       g_set_error_literal (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT,
@@ -168,13 +170,13 @@ sh_account_create (ShStore *store, const ShAccount *account, GError **error)
     }
   }
   if (account->member_id) {
-    if (!exists (store, "SELECT 1 FROM members WHERE id = ?", NULL, account->member_id, &found,
-                 error))
+    if (!sh_account_row_exists (store, "SELECT 1 FROM members WHERE id = ?", NULL,
+                                account->member_id, &found, error))
       return 0;
     if (!found)
       return invalid (error, "账号关联的党员不存在");
-    if (!exists (store, "SELECT 1 FROM accounts WHERE member_id = ?", NULL, account->member_id,
-                 &found, error))
+    if (!sh_account_row_exists (store, "SELECT 1 FROM accounts WHERE member_id = ?", NULL,
+                                account->member_id, &found, error))
       return 0;
     if (found) {
       g_set_error_literal (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT, "该党员已有账号");
@@ -312,9 +314,9 @@ sh_account_list (ShStore *store, GError **error)
 
 /* Runs an UPDATE of one account bound to (?1 = id, ?2 = @value) and reports
  * NOT_FOUND when no row changed. */
-static gboolean
-update_account (ShStore *store, const char *sql, gint64 id, const char *text, gint64 value,
-                const char *purpose, GError **error)
+gboolean
+sh_account_update (ShStore *store, const char *sql, gint64 id, const char *text, gint64 value,
+                   const char *purpose, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = sh_store_prepare (store, sql, purpose, error);
 
@@ -338,8 +340,8 @@ sh_account_set_password_hash (ShStore *store, gint64 id, const char *hash, GErro
   g_return_val_if_fail (store != NULL, FALSE);
   if (!hash || !*hash)
     return invalid (error, "账号必须设置密码");
-  return update_account (store, "UPDATE accounts SET password_hash = ?2 WHERE id = ?1", id, hash, 0,
-                         "修改密码", error);
+  return sh_account_update (store, "UPDATE accounts SET password_hash = ?2 WHERE id = ?1", id, hash,
+                            0, "修改密码", error);
 }
 
 typedef struct {
@@ -351,17 +353,18 @@ typedef struct {
 static gboolean
 other_admin_exists (ShStore *store, gint64 id, gboolean *found, GError **error)
 {
-  return exists (store,
-                 "SELECT 1 FROM role_grants g JOIN accounts a ON a.id = g.account_id"
-                 " WHERE g.role = 'admin' AND a.disabled = 0 AND a.id != ?",
-                 NULL, id, found, error);
+  return sh_account_row_exists (store,
+                                "SELECT 1 FROM role_grants g JOIN accounts a ON a.id = g.account_id"
+                                " WHERE g.role = 'admin' AND a.disabled = 0 AND a.id != ?",
+                                NULL, id, found, error);
 }
 
 static gboolean
 is_admin (ShStore *store, gint64 id, gboolean *found, GError **error)
 {
-  return exists (store, "SELECT 1 FROM role_grants WHERE role = 'admin' AND account_id = ?", NULL,
-                 id, found, error);
+  return sh_account_row_exists (store,
+                                "SELECT 1 FROM role_grants WHERE role = 'admin' AND account_id = ?",
+                                NULL, id, found, error);
 }
 
 static gboolean
@@ -387,8 +390,8 @@ disable_txn (ShStore *store, gpointer user_data, GError **error)
     return FALSE;
   if (!other)
     return refuse_last_admin (error);
-  if (!update_account (store, "UPDATE accounts SET disabled = ?2 WHERE id = ?1", data->id, NULL,
-                       data->disabled ? 1 : 0, "停用账号", error))
+  if (!sh_account_update (store, "UPDATE accounts SET disabled = ?2 WHERE id = ?1", data->id, NULL,
+                          data->disabled ? 1 : 0, "停用账号", error))
     return FALSE;
   if (!data->disabled)
     return TRUE;
@@ -409,223 +412,6 @@ sh_account_set_disabled (ShStore *store, gint64 id, gboolean disabled, GError **
 
   g_return_val_if_fail (store != NULL, FALSE);
   return sh_store_transaction (store, disable_txn, &data, error);
-}
-
-/* ----------------------------------------------------------- lockout */
-
-int
-sh_account_record_failure (ShStore *store, gint64 id, gint64 now, int max_failures,
-                           gint64 lock_duration, GError **error)
-{
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (store != NULL, -1);
-  /* One statement, so that concurrent failures cannot lose a count. SET
-   * expressions see the old row; RETURNING sees the new one. A
-   * @max_failures of 0 or less turns the lock off. A lock that has run out
-   * starts the count again (else one more wrong try would lock at once);
-   * failures while locked leave the lock as it is, so that a stranger
-   * cannot keep the account locked for ever. */
-  stmt = sh_store_prepare (store,
-                           "UPDATE accounts SET"
-                           " failed_logins = CASE WHEN locked_until > ?4 THEN failed_logins"
-                           "   WHEN locked_until > 0 THEN 1 ELSE failed_logins + 1 END,"
-                           " locked_until = CASE WHEN locked_until > ?4 THEN locked_until"
-                           "   WHEN ?2 > 0 AND (CASE WHEN locked_until > 0 THEN 1"
-                           "     ELSE failed_logins + 1 END) >= ?2 THEN ?3 ELSE 0 END"
-                           " WHERE id = ?1 RETURNING failed_logins",
-                           "记录登录失败", error);
-  if (!stmt)
-    return -1;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_int (stmt, 2, max_failures);
-  sqlite3_bind_int64 (stmt, 3, now + lock_duration);
-  sqlite3_bind_int64 (stmt, 4, now);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE) {
-    not_found (error, "账号不存在");
-    return -1;
-  }
-  if (rc != SQLITE_ROW) {
-    sh_store_set_error (store, "记录登录失败", error);
-    return -1;
-  }
-  return sqlite3_column_int (stmt, 0);
-}
-
-gboolean
-sh_account_record_success (ShStore *store, gint64 id, GError **error)
-{
-  g_return_val_if_fail (store != NULL, FALSE);
-  return update_account (store,
-                         "UPDATE accounts SET failed_logins = 0, locked_until = ?2 WHERE id = ?1",
-                         id, NULL, 0, "记录登录成功", error);
-}
-
-typedef struct {
-  gint64 id;
-  const char *hash;
-  const char *keep;
-} PasswordData;
-
-static gboolean
-password_txn (ShStore *store, gpointer user_data, GError **error)
-{
-  PasswordData *data = user_data;
-
-  /* A new password is a fresh start: whoever held the old one loses the
-   * sessions and the calendar link it opened, and a lock set by someone
-   * guessing the old one has no more reason to hold. */
-  return update_account (store,
-                         "UPDATE accounts SET password_hash = ?2, failed_logins = 0,"
-                         " locked_until = 0, calendar_generation = calendar_generation + 1"
-                         " WHERE id = ?1",
-                         data->id, data->hash, 0, "修改密码", error)
-         && sh_session_delete_for_account (store, data->id, data->keep, error) >= 0;
-}
-
-gboolean
-sh_account_change_password (ShStore *store, gint64 id, const char *hash,
-                            const char *keep_token_hash, GError **error)
-{
-  PasswordData data = { id, hash, keep_token_hash };
-
-  g_return_val_if_fail (store != NULL, FALSE);
-  if (!hash || !*hash)
-    return invalid (error, "账号必须设置密码");
-  return sh_store_transaction (store, password_txn, &data, error);
-}
-
-gint64
-sh_account_renew_calendar (ShStore *store, gint64 id, GError **error)
-{
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (store != NULL, -1);
-  stmt = sh_store_prepare (store,
-                           "UPDATE accounts SET calendar_generation = calendar_generation + 1"
-                           " WHERE id = ? RETURNING calendar_generation",
-                           "更新日历链接", error);
-  if (!stmt)
-    return -1;
-  sqlite3_bind_int64 (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE) {
-    not_found (error, "账号不存在");
-    return -1;
-  }
-  if (rc != SQLITE_ROW) {
-    sh_store_set_error (store, "更新日历链接", error);
-    return -1;
-  }
-  return sqlite3_column_int64 (stmt, 0);
-}
-
-gboolean
-sh_account_add_network (ShStore *store, gint64 id, const char *network, gint64 now,
-                        gint64 forget_before, GError **error)
-{
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autoptr (sqlite3_stmt) prune = NULL;
-
-  g_return_val_if_fail (store != NULL && network != NULL, FALSE);
-  /* Networks not logged in from for long are forgotten: the list stays
-   * short, and last year's hotel is no longer exempt from the lock. */
-  prune = sh_store_prepare (
-      store, "DELETE FROM account_networks WHERE account_id = ? AND last_login_at < ?",
-      "记录登录网络", error);
-  if (!prune)
-    return FALSE;
-  sqlite3_bind_int64 (prune, 1, id);
-  sqlite3_bind_int64 (prune, 2, forget_before);
-  if (!sh_store_step_done (store, prune, "记录登录网络", error))
-    return FALSE;
-  stmt = sh_store_prepare (store,
-                           "INSERT INTO account_networks (account_id, network, last_login_at)"
-                           " VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET last_login_at = ?3",
-                           "记录登录网络", error);
-  if (!stmt)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_text (stmt, 2, network, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, now);
-  return sh_store_step_done (store, stmt, "记录登录网络", error);
-}
-
-gboolean
-sh_account_set_login_code (ShStore *store, gint64 id, const char *code_hash, gint64 expires_at,
-                           GError **error)
-{
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  gboolean found = FALSE;
-
-  g_return_val_if_fail (store != NULL && code_hash != NULL, FALSE);
-  if (!exists (store, "SELECT 1 FROM accounts WHERE id = ?", NULL, id, &found, error))
-    return FALSE;
-  if (!found)
-    return not_found (error, "账号不存在");
-  stmt = sh_store_prepare (store,
-                           "INSERT INTO login_codes (account_id, code_hash, expires_at)"
-                           " VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE"
-                           " SET code_hash = ?2, expires_at = ?3",
-                           "生成登录码", error);
-  if (!stmt)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_text (stmt, 2, code_hash, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, expires_at);
-  return sh_store_step_done (store, stmt, "生成登录码", error);
-}
-
-gboolean
-sh_account_use_login_code (ShStore *store, gint64 id, const char *code_hash, gint64 now,
-                           gboolean *used, GError **error)
-{
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-
-  g_return_val_if_fail (store != NULL && code_hash != NULL && used != NULL, FALSE);
-  /* One statement: a code cannot be used twice by two log-ins at once. */
-  stmt = sh_store_prepare (store,
-                           "DELETE FROM login_codes WHERE account_id = ? AND code_hash = ?"
-                           " AND expires_at > ?",
-                           "使用登录码", error);
-  if (!stmt)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_text (stmt, 2, code_hash, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, now);
-  if (!sh_store_step_done (store, stmt, "使用登录码", error))
-    return FALSE;
-  *used = sqlite3_changes (store->db) > 0;
-  return TRUE;
-}
-
-gboolean
-sh_account_knows_network (ShStore *store, gint64 id, const char *network, gint64 since,
-                          gboolean *known, GError **error)
-{
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (store != NULL && network != NULL && known != NULL, FALSE);
-  stmt = sh_store_prepare (store,
-                           "SELECT 1 FROM account_networks WHERE account_id = ? AND network = ?"
-                           " AND last_login_at >= ?",
-                           "读取登录网络", error);
-  if (!stmt)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_text (stmt, 2, network, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, since);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-    sh_store_set_error (store, "读取登录网络", error);
-    return FALSE;
-  }
-  *known = rc == SQLITE_ROW;
-  return TRUE;
 }
 
 /* ------------------------------------------------------------ grants */
@@ -661,7 +447,8 @@ check_grant (ShStore *store, gint64 account_id, ShRole role, gint64 *org_id, GEr
     return invalid (error, "角色无效");
   if (role == SH_ROLE_MEMBER)
     return invalid (error, "党员角色由账号关联的党员自动获得，不能单独授予");
-  if (!exists (store, "SELECT 1 FROM accounts WHERE id = ?", NULL, account_id, &found, error))
+  if (!sh_account_row_exists (store, "SELECT 1 FROM accounts WHERE id = ?", NULL, account_id,
+                              &found, error))
     return FALSE;
   if (!found)
     return not_found (error, "账号不存在");

@@ -15,19 +15,6 @@
 static const char *const needed_tables[]
     = { "accounts", "sessions", "members", "organizations", "role_grants", "meetings" };
 
-static void
-health_clear (ShStoreHealth *health)
-{
-  g_mutex_clear (&health->lock);
-  g_free (health->problem);
-}
-
-void
-sh_store_health_unref (ShStoreHealth *health)
-{
-  g_atomic_rc_box_release_full (health, (GDestroyNotify) health_clear);
-}
-
 static gboolean unhealthy (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 static gboolean

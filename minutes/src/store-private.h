@@ -52,5 +52,5 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 extern const char *const sh_migrations[];
 extern const int sh_migrations_count;
 
-/* Drops a reference to the health cache (store-health.c). */
+/* Drops a reference to the health cache (store.c, which makes it). */
 void sh_store_health_unref (ShStoreHealth *health);

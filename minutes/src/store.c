@@ -328,6 +328,19 @@ open_error (ShStore *store, const char *purpose, GError **error)
   sh_store_set_error (store, purpose, error);
 }
 
+static void
+health_clear (ShStoreHealth *health)
+{
+  g_mutex_clear (&health->lock);
+  g_free (health->problem);
+}
+
+void
+sh_store_health_unref (ShStoreHealth *health)
+{
+  g_atomic_rc_box_release_full (health, (GDestroyNotify) health_clear);
+}
+
 static ShStore *
 open_connection (const char *path, gboolean is_file, GError **error)
 {
