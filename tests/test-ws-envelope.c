@@ -1,7 +1,7 @@
 /* The WebSocket envelope: what is accepted, what is refused with which
  * code, and replies that echo the id unchanged.
  * SPDX-License-Identifier: Apache-2.0 */
-#include "ws-envelope.h"
+#include "app.h"
 
 static void
 test_accepts (void)
@@ -125,7 +125,7 @@ test_schemas (void)
 
     g_assert_true (json_parser_load_from_data (parser, cases[i].payload, -1, NULL));
     payload = json_node_get_object (json_parser_get_root (parser));
-    valid = sh_ws_payload_valid (payload, sh_ws_schema (cases[i].type), &error);
+    valid = sh_ws_payload_valid (payload, sh_app_ws_schema (cases[i].type), &error);
     g_test_message ("%s %s -> %s", cases[i].type, cases[i].payload, error ? error->message : "ok");
     g_assert_cmpint (valid, ==, cases[i].valid);
     g_assert_cmpint (error != NULL, ==, !cases[i].valid);
@@ -137,7 +137,7 @@ test_schemas (void)
     g_autoptr (GError) error = NULL;
 
     json_object_set_string_member (payload, "text", text);
-    g_assert_false (sh_ws_payload_valid (payload, sh_ws_schema ("meeting.chat"), &error));
+    g_assert_false (sh_ws_payload_valid (payload, sh_app_ws_schema ("meeting.chat"), &error));
   }
 }
 

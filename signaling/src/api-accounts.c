@@ -1,6 +1,6 @@
 /* Accounts and role grants (administrators), and password changes.
  * SPDX-License-Identifier: Apache-2.0 */
-#include "server-private.h"
+#include "api-private.h"
 
 #include "login.h"
 #include "password.h"

@@ -2,7 +2,7 @@
  * left when, mutes, hands, the floor, lock, lesson mode, start and end),
  * read by the secretary and by inspectors for the record and attendance.
  * Both are append-only in the store.  SPDX-License-Identifier: Apache-2.0 */
-#include "server-private.h"
+#include "api-private.h"
 
 static void
 handle_chat (ShRequest *req)

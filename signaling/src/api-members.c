@@ -1,7 +1,7 @@
 /* One member: reading, changing, exclusions from the expected count, and
  * migrant visits (流动党员 taking part in another branch).
  * SPDX-License-Identifier: Apache-2.0 */
-#include "server-private.h"
+#include "api-private.h"
 
 void
 sh_build_member (ShRequest *req, JsonBuilder *b, const ShMember *m, gint64 branch_id)

@@ -1,6 +1,6 @@
 /* Organizations, committee posts, group membership, expected attendees and
  * member import.  SPDX-License-Identifier: Apache-2.0 */
-#include "server-private.h"
+#include "api-private.h"
 
 void
 sh_build_org (ShRequest *req, JsonBuilder *b, const ShOrg *org)

@@ -1,4 +1,4 @@
-/* Log-in: client address, throttle, and hashing off the main thread.
+/* Log-in: throttle, and hashing off the main thread.
  *
  * A log-in goes through three gates before any password is hashed: the
  * client's address (too many failures from it: 429), the account from that
@@ -19,6 +19,7 @@
 #include <string.h>
 #include <openssl/crypto.h>
 
+#include "builders.h"
 #include "password.h"
 #include "throttle.h"
 #include "token.h"
@@ -42,7 +43,7 @@ struct _ShLogin {
   GMainContext *context; /* where verdicts are applied: the server's */
   guint capacity;        /* hashes running or queued before 503 */
   guint pending;         /* submitted, verdict not yet applied (main thread) */
-  int closing;           /* atomic: set by sh_login_free */
+  int closing;           /* atomic: set by login_free */
   ShThrottle *by_address;
   ShThrottle *by_account;
 };
@@ -96,88 +97,6 @@ login_job_free (LoginJob *job)
   g_free (job);
 }
 
-/* ------------------------------------------------------------ addresses */
-
-/* The IPv4 address inside an IPv4-mapped IPv6 one (::ffff:a.b.c.d), or a
- * new reference to @address. Returns: (transfer full). */
-static GInetAddress *
-unmapped (GInetAddress *address)
-{
-  static const guint8 prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-  const guint8 *bytes;
-
-  if (g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV6)
-    return g_object_ref (address);
-  bytes = g_inet_address_to_bytes (address);
-  if (memcmp (bytes, prefix, sizeof prefix) != 0)
-    return g_object_ref (address);
-  return g_inet_address_new_from_bytes (bytes + 12, G_SOCKET_FAMILY_IPV4);
-}
-
-char *
-sh_client_network (GInetAddress *address, guint v4_bits, guint v6_bits)
-{
-  g_autoptr (GInetAddress) plain = NULL;
-  g_autoptr (GInetAddress) masked = NULL;
-  g_autofree char *text = NULL;
-  guint8 bytes[16] = { 0 };
-  gsize size;
-  guint bits;
-
-  if (!address)
-    return g_strdup ("unknown");
-  plain = unmapped (address);
-  size = g_inet_address_get_native_size (plain);
-  bits = MIN (size == 4 ? v4_bits : v6_bits, size * 8);
-  memcpy (bytes, g_inet_address_to_bytes (plain), size);
-  for (guint i = 0; i < size * 8; i++)
-    if (i >= bits)
-      bytes[i / 8] &= (guint8) ~(0x80u >> (i % 8));
-  masked = g_inet_address_new_from_bytes (bytes,
-                                          size == 4 ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6);
-  text = g_inet_address_to_string (masked);
-  return g_strdup_printf ("%s/%u", text, bits);
-}
-
-static gboolean
-is_trusted_proxy (ShServer *server, GInetAddress *address)
-{
-  for (char **p = server->config->trusted_proxies; p && *p; p++) {
-    g_autoptr (GInetAddress) proxy = g_inet_address_new_from_string (*p);
-    if (proxy && g_inet_address_equal (proxy, address))
-      return TRUE;
-  }
-  return FALSE;
-}
-
-GInetAddress *
-sh_request_client_address (ShServer *server, SoupServerMessage *msg)
-{
-  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
-  GInetAddress *peer;
-  const char *forwarded;
-  const char *last;
-
-  if (!G_IS_INET_SOCKET_ADDRESS (remote))
-    return NULL;
-  peer = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote));
-  forwarded = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
-                                             "X-Forwarded-For");
-  /* Anyone can send the header: it counts only when our own proxy adds it,
-   * and then only its last entry, which that proxy wrote. */
-  if (forwarded && is_trusted_proxy (server, peer)) {
-    g_autofree char *entry = NULL;
-    GInetAddress *client;
-
-    last = strrchr (forwarded, ',');
-    entry = g_strstrip (g_strdup (last ? last + 1 : forwarded));
-    client = g_inet_address_new_from_string (entry);
-    if (client)
-      return client;
-  }
-  return g_object_ref (peer);
-}
-
 /* ------------------------------------------------------------- the pool */
 
 static gboolean apply_verdict (gpointer data);
@@ -201,6 +120,14 @@ hash_in_thread (gpointer data, gpointer user_data)
   g_source_set_callback (source, apply_verdict, job, NULL);
   g_source_attach (source, job->login->context);
   g_source_unref (source);
+}
+
+static void login_free (ShLogin *login);
+
+static void
+login_stop (ShServer *server, gpointer data)
+{
+  g_clear_pointer (&server->login, login_free);
 }
 
 static ShLogin *
@@ -228,14 +155,15 @@ login_get (ShServer *server)
   login->by_account = sh_throttle_new (c->login_account_address_failures, delay, max_delay,
                                        MAX (max_delay, THROTTLE_FORGET_MIN), THROTTLE_MAX_KEYS);
   server->login = login;
+  sh_server_on_stop (server, login_stop, NULL);
   return login;
 }
 
-void
-sh_login_free (ShLogin *login)
+/* Waits for the hashes in progress (queued ones are skipped) and drops
+ * their replies. Main thread only. */
+static void
+login_free (ShLogin *login)
 {
-  if (!login)
-    return;
   g_atomic_int_set (&login->closing, 1);
   /* Waits for the running hashes; the queued ones finish at once. */
   g_thread_pool_free (login->pool, FALSE, TRUE);
@@ -366,7 +294,7 @@ log_in (ShRequest *req, LoginJob *job, const ShAccount *account)
           && !sh_account_record_success (req->server->store, account->id, &error))
       || !sh_account_add_network (req->server->store, account->id, job->network, now,
                                   KNOWN_SINCE (now), &error)
-      || !(csrf = sh_session_start (req, account, &error))) {
+      || !(csrf = sh_session_start (req->server, req->msg, account, &error))) {
     sh_reply_gerror (req, error);
     return;
   }

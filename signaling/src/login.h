@@ -1,15 +1,16 @@
-/* Log-in: the client's address, the per-address throttle and the password
- * hashing pool that keeps PBKDF2 off the main thread.
+/* Layer: authentication and sessions (login.c, api-session.c, above the
+ * HTTP server). Log-in: the per-address throttle and the password hashing
+ * pool that keeps PBKDF2 off the main thread. May include: http-private.h
+ * and what it includes.
  * SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
-#include "server-private.h"
+#include "http-private.h"
 
 typedef struct _ShLogin ShLogin;
 
-/* sh_login_free() is declared in server-private.h for the server's
- * shutdown: it waits for the hashes in progress (queued ones are skipped)
- * and drops their replies. Main thread only. */
+/* The machinery is made on first use and ends when the server stops
+ * (sh_server_on_stop()). */
 
 /* Checks @login/@password (and the one-time @code, nullable) of a POST
  * /api/session and replies: at once when throttled or busy, else after the
@@ -47,13 +48,3 @@ void sh_login_check_password (ShRequest *req, gint64 account_id, const char *pas
 /* Forgets the throttling of @account_id's log-ins (an administrator's
  * unlock). */
 void sh_login_forget_account (ShServer *server, gint64 account_id);
-
-/* The client's address: the peer of the connection, or the last address of
- * X-Forwarded-For when the peer is one of security.trusted_proxies.
- * Returns: (transfer full) (nullable). */
-GInetAddress *sh_request_client_address (ShServer *server, SoupServerMessage *msg);
-
-/* @address as text, with its last bits cleared: a /@v4_bits network for
- * IPv4 (and IPv4-mapped IPv6), /@v6_bits for IPv6, e.g. "203.0.113.0/24".
- * "unknown" for NULL. Returns: (transfer full). */
-char *sh_client_network (GInetAddress *address, guint v4_bits, guint v6_bits);

@@ -6,106 +6,57 @@
  *   sockets ◀──────────────────────reply── offers, candidates, states, speaker
  *
  * A ShMediaRoom lives on the worker its meeting is pinned to; every call
- * reaches it as a task holding a reference on the bridge, and everything
- * coming back is posted to the main thread, where the participant is found
- * again by account (they may have left, or changed sockets, meanwhile).
+ * reaches it as a task through the meeting's worker bridge
+ * (worker-bridge.c), and everything coming back is posted to the main
+ * thread, where the participant is found again by account (they may have
+ * left, or changed sockets, meanwhile).
  * SPDX-License-Identifier: Apache-2.0 */
 #include "meeting-private.h"
+#include "worker-bridge.h"
 
+/* The data of a meeting's worker bridge, freed with it. The room holds
+ * one reference (its media data) until it closes. */
 typedef struct {
-  ShServer *server; /* main thread only */
+  ShWorkerBridge *link; /* set once: the bridge whose data this is */
+  ShServer *server;     /* main thread only */
   gint64 meeting_id;
-  GMainContext *main_context; /* owned reference */
   ShMediaEngine *engine;
-  ShMediaWorkers *workers;
-  guint worker;
   ShMediaRoom *room; /* worker only */
 } Bridge;
 
 static void
-bridge_clear (gpointer data)
-{
-  Bridge *b = data;
-
-  sh_media_workers_unpin (b->workers, b->worker);
-  g_main_context_unref (b->main_context);
-}
-
-static void
 bridge_release (gpointer data)
 {
-  g_atomic_rc_box_release_full (data, bridge_clear);
+  sh_worker_bridge_unref (((Bridge *) data)->link);
 }
 
 /* ------------------------------------------------ worker → main thread */
 
-typedef struct {
-  Bridge *bridge; /* a reference */
-  gint64 account; /* 0: everyone in the room */
-  char *type;
-  JsonNode *id;      /* nullable */
-  JsonNode *payload; /* nullable object */
-} Post;
-
 static void
-post_free (gpointer data)
+deliver (ShWorkerBridge *link, gpointer data, gint64 account, const char *type, JsonNode *id,
+         JsonNode *payload)
 {
-  Post *p = data;
-
-  bridge_release (p->bridge);
-  g_free (p->type);
-  g_clear_pointer (&p->id, json_node_unref);
-  g_clear_pointer (&p->payload, json_node_unref);
-  g_free (p);
-}
-
-static gboolean
-deliver (gpointer data)
-{
-  Post *p = data;
-  ShRoom *room = sh_rooms_lookup (p->bridge->server->rooms, p->bridge->meeting_id);
+  Bridge *b = data;
+  ShRoom *room = sh_rooms_lookup (b->server->rooms, b->meeting_id);
   ShRoomParticipant *who;
 
   /* The room may have closed, or opened again with another bridge. */
-  if (!room || sh_room_get_media_data (room) != p->bridge)
-    return G_SOURCE_REMOVE;
-  if (!p->account) {
-    sh_meeting_broadcast (room, p->type, p->payload, NULL);
-    return G_SOURCE_REMOVE;
+  if (!room || sh_room_get_media_data (room) != b)
+    return;
+  if (!account) {
+    sh_meeting_broadcast (room, type, payload, NULL);
+    return;
   }
-  who = sh_room_find (room, p->account);
+  who = sh_room_find (room, account);
   if (who && who->client)
-    sh_ws_send_node (who->client, p->type, p->id, p->payload);
-  return G_SOURCE_REMOVE;
+    sh_ws_send_node (who->client, type, id, payload);
 }
 
 /* From the worker. @payload (nullable) is consumed. */
 static void
 post (Bridge *b, gint64 account, const char *type, JsonNode *id, JsonBuilder *payload)
 {
-  Post *p = g_new0 (Post, 1);
-
-  p->bridge = g_atomic_rc_box_acquire (b);
-  p->account = account;
-  p->type = g_strdup (type);
-  p->id = id ? json_node_copy (id) : NULL;
-  if (payload) {
-    p->payload = json_builder_get_root (payload);
-    g_object_unref (payload);
-  }
-  g_main_context_invoke_full (b->main_context, G_PRIORITY_DEFAULT, deliver, p, post_free);
-}
-
-static void
-post_error (Bridge *b, gint64 account, JsonNode *id, const char *code, const char *message)
-{
-  JsonBuilder *p = json_builder_new ();
-
-  json_builder_begin_object (p);
-  sh_json_builder_add_string (p, "code", code);
-  sh_json_builder_add_string (p, "message", message);
-  json_builder_end_object (p);
-  post (b, account, "error", id, p);
+  sh_worker_bridge_post (b->link, account, type, id, payload);
 }
 
 /* A payload of one string member, or an object with @extra_name too. */
@@ -172,7 +123,7 @@ typedef enum {
 } TaskKind;
 
 typedef struct {
-  Bridge *bridge; /* a reference */
+  Bridge *bridge; /* borrowed: the worker bridge holds a reference meanwhile */
   TaskKind kind;
   gint64 account;
   ShMediaLeg leg;
@@ -187,23 +138,10 @@ task_free (gpointer data)
 {
   Task *t = data;
 
-  bridge_release (t->bridge);
   g_free (t->text);
   g_free (t->extra);
   g_clear_pointer (&t->id, json_node_unref);
   g_free (t);
-}
-
-static const char *
-error_code (const GError *error)
-{
-  if (g_error_matches (error, SH_PEER_ERROR, SH_PEER_ERROR_SDP))
-    return "invalid_sdp";
-  if (g_error_matches (error, SH_PEER_ERROR, SH_PEER_ERROR_UNSUPPORTED))
-    return "unsupported";
-  if (g_error_matches (error, SH_PEER_ERROR, SH_PEER_ERROR_STATE))
-    return "invalid_state";
-  return "bad_request";
 }
 
 static void
@@ -222,7 +160,7 @@ run_on_room (Task *t)
 
   switch (t->kind) {
     case TASK_OPEN:
-      b->room = sh_media_room_new (b->engine, b->worker, &callbacks, b);
+      b->room = sh_media_room_new (b->engine, sh_worker_bridge_worker (b->link), &callbacks, b);
       return;
     case TASK_JOIN:
       ok = sh_media_room_join (b->room, (guint64) t->account, &error);
@@ -262,19 +200,19 @@ run_on_room (Task *t)
     g_message ("meeting %" G_GINT64_FORMAT ": media request of account %" G_GINT64_FORMAT
                " refused: %s",
                b->meeting_id, t->account, error->message);
-    post_error (b, t->account, t->id, error_code (error), error->message);
+    sh_worker_bridge_post_error (b->link, t->account, t->id, error);
   }
 }
 
-static gboolean
-run_task (gpointer data)
+static void
+run_task (ShWorkerBridge *link, gpointer data, gpointer task)
 {
-  Task *t = data;
+  Bridge *b = data;
+  Task *t = task;
 
   /* Everything after the room closed, or before it could open, is moot. */
-  if (t->bridge->room || t->kind == TASK_OPEN)
+  if (b->room || t->kind == TASK_OPEN)
     run_on_room (t);
-  return G_SOURCE_REMOVE;
 }
 
 /* From the main thread: a task for the meeting's worker, to be completed
@@ -284,7 +222,7 @@ task_new (Bridge *b, TaskKind kind, gint64 account, ShMediaLeg leg, const char *
 {
   Task *t = g_new0 (Task, 1);
 
-  t->bridge = g_atomic_rc_box_acquire (b);
+  t->bridge = b;
   t->kind = kind;
   t->account = account;
   t->leg = leg;
@@ -297,7 +235,7 @@ task_new (Bridge *b, TaskKind kind, gint64 account, ShMediaLeg leg, const char *
 static void
 task_run (Task *t)
 {
-  sh_media_workers_invoke (t->bridge->workers, t->bridge->worker, run_task, t, task_free);
+  sh_worker_bridge_run (t->bridge->link, run_task, t, task_free);
 }
 
 static void
@@ -334,14 +272,12 @@ bridge_for (ShServer *server, ShRoom *room)
 
   if (b)
     return b;
-  b = g_atomic_rc_box_new0 (Bridge);
+  b = g_new0 (Bridge, 1);
   b->server = server;
   b->meeting_id = sh_room_meeting_id (room);
-  b->main_context = g_main_context_ref_thread_default ();
   b->engine = server->media;
-  b->workers = sh_media_engine_workers (server->media);
   /* A meeting is pinned to one worker for its whole life. */
-  b->worker = sh_media_workers_pin (b->workers);
+  b->link = sh_worker_bridge_new (sh_media_engine_workers (server->media), deliver, b, g_free);
   /* The room holds the first reference; closing it drops it. */
   sh_room_set_media_data (room, b, bridge_release);
   queue (b, TASK_OPEN, 0, NULL, NULL);

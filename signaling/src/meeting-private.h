@@ -1,14 +1,25 @@
-/* The meeting protocol on the WebSocket (docs/protocol.md, "Meeting
- * protocol"): the handlers that ws.c's message table points at, and the
- * helpers they share. The room's rules are in room.c; these files turn
+/* Layer: protocol handlers (the meeting protocol on the WebSocket,
+ * docs/protocol.md, "Meeting protocol"), above the WebSocket transport and
+ * the worker bridge. The handlers that the message table points at, and
+ * the helpers they share. The room's rules are in room.c; these files turn
  * messages into room changes, store what must be kept and tell everyone.
+ * May include: ws-private.h, worker-bridge.h, room.h and what they
+ * include; never a header of the REST API.
+ *  meeting-protocol.c the message table (handler, permission, schema)
  *  meeting-join.c     join, leave, disconnect, state changes, the snapshot
  *  meeting-messages.c chat, self mute, hands; JSON and broadcast helpers
  *  meeting-chair.c    the chair's commands
+ *  meeting-media.c    the rooms' media on a worker (through worker-bridge.c)
  * SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
-#include "server-private.h"
+#include "ws-private.h"
+
+/* The meeting protocol's messages, for sh_ws_register() (meeting-protocol.c). */
+extern const ShWsProtocol sh_meeting_protocol;
+/* Attaches the meeting layer to @server: the rooms' media and the state
+ * changes of the REST API (meeting-protocol.c). */
+void sh_meeting_attach (ShServer *server);
 
 /* Chat lines replayed to someone who joins. */
 #define SH_MEETING_CHAT_HISTORY 100

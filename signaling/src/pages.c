@@ -1,7 +1,7 @@
 /* The server's plain pages: /healthz, /metrics, the calendar feed and the
  * static files of web/.
  * SPDX-License-Identifier: Apache-2.0 */
-#include "server-private.h"
+#include "http-private.h"
 
 static void
 reply_text (ShServer *server, SoupServerMessage *msg, guint status, const char *type,
@@ -129,11 +129,19 @@ static_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHas
   sh_count_status (server, SOUP_STATUS_OK);
 }
 
+/* The calendar feed's handler is the REST layer's: it comes with the
+ * tables at start. */
+typedef struct {
+  ShServer *server;
+  ShRouteHandler feed;
+} Calendar;
+
 static void
 calendar_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
                   gpointer user_data)
 {
-  ShServer *server = user_data;
+  Calendar *calendar = user_data;
+  ShServer *server = calendar->server;
   ShRequest req = { .server = server,
                     .msg = msg,
                     .query = query,
@@ -141,7 +149,7 @@ calendar_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GH
                     .method = soup_server_message_get_method (msg) };
 
   server->metrics.requests_total++;
-  sh_calendar_feed (&req);
+  calendar->feed (&req);
   /* The token in the path is a credential: it is not logged. */
   {
     g_autofree char *client = sh_request_log_address (server, msg);
@@ -150,9 +158,13 @@ calendar_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GH
 }
 
 void
-sh_pages_register (ShServer *server)
+sh_pages_register (ShServer *server, ShRouteHandler calendar_feed)
 {
-  soup_server_add_handler (server->soup, "/calendar", calendar_handler, server, NULL);
+  Calendar *calendar = g_new0 (Calendar, 1);
+
+  calendar->server = server;
+  calendar->feed = calendar_feed;
+  soup_server_add_handler (server->soup, "/calendar", calendar_handler, calendar, g_free);
   soup_server_add_handler (server->soup, "/healthz", healthz_handler, server, NULL);
   soup_server_add_handler (server->soup, "/metrics", metrics_handler, server, NULL);
   soup_server_add_handler (server->soup, NULL, static_handler, server, NULL);

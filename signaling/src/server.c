@@ -1,7 +1,9 @@
-/* The HTTP server: listening, body limits, routing of /api, static files of
- * web/, /healthz and /metrics, and clean shutdown on SIGINT/SIGTERM.
+/* The HTTP server: listening, body limits, routing of /api through the
+ * route tables it is handed, and clean shutdown on SIGINT/SIGTERM. It names
+ * no handler: the assembly (app.c) adds the tables, the pages, the
+ * WebSocket endpoint and the meeting layer's hooks.
  * SPDX-License-Identifier: Apache-2.0 */
-#include "server-private.h"
+#include "http-private.h"
 
 #include <errno.h>
 #include <glib-unix.h>
@@ -11,8 +13,6 @@
 
 #include "http-conn.h"
 #include "log.h"
-#include "login.h"
-#include "meeting-private.h"
 #include "password.h"
 #include "tls-cert.h"
 #include "token.h"
@@ -158,10 +158,11 @@ sh_server_public_url (ShServer *server)
 
 /* ------------------------------------------------------------- routing */
 
-static const ShRoute *const route_tables[] = {
-  sh_session_routes, sh_org_routes,     sh_member_routes,
-  sh_meeting_routes, sh_account_routes, sh_meeting_record_routes,
-};
+void
+sh_server_add_routes (ShServer *server, const ShRoute *routes)
+{
+  g_ptr_array_add (server->routes, (gpointer) routes);
+}
 
 static gboolean
 segment_is_word (const char *s)
@@ -207,8 +208,8 @@ static const ShRoute *
 find_route (const char *method, char **segments, ShRequest *req, gboolean *path_known)
 {
   *path_known = FALSE;
-  for (gsize t = 0; t < G_N_ELEMENTS (route_tables); t++) {
-    for (const ShRoute *r = route_tables[t]; r->method; r++) {
+  for (guint t = 0; t < req->server->routes->len; t++) {
+    for (const ShRoute *r = g_ptr_array_index (req->server->routes, t); r->method; r++) {
       ShRequest probe = *req;
       if (!route_matches (r->pattern, segments, &probe))
         continue;
@@ -546,17 +547,23 @@ start_media (ShServer *server, GError **error)
   return server->media != NULL;
 }
 
+typedef struct {
+  ShServerStopFunc func;
+  gpointer data;
+} StopHook;
+
 static const char *const handled_paths[]
     = { NULL, "/api", "/calendar", "/healthz", "/metrics", "/ws" };
 
 ShServer *
-sh_server_new (const char *config_path, const char *const *overrides, GError **error)
+sh_http_server_new (const char *config_path, const char *const *overrides, GError **error)
 {
   g_autoptr (ShServer) server = g_new0 (ShServer, 1);
   g_autofree char *db_path = NULL;
   g_autofree char *secret_path = NULL;
-  g_autoptr (GTlsCertificate) tls = NULL;
 
+  server->routes = g_ptr_array_new ();
+  server->stop_hooks = g_array_new (FALSE, FALSE, sizeof (StopHook));
   server->config = config_path ? sh_config_load (config_path, error) : sh_config_new_default ();
   if (!server->config)
     return NULL;
@@ -584,27 +591,60 @@ sh_server_new (const char *config_path, const char *const *overrides, GError **e
   server->tz = g_time_zone_new_identifier (server->config->time_zone);
   server->sockets = g_ptr_array_new ();
   server->rooms = sh_rooms_new ();
-  sh_meeting_media_init (server);
   server->metrics.started_at = g_get_monotonic_time ();
   server->soup = soup_server_new ("server-header", "sanhui/" PACKAGE_VERSION, NULL);
-  tls = load_tls (server, error);
-  if (!tls && server->config->tls_certificate)
-    return NULL;
   g_signal_connect (server->soup, "request-started", G_CALLBACK (on_request_started), server);
   /* libsoup runs only the early handler of the most specific path, so the
    * body limit is installed on every path that has a handler. */
   for (gsize i = 0; i < G_N_ELEMENTS (handled_paths); i++)
     soup_server_add_early_handler (server->soup, handled_paths[i], early_handler, server, NULL);
   soup_server_add_handler (server->soup, "/api", api_handler, server, NULL);
-  sh_pages_register (server);
-  sh_ws_register (server);
+  return g_steal_pointer (&server);
+}
+
+gboolean
+sh_http_server_start (ShServer *server, GError **error)
+{
+  g_autoptr (GTlsCertificate) tls = NULL;
+  g_autofree char *db_path = sh_config_database_path (server->config);
+
+  tls = load_tls (server, error);
+  if (!tls && server->config->tls_certificate)
+    return FALSE;
   raise_file_limit ();
   if (!listen_on (server, tls, error))
-    return NULL;
+    return FALSE;
   if (!start_media (server, error))
-    return NULL;
+    return FALSE;
   g_message ("listening on %s (database %s)", server->url, db_path);
-  return g_steal_pointer (&server);
+  return TRUE;
+}
+
+void
+sh_server_on_stop (ShServer *server, ShServerStopFunc func, gpointer data)
+{
+  StopHook hook = { func, data };
+
+  g_array_append_val (server->stop_hooks, hook);
+}
+
+/* Runs the stop hooks once, newest first. */
+static void
+stop (ShServer *server)
+{
+  g_autoptr (GArray) hooks = g_steal_pointer (&server->stop_hooks);
+
+  for (guint i = hooks ? hooks->len : 0; i > 0; i--) {
+    StopHook *hook = &g_array_index (hooks, StopHook, i - 1);
+    hook->func (server, hook->data);
+  }
+}
+
+void
+sh_server_meeting_state_changed (ShServer *server, gint64 meeting_id, gint64 by_account)
+{
+  if (server->meeting_state_changed)
+    server->meeting_state_changed (server, meeting_id, by_account);
 }
 
 const char *
@@ -631,7 +671,7 @@ sh_server_run (ShServer *server)
   server->signal_sources[1] = g_unix_signal_add (SIGTERM, on_quit_signal, server);
   server->purge_source = g_timeout_add_seconds (SESSION_PURGE_INTERVAL_S, purge_sessions, server);
   g_main_loop_run (server->loop);
-  sh_ws_close_all (server);
+  stop (server);
   sh_http_connections_close_all (server->http);
   soup_server_disconnect (server->soup);
   /* Let close frames and pending replies go out. */
@@ -649,9 +689,7 @@ sh_server_free (ShServer *server)
       g_source_remove (server->signal_sources[i]);
   if (server->purge_source)
     g_source_remove (server->purge_source);
-  g_clear_pointer (&server->login, sh_login_free);
-  if (server->soup)
-    sh_ws_close_all (server);
+  stop (server);
   g_clear_pointer (&server->http, sh_http_connections_free);
   g_clear_object (&server->soup);
   g_clear_pointer (&server->rooms, sh_rooms_free);
@@ -662,6 +700,7 @@ sh_server_free (ShServer *server)
   g_clear_pointer (&server->secret, g_bytes_unref);
   g_clear_pointer (&server->tz, g_time_zone_unref);
   g_clear_pointer (&server->config, sh_config_free);
+  g_clear_pointer (&server->routes, g_ptr_array_unref);
   g_free (server->dummy_hash);
   g_free (server->url);
   g_free (server);

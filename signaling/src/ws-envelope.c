@@ -89,65 +89,6 @@ sh_ws_envelope_build (const char *type, JsonNode *id, JsonNode *payload)
 
 /* ------------------------------------------------------ payload schemas */
 
-#define ID_MAX G_MAXINT64
-
-static const ShWsField join_fields[] = { { "meeting_id", SH_WS_FIELD_INT, FALSE, ID_MAX },
-                                         { "token", SH_WS_FIELD_STRING, FALSE, 512 },
-                                         { NULL } };
-static const ShWsField chat_fields[]
-    = { { "text", SH_WS_FIELD_STRING, TRUE, SH_MEETING_CHAT_MAX_CHARS }, { NULL } };
-static const ShWsField mute_fields[]
-    = { { "audio", SH_WS_FIELD_BOOL, FALSE }, { "video", SH_WS_FIELD_BOOL, FALSE }, { NULL } };
-static const ShWsField chair_mute_fields[] = { { "participant", SH_WS_FIELD_INT, TRUE, ID_MAX },
-                                               { "audio", SH_WS_FIELD_BOOL, FALSE },
-                                               { "video", SH_WS_FIELD_BOOL, FALSE },
-                                               { NULL } };
-static const ShWsField mute_all_fields[] = { { "audio", SH_WS_FIELD_BOOL, TRUE }, { NULL } };
-static const ShWsField remove_fields[] = { { "participant", SH_WS_FIELD_INT, TRUE, ID_MAX },
-                                           { "reason", SH_WS_FIELD_STRING, FALSE, 200 },
-                                           { NULL } };
-static const ShWsField lock_fields[] = { { "locked", SH_WS_FIELD_BOOL, TRUE }, { NULL } };
-static const ShWsField lesson_fields[] = { { "enabled", SH_WS_FIELD_BOOL, TRUE }, { NULL } };
-static const ShWsField participant_fields[]
-    = { { "participant", SH_WS_FIELD_INT, TRUE, ID_MAX }, { NULL } };
-static const ShWsField sdp_fields[] = { { "sdp", SH_WS_FIELD_STRING, TRUE, 60 * 1024 }, { NULL } };
-static const ShWsField publish_fields[] = { { "sdp", SH_WS_FIELD_STRING, TRUE, 60 * 1024 },
-                                            { "screen_mid", SH_WS_FIELD_STRING, FALSE, 16 },
-                                            { NULL } };
-static const ShWsField receive_fields[] = { { "camera", SH_WS_FIELD_BOOL, TRUE }, { NULL } };
-static const ShWsField candidate_fields[] = { { "leg", SH_WS_FIELD_STRING, TRUE, 16 },
-                                              { "candidate", SH_WS_FIELD_STRING, FALSE, 1024 },
-                                              { NULL } };
-
-static const struct {
-  const char *type;
-  const ShWsField *fields;
-} schemas[] = {
-  { "meeting.join", join_fields },
-  { "meeting.chat", chat_fields },
-  { "meeting.mute", mute_fields },
-  { "meeting.chair.mute", chair_mute_fields },
-  { "meeting.chair.mute_all", mute_all_fields },
-  { "meeting.chair.remove", remove_fields },
-  { "meeting.chair.lock", lock_fields },
-  { "meeting.chair.lesson_mode", lesson_fields },
-  { "meeting.chair.floor.give", participant_fields },
-  { "meeting.chair.floor.take", participant_fields },
-  { "meeting.publish", publish_fields },
-  { "meeting.receive", receive_fields },
-  { "meeting.subscribe.answer", sdp_fields },
-  { "meeting.candidate", candidate_fields },
-};
-
-const ShWsField *
-sh_ws_schema (const char *type)
-{
-  for (gsize i = 0; type && i < G_N_ELEMENTS (schemas); i++)
-    if (g_str_equal (schemas[i].type, type))
-      return schemas[i].fields;
-  return NULL;
-}
-
 gboolean
 sh_ws_payload_valid (JsonObject *payload, const ShWsField *fields, GError **error)
 {

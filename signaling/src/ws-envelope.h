@@ -36,17 +36,14 @@ typedef enum {
 } ShWsFieldType;
 
 /* One payload field; a message's fields end with { NULL }. Fields not
- * listed are ignored, so that newer clients can talk to older servers. */
+ * listed are ignored, so that newer clients can talk to older servers.
+ * Each protocol keeps its schemas in its message table (ws-private.h). */
 typedef struct {
   const char *name;
   ShWsFieldType type;
   gboolean required;
   gint64 max;
 } ShWsField;
-
-/* The schema of message @type, or NULL when its handler reads the payload
- * itself (or there is no such message). (transfer none) */
-const ShWsField *sh_ws_schema (const char *type);
 
 /* Checks @payload against @fields (NULL: nothing to check) with the same
  * getters as the REST bodies (null counts as absent). Sets a Chinese

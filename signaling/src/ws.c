@@ -6,9 +6,7 @@
  * the message size, and rates per socket and per account and kind of
  * message (rate-limit.c).
  * SPDX-License-Identifier: Apache-2.0 */
-#include "meeting-private.h"
-#include "rate-limit.h"
-#include "ws-envelope.h"
+#include "ws-private.h"
 
 #define WS_PATH "/ws"
 /* Close codes of RFC 6455 section 7.4.1. */
@@ -27,21 +25,21 @@
 /* What the two /ws handlers share; freed with the handlers. */
 typedef struct {
   ShServer *server;
-  ShWsLimits *limits; /* owned reference */
+  ShWsLimits *limits;                   /* owned reference */
+  const ShWsProtocol *const *protocols; /* static */
 } WsContext;
 
 /* A socket as ws.c sees it. The rest of the server knows the public part
- * (server-private.h); it comes first, so that the ShWsClient pointers in
+ * (ws-private.h); it comes first, so that the ShWsClient pointers in
  * server->sockets and in the rooms are WsClient pointers as well. */
 typedef struct {
   ShWsClient pub;
+  const ShWsProtocol *const *protocols; /* static */
   ShWsSocketLimits limits;
   gint64 last_heard; /* monotonic µs of the latest message or pong */
 } WsClient;
 
 G_STATIC_ASSERT (G_STRUCT_OFFSET (WsClient, pub) == 0);
-
-typedef void (*ShWsHandler) (ShWsMessage *m);
 
 void
 sh_ws_send_node (ShWsClient *client, const char *type, JsonNode *id, JsonNode *payload)
@@ -89,49 +87,31 @@ handle_hello (ShWsMessage *m)
   sh_ws_send (m->client, "welcome", m->id, p);
 }
 
-/* Who may send a message (docs/protocol.md, column "who may send"). */
-typedef enum {
-  WS_ANYONE,      /* any logged-in account */
-  WS_PARTICIPANT, /* a socket that has joined a meeting (acting for itself) */
-  WS_CHAIR,       /* a participant with chair powers in that meeting */
-} WsPermission;
-
-/* The message table: name → handler, who may send it and which of the
- * account's buckets it costs from. Payload schemas are in ws-envelope.c,
- * beside the envelope, where the fuzz target reaches them too. */
-static const struct {
-  const char *type;
-  ShWsHandler handler;
-  WsPermission permission;
-  ShWsKind kind;
-} ws_messages[] = {
-  { "ping", handle_ping, WS_ANYONE, SH_WS_KIND_OTHER },
-  { "hello", handle_hello, WS_ANYONE, SH_WS_KIND_OTHER },
-  /* A device check is a media session on a worker: as dear as a join. */
-  { "echo.start", sh_echo_handle_start, WS_ANYONE, SH_WS_KIND_JOIN },
-  { "echo.candidate", sh_echo_handle_candidate, WS_ANYONE, SH_WS_KIND_SIGNALING },
-  { "echo.stop", sh_echo_handle_stop, WS_ANYONE, SH_WS_KIND_JOIN },
-  { "meeting.join", sh_meeting_handle_join, WS_ANYONE, SH_WS_KIND_JOIN },
-  { "meeting.leave", sh_meeting_handle_leave, WS_PARTICIPANT, SH_WS_KIND_JOIN },
-  { "meeting.chat", sh_meeting_handle_chat, WS_PARTICIPANT, SH_WS_KIND_CHAT },
-  { "meeting.mute", sh_meeting_handle_mute, WS_PARTICIPANT, SH_WS_KIND_MUTE },
-  { "meeting.hand.raise", sh_meeting_handle_hand_raise, WS_PARTICIPANT, SH_WS_KIND_HAND },
-  { "meeting.hand.lower", sh_meeting_handle_hand_lower, WS_PARTICIPANT, SH_WS_KIND_HAND },
-  { "meeting.start", sh_meeting_handle_start, WS_CHAIR, SH_WS_KIND_CHAIR },
-  { "meeting.end", sh_meeting_handle_end, WS_CHAIR, SH_WS_KIND_CHAIR },
-  { "meeting.chair.mute", sh_meeting_handle_chair_mute, WS_CHAIR, SH_WS_KIND_CHAIR },
-  { "meeting.chair.mute_all", sh_meeting_handle_chair_mute_all, WS_CHAIR, SH_WS_KIND_CHAIR },
-  { "meeting.chair.remove", sh_meeting_handle_chair_remove, WS_CHAIR, SH_WS_KIND_CHAIR },
-  { "meeting.chair.lock", sh_meeting_handle_chair_lock, WS_CHAIR, SH_WS_KIND_CHAIR },
-  { "meeting.chair.lesson_mode", sh_meeting_handle_chair_lesson_mode, WS_CHAIR, SH_WS_KIND_CHAIR },
-  { "meeting.chair.floor.give", sh_meeting_handle_chair_floor_give, WS_CHAIR, SH_WS_KIND_CHAIR },
-  { "meeting.chair.floor.take", sh_meeting_handle_chair_floor_take, WS_CHAIR, SH_WS_KIND_CHAIR },
-  { "meeting.publish", sh_meeting_handle_publish, WS_PARTICIPANT, SH_WS_KIND_SIGNALING },
-  { "meeting.subscribe.answer", sh_meeting_handle_subscribe_answer, WS_PARTICIPANT,
-    SH_WS_KIND_SIGNALING },
-  { "meeting.candidate", sh_meeting_handle_candidate, WS_PARTICIPANT, SH_WS_KIND_SIGNALING },
-  { "meeting.receive", sh_meeting_handle_receive, WS_PARTICIPANT, SH_WS_KIND_MUTE },
+/* The transport's own messages; the protocols' come with their tables. */
+static const ShWsMessageDef transport_messages[] = {
+  { "ping", handle_ping, SH_WS_ANYONE, SH_WS_KIND_OTHER, NULL },
+  { "hello", handle_hello, SH_WS_ANYONE, SH_WS_KIND_OTHER, NULL },
+  { NULL },
 };
+
+static const ShWsMessageDef *
+find_in (const ShWsMessageDef *messages, const char *type)
+{
+  for (const ShWsMessageDef *d = messages; d && d->type; d++)
+    if (g_str_equal (d->type, type))
+      return d;
+  return NULL;
+}
+
+const ShWsMessageDef *
+sh_ws_protocols_find (const ShWsProtocol *const *protocols, const char *type)
+{
+  const ShWsMessageDef *d = NULL;
+
+  for (gsize i = 0; !d && type && protocols && protocols[i]; i++)
+    d = find_in (protocols[i]->messages, type);
+  return d;
+}
 
 /* Replies rate_limited: nothing of the message was done. A socket that
  * keeps going over its limits is closed (1008). */
@@ -166,33 +146,33 @@ refuse_over_limit (WsClient *self, JsonNode *id, gint64 retry_after_us, gint64 n
 /* Checks the sender against @permission; replies and returns FALSE when
  * they may not send the message. */
 static gboolean
-permitted (ShWsMessage *m, WsPermission permission)
+permitted (ShWsMessage *m, ShWsPermission permission)
 {
   ShRoomParticipant *p;
 
-  if (permission == WS_ANYONE)
+  if (permission == SH_WS_ANYONE)
     return TRUE;
   p = sh_room_participant_for_client (m->client);
   if (!p) {
     sh_ws_send_error (m->client, m->id, "not_in_meeting", "您尚未加入会议");
     return FALSE;
   }
-  if (permission == WS_CHAIR && !p->may_chair) {
+  if (permission == SH_WS_CHAIR && !p->may_chair) {
     sh_ws_send_error (m->client, m->id, "forbidden", "只有主持人可以执行此操作");
     return FALSE;
   }
   return TRUE;
 }
 
-/* Checks the payload against @fields with the same getters as the REST
+/* Checks the payload against @schema with the same getters as the REST
  * bodies (null counts as absent); replies bad_request naming the field and
  * returns FALSE. */
 static gboolean
-payload_valid (ShWsMessage *m)
+payload_valid (ShWsMessage *m, const ShWsField *schema)
 {
   g_autoptr (GError) error = NULL;
 
-  if (sh_ws_payload_valid (m->payload, sh_ws_schema (m->type), &error))
+  if (sh_ws_payload_valid (m->payload, schema, &error))
     return TRUE;
   sh_ws_send_error (m->client, m->id, "bad_request", error->message);
   return FALSE;
@@ -206,8 +186,8 @@ dispatch_text (WsClient *self, ShAuth *auth, const char *data, gsize length, gin
   const char *code = NULL;
   ShWsEnvelope e;
   ShWsMessage m = { .client = client };
+  const ShWsMessageDef *def;
   gint64 retry_after;
-  gsize i;
 
   if (!sh_ws_envelope_parse (data, length, &e, &code, &error)) {
     sh_ws_send_error (client, e.id, code, error->message);
@@ -218,17 +198,17 @@ dispatch_text (WsClient *self, ShAuth *auth, const char *data, gsize length, gin
   m.type = e.type;
   m.payload = e.payload;
   m.auth = *auth;
-  for (i = 0; i < G_N_ELEMENTS (ws_messages); i++)
-    if (g_str_equal (ws_messages[i].type, e.type))
-      break;
+  def = find_in (transport_messages, e.type);
+  if (!def)
+    def = sh_ws_protocols_find (self->protocols, e.type);
   /* Only what would reach a handler costs from the account's buckets: a
    * message refused as malformed or not permitted does nothing, and the
    * socket's catch-all has counted it. */
-  if (i == G_N_ELEMENTS (ws_messages)) {
+  if (!def) {
     sh_ws_send_error (client, m.id, "unknown_type", "不支持的消息类型");
-  } else if (permitted (&m, ws_messages[i].permission) && payload_valid (&m)) {
-    if (sh_ws_socket_limits_message (&self->limits, ws_messages[i].kind, now, &retry_after))
-      ws_messages[i].handler (&m);
+  } else if (permitted (&m, def->permission) && payload_valid (&m, def->schema)) {
+    if (sh_ws_socket_limits_message (&self->limits, def->kind, now, &retry_after))
+      def->handler (&m);
     else
       refuse_over_limit (self, m.id, retry_after, now);
   }
@@ -334,8 +314,9 @@ on_closed (SoupWebsocketConnection *conn, gpointer user_data)
   ShServer *server = client->server;
 
   server->metrics.ws_connections_open--;
-  sh_echo_detach (client);
-  sh_meeting_detach (client);
+  for (gsize i = 0; self->protocols[i]; i++)
+    if (self->protocols[i]->socket_closed)
+      self->protocols[i]->socket_closed (client);
   g_ptr_array_remove_fast (server->sockets, client);
   ws_client_free (self);
 }
@@ -419,6 +400,7 @@ on_websocket (SoupServer *soup, SoupServerMessage *msg, const char *path,
   client->conn = g_object_ref (conn);
   client->token_hash = g_steal_pointer (&auth.token_hash);
   client->account_id = auth.account->id;
+  self->protocols = ctx->protocols;
   sh_auth_clear (&auth);
   self->last_heard = now;
   close_silent (server, client->account_id, now);
@@ -492,25 +474,27 @@ ws_context_free (gpointer data)
   g_free (ctx);
 }
 
-void
-sh_ws_register (ShServer *server)
-{
-  WsContext *ctx = g_new0 (WsContext, 1);
-
-  ctx->server = server;
-  ctx->limits = sh_ws_limits_new (server->config);
-  soup_server_add_handler (server->soup, WS_PATH, ws_gate, ctx, NULL);
-  /* Both handlers live in one libsoup handler entry, freed together. */
-  soup_server_add_websocket_handler (server->soup, WS_PATH, NULL, NULL, on_websocket, ctx,
-                                     ws_context_free);
-}
-
-void
-sh_ws_close_all (ShServer *server)
+static void
+close_all (ShServer *server, gpointer data)
 {
   for (guint i = 0; server->sockets && i < server->sockets->len; i++) {
     ShWsClient *client = g_ptr_array_index (server->sockets, i);
     if (soup_websocket_connection_get_state (client->conn) == SOUP_WEBSOCKET_STATE_OPEN)
       soup_websocket_connection_close (client->conn, WS_CLOSE_GOING_AWAY, "server shutting down");
   }
+}
+
+void
+sh_ws_register (ShServer *server, const ShWsProtocol *const *protocols)
+{
+  WsContext *ctx = g_new0 (WsContext, 1);
+
+  ctx->server = server;
+  ctx->protocols = protocols;
+  ctx->limits = sh_ws_limits_new (server->config);
+  soup_server_add_handler (server->soup, WS_PATH, ws_gate, ctx, NULL);
+  /* Both handlers live in one libsoup handler entry, freed together. */
+  soup_server_add_websocket_handler (server->soup, WS_PATH, NULL, NULL, on_websocket, ctx,
+                                     ws_context_free);
+  sh_server_on_stop (server, close_all, NULL);
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "ws-envelope.h"
+#include "app.h"
 
 /* The server's max_ws_message_bytes default. */
 #define MAX_MESSAGE (64 * 1024)
@@ -62,7 +62,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   } else {
     FUZZ_CHECK (e.type != NULL && e.type[0] != '\0' && e.payload != NULL);
     FUZZ_CHECK (g_utf8_validate (e.type, -1, NULL));
-    if (sh_ws_payload_valid (e.payload, sh_ws_schema (e.type), &error)) {
+    if (sh_ws_payload_valid (e.payload, sh_app_ws_schema (e.type), &error)) {
       FUZZ_CHECK (error == NULL);
       check_reply ("meeting.ok", e.id, NULL);
     } else {

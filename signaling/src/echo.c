@@ -1,89 +1,36 @@
 /* The echo service on the WebSocket (docs/protocol.md, "Echo service").
  *
  * The socket lives on the main thread, the peer connection on a media
- * worker. Messages cross between them as tasks, each holding a reference on
- * the session; the session's socket pointer is touched on the main thread
- * only and cleared when the socket goes, so late replies are dropped.
+ * worker, and the two talk through a worker bridge (worker-bridge.c). The
+ * session's socket pointer is touched on the main thread only and cleared
+ * when the socket goes, so late messages are dropped.
  * SPDX-License-Identifier: Apache-2.0 */
-#include "server-private.h"
+#include "echo.h"
+
+#include "worker-bridge.h"
 
 #define MAX_SDP_CHARS (60 * 1024)
 
+typedef struct _ShEchoSession ShEchoSession;
+
+/* The data of the session's bridge, freed with it. The socket
+ * (client->echo) holds one reference on the bridge until it detaches. */
 struct _ShEchoSession {
-  ShWsClient *client;         /* main thread only; NULL once detached */
-  GMainContext *main_context; /* where replies go */
-  ShMediaWorkers *workers;
-  guint worker;
+  ShWorkerBridge *bridge; /* set once: the bridge whose data this is */
+  ShWsClient *client;     /* main thread only; NULL once detached */
   ShMediaEngine *engine;
   ShEcho *echo; /* worker thread only */
 };
 
+/* On the main thread: a message from the worker for the socket. */
 static void
-session_clear (gpointer data)
+deliver (ShWorkerBridge *bridge, gpointer data, gint64 to, const char *type, JsonNode *id,
+         JsonNode *payload)
 {
   ShEchoSession *s = data;
 
-  sh_media_workers_unpin (s->workers, s->worker);
-  g_main_context_unref (s->main_context);
-}
-
-/* ------------------------------------------------ worker → main thread */
-
-typedef struct {
-  ShEchoSession *session; /* a reference */
-  char *type;
-  JsonNode *id;      /* nullable */
-  JsonNode *payload; /* nullable: an object */
-} Reply;
-
-static void
-reply_free (gpointer data)
-{
-  Reply *r = data;
-
-  g_atomic_rc_box_release_full (r->session, session_clear);
-  g_free (r->type);
-  g_clear_pointer (&r->id, json_node_unref);
-  g_clear_pointer (&r->payload, json_node_unref);
-  g_free (r);
-}
-
-static gboolean
-deliver_reply (gpointer data)
-{
-  Reply *r = data;
-
-  if (r->session->client)
-    sh_ws_send_node (r->session->client, r->type, r->id, r->payload);
-  return G_SOURCE_REMOVE;
-}
-
-/* From the worker: queues a message for the socket. @payload is consumed. */
-static void
-post (ShEchoSession *s, const char *type, JsonNode *id, JsonBuilder *payload)
-{
-  Reply *r = g_new0 (Reply, 1);
-
-  r->session = g_atomic_rc_box_acquire (s);
-  r->type = g_strdup (type);
-  r->id = id ? json_node_copy (id) : NULL;
-  if (payload) {
-    r->payload = json_builder_get_root (payload);
-    g_object_unref (payload);
-  }
-  g_main_context_invoke_full (s->main_context, G_PRIORITY_DEFAULT, deliver_reply, r, reply_free);
-}
-
-static void
-post_error (ShEchoSession *s, JsonNode *id, const char *code, const char *message)
-{
-  JsonBuilder *p = json_builder_new ();
-
-  json_builder_begin_object (p);
-  sh_json_builder_add_string (p, "code", code);
-  sh_json_builder_add_string (p, "message", message);
-  json_builder_end_object (p);
-  post (s, "error", id, p);
+  if (s->client)
+    sh_ws_send_node (s->client, type, id, payload);
 }
 
 /* ------------------------------------------------ on the media worker */
@@ -91,6 +38,7 @@ post_error (ShEchoSession *s, JsonNode *id, const char *code, const char *messag
 static void
 on_local_candidate (ShEcho *echo, const char *candidate, gpointer user_data)
 {
+  ShEchoSession *s = user_data;
   JsonBuilder *p = json_builder_new ();
 
   json_builder_begin_object (p);
@@ -99,7 +47,7 @@ on_local_candidate (ShEcho *echo, const char *candidate, gpointer user_data)
   json_builder_set_member_name (p, "sdpMLineIndex");
   json_builder_add_int_value (p, 0);
   json_builder_end_object (p);
-  post (user_data, "echo.candidate", NULL, p);
+  sh_worker_bridge_post (s->bridge, 0, "echo.candidate", NULL, p);
 }
 
 static void
@@ -121,7 +69,7 @@ on_state (ShEcho *echo, const ShPeerInfo *info, gpointer user_data)
   json_builder_begin_object (p);
   add_info (p, info);
   json_builder_end_object (p);
-  post (user_data, "echo.state", NULL, p);
+  sh_worker_bridge_post (((ShEchoSession *) user_data)->bridge, 0, "echo.state", NULL, p);
 }
 
 static void
@@ -143,13 +91,12 @@ on_stats (ShEcho *echo, const ShPeerInfo *info, guint64 rx_bps, guint64 tx_bps, 
     json_builder_add_int_value (p, (gint64) fields[i].value);
   }
   json_builder_end_object (p);
-  post (user_data, "echo.stats", NULL, p);
+  sh_worker_bridge_post (((ShEchoSession *) user_data)->bridge, 0, "echo.stats", NULL, p);
 }
 
 typedef enum { TASK_START, TASK_CANDIDATE, TASK_STOP } TaskKind;
 
 typedef struct {
-  ShEchoSession *session; /* a reference */
   TaskKind kind;
   char *text; /* the offer or the candidate; NULL for end-of-candidates */
   JsonNode *id;
@@ -160,43 +107,29 @@ task_free (gpointer data)
 {
   Task *t = data;
 
-  g_atomic_rc_box_release_full (t->session, session_clear);
   g_free (t->text);
   g_clear_pointer (&t->id, json_node_unref);
   g_free (t);
 }
 
-static const char *
-peer_error_code (const GError *error)
-{
-  if (g_error_matches (error, SH_PEER_ERROR, SH_PEER_ERROR_UNSUPPORTED))
-    return "unsupported";
-  if (g_error_matches (error, SH_PEER_ERROR, SH_PEER_ERROR_SDP))
-    return "invalid_sdp";
-  if (g_error_matches (error, SH_PEER_ERROR, SH_PEER_ERROR_CANDIDATE))
-    return "bad_request";
-  return "internal";
-}
-
 static void
-run_start (Task *t)
+run_start (ShWorkerBridge *bridge, ShEchoSession *s, Task *t)
 {
   static const ShEchoCallbacks callbacks = {
     .local_candidate = on_local_candidate,
     .state_changed = on_state,
     .stats = on_stats,
   };
-  ShEchoSession *s = t->session;
   g_autoptr (GError) error = NULL;
   g_autofree char *answer = NULL;
   JsonBuilder *p;
 
-  s->echo = sh_echo_new (s->engine, s->worker, &callbacks, s, &error);
+  s->echo = sh_echo_new (s->engine, sh_worker_bridge_worker (bridge), &callbacks, s, &error);
   if (s->echo)
     answer = sh_echo_accept_offer (s->echo, t->text, &error);
   if (!answer) {
     g_message ("echo: offer refused: %s", error->message);
-    post_error (s, t->id, peer_error_code (error), error->message);
+    sh_worker_bridge_post_error (bridge, 0, t->id, error);
     g_clear_pointer (&s->echo, sh_echo_free);
     return;
   }
@@ -204,30 +137,29 @@ run_start (Task *t)
   json_builder_begin_object (p);
   sh_json_builder_add_string (p, "sdp", answer);
   json_builder_end_object (p);
-  post (s, "echo.answer", t->id, p);
+  sh_worker_bridge_post (bridge, 0, "echo.answer", t->id, p);
 }
 
-static gboolean
-run_task (gpointer data)
+static void
+run_task (ShWorkerBridge *bridge, gpointer data, gpointer task)
 {
-  Task *t = data;
-  ShEchoSession *s = t->session;
+  ShEchoSession *s = data;
+  Task *t = task;
   g_autoptr (GError) error = NULL;
 
   switch (t->kind) {
     case TASK_START:
-      run_start (t);
+      run_start (bridge, s, t);
       break;
     case TASK_CANDIDATE:
       if (s->echo && !sh_echo_add_remote_candidate (s->echo, t->text, &error))
-        post_error (s, t->id, "bad_request", error->message);
+        sh_worker_bridge_post_error (bridge, 0, t->id, error);
       break;
     case TASK_STOP:
     default:
       g_clear_pointer (&s->echo, sh_echo_free);
       break;
   }
-  return G_SOURCE_REMOVE;
 }
 
 /* From the main thread: runs @kind on the session's worker. */
@@ -236,17 +168,16 @@ queue_task (ShEchoSession *s, TaskKind kind, const char *text, JsonNode *id)
 {
   Task *t = g_new0 (Task, 1);
 
-  t->session = g_atomic_rc_box_acquire (s);
   t->kind = kind;
   t->text = g_strdup (text);
   t->id = id ? json_node_copy (id) : NULL;
-  sh_media_workers_invoke (s->workers, s->worker, run_task, t, task_free);
+  sh_worker_bridge_run (s->bridge, run_task, t, task_free);
 }
 
 /* ---------------------------------------------- on the main thread */
 
-void
-sh_echo_detach (ShWsClient *client)
+static void
+detach (ShWsClient *client)
 {
   ShEchoSession *s = client->echo;
 
@@ -255,11 +186,12 @@ sh_echo_detach (ShWsClient *client)
   client->echo = NULL;
   s->client = NULL;
   queue_task (s, TASK_STOP, NULL, NULL);
-  g_atomic_rc_box_release_full (s, session_clear);
+  /* The session goes with the last task or message in flight. */
+  sh_worker_bridge_unref (s->bridge);
 }
 
-void
-sh_echo_handle_start (ShWsMessage *m)
+static void
+handle_start (ShWsMessage *m)
 {
   ShServer *server = m->client->server;
   g_autoptr (GError) error = NULL;
@@ -270,21 +202,19 @@ sh_echo_handle_start (ShWsMessage *m)
     sh_ws_send_error (m->client, m->id, "bad_request", error->message);
     return;
   }
-  sh_echo_detach (m->client);
-  s = g_atomic_rc_box_new0 (ShEchoSession);
+  detach (m->client);
+  s = g_new0 (ShEchoSession, 1);
   s->client = m->client;
-  s->main_context = g_main_context_ref_thread_default ();
   s->engine = server->media;
-  s->workers = sh_media_engine_workers (server->media);
-  s->worker = sh_media_workers_pin (s->workers);
+  s->bridge = sh_worker_bridge_new (sh_media_engine_workers (server->media), deliver, s, g_free);
   m->client->echo = s;
   g_info ("echo: started for account %" G_GINT64_FORMAT " on worker %u", m->client->account_id,
-          s->worker);
+          sh_worker_bridge_worker (s->bridge));
   queue_task (s, TASK_START, sdp, m->id);
 }
 
-void
-sh_echo_handle_candidate (ShWsMessage *m)
+static void
+handle_candidate (ShWsMessage *m)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *candidate = NULL;
@@ -301,13 +231,28 @@ sh_echo_handle_candidate (ShWsMessage *m)
   queue_task (m->client->echo, TASK_CANDIDATE, candidate, m->id);
 }
 
-void
-sh_echo_handle_stop (ShWsMessage *m)
+static void
+handle_stop (ShWsMessage *m)
 {
   if (!m->client->echo) {
     sh_ws_send_error (m->client, m->id, "no_session", "没有进行中的设备检测");
     return;
   }
-  sh_echo_detach (m->client);
+  detach (m->client);
   sh_ws_send (m->client, "echo.stopped", m->id, NULL);
 }
+
+/* The payloads are read by the handlers (their own messages name the
+ * field). A device check is a media session on a worker: as dear as a
+ * join. */
+static const ShWsMessageDef echo_messages[] = {
+  { "echo.start", handle_start, SH_WS_ANYONE, SH_WS_KIND_JOIN, NULL },
+  { "echo.candidate", handle_candidate, SH_WS_ANYONE, SH_WS_KIND_SIGNALING, NULL },
+  { "echo.stop", handle_stop, SH_WS_ANYONE, SH_WS_KIND_JOIN, NULL },
+  { NULL },
+};
+
+const ShWsProtocol sh_echo_protocol = {
+  .messages = echo_messages,
+  .socket_closed = detach,
+};

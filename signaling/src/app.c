@@ -1,0 +1,45 @@
+/* The assembly: the server with its handlers. The one place that names the
+ * route tables, the WebSocket protocols and the meeting layer.
+ * SPDX-License-Identifier: Apache-2.0 */
+#include "app.h"
+
+#include "api-private.h"
+#include "echo.h"
+#include "meeting-private.h"
+
+static const ShRoute *const route_tables[] = {
+  sh_session_routes, sh_org_routes,     sh_member_routes,
+  sh_meeting_routes, sh_account_routes, sh_meeting_record_routes,
+};
+
+/* Sockets going away are told to the protocols in this order. */
+static const ShWsProtocol *const ws_protocols[] = {
+  &sh_echo_protocol,
+  &sh_meeting_protocol,
+  NULL,
+};
+
+const ShWsField *
+sh_app_ws_schema (const char *type)
+{
+  const ShWsMessageDef *def = sh_ws_protocols_find (ws_protocols, type);
+
+  return def ? def->schema : NULL;
+}
+
+ShServer *
+sh_server_new (const char *config_path, const char *const *overrides, GError **error)
+{
+  g_autoptr (ShServer) server = sh_http_server_new (config_path, overrides, error);
+
+  if (!server)
+    return NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS (route_tables); i++)
+    sh_server_add_routes (server, route_tables[i]);
+  sh_pages_register (server, sh_calendar_feed);
+  sh_meeting_attach (server);
+  sh_ws_register (server, ws_protocols);
+  if (!sh_http_server_start (server, error))
+    return NULL;
+  return g_steal_pointer (&server);
+}
