@@ -46,6 +46,17 @@ one_member (const char *name, const char *value)
   return b;
 }
 
+/* On the main thread, between two messages. */
+static void
+note_on_main (ShWorkerBridge *bridge, gpointer data, gpointer task)
+{
+  Probe *probe = data;
+
+  if (g_thread_self () != probe->main_thread)
+    probe->delivered_off_main = TRUE;
+  g_ptr_array_add (probe->delivered, g_strdup (task));
+}
+
 /* On the worker: posts in order, the last an error. */
 static void
 run_posts (ShWorkerBridge *bridge, gpointer data, gpointer task)
@@ -59,6 +70,7 @@ run_posts (ShWorkerBridge *bridge, gpointer data, gpointer task)
   probe->task_saw_data = g_str_equal (task, "the task");
   json_node_set_int (id, 7);
   sh_worker_bridge_post (bridge, 0, "room.all", NULL, NULL);
+  sh_worker_bridge_run_on_main (bridge, note_on_main, g_strdup ("call"), g_free);
   sh_worker_bridge_post (bridge, 42, "one", id, one_member ("sdp", "v=0"));
   sh_worker_bridge_post_error (bridge, 42, id, error);
 }
@@ -88,15 +100,16 @@ test_round_trip (void)
   sh_worker_bridge_run (bridge, run_posts, g_strdup ("the task"), g_free);
   /* The owner lets go at once: the task and its messages keep the data. */
   sh_worker_bridge_unref (bridge);
-  wait_for (&probe, 3);
+  wait_for (&probe, 4);
 
   g_assert_true (probe.task_thread != probe.main_thread);
   g_assert_true (probe.task_context == sh_media_workers_context (workers, worker));
   g_assert_true (probe.task_saw_data);
   g_assert_false (probe.delivered_off_main);
   g_assert_cmpstr (g_ptr_array_index (probe.delivered, 0), ==, "0 room.all - -");
-  g_assert_cmpstr (g_ptr_array_index (probe.delivered, 1), ==, "42 one 7 {\"sdp\":\"v=0\"}");
-  g_assert_cmpstr (g_ptr_array_index (probe.delivered, 2), ==,
+  g_assert_cmpstr (g_ptr_array_index (probe.delivered, 1), ==, "call");
+  g_assert_cmpstr (g_ptr_array_index (probe.delivered, 2), ==, "42 one 7 {\"sdp\":\"v=0\"}");
+  g_assert_cmpstr (g_ptr_array_index (probe.delivered, 3), ==,
                    "42 error 7 {\"code\":\"invalid_sdp\",\"message\":\"line 3\"}");
   /* The last reference goes with the last message delivered or with the
    * task, whichever is later. */

@@ -6,6 +6,7 @@
 #include "api-private.h"
 #include "echo.h"
 #include "meeting-private.h"
+#include "room-log.h"
 
 static const ShRoute *const route_tables[] = {
   sh_session_routes, sh_org_routes,     sh_member_routes,
@@ -37,6 +38,8 @@ sh_server_new (const char *config_path, const char *const *overrides, GError **e
   for (gsize i = 0; i < G_N_ELEMENTS (route_tables); i++)
     sh_server_add_routes (server, route_tables[i]);
   sh_pages_register (server, sh_calendar_feed);
+  /* The log first: it records a change before anyone acts on it. */
+  sh_room_log_attach (server->rooms, server->store);
   sh_meeting_attach (server);
   sh_ws_register (server, ws_protocols);
   if (!sh_http_server_start (server, error))

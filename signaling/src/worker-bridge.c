@@ -109,6 +109,20 @@ sh_worker_bridge_run (ShWorkerBridge *bridge, ShWorkerBridgeFunc func, gpointer 
 
 /* ------------------------------------------------ worker → main thread */
 
+void
+sh_worker_bridge_run_on_main (ShWorkerBridge *bridge, ShWorkerBridgeFunc func, gpointer task,
+                              GDestroyNotify task_free)
+{
+  Task *t = g_new0 (Task, 1);
+
+  t->bridge = sh_worker_bridge_ref (bridge);
+  t->func = func;
+  t->task = task;
+  t->task_free = task_free;
+  g_main_context_invoke_full (bridge->main_context, G_PRIORITY_DEFAULT, run_task, t,
+                              task_wrapper_free);
+}
+
 typedef struct {
   ShWorkerBridge *bridge; /* a reference */
   gint64 to;

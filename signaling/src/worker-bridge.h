@@ -8,6 +8,7 @@
  *   main thread                               media worker
  *   sh_worker_bridge_run (task) ──────────▶  ShWorkerBridgeFunc
  *   ShWorkerBridgeDeliverFunc  ◀───────────  sh_worker_bridge_post (message)
+ *   ShWorkerBridgeFunc         ◀───────────  sh_worker_bridge_run_on_main (task)
  *
  * Every task and every message in flight holds a reference on the bridge,
  * so its data outlives them; what the data points at on the main thread
@@ -27,7 +28,8 @@ typedef struct _ShWorkerBridge ShWorkerBridge;
  * @payload are borrowed and nullable. */
 typedef void (*ShWorkerBridgeDeliverFunc) (ShWorkerBridge *bridge, gpointer data, gint64 to,
                                            const char *type, JsonNode *id, JsonNode *payload);
-/* On the bridge's worker: runs @task. */
+/* Runs @task on the bridge's worker (sh_worker_bridge_run()) or on the main
+ * thread (sh_worker_bridge_run_on_main()). */
 typedef void (*ShWorkerBridgeFunc) (ShWorkerBridge *bridge, gpointer data, gpointer task);
 
 /* A bridge to a worker pinned from @workers (unpinned when the bridge goes),
@@ -49,6 +51,12 @@ gpointer sh_worker_bridge_get_data (ShWorkerBridge *bridge);
  * with @task_free (nullable) after it ran. */
 void sh_worker_bridge_run (ShWorkerBridge *bridge, ShWorkerBridgeFunc func, gpointer task,
                            GDestroyNotify task_free);
+
+/* From the worker: runs @func with @task on the main thread, in order with
+ * the messages posted. @task is freed with @task_free (nullable) after it
+ * ran. */
+void sh_worker_bridge_run_on_main (ShWorkerBridge *bridge, ShWorkerBridgeFunc func, gpointer task,
+                                   GDestroyNotify task_free);
 
 /* From the worker: queues message @type for @to on the main thread. @id
  * (nullable) is copied; @payload (nullable, an object) is consumed. */
