@@ -22,8 +22,9 @@
 
 #define SH_CSRF_HEADER "X-CSRF-Token"
 
-/* Called once when the server stops (its main loop ends, or it is freed
- * without running): upper layers close what they hang on the server. */
+/* Called when the server stops (its main loop ends) and again when it is
+ * freed: upper layers close what they hang on the server. A hook must do
+ * nothing when there is nothing (left) to close. */
 typedef void (*ShServerStopFunc) (ShServer *server, gpointer data);
 /* A meeting's state changed in the store (the meeting layer makes the room
  * follow). */
@@ -94,7 +95,8 @@ void sh_server_add_routes (ShServer *server, const ShRoute *routes);
 /* Adds the handlers of /healthz, /metrics, /calendar (answered by
  * @calendar_feed) and web/ (pages.c). */
 void sh_pages_register (ShServer *server, ShRouteHandler calendar_feed);
-/* @func runs once when the server stops; hooks run newest first. */
+/* @func runs when the server stops and when it is freed, newest first; the
+ * same @func and @data twice count once. */
 void sh_server_on_stop (ShServer *server, ShServerStopFunc func, gpointer data);
 /* Listens and starts the media engine: the handlers are in place. */
 gboolean sh_http_server_start (ShServer *server, GError **error);

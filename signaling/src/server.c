@@ -625,17 +625,21 @@ sh_server_on_stop (ShServer *server, ShServerStopFunc func, gpointer data)
 {
   StopHook hook = { func, data };
 
+  for (guint i = 0; i < server->stop_hooks->len; i++) {
+    StopHook *h = &g_array_index (server->stop_hooks, StopHook, i);
+    if (h->func == func && h->data == data)
+      return;
+  }
   g_array_append_val (server->stop_hooks, hook);
 }
 
-/* Runs the stop hooks once, newest first. */
+/* Runs the stop hooks, newest first: when the main loop ends and again when
+ * the server is freed, for what was made while the last replies went out. */
 static void
 stop (ShServer *server)
 {
-  g_autoptr (GArray) hooks = g_steal_pointer (&server->stop_hooks);
-
-  for (guint i = hooks ? hooks->len : 0; i > 0; i--) {
-    StopHook *hook = &g_array_index (hooks, StopHook, i - 1);
+  for (guint i = server->stop_hooks ? server->stop_hooks->len : 0; i > 0; i--) {
+    StopHook *hook = &g_array_index (server->stop_hooks, StopHook, i - 1);
     hook->func (server, hook->data);
   }
 }
@@ -701,6 +705,7 @@ sh_server_free (ShServer *server)
   g_clear_pointer (&server->tz, g_time_zone_unref);
   g_clear_pointer (&server->config, sh_config_free);
   g_clear_pointer (&server->routes, g_ptr_array_unref);
+  g_clear_pointer (&server->stop_hooks, g_array_unref);
   g_free (server->dummy_hash);
   g_free (server->url);
   g_free (server);
