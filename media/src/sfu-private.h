@@ -32,6 +32,7 @@ struct _ShMediaRoom {
   gboolean deferring;  /* offers wait until a batch of track changes is done */
   ShMediaRoomStats stats;
   guint64 forwarded_counted; /* of stats.forwarded_packets, added to the engine's count */
+  GPtrArray *taps;           /* ShMediaTap (a reference each), tap.c */
 };
 
 struct _Participant {
@@ -128,3 +129,14 @@ void sh_room_subscriber_feedback (Participant *subscriber, const guint8 *buf, gs
 void sh_room_publisher_rtcp (Participant *publisher, const guint8 *buf, gsize len);
 /* Receiver reports to publishers, sender reports to subscribers. */
 void sh_room_send_reports (ShMediaRoom *room);
+
+/* tap.c: the room's side of its taps. Each only copies into the taps'
+ * queues; the callbacks run later, from each tap's own source. */
+void sh_room_taps_track_added (ShMediaRoom *room, const UpTrack *up);
+void sh_room_taps_track_removed (ShMediaRoom *room, const UpTrack *up);
+void sh_room_taps_rtp (ShMediaRoom *room, const UpTrack *up, const guint8 *buf, gsize len,
+                       gint64 now);
+void sh_room_taps_sender_report (ShMediaRoom *room, const UpTrack *up, const ShRtcpSr *sr,
+                                 gint64 now);
+/* The room is being freed: its taps drain what they hold, then let go. */
+void sh_room_taps_close (ShMediaRoom *room);

@@ -257,6 +257,7 @@ sh_media_room_new (ShMediaEngine *engine, guint worker, const ShMediaRoomCallbac
   room->participants
       = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, sh_room_participant_free);
   room->server_ssrc = g_random_int_range (1, G_MAXINT32);
+  room->taps = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_media_tap_unref);
   sh_speaker_config_init (&speaker);
   room->speaker = sh_speaker_new (&speaker);
   timer = g_timeout_source_new (TIMER_MS);
@@ -278,6 +279,9 @@ sh_media_room_free (ShMediaRoom *room)
     g_source_destroy (timer);
   room->closing = TRUE;
   g_hash_table_destroy (room->participants);
+  /* After the participants: their tracks' removals reach the taps. */
+  sh_room_taps_close (room);
+  g_ptr_array_unref (room->taps);
   count_forwarded (room);
   sh_speaker_free (room->speaker);
   g_free (room);
