@@ -1,5 +1,7 @@
-/* Internal to the room (sfu-room.c: participants and negotiation; sfu-track.c:
- * tracks, forwarding and feedback). SPDX-License-Identifier: Apache-2.0 */
+/* Internal to the room (sfu-room.c: participants and their connections;
+ * sfu-offer.c: offers to subscribers; sfu-track.c: tracks, forwarding and
+ * feedback; sfu-reports.c: RTCP reports; tap.c: track taps).
+ * SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include "sanhui-media.h"
@@ -102,12 +104,14 @@ struct _DownTrack {
   guint32 ts_offset; /* out timestamp - source timestamp, for sender reports */
 };
 
-/* sfu-room.c */
+/* sfu-offer.c */
 void sh_room_renegotiate (Participant *p);
 /* Batches track changes: offers asked for between begin and end go out
  * once each, at the end. */
 void sh_room_defer_offers (ShMediaRoom *room);
 void sh_room_send_deferred_offers (ShMediaRoom *room);
+
+/* sfu-room.c */
 void sh_room_participant_free (gpointer data);
 
 /* sfu-track.c */
