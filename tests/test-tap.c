@@ -691,6 +691,50 @@ test_room_freed (void)
   probes[0] = probes[1] = NULL;
 }
 
+static void
+mute_audio (SfuBench *b)
+{
+  sh_media_room_set_forwarding (b->room, SFU_PUBLISHER, "audio", FALSE);
+}
+
+static guint64 blocked_mark;
+
+static gboolean
+blocked_more (void)
+{
+  return seen[0].b->stats.blocked_packets >= blocked_mark + 25;
+}
+
+/* What the chair muted is not forwarded, and not tapped either (what is
+ * not heard in the meeting is not recorded); the camera goes on. */
+static void
+test_muted (void)
+{
+  Probe pr;
+  SfuBench *b;
+  guint64 audio, video;
+
+  probe_init (&pr, 0, 0);
+  b = sfu_bench_new_with (engine, add_taps, NULL);
+  g_assert_true (wait_for (b, forwarding, 10000));
+  sfu_bench_run (b, mute_audio);
+  /* What was queued before the mute is still delivered. */
+  sfu_bench_pause (b, 300);
+  sfu_bench_run (b, snapshot);
+  audio = seen_kind (&seen[0], SH_MEDIA_TRACK_MICROPHONE)->packets;
+  video = seen_kind (&seen[0], SH_MEDIA_TRACK_CAMERA)->packets;
+  blocked_mark = b->stats.blocked_packets;
+  g_assert_true (wait_for (b, blocked_more, 5000));
+  g_assert_cmpuint (seen_kind (&seen[0], SH_MEDIA_TRACK_MICROPHONE)->packets, ==, audio);
+  g_assert_cmpuint (seen_kind (&seen[0], SH_MEDIA_TRACK_CAMERA)->packets, >, video);
+  g_assert_cmpuint (seen[0].stats.total.dropped, ==, 0);
+  sh_media_tap_close (pr.tap);
+  sfu_bench_free (b);
+  g_clear_pointer (&pr.tap, sh_media_tap_unref);
+  wait_destroyed (&pr);
+  probes[0] = NULL;
+}
+
 /* A tap never put on a room: close, unref, destroy once. Callbacks of a
  * version this library does not know are refused. */
 static void
@@ -729,6 +773,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tap/close-from-main", test_close_from_main);
   g_test_add_func ("/tap/register-twice", test_register_twice);
   g_test_add_func ("/tap/room-freed", test_room_freed);
+  g_test_add_func ("/tap/muted", test_muted);
   g_test_add_func ("/tap/unattached", test_unattached);
   status = g_test_run ();
   sh_media_engine_free (engine);
