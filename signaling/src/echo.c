@@ -9,6 +9,8 @@
 
 #include "worker-bridge.h"
 
+#include "sanhui-media-sources.h"
+
 #define MAX_SDP_CHARS (60 * 1024)
 
 typedef struct _ShEchoSession ShEchoSession;
