@@ -598,10 +598,10 @@ test_full_lifecycle (Fixture *f, gconstpointer data)
     move_refused (f, id, (ShMeetingState) s);
   g_assert_cmpint (log_rows (f), ==, 4);
 
-  stmt = sh_store_prepare (f->store,
-                           "SELECT from_state, to_state, reason, at FROM meeting_state_log"
-                           " WHERE meeting_id = ? ORDER BY id",
-                           "test", NULL);
+  stmt = sh_sqlite_prepare (f->store,
+                            "SELECT from_state, to_state, reason, at FROM meeting_state_log"
+                            " WHERE meeting_id = ? ORDER BY id",
+                            "test", NULL);
   sqlite3_bind_int64 (stmt, 1, id);
   for (gsize i = 0; i < G_N_ELEMENTS (expected); i++) {
     g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
@@ -653,10 +653,10 @@ test_cancel (Fixture *f, gconstpointer data)
   move_ok (f, opened, SH_MEETING_CANCELLED, "授课人生病");
   g_assert_cmpint (log_rows (f), ==, 3);
 
-  stmt = sh_store_prepare (f->store,
-                           "SELECT reason FROM meeting_state_log WHERE to_state = 'cancelled'"
-                           " ORDER BY id",
-                           "test", NULL);
+  stmt = sh_sqlite_prepare (f->store,
+                            "SELECT reason FROM meeting_state_log WHERE to_state = 'cancelled'"
+                            " ORDER BY id",
+                            "test", NULL);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "书记临时出差");
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);

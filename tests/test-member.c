@@ -328,7 +328,7 @@ test_update (Fixture *f, gconstpointer data)
 static gint64
 count (Fixture *f, const char *sql, gint64 member_id)
 {
-  g_autoptr (sqlite3_stmt) stmt = sh_store_prepare (f->store, sql, "count", NULL);
+  g_autoptr (sqlite3_stmt) stmt = sh_sqlite_prepare (f->store, sql, "count", NULL);
 
   g_assert_nonnull (stmt);
   sqlite3_bind_int64 (stmt, 1, member_id);
@@ -343,20 +343,20 @@ hold_post_and_group (Fixture *f, gint64 member_id)
   g_autoptr (sqlite3_stmt) group = NULL;
 
   /* Written directly so that this test depends on members alone. */
-  post = sh_store_prepare (f->store,
-                           "INSERT INTO committee_posts (branch_id, member_id, post, since)"
-                           " VALUES (?1, ?2, 'secretary', 1)",
-                           "post", NULL);
+  post = sh_sqlite_prepare (f->store,
+                            "INSERT INTO committee_posts (branch_id, member_id, post, since)"
+                            " VALUES (?1, ?2, 'secretary', 1)",
+                            "post", NULL);
   sqlite3_bind_int64 (post, 1, f->branch);
   sqlite3_bind_int64 (post, 2, member_id);
-  g_assert_true (sh_store_step_done (f->store, post, "post", NULL));
-  group = sh_store_prepare (f->store,
-                            "INSERT INTO group_members (group_id, member_id, leader)"
-                            " VALUES (?1, ?2, 1)",
-                            "group", NULL);
+  g_assert_true (sh_sqlite_step_done (f->store, post, "post", NULL));
+  group = sh_sqlite_prepare (f->store,
+                             "INSERT INTO group_members (group_id, member_id, leader)"
+                             " VALUES (?1, ?2, 1)",
+                             "group", NULL);
   sqlite3_bind_int64 (group, 1, f->group);
   sqlite3_bind_int64 (group, 2, member_id);
-  g_assert_true (sh_store_step_done (f->store, group, "group", NULL));
+  g_assert_true (sh_sqlite_step_done (f->store, group, "group", NULL));
 }
 
 /* Transferring out, or moving to another branch, ends the member's posts

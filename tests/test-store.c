@@ -3,7 +3,7 @@
  * file modes, refusal of empty and foreign files, permission messages, and
  * the health check on a corrupted file.
  * SPDX-License-Identifier: Apache-2.0 */
-#include "store-private.h"
+#include "sqlite/sqlite-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,11 +43,11 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 static char *
 pragma_text (ShStore *store, const char *pragma)
 {
-  g_autoptr (sqlite3_stmt) stmt = sh_store_prepare (store, pragma, "pragma", NULL);
+  g_autoptr (sqlite3_stmt) stmt = sh_sqlite_prepare (store, pragma, "pragma", NULL);
 
   g_assert_nonnull (stmt);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  return sh_store_column_text (stmt, 0);
+  return sh_sqlite_column_text (stmt, 0);
 }
 
 static void
@@ -406,7 +406,7 @@ fill (ShStore *store)
     g_autofree char *name = g_strdup_printf ("第%d党支部", i);
     g_assert_cmpint (sh_org_create (store, 0, SH_ORG_BRANCH, name, &error), >, 0);
   }
-  g_assert_cmpint (sqlite3_exec (store->db,
+  g_assert_cmpint (sqlite3_exec (sh_sqlite_db (store),
                                  "CREATE TABLE filler (x BLOB);"
                                  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
                                  "WHERE i < 200) INSERT INTO filler SELECT randomblob(900) FROM n;",
@@ -449,8 +449,9 @@ test_health_cached_then_refreshed (Fixture *f, gconstpointer data)
   gboolean healthy = TRUE;
 
   fill (store);
-  g_assert_cmpint (sqlite3_exec (store->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL),
-                   ==, SQLITE_OK);
+  g_assert_cmpint (
+      sqlite3_exec (sh_sqlite_db (store), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), ==,
+      SQLITE_OK);
   g_assert_true (sh_store_check_health (store, 3600, &error));
   corrupt_middle (f->path);
   /* Within the interval the last result stands (the cheap reads come from

@@ -3,6 +3,7 @@
  * owner logs in from, and one-time codes.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "account-private.h"
+#include "sqlite/sqlite-private.h"
 
 /* ----------------------------------------------------------- lockout */
 
@@ -20,15 +21,15 @@ sh_account_record_failure (ShStore *store, gint64 id, gint64 now, int max_failur
    * starts the count again (else one more wrong try would lock at once);
    * failures while locked leave the lock as it is, so that a stranger
    * cannot keep the account locked for ever. */
-  stmt = sh_store_prepare (store,
-                           "UPDATE accounts SET"
-                           " failed_logins = CASE WHEN locked_until > ?4 THEN failed_logins"
-                           "   WHEN locked_until > 0 THEN 1 ELSE failed_logins + 1 END,"
-                           " locked_until = CASE WHEN locked_until > ?4 THEN locked_until"
-                           "   WHEN ?2 > 0 AND (CASE WHEN locked_until > 0 THEN 1"
-                           "     ELSE failed_logins + 1 END) >= ?2 THEN ?3 ELSE 0 END"
-                           " WHERE id = ?1 RETURNING failed_logins",
-                           "记录登录失败", error);
+  stmt = sh_sqlite_prepare (store,
+                            "UPDATE accounts SET"
+                            " failed_logins = CASE WHEN locked_until > ?4 THEN failed_logins"
+                            "   WHEN locked_until > 0 THEN 1 ELSE failed_logins + 1 END,"
+                            " locked_until = CASE WHEN locked_until > ?4 THEN locked_until"
+                            "   WHEN ?2 > 0 AND (CASE WHEN locked_until > 0 THEN 1"
+                            "     ELSE failed_logins + 1 END) >= ?2 THEN ?3 ELSE 0 END"
+                            " WHERE id = ?1 RETURNING failed_logins",
+                            "记录登录失败", error);
   if (!stmt)
     return -1;
   sqlite3_bind_int64 (stmt, 1, id);
@@ -41,7 +42,7 @@ sh_account_record_failure (ShStore *store, gint64 id, gint64 now, int max_failur
     return -1;
   }
   if (rc != SQLITE_ROW) {
-    sh_store_set_error (store, "记录登录失败", error);
+    sh_sqlite_set_error (store, "记录登录失败", error);
     return -1;
   }
   return sqlite3_column_int (stmt, 0);
@@ -97,10 +98,10 @@ sh_account_renew_calendar (ShStore *store, gint64 id, GError **error)
   int rc;
 
   g_return_val_if_fail (store != NULL, -1);
-  stmt = sh_store_prepare (store,
-                           "UPDATE accounts SET calendar_generation = calendar_generation + 1"
-                           " WHERE id = ? RETURNING calendar_generation",
-                           "更新日历链接", error);
+  stmt = sh_sqlite_prepare (store,
+                            "UPDATE accounts SET calendar_generation = calendar_generation + 1"
+                            " WHERE id = ? RETURNING calendar_generation",
+                            "更新日历链接", error);
   if (!stmt)
     return -1;
   sqlite3_bind_int64 (stmt, 1, id);
@@ -110,7 +111,7 @@ sh_account_renew_calendar (ShStore *store, gint64 id, GError **error)
     return -1;
   }
   if (rc != SQLITE_ROW) {
-    sh_store_set_error (store, "更新日历链接", error);
+    sh_sqlite_set_error (store, "更新日历链接", error);
     return -1;
   }
   return sqlite3_column_int64 (stmt, 0);
@@ -126,25 +127,25 @@ sh_account_add_network (ShStore *store, gint64 id, const char *network, gint64 n
   g_return_val_if_fail (store != NULL && network != NULL, FALSE);
   /* Networks not logged in from for long are forgotten: the list stays
    * short, and last year's hotel is no longer exempt from the lock. */
-  prune = sh_store_prepare (
+  prune = sh_sqlite_prepare (
       store, "DELETE FROM account_networks WHERE account_id = ? AND last_login_at < ?",
       "记录登录网络", error);
   if (!prune)
     return FALSE;
   sqlite3_bind_int64 (prune, 1, id);
   sqlite3_bind_int64 (prune, 2, forget_before);
-  if (!sh_store_step_done (store, prune, "记录登录网络", error))
+  if (!sh_sqlite_step_done (store, prune, "记录登录网络", error))
     return FALSE;
-  stmt = sh_store_prepare (store,
-                           "INSERT INTO account_networks (account_id, network, last_login_at)"
-                           " VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET last_login_at = ?3",
-                           "记录登录网络", error);
+  stmt = sh_sqlite_prepare (store,
+                            "INSERT INTO account_networks (account_id, network, last_login_at)"
+                            " VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET last_login_at = ?3",
+                            "记录登录网络", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_text (stmt, 2, network, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 3, now);
-  return sh_store_step_done (store, stmt, "记录登录网络", error);
+  return sh_sqlite_step_done (store, stmt, "记录登录网络", error);
 }
 
 gboolean
@@ -160,17 +161,17 @@ sh_account_set_login_code (ShStore *store, gint64 id, const char *code_hash, gin
     return FALSE;
   if (!found)
     return sh_account_error (error, SH_MINUTES_ERROR_NOT_FOUND, "账号不存在");
-  stmt = sh_store_prepare (store,
-                           "INSERT INTO login_codes (account_id, code_hash, expires_at)"
-                           " VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE"
-                           " SET code_hash = ?2, expires_at = ?3",
-                           "生成登录码", error);
+  stmt = sh_sqlite_prepare (store,
+                            "INSERT INTO login_codes (account_id, code_hash, expires_at)"
+                            " VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE"
+                            " SET code_hash = ?2, expires_at = ?3",
+                            "生成登录码", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_text (stmt, 2, code_hash, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 3, expires_at);
-  return sh_store_step_done (store, stmt, "生成登录码", error);
+  return sh_sqlite_step_done (store, stmt, "生成登录码", error);
 }
 
 gboolean
@@ -181,18 +182,18 @@ sh_account_use_login_code (ShStore *store, gint64 id, const char *code_hash, gin
 
   g_return_val_if_fail (store != NULL && code_hash != NULL && used != NULL, FALSE);
   /* One statement: a code cannot be used twice by two log-ins at once. */
-  stmt = sh_store_prepare (store,
-                           "DELETE FROM login_codes WHERE account_id = ? AND code_hash = ?"
-                           " AND expires_at > ?",
-                           "使用登录码", error);
+  stmt = sh_sqlite_prepare (store,
+                            "DELETE FROM login_codes WHERE account_id = ? AND code_hash = ?"
+                            " AND expires_at > ?",
+                            "使用登录码", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_text (stmt, 2, code_hash, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 3, now);
-  if (!sh_store_step_done (store, stmt, "使用登录码", error))
+  if (!sh_sqlite_step_done (store, stmt, "使用登录码", error))
     return FALSE;
-  *used = sqlite3_changes (store->db) > 0;
+  *used = sqlite3_changes (sh_sqlite_db (store)) > 0;
   return TRUE;
 }
 
@@ -204,10 +205,10 @@ sh_account_knows_network (ShStore *store, gint64 id, const char *network, gint64
   int rc;
 
   g_return_val_if_fail (store != NULL && network != NULL && known != NULL, FALSE);
-  stmt = sh_store_prepare (store,
-                           "SELECT 1 FROM account_networks WHERE account_id = ? AND network = ?"
-                           " AND last_login_at >= ?",
-                           "读取登录网络", error);
+  stmt = sh_sqlite_prepare (store,
+                            "SELECT 1 FROM account_networks WHERE account_id = ? AND network = ?"
+                            " AND last_login_at >= ?",
+                            "读取登录网络", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
@@ -215,7 +216,7 @@ sh_account_knows_network (ShStore *store, gint64 id, const char *network, gint64
   sqlite3_bind_int64 (stmt, 3, since);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-    sh_store_set_error (store, "读取登录网络", error);
+    sh_sqlite_set_error (store, "读取登录网络", error);
     return FALSE;
   }
   *known = rc == SQLITE_ROW;

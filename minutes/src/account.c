@@ -1,6 +1,7 @@
 /* Accounts and role grants (log-in state: account-access.c).
  * SPDX-License-Identifier: Apache-2.0 */
 #include "account-private.h"
+#include "sqlite/sqlite-private.h"
 
 #include <string.h>
 
@@ -119,7 +120,7 @@ gboolean
 sh_account_row_exists (ShStore *store, const char *sql, const char *text, gint64 id,
                        gboolean *found, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = sh_store_prepare (store, sql, "核对账号", error);
+  g_autoptr (sqlite3_stmt) stmt = sh_sqlite_prepare (store, sql, "核对账号", error);
   int rc;
 
   if (!stmt)
@@ -130,7 +131,7 @@ sh_account_row_exists (ShStore *store, const char *sql, const char *text, gint64
     sqlite3_bind_int64 (stmt, 1, id);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-    sh_store_set_error (store, "核对账号", error);
+    sh_sqlite_set_error (store, "核对账号", error);
     return FALSE;
   }
   *found = rc == SQLITE_ROW;
@@ -185,22 +186,22 @@ sh_account_create (ShStore *store, const ShAccount *account, GError **error)
   }
 
   display_name = g_strstrip (g_strdup (account->display_name));
-  stmt = sh_store_prepare (store,
-                           "INSERT INTO accounts (login, phone, display_name, member_id,"
-                           " password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           "创建账号", error);
+  stmt = sh_sqlite_prepare (store,
+                            "INSERT INTO accounts (login, phone, display_name, member_id,"
+                            " password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            "创建账号", error);
   if (!stmt)
     return 0;
   sqlite3_bind_text (stmt, 1, account->login, -1, SQLITE_TRANSIENT);
-  sh_store_bind_text_or_null (stmt, 2, phone);
+  sh_sqlite_bind_text_or_null (stmt, 2, phone);
   sqlite3_bind_text (stmt, 3, display_name, -1, SQLITE_TRANSIENT);
-  sh_store_bind_id_or_null (stmt, 4, account->member_id);
+  sh_sqlite_bind_id_or_null (stmt, 4, account->member_id);
   sqlite3_bind_text (stmt, 5, account->password_hash, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 6, account->disabled ? 1 : 0);
   sqlite3_bind_int64 (stmt, 7, sh_store_now ());
-  if (!sh_store_step_done (store, stmt, "创建账号", error))
+  if (!sh_sqlite_step_done (store, stmt, "创建账号", error))
     return 0;
-  return sqlite3_last_insert_rowid (store->db);
+  return sqlite3_last_insert_rowid (sh_sqlite_db (store));
 }
 
 #define ACCOUNT_COLUMNS                                                                            \
@@ -213,11 +214,11 @@ account_from_row (sqlite3_stmt *stmt)
   ShAccount *a = g_new0 (ShAccount, 1);
 
   a->id = sqlite3_column_int64 (stmt, 0);
-  a->login = sh_store_column_text (stmt, 1);
-  a->phone = sh_store_column_text (stmt, 2);
-  a->display_name = sh_store_column_text (stmt, 3);
+  a->login = sh_sqlite_column_text (stmt, 1);
+  a->phone = sh_sqlite_column_text (stmt, 2);
+  a->display_name = sh_sqlite_column_text (stmt, 3);
   a->member_id = sqlite3_column_int64 (stmt, 4);
-  a->password_hash = sh_store_column_text (stmt, 5);
+  a->password_hash = sh_sqlite_column_text (stmt, 5);
   a->failed_logins = sqlite3_column_int (stmt, 6);
   a->locked_until = sqlite3_column_int64 (stmt, 7);
   a->disabled = sqlite3_column_int (stmt, 8) != 0;
@@ -236,7 +237,7 @@ fetch_one (ShStore *store, sqlite3_stmt *stmt, GError **error)
   if (rc == SQLITE_DONE)
     not_found (error, "账号不存在");
   else
-    sh_store_set_error (store, "读取账号", error);
+    sh_sqlite_set_error (store, "读取账号", error);
   return NULL;
 }
 
@@ -246,8 +247,8 @@ sh_account_get (ShStore *store, gint64 id, GError **error)
   g_autoptr (sqlite3_stmt) stmt = NULL;
 
   g_return_val_if_fail (store != NULL, NULL);
-  stmt = sh_store_prepare (store, "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE id = ?",
-                           "读取账号", error);
+  stmt = sh_sqlite_prepare (store, "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE id = ?",
+                            "读取账号", error);
   if (!stmt)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, id);
@@ -266,7 +267,8 @@ sh_account_find (ShStore *store, const char *login_or_phone, GError **error)
   }
   /* A login may itself be eleven digits: an exact login match wins over
    * another account's phone number. */
-  stmt = sh_store_prepare (store,
+  stmt
+      = sh_sqlite_prepare (store,
                            "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE login = ?1 OR phone = ?1"
                            " ORDER BY login = ?1 DESC LIMIT 1",
                            "查找账号", error);
@@ -282,8 +284,8 @@ sh_account_find_by_member (ShStore *store, gint64 member_id, GError **error)
   g_autoptr (sqlite3_stmt) stmt = NULL;
 
   g_return_val_if_fail (store != NULL, NULL);
-  stmt = sh_store_prepare (store, "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE member_id = ?",
-                           "查找党员的账号", error);
+  stmt = sh_sqlite_prepare (store, "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE member_id = ?",
+                            "查找党员的账号", error);
   if (!stmt)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, member_id);
@@ -298,15 +300,15 @@ sh_account_list (ShStore *store, GError **error)
   int rc;
 
   g_return_val_if_fail (store != NULL, NULL);
-  stmt = sh_store_prepare (store, "SELECT " ACCOUNT_COLUMNS " FROM accounts ORDER BY login",
-                           "列出账号", error);
+  stmt = sh_sqlite_prepare (store, "SELECT " ACCOUNT_COLUMNS " FROM accounts ORDER BY login",
+                            "列出账号", error);
   if (!stmt)
     return NULL;
   result = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_account_free);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (result, account_from_row (stmt));
   if (rc != SQLITE_DONE) {
-    sh_store_set_error (store, "列出账号", error);
+    sh_sqlite_set_error (store, "列出账号", error);
     return NULL;
   }
   return g_steal_pointer (&result);
@@ -318,7 +320,7 @@ gboolean
 sh_account_update (ShStore *store, const char *sql, gint64 id, const char *text, gint64 value,
                    const char *purpose, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = sh_store_prepare (store, sql, purpose, error);
+  g_autoptr (sqlite3_stmt) stmt = sh_sqlite_prepare (store, sql, purpose, error);
 
   if (!stmt)
     return FALSE;
@@ -327,9 +329,9 @@ sh_account_update (ShStore *store, const char *sql, gint64 id, const char *text,
     sqlite3_bind_text (stmt, 2, text, -1, SQLITE_TRANSIENT);
   else
     sqlite3_bind_int64 (stmt, 2, value);
-  if (!sh_store_step_done (store, stmt, purpose, error))
+  if (!sh_sqlite_step_done (store, stmt, purpose, error))
     return FALSE;
-  if (sqlite3_changes (store->db) == 0)
+  if (sqlite3_changes (sh_sqlite_db (store)) == 0)
     return not_found (error, "账号不存在");
   return TRUE;
 }
@@ -397,12 +399,12 @@ disable_txn (ShStore *store, gpointer user_data, GError **error)
     return TRUE;
   /* A disabled account must lose its open sessions at once, not when they
    * expire. */
-  stmt = sh_store_prepare (store, "DELETE FROM sessions WHERE account_id = ?", "结束账号会话",
-                           error);
+  stmt = sh_sqlite_prepare (store, "DELETE FROM sessions WHERE account_id = ?", "结束账号会话",
+                            error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, data->id);
-  return sh_store_step_done (store, stmt, "结束账号会话", error);
+  return sh_sqlite_step_done (store, stmt, "结束账号会话", error);
 }
 
 gboolean
@@ -422,13 +424,14 @@ org_kind (ShStore *store, gint64 org_id, ShOrgKind *kind, gboolean *found, GErro
   g_autoptr (sqlite3_stmt) stmt = NULL;
   int rc;
 
-  stmt = sh_store_prepare (store, "SELECT kind FROM organizations WHERE id = ?", "读取组织", error);
+  stmt
+      = sh_sqlite_prepare (store, "SELECT kind FROM organizations WHERE id = ?", "读取组织", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, org_id);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-    sh_store_set_error (store, "读取组织", error);
+    sh_sqlite_set_error (store, "读取组织", error);
     return FALSE;
   }
   *found = rc == SQLITE_ROW
@@ -474,16 +477,16 @@ sh_role_grant (ShStore *store, gint64 account_id, ShRole role, gint64 org_id, GE
   if (!check_grant (store, account_id, role, &org_id, error))
     return FALSE;
   /* Granting a role that is already held changes nothing and is no error. */
-  stmt = sh_store_prepare (store,
-                           "INSERT INTO role_grants (account_id, role, org_id) VALUES (?, ?, ?)"
-                           " ON CONFLICT DO NOTHING",
-                           "授予角色", error);
+  stmt = sh_sqlite_prepare (store,
+                            "INSERT INTO role_grants (account_id, role, org_id) VALUES (?, ?, ?)"
+                            " ON CONFLICT DO NOTHING",
+                            "授予角色", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, account_id);
   sqlite3_bind_text (stmt, 2, sh_role_to_string (role), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, org_id);
-  return sh_store_step_done (store, stmt, "授予角色", error);
+  return sh_sqlite_step_done (store, stmt, "授予角色", error);
 }
 
 typedef struct {
@@ -505,7 +508,7 @@ revoke_txn (ShStore *store, gpointer user_data, GError **error)
     return FALSE;
   if (!other)
     return refuse_last_admin (error);
-  stmt = sh_store_prepare (
+  stmt = sh_sqlite_prepare (
       store, "DELETE FROM role_grants WHERE account_id = ? AND role = ? AND org_id = ?", "撤销角色",
       error);
   if (!stmt)
@@ -513,9 +516,9 @@ revoke_txn (ShStore *store, gpointer user_data, GError **error)
   sqlite3_bind_int64 (stmt, 1, data->account_id);
   sqlite3_bind_text (stmt, 2, sh_role_to_string (data->role), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, data->role == SH_ROLE_ADMIN ? 0 : data->org_id);
-  if (!sh_store_step_done (store, stmt, "撤销角色", error))
+  if (!sh_sqlite_step_done (store, stmt, "撤销角色", error))
     return FALSE;
-  if (sqlite3_changes (store->db) == 0)
+  if (sqlite3_changes (sh_sqlite_db (store)) == 0)
     return not_found (error, "该账号没有这个角色");
   return TRUE;
 }
@@ -551,7 +554,7 @@ sh_account_roles (ShStore *store, gint64 account_id, GError **error)
 
   g_return_val_if_fail (store != NULL, NULL);
   account
-      = sh_store_prepare (store, "SELECT member_id FROM accounts WHERE id = ?", "读取账号", error);
+      = sh_sqlite_prepare (store, "SELECT member_id FROM accounts WHERE id = ?", "读取账号", error);
   if (!account)
     return NULL;
   sqlite3_bind_int64 (account, 1, account_id);
@@ -561,15 +564,15 @@ sh_account_roles (ShStore *store, gint64 account_id, GError **error)
     return NULL;
   }
   if (rc != SQLITE_ROW) {
-    sh_store_set_error (store, "读取账号", error);
+    sh_sqlite_set_error (store, "读取账号", error);
     return NULL;
   }
   member_id = sqlite3_column_int64 (account, 0);
 
-  stmt = sh_store_prepare (store,
-                           "SELECT role, org_id FROM role_grants WHERE account_id = ?"
-                           " ORDER BY role, org_id",
-                           "读取角色", error);
+  stmt = sh_sqlite_prepare (store,
+                            "SELECT role, org_id FROM role_grants WHERE account_id = ?"
+                            " ORDER BY role, org_id",
+                            "读取角色", error);
   if (!stmt)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, account_id);
@@ -580,7 +583,7 @@ sh_account_roles (ShStore *store, gint64 account_id, GError **error)
       add_grant (grants, role, sqlite3_column_int64 (stmt, 1));
   }
   if (rc != SQLITE_DONE) {
-    sh_store_set_error (store, "读取角色", error);
+    sh_sqlite_set_error (store, "读取角色", error);
     return NULL;
   }
   if (!member_id)
@@ -588,10 +591,10 @@ sh_account_roles (ShStore *store, gint64 account_id, GError **error)
 
   /* The member role follows the membership: a member transferred out
    * (inactive) no longer sees the branch. */
-  member = sh_store_prepare (store,
-                             "SELECT branch_id, migrant, current_branch_id FROM members"
-                             " WHERE id = ? AND active = 1",
-                             "读取党员", error);
+  member = sh_sqlite_prepare (store,
+                              "SELECT branch_id, migrant, current_branch_id FROM members"
+                              " WHERE id = ? AND active = 1",
+                              "读取党员", error);
   if (!member)
     return NULL;
   sqlite3_bind_int64 (member, 1, member_id);
@@ -603,7 +606,7 @@ sh_account_roles (ShStore *store, gint64 account_id, GError **error)
     if (sqlite3_column_int (member, 1) && visiting && visiting != sqlite3_column_int64 (member, 0))
       add_grant (grants, SH_ROLE_MEMBER, visiting);
   } else if (rc != SQLITE_DONE) {
-    sh_store_set_error (store, "读取党员", error);
+    sh_sqlite_set_error (store, "读取党员", error);
     return NULL;
   }
   return g_steal_pointer (&grants);

@@ -1,6 +1,7 @@
 /* Approved exclusions from the expected count (不计入应到会人数).
  * SPDX-License-Identifier: Apache-2.0 */
 #include "store-private.h"
+#include "sqlite/sqlite-private.h"
 
 #include <string.h>
 
@@ -97,26 +98,26 @@ sh_exclusion_create (ShStore *store, const ShExclusion *exclusion, GError **erro
   g_return_val_if_fail (store != NULL && exclusion != NULL, 0);
   if (!validate (store, exclusion, error))
     return 0;
-  stmt = sh_store_prepare (store,
-                           "INSERT INTO exclusions (member_id, reason, approver, note, starts_at,"
-                           " ends_at, recorded_by, created_at)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                           "登记不计入应到人数", error);
+  stmt = sh_sqlite_prepare (store,
+                            "INSERT INTO exclusions (member_id, reason, approver, note, starts_at,"
+                            " ends_at, recorded_by, created_at)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                            "登记不计入应到人数", error);
   if (!stmt)
     return 0;
   approver = g_strstrip (g_strdup (exclusion->approver));
   sqlite3_bind_int64 (stmt, 1, exclusion->member_id);
   sqlite3_bind_text (stmt, 2, reason_strings[exclusion->reason], -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, approver, -1, SQLITE_TRANSIENT);
-  sh_store_bind_text_or_null (stmt, 4,
-                              exclusion->note && *exclusion->note ? exclusion->note : NULL);
+  sh_sqlite_bind_text_or_null (stmt, 4,
+                               exclusion->note && *exclusion->note ? exclusion->note : NULL);
   sqlite3_bind_int64 (stmt, 5, exclusion->starts_at);
   sqlite3_bind_int64 (stmt, 6, exclusion->ends_at);
-  sh_store_bind_id_or_null (stmt, 7, exclusion->recorded_by);
+  sh_sqlite_bind_id_or_null (stmt, 7, exclusion->recorded_by);
   sqlite3_bind_int64 (stmt, 8, sh_store_now ());
-  if (!sh_store_step_done (store, stmt, "登记不计入应到人数", error))
+  if (!sh_sqlite_step_done (store, stmt, "登记不计入应到人数", error))
     return 0;
-  return sqlite3_last_insert_rowid (store->db);
+  return sqlite3_last_insert_rowid (sh_sqlite_db (store));
 }
 
 GPtrArray *
@@ -127,11 +128,11 @@ sh_exclusion_list (ShStore *store, gint64 member_id, GError **error)
   int rc;
 
   g_return_val_if_fail (store != NULL, NULL);
-  stmt = sh_store_prepare (store,
-                           "SELECT id, member_id, reason, approver, note, starts_at, ends_at,"
-                           " recorded_by FROM exclusions WHERE member_id = ?1"
-                           " ORDER BY starts_at, id",
-                           "列出不计入应到人数的登记", error);
+  stmt = sh_sqlite_prepare (store,
+                            "SELECT id, member_id, reason, approver, note, starts_at, ends_at,"
+                            " recorded_by FROM exclusions WHERE member_id = ?1"
+                            " ORDER BY starts_at, id",
+                            "列出不计入应到人数的登记", error);
   if (!stmt)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, member_id);
@@ -147,15 +148,15 @@ sh_exclusion_list (ShStore *store, gint64 member_id, GError **error)
                    "exclusion %" G_GINT64_FORMAT " has an unknown reason", e->id);
       return NULL;
     }
-    e->approver = sh_store_column_text (stmt, 3);
-    e->note = sh_store_column_text (stmt, 4);
+    e->approver = sh_sqlite_column_text (stmt, 3);
+    e->note = sh_sqlite_column_text (stmt, 4);
     e->starts_at = sqlite3_column_int64 (stmt, 5);
     e->ends_at = sqlite3_column_int64 (stmt, 6);
     e->recorded_by = sqlite3_column_int64 (stmt, 7);
     g_ptr_array_add (list, g_steal_pointer (&e));
   }
   if (rc != SQLITE_DONE) {
-    sh_store_set_error (store, "列出不计入应到人数的登记", error);
+    sh_sqlite_set_error (store, "列出不计入应到人数的登记", error);
     return NULL;
   }
   return g_steal_pointer (&list);
@@ -172,10 +173,10 @@ sh_member_is_excluded_at (ShStore *store, gint64 member_id, gint64 at)
   int rc;
 
   g_return_val_if_fail (store != NULL, FALSE);
-  stmt = sh_store_prepare (store,
-                           "SELECT 1 FROM exclusions WHERE member_id = ?1 AND starts_at <= ?2"
-                           " AND (ends_at = 0 OR ends_at > ?2) LIMIT 1",
-                           "检查不计入应到人数", &error);
+  stmt = sh_sqlite_prepare (store,
+                            "SELECT 1 FROM exclusions WHERE member_id = ?1 AND starts_at <= ?2"
+                            " AND (ends_at = 0 OR ends_at > ?2) LIMIT 1",
+                            "检查不计入应到人数", &error);
   if (!stmt) {
     g_warning ("%s", error->message);
     return FALSE;
@@ -186,7 +187,7 @@ sh_member_is_excluded_at (ShStore *store, gint64 member_id, gint64 at)
   if (rc == SQLITE_ROW)
     return TRUE;
   if (rc != SQLITE_DONE) {
-    sh_store_set_error (store, "检查不计入应到人数", &error);
+    sh_sqlite_set_error (store, "检查不计入应到人数", &error);
     g_warning ("%s", error->message);
   }
   return FALSE;

@@ -1,6 +1,7 @@
 /* Party group (党小组) membership and leaders.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "store-private.h"
+#include "sqlite/sqlite-private.h"
 
 static gboolean
 fail (GError **error, ShMinutesError code, const char *message)
@@ -14,7 +15,7 @@ static gboolean
 exists (ShStore *store, const char *sql, gint64 a, gint64 b, const char *purpose, gboolean *found,
         GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = sh_store_prepare (store, sql, purpose, error);
+  g_autoptr (sqlite3_stmt) stmt = sh_sqlite_prepare (store, sql, purpose, error);
   int rc;
 
   if (!stmt)
@@ -23,7 +24,7 @@ exists (ShStore *store, const char *sql, gint64 a, gint64 b, const char *purpose
   sqlite3_bind_int64 (stmt, 2, b);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-    sh_store_set_error (store, purpose, error);
+    sh_sqlite_set_error (store, purpose, error);
     return FALSE;
   }
   *found = rc == SQLITE_ROW;
@@ -79,16 +80,16 @@ sh_group_add_member (ShStore *store, gint64 group_id, gint64 member_id, gboolean
   g_return_val_if_fail (store != NULL, FALSE);
   if (!check_membership (store, group_id, member_id, leader, error))
     return FALSE;
-  stmt = sh_store_prepare (store,
-                           "INSERT INTO group_members (group_id, member_id, leader)"
-                           " VALUES (?1, ?2, ?3)",
-                           "加入党小组", error);
+  stmt = sh_sqlite_prepare (store,
+                            "INSERT INTO group_members (group_id, member_id, leader)"
+                            " VALUES (?1, ?2, ?3)",
+                            "加入党小组", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, group_id);
   sqlite3_bind_int64 (stmt, 2, member_id);
   sqlite3_bind_int (stmt, 3, leader ? 1 : 0);
-  if (sh_store_step_done (store, stmt, "加入党小组", &local_error))
+  if (sh_sqlite_step_done (store, stmt, "加入党小组", &local_error))
     return TRUE;
   if (g_error_matches (local_error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT))
     return fail (error, SH_MINUTES_ERROR_CONFLICT, "该党员已在本党小组");
@@ -102,16 +103,16 @@ sh_group_remove_member (ShStore *store, gint64 group_id, gint64 member_id, GErro
   g_autoptr (sqlite3_stmt) stmt = NULL;
 
   g_return_val_if_fail (store != NULL, FALSE);
-  stmt
-      = sh_store_prepare (store, "DELETE FROM group_members WHERE group_id = ?1 AND member_id = ?2",
-                          "退出党小组", error);
+  stmt = sh_sqlite_prepare (store,
+                            "DELETE FROM group_members WHERE group_id = ?1 AND member_id = ?2",
+                            "退出党小组", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, group_id);
   sqlite3_bind_int64 (stmt, 2, member_id);
-  if (!sh_store_step_done (store, stmt, "退出党小组", error))
+  if (!sh_sqlite_step_done (store, stmt, "退出党小组", error))
     return FALSE;
-  if (sqlite3_changes (store->db) == 0)
+  if (sqlite3_changes (sh_sqlite_db (store)) == 0)
     return fail (error, SH_MINUTES_ERROR_NOT_FOUND, "该党员不在本党小组");
   return TRUE;
 }
@@ -125,11 +126,11 @@ sh_group_list_members (ShStore *store, gint64 group_id, GError **error)
 
   g_return_val_if_fail (store != NULL, NULL);
   /* The leader first, then by name, as the group's roster is printed. */
-  stmt = sh_store_prepare (store,
-                           "SELECT g.group_id, g.member_id, g.leader FROM group_members g"
-                           " JOIN members m ON m.id = g.member_id WHERE g.group_id = ?1"
-                           " ORDER BY g.leader DESC, m.name, m.id",
-                           "列出党小组成员", error);
+  stmt = sh_sqlite_prepare (store,
+                            "SELECT g.group_id, g.member_id, g.leader FROM group_members g"
+                            " JOIN members m ON m.id = g.member_id WHERE g.group_id = ?1"
+                            " ORDER BY g.leader DESC, m.name, m.id",
+                            "列出党小组成员", error);
   if (!stmt)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, group_id);
@@ -143,7 +144,7 @@ sh_group_list_members (ShStore *store, gint64 group_id, GError **error)
     g_ptr_array_add (list, gm);
   }
   if (rc != SQLITE_DONE) {
-    sh_store_set_error (store, "列出党小组成员", error);
+    sh_sqlite_set_error (store, "列出党小组成员", error);
     return NULL;
   }
   return g_steal_pointer (&list);

@@ -1,6 +1,7 @@
 /* Member import from the CSV files that Excel and WPS write.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "store-private.h"
+#include "sqlite/sqlite-private.h"
 
 #include <string.h>
 
@@ -460,7 +461,7 @@ read_row (RowContext *ctx, gint64 branch_id, const CsvRecord *row, const int ind
     sqlite3_bind_text (ctx->phone_taken, 1, phone, -1, SQLITE_TRANSIENT);
     rc = sqlite3_step (ctx->phone_taken);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-      sh_store_set_error (ctx->store, "核对手机号", error);
+      sh_sqlite_set_error (ctx->store, "核对手机号", error);
       return NULL;
     }
     if (first) {
@@ -483,7 +484,8 @@ check_branch (ShStore *store, gint64 branch_id, GError **error)
   g_autoptr (sqlite3_stmt) stmt = NULL;
   int rc;
 
-  stmt = sh_store_prepare (store, "SELECT kind FROM organizations WHERE id = ?", "读取组织", error);
+  stmt
+      = sh_sqlite_prepare (store, "SELECT kind FROM organizations WHERE id = ?", "读取组织", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, branch_id);
@@ -491,7 +493,7 @@ check_branch (ShStore *store, gint64 branch_id, GError **error)
   if (rc == SQLITE_DONE)
     return invalid (error, "导入的目标党支部不存在");
   if (rc != SQLITE_ROW) {
-    sh_store_set_error (store, "读取组织", error);
+    sh_sqlite_set_error (store, "读取组织", error);
     return FALSE;
   }
   if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "branch") != 0)
@@ -533,7 +535,7 @@ sh_import_preview_csv (ShStore *store, gint64 branch_id, const char *data, gsize
     return NULL;
 
   phone_taken
-      = sh_store_prepare (store, "SELECT 1 FROM members WHERE phone = ?", "核对手机号", error);
+      = sh_sqlite_prepare (store, "SELECT 1 FROM members WHERE phone = ?", "核对手机号", error);
   if (!phone_taken)
     return NULL;
   phones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

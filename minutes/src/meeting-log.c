@@ -4,6 +4,7 @@
  * appended; the schema's triggers refuse updates and deletes.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "store-private.h"
+#include "sqlite/sqlite-private.h"
 
 static const char *const event_kinds[] = {
   [SH_MEETING_EVENT_JOINED] = "joined",
@@ -85,20 +86,20 @@ sh_meeting_chat_append (ShStore *store, gint64 meeting_id, gint64 account_id, gi
     invalid (error, "消息不能超过 1000 个字");
     return 0;
   }
-  stmt = sh_store_prepare (store,
-                           "INSERT INTO meeting_chat (meeting_id, account_id, member_id, text, at)"
-                           " VALUES (?, ?, ?, ?, ?)",
-                           "保存会议聊天", error);
+  stmt = sh_sqlite_prepare (store,
+                            "INSERT INTO meeting_chat (meeting_id, account_id, member_id, text, at)"
+                            " VALUES (?, ?, ?, ?, ?)",
+                            "保存会议聊天", error);
   if (!stmt)
     return 0;
   sqlite3_bind_int64 (stmt, 1, meeting_id);
   sqlite3_bind_int64 (stmt, 2, account_id);
-  sh_store_bind_id_or_null (stmt, 3, member_id);
+  sh_sqlite_bind_id_or_null (stmt, 3, member_id);
   sqlite3_bind_text (stmt, 4, trimmed, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 5, at);
-  if (!sh_store_step_done (store, stmt, "保存会议聊天", error))
+  if (!sh_sqlite_step_done (store, stmt, "保存会议聊天", error))
     return 0;
-  return sqlite3_last_insert_rowid (store->db);
+  return sqlite3_last_insert_rowid (sh_sqlite_db (store));
 }
 
 GPtrArray *
@@ -111,12 +112,12 @@ sh_meeting_chat_list (ShStore *store, gint64 meeting_id, guint limit, GError **e
 
   g_return_val_if_fail (store != NULL, NULL);
   /* The newest @limit rows, then put back in the order they were said. */
-  stmt = sh_store_prepare (store,
-                           "SELECT * FROM (SELECT c.id, c.account_id, c.member_id,"
-                           " a.display_name, c.text, c.at FROM meeting_chat c"
-                           " JOIN accounts a ON a.id = c.account_id WHERE c.meeting_id = ?1"
-                           " ORDER BY c.id DESC LIMIT ?2) ORDER BY id",
-                           "读取会议聊天", error);
+  stmt = sh_sqlite_prepare (store,
+                            "SELECT * FROM (SELECT c.id, c.account_id, c.member_id,"
+                            " a.display_name, c.text, c.at FROM meeting_chat c"
+                            " JOIN accounts a ON a.id = c.account_id WHERE c.meeting_id = ?1"
+                            " ORDER BY c.id DESC LIMIT ?2) ORDER BY id",
+                            "读取会议聊天", error);
   if (!stmt)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, meeting_id);
@@ -128,13 +129,13 @@ sh_meeting_chat_list (ShStore *store, gint64 meeting_id, guint limit, GError **e
     m->meeting_id = meeting_id;
     m->account_id = sqlite3_column_int64 (stmt, 1);
     m->member_id = sqlite3_column_int64 (stmt, 2);
-    m->name = sh_store_column_text (stmt, 3);
-    m->text = sh_store_column_text (stmt, 4);
+    m->name = sh_sqlite_column_text (stmt, 3);
+    m->text = sh_sqlite_column_text (stmt, 4);
     m->at = sqlite3_column_int64 (stmt, 5);
     g_ptr_array_add (out, m);
   }
   if (rc != SQLITE_DONE) {
-    sh_store_set_error (store, "读取会议聊天", error);
+    sh_sqlite_set_error (store, "读取会议聊天", error);
     return NULL;
   }
   return g_steal_pointer (&out);
@@ -162,21 +163,21 @@ sh_meeting_event_append (ShStore *store, gint64 meeting_id, gint64 account_id, g
     invalid (error, "会议事件类型无效");
     return 0;
   }
-  stmt = sh_store_prepare (store,
-                           "INSERT INTO meeting_events (meeting_id, account_id, member_id, kind,"
-                           " detail, at) VALUES (?, ?, ?, ?, ?, ?)",
-                           "记录会议事件", error);
+  stmt = sh_sqlite_prepare (store,
+                            "INSERT INTO meeting_events (meeting_id, account_id, member_id, kind,"
+                            " detail, at) VALUES (?, ?, ?, ?, ?, ?)",
+                            "记录会议事件", error);
   if (!stmt)
     return 0;
   sqlite3_bind_int64 (stmt, 1, meeting_id);
-  sh_store_bind_id_or_null (stmt, 2, account_id);
-  sh_store_bind_id_or_null (stmt, 3, member_id);
+  sh_sqlite_bind_id_or_null (stmt, 2, account_id);
+  sh_sqlite_bind_id_or_null (stmt, 3, member_id);
   sqlite3_bind_text (stmt, 4, event_kinds[kind], -1, SQLITE_STATIC);
-  sh_store_bind_text_or_null (stmt, 5, detail);
+  sh_sqlite_bind_text_or_null (stmt, 5, detail);
   sqlite3_bind_int64 (stmt, 6, at);
-  if (!sh_store_step_done (store, stmt, "记录会议事件", error))
+  if (!sh_sqlite_step_done (store, stmt, "记录会议事件", error))
     return 0;
-  return sqlite3_last_insert_rowid (store->db);
+  return sqlite3_last_insert_rowid (sh_sqlite_db (store));
 }
 
 GPtrArray *
@@ -188,10 +189,10 @@ sh_meeting_event_list (ShStore *store, gint64 meeting_id, GError **error)
   int rc;
 
   g_return_val_if_fail (store != NULL, NULL);
-  stmt = sh_store_prepare (store,
-                           "SELECT id, account_id, member_id, kind, detail, at FROM meeting_events"
-                           " WHERE meeting_id = ? ORDER BY id",
-                           "读取会议事件", error);
+  stmt = sh_sqlite_prepare (store,
+                            "SELECT id, account_id, member_id, kind, detail, at FROM meeting_events"
+                            " WHERE meeting_id = ? ORDER BY id",
+                            "读取会议事件", error);
   if (!stmt)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, meeting_id);
@@ -207,12 +208,12 @@ sh_meeting_event_list (ShStore *store, gint64 meeting_id, GError **error)
       g_set_error_literal (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, "会议事件类型无效");
       return NULL;
     }
-    e->detail = sh_store_column_text (stmt, 4);
+    e->detail = sh_sqlite_column_text (stmt, 4);
     e->at = sqlite3_column_int64 (stmt, 5);
     g_ptr_array_add (out, g_steal_pointer (&e));
   }
   if (rc != SQLITE_DONE) {
-    sh_store_set_error (store, "读取会议事件", error);
+    sh_sqlite_set_error (store, "读取会议事件", error);
     return NULL;
   }
   return g_steal_pointer (&out);
@@ -263,20 +264,20 @@ sh_meeting_guest_add (ShStore *store, gint64 meeting_id, gint64 account_id, cons
     invalid (error, "请填写列席人员的账号或姓名（不超过 100 个字）");
     return 0;
   }
-  stmt = sh_store_prepare (store,
-                           "INSERT INTO meeting_guests (meeting_id, account_id, name,"
-                           " approved_by, at) VALUES (?, ?, ?, ?, ?)",
-                           "添加列席人员", error);
+  stmt = sh_sqlite_prepare (store,
+                            "INSERT INTO meeting_guests (meeting_id, account_id, name,"
+                            " approved_by, at) VALUES (?, ?, ?, ?, ?)",
+                            "添加列席人员", error);
   if (!stmt)
     return 0;
   sqlite3_bind_int64 (stmt, 1, meeting_id);
-  sh_store_bind_id_or_null (stmt, 2, account_id);
+  sh_sqlite_bind_id_or_null (stmt, 2, account_id);
   sqlite3_bind_text (stmt, 3, trimmed, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 4, approved_by);
   sqlite3_bind_int64 (stmt, 5, sh_store_now ());
-  if (!sh_store_step_done (store, stmt, "添加列席人员", error))
+  if (!sh_sqlite_step_done (store, stmt, "添加列席人员", error))
     return 0;
-  return sqlite3_last_insert_rowid (store->db);
+  return sqlite3_last_insert_rowid (sh_sqlite_db (store));
 }
 
 GPtrArray *
@@ -288,10 +289,10 @@ sh_meeting_guest_list (ShStore *store, gint64 meeting_id, GError **error)
   int rc;
 
   g_return_val_if_fail (store != NULL, NULL);
-  stmt = sh_store_prepare (store,
-                           "SELECT id, account_id, name, approved_by, at FROM meeting_guests"
-                           " WHERE meeting_id = ? ORDER BY id",
-                           "读取列席人员", error);
+  stmt = sh_sqlite_prepare (store,
+                            "SELECT id, account_id, name, approved_by, at FROM meeting_guests"
+                            " WHERE meeting_id = ? ORDER BY id",
+                            "读取列席人员", error);
   if (!stmt)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, meeting_id);
@@ -301,13 +302,13 @@ sh_meeting_guest_list (ShStore *store, gint64 meeting_id, GError **error)
     g->id = sqlite3_column_int64 (stmt, 0);
     g->meeting_id = meeting_id;
     g->account_id = sqlite3_column_int64 (stmt, 1);
-    g->name = sh_store_column_text (stmt, 2);
+    g->name = sh_sqlite_column_text (stmt, 2);
     g->approved_by = sqlite3_column_int64 (stmt, 3);
     g->at = sqlite3_column_int64 (stmt, 4);
     g_ptr_array_add (out, g);
   }
   if (rc != SQLITE_DONE) {
-    sh_store_set_error (store, "读取列席人员", error);
+    sh_sqlite_set_error (store, "读取列席人员", error);
     return NULL;
   }
   return g_steal_pointer (&out);
@@ -323,9 +324,9 @@ sh_meeting_guest_is_approved (ShStore *store, gint64 meeting_id, gint64 account_
   g_return_val_if_fail (store != NULL, FALSE);
   if (!account_id)
     return FALSE;
-  stmt = sh_store_prepare (store,
-                           "SELECT 1 FROM meeting_guests WHERE meeting_id = ? AND account_id = ?",
-                           "检查列席人员", &error);
+  stmt = sh_sqlite_prepare (store,
+                            "SELECT 1 FROM meeting_guests WHERE meeting_id = ? AND account_id = ?",
+                            "检查列席人员", &error);
   if (!stmt) {
     g_warning ("%s", error->message);
     return FALSE;
@@ -335,7 +336,7 @@ sh_meeting_guest_is_approved (ShStore *store, gint64 meeting_id, gint64 account_
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
     /* Refusing is the safe answer when the store fails. */
-    sh_store_set_error (store, "检查列席人员", &error);
+    sh_sqlite_set_error (store, "检查列席人员", &error);
     g_warning ("%s", error->message);
   }
   return rc == SQLITE_ROW;

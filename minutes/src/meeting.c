@@ -1,6 +1,7 @@
 /* Meetings: types, states, scheduling with validation, listings and the
  * state machine. SPDX-License-Identifier: Apache-2.0 */
 #include "store-private.h"
+#include "sqlite/sqlite-private.h"
 
 #include <string.h>
 
@@ -140,8 +141,8 @@ lookup_org (ShStore *store, gint64 org_id, ShOrgKind *kind, gint64 *parent_id, G
   g_autoptr (sqlite3_stmt) stmt = NULL;
   int rc;
 
-  stmt = sh_store_prepare (store, "SELECT kind, parent_id FROM organizations WHERE id = ?",
-                           "读取组织", error);
+  stmt = sh_sqlite_prepare (store, "SELECT kind, parent_id FROM organizations WHERE id = ?",
+                            "读取组织", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, org_id);
@@ -149,7 +150,7 @@ lookup_org (ShStore *store, gint64 org_id, ShOrgKind *kind, gint64 *parent_id, G
   if (rc == SQLITE_DONE)
     return invalid (error, "会议所属的组织不存在");
   if (rc != SQLITE_ROW) {
-    sh_store_set_error (store, "读取组织", error);
+    sh_sqlite_set_error (store, "读取组织", error);
     return FALSE;
   }
   if (!sh_org_kind_from_string ((const char *) sqlite3_column_text (stmt, 0), kind))
@@ -166,17 +167,17 @@ member_takes_part (ShStore *store, gint64 member_id, gint64 branch_id, gboolean 
   g_autoptr (sqlite3_stmt) stmt = NULL;
   int rc;
 
-  stmt = sh_store_prepare (store,
-                           "SELECT 1 FROM members WHERE id = ?1 AND active = 1"
-                           " AND (branch_id = ?2 OR (migrant = 1 AND current_branch_id = ?2))",
-                           "核对党员", error);
+  stmt = sh_sqlite_prepare (store,
+                            "SELECT 1 FROM members WHERE id = ?1 AND active = 1"
+                            " AND (branch_id = ?2 OR (migrant = 1 AND current_branch_id = ?2))",
+                            "核对党员", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, member_id);
   sqlite3_bind_int64 (stmt, 2, branch_id);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-    sh_store_set_error (store, "核对党员", error);
+    sh_sqlite_set_error (store, "核对党员", error);
     return FALSE;
   }
   *ok = rc == SQLITE_ROW;
@@ -299,7 +300,7 @@ create_txn (ShStore *store, gpointer user_data, GError **error)
   g_autoptr (sqlite3_stmt) item = NULL;
   gint64 now = sh_store_now ();
 
-  stmt = sh_store_prepare (
+  stmt = sh_sqlite_prepare (
       store,
       "INSERT INTO meetings (org_id, type, title, planned_start, planned_end, place,"
       " chair_member_id, delegated_by_member_id, delegation_note, recorder_member_id,"
@@ -313,25 +314,25 @@ create_txn (ShStore *store, gpointer user_data, GError **error)
   sqlite3_bind_text (stmt, 3, m->title, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 4, m->planned_start);
   sqlite3_bind_int64 (stmt, 5, m->planned_end);
-  sh_store_bind_text_or_null (stmt, 6, m->place && *m->place ? m->place : NULL);
-  sh_store_bind_id_or_null (stmt, 7, m->chair_member_id);
-  sh_store_bind_id_or_null (stmt, 8, m->delegated_by_member_id);
-  sh_store_bind_text_or_null (stmt, 9, m->delegated_by_member_id ? m->delegation_note : NULL);
-  sh_store_bind_id_or_null (stmt, 10, m->recorder_member_id);
-  sh_store_bind_id_or_null (stmt, 11, m->lecturer_member_id);
-  sh_store_bind_text_or_null (stmt, 12, m->lecturer_name);
-  sh_store_bind_text_or_null (stmt, 13, m->topic);
+  sh_sqlite_bind_text_or_null (stmt, 6, m->place && *m->place ? m->place : NULL);
+  sh_sqlite_bind_id_or_null (stmt, 7, m->chair_member_id);
+  sh_sqlite_bind_id_or_null (stmt, 8, m->delegated_by_member_id);
+  sh_sqlite_bind_text_or_null (stmt, 9, m->delegated_by_member_id ? m->delegation_note : NULL);
+  sh_sqlite_bind_id_or_null (stmt, 10, m->recorder_member_id);
+  sh_sqlite_bind_id_or_null (stmt, 11, m->lecturer_member_id);
+  sh_sqlite_bind_text_or_null (stmt, 12, m->lecturer_name);
+  sh_sqlite_bind_text_or_null (stmt, 13, m->topic);
   sqlite3_bind_text (stmt, 14, m->node_id ? m->node_id : "", -1, SQLITE_TRANSIENT);
-  sh_store_bind_id_or_null (stmt, 15, m->created_by);
+  sh_sqlite_bind_id_or_null (stmt, 15, m->created_by);
   sqlite3_bind_int64 (stmt, 16, now);
   sqlite3_bind_int64 (stmt, 17, now);
-  if (!sh_store_step_done (store, stmt, "安排会议", error))
+  if (!sh_sqlite_step_done (store, stmt, "安排会议", error))
     return FALSE;
-  data->id = sqlite3_last_insert_rowid (store->db);
+  data->id = sqlite3_last_insert_rowid (sh_sqlite_db (store));
 
   if (!m->agenda || m->agenda->len == 0)
     return TRUE;
-  item = sh_store_prepare (
+  item = sh_sqlite_prepare (
       store, "INSERT INTO agenda_items (meeting_id, position, title) VALUES (?, ?, ?)", "保存议程",
       error);
   if (!item)
@@ -341,7 +342,7 @@ create_txn (ShStore *store, gpointer user_data, GError **error)
     sqlite3_bind_int64 (item, 1, data->id);
     sqlite3_bind_int (item, 2, (int) i);
     sqlite3_bind_text (item, 3, g_ptr_array_index (m->agenda, i), -1, SQLITE_TRANSIENT);
-    if (!sh_store_step_done (store, item, "保存议程", error))
+    if (!sh_sqlite_step_done (store, item, "保存议程", error))
       return FALSE;
   }
   return TRUE;
@@ -375,21 +376,21 @@ meeting_from_row (sqlite3_stmt *stmt)
   m->id = sqlite3_column_int64 (stmt, 0);
   m->org_id = sqlite3_column_int64 (stmt, 1);
   sh_meeting_type_from_string ((const char *) sqlite3_column_text (stmt, 2), &m->type);
-  m->title = sh_store_column_text (stmt, 3);
+  m->title = sh_sqlite_column_text (stmt, 3);
   m->planned_start = sqlite3_column_int64 (stmt, 4);
   m->planned_end = sqlite3_column_int64 (stmt, 5);
-  m->place = sh_store_column_text (stmt, 6);
+  m->place = sh_sqlite_column_text (stmt, 6);
   m->chair_member_id = sqlite3_column_int64 (stmt, 7);
   m->delegated_by_member_id = sqlite3_column_int64 (stmt, 8);
-  m->delegation_note = sh_store_column_text (stmt, 9);
+  m->delegation_note = sh_sqlite_column_text (stmt, 9);
   m->recorder_member_id = sqlite3_column_int64 (stmt, 10);
   m->lecturer_member_id = sqlite3_column_int64 (stmt, 11);
-  m->lecturer_name = sh_store_column_text (stmt, 12);
-  m->topic = sh_store_column_text (stmt, 13);
+  m->lecturer_name = sh_sqlite_column_text (stmt, 12);
+  m->topic = sh_sqlite_column_text (stmt, 13);
   sh_meeting_state_from_string ((const char *) sqlite3_column_text (stmt, 14), &m->state);
-  m->cancel_reason = sh_store_column_text (stmt, 15);
+  m->cancel_reason = sh_sqlite_column_text (stmt, 15);
   g_free (m->node_id);
-  m->node_id = sh_store_column_text (stmt, 16);
+  m->node_id = sh_sqlite_column_text (stmt, 16);
   if (!m->node_id)
     m->node_id = g_strdup ("");
   m->created_by = sqlite3_column_int64 (stmt, 17);
@@ -404,16 +405,16 @@ load_agenda (ShStore *store, ShMeeting *m, GError **error)
   g_autoptr (sqlite3_stmt) stmt = NULL;
   int rc;
 
-  stmt = sh_store_prepare (store,
-                           "SELECT title FROM agenda_items WHERE meeting_id = ? ORDER BY position",
-                           "读取议程", error);
+  stmt = sh_sqlite_prepare (store,
+                            "SELECT title FROM agenda_items WHERE meeting_id = ? ORDER BY position",
+                            "读取议程", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, m->id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (m->agenda, sh_store_column_text (stmt, 0));
+    g_ptr_array_add (m->agenda, sh_sqlite_column_text (stmt, 0));
   if (rc != SQLITE_DONE) {
-    sh_store_set_error (store, "读取议程", error);
+    sh_sqlite_set_error (store, "读取议程", error);
     return FALSE;
   }
   return TRUE;
@@ -427,8 +428,8 @@ sh_meeting_get (ShStore *store, gint64 id, GError **error)
   int rc;
 
   g_return_val_if_fail (store != NULL, NULL);
-  stmt = sh_store_prepare (store, "SELECT " MEETING_COLUMNS " FROM meetings WHERE id = ?",
-                           "读取会议", error);
+  stmt = sh_sqlite_prepare (store, "SELECT " MEETING_COLUMNS " FROM meetings WHERE id = ?",
+                            "读取会议", error);
   if (!stmt)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, id);
@@ -438,7 +439,7 @@ sh_meeting_get (ShStore *store, gint64 id, GError **error)
     return NULL;
   }
   if (rc != SQLITE_ROW) {
-    sh_store_set_error (store, "读取会议", error);
+    sh_sqlite_set_error (store, "读取会议", error);
     return NULL;
   }
   meeting = meeting_from_row (stmt);
@@ -472,7 +473,7 @@ collect_meetings (ShStore *store, sqlite3_stmt *stmt, KeepFunc keep_func, gpoint
     g_ptr_array_add (result, g_steal_pointer (&m));
   }
   if (rc != SQLITE_DONE) {
-    sh_store_set_error (store, "列出会议", error);
+    sh_sqlite_set_error (store, "列出会议", error);
     return NULL;
   }
   return g_steal_pointer (&result);
@@ -486,7 +487,8 @@ sh_meeting_list_for_org (ShStore *store, gint64 org_id, gint64 from, gint64 to, 
   g_return_val_if_fail (store != NULL, NULL);
   /* A branch sees its groups' meetings too: the secretary schedules and
    * oversees them. */
-  stmt = sh_store_prepare (store,
+  stmt
+      = sh_sqlite_prepare (store,
                            "SELECT " MEETING_COLUMNS " FROM meetings"
                            " WHERE (org_id = ?1 OR org_id IN (SELECT id FROM organizations"
                            "        WHERE parent_id = ?1 AND kind = 'group'))"
@@ -549,7 +551,7 @@ sh_meeting_list_for_member (ShStore *store, gint64 member_id, gint64 from, gint6
   int rc;
 
   g_return_val_if_fail (store != NULL, NULL);
-  member = sh_store_prepare (
+  member = sh_sqlite_prepare (
       store, "SELECT branch_id, migrant, current_branch_id FROM members WHERE id = ?", "读取党员",
       error);
   if (!member)
@@ -561,7 +563,7 @@ sh_meeting_list_for_member (ShStore *store, gint64 member_id, gint64 from, gint6
     return NULL;
   }
   if (rc != SQLITE_ROW) {
-    sh_store_set_error (store, "读取党员", error);
+    sh_sqlite_set_error (store, "读取党员", error);
     return NULL;
   }
   home_branch_id = sqlite3_column_int64 (member, 0);
@@ -571,7 +573,7 @@ sh_meeting_list_for_member (ShStore *store, gint64 member_id, gint64 from, gint6
   /* Candidates: everything in the home branch and its groups, meetings the
    * member has a role in, and the visited branch's meetings; the filter
    * then keeps those the member is actually expected at. */
-  stmt = sh_store_prepare (
+  stmt = sh_sqlite_prepare (
       store,
       "SELECT " MEETING_COLUMNS " FROM meetings"
       " WHERE (org_id = ?1 OR org_id IN (SELECT id FROM organizations"
@@ -632,8 +634,8 @@ transition_txn (ShStore *store, gpointer user_data, GError **error)
 
   /* Read inside the transaction so that two chairs pressing buttons at
    * once cannot both move the meeting from the same state. */
-  read = sh_store_prepare (store, "SELECT state, updated_at FROM meetings WHERE id = ?",
-                           "读取会议状态", error);
+  read = sh_sqlite_prepare (store, "SELECT state, updated_at FROM meetings WHERE id = ?",
+                            "读取会议状态", error);
   if (!read)
     return FALSE;
   sqlite3_bind_int64 (read, 1, data->id);
@@ -643,7 +645,7 @@ transition_txn (ShStore *store, gpointer user_data, GError **error)
     return FALSE;
   }
   if (rc != SQLITE_ROW) {
-    sh_store_set_error (store, "读取会议状态", error);
+    sh_sqlite_set_error (store, "读取会议状态", error);
     return FALSE;
   }
   if (!sh_meeting_state_from_string ((const char *) sqlite3_column_text (read, 0), &from)) {
@@ -660,31 +662,31 @@ transition_txn (ShStore *store, gpointer user_data, GError **error)
   now = sh_store_now ();
   updated_at = MAX (now, sqlite3_column_int64 (read, 1) + 1);
 
-  update = sh_store_prepare (store,
-                             "UPDATE meetings SET state = ?, updated_at = ?,"
-                             " cancel_reason = coalesce(?, cancel_reason) WHERE id = ?",
-                             "更新会议状态", error);
+  update = sh_sqlite_prepare (store,
+                              "UPDATE meetings SET state = ?, updated_at = ?,"
+                              " cancel_reason = coalesce(?, cancel_reason) WHERE id = ?",
+                              "更新会议状态", error);
   if (!update)
     return FALSE;
   sqlite3_bind_text (update, 1, sh_meeting_state_to_string (data->to), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (update, 2, updated_at);
-  sh_store_bind_text_or_null (update, 3, data->to == SH_MEETING_CANCELLED ? data->reason : NULL);
+  sh_sqlite_bind_text_or_null (update, 3, data->to == SH_MEETING_CANCELLED ? data->reason : NULL);
   sqlite3_bind_int64 (update, 4, data->id);
-  if (!sh_store_step_done (store, update, "更新会议状态", error))
+  if (!sh_sqlite_step_done (store, update, "更新会议状态", error))
     return FALSE;
 
-  log = sh_store_prepare (store,
-                          "INSERT INTO meeting_state_log (meeting_id, from_state, to_state,"
-                          " reason, at) VALUES (?, ?, ?, ?, ?)",
-                          "记录会议状态变化", error);
+  log = sh_sqlite_prepare (store,
+                           "INSERT INTO meeting_state_log (meeting_id, from_state, to_state,"
+                           " reason, at) VALUES (?, ?, ?, ?, ?)",
+                           "记录会议状态变化", error);
   if (!log)
     return FALSE;
   sqlite3_bind_int64 (log, 1, data->id);
   sqlite3_bind_text (log, 2, sh_meeting_state_to_string (from), -1, SQLITE_STATIC);
   sqlite3_bind_text (log, 3, sh_meeting_state_to_string (data->to), -1, SQLITE_STATIC);
-  sh_store_bind_text_or_null (log, 4, data->reason);
+  sh_sqlite_bind_text_or_null (log, 4, data->reason);
   sqlite3_bind_int64 (log, 5, now);
-  return sh_store_step_done (store, log, "记录会议状态变化", error);
+  return sh_sqlite_step_done (store, log, "记录会议状态变化", error);
 }
 
 gboolean

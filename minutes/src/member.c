@@ -1,6 +1,7 @@
 /* Party members (党员) and their home branch.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "store-private.h"
+#include "sqlite/sqlite-private.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -68,8 +69,8 @@ member_from_row (sqlite3_stmt *stmt, GError **error)
 
   member->id = sqlite3_column_int64 (stmt, 0);
   member->branch_id = sqlite3_column_int64 (stmt, 1);
-  member->name = sh_store_column_text (stmt, 2);
-  member->phone = sh_store_column_text (stmt, 3);
+  member->name = sh_sqlite_column_text (stmt, 2);
+  member->phone = sh_sqlite_column_text (stmt, 3);
   if (!sh_member_status_from_string ((const char *) sqlite3_column_text (stmt, 4),
                                      &member->status)) {
     g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE,
@@ -79,7 +80,7 @@ member_from_row (sqlite3_stmt *stmt, GError **error)
   member->under_probation = sqlite3_column_int (stmt, 5) != 0;
   member->migrant = sqlite3_column_int (stmt, 6) != 0;
   member->current_branch_id = sqlite3_column_int64 (stmt, 7);
-  member->joined_on = sh_store_column_text (stmt, 8);
+  member->joined_on = sh_sqlite_column_text (stmt, 8);
   member->active = sqlite3_column_int (stmt, 9) != 0;
   return g_steal_pointer (&member);
 }
@@ -182,7 +183,7 @@ step_member_write (ShStore *store, sqlite3_stmt *stmt, const char *purpose, GErr
 {
   g_autoptr (GError) local_error = NULL;
 
-  if (sh_store_step_done (store, stmt, purpose, &local_error))
+  if (sh_sqlite_step_done (store, stmt, purpose, &local_error))
     return TRUE;
   if (g_error_matches (local_error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT))
     g_set_error_literal (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT,
@@ -201,12 +202,12 @@ bind_fields (sqlite3_stmt *stmt, const ShMember *m)
 
   sqlite3_bind_int64 (stmt, 2, m->branch_id);
   sqlite3_bind_text (stmt, 3, name, -1, SQLITE_TRANSIENT);
-  sh_store_bind_text_or_null (stmt, 4, blank_to_null (m->phone));
+  sh_sqlite_bind_text_or_null (stmt, 4, blank_to_null (m->phone));
   sqlite3_bind_text (stmt, 5, status_strings[m->status], -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 6, m->under_probation ? 1 : 0);
   sqlite3_bind_int (stmt, 7, m->migrant ? 1 : 0);
-  sh_store_bind_id_or_null (stmt, 8, m->current_branch_id);
-  sh_store_bind_text_or_null (stmt, 9, blank_to_null (m->joined_on));
+  sh_sqlite_bind_id_or_null (stmt, 8, m->current_branch_id);
+  sh_sqlite_bind_text_or_null (stmt, 9, blank_to_null (m->joined_on));
 }
 
 /* A new member is always active, whatever @member->active says: "inactive"
@@ -224,7 +225,8 @@ sh_member_create (ShStore *store, const ShMember *member, GError **error)
   }
   if (!validate (store, member, error))
     return 0;
-  stmt = sh_store_prepare (store,
+  stmt
+      = sh_sqlite_prepare (store,
                            "INSERT INTO members (branch_id, name, phone, status, under_probation,"
                            " migrant, current_branch_id, joined_on, active, created_at, updated_at)"
                            " VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?10)",
@@ -236,19 +238,19 @@ sh_member_create (ShStore *store, const ShMember *member, GError **error)
   sqlite3_bind_int64 (stmt, 10, now);
   if (!step_member_write (store, stmt, "保存党员", error))
     return 0;
-  return sqlite3_last_insert_rowid (store->db);
+  return sqlite3_last_insert_rowid (sh_sqlite_db (store));
 }
 
 static gboolean
 run (ShStore *store, const char *sql, gint64 id, const char *purpose, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = sh_store_prepare (store, sql, purpose, error);
+  g_autoptr (sqlite3_stmt) stmt = sh_sqlite_prepare (store, sql, purpose, error);
 
   if (!stmt)
     return FALSE;
   if (id)
     sqlite3_bind_int64 (stmt, 1, id);
-  return sh_store_step_done (store, stmt, purpose, error);
+  return sh_sqlite_step_done (store, stmt, purpose, error);
 }
 
 static gboolean
@@ -264,13 +266,13 @@ end_open_visits (ShStore *store, gint64 member_id, GError **error)
   gint64 now = sh_store_now ();
 
   for (gsize i = 0; i < G_N_ELEMENTS (sql); i++) {
-    g_autoptr (sqlite3_stmt) stmt = sh_store_prepare (store, sql[i], "结束流动党员活动", error);
+    g_autoptr (sqlite3_stmt) stmt = sh_sqlite_prepare (store, sql[i], "结束流动党员活动", error);
 
     if (!stmt)
       return FALSE;
     sqlite3_bind_int64 (stmt, 1, member_id);
     sqlite3_bind_int64 (stmt, 2, now);
-    if (!sh_store_step_done (store, stmt, "结束流动党员活动", error))
+    if (!sh_sqlite_step_done (store, stmt, "结束流动党员活动", error))
       return FALSE;
   }
   return TRUE;
@@ -285,11 +287,11 @@ update_rows (ShStore *store, const ShMember *member, gboolean leaves_branch, GEr
    * it ends with the membership there. */
   if (leaves_branch && !end_open_visits (store, member->id, error))
     return FALSE;
-  stmt = sh_store_prepare (store,
-                           "UPDATE members SET branch_id = ?2, name = ?3, phone = ?4, status = ?5,"
-                           " under_probation = ?6, migrant = ?7, current_branch_id = ?8,"
-                           " joined_on = ?9, active = ?10, updated_at = ?11 WHERE id = ?1",
-                           "修改党员", error);
+  stmt = sh_sqlite_prepare (store,
+                            "UPDATE members SET branch_id = ?2, name = ?3, phone = ?4, status = ?5,"
+                            " under_probation = ?6, migrant = ?7, current_branch_id = ?8,"
+                            " joined_on = ?9, active = ?10, updated_at = ?11 WHERE id = ?1",
+                            "修改党员", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, member->id);
@@ -348,8 +350,8 @@ sh_member_get (ShStore *store, gint64 id, GError **error)
   int rc;
 
   g_return_val_if_fail (store != NULL, NULL);
-  stmt = sh_store_prepare (store, "SELECT " MEMBER_COLUMNS " FROM members m WHERE m.id = ?1",
-                           "读取党员", error);
+  stmt = sh_sqlite_prepare (store, "SELECT " MEMBER_COLUMNS " FROM members m WHERE m.id = ?1",
+                            "读取党员", error);
   if (!stmt)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, id);
@@ -359,7 +361,7 @@ sh_member_get (ShStore *store, gint64 id, GError **error)
   if (rc == SQLITE_DONE)
     g_set_error_literal (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND, "未找到该党员");
   else
-    sh_store_set_error (store, "读取党员", error);
+    sh_sqlite_set_error (store, "读取党员", error);
   return NULL;
 }
 
@@ -367,7 +369,7 @@ static GPtrArray *
 list_members (ShStore *store, const char *sql, gint64 branch_id, GError **error)
 {
   g_autoptr (GPtrArray) members = NULL;
-  g_autoptr (sqlite3_stmt) stmt = sh_store_prepare (store, sql, "列出党员", error);
+  g_autoptr (sqlite3_stmt) stmt = sh_sqlite_prepare (store, sql, "列出党员", error);
   int rc;
 
   if (!stmt)
@@ -382,7 +384,7 @@ list_members (ShStore *store, const char *sql, gint64 branch_id, GError **error)
     g_ptr_array_add (members, member);
   }
   if (rc != SQLITE_DONE) {
-    sh_store_set_error (store, "列出党员", error);
+    sh_sqlite_set_error (store, "列出党员", error);
     return NULL;
   }
   return g_steal_pointer (&members);

@@ -1,6 +1,7 @@
 /* Organizations: the tree of 党委, 党总支, 党支部 and 党小组.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "store-private.h"
+#include "sqlite/sqlite-private.h"
 
 /* Organization names are printed on minutes and reports; the schema allows
  * this many characters. */
@@ -65,7 +66,7 @@ org_from_row (sqlite3_stmt *stmt, GError **error)
                  "organization %" G_GINT64_FORMAT " has an unknown kind", org->id);
     return NULL;
   }
-  org->name = sh_store_column_text (stmt, 3);
+  org->name = sh_sqlite_column_text (stmt, 3);
   org->themed_day = sqlite3_column_int (stmt, 4);
   org->online_votes_approved = sqlite3_column_int (stmt, 5) != 0;
   return g_steal_pointer (&org);
@@ -131,20 +132,20 @@ sh_org_create (ShStore *store, gint64 parent_id, ShOrgKind kind, const char *nam
   if (!check_placement (kind, parent, error))
     return 0;
 
-  stmt = sh_store_prepare (store,
-                           "INSERT INTO organizations (parent_id, kind, name, created_at)"
-                           " VALUES (?1, ?2, ?3, ?4)",
-                           "保存组织", error);
+  stmt = sh_sqlite_prepare (store,
+                            "INSERT INTO organizations (parent_id, kind, name, created_at)"
+                            " VALUES (?1, ?2, ?3, ?4)",
+                            "保存组织", error);
   if (!stmt)
     return 0;
   trimmed = g_strstrip (g_strdup (name));
-  sh_store_bind_id_or_null (stmt, 1, parent_id);
+  sh_sqlite_bind_id_or_null (stmt, 1, parent_id);
   sqlite3_bind_text (stmt, 2, kind_strings[kind], -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, trimmed, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 4, sh_store_now ());
-  if (!sh_store_step_done (store, stmt, "保存组织", error))
+  if (!sh_sqlite_step_done (store, stmt, "保存组织", error))
     return 0;
-  return sqlite3_last_insert_rowid (store->db);
+  return sqlite3_last_insert_rowid (sh_sqlite_db (store));
 }
 
 gboolean
@@ -164,10 +165,10 @@ sh_org_update (ShStore *store, const ShOrg *org, GError **error)
   }
   /* Kind and parent are fixed at creation: moving a branch would silently
    * change who inspects its past meetings. */
-  stmt = sh_store_prepare (store,
-                           "UPDATE organizations SET name = ?2, themed_day = ?3,"
-                           " online_votes_approved = ?4 WHERE id = ?1",
-                           "修改组织", error);
+  stmt = sh_sqlite_prepare (store,
+                            "UPDATE organizations SET name = ?2, themed_day = ?3,"
+                            " online_votes_approved = ?4 WHERE id = ?1",
+                            "修改组织", error);
   if (!stmt)
     return FALSE;
   trimmed = g_strstrip (g_strdup (org->name));
@@ -175,9 +176,9 @@ sh_org_update (ShStore *store, const ShOrg *org, GError **error)
   sqlite3_bind_text (stmt, 2, trimmed, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 3, org->themed_day);
   sqlite3_bind_int (stmt, 4, org->online_votes_approved ? 1 : 0);
-  if (!sh_store_step_done (store, stmt, "修改组织", error))
+  if (!sh_sqlite_step_done (store, stmt, "修改组织", error))
     return FALSE;
-  if (sqlite3_changes (store->db) == 0) {
+  if (sqlite3_changes (sh_sqlite_db (store)) == 0) {
     g_set_error_literal (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND, "未找到该组织");
     return FALSE;
   }
@@ -191,8 +192,8 @@ sh_org_get (ShStore *store, gint64 id, GError **error)
   int rc;
 
   g_return_val_if_fail (store != NULL, NULL);
-  stmt = sh_store_prepare (store, "SELECT " ORG_COLUMNS " FROM organizations o WHERE o.id = ?1",
-                           "读取组织", error);
+  stmt = sh_sqlite_prepare (store, "SELECT " ORG_COLUMNS " FROM organizations o WHERE o.id = ?1",
+                            "读取组织", error);
   if (!stmt)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, id);
@@ -202,7 +203,7 @@ sh_org_get (ShStore *store, gint64 id, GError **error)
   if (rc == SQLITE_DONE)
     g_set_error_literal (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND, "未找到该组织");
   else
-    sh_store_set_error (store, "读取组织", error);
+    sh_sqlite_set_error (store, "读取组织", error);
   return NULL;
 }
 
@@ -217,17 +218,17 @@ sh_org_list_subtree (ShStore *store, gint64 root_id, GError **error)
   /* Each row carries the path of zero-padded ids from its root, so sorting
    * by path lists the tree depth-first: every parent right before its
    * children, siblings in creation order, as a tree view shows them. */
-  stmt = sh_store_prepare (store,
-                           "WITH RECURSIVE sub (id, path, depth) AS ("
-                           "  SELECT id, printf('%020d', id), 0 FROM organizations"
-                           "   WHERE (?1 = 0 AND parent_id IS NULL) OR (?1 <> 0 AND id = ?1)"
-                           "  UNION ALL"
-                           "  SELECT c.id, sub.path || '/' || printf('%020d', c.id), sub.depth + 1"
-                           "    FROM organizations c JOIN sub ON c.parent_id = sub.id"
-                           "   WHERE sub.depth < ?2)"
-                           " SELECT " ORG_COLUMNS
-                           " FROM sub JOIN organizations o ON o.id = sub.id ORDER BY sub.path",
-                           "列出组织", error);
+  stmt = sh_sqlite_prepare (store,
+                            "WITH RECURSIVE sub (id, path, depth) AS ("
+                            "  SELECT id, printf('%020d', id), 0 FROM organizations"
+                            "   WHERE (?1 = 0 AND parent_id IS NULL) OR (?1 <> 0 AND id = ?1)"
+                            "  UNION ALL"
+                            "  SELECT c.id, sub.path || '/' || printf('%020d', c.id), sub.depth + 1"
+                            "    FROM organizations c JOIN sub ON c.parent_id = sub.id"
+                            "   WHERE sub.depth < ?2)"
+                            " SELECT " ORG_COLUMNS
+                            " FROM sub JOIN organizations o ON o.id = sub.id ORDER BY sub.path",
+                            "列出组织", error);
   if (!stmt)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, root_id);
@@ -241,7 +242,7 @@ sh_org_list_subtree (ShStore *store, gint64 root_id, GError **error)
     g_ptr_array_add (orgs, org);
   }
   if (rc != SQLITE_DONE) {
-    sh_store_set_error (store, "列出组织", error);
+    sh_sqlite_set_error (store, "列出组织", error);
     return NULL;
   }
   if (root_id != 0 && orgs->len == 0) {
@@ -264,15 +265,15 @@ sh_org_is_within (ShStore *store, gint64 org_id, gint64 ancestor_id)
   g_return_val_if_fail (store != NULL, FALSE);
   if (org_id == 0 || ancestor_id == 0)
     return FALSE;
-  stmt = sh_store_prepare (store,
-                           "WITH RECURSIVE up (id, depth) AS ("
-                           "  SELECT id, 0 FROM organizations WHERE id = ?1"
-                           "  UNION ALL"
-                           "  SELECT o.parent_id, up.depth + 1"
-                           "    FROM organizations o JOIN up ON o.id = up.id"
-                           "   WHERE o.parent_id IS NOT NULL AND up.depth < ?3)"
-                           " SELECT 1 FROM up WHERE id = ?2 LIMIT 1",
-                           "检查组织归属", &error);
+  stmt = sh_sqlite_prepare (store,
+                            "WITH RECURSIVE up (id, depth) AS ("
+                            "  SELECT id, 0 FROM organizations WHERE id = ?1"
+                            "  UNION ALL"
+                            "  SELECT o.parent_id, up.depth + 1"
+                            "    FROM organizations o JOIN up ON o.id = up.id"
+                            "   WHERE o.parent_id IS NOT NULL AND up.depth < ?3)"
+                            " SELECT 1 FROM up WHERE id = ?2 LIMIT 1",
+                            "检查组织归属", &error);
   if (!stmt) {
     g_warning ("%s", error->message);
     return FALSE;
@@ -284,7 +285,7 @@ sh_org_is_within (ShStore *store, gint64 org_id, gint64 ancestor_id)
   if (rc == SQLITE_ROW)
     return TRUE;
   if (rc != SQLITE_DONE) {
-    sh_store_set_error (store, "检查组织归属", &error);
+    sh_sqlite_set_error (store, "检查组织归属", &error);
     g_warning ("%s", error->message);
   }
   return FALSE;

@@ -1,6 +1,7 @@
 /* Branch posts: the secretary, the deputy and the committee members.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "store-private.h"
+#include "sqlite/sqlite-private.h"
 
 #include <string.h>
 
@@ -53,17 +54,17 @@ has_other_secretary (ShStore *store, gint64 branch_id, gint64 member_id, gboolea
   g_autoptr (sqlite3_stmt) stmt = NULL;
   int rc;
 
-  stmt = sh_store_prepare (store,
-                           "SELECT 1 FROM committee_posts WHERE branch_id = ?1"
-                           " AND post = 'secretary' AND member_id <> ?2 LIMIT 1",
-                           "查找书记", error);
+  stmt = sh_sqlite_prepare (store,
+                            "SELECT 1 FROM committee_posts WHERE branch_id = ?1"
+                            " AND post = 'secretary' AND member_id <> ?2 LIMIT 1",
+                            "查找书记", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, branch_id);
   sqlite3_bind_int64 (stmt, 2, member_id);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-    sh_store_set_error (store, "查找书记", error);
+    sh_sqlite_set_error (store, "查找书记", error);
     return FALSE;
   }
   *found = rc == SQLITE_ROW;
@@ -117,17 +118,17 @@ sh_post_assign (ShStore *store, gint64 branch_id, gint64 member_id, ShPost post,
 
   if (!check_assignment (store, branch_id, member_id, post, error))
     return FALSE;
-  stmt = sh_store_prepare (store,
-                           "INSERT INTO committee_posts (branch_id, member_id, post, since)"
-                           " VALUES (?1, ?2, ?3, ?4)",
-                           "任命职务", error);
+  stmt = sh_sqlite_prepare (store,
+                            "INSERT INTO committee_posts (branch_id, member_id, post, since)"
+                            " VALUES (?1, ?2, ?3, ?4)",
+                            "任命职务", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, branch_id);
   sqlite3_bind_int64 (stmt, 2, member_id);
   sqlite3_bind_text (stmt, 3, post_strings[post], -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, sh_store_now ());
-  if (sh_store_step_done (store, stmt, "任命职务", &local_error))
+  if (sh_sqlite_step_done (store, stmt, "任命职务", &local_error))
     return TRUE;
   /* The key is (branch, member, post): a conflict is a repeated assignment. */
   if (g_error_matches (local_error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT))
@@ -144,18 +145,18 @@ sh_post_remove (ShStore *store, gint64 branch_id, gint64 member_id, ShPost post,
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail ((guint) post < G_N_ELEMENTS (post_strings), FALSE);
 
-  stmt = sh_store_prepare (store,
-                           "DELETE FROM committee_posts"
-                           " WHERE branch_id = ?1 AND member_id = ?2 AND post = ?3",
-                           "免去职务", error);
+  stmt = sh_sqlite_prepare (store,
+                            "DELETE FROM committee_posts"
+                            " WHERE branch_id = ?1 AND member_id = ?2 AND post = ?3",
+                            "免去职务", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, branch_id);
   sqlite3_bind_int64 (stmt, 2, member_id);
   sqlite3_bind_text (stmt, 3, post_strings[post], -1, SQLITE_STATIC);
-  if (!sh_store_step_done (store, stmt, "免去职务", error))
+  if (!sh_sqlite_step_done (store, stmt, "免去职务", error))
     return FALSE;
-  if (sqlite3_changes (store->db) == 0)
+  if (sqlite3_changes (sh_sqlite_db (store)) == 0)
     return fail (error, SH_MINUTES_ERROR_NOT_FOUND, "该党员未担任此职务");
   return TRUE;
 }
@@ -170,14 +171,14 @@ sh_post_list (ShStore *store, gint64 branch_id, GError **error)
   g_return_val_if_fail (store != NULL, NULL);
   /* In the order a roster prints them: secretary, deputy, the committee
    * posts, then by name. */
-  stmt = sh_store_prepare (store,
-                           "SELECT p.branch_id, p.member_id, p.post FROM committee_posts p"
-                           " JOIN members m ON m.id = p.member_id WHERE p.branch_id = ?1"
-                           " ORDER BY CASE p.post WHEN 'secretary' THEN 0"
-                           " WHEN 'deputy_secretary' THEN 1 WHEN 'organization' THEN 2"
-                           " WHEN 'propaganda' THEN 3 WHEN 'discipline' THEN 4 ELSE 5 END,"
-                           " m.name, m.id",
-                           "列出支部职务", error);
+  stmt = sh_sqlite_prepare (store,
+                            "SELECT p.branch_id, p.member_id, p.post FROM committee_posts p"
+                            " JOIN members m ON m.id = p.member_id WHERE p.branch_id = ?1"
+                            " ORDER BY CASE p.post WHEN 'secretary' THEN 0"
+                            " WHEN 'deputy_secretary' THEN 1 WHEN 'organization' THEN 2"
+                            " WHEN 'propaganda' THEN 3 WHEN 'discipline' THEN 4 ELSE 5 END,"
+                            " m.name, m.id",
+                            "列出支部职务", error);
   if (!stmt)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, branch_id);
@@ -195,7 +196,7 @@ sh_post_list (ShStore *store, gint64 branch_id, GError **error)
     g_ptr_array_add (holders, g_steal_pointer (&h));
   }
   if (rc != SQLITE_DONE) {
-    sh_store_set_error (store, "列出支部职务", error);
+    sh_sqlite_set_error (store, "列出支部职务", error);
     return NULL;
   }
   return g_steal_pointer (&holders);

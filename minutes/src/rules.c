@@ -2,6 +2,7 @@
  * meeting, attendance and vote code all count the same way.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "store-private.h"
+#include "sqlite/sqlite-private.h"
 
 /* 条例: a branch with 7 or more full members sets up a branch committee. */
 #define COMMITTEE_MIN_FULL_MEMBERS 7
@@ -32,17 +33,17 @@ sh_rules_branch_has_committee_in_store (ShStore *store, gint64 branch_id)
   g_autoptr (GError) error = NULL;
 
   g_return_val_if_fail (store != NULL, FALSE);
-  stmt = sh_store_prepare (store,
-                           "SELECT count(*) FROM members"
-                           " WHERE branch_id = ?1 AND status = 'full' AND active",
-                           "统计正式党员", &error);
+  stmt = sh_sqlite_prepare (store,
+                            "SELECT count(*) FROM members"
+                            " WHERE branch_id = ?1 AND status = 'full' AND active",
+                            "统计正式党员", &error);
   if (!stmt) {
     g_warning ("%s", error->message);
     return FALSE;
   }
   sqlite3_bind_int64 (stmt, 1, branch_id);
   if (sqlite3_step (stmt) != SQLITE_ROW) {
-    sh_store_set_error (store, "统计正式党员", &error);
+    sh_sqlite_set_error (store, "统计正式党员", &error);
     g_warning ("%s", error->message);
     return FALSE;
   }

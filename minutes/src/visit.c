@@ -4,6 +4,7 @@
  * roles, meeting lists and joining read; triggers (migration 4) keep it so.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "store-private.h"
+#include "sqlite/sqlite-private.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -69,15 +70,15 @@ visit_from_row (sqlite3_stmt *stmt, GError **error)
                  "visit %" G_GINT64_FORMAT " has an unknown state", v->id);
     return NULL;
   }
-  v->note = sh_store_column_text (stmt, 5);
+  v->note = sh_sqlite_column_text (stmt, 5);
   v->requested_by = sqlite3_column_int64 (stmt, 6);
   v->requested_at = sqlite3_column_int64 (stmt, 7);
   v->decided_by = sqlite3_column_int64 (stmt, 8);
   v->decided_at = sqlite3_column_int64 (stmt, 9);
-  v->decision_note = sh_store_column_text (stmt, 10);
+  v->decision_note = sh_sqlite_column_text (stmt, 10);
   v->ended_by = sqlite3_column_int64 (stmt, 11);
   v->ended_at = sqlite3_column_int64 (stmt, 12);
-  v->end_note = sh_store_column_text (stmt, 13);
+  v->end_note = sh_sqlite_column_text (stmt, 13);
   return g_steal_pointer (&v);
 }
 
@@ -110,16 +111,16 @@ blank_to_null (const char *s)
 static gboolean
 exec_bound (ShStore *store, const char *sql, const char *purpose, GError **error, int n, ...)
 {
-  g_autoptr (sqlite3_stmt) stmt = sh_store_prepare (store, sql, purpose, error);
+  g_autoptr (sqlite3_stmt) stmt = sh_sqlite_prepare (store, sql, purpose, error);
   va_list ap;
 
   if (!stmt)
     return FALSE;
   va_start (ap, n);
   for (int i = 1; i <= n; i++)
-    sh_store_bind_id_or_null (stmt, i, va_arg (ap, gint64));
+    sh_sqlite_bind_id_or_null (stmt, i, va_arg (ap, gint64));
   va_end (ap);
-  return sh_store_step_done (store, stmt, purpose, error);
+  return sh_sqlite_step_done (store, stmt, purpose, error);
 }
 
 static gboolean
@@ -127,19 +128,19 @@ log_state (ShStore *store, gint64 visit_id, ShVisitState state, gint64 account_i
            gint64 at, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt
-      = sh_store_prepare (store,
-                          "INSERT INTO member_visit_log (visit_id, state, account_id, note, at)"
-                          " VALUES (?1, ?2, ?3, ?4, ?5)",
-                          "记录流动党员活动", error);
+      = sh_sqlite_prepare (store,
+                           "INSERT INTO member_visit_log (visit_id, state, account_id, note, at)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5)",
+                           "记录流动党员活动", error);
 
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, visit_id);
   sqlite3_bind_text (stmt, 2, state_strings[state], -1, SQLITE_STATIC);
-  sh_store_bind_id_or_null (stmt, 3, account_id);
-  sh_store_bind_text_or_null (stmt, 4, note);
+  sh_sqlite_bind_id_or_null (stmt, 3, account_id);
+  sh_sqlite_bind_text_or_null (stmt, 4, note);
   sqlite3_bind_int64 (stmt, 5, at);
-  return sh_store_step_done (store, stmt, "记录流动党员活动", error);
+  return sh_sqlite_step_done (store, stmt, "记录流动党员活动", error);
 }
 
 /* Runs @func inside a savepoint so that a visit, the member row and the log
@@ -188,20 +189,20 @@ request_step (ShStore *store, gpointer data, GError **error)
     return fail (error, SH_MINUTES_ERROR_INVALID, "流动党员只能参加党支部的组织生活");
   if (host->id == member->branch_id)
     return fail (error, SH_MINUTES_ERROR_INVALID, "参加活动的支部不能是组织关系所在支部");
-  stmt = sh_store_prepare (store,
-                           "INSERT INTO member_visits (member_id, home_branch_id, host_branch_id,"
-                           " state, note, requested_by, requested_at)"
-                           " VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?6)",
-                           "申请参加其他支部的组织生活", error);
+  stmt = sh_sqlite_prepare (store,
+                            "INSERT INTO member_visits (member_id, home_branch_id, host_branch_id,"
+                            " state, note, requested_by, requested_at)"
+                            " VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?6)",
+                            "申请参加其他支部的组织生活", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, member->id);
   sqlite3_bind_int64 (stmt, 2, member->branch_id);
   sqlite3_bind_int64 (stmt, 3, host->id);
-  sh_store_bind_text_or_null (stmt, 4, r->note);
-  sh_store_bind_id_or_null (stmt, 5, r->requested_by);
+  sh_sqlite_bind_text_or_null (stmt, 4, r->note);
+  sh_sqlite_bind_id_or_null (stmt, 5, r->requested_by);
   sqlite3_bind_int64 (stmt, 6, now);
-  if (!sh_store_step_done (store, stmt, "申请参加其他支部的组织生活", &local_error)) {
+  if (!sh_sqlite_step_done (store, stmt, "申请参加其他支部的组织生活", &local_error)) {
     /* The only unique index: one open visit per member. */
     if (g_error_matches (local_error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT))
       return fail (error, SH_MINUTES_ERROR_CONFLICT,
@@ -209,7 +210,7 @@ request_step (ShStore *store, gpointer data, GError **error)
     g_propagate_error (error, g_steal_pointer (&local_error));
     return FALSE;
   }
-  r->id = sqlite3_last_insert_rowid (store->db);
+  r->id = sqlite3_last_insert_rowid (sh_sqlite_db (store));
   return log_state (store, r->id, SH_VISIT_PENDING, r->requested_by, r->note, now, error);
 }
 
@@ -234,8 +235,8 @@ sh_visit_get (ShStore *store, gint64 id, GError **error)
   int rc;
 
   g_return_val_if_fail (store != NULL, NULL);
-  stmt = sh_store_prepare (store, "SELECT " VISIT_COLUMNS " FROM member_visits WHERE id = ?1",
-                           "读取流动党员活动", error);
+  stmt = sh_sqlite_prepare (store, "SELECT " VISIT_COLUMNS " FROM member_visits WHERE id = ?1",
+                            "读取流动党员活动", error);
   if (!stmt)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, id);
@@ -246,7 +247,7 @@ sh_visit_get (ShStore *store, gint64 id, GError **error)
     g_set_error_literal (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND,
                          "未找到该流动党员活动申请");
   else
-    sh_store_set_error (store, "读取流动党员活动", error);
+    sh_sqlite_set_error (store, "读取流动党员活动", error);
   return NULL;
 }
 
@@ -291,18 +292,18 @@ decide_step (ShStore *store, gpointer data, GError **error)
     return FALSE;
   if (d->to == SH_VISIT_ACCEPTED && (!member->active || member->branch_id != v->home_branch_id))
     return fail (error, SH_MINUTES_ERROR_STATE, "该党员的组织关系已变动，申请已失效");
-  stmt = sh_store_prepare (store,
-                           "UPDATE member_visits SET state = ?2, decided_by = ?3, decided_at = ?4,"
-                           " decision_note = ?5 WHERE id = ?1 AND state = 'pending'",
-                           "审批流动党员活动", error);
+  stmt = sh_sqlite_prepare (store,
+                            "UPDATE member_visits SET state = ?2, decided_by = ?3, decided_at = ?4,"
+                            " decision_note = ?5 WHERE id = ?1 AND state = 'pending'",
+                            "审批流动党员活动", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, v->id);
   sqlite3_bind_text (stmt, 2, state_strings[d->to], -1, SQLITE_STATIC);
-  sh_store_bind_id_or_null (stmt, 3, d->actor);
+  sh_sqlite_bind_id_or_null (stmt, 3, d->actor);
   sqlite3_bind_int64 (stmt, 4, now);
-  sh_store_bind_text_or_null (stmt, 5, d->note);
-  if (!sh_store_step_done (store, stmt, "审批流动党员活动", error))
+  sh_sqlite_bind_text_or_null (stmt, 5, d->note);
+  if (!sh_sqlite_step_done (store, stmt, "审批流动党员活动", error))
     return FALSE;
   if (d->to == SH_VISIT_ACCEPTED
       && !exec_bound (store,
@@ -344,17 +345,18 @@ end_step (ShStore *store, gpointer data, GError **error)
     return FALSE;
   if (v->state != SH_VISIT_PENDING && v->state != SH_VISIT_ACCEPTED)
     return fail (error, SH_MINUTES_ERROR_STATE, "该申请已拒绝或已结束");
-  stmt = sh_store_prepare (store,
+  stmt
+      = sh_sqlite_prepare (store,
                            "UPDATE member_visits SET state = 'ended', ended_by = ?2, ended_at = ?3,"
                            " end_note = ?4 WHERE id = ?1 AND state IN ('pending','accepted')",
                            "结束流动党员活动", error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, v->id);
-  sh_store_bind_id_or_null (stmt, 2, d->actor);
+  sh_sqlite_bind_id_or_null (stmt, 2, d->actor);
   sqlite3_bind_int64 (stmt, 3, now);
-  sh_store_bind_text_or_null (stmt, 4, d->note);
-  if (!sh_store_step_done (store, stmt, "结束流动党员活动", error))
+  sh_sqlite_bind_text_or_null (stmt, 4, d->note);
+  if (!sh_sqlite_step_done (store, stmt, "结束流动党员活动", error))
     return FALSE;
   if (v->state == SH_VISIT_ACCEPTED
       && !exec_bound (store,
@@ -378,7 +380,7 @@ static GPtrArray *
 list_visits (ShStore *store, const char *sql, gint64 id, guint limit, GError **error)
 {
   g_autoptr (GPtrArray) visits = NULL;
-  g_autoptr (sqlite3_stmt) stmt = sh_store_prepare (store, sql, "列出流动党员活动", error);
+  g_autoptr (sqlite3_stmt) stmt = sh_sqlite_prepare (store, sql, "列出流动党员活动", error);
   int rc;
 
   if (!stmt)
@@ -394,7 +396,7 @@ list_visits (ShStore *store, const char *sql, gint64 id, guint limit, GError **e
     g_ptr_array_add (visits, v);
   }
   if (rc != SQLITE_DONE) {
-    sh_store_set_error (store, "列出流动党员活动", error);
+    sh_sqlite_set_error (store, "列出流动党员活动", error);
     return NULL;
   }
   return g_steal_pointer (&visits);
