@@ -17,3 +17,20 @@ struct _ShStore {
 
 /* Current time as UTC microseconds: the time every record is stamped with. */
 gint64 sh_store_now (void);
+
+/* Sets a minutes error of @code with @message: the one helper for a check
+ * that refuses, so that it can `return sh_minutes_fail (...)`.
+ * Returns: FALSE. */
+static inline gboolean
+sh_minutes_fail (GError **error, ShMinutesError code, const char *message)
+{
+  g_set_error_literal (error, SH_MINUTES_ERROR, (gint) code, message);
+  return FALSE;
+}
+
+/* sh_minutes_fail() with INVALID, the usual refusal of a value. */
+static inline gboolean
+sh_minutes_invalid (GError **error, const char *message)
+{
+  return sh_minutes_fail (error, SH_MINUTES_ERROR_INVALID, message);
+}

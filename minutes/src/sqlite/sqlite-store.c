@@ -3,6 +3,7 @@
  * this backend's area tables. SPDX-License-Identifier: Apache-2.0 */
 #include "sqlite-private.h"
 #include "store-health.h"
+#include "store-org.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -455,4 +456,5 @@ static const ShStoreBackend sqlite_backend = {
   .backup = backup,
   .count_rows = count_rows,
   .health = &sh_sqlite_health_ops,
+  .org = &sh_sqlite_org_ops,
 };
