@@ -75,3 +75,7 @@ void sh_sqlite_health_unref (ShSqliteHealth *health);
  * converted yet has none (its domain file still calls SQLite itself). */
 extern const ShHealthStoreOps sh_sqlite_health_ops;
 extern const ShOrgStoreOps sh_sqlite_org_ops;
+extern const ShMemberStoreOps sh_sqlite_member_ops;
+extern const ShPostStoreOps sh_sqlite_post_ops;
+extern const ShGroupStoreOps sh_sqlite_group_ops;
+extern const ShExclusionStoreOps sh_sqlite_exclusion_ops;
