@@ -73,5 +73,7 @@ void sh_sqlite_health_unref (ShSqliteHealth *health);
 
 /* The area tables of this backend, one per sqlite-AREA.c; an area not
  * converted yet has none (its domain file still calls SQLite itself). */
+extern const ShSessionStoreOps sh_sqlite_session_ops;
+
 extern const ShHealthStoreOps sh_sqlite_health_ops;
 extern const ShOrgStoreOps sh_sqlite_org_ops;

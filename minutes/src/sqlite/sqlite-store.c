@@ -455,6 +455,7 @@ static const ShStoreBackend sqlite_backend = {
   .latest_schema_version = sh_sqlite_latest_schema_version,
   .backup = backup,
   .count_rows = count_rows,
+  .session = &sh_sqlite_session_ops,
   .health = &sh_sqlite_health_ops,
   .org = &sh_sqlite_org_ops,
 };
