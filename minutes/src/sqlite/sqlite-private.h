@@ -73,6 +73,11 @@ void sh_sqlite_health_unref (ShSqliteHealth *health);
 
 /* The area tables of this backend, one per sqlite-AREA.c; an area not
  * converted yet has none (its domain file still calls SQLite itself). */
+extern const ShAccountStoreOps sh_sqlite_account_ops;
+extern const ShAccountAccessStoreOps sh_sqlite_account_access_ops;
+extern const ShSessionStoreOps sh_sqlite_session_ops;
+extern const ShMeetingLogStoreOps sh_sqlite_meeting_log_ops;
+
 extern const ShHealthStoreOps sh_sqlite_health_ops;
 extern const ShOrgStoreOps sh_sqlite_org_ops;
 extern const ShMemberStoreOps sh_sqlite_member_ops;
