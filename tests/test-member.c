@@ -440,6 +440,45 @@ test_leaving_branch_ends_visit (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (f, logged, asker->id), ==, 1);
 }
 
+/* A move is one unit: when its member row cannot be written (a phone
+ * number taken), the visit it would have ended and the posts it would have
+ * dropped stay as they were. */
+static void
+test_failed_move_changes_nothing (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShMember) mover = new_member (f->branch, "调动者", NULL);
+  g_autoptr (ShMember) other = new_member (f->branch, "他人", "13800138000");
+  g_autoptr (ShMember) got = NULL;
+  g_autoptr (GPtrArray) visits = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *posts = "SELECT count(*) FROM committee_posts WHERE member_id = ?1";
+
+  mover->migrant = TRUE;
+  mover->id = create_ok (f, mover);
+  other->id = create_ok (f, other);
+  hold_post_and_group (f, mover->id);
+  visit_accepted (f, mover->id, f->other_branch);
+
+  got = sh_member_get (f->store, mover->id, &error);
+  g_assert_no_error (error);
+  got->branch_id = f->other_branch;
+  g_free (got->phone);
+  got->phone = g_strdup ("13800138000");
+  g_assert_false (sh_member_update (f->store, got, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT);
+  g_assert_cmpstr (error->message, ==, "该手机号已被其他党员使用");
+  g_clear_error (&error);
+
+  g_clear_pointer (&got, sh_member_free);
+  got = sh_member_get (f->store, mover->id, &error);
+  g_assert_cmpint (got->branch_id, ==, f->branch);
+  g_assert_cmpint (got->current_branch_id, ==, f->other_branch);
+  g_assert_cmpint (count (f, posts, mover->id), ==, 1);
+  visits = sh_visit_list_for_member (f->store, mover->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (((ShVisit *) visits->pdata[0])->state, ==, SH_VISIT_ACCEPTED);
+}
+
 /* The update works inside a caller's transaction (it uses a savepoint). */
 static gboolean
 update_in_txn (ShStore *store, gpointer user_data, GError **error)
@@ -567,6 +606,7 @@ main (int argc, char **argv)
   ADD ("/member/leaving-branch-ends-posts", test_leaving_branch_ends_posts);
   ADD ("/member/leaving-branch-ends-visit", test_leaving_branch_ends_visit);
   ADD ("/member/update-in-transaction", test_update_in_transaction);
+  ADD ("/member/failed-move-changes-nothing", test_failed_move_changes_nothing);
   ADD ("/member/list", test_list);
 #undef ADD
   return g_test_run ();
