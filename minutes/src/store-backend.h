@@ -2,8 +2,8 @@
  * of the minutes module. Domain files (org.c, member.c, meeting.c, ...)
  * validate, apply the rules and run the state machines, then call the
  * backend through these tables; all SQL lives behind them, in one folder
- * per backend (sqlite/ today). No backend header (sqlite3.h) is included
- * here or by any file that includes this one.
+ * per backend (sqlite/ today). No backend's own header is included here
+ * or by any domain file.
  *
  * Each area's operations are declared in its own header, store-AREA.h
  * (store-org.h, store-member.h, ...), as `struct _ShAREAStoreOps`; the
@@ -26,8 +26,6 @@ typedef struct _ShMemberStoreOps ShMemberStoreOps;
 typedef struct _ShPostStoreOps ShPostStoreOps;
 typedef struct _ShGroupStoreOps ShGroupStoreOps;
 typedef struct _ShExclusionStoreOps ShExclusionStoreOps;
-typedef struct _ShRulesStoreOps ShRulesStoreOps;
-typedef struct _ShImportStoreOps ShImportStoreOps;
 typedef struct _ShAccountStoreOps ShAccountStoreOps;
 typedef struct _ShAccountAccessStoreOps ShAccountAccessStoreOps;
 typedef struct _ShSessionStoreOps ShSessionStoreOps;
@@ -67,8 +65,6 @@ typedef struct _ShStoreBackend {
   const ShPostStoreOps *post;
   const ShGroupStoreOps *group;
   const ShExclusionStoreOps *exclusion;
-  const ShRulesStoreOps *rules;
-  const ShImportStoreOps *import;
   const ShAccountStoreOps *account;
   const ShAccountAccessStoreOps *account_access;
   const ShSessionStoreOps *session;

@@ -81,3 +81,7 @@ extern const ShMeetingLogStoreOps sh_sqlite_meeting_log_ops;
 
 extern const ShHealthStoreOps sh_sqlite_health_ops;
 extern const ShOrgStoreOps sh_sqlite_org_ops;
+extern const ShMemberStoreOps sh_sqlite_member_ops;
+extern const ShPostStoreOps sh_sqlite_post_ops;
+extern const ShGroupStoreOps sh_sqlite_group_ops;
+extern const ShExclusionStoreOps sh_sqlite_exclusion_ops;

@@ -2,8 +2,12 @@
  * transactions, backup, and the backend table that hands the domain files
  * this backend's area tables. SPDX-License-Identifier: Apache-2.0 */
 #include "sqlite-private.h"
+#include "store-exclusion.h"
+#include "store-group.h"
 #include "store-health.h"
+#include "store-member.h"
 #include "store-org.h"
+#include "store-post.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -462,4 +466,8 @@ static const ShStoreBackend sqlite_backend = {
   .meeting_log = &sh_sqlite_meeting_log_ops,
   .health = &sh_sqlite_health_ops,
   .org = &sh_sqlite_org_ops,
+  .member = &sh_sqlite_member_ops,
+  .post = &sh_sqlite_post_ops,
+  .group = &sh_sqlite_group_ops,
+  .exclusion = &sh_sqlite_exclusion_ops,
 };
