@@ -463,6 +463,7 @@ static const ShStoreBackend sqlite_backend = {
   .account_access = &sh_sqlite_account_access_ops,
   .session = &sh_sqlite_session_ops,
   .visit = &sh_sqlite_visit_ops,
+  .meeting = &sh_sqlite_meeting_ops,
   .meeting_log = &sh_sqlite_meeting_log_ops,
   .health = &sh_sqlite_health_ops,
   .org = &sh_sqlite_org_ops,
