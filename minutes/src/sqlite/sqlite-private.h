@@ -76,6 +76,8 @@ void sh_sqlite_health_unref (ShSqliteHealth *health);
 extern const ShAccountStoreOps sh_sqlite_account_ops;
 extern const ShAccountAccessStoreOps sh_sqlite_account_access_ops;
 extern const ShSessionStoreOps sh_sqlite_session_ops;
+extern const ShVisitStoreOps sh_sqlite_visit_ops;
+extern const ShMeetingStoreOps sh_sqlite_meeting_ops;
 extern const ShMeetingLogStoreOps sh_sqlite_meeting_log_ops;
 
 extern const ShHealthStoreOps sh_sqlite_health_ops;
