@@ -71,18 +71,17 @@ extern const int sh_migrations_count;
 ShSqliteHealth *sh_sqlite_health_new (void);
 void sh_sqlite_health_unref (ShSqliteHealth *health);
 
-/* The area tables of this backend, one per sqlite-AREA.c; an area not
- * converted yet has none (its domain file still calls SQLite itself). */
-extern const ShAccountStoreOps sh_sqlite_account_ops;
-extern const ShAccountAccessStoreOps sh_sqlite_account_access_ops;
-extern const ShSessionStoreOps sh_sqlite_session_ops;
-extern const ShVisitStoreOps sh_sqlite_visit_ops;
-extern const ShMeetingStoreOps sh_sqlite_meeting_ops;
-extern const ShMeetingLogStoreOps sh_sqlite_meeting_log_ops;
-
+/* The area tables of this backend, one per sqlite-AREA.c, in the order of
+ * ShStoreBackend's members. */
 extern const ShHealthStoreOps sh_sqlite_health_ops;
 extern const ShOrgStoreOps sh_sqlite_org_ops;
 extern const ShMemberStoreOps sh_sqlite_member_ops;
 extern const ShPostStoreOps sh_sqlite_post_ops;
 extern const ShGroupStoreOps sh_sqlite_group_ops;
 extern const ShExclusionStoreOps sh_sqlite_exclusion_ops;
+extern const ShAccountStoreOps sh_sqlite_account_ops;
+extern const ShAccountAccessStoreOps sh_sqlite_account_access_ops;
+extern const ShSessionStoreOps sh_sqlite_session_ops;
+extern const ShVisitStoreOps sh_sqlite_visit_ops;
+extern const ShMeetingStoreOps sh_sqlite_meeting_ops;
+extern const ShMeetingLogStoreOps sh_sqlite_meeting_log_ops;
