@@ -127,13 +127,32 @@ video_packet (SfuPublisher *p, guint8 *buf, const SfuFrame *f, gboolean rtx)
   return n + put_mark (buf + n, f->seq, f->ts);
 }
 
-static gboolean
-send_rtp (SfuPublisher *p, guint8 *buf, gsize len)
+guint32
+sfu_packet_hash (const guint8 *buf, gsize len)
 {
+  guint32 h = 2166136261u;
+
+  for (gsize i = 0; i < len; i++)
+    h = (h ^ buf[i]) * 16777619u;
+  return h ? h : 1;
+}
+
+static gboolean
+send_rtp (SfuBench *b, guint8 *buf, gsize len)
+{
+  SfuPublisher *p = &b->pub;
+  guint32 ssrc = get32 (buf + 8), hash;
+  guint16 seq = (guint16) (buf[2] << 8 | buf[3]);
+
   if (p->transport_cc_id)
     put16 (buf + 17, p->transport_seq);
+  hash = sfu_packet_hash (buf, len);
   if (!sh_peer_send_rtp (p->peer, buf, len, SH_PEER_PACKET_CAPACITY))
     return FALSE;
+  if (ssrc == p->video_ssrc)
+    b->sent_video[seq] = hash;
+  else if (ssrc == p->audio_ssrc)
+    b->sent_audio[seq] = hash;
   p->transport_seq++;
   return TRUE;
 }
@@ -151,7 +170,7 @@ send_video (SfuBench *b, gint64 real)
     p->lost[p->n_lost++] = f;
     return;
   }
-  if (send_rtp (p, b->buf, video_packet (p, b->buf, &f, FALSE)))
+  if (send_rtp (b, b->buf, video_packet (p, b->buf, &f, FALSE)))
     p->video_sent++;
 }
 
@@ -167,7 +186,7 @@ send_audio (SfuBench *b, gint64 real)
   memset (b->buf + n, 0x33, 60);
   n += 60;
   n += put_mark (b->buf + n, seq, ts);
-  if (send_rtp (p, b->buf, n))
+  if (send_rtp (b, b->buf, n))
     p->audio_sent++;
 }
 
@@ -180,6 +199,10 @@ on_pace (gpointer data)
 
   if (p->state != SH_PEER_STATE_CONNECTED)
     return G_SOURCE_CONTINUE;
+  if (p->paused) {
+    p->next_video_us = p->next_audio_us = p->start_us ? now - p->start_us : 0;
+    return G_SOURCE_CONTINUE;
+  }
   if (!p->start_us)
     p->start_us = now;
   elapsed = now - p->start_us;
@@ -246,7 +269,7 @@ answer_nack (SfuBench *b, const ShRtcpFb *fb)
       /* An encoder's packet history answers with RTX, once here. */
       if (f->seq == seqs[i] && !f->nacked) {
         f->nacked = TRUE;
-        if (send_rtp (p, b->buf, video_packet (p, b->buf, f, TRUE)))
+        if (send_rtp (b, b->buf, video_packet (p, b->buf, f, TRUE)))
           p->rtx_sent++;
       }
     }
@@ -603,6 +626,8 @@ setup (SfuBench *b)
   if (!sh_media_room_join (b->room, SFU_PUBLISHER, &b->error)
       || !sh_media_room_join (b->room, SFU_SUBSCRIBER, &b->error))
     return;
+  if (b->prepare)
+    b->prepare (b);
   s->peer = sh_peer_new (b->engine, 0, FALSE, &sub_callbacks, b, &b->error);
   p->peer = s->peer ? sh_peer_new (b->engine, 0, TRUE, &pub_callbacks, b, &b->error) : NULL;
   if (!p->peer)
@@ -718,17 +743,23 @@ connected (const SfuBench *b)
 }
 
 SfuBench *
-sfu_bench_new (ShMediaEngine *engine)
+sfu_bench_new_with (ShMediaEngine *engine, void (*prepare) (SfuBench *b), gpointer user_data)
 {
   SfuBench *b = g_new0 (SfuBench, 1);
 
   b->engine = engine;
+  b->prepare = prepare;
+  b->user_data = user_data;
+  b->sent_audio = g_new0 (guint32, 65536);
+  b->sent_video = g_new0 (guint32, 65536);
   b->pub.audio_ssrc = g_random_int_range (1, G_MAXINT32);
   b->pub.video_ssrc = g_random_int_range (1, G_MAXINT32);
   b->pub.rtx_ssrc = g_random_int_range (1, G_MAXINT32);
   b->pub.audio_seq = (guint16) g_random_int ();
   b->pub.video_seq = (guint16) g_random_int ();
   b->pub.rtx_seq = (guint16) g_random_int ();
+  b->pub.audio_seq0 = b->pub.audio_seq;
+  b->pub.video_seq0 = b->pub.video_seq;
   b->pub.audio_ts0 = b->sub.audio.ts0 = g_random_int ();
   b->pub.video_ts0 = b->sub.video.ts0 = g_random_int ();
   b->sub.audio.rate = 48000;
@@ -748,5 +779,13 @@ sfu_bench_free (SfuBench *b)
 {
   sfu_bench_run (b, teardown);
   g_ptr_array_unref (b->sub.candidates);
+  g_free (b->sent_audio);
+  g_free (b->sent_video);
   g_free (b);
+}
+
+SfuBench *
+sfu_bench_new (ShMediaEngine *engine)
+{
+  return sfu_bench_new_with (engine, NULL, NULL);
 }

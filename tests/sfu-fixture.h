@@ -74,7 +74,9 @@ typedef struct {
   guint n_lost;
   guint64 plis, pli_wrong_ssrc, nacks, nack_wrong_ssrc, twcc_feedbacks;
   gint64 pli_at[SFU_PLI_RING];
-  guint16 twcc_mark; /* the snapshot counts the transport seqs below it not reported */
+  guint16 twcc_mark;              /* the snapshot counts the transport seqs below it not reported */
+  gboolean paused;                /* sends no RTP while set */
+  guint16 audio_seq0, video_seq0; /* the first sequence numbers */
 } SfuPublisher;
 
 typedef struct {
@@ -120,11 +122,25 @@ struct _SfuBench {
   guint twcc_missing, lost_seen;
   void (*call) (SfuBench *b);
   gint done;
+  /* A hash (sfu_packet_hash) of each RTP packet the publisher sent on its
+   * audio and video SSRCs, by sequence number, as sent (before SRTP); 0:
+   * not sent. */
+  guint32 *sent_audio, *sent_video;
+  gpointer user_data; /* the test's */
+  void (*prepare) (SfuBench *b);
 };
+
+/* FNV-1a of a packet, never 0. */
+guint32 sfu_packet_hash (const guint8 *buf, gsize len);
 
 /* Sets up the room and both clients on @engine's worker 0 and waits (at
  * most 10 s) until both connections are up. Returns: (transfer full). */
 SfuBench *sfu_bench_new (ShMediaEngine *engine);
+/* The same, with @prepare(@b) run on the worker once the room exists and
+ * both clients joined, before the publisher publishes; b->user_data is
+ * @user_data. Returns: (transfer full). */
+SfuBench *sfu_bench_new_with (ShMediaEngine *engine, void (*prepare) (SfuBench *b),
+                              gpointer user_data);
 /* Frees the clients and the room on the worker, then the bench. */
 void sfu_bench_free (SfuBench *b);
 

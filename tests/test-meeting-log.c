@@ -215,7 +215,7 @@ test_event_kind_names (void)
 {
   ShMeetingEventKind kind;
 
-  for (int k = SH_MEETING_EVENT_JOINED; k <= SH_MEETING_EVENT_ENDED; k++) {
+  for (int k = SH_MEETING_EVENT_JOINED; k < SH_MEETING_EVENT_KIND_COUNT; k++) {
     const char *name = sh_meeting_event_kind_to_string ((ShMeetingEventKind) k);
     g_assert_nonnull (name);
     g_assert_true (sh_meeting_event_kind_from_string (name, &kind));

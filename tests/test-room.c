@@ -1,6 +1,6 @@
 /* The rules of a live meeting room (signaling/src/room.c) without sockets
  * or a database: who may publish under mute, lesson mode and the floor,
- * the hand queue, replacement, lock and removal, and the hooks.
+ * the hand queue, replacement, lock and removal, and the events they emit.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "server-private.h"
 
@@ -9,17 +9,17 @@
 typedef struct {
   ShRooms *rooms;
   ShRoom *room;
-  GArray *changes;  /* ShRoomChange seen by the hook */
-  GArray *subjects; /* gint64 account id of each change, 0 for room-wide */
+  GArray *changes;  /* ShRoomEventKind heard */
+  GArray *subjects; /* gint64 account id of each event, 0 for room-wide */
 } Fixture;
 
 static void
-record_change (ShRoom *room, ShRoomChange change, ShRoomParticipant *p, gpointer user_data)
+record_change (ShRoom *room, const ShRoomEvent *e, gpointer user_data)
 {
   Fixture *f = user_data;
-  gint64 who = p ? p->account_id : 0;
+  gint64 who = e->participant ? e->participant->account_id : 0;
 
-  g_array_append_val (f->changes, change);
+  g_array_append_val (f->changes, e->kind);
   g_array_append_val (f->subjects, who);
 }
 
@@ -34,9 +34,9 @@ fixture_set_up (Fixture *f, gconstpointer data)
   m->state = SH_MEETING_OPEN;
   m->lecturer_member_id = 100;
   f->rooms = sh_rooms_new ();
-  f->changes = g_array_new (FALSE, FALSE, sizeof (ShRoomChange));
+  f->changes = g_array_new (FALSE, FALSE, sizeof (ShRoomEventKind));
   f->subjects = g_array_new (FALSE, FALSE, sizeof (gint64));
-  sh_rooms_add_hook (f->rooms, record_change, f, NULL);
+  sh_rooms_subscribe (f->rooms, record_change, f, NULL);
   f->room = sh_rooms_open (f->rooms, m);
 }
 
@@ -67,11 +67,11 @@ join (Fixture *f, gint64 id, ShRoomRole role, gboolean may_chair, ShWsClient *cl
   return p;
 }
 
-static ShRoomChange
+static ShRoomEventKind
 last_change (Fixture *f)
 {
   g_assert_cmpuint (f->changes->len, >, 0);
-  return g_array_index (f->changes, ShRoomChange, f->changes->len - 1);
+  return g_array_index (f->changes, ShRoomEventKind, f->changes->len - 1);
 }
 
 static void
@@ -90,7 +90,7 @@ test_registry (Fixture *f, gconstpointer data)
   g_assert_cmpuint (sh_rooms_count (f->rooms), ==, 2);
   sh_rooms_close (f->rooms, sh_rooms_lookup (f->rooms, 8));
   g_assert_cmpuint (sh_rooms_count (f->rooms), ==, 1);
-  g_assert_cmpint (last_change (f), ==, SH_ROOM_CHANGE_CLOSING);
+  g_assert_cmpint (last_change (f), ==, SH_ROOM_EVENT_CLOSING);
 }
 
 static void
@@ -112,25 +112,25 @@ test_may_publish_mute (Fixture *f, gconstpointer data)
   g_assert_false (sh_room_may_publish (f->room, 2, SH_ROOM_AUDIO)); /* not in the room */
 
   g_assert_cmpuint (sh_room_set_self_mute (f->room, p, SH_ROOM_VIDEO, TRUE), ==, SH_ROOM_VIDEO);
-  g_assert_cmpint (last_change (f), ==, SH_ROOM_CHANGE_MUTE);
+  g_assert_cmpint (last_change (f), ==, SH_ROOM_EVENT_CAMERA_OFF);
   g_assert_true (sh_room_may_publish (f->room, 1, SH_ROOM_AUDIO));
   g_assert_false (sh_room_may_publish (f->room, 1, SH_ROOM_VIDEO));
   g_assert_cmpuint (sh_room_set_self_mute (f->room, p, SH_ROOM_VIDEO, TRUE), ==, 0);
 
   /* The chair mutes audio: unmuting oneself does not lift it. */
-  g_assert_cmpuint (sh_room_set_chair_mute (f->room, p, SH_ROOM_AUDIO, TRUE), ==, SH_ROOM_AUDIO);
+  g_assert_cmpuint (sh_room_set_chair_mute (f->room, p, SH_ROOM_AUDIO, TRUE, 9), ==, SH_ROOM_AUDIO);
   g_assert_false (sh_room_may_publish (f->room, 1, SH_ROOM_AUDIO));
   g_assert_cmpuint (sh_room_set_self_mute (f->room, p, SH_ROOM_ALL_MEDIA, FALSE), ==,
                     SH_ROOM_VIDEO);
   g_assert_false (sh_room_may_publish (f->room, 1, SH_ROOM_AUDIO));
   g_assert_true (sh_room_may_publish (f->room, 1, SH_ROOM_VIDEO));
-  g_assert_cmpuint (sh_room_set_chair_mute (f->room, p, SH_ROOM_AUDIO, FALSE), ==, SH_ROOM_AUDIO);
+  g_assert_cmpuint (sh_room_set_chair_mute (f->room, p, SH_ROOM_AUDIO, FALSE, 9), ==, SH_ROOM_AUDIO);
   g_assert_true (sh_room_may_publish (f->room, 1, SH_ROOM_AUDIO));
 
   /* An ended meeting forwards nothing. */
-  g_assert_true (sh_room_set_state (f->room, SH_MEETING_ENDED));
-  g_assert_cmpint (last_change (f), ==, SH_ROOM_CHANGE_STATE);
-  g_assert_false (sh_room_set_state (f->room, SH_MEETING_ENDED));
+  g_assert_true (sh_room_set_state (f->room, SH_MEETING_ENDED, 9));
+  g_assert_cmpint (last_change (f), ==, SH_ROOM_EVENT_STATE);
+  g_assert_false (sh_room_set_state (f->room, SH_MEETING_ENDED, 9));
   g_assert_false (sh_room_may_publish (f->room, 1, SH_ROOM_AUDIO));
 }
 
@@ -141,9 +141,9 @@ test_may_publish_lesson_mode (Fixture *f, gconstpointer data)
   ShRoomParticipant *lecturer = join (f, 2, SH_ROOM_ROLE_LECTURER, FALSE, NULL);
   ShRoomParticipant *member = join (f, 3, SH_ROOM_ROLE_MEMBER, FALSE, NULL);
 
-  g_assert_true (sh_room_set_lesson_mode (f->room, TRUE));
-  g_assert_cmpint (last_change (f), ==, SH_ROOM_CHANGE_LESSON_MODE);
-  g_assert_false (sh_room_set_lesson_mode (f->room, TRUE));
+  g_assert_true (sh_room_set_lesson_mode (f->room, TRUE, 1));
+  g_assert_cmpint (last_change (f), ==, SH_ROOM_EVENT_LESSON_MODE_ON);
+  g_assert_false (sh_room_set_lesson_mode (f->room, TRUE, 1));
   g_assert_true (sh_room_lesson_mode (f->room));
   g_assert_true (sh_room_may_publish (f->room, lecturer->account_id, SH_ROOM_AUDIO));
   g_assert_true (sh_room_may_publish (f->room, lecturer->account_id, SH_ROOM_VIDEO));
@@ -151,23 +151,23 @@ test_may_publish_lesson_mode (Fixture *f, gconstpointer data)
   /* The chair too needs the floor in lesson mode. */
   g_assert_false (sh_room_may_publish (f->room, chair->account_id, SH_ROOM_AUDIO));
 
-  g_assert_true (sh_room_give_floor (f->room, member));
-  g_assert_cmpint (last_change (f), ==, SH_ROOM_CHANGE_FLOOR);
-  g_assert_false (sh_room_give_floor (f->room, member));
+  g_assert_true (sh_room_give_floor (f->room, member, 1));
+  g_assert_cmpint (last_change (f), ==, SH_ROOM_EVENT_FLOOR_GIVEN);
+  g_assert_false (sh_room_give_floor (f->room, member, 1));
   g_assert_true (sh_room_may_publish (f->room, member->account_id, SH_ROOM_AUDIO));
   /* The floor does not override one's own mute. */
   sh_room_set_self_mute (f->room, member, SH_ROOM_AUDIO, TRUE);
   g_assert_false (sh_room_may_publish (f->room, member->account_id, SH_ROOM_AUDIO));
   sh_room_set_self_mute (f->room, member, SH_ROOM_AUDIO, FALSE);
-  g_assert_true (sh_room_take_floor (f->room, member));
-  g_assert_false (sh_room_take_floor (f->room, member));
+  g_assert_true (sh_room_take_floor (f->room, member, 1));
+  g_assert_false (sh_room_take_floor (f->room, member, 1));
   g_assert_false (sh_room_may_publish (f->room, member->account_id, SH_ROOM_AUDIO));
 
   /* The lecturer muted by the chair is muted even in lesson mode. */
-  sh_room_set_chair_mute (f->room, lecturer, SH_ROOM_AUDIO, TRUE);
+  sh_room_set_chair_mute (f->room, lecturer, SH_ROOM_AUDIO, TRUE, 1);
   g_assert_false (sh_room_may_publish (f->room, lecturer->account_id, SH_ROOM_AUDIO));
 
-  g_assert_true (sh_room_set_lesson_mode (f->room, FALSE));
+  g_assert_true (sh_room_set_lesson_mode (f->room, FALSE, 1));
   g_assert_true (sh_room_may_publish (f->room, member->account_id, SH_ROOM_AUDIO));
   g_assert_true (sh_room_may_publish (f->room, chair->account_id, SH_ROOM_AUDIO));
 }
@@ -194,9 +194,9 @@ test_hands_and_floor (Fixture *f, gconstpointer data)
 
   /* The chair mutes everyone; giving the floor lowers the hand and lifts
    * the mute; taking it back mutes again. */
-  g_ptr_array_unref (sh_room_mute_all (f->room, TRUE));
+  g_ptr_array_unref (sh_room_mute_all (f->room, TRUE, 9));
   g_assert_false (sh_room_may_publish (f->room, c->account_id, SH_ROOM_AUDIO));
-  g_assert_true (sh_room_give_floor (f->room, c));
+  g_assert_true (sh_room_give_floor (f->room, c, 9));
   g_assert_cmpint (c->hand_raised_at, ==, 0);
   g_assert_cmpuint (c->chair_muted, ==, 0);
   g_assert_true (sh_room_may_publish (f->room, c->account_id, SH_ROOM_AUDIO));
@@ -206,13 +206,13 @@ test_hands_and_floor (Fixture *f, gconstpointer data)
   after = sh_room_hands (f->room);
   g_assert_cmpuint (after->len, ==, 2);
   g_assert_true (after->pdata[0] == b && after->pdata[1] == a);
-  g_assert_true (sh_room_take_floor (f->room, c));
+  g_assert_true (sh_room_take_floor (f->room, c, 9));
   g_assert_cmpuint (c->chair_muted, ==, SH_ROOM_AUDIO);
 
-  g_assert_true (sh_room_lower_hand (f->room, b));
-  g_assert_false (sh_room_lower_hand (f->room, b));
+  g_assert_true (sh_room_lower_hand (f->room, b, b->account_id));
+  g_assert_false (sh_room_lower_hand (f->room, b, b->account_id));
   /* Leaving takes the hand out of the queue. */
-  sh_room_leave (f->room, a->account_id, FALSE);
+  sh_room_leave (f->room, a->account_id, "left", a->account_id);
   g_ptr_array_unref (after);
   after = sh_room_hands (f->room);
   g_assert_cmpuint (after->len, ==, 0);
@@ -223,8 +223,8 @@ test_mute_all_spares_chair_and_newcomers_come_muted (Fixture *f, gconstpointer d
 {
   ShRoomParticipant *chair = join (f, 1, SH_ROOM_ROLE_CHAIR, TRUE, NULL);
   ShRoomParticipant *member = join (f, 2, SH_ROOM_ROLE_MEMBER, FALSE, NULL);
-  g_autoptr (GPtrArray) changed = sh_room_mute_all (f->room, TRUE);
-  g_autoptr (GPtrArray) again = sh_room_mute_all (f->room, TRUE);
+  g_autoptr (GPtrArray) changed = sh_room_mute_all (f->room, TRUE, 1);
+  g_autoptr (GPtrArray) again = sh_room_mute_all (f->room, TRUE, 1);
   g_autoptr (GPtrArray) lifted = NULL;
   ShRoomParticipant *late;
 
@@ -237,7 +237,7 @@ test_mute_all_spares_chair_and_newcomers_come_muted (Fixture *f, gconstpointer d
   g_assert_true (sh_room_may_publish (f->room, member->account_id, SH_ROOM_VIDEO));
   late = join (f, 3, SH_ROOM_ROLE_MEMBER, FALSE, NULL);
   g_assert_cmpuint (late->chair_muted, ==, SH_ROOM_AUDIO);
-  lifted = sh_room_mute_all (f->room, FALSE);
+  lifted = sh_room_mute_all (f->room, FALSE, 1);
   g_assert_cmpuint (lifted->len, ==, 2);
   g_assert_true (sh_room_may_publish (f->room, late->account_id, SH_ROOM_AUDIO));
 }
@@ -248,8 +248,8 @@ test_chair_mute_survives_rejoin (Fixture *f, gconstpointer data)
 {
   ShRoomParticipant *p = join (f, 1, SH_ROOM_ROLE_MEMBER, FALSE, NULL);
 
-  sh_room_set_chair_mute (f->room, p, SH_ROOM_VIDEO, TRUE);
-  sh_room_leave (f->room, 1, FALSE);
+  sh_room_set_chair_mute (f->room, p, SH_ROOM_VIDEO, TRUE, 9);
+  sh_room_leave (f->room, 1, "left", 1);
   g_assert_null (sh_room_find (f->room, 1));
   p = join (f, 1, SH_ROOM_ROLE_MEMBER, FALSE, NULL);
   g_assert_cmpuint (p->chair_muted, ==, SH_ROOM_VIDEO);
@@ -276,7 +276,7 @@ test_replacement_keeps_state (Fixture *f, gconstpointer data)
   again = sh_room_join (f->room, &who, &second, T0 + 5, &replaced);
   g_assert_true (again == p);
   g_assert_true (replaced == &first);
-  g_assert_cmpint (last_change (f), ==, SH_ROOM_CHANGE_REPLACED);
+  g_assert_cmpint (last_change (f), ==, SH_ROOM_EVENT_REPLACED);
   g_assert_null (first.room);
   g_assert_null (sh_room_participant_for_client (&first));
   g_assert_true (sh_room_participant_for_client (&second) == p);
@@ -291,7 +291,7 @@ test_replacement_keeps_state (Fixture *f, gconstpointer data)
   g_assert_null (replaced);
   g_assert_cmpuint (p->connections, ==, 2);
 
-  sh_room_leave (f->room, 1, FALSE);
+  sh_room_leave (f->room, 1, "disconnected", 0);
   g_assert_null (second.room);
 }
 
@@ -300,20 +300,21 @@ test_lock_and_removal (Fixture *f, gconstpointer data)
 {
   join (f, 1, SH_ROOM_ROLE_MEMBER, FALSE, NULL);
   join (f, 2, SH_ROOM_ROLE_MEMBER, FALSE, NULL);
-  g_assert_true (sh_room_set_locked (f->room, TRUE));
-  g_assert_false (sh_room_set_locked (f->room, TRUE));
+  g_assert_true (sh_room_set_locked (f->room, TRUE, 9));
+  g_assert_cmpint (last_change (f), ==, SH_ROOM_EVENT_LOCKED);
+  g_assert_false (sh_room_set_locked (f->room, TRUE, 9));
   g_assert_true (sh_room_locked (f->room));
   /* A newcomer is kept out; the chair and someone who was in get in. */
   g_assert_cmpint (sh_room_admits (f->room, 3, FALSE), ==, SH_ROOM_ADMIT_LOCKED);
   g_assert_cmpint (sh_room_admits (f->room, 3, TRUE), ==, SH_ROOM_ADMIT_OK);
-  sh_room_leave (f->room, 1, FALSE);
+  sh_room_leave (f->room, 1, "left", 1);
   g_assert_cmpint (sh_room_admits (f->room, 1, FALSE), ==, SH_ROOM_ADMIT_OK);
   /* Removal keeps the account out, lock or not, chair powers or not. */
-  sh_room_leave (f->room, 2, TRUE);
-  g_assert_cmpint (last_change (f), ==, SH_ROOM_CHANGE_LEFT);
+  sh_room_remove (f->room, 2, "扰乱会场", 9);
+  g_assert_cmpint (last_change (f), ==, SH_ROOM_EVENT_REMOVED);
   g_assert_cmpint (g_array_index (f->subjects, gint64, f->subjects->len - 1), ==, 2);
   g_assert_cmpint (sh_room_admits (f->room, 2, FALSE), ==, SH_ROOM_ADMIT_REMOVED);
-  g_assert_true (sh_room_set_locked (f->room, FALSE));
+  g_assert_true (sh_room_set_locked (f->room, FALSE, 9));
   g_assert_cmpint (sh_room_admits (f->room, 2, TRUE), ==, SH_ROOM_ADMIT_REMOVED);
   g_assert_cmpint (sh_room_admits (f->room, 3, FALSE), ==, SH_ROOM_ADMIT_OK);
 }
@@ -340,7 +341,7 @@ test_media_slots_and_close (Fixture *f, gconstpointer data)
   q->media_free = free_counter;
   sh_room_set_media_data (f->room, &freed, free_counter);
   g_assert_true (sh_room_get_media_data (f->room) == &freed);
-  sh_room_leave (f->room, 2, FALSE);
+  sh_room_leave (f->room, 2, "left", 2);
   g_assert_cmpint (freed, ==, 1);
   sh_rooms_close (f->rooms, f->room);
   g_assert_cmpint (freed, ==, 3);
@@ -349,17 +350,17 @@ test_media_slots_and_close (Fixture *f, gconstpointer data)
 }
 
 static void
-test_hook_removal (Fixture *f, gconstpointer data)
+test_unsubscribe (Fixture *f, gconstpointer data)
 {
   guint before;
-  guint id = sh_rooms_add_hook (f->rooms, record_change, f, NULL);
+  guint id = sh_rooms_subscribe (f->rooms, record_change, f, NULL);
 
   join (f, 1, SH_ROOM_ROLE_MEMBER, FALSE, NULL);
-  /* Both hooks heard the join. */
+  /* Both listeners heard the join. */
   g_assert_cmpuint (f->changes->len, ==, 2);
-  sh_rooms_remove_hook (f->rooms, id);
+  sh_rooms_unsubscribe (f->rooms, id);
   before = f->changes->len;
-  sh_room_leave (f->room, 1, FALSE);
+  sh_room_leave (f->room, 1, "left", 1);
   g_assert_cmpuint (f->changes->len, ==, before + 1);
 }
 
@@ -378,7 +379,7 @@ main (int argc, char **argv)
   ADD ("replacement-keeps-state", test_replacement_keeps_state);
   ADD ("lock-and-removal", test_lock_and_removal);
   ADD ("media-slots-and-close", test_media_slots_and_close);
-  ADD ("hook-removal", test_hook_removal);
+  ADD ("unsubscribe", test_unsubscribe);
 #undef ADD
   g_test_add_func ("/room/role-names", test_role_names);
   return g_test_run ();

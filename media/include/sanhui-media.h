@@ -221,31 +221,6 @@ ShPeerState sh_peer_get_state (ShPeer *peer);
 void sh_peer_free (ShPeer *peer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShPeer, sh_peer_free)
 
-/* --------------------------------------------------------------- echo */
-
-/* The device check: a peer connection that sends a user's own camera and
- * microphone back to them, or a test picture and tone when the offer only
- * receives. Runs on one worker like a peer; so do its callbacks. */
-typedef struct _ShEcho ShEcho;
-
-typedef struct {
-  /* As ShPeerCallbacks.local_candidate. */
-  void (*local_candidate) (ShEcho *echo, const char *candidate, gpointer user_data);
-  void (*state_changed) (ShEcho *echo, const ShPeerInfo *info, gpointer user_data);
-  /* Once a second while connected, with the bitrates of the last second. */
-  void (*stats) (ShEcho *echo, const ShPeerInfo *info, guint64 rx_bps, guint64 tx_bps,
-                 gpointer user_data);
-} ShEchoCallbacks;
-
-/* Returns: (transfer full). Call on the worker's thread. */
-ShEcho *sh_echo_new (ShMediaEngine *engine, guint worker, const ShEchoCallbacks *callbacks,
-                     gpointer user_data, GError **error);
-/* Returns: (transfer full) the answer. */
-char *sh_echo_accept_offer (ShEcho *echo, const char *offer, GError **error);
-gboolean sh_echo_add_remote_candidate (ShEcho *echo, const char *candidate, GError **error);
-void sh_echo_free (ShEcho *echo);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShEcho, sh_echo_free)
-
 /* --------------------------------------------------------------- room */
 
 /* The selective forwarding unit of one meeting: every participant publishes
@@ -327,5 +302,128 @@ typedef struct {
 void sh_media_room_get_stats (ShMediaRoom *room, ShMediaRoomStats *stats);
 /* RTP packets received from @participant's publish connection. */
 guint64 sh_media_room_received_packets (ShMediaRoom *room, guint64 participant);
+
+/* ---------------------------------------------------------------- tap */
+
+/* A track tap: what a recorder (or any other consumer of a room's media)
+ * receives of one room, without being a participant: each published track
+ * as it comes and goes, its decrypted RTP as the publisher sent it, the
+ * publisher's sender reports for lip sync, and a way to ask for keyframes.
+ *
+ * Threads: callbacks run on the room's worker thread, from a low-priority
+ * source of their own, never from inside the packet path. The packet path
+ * only copies into the tap's bounded queue; when the queue is full, RTP
+ * packets and sender reports are dropped and counted per track, so a tap
+ * slower than the media it taps loses packets but never holds forwarding
+ * back. Track added and track removed are never dropped. A callback still
+ * holds the worker while it runs (as every callback on a worker does): it
+ * must not block; blocking work (disk, encoding) belongs on a thread of the
+ * tap's own. See docs/media.md, "The track tap". */
+typedef struct _ShMediaTap ShMediaTap;
+
+/* The version of ShMediaTapCallbacks this header describes. A later
+ * version only adds members at the end. */
+#define SH_MEDIA_TAP_VERSION 1
+
+typedef enum {
+  SH_MEDIA_TRACK_MICROPHONE,
+  SH_MEDIA_TRACK_CAMERA,
+  SH_MEDIA_TRACK_SCREEN, /* the publish section named by sh_media_room_set_screen_mid() */
+} ShMediaTrackKind;
+
+const char *sh_media_track_kind_to_string (ShMediaTrackKind kind); /* "microphone", ... */
+
+/* A published track, borrowed for the callback. */
+typedef struct {
+  guint64 track;     /* unique in the room, never reused */
+  guint64 publisher; /* the participant's id */
+  const char *mid;   /* of the section in the publish connection */
+  ShMediaTrackKind kind;
+  const char *codec; /* "opus", "VP8", "H264" */
+  guint clock_rate;
+  guint8 payload_type;     /* the publisher's, as in the RTP packets */
+  guint8 rtx_payload_type; /* 0: none; retransmissions reach the tap unwrapped */
+  /* Announced in the publisher's offer, or learned from a packet; 0: not
+   * known yet (the RTP packets carry it). */
+  guint32 ssrc;
+} ShMediaTapTrack;
+
+/* A publisher's RTCP sender report for one track (RFC 3550 6.4.1). */
+typedef struct {
+  guint32 ssrc;
+  guint64 ntp_timestamp; /* the publisher's wall clock, NTP format */
+  guint32 rtp_timestamp; /* the same instant on the track's media clock */
+  guint32 packet_count;
+  guint32 octet_count;
+  gint64 arrival_us; /* g_get_monotonic_time() when the room received it */
+} ShMediaTapSenderReport;
+
+typedef struct {
+  guint version; /* SH_MEDIA_TAP_VERSION */
+  /* A track is published; on registration, once for every track already
+   * there. Comes before any of its packets. */
+  void (*track_added) (ShMediaTap *tap, const ShMediaTapTrack *track, gpointer user_data);
+  /* One decrypted RTP packet of @track as the publisher sent it (its SSRC,
+   * sequence number, timestamp, payload type and header extensions), in
+   * arrival order; a retransmission the room asked for arrives unwrapped,
+   * as the packet it replaces. @arrival_us: g_get_monotonic_time() when the
+   * room received it. Packets the room does not forward (muted by the
+   * chair, not allowed in lesson mode) do not reach taps either. */
+  void (*rtp) (ShMediaTap *tap, guint64 track, const guint8 *packet, gsize len, gint64 arrival_us,
+               gpointer user_data);
+  void (*sender_report) (ShMediaTap *tap, guint64 track, const ShMediaTapSenderReport *report,
+                         gpointer user_data);
+  /* The publisher stopped the track or left, or the room was freed. The
+   * last callback about @track. */
+  void (*track_removed) (ShMediaTap *tap, guint64 track, gpointer user_data);
+} ShMediaTapCallbacks;
+
+/* A tap on no room yet. Any thread. @max_queued: RTP packets and sender
+ * reports waiting for the callbacks before new ones are dropped (0: 512).
+ * @destroy(@user_data) runs once, when no callback can run any more: on
+ * the worker, or in the last sh_media_tap_unref(). Returns: (transfer full). */
+ShMediaTap *sh_media_tap_new (const ShMediaTapCallbacks *callbacks, guint max_queued,
+                              gpointer user_data, GDestroyNotify destroy);
+/* Any thread. Returns: (transfer full) @tap. */
+ShMediaTap *sh_media_tap_ref (ShMediaTap *tap);
+void sh_media_tap_unref (ShMediaTap *tap);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShMediaTap, sh_media_tap_unref)
+
+/* Puts @tap on @room (the room takes a reference). Call on the room's
+ * worker (from the main thread: sh_media_workers_invoke()). Fails with
+ * SH_PEER_ERROR_STATE when the tap is, or was, on a room already, or is
+ * closed. */
+gboolean sh_media_room_add_tap (ShMediaRoom *room, ShMediaTap *tap, GError **error);
+
+/* Unregisters: no callback starts after this returns, what is queued is
+ * dropped, and the room lets the tap go at its worker's next turn. Any
+ * thread, also from inside one of the tap's own callbacks; a callback
+ * running on the worker at that moment finishes first. Idempotent. */
+void sh_media_tap_close (ShMediaTap *tap);
+
+/* Asks @track's publisher for a keyframe (PLI) on behalf of the tap,
+ * through the room's keyframe limiter, as a subscriber's request would.
+ * Call on the room's worker (a callback is). Returns FALSE when @track is
+ * not a video track of the tap's room or the tap is closed. */
+gboolean sh_media_tap_request_keyframe (ShMediaTap *tap, guint64 track);
+
+typedef struct {
+  guint64 delivered;         /* RTP packets handed to the rtp callback */
+  guint64 dropped;           /* RTP packets dropped: the queue was full */
+  guint64 reports_delivered; /* sender reports handed to the callback */
+  guint64 reports_dropped;
+} ShMediaTapTrackStats;
+
+typedef struct {
+  ShMediaTapTrackStats total; /* over every track the tap has seen */
+  guint queued;               /* RTP packets and reports waiting now */
+  guint max_queued;           /* the most that ever waited */
+} ShMediaTapStats;
+
+/* Call on the room's worker (or after the tap was closed and its room
+ * freed). sh_media_tap_get_track_stats() returns FALSE for a track the tap
+ * never saw; a removed track's figures stay. */
+void sh_media_tap_get_stats (ShMediaTap *tap, ShMediaTapStats *stats);
+gboolean sh_media_tap_get_track_stats (ShMediaTap *tap, guint64 track, ShMediaTapTrackStats *stats);
 
 G_END_DECLS

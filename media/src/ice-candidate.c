@@ -7,6 +7,14 @@
 
 static const char *const candidate_types[] = { "host", "srflx", "prflx", "relay" };
 
+/* Here rather than in ice.c, which uses this file: the dependency runs one
+ * way. */
+GQuark
+sh_ice_error_quark (void)
+{
+  return g_quark_from_static_string ("sh-ice-error-quark");
+}
+
 static gboolean
 bad_candidate (GError **error, const char *candidate, const char *reason)
 {

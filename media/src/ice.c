@@ -13,12 +13,6 @@
  * so the batch needs no allocation. */
 #define BATCH_CHUNK 64
 
-GQuark
-sh_ice_error_quark (void)
-{
-  return g_quark_from_static_string ("sh-ice-error-quark");
-}
-
 /* What the watchdog concluded from the silence of the peer. */
 typedef enum {
   SILENCE_NONE,

@@ -177,6 +177,20 @@ sh_sdp_candidate_parse (const char *value, GError **error)
   return g_steal_pointer (&candidate);
 }
 
+/* Here rather than with the model in sdp-write.c: this file uses the
+ * model, not the other way round. */
+gboolean
+sh_sdp_media_add_candidate (ShSdpMedia *media, const char *line, GError **error)
+{
+  if (g_str_has_prefix (line, "a="))
+    line += 2;
+  ShSdpCandidate *candidate = sh_sdp_candidate_parse (line, error);
+  if (candidate == NULL)
+    return FALSE;
+  g_ptr_array_add (media->candidates, candidate);
+  return TRUE;
+}
+
 ShSdpRid *
 sh_sdp_rid_parse (const ShSdpMedia *media, const char *value, GError **error)
 {

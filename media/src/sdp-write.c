@@ -380,18 +380,6 @@ sh_sdp_media_direction (const ShSdp *sdp, const ShSdpMedia *media)
   return SH_SDP_DIRECTION_SENDRECV;
 }
 
-gboolean
-sh_sdp_media_add_candidate (ShSdpMedia *media, const char *line, GError **error)
-{
-  if (g_str_has_prefix (line, "a="))
-    line += 2;
-  ShSdpCandidate *candidate = sh_sdp_candidate_parse (line, error);
-  if (candidate == NULL)
-    return FALSE;
-  g_ptr_array_add (media->candidates, candidate);
-  return TRUE;
-}
-
 const char *
 sh_sdp_direction_to_string (ShSdpDirection direction)
 {

@@ -1,5 +1,7 @@
-/* Internal to the room (sfu-room.c: participants and negotiation; sfu-track.c:
- * tracks, forwarding and feedback). SPDX-License-Identifier: Apache-2.0 */
+/* Internal to the room (sfu-room.c: participants and their connections;
+ * sfu-offer.c: offers to subscribers; sfu-track.c: tracks, forwarding and
+ * feedback; sfu-reports.c: RTCP reports; tap.c: track taps).
+ * SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include "sanhui-media.h"
@@ -32,6 +34,7 @@ struct _ShMediaRoom {
   gboolean deferring;  /* offers wait until a batch of track changes is done */
   ShMediaRoomStats stats;
   guint64 forwarded_counted; /* of stats.forwarded_packets, added to the engine's count */
+  GPtrArray *taps;           /* ShMediaTap (a reference each), tap.c */
 };
 
 struct _Participant {
@@ -101,12 +104,14 @@ struct _DownTrack {
   guint32 ts_offset; /* out timestamp - source timestamp, for sender reports */
 };
 
-/* sfu-room.c */
+/* sfu-offer.c */
 void sh_room_renegotiate (Participant *p);
 /* Batches track changes: offers asked for between begin and end go out
  * once each, at the end. */
 void sh_room_defer_offers (ShMediaRoom *room);
 void sh_room_send_deferred_offers (ShMediaRoom *room);
+
+/* sfu-room.c */
 void sh_room_participant_free (gpointer data);
 
 /* sfu-track.c */
@@ -128,3 +133,14 @@ void sh_room_subscriber_feedback (Participant *subscriber, const guint8 *buf, gs
 void sh_room_publisher_rtcp (Participant *publisher, const guint8 *buf, gsize len);
 /* Receiver reports to publishers, sender reports to subscribers. */
 void sh_room_send_reports (ShMediaRoom *room);
+
+/* tap.c: the room's side of its taps. Each only copies into the taps'
+ * queues; the callbacks run later, from each tap's own source. */
+void sh_room_taps_track_added (ShMediaRoom *room, const UpTrack *up);
+void sh_room_taps_track_removed (ShMediaRoom *room, const UpTrack *up);
+void sh_room_taps_rtp (ShMediaRoom *room, const UpTrack *up, const guint8 *buf, gsize len,
+                       gint64 now);
+void sh_room_taps_sender_report (ShMediaRoom *room, const UpTrack *up, const ShRtcpSr *sr,
+                                 gint64 now);
+/* The room is being freed: its taps drain what they hold, then let go. */
+void sh_room_taps_close (ShMediaRoom *room);

@@ -36,6 +36,7 @@ sh_room_publisher_rtcp (Participant *p, const guint8 *buf, gsize len)
     if (!up)
       continue;
     sh_rtp_recv_stats_on_sr (&up->recv, &sr, now);
+    sh_room_taps_sender_report (p->room, up, &sr, g_get_monotonic_time ());
     if (!p->clock_offset_valid) {
       p->clock_offset_us = sh_rtcp_source_clock_offset (&up->recv.last_sr);
       p->clock_offset_valid = TRUE;

@@ -142,6 +142,7 @@ sh_room_up_free (gpointer data)
 {
   UpTrack *up = data;
 
+  sh_room_taps_track_removed (up->publisher->room, up);
   /* The subscribers keep the section, inactive, so that their m-lines
    * stay in order. */
   for (guint i = 0; i < up->downs->len; i++) {
@@ -207,6 +208,7 @@ sh_room_sync_up_tracks (Participant *p, gint64 now)
     }
     up = up_new (p, m);
     g_ptr_array_add (p->ups, up);
+    sh_room_taps_track_added (room, up);
     g_hash_table_iter_init (&iter, room->participants);
     while (g_hash_table_iter_next (&iter, NULL, &value)) {
       if (value == p)
@@ -459,6 +461,7 @@ sh_room_forward_rtp (Participant *p, guint8 *buf, gsize len, gint64 now)
     p->room->stats.blocked_packets++;
     return;
   }
+  sh_room_taps_rtp (p->room, up, buf, len, now);
   fan_out (up, buf, len, &view, now);
 }
 

@@ -462,7 +462,14 @@ typedef enum {
   SH_MEETING_EVENT_LESSON_MODE_OFF,
   SH_MEETING_EVENT_STARTED,
   SH_MEETING_EVENT_ENDED,
+  SH_MEETING_EVENT_ALL_MUTED,   /* the chair's "mute all" in force */
+  SH_MEETING_EVENT_ALL_UNMUTED, /* and lifted */
+  SH_MEETING_EVENT_STATE_CHANGED, /* a state change other than started and ended */
+  SH_MEETING_EVENT_CONNECTION_LOST,     /* a participant's media connection failed */
+  SH_MEETING_EVENT_CONNECTION_REGAINED, /* and works again */
 } ShMeetingEventKind;
+
+#define SH_MEETING_EVENT_KIND_COUNT (SH_MEETING_EVENT_CONNECTION_REGAINED + 1)
 
 const char *sh_meeting_event_kind_to_string (ShMeetingEventKind kind); /* "joined", ... */
 gboolean sh_meeting_event_kind_from_string (const char *s, ShMeetingEventKind *out);

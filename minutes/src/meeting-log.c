@@ -23,7 +23,14 @@ static const char *const event_kinds[] = {
   [SH_MEETING_EVENT_LESSON_MODE_OFF] = "lesson_mode_off",
   [SH_MEETING_EVENT_STARTED] = "started",
   [SH_MEETING_EVENT_ENDED] = "ended",
+  [SH_MEETING_EVENT_ALL_MUTED] = "all_muted",
+  [SH_MEETING_EVENT_ALL_UNMUTED] = "all_unmuted",
+  [SH_MEETING_EVENT_STATE_CHANGED] = "state_changed",
+  [SH_MEETING_EVENT_CONNECTION_LOST] = "connection_lost",
+  [SH_MEETING_EVENT_CONNECTION_REGAINED] = "connection_regained",
 };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (event_kinds) == SH_MEETING_EVENT_KIND_COUNT);
 
 const char *
 sh_meeting_event_kind_to_string (ShMeetingEventKind kind)

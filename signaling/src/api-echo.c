@@ -7,6 +7,8 @@
  * SPDX-License-Identifier: Apache-2.0 */
 #include "server-private.h"
 
+#include "sanhui-media-sources.h"
+
 #define MAX_SDP_CHARS (60 * 1024)
 
 struct _ShEchoSession {

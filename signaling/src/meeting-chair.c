@@ -24,20 +24,6 @@ target (ShWsMessage *m, ShRoom *room, gboolean self_ok)
   return p;
 }
 
-static JsonBuilder *
-detail_by (gint64 by, const char *key, const char *value)
-{
-  JsonBuilder *d = json_builder_new ();
-
-  json_builder_begin_object (d);
-  json_builder_set_member_name (d, "by");
-  json_builder_add_int_value (d, by);
-  if (key)
-    sh_json_builder_add_string (d, key, value);
-  json_builder_end_object (d);
-  return d;
-}
-
 /* Tells @p directly that the chair changed their mute, so that the page
  * turns the microphone or camera off (the server has stopped forwarding). */
 static void
@@ -65,7 +51,7 @@ notify_muted (ShServer *server, ShRoom *room, ShRoomParticipant *p, const ShRoom
   sh_ws_send (p->client, "meeting.muted", NULL, b);
 }
 
-/* Records, broadcasts and notifies a change of @p's chair mute from
+/* Broadcasts and notifies a change of @p's chair mute from
  * @before_bits. */
 static void
 announce_chair_mute (ShServer *server, ShRoom *room, ShRoomParticipant *p, guint before_bits,
@@ -77,8 +63,6 @@ announce_chair_mute (ShServer *server, ShRoom *room, ShRoomParticipant *p, guint
 
   if (!muted && !unmuted)
     return;
-  sh_meeting_log_mute_changes (server, room, p, muted, TRUE, chair->account_id);
-  sh_meeting_log_mute_changes (server, room, p, unmuted, FALSE, chair->account_id);
   g_ptr_array_add (one, p);
   sh_meeting_broadcast_updates (server, room, one);
   notify_muted (server, room, p, chair);
@@ -136,9 +120,11 @@ sh_meeting_handle_chair_mute (ShWsMessage *m)
     return;
   before = p->chair_muted;
   if (sh_meeting_payload_has (m, "audio"))
-    sh_room_set_chair_mute (room, p, SH_ROOM_AUDIO, sh_meeting_payload_bool (m, "audio", FALSE));
+    sh_room_set_chair_mute (room, p, SH_ROOM_AUDIO, sh_meeting_payload_bool (m, "audio", FALSE),
+                            chair->account_id);
   if (sh_meeting_payload_has (m, "video"))
-    sh_room_set_chair_mute (room, p, SH_ROOM_VIDEO, sh_meeting_payload_bool (m, "video", FALSE));
+    sh_room_set_chair_mute (room, p, SH_ROOM_VIDEO, sh_meeting_payload_bool (m, "video", FALSE),
+                            chair->account_id);
   announce_chair_mute (server, room, p, before, chair);
   sh_meeting_reply_ok (m);
 }
@@ -151,13 +137,10 @@ sh_meeting_handle_chair_mute_all (ShWsMessage *m)
   ShRoomParticipant *chair = sh_room_participant_for_client (m->client);
   gboolean muted = sh_meeting_payload_bool (m, "audio", FALSE);
   gboolean flag_changed = !sh_room_all_muted (room) != !muted;
-  g_autoptr (GPtrArray) changed = sh_room_mute_all (room, muted);
+  g_autoptr (GPtrArray) changed = sh_room_mute_all (room, muted, chair->account_id);
 
-  for (guint i = 0; i < changed->len; i++) {
-    ShRoomParticipant *p = g_ptr_array_index (changed, i);
-    sh_meeting_log_mute_changes (server, room, p, SH_ROOM_AUDIO, muted, chair->account_id);
-    notify_muted (server, room, p, chair);
-  }
+  for (guint i = 0; i < changed->len; i++)
+    notify_muted (server, room, g_ptr_array_index (changed, i), chair);
   sh_meeting_broadcast_updates (server, room, changed);
   if (flag_changed)
     sh_meeting_broadcast_state (server, room);
@@ -171,7 +154,6 @@ sh_meeting_handle_chair_remove (ShWsMessage *m)
   ShRoom *room = sh_room_of_client (m->client);
   ShRoomParticipant *chair = sh_room_participant_for_client (m->client);
   g_autofree char *reason = sh_meeting_payload_string (m, "reason");
-  g_autoptr (JsonBuilder) detail = NULL;
   ShRoomParticipant *p;
 
   if (!(p = target (m, room, FALSE)))
@@ -189,51 +171,42 @@ sh_meeting_handle_chair_remove (ShWsMessage *m)
     sh_ws_send (p->client, "meeting.removed", NULL, b);
   }
   sh_meeting_broadcast_roster (server, room, "leave", p, "removed", p->client);
-  detail = detail_by (chair->account_id, "reason", reason);
-  sh_meeting_log (server, room, p, SH_MEETING_EVENT_REMOVED, detail);
   g_message ("account %" G_GINT64_FORMAT " removed from meeting %" G_GINT64_FORMAT
              " by account %" G_GINT64_FORMAT,
              p->account_id, sh_room_meeting_id (room), chair->account_id);
-  sh_room_leave (room, p->account_id, TRUE);
+  sh_room_remove (room, p->account_id, reason, chair->account_id);
   sh_meeting_reply_ok (m);
 }
 
 /* A room-wide switch of the chair's (lock, lesson mode): when it changes,
- * the event is kept and everyone gets the new state. */
+ * everyone gets the new state. */
 static void
-set_room_switch (ShWsMessage *m, const char *field, gboolean (*set) (ShRoom *, gboolean),
-                 ShMeetingEventKind on, ShMeetingEventKind off)
+set_room_switch (ShWsMessage *m, const char *field,
+                 gboolean (*set) (ShRoom *, gboolean, gint64))
 {
   ShServer *server = m->client->server;
   ShRoom *room = sh_room_of_client (m->client);
   ShRoomParticipant *chair = sh_room_participant_for_client (m->client);
-  gboolean value = sh_meeting_payload_bool (m, field, FALSE);
 
-  if (set (room, value)) {
-    g_autoptr (JsonBuilder) d = detail_by (chair->account_id, NULL, NULL);
-
-    sh_meeting_log (server, room, NULL, value ? on : off, d);
+  if (set (room, sh_meeting_payload_bool (m, field, FALSE), chair->account_id))
     sh_meeting_broadcast_state (server, room);
-  }
   sh_meeting_reply_ok (m);
 }
 
 void
 sh_meeting_handle_chair_lock (ShWsMessage *m)
 {
-  set_room_switch (m, "locked", sh_room_set_locked, SH_MEETING_EVENT_LOCKED,
-                   SH_MEETING_EVENT_UNLOCKED);
+  set_room_switch (m, "locked", sh_room_set_locked);
 }
 
 void
 sh_meeting_handle_chair_lesson_mode (ShWsMessage *m)
 {
-  set_room_switch (m, "enabled", sh_room_set_lesson_mode, SH_MEETING_EVENT_LESSON_MODE_ON,
-                   SH_MEETING_EVENT_LESSON_MODE_OFF);
+  set_room_switch (m, "enabled", sh_room_set_lesson_mode);
 }
 
 /* Giving and taking the floor may also move the hand queue and the chair's
- * mute (room.h): each change is recorded and told. */
+ * mute (room.h): each change is told. */
 static void
 floor_command (ShWsMessage *m, gboolean give)
 {
@@ -251,20 +224,12 @@ floor_command (ShWsMessage *m, gboolean give)
     return;
   hand_before = p->hand_raised_at;
   mute_before = p->chair_muted;
-  changed = give ? sh_room_give_floor (room, p) : sh_room_take_floor (room, p);
-  if (changed) {
-    g_autoptr (JsonBuilder) d = detail_by (chair->account_id, NULL, NULL);
-
-    sh_meeting_log (server, room, p,
-                    give ? SH_MEETING_EVENT_FLOOR_GIVEN : SH_MEETING_EVENT_FLOOR_TAKEN, d);
+  changed = give ? sh_room_give_floor (room, p, chair->account_id)
+                 : sh_room_take_floor (room, p, chair->account_id);
+  if (changed)
     sh_meeting_broadcast_floor (server, room);
-  }
-  if (hand_before && !p->hand_raised_at) {
-    g_autoptr (JsonBuilder) d = detail_by (chair->account_id, NULL, NULL);
-
-    sh_meeting_log (server, room, p, SH_MEETING_EVENT_HAND_LOWERED, d);
+  if (hand_before && !p->hand_raised_at)
     sh_meeting_broadcast_hands (server, room);
-  }
   announce_chair_mute (server, room, p, mute_before, chair);
   sh_meeting_reply_ok (m);
 }

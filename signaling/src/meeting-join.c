@@ -21,18 +21,14 @@ close_if_idle (ShServer *server, ShRoom *room)
 }
 
 /* Takes @p out: the others are told (meeting.roster leave with @reason),
- * the event is recorded, hooks run. @p is freed. */
+ * the room emits the event. @p is freed. @by: the participant, or 0 when
+ * the socket dropped. */
 static void
-participant_out (ShServer *server, ShRoom *room, ShRoomParticipant *p, const char *reason)
+participant_out (ShServer *server, ShRoom *room, ShRoomParticipant *p, const char *reason,
+                 gint64 by)
 {
-  g_autoptr (JsonBuilder) detail = json_builder_new ();
-
   sh_meeting_broadcast_roster (server, room, "leave", p, reason, p->client);
-  json_builder_begin_object (detail);
-  sh_json_builder_add_string (detail, "reason", reason);
-  json_builder_end_object (detail);
-  sh_meeting_log (server, room, p, SH_MEETING_EVENT_LEFT, detail);
-  sh_room_leave (room, p->account_id, FALSE);
+  sh_room_leave (room, p->account_id, reason, by);
 }
 
 void
@@ -48,7 +44,7 @@ sh_meeting_handle_leave (ShWsMessage *m)
   json_builder_add_int_value (b, sh_room_meeting_id (room));
   sh_json_builder_add_string (b, "reason", "left");
   json_builder_end_object (b);
-  participant_out (server, room, p, "left");
+  participant_out (server, room, p, "left", p->account_id);
   close_if_idle (server, room);
   sh_ws_send (m->client, "meeting.left", m->id, b);
 }
@@ -64,7 +60,7 @@ sh_meeting_detach (ShWsClient *client)
   /* The socket is closed: it must not be written to any more. */
   p->client = NULL;
   client->room = NULL;
-  participant_out (client->server, room, p, "disconnected");
+  participant_out (client->server, room, p, "disconnected", 0);
   close_if_idle (client->server, room);
 }
 
@@ -77,7 +73,6 @@ sh_meeting_state_changed (ShServer *server, gint64 meeting_id, gint64 by_account
   g_autoptr (ShMeeting) meeting = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) everyone = NULL;
-  g_autoptr (JsonBuilder) by = json_builder_new ();
   const char *reason;
 
   if (!room)
@@ -88,14 +83,8 @@ sh_meeting_state_changed (ShServer *server, gint64 meeting_id, gint64 by_account
                error->message);
     return;
   }
-  if (!sh_room_set_state (room, meeting->state))
+  if (!sh_room_set_state (room, meeting->state, by_account))
     return;
-  json_builder_begin_object (by);
-  json_builder_set_member_name (by, "by");
-  json_builder_add_int_value (by, by_account);
-  json_builder_end_object (by);
-  if (meeting->state == SH_MEETING_IN_PROGRESS)
-    sh_meeting_log (server, room, NULL, SH_MEETING_EVENT_STARTED, by);
   sh_meeting_broadcast_state (server, room);
   if (meeting->state == SH_MEETING_OPEN || meeting->state == SH_MEETING_IN_PROGRESS)
     return;
@@ -108,16 +97,8 @@ sh_meeting_state_changed (ShServer *server, gint64 meeting_id, gint64 by_account
     g_ptr_array_add (everyone, g_ptr_array_index (sh_room_participants (room), i));
   for (guint i = 0; i < everyone->len; i++) {
     ShRoomParticipant *p = g_ptr_array_index (everyone, i);
-    g_autoptr (JsonBuilder) detail = json_builder_new ();
-
-    json_builder_begin_object (detail);
-    sh_json_builder_add_string (detail, "reason", reason);
-    json_builder_end_object (detail);
-    sh_meeting_log (server, room, p, SH_MEETING_EVENT_LEFT, detail);
-    sh_room_leave (room, p->account_id, FALSE);
+    sh_room_leave (room, p->account_id, reason, by_account);
   }
-  if (meeting->state == SH_MEETING_ENDED)
-    sh_meeting_log (server, room, NULL, SH_MEETING_EVENT_ENDED, by);
   sh_rooms_close (server->rooms, room);
 }
 
@@ -389,7 +370,7 @@ sh_meeting_handle_join (ShWsMessage *m)
   room = sh_rooms_open (server->rooms, meeting);
   /* The store is the truth: a REST transition may have moved the meeting. */
   if (sh_room_state (room) != meeting->state) {
-    sh_room_set_state (room, meeting->state);
+    sh_room_set_state (room, meeting->state, 0);
     sh_meeting_broadcast_state (server, room);
   }
   switch (sh_room_admits (room, who.account_id, who.may_chair)) {
@@ -407,7 +388,8 @@ sh_meeting_handle_join (ShWsMessage *m)
   /* One meeting per socket: joining another leaves the first. */
   current = sh_room_of_client (m->client);
   if (current && current != room) {
-    participant_out (server, current, sh_room_participant_for_client (m->client), "left");
+    participant_out (server, current, sh_room_participant_for_client (m->client), "left",
+                     m->client->account_id);
     close_if_idle (server, current);
   }
   before = sh_room_find (room, who.account_id);
@@ -415,7 +397,6 @@ sh_meeting_handle_join (ShWsMessage *m)
   if (!before) {
     g_message ("account %" G_GINT64_FORMAT " joined meeting %" G_GINT64_FORMAT " as %s",
                who.account_id, meeting->id, sh_room_role_to_string (who.role));
-    sh_meeting_log (server, room, p, SH_MEETING_EVENT_JOINED, NULL);
     sh_meeting_broadcast_roster (server, room, "join", p, NULL, m->client);
   } else if (replaced) {
     g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -426,7 +407,6 @@ sh_meeting_handle_join (ShWsMessage *m)
     sh_json_builder_add_string (b, "message", "您已在其他设备或页面进入本次会议");
     json_builder_end_object (b);
     sh_ws_send (replaced, "meeting.replaced", NULL, b);
-    sh_meeting_log (server, room, p, SH_MEETING_EVENT_REPLACED, NULL);
   }
   send_joined (m, room, p);
 }

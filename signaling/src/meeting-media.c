@@ -45,6 +45,10 @@ typedef struct {
   char *type;
   JsonNode *id;      /* nullable */
   JsonNode *payload; /* nullable object */
+  /* A media connection's state, for the room's lost/regained events:
+   * leg_bit 0 when the post is not about one. */
+  ShRoomLeg leg_bit;
+  ShPeerState peer_state;
 } Post;
 
 static void
@@ -74,14 +78,21 @@ deliver (gpointer data)
     return G_SOURCE_REMOVE;
   }
   who = sh_room_find (room, p->account);
+  if (who && p->leg_bit && p->peer_state == SH_PEER_STATE_CONNECTED)
+    sh_room_set_leg_lost (room, who, p->leg_bit, FALSE);
+  else if (who && p->leg_bit
+           && (p->peer_state == SH_PEER_STATE_DISCONNECTED
+               || p->peer_state == SH_PEER_STATE_FAILED))
+    sh_room_set_leg_lost (room, who, p->leg_bit, TRUE);
   if (who && who->client)
     sh_ws_send_node (who->client, p->type, p->id, p->payload);
   return G_SOURCE_REMOVE;
 }
 
-/* From the worker. @payload (nullable) is consumed. */
-static void
-post (Bridge *b, gint64 account, const char *type, JsonNode *id, JsonBuilder *payload)
+/* From the worker. @payload (nullable) is consumed. Returns: (transfer
+ * full) the post, for the caller to send with post_send(). */
+static Post *
+post_new (Bridge *b, gint64 account, const char *type, JsonNode *id, JsonBuilder *payload)
 {
   Post *p = g_new0 (Post, 1);
 
@@ -93,7 +104,19 @@ post (Bridge *b, gint64 account, const char *type, JsonNode *id, JsonBuilder *pa
     p->payload = json_builder_get_root (payload);
     g_object_unref (payload);
   }
-  g_main_context_invoke_full (b->main_context, G_PRIORITY_DEFAULT, deliver, p, post_free);
+  return p;
+}
+
+static void
+post_send (Post *p)
+{
+  g_main_context_invoke_full (p->bridge->main_context, G_PRIORITY_DEFAULT, deliver, p, post_free);
+}
+
+static void
+post (Bridge *b, gint64 account, const char *type, JsonNode *id, JsonBuilder *payload)
+{
+  post_send (post_new (b, account, type, id, payload));
 }
 
 static void
@@ -143,9 +166,13 @@ static void
 on_state (ShMediaRoom *room, guint64 participant, ShMediaLeg leg, ShPeerState state,
           gpointer user_data)
 {
-  post (
+  Post *p = post_new (
       user_data, (gint64) participant, "meeting.media_state", NULL,
       payload_with ("leg", sh_media_leg_to_string (leg), "state", sh_peer_state_to_string (state)));
+
+  p->leg_bit = leg == SH_MEDIA_LEG_PUBLISH ? SH_ROOM_LEG_PUBLISH : SH_ROOM_LEG_SUBSCRIBE;
+  p->peer_state = state;
+  post_send (p);
 }
 
 static void
@@ -348,44 +375,67 @@ bridge_for (ShServer *server, ShRoom *room)
   return b;
 }
 
+/* The media plane as a listener of the room event stream: what each change
+ * means for forwarding. */
 static void
-on_room_change (ShRoom *room, ShRoomChange change, ShRoomParticipant *p, gpointer user_data)
+on_room_event (ShRoom *room, const ShRoomEvent *e, gpointer user_data)
 {
   ShServer *server = user_data;
-  Bridge *b = change == SH_ROOM_CHANGE_CLOSING ? sh_room_get_media_data (room)
-                                               : bridge_for (server, room);
+  ShRoomParticipant *p = e->participant;
+  Bridge *b;
   GPtrArray *everyone;
 
+  /* Nothing to close, or to tell, before the media room exists. */
+  if (e->kind == SH_ROOM_EVENT_CLOSING || !p)
+    b = sh_room_get_media_data (room);
+  else
+    b = bridge_for (server, room);
   if (!b)
     return;
-  switch (change) {
-    case SH_ROOM_CHANGE_JOINED:
+  switch (e->kind) {
+    case SH_ROOM_EVENT_JOINED:
       queue (b, TASK_JOIN, p->account_id, NULL, NULL);
       queue_forwarding (b, room, p->account_id);
       break;
-    case SH_ROOM_CHANGE_REPLACED:
+    case SH_ROOM_EVENT_REPLACED:
       /* The new socket's page publishes and subscribes afresh. */
       queue (b, TASK_LEAVE, p->account_id, NULL, NULL);
       queue (b, TASK_JOIN, p->account_id, NULL, NULL);
       queue_forwarding (b, room, p->account_id);
       break;
-    case SH_ROOM_CHANGE_LEFT:
+    case SH_ROOM_EVENT_LEFT:
+    case SH_ROOM_EVENT_REMOVED:
       queue (b, TASK_LEAVE, p->account_id, NULL, NULL);
       break;
-    case SH_ROOM_CHANGE_MUTE:
-    case SH_ROOM_CHANGE_FLOOR:
+    case SH_ROOM_EVENT_MUTED:
+    case SH_ROOM_EVENT_UNMUTED:
+    case SH_ROOM_EVENT_CAMERA_OFF:
+    case SH_ROOM_EVENT_CAMERA_ON:
+    case SH_ROOM_EVENT_FLOOR_GIVEN:
+    case SH_ROOM_EVENT_FLOOR_TAKEN:
       queue_forwarding (b, room, p->account_id);
       break;
-    case SH_ROOM_CHANGE_LESSON_MODE:
-    case SH_ROOM_CHANGE_STATE:
+    case SH_ROOM_EVENT_LESSON_MODE_ON:
+    case SH_ROOM_EVENT_LESSON_MODE_OFF:
+    case SH_ROOM_EVENT_STATE:
       everyone = sh_room_participants (room);
       for (guint i = 0; i < everyone->len; i++)
         queue_forwarding (b, room,
                           ((ShRoomParticipant *) g_ptr_array_index (everyone, i))->account_id);
       break;
-    case SH_ROOM_CHANGE_CLOSING:
-    default:
+    case SH_ROOM_EVENT_CLOSING:
       queue (b, TASK_CLOSE, 0, NULL, NULL);
+      break;
+    case SH_ROOM_EVENT_HAND_RAISED:
+    case SH_ROOM_EVENT_HAND_LOWERED:
+    case SH_ROOM_EVENT_LOCKED:
+    case SH_ROOM_EVENT_UNLOCKED:
+    case SH_ROOM_EVENT_ALL_MUTED:
+    case SH_ROOM_EVENT_ALL_UNMUTED:
+    case SH_ROOM_EVENT_CONNECTION_LOST:
+    case SH_ROOM_EVENT_CONNECTION_REGAINED:
+    default:
+      /* Forwarding follows the participants' own mute events. */
       break;
   }
 }
@@ -393,8 +443,8 @@ on_room_change (ShRoom *room, ShRoomChange change, ShRoomParticipant *p, gpointe
 void
 sh_meeting_media_init (ShServer *server)
 {
-  /* The registry drops its hooks when it is freed. */
-  sh_rooms_add_hook (server->rooms, on_room_change, server, NULL);
+  /* The registry drops its listeners when it is freed. */
+  sh_rooms_subscribe (server->rooms, on_room_event, server, NULL);
 }
 
 /* The participant the message comes from (ws.c's table let only

@@ -233,43 +233,6 @@ sh_meeting_broadcast_floor (ShServer *server, ShRoom *room)
   broadcast_builder (room, "meeting.floor", b, NULL);
 }
 
-/* ----------------------------------------------------------- event log */
-
-void
-sh_meeting_log (ShServer *server, ShRoom *room, const ShRoomParticipant *p, ShMeetingEventKind kind,
-                JsonBuilder *detail)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) node = detail ? json_builder_get_root (detail) : NULL;
-  g_autofree char *text = node ? sh_json_to_string (node) : NULL;
-
-  if (!sh_meeting_event_append (server->store, sh_room_meeting_id (room), p ? p->account_id : 0,
-                                p ? p->member_id : 0, kind, text, g_get_real_time (), &error))
-    g_warning ("meeting %" G_GINT64_FORMAT ": event %s not recorded: %s", sh_room_meeting_id (room),
-               sh_meeting_event_kind_to_string (kind), error->message);
-}
-
-void
-sh_meeting_log_mute_changes (ShServer *server, ShRoom *room, const ShRoomParticipant *p,
-                             guint changed_bits, gboolean muted, gint64 by)
-{
-  static const guint bits[] = { SH_ROOM_AUDIO, SH_ROOM_VIDEO };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (bits); i++) {
-    g_autoptr (JsonBuilder) d = NULL;
-
-    if (!(changed_bits & bits[i]))
-      continue;
-    d = json_builder_new ();
-    json_builder_begin_object (d);
-    sh_json_builder_add_string (d, "media", sh_meeting_media_name (bits[i]));
-    json_builder_set_member_name (d, "by");
-    json_builder_add_int_value (d, by);
-    json_builder_end_object (d);
-    sh_meeting_log (server, room, p, muted ? SH_MEETING_EVENT_MUTED : SH_MEETING_EVENT_UNMUTED, d);
-  }
-}
-
 /* ------------------------------------------------------------ handlers */
 
 void
@@ -345,7 +308,6 @@ sh_meeting_handle_mute (ShWsMessage *m)
       continue;
     muted = sh_meeting_payload_bool (m, kinds[i].field, FALSE);
     bits = sh_room_set_self_mute (room, p, kinds[i].bit, muted);
-    sh_meeting_log_mute_changes (server, room, p, bits, muted, p->account_id);
     changed |= bits;
   }
   if (changed) {
@@ -362,10 +324,8 @@ sh_meeting_handle_hand_raise (ShWsMessage *m)
   ShRoom *room = sh_room_of_client (m->client);
   ShRoomParticipant *p = sh_room_participant_for_client (m->client);
 
-  if (sh_room_raise_hand (room, p, g_get_real_time ())) {
-    sh_meeting_log (server, room, p, SH_MEETING_EVENT_HAND_RAISED, NULL);
+  if (sh_room_raise_hand (room, p, g_get_real_time ()))
     sh_meeting_broadcast_hands (server, room);
-  }
   sh_meeting_reply_ok (m);
 }
 
@@ -376,9 +336,7 @@ sh_meeting_handle_hand_lower (ShWsMessage *m)
   ShRoom *room = sh_room_of_client (m->client);
   ShRoomParticipant *p = sh_room_participant_for_client (m->client);
 
-  if (sh_room_lower_hand (room, p)) {
-    sh_meeting_log (server, room, p, SH_MEETING_EVENT_HAND_LOWERED, NULL);
+  if (sh_room_lower_hand (room, p, p->account_id))
     sh_meeting_broadcast_hands (server, room);
-  }
   sh_meeting_reply_ok (m);
 }

@@ -82,14 +82,5 @@ void sh_meeting_broadcast_floor (ShServer *server, ShRoom *room);
  * all_muted) to an open object. */
 void sh_meeting_add_state_members (JsonBuilder *b, ShRoom *room);
 
-/* Appends to the room event stream; a failure is logged, not fatal to the
- * action (the room has already changed). @p nullable: a room-wide event.
- * @detail: (nullable) (transfer none) a builder holding one object. */
-void sh_meeting_log (ShServer *server, ShRoom *room, const ShRoomParticipant *p,
-                     ShMeetingEventKind kind, JsonBuilder *detail);
-/* Detail {"by": account, "media": "audio|video"} for mute events. */
-void sh_meeting_log_mute_changes (ShServer *server, ShRoom *room, const ShRoomParticipant *p,
-                                  guint changed_bits, gboolean muted, gint64 by);
-
 /* "audio" or "video" for one ShRoomMedia bit. */
 const char *sh_meeting_media_name (guint bit);

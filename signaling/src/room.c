@@ -1,23 +1,24 @@
 /* The live state of meetings (room.h): participants, mute, hands, floor,
- * lock and lesson mode, and the hooks that tell the media module.
+ * lock and lesson mode, and the event stream that tells everyone else.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "server-private.h"
 
 typedef struct {
   guint id;
-  ShRoomHook hook;
+  ShRoomListener listener;
   gpointer user_data;
   GDestroyNotify destroy;
-} Hook;
+} Listener;
 
 struct _ShRooms {
-  GHashTable *rooms; /* gint64* meeting id → ShRoom*, owned */
-  GArray *hooks;     /* Hook */
-  guint next_hook_id;
+  GHashTable *rooms;  /* gint64* meeting id → ShRoom*, owned */
+  GArray *listeners;  /* Listener */
+  guint next_listener_id;
+  gint64 (*now) (void);
 };
 
 struct _ShRoom {
-  ShRooms *rooms;          /* the registry, for hooks */
+  ShRooms *rooms;          /* the registry, for its listeners */
   ShMeeting *meeting;      /* owned copy as loaded; state kept up to date */
   GPtrArray *participants; /* owned ShRoomParticipant*, in join order */
   GHashTable *by_account;  /* gint64* account id → ShRoomParticipant* (borrowed) */
@@ -64,15 +65,74 @@ id_key (gint64 id)
   return g_memdup2 (&id, sizeof id);
 }
 
-static void
-fire (ShRoom *room, ShRoomChange change, ShRoomParticipant *p)
+static const char *const event_kinds[] = {
+  [SH_ROOM_EVENT_JOINED] = "joined",
+  [SH_ROOM_EVENT_REPLACED] = "replaced",
+  [SH_ROOM_EVENT_LEFT] = "left",
+  [SH_ROOM_EVENT_REMOVED] = "removed",
+  [SH_ROOM_EVENT_MUTED] = "muted",
+  [SH_ROOM_EVENT_UNMUTED] = "unmuted",
+  [SH_ROOM_EVENT_CAMERA_OFF] = "camera_off",
+  [SH_ROOM_EVENT_CAMERA_ON] = "camera_on",
+  [SH_ROOM_EVENT_HAND_RAISED] = "hand_raised",
+  [SH_ROOM_EVENT_HAND_LOWERED] = "hand_lowered",
+  [SH_ROOM_EVENT_FLOOR_GIVEN] = "floor_given",
+  [SH_ROOM_EVENT_FLOOR_TAKEN] = "floor_taken",
+  [SH_ROOM_EVENT_LOCKED] = "locked",
+  [SH_ROOM_EVENT_UNLOCKED] = "unlocked",
+  [SH_ROOM_EVENT_LESSON_MODE_ON] = "lesson_mode_on",
+  [SH_ROOM_EVENT_LESSON_MODE_OFF] = "lesson_mode_off",
+  [SH_ROOM_EVENT_ALL_MUTED] = "all_muted",
+  [SH_ROOM_EVENT_ALL_UNMUTED] = "all_unmuted",
+  [SH_ROOM_EVENT_STATE] = "state",
+  [SH_ROOM_EVENT_CONNECTION_LOST] = "connection_lost",
+  [SH_ROOM_EVENT_CONNECTION_REGAINED] = "connection_regained",
+  [SH_ROOM_EVENT_CLOSING] = "closing",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (event_kinds) == SH_ROOM_EVENT_KIND_COUNT);
+
+const char *
+sh_room_event_kind_to_string (ShRoomEventKind kind)
 {
-  if (!room->rooms)
-    return;
-  for (guint i = 0; i < room->rooms->hooks->len; i++) {
-    Hook *h = &g_array_index (room->rooms->hooks, Hook, i);
-    h->hook (room, change, p, h->user_data);
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (event_kinds), NULL);
+  return event_kinds[kind];
+}
+
+/* The one place events leave the room. @e: kind, participant and the
+ * kind's own fields set; the rest is filled here. */
+static void
+emit (ShRoom *room, ShRoomEvent *e)
+{
+  ShRooms *rooms = room->rooms;
+
+  e->meeting_id = room->meeting->id;
+  e->at = rooms->now ? rooms->now () : g_get_real_time ();
+  for (guint i = 0; i < rooms->listeners->len; i++) {
+    Listener *l = &g_array_index (rooms->listeners, Listener, i);
+    l->listener (room, e, l->user_data);
   }
+}
+
+static void
+emit_simple (ShRoom *room, ShRoomEventKind kind, ShRoomParticipant *p, gint64 by, gboolean chair)
+{
+  ShRoomEvent e = { .kind = kind, .participant = p, .by = by, .chair = chair };
+
+  emit (room, &e);
+}
+
+/* One event per media bit that changed: MUTED/UNMUTED for audio,
+ * CAMERA_OFF/CAMERA_ON for video; @chair: the chair's mute, not the
+ * participant's own. */
+static void
+emit_media (ShRoom *room, ShRoomParticipant *p, guint changed, gboolean off, gint64 by,
+            gboolean chair)
+{
+  if (changed & SH_ROOM_AUDIO)
+    emit_simple (room, off ? SH_ROOM_EVENT_MUTED : SH_ROOM_EVENT_UNMUTED, p, by, chair);
+  if (changed & SH_ROOM_VIDEO)
+    emit_simple (room, off ? SH_ROOM_EVENT_CAMERA_OFF : SH_ROOM_EVENT_CAMERA_ON, p, by, chair);
 }
 
 static void
@@ -108,12 +168,12 @@ room_free (ShRoom *room)
 }
 
 static void
-hook_clear (gpointer data)
+listener_clear (gpointer data)
 {
-  Hook *h = data;
+  Listener *l = data;
 
-  if (h->destroy)
-    h->destroy (h->user_data);
+  if (l->destroy)
+    l->destroy (l->user_data);
 }
 
 ShRooms *
@@ -122,9 +182,9 @@ sh_rooms_new (void)
   ShRooms *rooms = g_new0 (ShRooms, 1);
 
   rooms->rooms = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  rooms->hooks = g_array_new (FALSE, TRUE, sizeof (Hook));
-  g_array_set_clear_func (rooms->hooks, hook_clear);
-  rooms->next_hook_id = 1;
+  rooms->listeners = g_array_new (FALSE, TRUE, sizeof (Listener));
+  g_array_set_clear_func (rooms->listeners, listener_clear);
+  rooms->next_listener_id = 1;
   return rooms;
 }
 
@@ -138,12 +198,12 @@ sh_rooms_free (ShRooms *rooms)
     return;
   g_hash_table_iter_init (&iter, rooms->rooms);
   while (g_hash_table_iter_next (&iter, NULL, &value)) {
-    fire (value, SH_ROOM_CHANGE_CLOSING, NULL);
+    emit_simple (value, SH_ROOM_EVENT_CLOSING, NULL, 0, FALSE);
     room_free (value);
     g_hash_table_iter_remove (&iter);
   }
   g_hash_table_unref (rooms->rooms);
-  g_array_unref (rooms->hooks);
+  g_array_unref (rooms->listeners);
   g_free (rooms);
 }
 
@@ -209,7 +269,7 @@ sh_rooms_close (ShRooms *rooms, ShRoom *room)
 {
   gint64 id = room->meeting->id;
 
-  fire (room, SH_ROOM_CHANGE_CLOSING, NULL);
+  emit_simple (room, SH_ROOM_EVENT_CLOSING, NULL, 0, FALSE);
   /* The table frees its key, never the room. */
   g_hash_table_remove (rooms->rooms, &id);
   room_free (room);
@@ -222,23 +282,30 @@ sh_rooms_count (ShRooms *rooms)
 }
 
 guint
-sh_rooms_add_hook (ShRooms *rooms, ShRoomHook hook, gpointer user_data, GDestroyNotify destroy)
+sh_rooms_subscribe (ShRooms *rooms, ShRoomListener listener, gpointer user_data,
+                    GDestroyNotify destroy)
 {
-  Hook h = { rooms->next_hook_id++, hook, user_data, destroy };
+  Listener l = { rooms->next_listener_id++, listener, user_data, destroy };
 
-  g_array_append_val (rooms->hooks, h);
-  return h.id;
+  g_array_append_val (rooms->listeners, l);
+  return l.id;
 }
 
 void
-sh_rooms_remove_hook (ShRooms *rooms, guint id)
+sh_rooms_unsubscribe (ShRooms *rooms, guint id)
 {
-  for (guint i = 0; i < rooms->hooks->len; i++) {
-    if (g_array_index (rooms->hooks, Hook, i).id == id) {
-      g_array_remove_index (rooms->hooks, i);
+  for (guint i = 0; i < rooms->listeners->len; i++) {
+    if (g_array_index (rooms->listeners, Listener, i).id == id) {
+      g_array_remove_index (rooms->listeners, i);
       return;
     }
   }
+}
+
+void
+sh_rooms_set_clock (ShRooms *rooms, gint64 (*now) (void))
+{
+  rooms->now = now;
 }
 
 /* ------------------------------------------------------------------ room */
@@ -261,13 +328,22 @@ sh_room_state (ShRoom *room)
   return room->meeting->state;
 }
 
-gboolean
-sh_room_set_state (ShRoom *room, ShMeetingState state)
+static gboolean
+state_is_over (ShMeetingState state)
 {
+  return state == SH_MEETING_ENDED || state == SH_MEETING_CANCELLED
+         || state == SH_MEETING_ARCHIVED;
+}
+
+gboolean
+sh_room_set_state (ShRoom *room, ShMeetingState state, gint64 by)
+{
+  ShRoomEvent e = { .kind = SH_ROOM_EVENT_STATE, .by = by, .chair = by != 0, .state = state };
+
   if (room->meeting->state == state)
     return FALSE;
   room->meeting->state = state;
-  fire (room, SH_ROOM_CHANGE_STATE, NULL);
+  emit (room, &e);
   return TRUE;
 }
 
@@ -278,11 +354,12 @@ sh_room_locked (ShRoom *room)
 }
 
 gboolean
-sh_room_set_locked (ShRoom *room, gboolean locked)
+sh_room_set_locked (ShRoom *room, gboolean locked, gint64 by)
 {
   if (!room->locked == !locked)
     return FALSE;
   room->locked = !!locked;
+  emit_simple (room, locked ? SH_ROOM_EVENT_LOCKED : SH_ROOM_EVENT_UNLOCKED, NULL, by, TRUE);
   return TRUE;
 }
 
@@ -293,12 +370,13 @@ sh_room_lesson_mode (ShRoom *room)
 }
 
 gboolean
-sh_room_set_lesson_mode (ShRoom *room, gboolean enabled)
+sh_room_set_lesson_mode (ShRoom *room, gboolean enabled, gint64 by)
 {
   if (!room->lesson_mode == !enabled)
     return FALSE;
   room->lesson_mode = !!enabled;
-  fire (room, SH_ROOM_CHANGE_LESSON_MODE, NULL);
+  emit_simple (room, enabled ? SH_ROOM_EVENT_LESSON_MODE_ON : SH_ROOM_EVENT_LESSON_MODE_OFF, NULL,
+               by, TRUE);
   return TRUE;
 }
 
@@ -364,7 +442,7 @@ sh_room_join (ShRoom *room, const ShRoomParticipant *who, ShWsClient *client, gi
       p->connections++;
       if (client)
         client->room = room;
-      fire (room, SH_ROOM_CHANGE_REPLACED, p);
+      emit_simple (room, SH_ROOM_EVENT_REPLACED, p, p->account_id, FALSE);
     }
     return p;
   }
@@ -388,7 +466,10 @@ sh_room_join (ShRoom *room, const ShRoomParticipant *who, ShWsClient *client, gi
   g_hash_table_add (room->ever_joined, id_key (p->account_id));
   if (client)
     client->room = room;
-  fire (room, SH_ROOM_CHANGE_JOINED, p);
+  emit_simple (room, SH_ROOM_EVENT_JOINED, p, p->account_id, FALSE);
+  /* Coming in muted by the chair is a change too: the chair's earlier
+   * decision, applied by the server. */
+  emit_media (room, p, p->chair_muted, TRUE, 0, TRUE);
   return p;
 }
 
@@ -403,8 +484,8 @@ drop_hand (ShRoom *room, gint64 account_id)
   }
 }
 
-void
-sh_room_leave (ShRoom *room, gint64 account_id, gboolean removed)
+static void
+take_out (ShRoom *room, gint64 account_id, ShRoomEvent *e)
 {
   ShRoomParticipant *p = sh_room_find (room, account_id);
 
@@ -417,11 +498,29 @@ sh_room_leave (ShRoom *room, gint64 account_id, gboolean removed)
     g_hash_table_insert (room->chair_mutes, id_key (account_id), GUINT_TO_POINTER (p->chair_muted));
   else
     g_hash_table_remove (room->chair_mutes, &account_id);
-  if (removed)
+  if (e->kind == SH_ROOM_EVENT_REMOVED)
     g_hash_table_add (room->removed, id_key (account_id));
-  fire (room, SH_ROOM_CHANGE_LEFT, p);
+  e->participant = p;
+  e->chair = e->by != 0 && e->by != account_id;
+  emit (room, e);
   g_hash_table_remove (room->by_account, &account_id);
   g_ptr_array_remove (room->participants, p);
+}
+
+void
+sh_room_leave (ShRoom *room, gint64 account_id, const char *reason, gint64 by)
+{
+  ShRoomEvent e = { .kind = SH_ROOM_EVENT_LEFT, .by = by, .reason = reason };
+
+  take_out (room, account_id, &e);
+}
+
+void
+sh_room_remove (ShRoom *room, gint64 account_id, const char *reason, gint64 by)
+{
+  ShRoomEvent e = { .kind = SH_ROOM_EVENT_REMOVED, .by = by, .reason = reason };
+
+  take_out (room, account_id, &e);
 }
 
 guint
@@ -434,13 +533,13 @@ sh_room_set_self_mute (ShRoom *room, ShRoomParticipant *p, guint media, gboolean
     p->self_muted |= media;
   else
     p->self_muted &= ~(media & ~p->chair_muted);
-  if (before != p->self_muted)
-    fire (room, SH_ROOM_CHANGE_MUTE, p);
+  emit_media (room, p, before ^ p->self_muted, muted, p->account_id, FALSE);
   return before ^ p->self_muted;
 }
 
 guint
-sh_room_set_chair_mute (ShRoom *room, ShRoomParticipant *p, guint media, gboolean muted)
+sh_room_set_chair_mute (ShRoom *room, ShRoomParticipant *p, guint media, gboolean muted,
+                        gint64 by)
 {
   guint before = p->chair_muted;
 
@@ -449,17 +548,19 @@ sh_room_set_chair_mute (ShRoom *room, ShRoomParticipant *p, guint media, gboolea
     p->chair_muted |= media;
   else
     p->chair_muted &= ~media;
-  if (before != p->chair_muted)
-    fire (room, SH_ROOM_CHANGE_MUTE, p);
+  emit_media (room, p, before ^ p->chair_muted, muted, by, TRUE);
   return before ^ p->chair_muted;
 }
 
 GPtrArray *
-sh_room_mute_all (ShRoom *room, gboolean muted)
+sh_room_mute_all (ShRoom *room, gboolean muted, gint64 by)
 {
   GPtrArray *changed = g_ptr_array_new ();
 
-  room->all_muted = !!muted;
+  if (!room->all_muted != !muted) {
+    room->all_muted = !!muted;
+    emit_simple (room, muted ? SH_ROOM_EVENT_ALL_MUTED : SH_ROOM_EVENT_ALL_UNMUTED, NULL, by, TRUE);
+  }
   if (!muted) {
     /* Lifted for those who left as well: they come back unmuted. */
     GHashTableIter iter;
@@ -477,7 +578,7 @@ sh_room_mute_all (ShRoom *room, gboolean muted)
     ShRoomParticipant *p = g_ptr_array_index (room->participants, i);
     if (p->may_chair)
       continue;
-    if (sh_room_set_chair_mute (room, p, SH_ROOM_AUDIO, muted))
+    if (sh_room_set_chair_mute (room, p, SH_ROOM_AUDIO, muted, by))
       g_ptr_array_add (changed, p);
   }
   return changed;
@@ -490,16 +591,18 @@ sh_room_raise_hand (ShRoom *room, ShRoomParticipant *p, gint64 now)
     return FALSE;
   p->hand_raised_at = now;
   g_array_append_val (room->hands, p->account_id);
+  emit_simple (room, SH_ROOM_EVENT_HAND_RAISED, p, p->account_id, FALSE);
   return TRUE;
 }
 
 gboolean
-sh_room_lower_hand (ShRoom *room, ShRoomParticipant *p)
+sh_room_lower_hand (ShRoom *room, ShRoomParticipant *p, gint64 by)
 {
   if (!p->hand_raised_at)
     return FALSE;
   p->hand_raised_at = 0;
   drop_hand (room, p->account_id);
+  emit_simple (room, SH_ROOM_EVENT_HAND_LOWERED, p, by, by != p->account_id);
   return TRUE;
 }
 
@@ -517,27 +620,27 @@ sh_room_hands (ShRoom *room)
 }
 
 gboolean
-sh_room_give_floor (ShRoom *room, ShRoomParticipant *p)
+sh_room_give_floor (ShRoom *room, ShRoomParticipant *p, gint64 by)
 {
   gboolean changed = !p->floor;
 
-  sh_room_lower_hand (room, p);
-  sh_room_set_chair_mute (room, p, SH_ROOM_ALL_MEDIA, FALSE);
+  sh_room_lower_hand (room, p, by);
+  sh_room_set_chair_mute (room, p, SH_ROOM_ALL_MEDIA, FALSE, by);
   p->floor = TRUE;
   if (changed)
-    fire (room, SH_ROOM_CHANGE_FLOOR, p);
+    emit_simple (room, SH_ROOM_EVENT_FLOOR_GIVEN, p, by, TRUE);
   return changed;
 }
 
 gboolean
-sh_room_take_floor (ShRoom *room, ShRoomParticipant *p)
+sh_room_take_floor (ShRoom *room, ShRoomParticipant *p, gint64 by)
 {
   if (!p->floor)
     return FALSE;
   p->floor = FALSE;
-  fire (room, SH_ROOM_CHANGE_FLOOR, p);
+  emit_simple (room, SH_ROOM_EVENT_FLOOR_TAKEN, p, by, TRUE);
   if (room->all_muted && !p->may_chair)
-    sh_room_set_chair_mute (room, p, SH_ROOM_AUDIO, TRUE);
+    sh_room_set_chair_mute (room, p, SH_ROOM_AUDIO, TRUE, by);
   return TRUE;
 }
 
@@ -555,14 +658,29 @@ sh_room_floor (ShRoom *room)
 }
 
 gboolean
+sh_room_set_leg_lost (ShRoom *room, ShRoomParticipant *p, ShRoomLeg leg, gboolean lost)
+{
+  guint before = p->legs_lost;
+  ShRoomEvent e = { .participant = p, .legs = leg };
+
+  if (lost)
+    p->legs_lost |= leg;
+  else
+    p->legs_lost &= ~(guint) leg;
+  if (!before == !p->legs_lost)
+    return FALSE;
+  e.kind = lost ? SH_ROOM_EVENT_CONNECTION_LOST : SH_ROOM_EVENT_CONNECTION_REGAINED;
+  emit (room, &e);
+  return TRUE;
+}
+
+gboolean
 sh_room_may_publish (ShRoom *room, gint64 account_id, ShRoomMedia media)
 {
   ShRoomParticipant *p;
 
   g_return_val_if_fail (media == SH_ROOM_AUDIO || media == SH_ROOM_VIDEO, FALSE);
-  if (!room || room->meeting->state == SH_MEETING_ENDED
-      || room->meeting->state == SH_MEETING_CANCELLED
-      || room->meeting->state == SH_MEETING_ARCHIVED)
+  if (!room || state_is_over (room->meeting->state))
     return FALSE;
   p = sh_room_find (room, account_id);
   if (!p || (p->self_muted & media) || (p->chair_muted & media))

@@ -20,6 +20,7 @@
 typedef struct _ShWsClient ShWsClient;
 typedef struct _ShRooms ShRooms;
 typedef struct _ShRoom ShRoom;
+typedef struct _ShRoomParticipant ShRoomParticipant;
 
 /* A participant's role in this meeting (not their account's roles). */
 typedef enum {
@@ -42,7 +43,7 @@ typedef enum {
 
 #define SH_ROOM_ALL_MEDIA (SH_ROOM_AUDIO | SH_ROOM_VIDEO)
 
-typedef struct {
+struct _ShRoomParticipant {
   gint64 account_id; /* the key: one participant per account */
   gint64 member_id;  /* 0 for an account that is not a member */
   char *name;        /* display name */
@@ -57,59 +58,115 @@ typedef struct {
   guint chair_muted;     /* ShRoomMedia bits the chair turned off: only the chair lifts them */
   gint64 hand_raised_at; /* UTC µs, 0 when the hand is down */
   gboolean floor;        /* given the floor by the chair */
+  guint legs_lost;       /* ShRoomLeg bits whose media connection failed */
   /* For the media module: its per-participant state, freed with
    * media_free when the participant leaves. */
   gpointer media;
   GDestroyNotify media_free;
-} ShRoomParticipant;
+};
 
-/* What changed; hooks are called after the change, on the main thread. */
+/* The room event stream (docs/room-events.md): every change of a live
+ * meeting is one event, emitted by this file and nowhere else, after the
+ * change, on the main thread. The persisted event log (room-log.c) and the
+ * media plane (meeting-media.c) are listeners; so will be attendance and the
+ * minutes. A mutator below that changes nothing emits nothing. */
 typedef enum {
-  SH_ROOM_CHANGE_JOINED,      /* a new participant */
-  SH_ROOM_CHANGE_REPLACED,    /* participant->client is a new socket; the old one is out */
-  SH_ROOM_CHANGE_LEFT,        /* left, disconnected or removed; freed after the hooks */
-  SH_ROOM_CHANGE_MUTE,        /* self_muted or chair_muted of the participant changed */
-  SH_ROOM_CHANGE_FLOOR,       /* the participant got or lost the floor */
-  SH_ROOM_CHANGE_LESSON_MODE, /* the room's lesson mode (participant NULL) */
-  SH_ROOM_CHANGE_STATE,       /* the meeting state (participant NULL) */
-  SH_ROOM_CHANGE_CLOSING,     /* the room is about to be freed (participant NULL) */
-} ShRoomChange;
+  SH_ROOM_EVENT_JOINED,              /* a new participant */
+  SH_ROOM_EVENT_REPLACED,            /* participant->client is a new socket; the old one is out */
+  SH_ROOM_EVENT_LEFT,                /* left, disconnected, or sent out as the meeting ended */
+  SH_ROOM_EVENT_REMOVED,             /* removed by the chair: cannot come back */
+  SH_ROOM_EVENT_MUTED,               /* microphone off (self or chair: see by, chair) */
+  SH_ROOM_EVENT_UNMUTED,             /* microphone on */
+  SH_ROOM_EVENT_CAMERA_OFF,          /* camera off (self or chair) */
+  SH_ROOM_EVENT_CAMERA_ON,           /* camera on */
+  SH_ROOM_EVENT_HAND_RAISED,         /* */
+  SH_ROOM_EVENT_HAND_LOWERED,        /* by the participant, or by the chair giving the floor */
+  SH_ROOM_EVENT_FLOOR_GIVEN,         /* */
+  SH_ROOM_EVENT_FLOOR_TAKEN,         /* */
+  SH_ROOM_EVENT_LOCKED,              /* room-wide */
+  SH_ROOM_EVENT_UNLOCKED,            /* room-wide */
+  SH_ROOM_EVENT_LESSON_MODE_ON,      /* room-wide */
+  SH_ROOM_EVENT_LESSON_MODE_OFF,     /* room-wide */
+  SH_ROOM_EVENT_ALL_MUTED,           /* room-wide: "mute all" in force */
+  SH_ROOM_EVENT_ALL_UNMUTED,         /* room-wide: "mute all" lifted */
+  SH_ROOM_EVENT_STATE,               /* room-wide: the meeting state, see state */
+  SH_ROOM_EVENT_CONNECTION_LOST,     /* the participant's media connection failed */
+  SH_ROOM_EVENT_CONNECTION_REGAINED, /* and works again */
+  SH_ROOM_EVENT_CLOSING,             /* room-wide: the room is about to be freed */
+} ShRoomEventKind;
 
-/* @participant is borrowed and NULL for room-wide changes. A hook must not
- * add or remove hooks, and must not change the room. */
-typedef void (*ShRoomHook) (ShRoom *room, ShRoomChange change, ShRoomParticipant *participant,
-                            gpointer user_data);
+#define SH_ROOM_EVENT_KIND_COUNT (SH_ROOM_EVENT_CLOSING + 1)
+
+/* "joined", "left", "camera_off", ... */
+const char *sh_room_event_kind_to_string (ShRoomEventKind kind);
+
+/* One event; valid for the listener's call only. */
+typedef struct {
+  ShRoomEventKind kind;
+  gint64 meeting_id;
+  /* (nullable) borrowed: whom it concerns, NULL for a room-wide event. For
+   * LEFT and REMOVED still in the room, freed after the listeners. */
+  ShRoomParticipant *participant;
+  /* The account that caused it: the participant themself, someone with
+   * chair powers, or 0 for the server (a dropped socket, a failed
+   * connection, a state the store already had). */
+  gint64 by;
+  /* Chair powers were used: the chair's mute (not the participant's own),
+   * the floor, a room-wide switch, a removal, a hand lowered by another. */
+  gboolean chair;
+  /* LEFT: "left", "disconnected" or the meeting state that ended it;
+   * REMOVED: the chair's reason (nullable). */
+  const char *reason;
+  ShMeetingState state; /* STATE: the new state */
+  guint legs;           /* CONNECTION_*: SH_ROOM_LEG_* bits lost (LOST) or back (REGAINED) */
+  gint64 at;            /* server time, UTC µs */
+} ShRoomEvent;
+
+/* Media connections of a participant, as bits. */
+typedef enum {
+  SH_ROOM_LEG_PUBLISH = 1 << 0,
+  SH_ROOM_LEG_SUBSCRIBE = 1 << 1,
+} ShRoomLeg;
+
+/* A listener must not add or remove listeners, and must not change the
+ * room: it hears what happened, in the order it happened. */
+typedef void (*ShRoomListener) (ShRoom *room, const ShRoomEvent *event, gpointer user_data);
 
 /* ------------------------------------------------------------- registry */
 
 ShRooms *sh_rooms_new (void); /* transfer full */
-/* Closes every room (CLOSING hooks, sockets detached) and the hooks. */
+/* Closes every room (CLOSING events, sockets detached) and the listeners. */
 void sh_rooms_free (ShRooms *rooms);
 /* (transfer none) (nullable) */
 ShRoom *sh_rooms_lookup (ShRooms *rooms, gint64 meeting_id);
 /* The room of @meeting, created (empty, with the meeting's state) when there
  * is none. (transfer none) */
 ShRoom *sh_rooms_open (ShRooms *rooms, const ShMeeting *meeting);
-/* Fires CLOSING, detaches every socket from the room and frees it. */
+/* Emits CLOSING, detaches every socket from the room and frees it. */
 void sh_rooms_close (ShRooms *rooms, ShRoom *room);
 guint sh_rooms_count (ShRooms *rooms);
 
-/* Hooks hear about every room. Returns an id for sh_rooms_remove_hook(). */
-guint sh_rooms_add_hook (ShRooms *rooms, ShRoomHook hook, gpointer user_data,
-                         GDestroyNotify destroy);
-void sh_rooms_remove_hook (ShRooms *rooms, guint id);
+/* Listeners hear every event of every room, in the order they subscribed.
+ * Returns an id for sh_rooms_unsubscribe(). */
+guint sh_rooms_subscribe (ShRooms *rooms, ShRoomListener listener, gpointer user_data,
+                          GDestroyNotify destroy);
+void sh_rooms_unsubscribe (ShRooms *rooms, guint id);
+/* The clock of the events' times (tests pin it); NULL: g_get_real_time. */
+void sh_rooms_set_clock (ShRooms *rooms, gint64 (*now) (void));
 
 /* ------------------------------------------------------------------ room */
 
 const ShMeeting *sh_room_meeting (ShRoom *room); /* (transfer none) as loaded */
 gint64 sh_room_meeting_id (ShRoom *room);
 ShMeetingState sh_room_state (ShRoom *room);
-/* Returns TRUE when the state changed (STATE hook fired). */
-gboolean sh_room_set_state (ShRoom *room, ShMeetingState state);
+/* Returns TRUE when the state changed (a STATE event, @by: who did it, 0
+ * when the room follows what the store already had). */
+gboolean sh_room_set_state (ShRoom *room, ShMeetingState state, gint64 by);
 gboolean sh_room_locked (ShRoom *room);
-gboolean sh_room_set_locked (ShRoom *room, gboolean locked); /* TRUE when changed */
+/* TRUE when changed; @by: the chair. */
+gboolean sh_room_set_locked (ShRoom *room, gboolean locked, gint64 by);
 gboolean sh_room_lesson_mode (ShRoom *room);
-gboolean sh_room_set_lesson_mode (ShRoom *room, gboolean enabled); /* TRUE when changed */
+gboolean sh_room_set_lesson_mode (ShRoom *room, gboolean enabled, gint64 by);
 /* Whether "mute all" (audio) is in force: participants without chair powers
  * who join then come in muted by the chair. */
 gboolean sh_room_all_muted (ShRoom *room);
@@ -142,32 +199,43 @@ ShRoomAdmission sh_room_admits (ShRoom *room, gint64 account_id, gboolean may_ch
  * Returns: (transfer none) the participant. */
 ShRoomParticipant *sh_room_join (ShRoom *room, const ShRoomParticipant *who, ShWsClient *client,
                                  gint64 now, ShWsClient **replaced);
-/* Takes the participant out (LEFT hooks, then freed). With @removed the
- * account cannot come back to this meeting. */
-void sh_room_leave (ShRoom *room, gint64 account_id, gboolean removed);
+/* Takes the participant out (a LEFT event with @reason, then freed). @by:
+ * the participant (left), or 0 (a dropped socket). */
+void sh_room_leave (ShRoom *room, gint64 account_id, const char *reason, gint64 by);
+/* The chair takes the participant out (REMOVED, then freed): the account
+ * cannot come back to this meeting. @reason: (nullable) the chair's. */
+void sh_room_remove (ShRoom *room, gint64 account_id, const char *reason, gint64 by);
 
 /* Self mute: muting any bit works; unmuting skips bits the chair muted (the
  * caller refuses such a request first). Returns the bits that changed. */
 guint sh_room_set_self_mute (ShRoom *room, ShRoomParticipant *p, guint media, gboolean muted);
-/* Chair mute of @media bits on or off. Returns the bits that changed. */
-guint sh_room_set_chair_mute (ShRoom *room, ShRoomParticipant *p, guint media, gboolean muted);
+/* Chair mute of @media bits on or off by @by. Returns the bits that
+ * changed. */
+guint sh_room_set_chair_mute (ShRoom *room, ShRoomParticipant *p, guint media, gboolean muted,
+                              gint64 by);
 /* Chair mute of audio for everyone without chair powers, on or off, and
- * the "mute all" flag. Returns: (transfer container) the participants
- * whose state changed. */
-GPtrArray *sh_room_mute_all (ShRoom *room, gboolean muted);
+ * the "mute all" flag (ALL_MUTED or ALL_UNMUTED when it changes). Returns:
+ * (transfer container) the participants whose state changed. */
+GPtrArray *sh_room_mute_all (ShRoom *room, gboolean muted, gint64 by);
 
 /* TRUE when changed (raising a raised hand keeps its place). */
 gboolean sh_room_raise_hand (ShRoom *room, ShRoomParticipant *p, gint64 now);
-gboolean sh_room_lower_hand (ShRoom *room, ShRoomParticipant *p);
+/* @by: the participant, or the chair. */
+gboolean sh_room_lower_hand (ShRoom *room, ShRoomParticipant *p, gint64 by);
 /* Raised hands, first raised first. (transfer container) (element-type ShRoomParticipant) */
 GPtrArray *sh_room_hands (ShRoom *room);
 /* Giving the floor lowers the hand and lifts the chair's mute of the
  * participant: they were given it to speak. Taking it puts back the audio
  * mute when "mute all" is in force. TRUE when the floor changed. */
-gboolean sh_room_give_floor (ShRoom *room, ShRoomParticipant *p);
-gboolean sh_room_take_floor (ShRoom *room, ShRoomParticipant *p);
+gboolean sh_room_give_floor (ShRoom *room, ShRoomParticipant *p, gint64 by);
+gboolean sh_room_take_floor (ShRoom *room, ShRoomParticipant *p, gint64 by);
 /* Holders of the floor in join order. (transfer container) */
 GPtrArray *sh_room_floor (ShRoom *room);
+
+/* The media plane reports a connection of @p failing (@lost) or working
+ * again: CONNECTION_LOST when the first leg fails, CONNECTION_REGAINED when
+ * the last failed leg works again. Returns TRUE when that happened. */
+gboolean sh_room_set_leg_lost (ShRoom *room, ShRoomParticipant *p, ShRoomLeg leg, gboolean lost);
 
 /* For the media module: may @account_id's @media (one ShRoomMedia bit) be
  * forwarded now? Only for someone in the room, not muted by themself or the

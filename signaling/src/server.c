@@ -2,6 +2,7 @@
  * web/, /healthz and /metrics, and clean shutdown on SIGINT/SIGTERM.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "server-private.h"
+#include "room-log.h"
 
 #include <errno.h>
 #include <glib-unix.h>
@@ -584,6 +585,8 @@ sh_server_new (const char *config_path, const char *const *overrides, GError **e
   server->tz = g_time_zone_new_identifier (server->config->time_zone);
   server->sockets = g_ptr_array_new ();
   server->rooms = sh_rooms_new ();
+  /* The log first: it records a change before anyone acts on it. */
+  sh_room_log_attach (server->rooms, server->store);
   sh_meeting_media_init (server);
   server->metrics.started_at = g_get_monotonic_time ();
   server->soup = soup_server_new ("server-header", "sanhui/" PACKAGE_VERSION, NULL);

@@ -587,6 +587,117 @@ export function roomScenarios(h) {
     assert(/尚未开放/.test(notOpen) && /北京时间/.test(notOpen), `not_open message: "${notOpen}"`);
   });
 
+  /**
+   * Every chair and participant action through the pages, then the meeting's
+   * event log: one event per change, in order, with who did it. A change the
+   * room does not emit is missing here and fails the scenario.
+   */
+  const roomEventLog = scenario(async (t) => {
+    const { secretary, member, member2, meeting } = await threeInMeeting(t, {});
+    const chair = secretary.id;
+    const expected = [];
+    // Connection losses follow the network, not the actions: left out here
+    // (tests/test-room-events.c covers them).
+    const logged = async () => (await call(t, secretary, 'GET', `api/meetings/${meeting.id}/events`)).events
+      .filter((e) => !e.kind.startsWith('connection_'))
+      .map((e) => {
+        const d = e.detail ? (typeof e.detail === 'string' ? JSON.parse(e.detail) : e.detail) : {};
+        return [e.kind, e.account_id || 0, d.media || '', d.by || 0, d.reason || ''].join(' ');
+      });
+    const expect = (kind, account, { media = '', by = 0, reason = '' } = {}) =>
+      expected.push([kind, account, media, by, reason].join(' '));
+    /** Runs @action and waits until the log has every event expected so far. */
+    const step = async (what, action) => {
+      await action();
+      const deadline = Date.now() + 10_000;
+      let got = await logged();
+      while (got.length < expected.length && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        got = await logged();
+      }
+      assert(got.length === expected.length && got.every((g, i) => g === expected[i]),
+        `${what}: event log\n  ${got.join('\n  ')}\nwant\n  ${expected.join('\n  ')}`);
+      log(`${what}: ${got.length} events as expected`);
+    };
+    const rowOf = (p) => secretary.page.locator(`[data-testid="participant-row"][data-account="${p.id}"]`);
+    const chairButton = (testid) => secretary.page.locator(`[data-testid="chair-console"] [data-testid="${testid}"]`).first();
+
+    for (const p of [secretary, member, member2]) expect('joined', p.id);
+    await step('three joined', async () => {});
+
+    expect('muted', member.id, { media: 'audio', by: member.id });
+    expect('unmuted', member.id, { media: 'audio', by: member.id });
+    expect('muted', member.id, { media: 'video', by: member.id });
+    expect('unmuted', member.id, { media: 'video', by: member.id });
+    await step('the member\'s own microphone and camera', async () => {
+      for (const [id, state] of [['ctl-mic', 'muted'], ['ctl-mic', 'on'], ['ctl-camera', 'off'], ['ctl-camera', 'on']]) {
+        await member.page.locator(`#${id}`).click();
+        await member.page.waitForFunction(([i, s]) => document.getElementById(i).dataset.state === s, [id, state]);
+      }
+    });
+
+    expect('hand_raised', member2.id);
+    expect('hand_lowered', member2.id, { by: chair });
+    expect('floor_given', member2.id, { by: chair });
+    expect('floor_taken', member2.id, { by: chair });
+    await step('a hand, the floor given and taken', async () => {
+      await member2.page.locator('#ctl-hand').click();
+      await secretary.page.locator('#tab-chair').click();
+      await secretary.page.locator('[data-testid="chair-hand"]').waitFor();
+      await secretary.page.locator('[data-testid="chair-hand"] [data-testid="chair-give-floor"]').click();
+      await secretary.page.locator('[data-testid="chair-floor"] [data-testid="chair-take-floor"]').click();
+      await secretary.page.locator('[data-testid="chair-floor"] [data-testid="chair-take-floor"]').waitFor({ state: 'detached' });
+    });
+
+    expect('muted', member.id, { media: 'audio', by: chair });
+    expect('unmuted', member.id, { media: 'audio', by: chair });
+    expect('muted', member.id, { media: 'video', by: chair });
+    expect('unmuted', member.id, { media: 'video', by: chair });
+    await step('the chair mutes and unmutes the member', async () => {
+      await secretary.page.locator('#tab-people').click();
+      for (const [testid, state] of [['chair-mute', 'chair-muted'], ['chair-mute', 'on']]) {
+        await rowOf(member).locator(`[data-testid="${testid}"]`).click();
+        await member.page.waitForFunction((s) => document.getElementById('ctl-mic').dataset.state === s, state);
+      }
+      for (const label of ['允许视频', '关闭视频']) {
+        await rowOf(member).locator('[data-testid="chair-video"]').click();
+        await rowOf(member).locator('[data-testid="chair-video"]', { hasText: label }).waitFor();
+      }
+    });
+
+    expect('all_muted', 0, { by: chair });
+    for (const p of [member, member2]) expect('muted', p.id, { media: 'audio', by: chair });
+    expect('all_unmuted', 0, { by: chair });
+    for (const p of [member, member2]) expect('unmuted', p.id, { media: 'audio', by: chair });
+    for (const kind of ['locked', 'unlocked', 'lesson_mode_on', 'lesson_mode_off', 'started']) expect(kind, 0, { by: chair });
+    await step('mute all, lock, lesson mode, start', async () => {
+      await secretary.page.locator('#tab-chair').click();
+      for (const [testid, label] of [['chair-mute-all', '解除全体静音'], ['chair-mute-all', '全体静音'],
+        ['chair-lock', '解除锁定'], ['chair-lock', '锁定会议'],
+        ['chair-lesson', '关闭党课模式'], ['chair-lesson', '开启党课模式']]) {
+        await chairButton(testid).click();
+        await secretary.page.locator(`[data-testid="${testid}"]`, { hasText: new RegExp(`^${label}$`) }).waitFor();
+      }
+      await chairButton('chair-start').click();
+      await member.page.waitForFunction(() => document.querySelector('#room-state').dataset.state === 'in_progress');
+    });
+
+    expect('removed', member2.id, { by: chair });
+    await step('the chair removes member2', async () => {
+      await secretary.page.locator('#tab-people').click();
+      await rowOf(member2).locator('[data-testid="chair-remove"]').click();
+      await rowOf(member2).waitFor({ state: 'detached' });
+    });
+
+    expect('ended', 0, { by: chair });
+    for (const p of [secretary, member]) expect('left', p.id, { reason: 'ended' });
+    await step('the chair ends the meeting', async () => {
+      await secretary.page.locator('#tab-chair').click();
+      await chairButton('chair-end').click();
+      await member.page.locator('#lobby').waitFor({ state: 'visible' });
+    });
+  });
+
   return {
     'room-three': roomThree,
     'room-screen': roomScreen,
@@ -596,5 +707,6 @@ export function roomScenarios(h) {
     'room-lesson': roomLesson,
     'room-refused': roomRefused,
     'room-rejoin': roomRejoin,
+    'room-event-log': roomEventLog,
   };
 }

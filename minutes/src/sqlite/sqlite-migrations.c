@@ -258,6 +258,32 @@ const char *const sh_migrations[] = {
   "  account_id INTEGER PRIMARY KEY REFERENCES accounts(id),"
   "  code_hash TEXT NOT NULL,"
   "  expires_at INTEGER NOT NULL);",
+
+  /* 6: the room event stream records every change of a live meeting: the
+   *    chair's "mute all", state changes besides start and end, and media
+   *    connections lost and regained. SQLite cannot widen a CHECK in place:
+   *    the table is copied, row for row, into one that allows the new
+   *    kinds (dropping a table fires none of its triggers). */
+  "CREATE TABLE meeting_events_v6 ("
+  "  id INTEGER PRIMARY KEY,"
+  "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+  "  account_id INTEGER REFERENCES accounts(id),"
+  "  member_id INTEGER REFERENCES members(id),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('joined','left','replaced','removed','muted',"
+  "    'unmuted','hand_raised','hand_lowered','floor_given','floor_taken','locked','unlocked',"
+  "    'lesson_mode_on','lesson_mode_off','started','ended','all_muted','all_unmuted',"
+  "    'state_changed','connection_lost','connection_regained')),"
+  "  detail TEXT,"
+  "  at INTEGER NOT NULL);"
+  "INSERT INTO meeting_events_v6 (id, meeting_id, account_id, member_id, kind, detail, at)"
+  "  SELECT id, meeting_id, account_id, member_id, kind, detail, at FROM meeting_events;"
+  "DROP TABLE meeting_events;"
+  "ALTER TABLE meeting_events_v6 RENAME TO meeting_events;"
+  "CREATE INDEX meeting_events_meeting ON meeting_events(meeting_id, id);"
+  "CREATE TRIGGER meeting_events_no_update BEFORE UPDATE ON meeting_events"
+  "  BEGIN SELECT RAISE(ABORT, 'meeting_events is append-only'); END;"
+  "CREATE TRIGGER meeting_events_no_delete BEFORE DELETE ON meeting_events"
+  "  BEGIN SELECT RAISE(ABORT, 'meeting_events is append-only'); END;",
 };
 
 const int sh_migrations_count = G_N_ELEMENTS (sh_migrations);

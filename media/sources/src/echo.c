@@ -3,7 +3,7 @@
  * own SSRCs, with keyframe requests and NACKs passed back to the browser's
  * sender. A receive-only offer gets the test picture and tone instead.
  * SPDX-License-Identifier: Apache-2.0 */
-#include "sanhui-media.h"
+#include "sanhui-media-sources.h"
 
 #include "pattern-source.h"
 #include "rtcp.h"
