@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
-#include "store-private.h"
+#include "sqlite/sqlite-private.h"
 
 /* A store in memory. Returns: (transfer full). */
 ShStore *minutes_fixture_open_memory (void);

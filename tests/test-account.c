@@ -1,5 +1,6 @@
 /* Accounts: validation, look-ups, lockout, roles.
  * SPDX-License-Identifier: Apache-2.0 */
+#include "account-private.h"
 #include "minutes-fixture.h"
 
 #include <glib/gstdio.h>
@@ -614,11 +615,39 @@ test_last_admin (Fixture *f, gconstpointer data)
   g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_STATE);
 }
 
+/* The lock rule alone, on the data it is given: no store. */
+static void
+test_next_failure (void)
+{
+  gint64 until = -1;
+
+  /* Counting up to the limit, then a lock of the given length. */
+  g_assert_cmpint (sh_account_next_failure (0, 0, NOW, 3, MINUTE, &until), ==, 1);
+  g_assert_cmpint (until, ==, 0);
+  g_assert_cmpint (sh_account_next_failure (2, 0, NOW, 3, MINUTE, &until), ==, 3);
+  g_assert_cmpint (until, ==, NOW + MINUTE);
+  /* While locked nothing moves, not even the end of the lock. */
+  g_assert_cmpint (sh_account_next_failure (3, NOW + 5, NOW, 3, MINUTE, &until), ==, 3);
+  g_assert_cmpint (until, ==, NOW + 5);
+  /* A lock that ran out starts again at one, and one is not enough. */
+  g_assert_cmpint (sh_account_next_failure (3, NOW, NOW, 3, MINUTE, &until), ==, 1);
+  g_assert_cmpint (until, ==, 0);
+  /* ... unless the limit is one. */
+  g_assert_cmpint (sh_account_next_failure (3, NOW - 1, NOW, 1, MINUTE, &until), ==, 1);
+  g_assert_cmpint (until, ==, NOW + MINUTE);
+  /* A limit of 0 or less never locks. */
+  g_assert_cmpint (sh_account_next_failure (99, 0, NOW, 0, MINUTE, &until), ==, 100);
+  g_assert_cmpint (until, ==, 0);
+  g_assert_cmpint (sh_account_next_failure (99, 0, NOW, -1, MINUTE, &until), ==, 100);
+  g_assert_cmpint (until, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/account/role-strings", test_roles_strings);
+  g_test_add_func ("/account/next-failure", test_next_failure);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/account/validation", test_validation);
   ADD ("/account/conflicts", test_conflicts);

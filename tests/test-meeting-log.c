@@ -237,16 +237,18 @@ test_append_only (Fixture *f, gconstpointer data)
   sh_meeting_event_append (f->store, f->meeting, f->account, 0, SH_MEETING_EVENT_JOINED, NULL, T0,
                            &error);
   g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_exec (sh_sqlite_db (f->store), "UPDATE meeting_chat SET text = '改过'",
+                                 NULL, NULL, NULL),
+                   !=, SQLITE_OK);
   g_assert_cmpint (
-      sqlite3_exec (f->store->db, "UPDATE meeting_chat SET text = '改过'", NULL, NULL, NULL), !=,
+      sqlite3_exec (sh_sqlite_db (f->store), "DELETE FROM meeting_chat", NULL, NULL, NULL), !=,
       SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (f->store->db, "DELETE FROM meeting_chat", NULL, NULL, NULL), !=,
-                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (sh_sqlite_db (f->store), "UPDATE meeting_events SET kind = 'left'",
+                                 NULL, NULL, NULL),
+                   !=, SQLITE_OK);
   g_assert_cmpint (
-      sqlite3_exec (f->store->db, "UPDATE meeting_events SET kind = 'left'", NULL, NULL, NULL), !=,
+      sqlite3_exec (sh_sqlite_db (f->store), "DELETE FROM meeting_events", NULL, NULL, NULL), !=,
       SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (f->store->db, "DELETE FROM meeting_events", NULL, NULL, NULL), !=,
-                   SQLITE_OK);
   g_assert_cmpint (sh_store_count_rows (f->store, "meeting_chat", NULL), ==, 1);
   g_assert_cmpint (sh_store_count_rows (f->store, "meeting_events", NULL), ==, 1);
 }

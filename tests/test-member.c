@@ -328,7 +328,7 @@ test_update (Fixture *f, gconstpointer data)
 static gint64
 count (Fixture *f, const char *sql, gint64 member_id)
 {
-  g_autoptr (sqlite3_stmt) stmt = sh_store_prepare (f->store, sql, "count", NULL);
+  g_autoptr (sqlite3_stmt) stmt = sh_sqlite_prepare (f->store, sql, "count", NULL);
 
   g_assert_nonnull (stmt);
   sqlite3_bind_int64 (stmt, 1, member_id);
@@ -343,20 +343,20 @@ hold_post_and_group (Fixture *f, gint64 member_id)
   g_autoptr (sqlite3_stmt) group = NULL;
 
   /* Written directly so that this test depends on members alone. */
-  post = sh_store_prepare (f->store,
-                           "INSERT INTO committee_posts (branch_id, member_id, post, since)"
-                           " VALUES (?1, ?2, 'secretary', 1)",
-                           "post", NULL);
+  post = sh_sqlite_prepare (f->store,
+                            "INSERT INTO committee_posts (branch_id, member_id, post, since)"
+                            " VALUES (?1, ?2, 'secretary', 1)",
+                            "post", NULL);
   sqlite3_bind_int64 (post, 1, f->branch);
   sqlite3_bind_int64 (post, 2, member_id);
-  g_assert_true (sh_store_step_done (f->store, post, "post", NULL));
-  group = sh_store_prepare (f->store,
-                            "INSERT INTO group_members (group_id, member_id, leader)"
-                            " VALUES (?1, ?2, 1)",
-                            "group", NULL);
+  g_assert_true (sh_sqlite_step_done (f->store, post, "post", NULL));
+  group = sh_sqlite_prepare (f->store,
+                             "INSERT INTO group_members (group_id, member_id, leader)"
+                             " VALUES (?1, ?2, 1)",
+                             "group", NULL);
   sqlite3_bind_int64 (group, 1, f->group);
   sqlite3_bind_int64 (group, 2, member_id);
-  g_assert_true (sh_store_step_done (f->store, group, "group", NULL));
+  g_assert_true (sh_sqlite_step_done (f->store, group, "group", NULL));
 }
 
 /* Transferring out, or moving to another branch, ends the member's posts
@@ -438,6 +438,45 @@ test_leaving_branch_ends_visit (Fixture *f, gconstpointer data)
   visits = sh_visit_list_for_member (f->store, asker->id, &error);
   g_assert_cmpint (((ShVisit *) visits->pdata[0])->state, ==, SH_VISIT_ENDED);
   g_assert_cmpint (count (f, logged, asker->id), ==, 1);
+}
+
+/* A move is one unit: when its member row cannot be written (a phone
+ * number taken), the visit it would have ended and the posts it would have
+ * dropped stay as they were. */
+static void
+test_failed_move_changes_nothing (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ShMember) mover = new_member (f->branch, "调动者", NULL);
+  g_autoptr (ShMember) other = new_member (f->branch, "他人", "13800138000");
+  g_autoptr (ShMember) got = NULL;
+  g_autoptr (GPtrArray) visits = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *posts = "SELECT count(*) FROM committee_posts WHERE member_id = ?1";
+
+  mover->migrant = TRUE;
+  mover->id = create_ok (f, mover);
+  other->id = create_ok (f, other);
+  hold_post_and_group (f, mover->id);
+  visit_accepted (f, mover->id, f->other_branch);
+
+  got = sh_member_get (f->store, mover->id, &error);
+  g_assert_no_error (error);
+  got->branch_id = f->other_branch;
+  g_free (got->phone);
+  got->phone = g_strdup ("13800138000");
+  g_assert_false (sh_member_update (f->store, got, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT);
+  g_assert_cmpstr (error->message, ==, "该手机号已被其他党员使用");
+  g_clear_error (&error);
+
+  g_clear_pointer (&got, sh_member_free);
+  got = sh_member_get (f->store, mover->id, &error);
+  g_assert_cmpint (got->branch_id, ==, f->branch);
+  g_assert_cmpint (got->current_branch_id, ==, f->other_branch);
+  g_assert_cmpint (count (f, posts, mover->id), ==, 1);
+  visits = sh_visit_list_for_member (f->store, mover->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (((ShVisit *) visits->pdata[0])->state, ==, SH_VISIT_ACCEPTED);
 }
 
 /* The update works inside a caller's transaction (it uses a savepoint). */
@@ -567,6 +606,7 @@ main (int argc, char **argv)
   ADD ("/member/leaving-branch-ends-posts", test_leaving_branch_ends_posts);
   ADD ("/member/leaving-branch-ends-visit", test_leaving_branch_ends_visit);
   ADD ("/member/update-in-transaction", test_update_in_transaction);
+  ADD ("/member/failed-move-changes-nothing", test_failed_move_changes_nothing);
   ADD ("/member/list", test_list);
 #undef ADD
   return g_test_run ();

@@ -1,6 +1,7 @@
 /* Tests for the derived organization rules (minutes/src/rules.c).
  * SPDX-License-Identifier: Apache-2.0 */
 #include "minutes-fixture.h"
+#include "rules-private.h"
 #include "sanhui-minutes.h"
 
 #define DAY (G_USEC_PER_SEC * (gint64) 86400)
@@ -297,6 +298,128 @@ test_expected_wrong_org (Fixture *f, gconstpointer data)
   assert_expected_fails (f, SH_MEETING_GROUP, f->branch, SH_MINUTES_ERROR_INVALID);
 }
 
+/* ------------------------------------------------- the pure rules */
+
+static void
+test_attendee_branch (void)
+{
+  ShOrg committee = { .id = 1, .kind = SH_ORG_COMMITTEE };
+  ShOrg branch = { .id = 2, .parent_id = 1, .kind = SH_ORG_BRANCH };
+  ShOrg group = { .id = 3, .parent_id = 2, .kind = SH_ORG_GROUP };
+  ShMeetingType whole[] = { SH_MEETING_GENERAL, SH_MEETING_LESSON, SH_MEETING_PARTY_DAY };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (whole); i++) {
+    g_autoptr (GError) error = NULL;
+
+    g_assert_cmpint (sh_rules_attendee_branch (whole[i], &branch, NULL), ==, 2);
+    /* Held by a group, these still concern its whole branch. */
+    g_assert_cmpint (sh_rules_attendee_branch (whole[i], &group, NULL), ==, 2);
+    g_assert_cmpint (sh_rules_attendee_branch (whole[i], &committee, &error), ==, 0);
+    g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID);
+    g_assert_false (sh_rules_attendees_narrowed (whole[i]));
+  }
+  g_assert_cmpint (sh_rules_attendee_branch (SH_MEETING_COMMITTEE, &branch, NULL), ==, 2);
+  g_assert_cmpint (sh_rules_attendee_branch (SH_MEETING_COMMITTEE, &group, NULL), ==, 0);
+  g_assert_cmpint (sh_rules_attendee_branch (SH_MEETING_GROUP, &group, NULL), ==, 2);
+  g_assert_cmpint (sh_rules_attendee_branch (SH_MEETING_GROUP, &branch, NULL), ==, 0);
+  g_assert_true (sh_rules_attendees_narrowed (SH_MEETING_COMMITTEE));
+  g_assert_true (sh_rules_attendees_narrowed (SH_MEETING_GROUP));
+}
+
+static GPtrArray *
+roster_of (const char *const *names, gsize n)
+{
+  GPtrArray *roster = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_member_free);
+
+  for (gsize i = 0; i < n; i++) {
+    ShMember *m = g_new0 (ShMember, 1);
+
+    m->id = (gint64) i + 1;
+    m->branch_id = 2;
+    m->name = g_strdup (names[i]);
+    m->active = TRUE;
+    g_ptr_array_add (roster, m);
+  }
+  return roster;
+}
+
+static void
+assert_names (GPtrArray *members, const char *expected)
+{
+  g_autoptr (GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < members->len; i++)
+    g_string_append_printf (names, "%s%s", i ? "," : "",
+                            ((ShMember *) g_ptr_array_index (members, i))->name);
+  g_assert_cmpstr (names->str, ==, expected);
+}
+
+static void
+test_select_attendees (void)
+{
+  static const char *const names[] = { "王芳", "李强", "张伟", "陈静" };
+  g_autoptr (GPtrArray) roster = roster_of (names, G_N_ELEMENTS (names));
+  g_autoptr (GPtrArray) holders = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) in_group = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) all = NULL;
+  g_autoptr (GPtrArray) committee = NULL;
+  g_autoptr (GPtrArray) group = NULL;
+  g_autoptr (GPtrArray) nobody = NULL;
+  ShPostHolder *h;
+  ShGroupMembership *gm;
+
+  /* The secretary (张伟), and a post holder no longer on the roster (id 9,
+   * transferred out) who is not expected. */
+  h = g_new0 (ShPostHolder, 1);
+  h->member_id = 3;
+  g_ptr_array_add (holders, h);
+  h = g_new0 (ShPostHolder, 1);
+  h->member_id = 9;
+  g_ptr_array_add (holders, h);
+  gm = g_new0 (ShGroupMembership, 1);
+  gm->member_id = 4;
+  g_ptr_array_add (in_group, gm);
+  gm = g_new0 (ShGroupMembership, 1);
+  gm->member_id = 1;
+  g_ptr_array_add (in_group, gm);
+
+  all = sh_rules_select_attendees (SH_MEETING_GENERAL, roster, holders, in_group);
+  assert_names (all, "王芳,李强,张伟,陈静");
+  committee = sh_rules_select_attendees (SH_MEETING_COMMITTEE, roster, holders, in_group);
+  assert_names (committee, "张伟");
+  /* In the roster's order, not the group list's. */
+  group = sh_rules_select_attendees (SH_MEETING_GROUP, roster, holders, in_group);
+  assert_names (group, "王芳,陈静");
+  /* A narrowed meeting without its list expects nobody. */
+  nobody = sh_rules_select_attendees (SH_MEETING_COMMITTEE, roster, NULL, NULL);
+  g_assert_cmpuint (nobody->len, ==, 0);
+  /* The roster is left as it was. */
+  g_assert_cmpuint (roster->len, ==, G_N_ELEMENTS (names));
+}
+
+static void
+test_excluded_at (void)
+{
+  g_autoptr (GPtrArray) exclusions = g_ptr_array_new_with_free_func (g_free);
+  ShExclusion *closed = g_new0 (ShExclusion, 1);
+  ShExclusion *open = g_new0 (ShExclusion, 1);
+
+  g_assert_false (sh_rules_excluded_at (exclusions, T));
+  closed->starts_at = T - 10 * DAY;
+  closed->ends_at = T;
+  g_ptr_array_add (exclusions, closed);
+  /* Half-open: it ends at the very moment the meeting starts. */
+  g_assert_false (sh_rules_excluded_at (exclusions, T));
+  g_assert_true (sh_rules_excluded_at (exclusions, T - 1));
+  g_assert_true (sh_rules_excluded_at (exclusions, T - 10 * DAY));
+  g_assert_false (sh_rules_excluded_at (exclusions, T - 10 * DAY - 1));
+  /* An end of 0 leaves the period open. */
+  open->starts_at = T + 5 * DAY;
+  g_ptr_array_add (exclusions, open);
+  g_assert_false (sh_rules_excluded_at (exclusions, T + 5 * DAY - 1));
+  g_assert_true (sh_rules_excluded_at (exclusions, T + 500 * DAY));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -304,6 +427,9 @@ main (int argc, char **argv)
   g_test_add_func ("/rules/has-vote", test_has_vote);
   g_test_add_func ("/rules/committee-threshold", test_committee_threshold);
   g_test_add_func ("/rules/committee-in-store", test_committee_in_store);
+  g_test_add_func ("/rules/pure/attendee-branch", test_attendee_branch);
+  g_test_add_func ("/rules/pure/select-attendees", test_select_attendees);
+  g_test_add_func ("/rules/pure/excluded-at", test_excluded_at);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/rules/expected/whole-branch", test_expected_whole_branch);
   ADD ("/rules/expected/committee", test_expected_committee);

@@ -1,6 +1,8 @@
-/* Sessions: create, look up, expiry, delete, purge.
+/* Sessions: create, look up, expiry, delete, purge; expiry also on a backend
+ * without SQL.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "minutes-fixture.h"
+#include "store-session.h"
 
 #include <glib/gstdio.h>
 
@@ -143,10 +145,49 @@ test_delete_for_account (Fixture *f, gconstpointer data)
   g_assert_cmpint (sh_session_delete_for_account (f->store, 9999, NULL, &error), ==, 0);
 }
 
+/* A backend without SQL that stores one session, expiring an hour after
+ * NOW, whatever the time of the question: expiry is session.c's rule. */
+static gboolean
+fake_lookup (ShStore *store, const char *token_hash, gboolean *found, gint64 *account_id,
+             char **csrf_token, gint64 *expires_at, GError **error)
+{
+  *found = g_str_equal (token_hash, "hash-a");
+  if (*found) {
+    *account_id = 7;
+    *csrf_token = g_strdup ("csrf-a");
+    *expires_at = NOW + HOUR;
+  }
+  return TRUE;
+}
+
+static const ShSessionStoreOps fake_session_ops = { .lookup = fake_lookup };
+static const ShStoreBackend fake_backend = { .name = "fake", .session = &fake_session_ops };
+
+static void
+test_fake_backend (void)
+{
+  ShStore store = { &fake_backend, NULL, NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *csrf = NULL;
+  gint64 account_id = 0;
+
+  g_assert_true (sh_session_lookup (&store, "hash-a", NOW, &account_id, &csrf, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (account_id, ==, 7);
+  g_assert_cmpstr (csrf, ==, "csrf-a");
+  /* At its expiry a session is as good as none, purged or not. */
+  g_assert_false (sh_session_lookup (&store, "hash-a", NOW + HOUR, NULL, NULL, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (sh_session_lookup (&store, "hash-b", NOW, NULL, NULL, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/session/fake-backend", test_fake_backend);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/session/create-lookup", test_create_lookup);
   ADD ("/session/expired", test_expired);

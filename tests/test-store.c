@@ -1,13 +1,17 @@
 /* The store: migrations on a fresh file, upgrade from an older schema,
  * refusal of a newer one, WAL and foreign keys, transactions and backup;
  * file modes, refusal of empty and foreign files, permission messages, and
- * the health check on a corrupted file.
+ * the health check on a corrupted file. Then the store interface itself: the
+ * generic store and a domain file on a backend that is not SQLite.
  * SPDX-License-Identifier: Apache-2.0 */
-#include "store-private.h"
+#include "sqlite/sqlite-private.h"
+#include "store-health.h"
+#include "store-org.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -43,11 +47,11 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 static char *
 pragma_text (ShStore *store, const char *pragma)
 {
-  g_autoptr (sqlite3_stmt) stmt = sh_store_prepare (store, pragma, "pragma", NULL);
+  g_autoptr (sqlite3_stmt) stmt = sh_sqlite_prepare (store, pragma, "pragma", NULL);
 
   g_assert_nonnull (stmt);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  return sh_store_column_text (stmt, 0);
+  return sh_sqlite_column_text (stmt, 0);
 }
 
 static void
@@ -406,7 +410,7 @@ fill (ShStore *store)
     g_autofree char *name = g_strdup_printf ("第%d党支部", i);
     g_assert_cmpint (sh_org_create (store, 0, SH_ORG_BRANCH, name, &error), >, 0);
   }
-  g_assert_cmpint (sqlite3_exec (store->db,
+  g_assert_cmpint (sqlite3_exec (sh_sqlite_db (store),
                                  "CREATE TABLE filler (x BLOB);"
                                  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
                                  "WHERE i < 200) INSERT INTO filler SELECT randomblob(900) FROM n;",
@@ -449,8 +453,9 @@ test_health_cached_then_refreshed (Fixture *f, gconstpointer data)
   gboolean healthy = TRUE;
 
   fill (store);
-  g_assert_cmpint (sqlite3_exec (store->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL),
-                   ==, SQLITE_OK);
+  g_assert_cmpint (
+      sqlite3_exec (sh_sqlite_db (store), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), ==,
+      SQLITE_OK);
   g_assert_true (sh_store_check_health (store, 3600, &error));
   corrupt_middle (f->path);
   /* Within the interval the last result stands (the cheap reads come from
@@ -475,6 +480,171 @@ test_health_memory (void)
 
   g_assert_true (sh_store_check_health (store, 600, &error));
   g_assert_no_error (error);
+}
+
+/* ------------------------------------------- a backend without SQL */
+
+/* Keeps organizations in an array and counts the transaction calls, so
+ * that store.c and org.c are seen to need nothing but the interface. */
+typedef struct {
+  GPtrArray *orgs; /* (element-type ShOrg) */
+  int begun, committed, rolled_back;
+  gboolean fail_commit;
+  int version;
+} FakeData;
+
+static FakeData *
+fake (ShStore *store)
+{
+  return store->backend_data;
+}
+
+static void
+fake_close (ShStore *store)
+{
+  g_ptr_array_unref (fake (store)->orgs);
+  g_free (fake (store));
+}
+
+static gboolean
+fake_begin (ShStore *store, GError **error)
+{
+  fake (store)->begun++;
+  return TRUE;
+}
+
+static gboolean
+fake_commit (ShStore *store, GError **error)
+{
+  if (fake (store)->fail_commit) {
+    g_set_error_literal (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, "disk full");
+    return FALSE;
+  }
+  fake (store)->committed++;
+  return TRUE;
+}
+
+static void
+fake_rollback (ShStore *store)
+{
+  fake (store)->rolled_back++;
+}
+
+static int
+fake_schema_version (ShStore *store)
+{
+  return fake (store)->version;
+}
+
+static int
+fake_latest (void)
+{
+  return 3;
+}
+
+static gint64
+fake_count_rows (ShStore *store, const char *table, GError **error)
+{
+  return g_strcmp0 (table, "organizations") == 0 ? fake (store)->orgs->len : 0;
+}
+
+static gboolean
+fake_check (ShStore *store, guint interval_s, GError **error)
+{
+  return TRUE;
+}
+
+static gint64
+fake_org_insert (ShStore *store, gint64 parent_id, ShOrgKind kind, const char *name,
+                 gint64 created_at, GError **error)
+{
+  ShOrg *org = g_new0 (ShOrg, 1);
+
+  org->id = fake (store)->orgs->len + 1;
+  org->parent_id = parent_id;
+  org->kind = kind;
+  org->name = g_strdup (name);
+  g_ptr_array_add (fake (store)->orgs, org);
+  return org->id;
+}
+
+static ShOrg *
+fake_org_get (ShStore *store, gint64 id, GError **error)
+{
+  ShOrg *org;
+
+  if (id < 1 || id > (gint64) fake (store)->orgs->len) {
+    g_set_error_literal (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND, "none");
+    return NULL;
+  }
+  org = g_memdup2 (g_ptr_array_index (fake (store)->orgs, id - 1), sizeof *org);
+  org->name = g_strdup (org->name);
+  return org;
+}
+
+static const ShHealthStoreOps fake_health_ops = { .check = fake_check };
+static const ShOrgStoreOps fake_org_ops = { .insert = fake_org_insert, .get = fake_org_get };
+static const ShStoreBackend fake_backend = {
+  .name = "fake",
+  .close = fake_close,
+  .begin = fake_begin,
+  .commit = fake_commit,
+  .rollback = fake_rollback,
+  .schema_version = fake_schema_version,
+  .latest_schema_version = fake_latest,
+  .count_rows = fake_count_rows,
+  .health = &fake_health_ops,
+  .org = &fake_org_ops,
+};
+
+static gboolean
+create_branch (ShStore *store, gpointer user_data, GError **error)
+{
+  return sh_org_create (store, GPOINTER_TO_SIZE (user_data), SH_ORG_BRANCH, " 一支部 ", error) != 0;
+}
+
+static void
+test_fake_backend (void)
+{
+  g_autoptr (ShStore) store = g_new0 (ShStore, 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShOrg) org = NULL;
+  FakeData *data = g_new0 (FakeData, 1);
+
+  data->orgs = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_org_free);
+  data->version = 3;
+  store->backend = &fake_backend;
+  store->backend_data = data;
+
+  /* A transaction is begin, the work, commit; a refusal rolls back. */
+  g_assert_true (sh_store_transaction (store, create_branch, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (data->begun, ==, 1);
+  g_assert_cmpint (data->committed, ==, 1);
+  g_assert_cmpint (sh_store_count_rows (store, "organizations", NULL), ==, 1);
+  /* The domain file checked and trimmed the name before the backend saw it. */
+  org = sh_org_get (store, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (org->name, ==, "一支部");
+  g_assert_false (sh_store_transaction (store, create_branch, GSIZE_TO_POINTER (99), &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (data->rolled_back, ==, 1);
+  /* A commit that fails leaves the unit open: it is rolled back. */
+  data->fail_commit = TRUE;
+  g_assert_false (sh_store_transaction (store, create_branch, NULL, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE);
+  g_clear_error (&error);
+  g_assert_cmpint (data->rolled_back, ==, 2);
+  g_assert_cmpint (data->committed, ==, 1);
+
+  /* Health: the schema version first, then the backend's own checks. */
+  g_assert_true (sh_store_check_health (store, 60, &error));
+  g_assert_no_error (error);
+  data->version = 2;
+  g_assert_false (sh_store_check_health (store, 60, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE);
+  g_assert_nonnull (strstr (error->message, "version 2, expected 3"));
 }
 
 int
@@ -505,5 +675,6 @@ main (int argc, char **argv)
 #undef ADD
   g_test_add_func ("/store/unopenable", test_unopenable);
   g_test_add_func ("/store/health-memory", test_health_memory);
+  g_test_add_func ("/store/interface/fake-backend", test_fake_backend);
   return g_test_run ();
 }

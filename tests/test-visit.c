@@ -85,7 +85,7 @@ state_of (Fixture *f, gint64 visit)
 static gint64
 log_rows (Fixture *f, gint64 visit)
 {
-  g_autoptr (sqlite3_stmt) stmt = sh_store_prepare (
+  g_autoptr (sqlite3_stmt) stmt = sh_sqlite_prepare (
       f->store, "SELECT count(*) FROM member_visit_log WHERE visit_id = ?1", "count", NULL);
 
   sqlite3_bind_int64 (stmt, 1, visit);
@@ -299,7 +299,7 @@ test_store_guards (Fixture *f, gconstpointer data)
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (refused); i++) {
-    g_autoptr (sqlite3_stmt) stmt = sh_store_prepare (f->store, refused[i], "hostile", &error);
+    g_autoptr (sqlite3_stmt) stmt = sh_sqlite_prepare (f->store, refused[i], "hostile", &error);
 
     g_assert_no_error (error);
     g_assert_cmpint (sqlite3_step (stmt), !=, SQLITE_DONE);
@@ -311,7 +311,7 @@ test_store_guards (Fixture *f, gconstpointer data)
   /* A refused visit stays refused, even by hand. */
   g_assert_true (sh_visit_refuse (f->store, id, f->host_secretary, NULL, &error));
   {
-    g_autoptr (sqlite3_stmt) stmt = sh_store_prepare (
+    g_autoptr (sqlite3_stmt) stmt = sh_sqlite_prepare (
         f->store, "UPDATE member_visits SET state = 'accepted'", "hostile", &error);
     g_assert_cmpint (sqlite3_step (stmt), !=, SQLITE_DONE);
   }

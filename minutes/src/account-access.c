@@ -3,57 +3,79 @@
  * owner logs in from, and one-time codes.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "account-private.h"
+#include "store-account-access.h"
+#include "store-account.h"
 
 /* ----------------------------------------------------------- lockout */
+
+int
+sh_account_next_failure (int failed_logins, gint64 locked_until, gint64 now, int max_failures,
+                         gint64 lock_duration, gint64 *new_locked_until)
+{
+  int count;
+
+  if (locked_until > now) {
+    *new_locked_until = locked_until;
+    return failed_logins;
+  }
+  count = locked_until > 0 ? 1 : failed_logins + 1;
+  *new_locked_until = max_failures > 0 && count >= max_failures ? now + lock_duration : 0;
+  return count;
+}
+
+static gboolean
+account_missing (GError **error)
+{
+  return sh_minutes_fail (error, SH_MINUTES_ERROR_NOT_FOUND, "账号不存在");
+}
+
+typedef struct {
+  gint64 id, now, lock_duration;
+  int max_failures;
+  int count; /* out */
+} FailureData;
+
+static gboolean
+failure_txn (ShStore *store, gpointer user_data, GError **error)
+{
+  const ShAccountAccessStoreOps *ops = sh_store_ops (store, account_access);
+  FailureData *data = user_data;
+  gboolean found = FALSE;
+  int failed = 0;
+  gint64 locked_until = 0;
+
+  if (!ops->lock_state (store, data->id, &found, &failed, &locked_until, error))
+    return FALSE;
+  if (!found)
+    return account_missing (error);
+  data->count = sh_account_next_failure (failed, locked_until, data->now, data->max_failures,
+                                         data->lock_duration, &locked_until);
+  return ops->set_lock_state (store, data->id, data->count, locked_until, &found, error);
+}
 
 int
 sh_account_record_failure (ShStore *store, gint64 id, gint64 now, int max_failures,
                            gint64 lock_duration, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  int rc;
+  FailureData data = { id, now, lock_duration, max_failures, 0 };
 
   g_return_val_if_fail (store != NULL, -1);
-  /* One statement, so that concurrent failures cannot lose a count. SET
-   * expressions see the old row; RETURNING sees the new one. A
-   * @max_failures of 0 or less turns the lock off. A lock that has run out
-   * starts the count again (else one more wrong try would lock at once);
-   * failures while locked leave the lock as it is, so that a stranger
-   * cannot keep the account locked for ever. */
-  stmt = sh_store_prepare (store,
-                           "UPDATE accounts SET"
-                           " failed_logins = CASE WHEN locked_until > ?4 THEN failed_logins"
-                           "   WHEN locked_until > 0 THEN 1 ELSE failed_logins + 1 END,"
-                           " locked_until = CASE WHEN locked_until > ?4 THEN locked_until"
-                           "   WHEN ?2 > 0 AND (CASE WHEN locked_until > 0 THEN 1"
-                           "     ELSE failed_logins + 1 END) >= ?2 THEN ?3 ELSE 0 END"
-                           " WHERE id = ?1 RETURNING failed_logins",
-                           "记录登录失败", error);
-  if (!stmt)
+  /* Read and written in one transaction, so that concurrent failures
+   * cannot lose a count. */
+  if (!sh_store_transaction (store, failure_txn, &data, error))
     return -1;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_int (stmt, 2, max_failures);
-  sqlite3_bind_int64 (stmt, 3, now + lock_duration);
-  sqlite3_bind_int64 (stmt, 4, now);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE) {
-    sh_account_error (error, SH_MINUTES_ERROR_NOT_FOUND, "账号不存在");
-    return -1;
-  }
-  if (rc != SQLITE_ROW) {
-    sh_store_set_error (store, "记录登录失败", error);
-    return -1;
-  }
-  return sqlite3_column_int (stmt, 0);
+  return data.count;
 }
 
 gboolean
 sh_account_record_success (ShStore *store, gint64 id, GError **error)
 {
+  gboolean found = FALSE;
+
   g_return_val_if_fail (store != NULL, FALSE);
-  return sh_account_update (
-      store, "UPDATE accounts SET failed_logins = 0, locked_until = ?2 WHERE id = ?1", id, NULL, 0,
-      "记录登录成功", error);
+  if (!sh_store_ops (store, account_access)->set_lock_state (store, id, 0, 0, &found, error))
+    return FALSE;
+  return found || account_missing (error);
 }
 
 typedef struct {
@@ -65,16 +87,21 @@ typedef struct {
 static gboolean
 password_txn (ShStore *store, gpointer user_data, GError **error)
 {
+  const ShAccountAccessStoreOps *ops = sh_store_ops (store, account_access);
   PasswordData *data = user_data;
+  gboolean found = FALSE;
+  gint64 generation = 0;
 
+  if (!sh_store_ops (store, account)
+           ->set_password_hash (store, data->id, data->hash, &found, error))
+    return FALSE;
+  if (!found)
+    return account_missing (error);
   /* A new password is a fresh start: whoever held the old one loses the
    * sessions and the calendar link it opened, and a lock set by someone
    * guessing the old one has no more reason to hold. */
-  return sh_account_update (store,
-                            "UPDATE accounts SET password_hash = ?2, failed_logins = 0,"
-                            " locked_until = 0, calendar_generation = calendar_generation + 1"
-                            " WHERE id = ?1",
-                            data->id, data->hash, 0, "修改密码", error)
+  return ops->set_lock_state (store, data->id, 0, 0, &found, error)
+         && ops->next_calendar_generation (store, data->id, &found, &generation, error)
          && sh_session_delete_for_account (store, data->id, data->keep, error) >= 0;
 }
 
@@ -86,138 +113,71 @@ sh_account_change_password (ShStore *store, gint64 id, const char *hash,
 
   g_return_val_if_fail (store != NULL, FALSE);
   if (!hash || !*hash)
-    return sh_account_error (error, SH_MINUTES_ERROR_INVALID, "账号必须设置密码");
+    return sh_minutes_invalid (error, "账号必须设置密码");
   return sh_store_transaction (store, password_txn, &data, error);
 }
 
 gint64
 sh_account_renew_calendar (ShStore *store, gint64 id, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  int rc;
+  gboolean found = FALSE;
+  gint64 generation = 0;
 
   g_return_val_if_fail (store != NULL, -1);
-  stmt = sh_store_prepare (store,
-                           "UPDATE accounts SET calendar_generation = calendar_generation + 1"
-                           " WHERE id = ? RETURNING calendar_generation",
-                           "更新日历链接", error);
-  if (!stmt)
+  if (!sh_store_ops (store, account_access)
+           ->next_calendar_generation (store, id, &found, &generation, error))
     return -1;
-  sqlite3_bind_int64 (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE) {
-    sh_account_error (error, SH_MINUTES_ERROR_NOT_FOUND, "账号不存在");
+  if (!found) {
+    account_missing (error);
     return -1;
   }
-  if (rc != SQLITE_ROW) {
-    sh_store_set_error (store, "更新日历链接", error);
-    return -1;
-  }
-  return sqlite3_column_int64 (stmt, 0);
+  return generation;
 }
 
 gboolean
 sh_account_add_network (ShStore *store, gint64 id, const char *network, gint64 now,
                         gint64 forget_before, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autoptr (sqlite3_stmt) prune = NULL;
+  const ShAccountAccessStoreOps *ops;
 
   g_return_val_if_fail (store != NULL && network != NULL, FALSE);
+  ops = sh_store_ops (store, account_access);
   /* Networks not logged in from for long are forgotten: the list stays
    * short, and last year's hotel is no longer exempt from the lock. */
-  prune = sh_store_prepare (
-      store, "DELETE FROM account_networks WHERE account_id = ? AND last_login_at < ?",
-      "记录登录网络", error);
-  if (!prune)
-    return FALSE;
-  sqlite3_bind_int64 (prune, 1, id);
-  sqlite3_bind_int64 (prune, 2, forget_before);
-  if (!sh_store_step_done (store, prune, "记录登录网络", error))
-    return FALSE;
-  stmt = sh_store_prepare (store,
-                           "INSERT INTO account_networks (account_id, network, last_login_at)"
-                           " VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET last_login_at = ?3",
-                           "记录登录网络", error);
-  if (!stmt)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_text (stmt, 2, network, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, now);
-  return sh_store_step_done (store, stmt, "记录登录网络", error);
+  return ops->forget_networks (store, id, forget_before, error)
+         && ops->touch_network (store, id, network, now, error);
 }
 
 gboolean
 sh_account_set_login_code (ShStore *store, gint64 id, const char *code_hash, gint64 expires_at,
                            GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  gboolean found = FALSE;
+  g_autoptr (ShAccount) account = NULL;
 
   g_return_val_if_fail (store != NULL && code_hash != NULL, FALSE);
-  if (!sh_account_row_exists (store, "SELECT 1 FROM accounts WHERE id = ?", NULL, id, &found,
-                              error))
+  account = sh_account_get (store, id, error);
+  if (!account)
     return FALSE;
-  if (!found)
-    return sh_account_error (error, SH_MINUTES_ERROR_NOT_FOUND, "账号不存在");
-  stmt = sh_store_prepare (store,
-                           "INSERT INTO login_codes (account_id, code_hash, expires_at)"
-                           " VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE"
-                           " SET code_hash = ?2, expires_at = ?3",
-                           "生成登录码", error);
-  if (!stmt)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_text (stmt, 2, code_hash, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, expires_at);
-  return sh_store_step_done (store, stmt, "生成登录码", error);
+  return sh_store_ops (store, account_access)
+      ->put_login_code (store, id, code_hash, expires_at, error);
 }
 
 gboolean
 sh_account_use_login_code (ShStore *store, gint64 id, const char *code_hash, gint64 now,
                            gboolean *used, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-
   g_return_val_if_fail (store != NULL && code_hash != NULL && used != NULL, FALSE);
-  /* One statement: a code cannot be used twice by two log-ins at once. */
-  stmt = sh_store_prepare (store,
-                           "DELETE FROM login_codes WHERE account_id = ? AND code_hash = ?"
-                           " AND expires_at > ?",
-                           "使用登录码", error);
-  if (!stmt)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_text (stmt, 2, code_hash, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, now);
-  if (!sh_store_step_done (store, stmt, "使用登录码", error))
-    return FALSE;
-  *used = sqlite3_changes (store->db) > 0;
-  return TRUE;
+  /* A code cannot be used twice by two log-ins at once: the backend takes
+   * it in one step. */
+  return sh_store_ops (store, account_access)
+      ->take_login_code (store, id, code_hash, now, used, error);
 }
 
 gboolean
 sh_account_knows_network (ShStore *store, gint64 id, const char *network, gint64 since,
                           gboolean *known, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  int rc;
-
   g_return_val_if_fail (store != NULL && network != NULL && known != NULL, FALSE);
-  stmt = sh_store_prepare (store,
-                           "SELECT 1 FROM account_networks WHERE account_id = ? AND network = ?"
-                           " AND last_login_at >= ?",
-                           "读取登录网络", error);
-  if (!stmt)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_text (stmt, 2, network, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, since);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-    sh_store_set_error (store, "读取登录网络", error);
-    return FALSE;
-  }
-  *known = rc == SQLITE_ROW;
-  return TRUE;
+  return sh_store_ops (store, account_access)
+      ->knows_network (store, id, network, since, known, error);
 }

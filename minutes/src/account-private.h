@@ -1,23 +1,15 @@
-/* Shared by the account files of the minutes module.
+/* Shared by the account files of the minutes module and their tests.
  * SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include "store-private.h"
 
-/* Sets a minutes error of @code. Returns: FALSE. */
-static inline gboolean
-sh_account_error (GError **error, ShMinutesError code, const char *message)
-{
-  g_set_error_literal (error, SH_MINUTES_ERROR, code, message);
-  return FALSE;
-}
-
-/* Runs a one-parameter existence query (@text, or @id when @text is NULL);
- * *@found tells whether a row came. */
-gboolean sh_account_row_exists (ShStore *store, const char *sql, const char *text, gint64 id,
-                                gboolean *found, GError **error);
-
-/* Runs an UPDATE of one account bound to (?1 = @id, ?2 = @text or @value)
- * and reports NOT_FOUND when no row changed. */
-gboolean sh_account_update (ShStore *store, const char *sql, gint64 id, const char *text,
-                            gint64 value, const char *purpose, GError **error);
+/* The lock rule: an account's failures in a row and the end of its lock
+ * after one more wrong log-in at @now, from @failed_logins and
+ * @locked_until before it. @max_failures of 0 or less turns the lock off;
+ * a lock that has run out starts the count again (else one more wrong try
+ * would lock at once); failures while locked leave the lock as it is, so
+ * that a stranger cannot keep the account locked for ever.
+ * Returns: the new count of failures; sets *@new_locked_until. */
+int sh_account_next_failure (int failed_logins, gint64 locked_until, gint64 now, int max_failures,
+                             gint64 lock_duration, gint64 *new_locked_until);

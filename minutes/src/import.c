@@ -1,5 +1,6 @@
 /* Member import from the CSV files that Excel and WPS write.
  * SPDX-License-Identifier: Apache-2.0 */
+#include "store-member.h"
 #include "store-private.h"
 
 #include <string.h>
@@ -30,13 +31,6 @@ rejection_free (ShImportRejection *rejection)
   g_free (rejection);
 }
 
-static gboolean
-invalid (GError **error, const char *message)
-{
-  g_set_error_literal (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID, message);
-  return FALSE;
-}
-
 /* ---------------------------------------------------------- encoding */
 
 /* Returns the file as UTF-8 (transfer full) and names the encoding it was
@@ -52,7 +46,7 @@ decode (const char *data, gsize length, const char **encoding, GError **error)
 
   if (length >= 3 && memcmp (data, bom, 3) == 0) {
     if (!g_utf8_validate_len (data + 3, length - 3, NULL)) {
-      invalid (error, "无法识别文件编码");
+      sh_minutes_invalid (error, "无法识别文件编码");
       return NULL;
     }
     *encoding = "UTF-8 (BOM)";
@@ -65,7 +59,7 @@ decode (const char *data, gsize length, const char **encoding, GError **error)
   converted = g_convert (data, (gssize) length, "UTF-8", "GB18030", NULL, &written, NULL);
   /* An embedded NUL means a binary file (a real .xlsx, say), not text. */
   if (!converted || strlen (converted) != written) {
-    invalid (error, "无法识别文件编码");
+    sh_minutes_invalid (error, "无法识别文件编码");
     return NULL;
   }
   *encoding = "GBK";
@@ -283,9 +277,9 @@ map_header (const CsvRecord *header, int index[N_COLS], GError **error)
     }
   }
   if (index[COL_NAME] < 0)
-    return invalid (error, "文件缺少“姓名”列");
+    return sh_minutes_invalid (error, "文件缺少“姓名”列");
   if (index[COL_STATUS] < 0)
-    return invalid (error, "文件缺少“党员类别”列");
+    return sh_minutes_invalid (error, "文件缺少“党员类别”列");
   return TRUE;
 }
 
@@ -410,8 +404,7 @@ parse_status (const char *s, ShMemberStatus *out)
 
 typedef struct {
   ShStore *store;
-  sqlite3_stmt *phone_taken; /* borrowed */
-  GHashTable *phones;        /* phone → first line (GUINT_TO_POINTER) */
+  GHashTable *phones; /* phone → first line (GUINT_TO_POINTER) */
 } RowContext;
 
 static void
@@ -454,20 +447,15 @@ read_row (RowContext *ctx, gint64 branch_id, const CsvRecord *row, const int ind
     add_problem (problems, "手机号格式不正确，应为11位手机号码");
   } else if (*phone) {
     gpointer first = g_hash_table_lookup (ctx->phones, phone);
-    int rc;
+    gboolean taken = FALSE;
 
-    sqlite3_reset (ctx->phone_taken);
-    sqlite3_bind_text (ctx->phone_taken, 1, phone, -1, SQLITE_TRANSIENT);
-    rc = sqlite3_step (ctx->phone_taken);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-      sh_store_set_error (ctx->store, "核对手机号", error);
+    if (!sh_store_ops (ctx->store, member)->phone_taken (ctx->store, phone, &taken, error))
       return NULL;
-    }
     if (first) {
       g_autofree char *message = g_strdup_printf ("手机号与第%u行重复", GPOINTER_TO_UINT (first));
 
       add_problem (problems, message);
-    } else if (rc == SQLITE_ROW) {
+    } else if (taken) {
       add_problem (problems, "手机号已被系统中的其他党员使用");
     }
     if (!first)
@@ -480,22 +468,17 @@ read_row (RowContext *ctx, gint64 branch_id, const CsvRecord *row, const int ind
 static gboolean
 check_branch (ShStore *store, gint64 branch_id, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  int rc;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (ShOrg) org = sh_org_get (store, branch_id, &local_error);
 
-  stmt = sh_store_prepare (store, "SELECT kind FROM organizations WHERE id = ?", "读取组织", error);
-  if (!stmt)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, branch_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    return invalid (error, "导入的目标党支部不存在");
-  if (rc != SQLITE_ROW) {
-    sh_store_set_error (store, "读取组织", error);
+  if (!org && g_error_matches (local_error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NOT_FOUND))
+    return sh_minutes_invalid (error, "导入的目标党支部不存在");
+  if (!org) {
+    g_propagate_error (error, g_steal_pointer (&local_error));
     return FALSE;
   }
-  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "branch") != 0)
-    return invalid (error, "党员只能导入到党支部");
+  if (org->kind != SH_ORG_BRANCH)
+    return sh_minutes_invalid (error, "党员只能导入到党支部");
   return TRUE;
 }
 
@@ -505,7 +488,6 @@ sh_import_preview_csv (ShStore *store, gint64 branch_id, const char *data, gsize
 {
   g_autoptr (ShImportPreview) preview = NULL;
   g_autoptr (GPtrArray) records = NULL;
-  g_autoptr (sqlite3_stmt) phone_taken = NULL;
   g_autoptr (GHashTable) phones = NULL;
   g_autofree char *text = NULL;
   const char *encoding = NULL;
@@ -516,7 +498,7 @@ sh_import_preview_csv (ShStore *store, gint64 branch_id, const char *data, gsize
   if (!check_branch (store, branch_id, error))
     return NULL;
   if (length == 0) {
-    invalid (error, "文件是空的");
+    sh_minutes_invalid (error, "文件是空的");
     return NULL;
   }
   text = decode (data, length, &encoding, error);
@@ -526,18 +508,14 @@ sh_import_preview_csv (ShStore *store, gint64 branch_id, const char *data, gsize
   if (!records)
     return NULL;
   if (records->len == 0) {
-    invalid (error, "文件是空的");
+    sh_minutes_invalid (error, "文件是空的");
     return NULL;
   }
   if (!map_header (g_ptr_array_index (records, 0), index, error))
     return NULL;
 
-  phone_taken
-      = sh_store_prepare (store, "SELECT 1 FROM members WHERE phone = ?", "核对手机号", error);
-  if (!phone_taken)
-    return NULL;
   phones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  ctx = (RowContext){ store, phone_taken, phones };
+  ctx = (RowContext){ store, phones };
 
   preview = g_new0 (ShImportPreview, 1);
   preview->branch_id = branch_id;

@@ -1,56 +1,36 @@
-/* Internal to the minutes module: the store's connection and helpers shared
- * by the record files. SPDX-License-Identifier: Apache-2.0 */
+/* Internal to the minutes module: the store as the domain files see it, a
+ * backend (store-backend.h) and its private data. Nothing here knows
+ * which backend it is. SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include "sanhui-minutes.h"
-#include <sqlite3.h>
-
-/* The last result of the slow part of sh_store_check_health(), shared with
- * the worker thread that refreshes it (which may outlive the store, hence
- * the reference count). */
-typedef struct {
-  GMutex lock;
-  gboolean have_result; /* a check has finished at least once */
-  gboolean running;     /* a worker thread is checking now */
-  gint64 checked_at;    /* monotonic time the last check started */
-  char *problem;        /* NULL when the last check found the file intact */
-} ShStoreHealth;
+#include "store-backend.h"
 
 struct _ShStore {
-  sqlite3 *db;
-  char *path;
-  ShStoreHealth *health; /* (transfer full) an atomic rc box */
+  const ShStoreBackend *backend;
+  gpointer backend_data; /* owned by the backend, freed by its close() */
+  char *path;            /* as given to sh_store_open() */
 };
 
-/* Prepares @sql; on failure sets a DATABASE error naming @purpose.
- * Returns: (transfer full) a statement to finalize, or NULL. */
-sqlite3_stmt *sh_store_prepare (ShStore *store, const char *sql, const char *purpose,
-                                GError **error);
+/* The area @area's operations of @store's backend (a const pointer). */
+#define sh_store_ops(store, area) ((store)->backend->area)
 
-/* Steps a statement expected to finish (INSERT/UPDATE/DELETE). Maps unique
- * and foreign key violations to CONFLICT / INVALID with @purpose. */
-gboolean sh_store_step_done (ShStore *store, sqlite3_stmt *stmt, const char *purpose,
-                             GError **error);
-
-/* Sets a DATABASE error from the connection's last message. */
-void sh_store_set_error (ShStore *store, const char *purpose, GError **error);
-
-/* Text column as a newly allocated string, NULL for SQL NULL. (transfer full) */
-char *sh_store_column_text (sqlite3_stmt *stmt, int column);
-
-/* Binds text, or NULL when @value is NULL. */
-void sh_store_bind_text_or_null (sqlite3_stmt *stmt, int index, const char *value);
-/* Binds an id, or NULL when @id is 0. */
-void sh_store_bind_id_or_null (sqlite3_stmt *stmt, int index, gint64 id);
-
-/* Current time as UTC microseconds. */
+/* Current time as UTC microseconds: the time every record is stamped with. */
 gint64 sh_store_now (void);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+/* Sets a minutes error of @code with @message: the one helper for a check
+ * that refuses, so that it can `return sh_minutes_fail (...)`.
+ * Returns: FALSE. */
+static inline gboolean
+sh_minutes_fail (GError **error, ShMinutesError code, const char *message)
+{
+  g_set_error_literal (error, SH_MINUTES_ERROR, (gint) code, message);
+  return FALSE;
+}
 
-/* The numbered migrations, in order; migration i brings the schema to i+1. */
-extern const char *const sh_migrations[];
-extern const int sh_migrations_count;
-
-/* Drops a reference to the health cache (store.c, which makes it). */
-void sh_store_health_unref (ShStoreHealth *health);
+/* sh_minutes_fail() with INVALID, the usual refusal of a value. */
+static inline gboolean
+sh_minutes_invalid (GError **error, const char *message)
+{
+  return sh_minutes_fail (error, SH_MINUTES_ERROR_INVALID, message);
+}

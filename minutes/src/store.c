@@ -1,91 +1,11 @@
-/* The SQLite store: opening, migrations, transactions, backup.
- * SPDX-License-Identifier: Apache-2.0 */
+/* The store as the rest of Sanhui sees it: transactions, backup, counts and
+ * health, whatever the backend. Calls the backend only through its tables
+ * (store-backend.h), so that this file, used by every domain file, never
+ * depends on a backend. SPDX-License-Identifier: Apache-2.0 */
+#include "store-health.h"
 #include "store-private.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <glib/gstdio.h>
-
 G_DEFINE_QUARK (sh - minutes - error - quark, sh_minutes_error)
-
-/* A busy database is waited for this long before failing: the server and a
- * `sanhui db backup` or `sanhui admin` command may touch the file at once. */
-#define BUSY_TIMEOUT_MS 5000
-
-void
-sh_store_set_error (ShStore *store, const char *purpose, GError **error)
-{
-  g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, "%s: %s", purpose,
-               sqlite3_errmsg (store->db));
-}
-
-sqlite3_stmt *
-sh_store_prepare (ShStore *store, const char *sql, const char *purpose, GError **error)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-    sh_store_set_error (store, purpose, error);
-    return NULL;
-  }
-  return stmt;
-}
-
-gboolean
-sh_store_step_done (ShStore *store, sqlite3_stmt *stmt, const char *purpose, GError **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-    return TRUE;
-  switch (sqlite3_extended_errcode (store->db)) {
-    case SQLITE_CONSTRAINT_UNIQUE:
-    case SQLITE_CONSTRAINT_PRIMARYKEY:
-      g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT, "%s：记录已存在", purpose);
-      return FALSE;
-    case SQLITE_CONSTRAINT_FOREIGNKEY:
-      g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID, "%s：引用的记录不存在",
-                   purpose);
-      return FALSE;
-    case SQLITE_CONSTRAINT_CHECK:
-    case SQLITE_CONSTRAINT_NOTNULL:
-      g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID, "%s：数据不符合要求",
-                   purpose);
-      return FALSE;
-    default:
-      sh_store_set_error (store, purpose, error);
-      return FALSE;
-  }
-}
-
-char *
-sh_store_column_text (sqlite3_stmt *stmt, int column)
-{
-  const unsigned char *text = sqlite3_column_text (stmt, column);
-
-  return text ? g_strdup ((const char *) text) : NULL;
-}
-
-void
-sh_store_bind_text_or_null (sqlite3_stmt *stmt, int index, const char *value)
-{
-  if (value)
-    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-void
-sh_store_bind_id_or_null (sqlite3_stmt *stmt, int index, gint64 id)
-{
-  if (id)
-    sqlite3_bind_int64 (stmt, index, id);
-  else
-    sqlite3_bind_null (stmt, index);
-}
 
 gint64
 sh_store_now (void)
@@ -93,406 +13,44 @@ sh_store_now (void)
   return g_get_real_time ();
 }
 
-static gboolean
-exec_sql (ShStore *store, const char *sql, const char *purpose, GError **error)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (store->db, sql, NULL, NULL, &message) != SQLITE_OK) {
-    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, "%s: %s", purpose,
-                 message ? message : sqlite3_errmsg (store->db));
-    sqlite3_free (message);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-int
-sh_store_schema_version (ShStore *store)
-{
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-
-  g_return_val_if_fail (store != NULL, -1);
-  stmt = sh_store_prepare (store, "PRAGMA user_version", "read schema version", NULL);
-  if (!stmt || sqlite3_step (stmt) != SQLITE_ROW)
-    return -1;
-  return sqlite3_column_int (stmt, 0);
-}
-
-int
-sh_store_latest_schema_version (void)
-{
-  return sh_migrations_count;
-}
-
-static gboolean
-apply_migrations (ShStore *store, GError **error)
-{
-  int version = sh_store_schema_version (store);
-
-  if (version < 0) {
-    sh_store_set_error (store, "read schema version", error);
-    return FALSE;
-  }
-  if (version > sh_migrations_count) {
-    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_NEWER_SCHEMA,
-                 "database %s has schema version %d, but this Sanhui knows only up to %d: "
-                 "it was written by a newer version; upgrade Sanhui instead of using this file",
-                 store->path, version, sh_migrations_count);
-    return FALSE;
-  }
-  for (int i = version; i < sh_migrations_count; i++) {
-    g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", i + 1);
-    g_autofree char *purpose = g_strdup_printf ("migration %d", i + 1);
-
-    if (!exec_sql (store, "BEGIN IMMEDIATE", purpose, error))
-      return FALSE;
-    if (!exec_sql (store, sh_migrations[i], purpose, error)
-        || !exec_sql (store, set_version, purpose, error)
-        || !exec_sql (store, "COMMIT", purpose, error)) {
-      exec_sql (store, "ROLLBACK", purpose, NULL);
-      return FALSE;
-    }
-    g_info ("store: applied migration %d", i + 1);
-  }
-  return TRUE;
-}
-
-/* "user NAME (uid N)": who the process runs as, for messages that say why
- * a file cannot be opened. (transfer full) */
-static char *
-process_user (void)
-{
-  return g_strdup_printf ("user %s (uid %u)", g_get_user_name (), (unsigned) geteuid ());
-}
-
-/* An error for a failed access to @path: "permission denied" spelled out
- * with the path and the process's user when that is the cause. */
-static gboolean
-file_error (const char *path, const char *what, int err, GError **error)
-{
-  g_autofree char *user = process_user ();
-
-  if (err == EACCES || err == EPERM)
-    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE,
-                 "permission denied: %s %s as %s; check the owner and mode of %s (ls -ld)", what,
-                 path, user, path);
-  else if (err == EROFS)
-    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE,
-                 "permission denied: %s %s as %s: the file system is mounted read-only", what, path,
-                 user);
-  else
-    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, "cannot %s %s as %s: %s", what,
-                 path, user, g_strerror (err));
-  return FALSE;
-}
-
-/* The database file, its -wal and -shm hold every member's name and phone
- * number and every session token: only the server's user may read them.
- * A file from an older version (or copied in by hand) is tightened. */
-static void
-tighten_mode (const char *path)
-{
-  struct stat st;
-
-  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode) || (st.st_mode & 077) == 0)
-    return;
-  /* g_message: shown at the default log level, and not fatal in tests
-   * that open a file made by hand, as g_warning would be. */
-  if (g_chmod (path, 0600) == 0)
-    g_message ("store: warning: %s was readable by other users (mode %04o); changed to 0600", path,
-               (unsigned) (st.st_mode & 07777));
-  else
-    g_message ("store: warning: %s is readable by other users (mode %04o) and cannot be "
-               "changed: %s",
-               path, (unsigned) (st.st_mode & 07777), g_strerror (errno));
-}
-
-static void
-tighten_modes (const char *path)
-{
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-  tighten_mode (path);
-  tighten_mode (wal);
-  tighten_mode (shm);
-}
-
-/* Checks what SQLite would otherwise get wrong or explain badly before it
- * opens @path: an existing file must be an SQLite database (a zero-byte
- * file would silently become a new, empty one: a truncated file or a wrong
- * path must be noticed, not papered over), readable and writable, in a
- * directory where SQLite can create the -wal and -shm files. A missing file
- * is created here with mode 0600 so that it is never readable by others,
- * whatever the umask; SQLite gives -wal and -shm the database's mode.
- * Sets *@created when the file was made here. */
-static gboolean
-prepare_file (const char *path, gboolean *created, GError **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  struct stat st;
-  char header[16];
-  ssize_t n;
-  int fd;
-
-  *created = FALSE;
-  if (g_stat (path, &st) != 0) {
-    if (errno != ENOENT)
-      return file_error (path, "open the database", errno, error);
-    if (g_access (dir, W_OK | X_OK) != 0)
-      return file_error (dir, "create the database in", errno, error);
-    fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-      return file_error (path, "create the database", errno, error);
-    close (fd);
-    *created = TRUE;
-    return TRUE;
-  }
-  if (!S_ISREG (st.st_mode)) {
-    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE,
-                 "database %s is not a regular file", path);
-    return FALSE;
-  }
-  if (g_access (path, R_OK | W_OK) != 0)
-    return file_error (path, "read and write the database", errno, error);
-  /* Left by a command run as another user (root running `sanhui db`, say):
-   * SQLite would only say "unable to open database file". */
-  for (int k = 0; k < 2; k++) {
-    g_autofree char *side = g_strconcat (path, k == 0 ? "-wal" : "-shm", NULL);
-
-    if (g_access (side, F_OK) == 0 && g_access (side, R_OK | W_OK) != 0)
-      return file_error (side, "read and write", errno, error);
-  }
-  /* SQLite creates path-wal and path-shm beside the file. */
-  if (g_access (dir, W_OK | X_OK) != 0)
-    return file_error (dir, "create the database's -wal and -shm files in", errno, error);
-  if (st.st_size == 0) {
-    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE,
-                 "database %s is an empty file (0 bytes), not a Sanhui database; it is not "
-                 "replaced by a new one, in case it was truncated or the path is wrong. Restore "
-                 "it from a backup, or delete the file to start with a new database",
-                 path);
-    return FALSE;
-  }
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    return file_error (path, "read the database", errno, error);
-  n = read (fd, header, sizeof header);
-  close (fd);
-  if (n != (ssize_t) sizeof header || memcmp (header, "SQLite format 3", sizeof header) != 0) {
-    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE,
-                 "%s is not an SQLite database (it does not start with the SQLite header); "
-                 "check storage.database and storage.data_dir, or restore the file from a backup",
-                 path);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-/* Removes a database file made by prepare_file() when opening it failed,
- * so that the next start does not find an empty file. */
-static void
-remove_created (const char *path)
-{
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-  g_unlink (wal);
-  g_unlink (shm);
-  g_unlink (path);
-}
-
-/* The error of a failed statement while opening: SQLite says "attempt to
- * write a readonly database" or "unable to open database file"; the
- * operating system's reason says what to fix. */
-static void
-open_error (ShStore *store, const char *purpose, GError **error)
-{
-  int err = sqlite3_system_errno (store->db);
-  int code = sqlite3_errcode (store->db);
-
-  if ((code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM
-       || code == SQLITE_IOERR || code == SQLITE_AUTH)
-      && (err == EACCES || err == EPERM || err == EROFS)) {
-    g_autofree char *what = g_strdup_printf ("%s (%s): write", purpose, sqlite3_errmsg (store->db));
-    file_error (store->path, what, err, error);
-    return;
-  }
-  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
-    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE,
-                 "database %s is damaged (%s: %s); restore it from a backup", store->path, purpose,
-                 sqlite3_errmsg (store->db));
-    return;
-  }
-  sh_store_set_error (store, purpose, error);
-}
-
-static void
-health_clear (ShStoreHealth *health)
-{
-  g_mutex_clear (&health->lock);
-  g_free (health->problem);
-}
-
-void
-sh_store_health_unref (ShStoreHealth *health)
-{
-  g_atomic_rc_box_release_full (health, (GDestroyNotify) health_clear);
-}
-
-static ShStore *
-open_connection (const char *path, gboolean is_file, GError **error)
-{
-  g_autoptr (ShStore) store = g_new0 (ShStore, 1);
-  int rc;
-
-  store->path = g_strdup (path);
-  store->health = g_atomic_rc_box_new0 (ShStoreHealth);
-  g_mutex_init (&store->health->lock);
-  rc = sqlite3_open_v2 (path, &store->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc != SQLITE_OK) {
-    if (store->db) {
-      open_error (store, "open the database", error);
-    } else {
-      g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE,
-                   "cannot open database %s: %s", path, sqlite3_errstr (rc));
-    }
-    return NULL;
-  }
-  sqlite3_busy_timeout (store->db, BUSY_TIMEOUT_MS);
-  sqlite3_extended_result_codes (store->db, 1);
-  if (!exec_sql (store, "PRAGMA foreign_keys = ON", "enable foreign keys", error))
-    return NULL;
-  if (is_file) {
-    char *message = NULL;
-
-    if (sqlite3_exec (store->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", NULL,
-                      NULL, &message)
-        != SQLITE_OK) {
-      sqlite3_free (message);
-      open_error (store, "enable WAL", error);
-      return NULL;
-    }
-    tighten_modes (path);
-  }
-  if (!apply_migrations (store, error))
-    return NULL;
-  return g_steal_pointer (&store);
-}
-
-ShStore *
-sh_store_open (const char *path, GError **error)
-{
-  /* ":memory:" and "file:" URIs are SQLite's business, not files here. */
-  gboolean is_file;
-  gboolean created = FALSE;
-  ShStore *store;
-
-  g_return_val_if_fail (path != NULL, NULL);
-  is_file = g_strcmp0 (path, ":memory:") != 0 && !g_str_has_prefix (path, "file:");
-  if (is_file && !prepare_file (path, &created, error))
-    return NULL;
-  store = open_connection (path, is_file, error);
-  if (!store && created)
-    remove_created (path);
-  return store;
-}
-
 void
 sh_store_free (ShStore *store)
 {
   if (!store)
     return;
-  if (store->db)
-    sqlite3_close_v2 (store->db);
-  if (store->health)
-    sh_store_health_unref (store->health);
+  if (store->backend && store->backend->close)
+    store->backend->close (store);
   g_free (store->path);
   g_free (store);
+}
+
+int
+sh_store_schema_version (ShStore *store)
+{
+  g_return_val_if_fail (store != NULL, -1);
+  return store->backend->schema_version (store);
 }
 
 gboolean
 sh_store_transaction (ShStore *store, ShStoreTxnFunc func, gpointer user_data, GError **error)
 {
-  /* Inside another transaction this becomes a savepoint, so that record
-   * functions that need atomicity compose (the demo loader, imports). */
-  gboolean nested;
+  const ShStoreBackend *backend;
 
   g_return_val_if_fail (store != NULL && func != NULL, FALSE);
-  nested = !sqlite3_get_autocommit (store->db);
-  if (!exec_sql (store, nested ? "SAVEPOINT sh_txn" : "BEGIN IMMEDIATE", "begin transaction",
-                 error))
+  backend = store->backend;
+  if (!backend->begin (store, error))
     return FALSE;
-  if (func (store, user_data, error)
-      && exec_sql (store, nested ? "RELEASE sh_txn" : "COMMIT", "commit", error))
+  if (func (store, user_data, error) && backend->commit (store, error))
     return TRUE;
-  exec_sql (store, nested ? "ROLLBACK TO sh_txn; RELEASE sh_txn" : "ROLLBACK", "roll back", NULL);
+  backend->rollback (store);
   return FALSE;
 }
 
 gboolean
 sh_store_backup (ShStore *store, const char *dest_path, GError **error)
 {
-  sqlite3 *dest = NULL;
-  sqlite3_backup *backup;
-  int rc;
-  int fd;
-
   g_return_val_if_fail (store != NULL && dest_path != NULL, FALSE);
-  if (g_file_test (dest_path, G_FILE_TEST_EXISTS)) {
-    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT,
-                 "backup target %s already exists; choose a new file name", dest_path);
-    return FALSE;
-  }
-  /* Made here, exclusively and with mode 0600: a backup holds everything
-   * the database does, and a file that appeared since the check above is
-   * not overwritten. */
-  fd = g_open (dest_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    int err = errno;
-
-    if (err == EEXIST) {
-      g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT,
-                   "backup target %s already exists; choose a new file name", dest_path);
-      return FALSE;
-    }
-    return file_error (dest_path, "create the backup", err, error);
-  }
-  close (fd);
-  rc = sqlite3_open_v2 (dest_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-  if (rc != SQLITE_OK) {
-    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, "cannot create %s: %s",
-                 dest_path, dest ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
-    sqlite3_close (dest);
-    g_unlink (dest_path);
-    return FALSE;
-  }
-  backup = sqlite3_backup_init (dest, "main", store->db, "main");
-  if (!backup) {
-    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, "backup to %s: %s", dest_path,
-                 sqlite3_errmsg (dest));
-    sqlite3_close (dest);
-    g_unlink (dest_path);
-    return FALSE;
-  }
-  /* Copy in steps so that writers are not blocked for the whole copy. */
-  do {
-    rc = sqlite3_backup_step (backup, 256);
-    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-      sqlite3_sleep (50);
-  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-  sqlite3_backup_finish (backup);
-  if (rc != SQLITE_DONE) {
-    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, "backup to %s: %s", dest_path,
-                 sqlite3_errstr (rc));
-    sqlite3_close (dest);
-    g_unlink (dest_path);
-    return FALSE;
-  }
-  sqlite3_close (dest);
-  return TRUE;
+  return store->backend->backup (store, dest_path, error);
 }
 
 gint64
@@ -502,21 +60,29 @@ sh_store_count_rows (ShStore *store, const char *table, GError **error)
       = { "organizations",     "members",      "committee_posts", "group_members", "exclusions",
           "accounts",          "role_grants",  "sessions",        "meetings",      "agenda_items",
           "meeting_state_log", "meeting_chat", "meeting_events",  "meeting_guests" };
-  g_autofree char *sql = NULL;
-  g_autoptr (sqlite3_stmt) stmt = NULL;
   gboolean is_known = FALSE;
 
+  g_return_val_if_fail (store != NULL, -1);
   for (gsize i = 0; i < G_N_ELEMENTS (known); i++)
     is_known = is_known || g_strcmp0 (known[i], table) == 0;
+  /* A backend builds SQL from the name: only these constants get there. */
   g_return_val_if_fail (is_known, -1);
-  /* The name is one of the constants above, never user input. */
-  sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
-  stmt = sh_store_prepare (store, sql, "count rows", error);
-  if (!stmt)
-    return -1;
-  if (sqlite3_step (stmt) != SQLITE_ROW) {
-    sh_store_set_error (store, "count rows", error);
-    return -1;
+  return store->backend->count_rows (store, table, error);
+}
+
+gboolean
+sh_store_check_health (ShStore *store, guint quick_check_interval_s, GError **error)
+{
+  int version;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  /* Not sh_store_latest_schema_version(): that names the backend. */
+  version = sh_store_schema_version (store);
+  if (version != store->backend->latest_schema_version ()) {
+    g_set_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE,
+                 "database schema version %d, expected %d", version,
+                 store->backend->latest_schema_version ());
+    return FALSE;
   }
-  return sqlite3_column_int64 (stmt, 0);
+  return sh_store_ops (store, health)->check (store, quick_check_interval_s, error);
 }

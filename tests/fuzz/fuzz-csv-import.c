@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "store-private.h"
+#include "sqlite/sqlite-private.h"
 
 /* Larger files only take longer to reach the row limit. */
 #define MAX_CSV_BYTES (256 * 1024)
@@ -22,7 +22,7 @@ count_members (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (sqlite3_stmt) stmt
-      = sh_store_prepare (store, "SELECT count(*) FROM members", "count", &error);
+      = sh_sqlite_prepare (store, "SELECT count(*) FROM members", "count", &error);
 
   FUZZ_CHECK (stmt != NULL);
   FUZZ_CHECK (sqlite3_step (stmt) == SQLITE_ROW);

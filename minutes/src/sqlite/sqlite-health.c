@@ -1,7 +1,8 @@
-/* Whether the store can serve, for /healthz: cheap checks on every call,
- * SQLite's quick_check now and then in a worker thread.
+/* Whether the SQLite store can serve, for /healthz: cheap checks on every
+ * call, SQLite's quick_check now and then in a worker thread.
  * SPDX-License-Identifier: Apache-2.0 */
-#include "store-private.h"
+#include "sqlite-private.h"
+#include "store-health.h"
 
 #include <errno.h>
 #include <sys/statvfs.h>
@@ -28,6 +29,28 @@ unhealthy (GError **error, const char *format, ...)
   va_end (ap);
   g_set_error_literal (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_DATABASE, message);
   return FALSE;
+}
+
+static void
+health_clear (ShSqliteHealth *health)
+{
+  g_mutex_clear (&health->lock);
+  g_free (health->problem);
+}
+
+void
+sh_sqlite_health_unref (ShSqliteHealth *health)
+{
+  g_atomic_rc_box_release_full (health, (GDestroyNotify) health_clear);
+}
+
+ShSqliteHealth *
+sh_sqlite_health_new (void)
+{
+  ShSqliteHealth *health = g_atomic_rc_box_new0 (ShSqliteHealth);
+
+  g_mutex_init (&health->lock);
+  return health;
 }
 
 /* Runs PRAGMA quick_check on @db: NULL when intact, else the first problem
@@ -77,12 +100,12 @@ quick_check_file (const char *path)
 }
 
 typedef struct {
-  ShStoreHealth *health; /* a reference */
+  ShSqliteHealth *health; /* a reference */
   char *path;
 } CheckJob;
 
 static void
-store_result (ShStoreHealth *health, char *problem)
+store_result (ShSqliteHealth *health, char *problem)
 {
   g_mutex_lock (&health->lock);
   g_free (health->problem);
@@ -98,7 +121,7 @@ check_thread (gpointer user_data)
   CheckJob *job = user_data;
 
   store_result (job->health, quick_check_file (job->path));
-  sh_store_health_unref (job->health);
+  sh_sqlite_health_unref (job->health);
   g_free (job->path);
   g_free (job);
   return NULL;
@@ -109,7 +132,7 @@ check_thread (gpointer user_data)
 static void
 refresh_quick_check (ShStore *store, guint interval_s)
 {
-  ShStoreHealth *health = store->health;
+  ShSqliteHealth *health = ((ShSqliteStore *) store->backend_data)->health;
   gint64 now = g_get_monotonic_time ();
   gboolean first;
   gboolean start;
@@ -130,7 +153,7 @@ refresh_quick_check (ShStore *store, guint interval_s)
   if (first || g_strcmp0 (store->path, ":memory:") == 0) {
     /* An in-memory database exists only on the store's own connection. */
     store_result (health, g_strcmp0 (store->path, ":memory:") == 0
-                              ? quick_check (store->db)
+                              ? quick_check (sh_sqlite_db (store))
                               : quick_check_file (store->path));
     return;
   }
@@ -141,7 +164,7 @@ refresh_quick_check (ShStore *store, guint interval_s)
   if (thread) {
     g_thread_unref (thread);
   } else {
-    sh_store_health_unref (job->health);
+    sh_sqlite_health_unref (job->health);
     g_free (job->path);
     g_free (job);
     g_mutex_lock (&health->lock);
@@ -158,7 +181,7 @@ check_writable (ShStore *store, GError **error)
   g_autofree char *shm = NULL;
   struct statvfs fs;
 
-  if (sqlite3_db_readonly (store->db, "main") == 1)
+  if (sqlite3_db_readonly (sh_sqlite_db (store), "main") == 1)
     return unhealthy (error, "database is read-only");
   if (g_strcmp0 (store->path, ":memory:") == 0 || g_str_has_prefix (store->path, "file:"))
     return TRUE;
@@ -178,35 +201,34 @@ check_writable (ShStore *store, GError **error)
   return TRUE;
 }
 
-gboolean
-sh_store_check_health (ShStore *store, guint quick_check_interval_s, GError **error)
+static gboolean
+check (ShStore *store, guint quick_check_interval_s, GError **error)
 {
-  int version;
+  ShSqliteHealth *health = ((ShSqliteStore *) store->backend_data)->health;
   g_autofree char *problem = NULL;
 
-  g_return_val_if_fail (store != NULL, FALSE);
-  version = sh_store_schema_version (store);
-  if (version != sh_store_latest_schema_version ())
-    return unhealthy (error, "database schema version %d, expected %d", version,
-                      sh_store_latest_schema_version ());
   /* A real read of the tables the server cannot serve without; max(rowid)
    * walks from the root to a leaf, so a broken tree shows here at once. */
   for (gsize i = 0; i < G_N_ELEMENTS (needed_tables); i++) {
     g_autofree char *sql = g_strdup_printf ("SELECT max(rowid) FROM %s", needed_tables[i]);
     g_autoptr (sqlite3_stmt) stmt = NULL;
 
-    if (sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK
+    if (sqlite3_prepare_v2 (sh_sqlite_db (store), sql, -1, &stmt, NULL) != SQLITE_OK
         || sqlite3_step (stmt) != SQLITE_ROW)
       return unhealthy (error, "cannot read table %s: %s", needed_tables[i],
-                        sqlite3_errmsg (store->db));
+                        sqlite3_errmsg (sh_sqlite_db (store)));
   }
   if (!check_writable (store, error))
     return FALSE;
   refresh_quick_check (store, quick_check_interval_s);
-  g_mutex_lock (&store->health->lock);
-  problem = g_strdup (store->health->problem);
-  g_mutex_unlock (&store->health->lock);
+  g_mutex_lock (&health->lock);
+  problem = g_strdup (health->problem);
+  g_mutex_unlock (&health->lock);
   if (problem)
     return unhealthy (error, "%s", problem);
   return TRUE;
 }
+
+const ShHealthStoreOps sh_sqlite_health_ops = {
+  .check = check,
+};

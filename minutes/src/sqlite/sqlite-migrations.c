@@ -1,7 +1,7 @@
 /* The schema's numbered migrations. Never edit one that has shipped: add a
  * new one. Each runs in its own transaction when the store opens.
  * SPDX-License-Identifier: Apache-2.0 */
-#include "store-private.h"
+#include "sqlite-private.h"
 
 const char *const sh_migrations[] = {
   /* 1: organizations, members, posts, groups, exclusions, accounts,
