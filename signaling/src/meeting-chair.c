@@ -72,7 +72,7 @@ static void
 transition (ShWsMessage *m, ShMeetingState to)
 {
   ShServer *server = m->client->server;
-  gint64 id = sh_room_meeting_id (sh_room_of_client (m->client));
+  gint64 id = sh_room_meeting_id (sh_rooms_of_client (m->client->server->rooms, m->client));
   g_autoptr (GError) error = NULL;
 
   if (!sh_meeting_transition (server->store, id, to, NULL, &error)) {
@@ -107,8 +107,8 @@ void
 sh_meeting_handle_chair_mute (ShWsMessage *m)
 {
   ShServer *server = m->client->server;
-  ShRoom *room = sh_room_of_client (m->client);
-  ShRoomParticipant *chair = sh_room_participant_for_client (m->client);
+  ShRoom *room = sh_rooms_of_client (m->client->server->rooms, m->client);
+  ShRoomParticipant *chair = sh_rooms_participant_for_client (m->client->server->rooms, m->client);
   ShRoomParticipant *p;
   guint before;
 
@@ -133,8 +133,8 @@ void
 sh_meeting_handle_chair_mute_all (ShWsMessage *m)
 {
   ShServer *server = m->client->server;
-  ShRoom *room = sh_room_of_client (m->client);
-  ShRoomParticipant *chair = sh_room_participant_for_client (m->client);
+  ShRoom *room = sh_rooms_of_client (m->client->server->rooms, m->client);
+  ShRoomParticipant *chair = sh_rooms_participant_for_client (m->client->server->rooms, m->client);
   gboolean muted = sh_meeting_payload_bool (m, "audio", FALSE);
   gboolean flag_changed = !sh_room_all_muted (room) != !muted;
   g_autoptr (GPtrArray) changed = sh_room_mute_all (room, muted, chair->account_id);
@@ -151,8 +151,8 @@ void
 sh_meeting_handle_chair_remove (ShWsMessage *m)
 {
   ShServer *server = m->client->server;
-  ShRoom *room = sh_room_of_client (m->client);
-  ShRoomParticipant *chair = sh_room_participant_for_client (m->client);
+  ShRoom *room = sh_rooms_of_client (m->client->server->rooms, m->client);
+  ShRoomParticipant *chair = sh_rooms_participant_for_client (m->client->server->rooms, m->client);
   g_autofree char *reason = sh_meeting_payload_string (m, "reason");
   ShRoomParticipant *p;
 
@@ -185,8 +185,8 @@ set_room_switch (ShWsMessage *m, const char *field,
                  gboolean (*set) (ShRoom *, gboolean, gint64))
 {
   ShServer *server = m->client->server;
-  ShRoom *room = sh_room_of_client (m->client);
-  ShRoomParticipant *chair = sh_room_participant_for_client (m->client);
+  ShRoom *room = sh_rooms_of_client (m->client->server->rooms, m->client);
+  ShRoomParticipant *chair = sh_rooms_participant_for_client (m->client->server->rooms, m->client);
 
   if (set (room, sh_meeting_payload_bool (m, field, FALSE), chair->account_id))
     sh_meeting_broadcast_state (server, room);
@@ -211,8 +211,8 @@ static void
 floor_command (ShWsMessage *m, gboolean give)
 {
   ShServer *server = m->client->server;
-  ShRoom *room = sh_room_of_client (m->client);
-  ShRoomParticipant *chair = sh_room_participant_for_client (m->client);
+  ShRoom *room = sh_rooms_of_client (m->client->server->rooms, m->client);
+  ShRoomParticipant *chair = sh_rooms_participant_for_client (m->client->server->rooms, m->client);
   ShRoomParticipant *p;
   gint64 hand_before;
   guint mute_before;

@@ -35,8 +35,8 @@ void
 sh_meeting_handle_leave (ShWsMessage *m)
 {
   ShServer *server = m->client->server;
-  ShRoom *room = sh_room_of_client (m->client);
-  ShRoomParticipant *p = sh_room_participant_for_client (m->client);
+  ShRoom *room = sh_rooms_of_client (m->client->server->rooms, m->client);
+  ShRoomParticipant *p = sh_rooms_participant_for_client (m->client->server->rooms, m->client);
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
@@ -52,14 +52,13 @@ sh_meeting_handle_leave (ShWsMessage *m)
 void
 sh_meeting_detach (ShWsClient *client)
 {
-  ShRoom *room = sh_room_of_client (client);
-  ShRoomParticipant *p = sh_room_participant_for_client (client);
+  ShRoom *room = sh_rooms_of_client (client->server->rooms, client);
+  ShRoomParticipant *p = sh_rooms_participant_for_client (client->server->rooms, client);
 
   if (!room || !p)
     return;
   /* The socket is closed: it must not be written to any more. */
-  p->client = NULL;
-  client->room = NULL;
+  sh_rooms_forget_client (client->server->rooms, client);
   participant_out (client->server, room, p, "disconnected", 0);
   close_if_idle (client->server, room);
 }
@@ -386,9 +385,9 @@ sh_meeting_handle_join (ShWsMessage *m)
       break;
   }
   /* One meeting per socket: joining another leaves the first. */
-  current = sh_room_of_client (m->client);
+  current = sh_rooms_of_client (m->client->server->rooms, m->client);
   if (current && current != room) {
-    participant_out (server, current, sh_room_participant_for_client (m->client), "left",
+    participant_out (server, current, sh_rooms_participant_for_client (m->client->server->rooms, m->client), "left",
                      m->client->account_id);
     close_if_idle (server, current);
   }

@@ -395,10 +395,10 @@ sh_meeting_media_init (ShServer *server)
 static ShRoomParticipant *
 sender (ShWsMessage *m, Bridge **bridge)
 {
-  ShRoom *room = sh_room_of_client (m->client);
+  ShRoom *room = sh_rooms_of_client (m->client->server->rooms, m->client);
 
   *bridge = bridge_for (m->client->server, room);
-  return sh_room_participant_for_client (m->client);
+  return sh_rooms_participant_for_client (m->client->server->rooms, m->client);
 }
 
 void

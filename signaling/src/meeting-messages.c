@@ -239,8 +239,8 @@ void
 sh_meeting_handle_chat (ShWsMessage *m)
 {
   ShServer *server = m->client->server;
-  ShRoom *room = sh_room_of_client (m->client);
-  ShRoomParticipant *p = sh_room_participant_for_client (m->client);
+  ShRoom *room = sh_rooms_of_client (m->client->server->rooms, m->client);
+  ShRoomParticipant *p = sh_rooms_participant_for_client (m->client->server->rooms, m->client);
   g_autofree char *text = sh_meeting_payload_string (m, "text");
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -279,8 +279,8 @@ void
 sh_meeting_handle_mute (ShWsMessage *m)
 {
   ShServer *server = m->client->server;
-  ShRoom *room = sh_room_of_client (m->client);
-  ShRoomParticipant *p = sh_room_participant_for_client (m->client);
+  ShRoom *room = sh_rooms_of_client (m->client->server->rooms, m->client);
+  ShRoomParticipant *p = sh_rooms_participant_for_client (m->client->server->rooms, m->client);
   static const struct {
     const char *field;
     guint bit;
@@ -321,8 +321,8 @@ void
 sh_meeting_handle_hand_raise (ShWsMessage *m)
 {
   ShServer *server = m->client->server;
-  ShRoom *room = sh_room_of_client (m->client);
-  ShRoomParticipant *p = sh_room_participant_for_client (m->client);
+  ShRoom *room = sh_rooms_of_client (m->client->server->rooms, m->client);
+  ShRoomParticipant *p = sh_rooms_participant_for_client (m->client->server->rooms, m->client);
 
   if (sh_room_raise_hand (room, p, g_get_real_time ()))
     sh_meeting_broadcast_hands (server, room);
@@ -333,8 +333,8 @@ void
 sh_meeting_handle_hand_lower (ShWsMessage *m)
 {
   ShServer *server = m->client->server;
-  ShRoom *room = sh_room_of_client (m->client);
-  ShRoomParticipant *p = sh_room_participant_for_client (m->client);
+  ShRoom *room = sh_rooms_of_client (m->client->server->rooms, m->client);
+  ShRoomParticipant *p = sh_rooms_participant_for_client (m->client->server->rooms, m->client);
 
   if (sh_room_lower_hand (room, p, p->account_id))
     sh_meeting_broadcast_hands (server, room);

@@ -1,7 +1,7 @@
 /* The live state of meetings (room.h): participants, mute, hands, floor,
  * lock and lesson mode, and the event stream that tells everyone else.
  * SPDX-License-Identifier: Apache-2.0 */
-#include "server-private.h"
+#include "room.h"
 
 typedef struct {
   guint id;
@@ -11,7 +11,8 @@ typedef struct {
 } Listener;
 
 struct _ShRooms {
-  GHashTable *rooms;  /* gint64* meeting id → ShRoom*, owned */
+  GHashTable *rooms;     /* gint64* meeting id → ShRoom*, owned */
+  GHashTable *by_client; /* ShWsClient* → ShRoomParticipant* carried by that socket */
   GArray *listeners;  /* Listener */
   guint next_listener_id;
   gint64 (*now) (void);
@@ -144,17 +145,32 @@ participant_free (ShRoomParticipant *p)
   g_free (p);
 }
 
+/* The registry knows which socket carries which participant, so that the
+ * transport's socket needs no field of the room's. */
+static void
+attach_client (ShRoom *room, ShRoomParticipant *p, ShWsClient *client)
+{
+  p->client = client;
+  if (client)
+    g_hash_table_insert (room->rooms->by_client, client, p);
+}
+
+static void
+detach_client (ShRoom *room, ShRoomParticipant *p)
+{
+  if (p->client && g_hash_table_lookup (room->rooms->by_client, p->client) == p)
+    g_hash_table_remove (room->rooms->by_client, p->client);
+  p->client = NULL;
+}
+
 /* ------------------------------------------------------------- registry */
 
 static void
 room_free (ShRoom *room)
 {
-  /* Sockets still in the room outlive it: they must not point at it. */
-  for (guint i = 0; i < room->participants->len; i++) {
-    ShRoomParticipant *p = g_ptr_array_index (room->participants, i);
-    if (p->client && p->client->room == room)
-      p->client->room = NULL;
-  }
+  /* Sockets still in the room outlive it: they are in no room any more. */
+  for (guint i = 0; i < room->participants->len; i++)
+    detach_client (room, g_ptr_array_index (room->participants, i));
   g_ptr_array_unref (room->participants);
   g_hash_table_unref (room->by_account);
   g_array_unref (room->hands);
@@ -182,6 +198,7 @@ sh_rooms_new (void)
   ShRooms *rooms = g_new0 (ShRooms, 1);
 
   rooms->rooms = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  rooms->by_client = g_hash_table_new (NULL, NULL);
   rooms->listeners = g_array_new (FALSE, TRUE, sizeof (Listener));
   g_array_set_clear_func (rooms->listeners, listener_clear);
   rooms->next_listener_id = 1;
@@ -203,6 +220,7 @@ sh_rooms_free (ShRooms *rooms)
     g_hash_table_iter_remove (&iter);
   }
   g_hash_table_unref (rooms->rooms);
+  g_hash_table_unref (rooms->by_client);
   g_array_unref (rooms->listeners);
   g_free (rooms);
 }
@@ -398,21 +416,27 @@ sh_room_find (ShRoom *room, gint64 account_id)
   return g_hash_table_lookup (room->by_account, &account_id);
 }
 
-ShRoom *
-sh_room_of_client (ShWsClient *client)
+ShRoomParticipant *
+sh_rooms_participant_for_client (ShRooms *rooms, ShWsClient *client)
 {
-  return client ? client->room : NULL;
+  return client ? g_hash_table_lookup (rooms->by_client, client) : NULL;
 }
 
-ShRoomParticipant *
-sh_room_participant_for_client (ShWsClient *client)
+ShRoom *
+sh_rooms_of_client (ShRooms *rooms, ShWsClient *client)
 {
-  ShRoomParticipant *p;
+  ShRoomParticipant *p = sh_rooms_participant_for_client (rooms, client);
 
-  if (!client || !client->room)
-    return NULL;
-  p = sh_room_find (client->room, client->account_id);
-  return p && p->client == client ? p : NULL;
+  return p ? p->room : NULL;
+}
+
+void
+sh_rooms_forget_client (ShRooms *rooms, ShWsClient *client)
+{
+  ShRoomParticipant *p = sh_rooms_participant_for_client (rooms, client);
+
+  if (p)
+    detach_client (p->room, p);
 }
 
 ShRoomAdmission
@@ -436,12 +460,9 @@ sh_room_join (ShRoom *room, const ShRoomParticipant *who, ShWsClient *client, gi
     /* Same account, new socket: the newest connection wins, the state stays. */
     if (p->client != client) {
       *replaced = p->client;
-      if (p->client && p->client->room == room)
-        p->client->room = NULL;
-      p->client = client;
+      detach_client (room, p);
+      attach_client (room, p, client);
       p->connections++;
-      if (client)
-        client->room = room;
       emit_simple (room, SH_ROOM_EVENT_REPLACED, p, p->account_id, FALSE);
     }
     return p;
@@ -454,8 +475,9 @@ sh_room_join (ShRoom *room, const ShRoomParticipant *who, ShWsClient *client, gi
   p->has_vote = who->has_vote;
   p->may_chair = who->may_chair;
   p->lecturer = who->lecturer;
+  p->room = room;
   p->joined_at = now;
-  p->client = client;
+  attach_client (room, p, client);
   p->connections = 1;
   /* Leaving and coming back is no way around the chair's mute. */
   p->chair_muted = GPOINTER_TO_UINT (g_hash_table_lookup (room->chair_mutes, &p->account_id));
@@ -464,8 +486,6 @@ sh_room_join (ShRoom *room, const ShRoomParticipant *who, ShWsClient *client, gi
   g_ptr_array_add (room->participants, p);
   g_hash_table_insert (room->by_account, &p->account_id, p);
   g_hash_table_add (room->ever_joined, id_key (p->account_id));
-  if (client)
-    client->room = room;
   emit_simple (room, SH_ROOM_EVENT_JOINED, p, p->account_id, FALSE);
   /* Coming in muted by the chair is a change too: the chair's earlier
    * decision, applied by the server. */
@@ -491,8 +511,6 @@ take_out (ShRoom *room, gint64 account_id, ShRoomEvent *e)
 
   if (!p)
     return;
-  if (p->client && p->client->room == room)
-    p->client->room = NULL;
   drop_hand (room, account_id);
   if (p->chair_muted)
     g_hash_table_insert (room->chair_mutes, id_key (account_id), GUINT_TO_POINTER (p->chair_muted));
@@ -503,6 +521,7 @@ take_out (ShRoom *room, gint64 account_id, ShRoomEvent *e)
   e->participant = p;
   e->chair = e->by != 0 && e->by != account_id;
   emit (room, e);
+  detach_client (room, p);
   g_hash_table_remove (room->by_account, &account_id);
   g_ptr_array_remove (room->participants, p);
 }

@@ -45,6 +45,7 @@ typedef enum {
 
 struct _ShRoomParticipant {
   gint64 account_id; /* the key: one participant per account */
+  ShRoom *room;      /* the room the participant is in */
   gint64 member_id;  /* 0 for an account that is not a member */
   char *name;        /* display name */
   ShRoomRole role;
@@ -175,9 +176,12 @@ gboolean sh_room_all_muted (ShRoom *room);
 GPtrArray *sh_room_participants (ShRoom *room);
 /* (transfer none) (nullable) */
 ShRoomParticipant *sh_room_find (ShRoom *room, gint64 account_id);
-/* The room and participant a socket is in, or NULL. (transfer none) */
-ShRoom *sh_room_of_client (ShWsClient *client);
-ShRoomParticipant *sh_room_participant_for_client (ShWsClient *client);
+/* The room and participant a socket carries, or NULL. (transfer none) */
+ShRoom *sh_rooms_of_client (ShRooms *rooms, ShWsClient *client);
+ShRoomParticipant *sh_rooms_participant_for_client (ShRooms *rooms, ShWsClient *client);
+/* The socket is closed: its participant stays (the caller takes them out)
+ * but is carried by no socket any more, so nothing is written to it. */
+void sh_rooms_forget_client (ShRooms *rooms, ShWsClient *client);
 
 typedef enum {
   SH_ROOM_ADMIT_OK,

@@ -20,7 +20,6 @@ struct _ShWsClient {
   char *token_hash; /* the session this socket belongs to */
   gint64 account_id;
   struct _ShEchoSession *echo; /* the device check this socket runs, if any (echo.c) */
-  ShRoom *room;                /* the meeting this socket is in, if any; set by room.c */
 };
 
 /* One received message, valid for the handler's call. */

@@ -152,7 +152,7 @@ permitted (ShWsMessage *m, ShWsPermission permission)
 
   if (permission == SH_WS_ANYONE)
     return TRUE;
-  p = sh_room_participant_for_client (m->client);
+  p = sh_rooms_participant_for_client (m->client->server->rooms, m->client);
   if (!p) {
     sh_ws_send_error (m->client, m->id, "not_in_meeting", "您尚未加入会议");
     return FALSE;
