@@ -67,7 +67,7 @@ static guint
 media_bit (ShRoomEventKind kind)
 {
   return kind == SH_ROOM_EVENT_MUTED || kind == SH_ROOM_EVENT_UNMUTED ? SH_ROOM_AUDIO
-                                                                        : SH_ROOM_VIDEO;
+                                                                      : SH_ROOM_VIDEO;
 }
 
 /* The model follows the events, and nothing else. */
@@ -110,11 +110,11 @@ on_event (ShRoom *room, const ShRoomEvent *e, gpointer user_data)
     case SH_ROOM_EVENT_CAMERA_ON:
       off = e->kind == SH_ROOM_EVENT_MUTED || e->kind == SH_ROOM_EVENT_CAMERA_OFF;
       if (e->chair)
-        p->chair_muted = off ? p->chair_muted | media_bit (e->kind)
-                             : p->chair_muted & ~media_bit (e->kind);
+        p->chair_muted
+            = off ? p->chair_muted | media_bit (e->kind) : p->chair_muted & ~media_bit (e->kind);
       else
-        p->self_muted = off ? p->self_muted | media_bit (e->kind)
-                            : p->self_muted & ~media_bit (e->kind);
+        p->self_muted
+            = off ? p->self_muted | media_bit (e->kind) : p->self_muted & ~media_bit (e->kind);
       break;
     case SH_ROOM_EVENT_HAND_RAISED:
       g_array_append_val (m->hands, id);
@@ -166,8 +166,8 @@ room_fingerprint (ShRoom *room)
   for (guint i = 0; i < all->len; i++) {
     ShRoomParticipant *p = g_ptr_array_index (all, i);
     g_string_append_printf (s, " %" G_GINT64_FORMAT ":self=%u,chair=%u,floor=%d,conn=%u,lost=%d",
-                            p->account_id, p->self_muted, p->chair_muted, p->floor,
-                            p->connections, p->legs_lost != 0);
+                            p->account_id, p->self_muted, p->chair_muted, p->floor, p->connections,
+                            p->legs_lost != 0);
   }
   g_string_append (s, "; hands");
   for (guint i = 0; i < hands->len; i++)
@@ -234,7 +234,9 @@ random_operation (Fixture *f)
   ShRoomParticipant *p = sh_room_find (f->room, id);
   gboolean on = g_test_rand_bit ();
   guint media = g_test_rand_int_range (1, SH_ROOM_ALL_MEDIA + 1);
-  ShRoomParticipant who = { .account_id = id, .member_id = 100 + id, .name = (char *) "参会人",
+  ShRoomParticipant who = { .account_id = id,
+                            .member_id = 100 + id,
+                            .name = (char *) "参会人",
                             .role = id == CHAIR ? SH_ROOM_ROLE_CHAIR : SH_ROOM_ROLE_MEMBER,
                             .may_chair = id == CHAIR };
   ShWsClient *replaced = NULL;
@@ -245,8 +247,8 @@ random_operation (Fixture *f)
     case 1:
       if (sh_room_admits (f->room, id, who.may_chair) == SH_ROOM_ADMIT_OK)
         sh_room_join (f->room, &who,
-                      &f->sockets[id][g_test_rand_int_range (0, SOCKETS_PER_ACCOUNT)],
-                      f->clock, &replaced);
+                      &f->sockets[id][g_test_rand_int_range (0, SOCKETS_PER_ACCOUNT)], f->clock,
+                      &replaced);
       break;
     case 2:
       if (p)

@@ -45,8 +45,9 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 static ShRoomParticipant *
 join (Fixture *f, gint64 account, gint64 member, gboolean may_chair)
 {
-  ShRoomParticipant who = { .account_id = account, .member_id = member, .name = (char *) "参会人",
-                            .may_chair = may_chair };
+  ShRoomParticipant who = {
+    .account_id = account, .member_id = member, .name = (char *) "参会人", .may_chair = may_chair
+  };
   ShWsClient *replaced = NULL;
 
   return sh_room_join (f->room, &who, NULL, T0, &replaced);

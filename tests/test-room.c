@@ -129,7 +129,8 @@ test_may_publish_mute (Fixture *f, gconstpointer data)
                     SH_ROOM_VIDEO);
   g_assert_false (sh_room_may_publish (f->room, 1, SH_ROOM_AUDIO));
   g_assert_true (sh_room_may_publish (f->room, 1, SH_ROOM_VIDEO));
-  g_assert_cmpuint (sh_room_set_chair_mute (f->room, p, SH_ROOM_AUDIO, FALSE, 9), ==, SH_ROOM_AUDIO);
+  g_assert_cmpuint (sh_room_set_chair_mute (f->room, p, SH_ROOM_AUDIO, FALSE, 9), ==,
+                    SH_ROOM_AUDIO);
   g_assert_true (sh_room_may_publish (f->room, 1, SH_ROOM_AUDIO));
 
   /* An ended meeting forwards nothing. */

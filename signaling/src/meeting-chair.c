@@ -181,8 +181,7 @@ sh_meeting_handle_chair_remove (ShWsMessage *m)
 /* A room-wide switch of the chair's (lock, lesson mode): when it changes,
  * everyone gets the new state. */
 static void
-set_room_switch (ShWsMessage *m, const char *field,
-                 gboolean (*set) (ShRoom *, gboolean, gint64))
+set_room_switch (ShWsMessage *m, const char *field, gboolean (*set) (ShRoom *, gboolean, gint64))
 {
   ShServer *server = m->client->server;
   ShRoom *room = sh_rooms_of_client (m->client->server->rooms, m->client);

@@ -387,7 +387,8 @@ sh_meeting_handle_join (ShWsMessage *m)
   /* One meeting per socket: joining another leaves the first. */
   current = sh_rooms_of_client (m->client->server->rooms, m->client);
   if (current && current != room) {
-    participant_out (server, current, sh_rooms_participant_for_client (m->client->server->rooms, m->client), "left",
+    participant_out (server, current,
+                     sh_rooms_participant_for_client (m->client->server->rooms, m->client), "left",
                      m->client->account_id);
     close_if_idle (server, current);
   }

@@ -76,10 +76,9 @@ add_detail (JsonBuilder *b, const ShRoomEvent *e)
     case SH_ROOM_EVENT_UNMUTED:
     case SH_ROOM_EVENT_CAMERA_OFF:
     case SH_ROOM_EVENT_CAMERA_ON:
-      sh_json_builder_add_string (b, "media",
-                                  e->kind == SH_ROOM_EVENT_MUTED || e->kind == SH_ROOM_EVENT_UNMUTED
-                                      ? "audio"
-                                      : "video");
+      sh_json_builder_add_string (
+          b, "media",
+          e->kind == SH_ROOM_EVENT_MUTED || e->kind == SH_ROOM_EVENT_UNMUTED ? "audio" : "video");
       add_by (b, e->by);
       return TRUE;
     case SH_ROOM_EVENT_HAND_LOWERED:

@@ -13,7 +13,7 @@ typedef struct {
 struct _ShRooms {
   GHashTable *rooms;     /* gint64* meeting id → ShRoom*, owned */
   GHashTable *by_client; /* ShWsClient* → ShRoomParticipant* carried by that socket */
-  GArray *listeners;  /* Listener */
+  GArray *listeners;     /* Listener */
   guint next_listener_id;
   gint64 (*now) (void);
 };
@@ -349,8 +349,7 @@ sh_room_state (ShRoom *room)
 static gboolean
 state_is_over (ShMeetingState state)
 {
-  return state == SH_MEETING_ENDED || state == SH_MEETING_CANCELLED
-         || state == SH_MEETING_ARCHIVED;
+  return state == SH_MEETING_ENDED || state == SH_MEETING_CANCELLED || state == SH_MEETING_ARCHIVED;
 }
 
 gboolean
@@ -557,8 +556,7 @@ sh_room_set_self_mute (ShRoom *room, ShRoomParticipant *p, guint media, gboolean
 }
 
 guint
-sh_room_set_chair_mute (ShRoom *room, ShRoomParticipant *p, guint media, gboolean muted,
-                        gint64 by)
+sh_room_set_chair_mute (ShRoom *room, ShRoomParticipant *p, guint media, gboolean muted, gint64 by)
 {
   guint before = p->chair_muted;
 
