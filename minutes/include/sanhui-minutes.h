@@ -519,6 +519,120 @@ GPtrArray *sh_meeting_guest_list (ShStore *store, gint64 meeting_id, GError **er
 /* TRUE when @account_id is an approved guest of the meeting. */
 gboolean sh_meeting_guest_is_approved (ShStore *store, gint64 meeting_id, gint64 account_id);
 
+/* ------------------------------------------- expected attendance, leave */
+
+/* Leave (请假, leave.c): a member asks before the meeting starts, with a
+ * reason; the branch secretary approves or refuses; the member may
+ * withdraw a pending request. One open (pending or approved) request per
+ * member and meeting: after a refusal or a withdrawal the member may ask
+ * again, as a new request. Every step is kept in an append-only log. */
+typedef enum {
+  SH_LEAVE_PENDING,   /* 待审批 */
+  SH_LEAVE_APPROVED,  /* 已准假 */
+  SH_LEAVE_REFUSED,   /* 未准假; final */
+  SH_LEAVE_WITHDRAWN, /* 已撤回; final */
+} ShLeaveState;
+
+#define SH_LEAVE_REASON_MAX_CHARS 500
+
+const char *sh_leave_state_to_string (ShLeaveState s); /* "pending", ... */
+gboolean sh_leave_state_from_string (const char *s, ShLeaveState *out);
+const char *sh_leave_state_label (ShLeaveState s); /* "待审批", ... */
+
+typedef struct {
+  gint64 id;
+  gint64 meeting_id;
+  gint64 member_id;
+  char *reason;
+  ShLeaveState state;
+  gint64 requested_by; /* account id, 0: the system */
+  gint64 requested_at;
+  gint64 decided_by; /* account that approved, refused or withdrew; 0 if none */
+  gint64 decided_at;
+  char *decision_note; /* may be NULL */
+} ShLeaveRequest;
+
+void sh_leave_request_free (ShLeaveRequest *request);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShLeaveRequest, sh_leave_request_free)
+
+/* @member_id asks for leave from @meeting_id, which has not started yet
+ * (STATE otherwise); they must be expected there or a visiting migrant
+ * member (INVALID otherwise). @reason passes sh_text_validate() (multi-line,
+ * at most SH_LEAVE_REASON_MAX_CHARS). CONFLICT when the member already has
+ * a pending or approved request for the meeting. Returns the new id or 0. */
+gint64 sh_leave_request (ShStore *store, gint64 meeting_id, gint64 member_id, const char *reason,
+                         gint64 requested_by, GError **error);
+/* Decides a pending request (STATE otherwise) while the meeting has not
+ * ended; @note is optional. Nobody decides their own request (INVALID). */
+gboolean sh_leave_approve (ShStore *store, gint64 leave_id, gint64 decided_by, const char *note,
+                           GError **error);
+gboolean sh_leave_refuse (ShStore *store, gint64 leave_id, gint64 decided_by, const char *note,
+                          GError **error);
+/* Withdraws a pending request before the meeting starts (STATE otherwise). */
+gboolean sh_leave_withdraw (ShStore *store, gint64 leave_id, gint64 withdrawn_by, GError **error);
+ShLeaveRequest *sh_leave_get (ShStore *store, gint64 id, GError **error); /* transfer full */
+/* The meeting's requests, oldest first; @member_id 0 for everyone's.
+ * Returns: (transfer full) (element-type ShLeaveRequest). */
+GPtrArray *sh_leave_list (ShStore *store, gint64 meeting_id, gint64 member_id, GError **error);
+
+/* Expected attendance (应到, attendance.c): who a meeting expects, from its
+ * type and organization (sh_rules_entitled_attendees()), each with whether
+ * they vote; members excluded from the expected count, visiting migrant
+ * members and guests (列席) listed apart, without a vote. Computed live
+ * until the meeting starts; the move to in_progress freezes it into the
+ * store in the same transaction, and from then on the frozen list is read,
+ * whatever happens to the roster afterwards. */
+typedef enum {
+  SH_ATTENDANCE_EXPECTED, /* 应到: counts, with or without a vote */
+  SH_ATTENDANCE_EXCLUDED, /* 不计入应到会人数: an approved exclusion */
+  SH_ATTENDANCE_VISITOR,  /* a visiting migrant member: no vote */
+  SH_ATTENDANCE_GUEST,    /* 列席: no vote */
+} ShAttendanceRole;
+
+const char *sh_attendance_role_to_string (ShAttendanceRole r); /* "expected", ... */
+gboolean sh_attendance_role_from_string (const char *s, ShAttendanceRole *out);
+
+typedef struct {
+  ShAttendanceRole role;
+  gint64 member_id;  /* 0 for a guest */
+  gint64 account_id; /* a guest's account, 0 if none or a member */
+  char *name;
+  ShMemberStatus status;    /* members only */
+  gboolean under_probation; /* members only: 留党察看 */
+  gboolean has_vote;        /* sh_rules_has_vote(), for expected members */
+  /* Why this entry differs from a full, voting member of the roster
+   * ("预备党员，无表决权", the exclusion's reason, ...); NULL when it does
+   * not. */
+  char *reason;
+  /* The member's latest leave request for the meeting (read live, never
+   * frozen): its id, 0 when none, and its state. */
+  gint64 leave_id;
+  ShLeaveState leave_state;
+} ShAttendanceEntry;
+
+void sh_attendance_entry_free (ShAttendanceEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShAttendanceEntry, sh_attendance_entry_free)
+
+typedef struct {
+  gint64 meeting_id;
+  gboolean frozen;    /* TRUE once the meeting started with this build */
+  gint64 at;          /* the time the exclusions were taken at */
+  gint64 frozen_at;   /* 0 while live */
+  guint expected;     /* entries with role EXPECTED */
+  guint voting;       /* of those, with a vote */
+  GPtrArray *entries; /* (element-type ShAttendanceEntry) expected in roster
+                       * order, then excluded, visitors, guests */
+} ShAttendance;
+
+void sh_attendance_free (ShAttendance *attendance);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShAttendance, sh_attendance_free)
+
+/* The expected attendance of @meeting_id: live while it is scheduled or
+ * open, the frozen list afterwards. A meeting that started before this
+ * build kept no frozen list: it is computed live, with frozen FALSE.
+ * Returns: (transfer full). */
+ShAttendance *sh_attendance_expected (ShStore *store, gint64 meeting_id, GError **error);
+
 /* ----------------------------------------------------------------- rules */
 
 /* Derived organization rules, in one place (DOMAIN.md). */

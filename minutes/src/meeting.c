@@ -1,5 +1,6 @@
 /* Meetings: types, states, scheduling with validation, listings and the
  * state machine. SPDX-License-Identifier: Apache-2.0 */
+#include "attendance-private.h"
 #include "store-meeting.h"
 #include "store-private.h"
 
@@ -449,7 +450,10 @@ transition_txn (ShStore *store, gpointer user_data, GError **error)
   now = sh_store_now ();
   return ops->set_state (store, data->id, data->to, MAX (now, updated_at + 1),
                          data->to == SH_MEETING_CANCELLED ? data->reason : NULL, error)
-         && ops->log_state (store, data->id, from, data->to, data->reason, now, error);
+         && ops->log_state (store, data->id, from, data->to, data->reason, now, error)
+         /* Who was expected is fixed when the meeting starts, with it. */
+         && (data->to != SH_MEETING_IN_PROGRESS
+             || sh_attendance_freeze (store, data->id, now, error));
 }
 
 gboolean

@@ -32,6 +32,8 @@ typedef struct _ShSessionStoreOps ShSessionStoreOps;
 typedef struct _ShVisitStoreOps ShVisitStoreOps;
 typedef struct _ShMeetingStoreOps ShMeetingStoreOps;
 typedef struct _ShMeetingLogStoreOps ShMeetingLogStoreOps;
+typedef struct _ShAttendanceStoreOps ShAttendanceStoreOps;
+typedef struct _ShLeaveStoreOps ShLeaveStoreOps;
 
 typedef struct _ShStoreBackend {
   const char *name; /* "sqlite" */
@@ -71,4 +73,8 @@ typedef struct _ShStoreBackend {
   const ShVisitStoreOps *visit;
   const ShMeetingStoreOps *meeting;
   const ShMeetingLogStoreOps *meeting_log;
+  /* Optional: a backend without them (NULL) keeps no frozen attendance
+   * and no leave; starting a meeting then freezes nothing. */
+  const ShAttendanceStoreOps *attendance;
+  const ShLeaveStoreOps *leave;
 } ShStoreBackend;

@@ -284,6 +284,72 @@ const char *const sh_migrations[] = {
   "  BEGIN SELECT RAISE(ABORT, 'meeting_events is append-only'); END;"
   "CREATE TRIGGER meeting_events_no_delete BEFORE DELETE ON meeting_events"
   "  BEGIN SELECT RAISE(ABORT, 'meeting_events is append-only'); END;",
+
+  /* 7: the expected attendance frozen when a meeting starts (one header
+   *    row, one row per person, never changed), and leave requests (请假)
+   *    with their log. A request moves only forward from pending; one open
+   *    (pending or approved) request per member and meeting. */
+  "CREATE TABLE attendance_frozen ("
+  "  meeting_id INTEGER PRIMARY KEY REFERENCES meetings(id),"
+  "  at INTEGER NOT NULL,"
+  "  frozen_at INTEGER NOT NULL);"
+  "CREATE TRIGGER attendance_frozen_no_update BEFORE UPDATE ON attendance_frozen"
+  "  BEGIN SELECT RAISE(ABORT, 'attendance_frozen is append-only'); END;"
+  "CREATE TRIGGER attendance_frozen_no_delete BEFORE DELETE ON attendance_frozen"
+  "  BEGIN SELECT RAISE(ABORT, 'attendance_frozen is append-only'); END;"
+
+  "CREATE TABLE attendance_entries ("
+  "  id INTEGER PRIMARY KEY,"
+  "  meeting_id INTEGER NOT NULL REFERENCES attendance_frozen(meeting_id),"
+  "  position INTEGER NOT NULL,"
+  "  role TEXT NOT NULL CHECK (role IN ('expected','excluded','visitor','guest')),"
+  "  member_id INTEGER REFERENCES members(id),"
+  "  account_id INTEGER REFERENCES accounts(id),"
+  "  name TEXT NOT NULL,"
+  "  status TEXT CHECK (status IN ('full','probationary')),"
+  "  under_probation INTEGER NOT NULL DEFAULT 0,"
+  "  has_vote INTEGER NOT NULL DEFAULT 0,"
+  "  reason TEXT,"
+  "  UNIQUE (meeting_id, position));"
+  "CREATE TRIGGER attendance_entries_no_update BEFORE UPDATE ON attendance_entries"
+  "  BEGIN SELECT RAISE(ABORT, 'attendance_entries is append-only'); END;"
+  "CREATE TRIGGER attendance_entries_no_delete BEFORE DELETE ON attendance_entries"
+  "  BEGIN SELECT RAISE(ABORT, 'attendance_entries is append-only'); END;"
+
+  "CREATE TABLE leave_requests ("
+  "  id INTEGER PRIMARY KEY,"
+  "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+  "  member_id INTEGER NOT NULL REFERENCES members(id),"
+  "  reason TEXT NOT NULL,"
+  "  state TEXT NOT NULL CHECK (state IN ('pending','approved','refused','withdrawn')),"
+  "  requested_by INTEGER REFERENCES accounts(id),"
+  "  requested_at INTEGER NOT NULL,"
+  "  decided_by INTEGER REFERENCES accounts(id),"
+  "  decided_at INTEGER,"
+  "  decision_note TEXT);"
+  "CREATE UNIQUE INDEX leave_requests_open ON leave_requests(meeting_id, member_id)"
+  "  WHERE state IN ('pending','approved');"
+  "CREATE INDEX leave_requests_member ON leave_requests(member_id, id);"
+  "CREATE TRIGGER leave_requests_no_delete BEFORE DELETE ON leave_requests"
+  "  BEGIN SELECT RAISE(ABORT, 'leave_requests are kept'); END;"
+  "CREATE TRIGGER leave_requests_forward_only BEFORE UPDATE ON leave_requests"
+  "  WHEN OLD.state <> 'pending' OR NEW.meeting_id <> OLD.meeting_id"
+  "    OR NEW.member_id <> OLD.member_id OR NEW.reason <> OLD.reason"
+  "    OR NEW.requested_at <> OLD.requested_at OR NEW.requested_by IS NOT OLD.requested_by"
+  "  BEGIN SELECT RAISE(ABORT, 'a decided leave request cannot be changed'); END;"
+
+  "CREATE TABLE leave_log ("
+  "  id INTEGER PRIMARY KEY,"
+  "  leave_id INTEGER NOT NULL REFERENCES leave_requests(id),"
+  "  state TEXT NOT NULL,"
+  "  account_id INTEGER REFERENCES accounts(id),"
+  "  note TEXT,"
+  "  at INTEGER NOT NULL);"
+  "CREATE INDEX leave_log_leave ON leave_log(leave_id, id);"
+  "CREATE TRIGGER leave_log_no_update BEFORE UPDATE ON leave_log"
+  "  BEGIN SELECT RAISE(ABORT, 'leave_log is append-only'); END;"
+  "CREATE TRIGGER leave_log_no_delete BEFORE DELETE ON leave_log"
+  "  BEGIN SELECT RAISE(ABORT, 'leave_log is append-only'); END;",
 };
 
 const int sh_migrations_count = G_N_ELEMENTS (sh_migrations);

@@ -85,3 +85,5 @@ extern const ShSessionStoreOps sh_sqlite_session_ops;
 extern const ShVisitStoreOps sh_sqlite_visit_ops;
 extern const ShMeetingStoreOps sh_sqlite_meeting_ops;
 extern const ShMeetingLogStoreOps sh_sqlite_meeting_log_ops;
+extern const ShAttendanceStoreOps sh_sqlite_attendance_ops;
+extern const ShLeaveStoreOps sh_sqlite_leave_ops;

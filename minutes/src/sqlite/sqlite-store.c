@@ -471,4 +471,6 @@ static const ShStoreBackend sqlite_backend = {
   .visit = &sh_sqlite_visit_ops,
   .meeting = &sh_sqlite_meeting_ops,
   .meeting_log = &sh_sqlite_meeting_log_ops,
+  .attendance = &sh_sqlite_attendance_ops,
+  .leave = &sh_sqlite_leave_ops,
 };
