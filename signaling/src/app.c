@@ -9,8 +9,8 @@
 #include "room-log.h"
 
 static const ShRoute *const route_tables[] = {
-  sh_session_routes, sh_org_routes,     sh_member_routes,
-  sh_meeting_routes, sh_account_routes, sh_meeting_record_routes,
+  sh_session_routes,    sh_org_routes,     sh_member_routes,
+  sh_meeting_routes,    sh_account_routes, sh_meeting_record_routes,
   sh_attendance_routes,
 };
 
