@@ -164,6 +164,41 @@ test_group_meeting (Fixture *f, gconstpointer data)
   g_assert_cmpuint (a->voting, ==, 1);
 }
 
+/* A committee meeting expects the post holders only: the other members,
+ * visitors included, are not listed. */
+static void
+test_committee_meeting (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShAttendance) a = NULL;
+  const ShPost posts[] = { SH_POST_SECRETARY, SH_POST_DEPUTY_SECRETARY, SH_POST_ORGANIZATION };
+  gint64 holders[G_N_ELEMENTS (posts)], extra[4];
+  gint64 meeting;
+
+  /* Seven full members give the branch a committee (赵六 is excluded and
+   * 王五 under 留党察看, but both are still full members). */
+  for (guint i = 0; i < 4; i++) {
+    g_autofree char *name = g_strdup_printf ("委员%u", i);
+
+    extra[i] = minutes_fixture_member (f->store, f->branch, name, SH_MEMBER_FULL, 0);
+  }
+  holders[0] = f->full;
+  holders[1] = extra[0];
+  holders[2] = extra[1];
+  for (guint i = 0; i < G_N_ELEMENTS (posts); i++)
+    g_assert_true (sh_post_assign (f->store, f->branch, holders[i], posts[i], &error));
+  g_assert_no_error (error);
+  meeting = meeting_of (f, f->branch, SH_MEETING_COMMITTEE);
+  a = expected_ok (f, meeting);
+  g_assert_cmpuint (a->expected, ==, G_N_ELEMENTS (posts));
+  g_assert_cmpuint (a->voting, ==, G_N_ELEMENTS (posts));
+  for (guint i = 0; i < G_N_ELEMENTS (posts); i++)
+    assert_entry (a, holders[i], 0, SH_ATTENDANCE_EXPECTED, TRUE, NULL);
+  g_assert_null (entry_of (a, f->probationary, 0));
+  g_assert_null (entry_of (a, f->visitor, 0));
+  g_assert_cmpuint (a->entries->len, ==, G_N_ELEMENTS (posts));
+}
+
 /* A lesson is open to the whole branch, visitors included. */
 static void
 test_lesson (Fixture *f, gconstpointer data)
@@ -324,6 +359,7 @@ main (int argc, char **argv)
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/attendance/general", test_general_meeting);
   ADD ("/attendance/group", test_group_meeting);
+  ADD ("/attendance/committee", test_committee_meeting);
   ADD ("/attendance/lesson", test_lesson);
   ADD ("/attendance/exclusion-period", test_exclusion_period);
   ADD ("/attendance/not-found", test_not_found);
