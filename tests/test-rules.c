@@ -420,6 +420,42 @@ test_excluded_at (void)
   g_assert_true (sh_rules_excluded_at (exclusions, T + 500 * DAY));
 }
 
+/* Quorum and passing at every edge: exactly half is not enough, one over
+ * half is; the count is always of the expected voting members. */
+static void
+test_quorum_and_passing (void)
+{
+  static const struct {
+    guint expected, quorum, election80;
+  } rows[] = {
+    { 0, 1, 1 }, { 1, 1, 1 }, { 2, 2, 2 },  { 3, 2, 3 },  { 4, 3, 4 },   { 5, 3, 4 },
+    { 6, 4, 5 }, { 7, 4, 6 }, { 10, 6, 8 }, { 11, 6, 9 }, { 15, 8, 12 }, { 100, 51, 80 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++) {
+    guint n = rows[i].expected;
+    g_assert_cmpuint (sh_rules_quorum (SH_MEETING_GENERAL, n), ==, rows[i].quorum);
+    g_assert_cmpuint (sh_rules_quorum (SH_MEETING_COMMITTEE, n), ==, rows[i].quorum);
+    g_assert_cmpuint (sh_rules_election_quorum (SH_MEETING_GENERAL, n, 80), ==, rows[i].election80);
+    /* A share below half never lowers the quorum. */
+    g_assert_cmpuint (sh_rules_election_quorum (SH_MEETING_GENERAL, n, 30), ==, rows[i].quorum);
+    g_assert_cmpuint (sh_rules_election_quorum (SH_MEETING_GENERAL, n, 100), ==, MAX (n, 1));
+    /* Passing needs as many in favour as a quorum needs present. */
+    g_assert_true (sh_rules_motion_passes (rows[i].quorum, n));
+    g_assert_false (sh_rules_motion_passes (rows[i].quorum - 1, n));
+  }
+  /* Exactly half of ten in favour fails, however few were present. */
+  g_assert_false (sh_rules_motion_passes (5, 10));
+  g_assert_true (sh_rules_motion_passes (6, 10));
+  /* Only general and committee meetings take votes. */
+  g_assert_true (sh_rules_meeting_takes_votes (SH_MEETING_GENERAL));
+  g_assert_true (sh_rules_meeting_takes_votes (SH_MEETING_COMMITTEE));
+  for (ShMeetingType t = SH_MEETING_GROUP; t <= SH_MEETING_PARTY_DAY; t++) {
+    g_assert_false (sh_rules_meeting_takes_votes (t));
+    g_assert_cmpuint (sh_rules_quorum (t, 10), ==, 0);
+    g_assert_cmpuint (sh_rules_election_quorum (t, 10, 80), ==, 0);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -430,6 +466,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rules/pure/attendee-branch", test_attendee_branch);
   g_test_add_func ("/rules/pure/select-attendees", test_select_attendees);
   g_test_add_func ("/rules/pure/excluded-at", test_excluded_at);
+  g_test_add_func ("/rules/pure/quorum-and-passing", test_quorum_and_passing);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/rules/expected/whole-branch", test_expected_whole_branch);
   ADD ("/rules/expected/committee", test_expected_committee);

@@ -658,6 +658,25 @@ GPtrArray *sh_rules_expected_attendees (ShStore *store, ShMeetingType type, gint
 GPtrArray *sh_rules_entitled_attendees (ShStore *store, ShMeetingType type, gint64 org_id,
                                         GError **error);
 
+/* Votes happen only in a branch general meeting or a committee meeting
+ * (条例 第十一、十二条); lessons, group meetings and party days take none. */
+gboolean sh_rules_meeting_takes_votes (ShMeetingType type);
+
+/* The fewest voting members present that make a quorum of a meeting of
+ * @type with @expected_voting expected voting members: more than half
+ * (for a committee meeting, of the committee). 0 for a type that takes no
+ * votes: it has no quorum to meet. */
+guint sh_rules_quorum (ShMeetingType type, guint expected_voting);
+
+/* An election's quorum: at least @share_percent (configurable, 80 by
+ * default) of the expected voting members, and never less than the
+ * meeting's own quorum. */
+guint sh_rules_election_quorum (ShMeetingType type, guint expected_voting, guint share_percent);
+
+/* A motion passes when the votes in favour (written opinions included) are
+ * more than half of the *expected* voting members, not of those present. */
+gboolean sh_rules_motion_passes (guint in_favour, guint expected_voting);
+
 /* ------------------------------------------------------- accounts, roles */
 
 typedef enum {

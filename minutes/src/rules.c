@@ -101,3 +101,39 @@ sh_rules_excluded_at (GPtrArray *exclusions, gint64 at)
   }
   return FALSE;
 }
+
+gboolean
+sh_rules_meeting_takes_votes (ShMeetingType type)
+{
+  return type == SH_MEETING_GENERAL || type == SH_MEETING_COMMITTEE;
+}
+
+/* "More than half" of @n, as the smallest whole number of people. */
+static guint
+more_than_half (guint n)
+{
+  return n / 2 + 1;
+}
+
+guint
+sh_rules_quorum (ShMeetingType type, guint expected_voting)
+{
+  return sh_rules_meeting_takes_votes (type) ? more_than_half (expected_voting) : 0;
+}
+
+guint
+sh_rules_election_quorum (ShMeetingType type, guint expected_voting, guint share_percent)
+{
+  g_return_val_if_fail (share_percent <= 100, 0);
+  if (!sh_rules_meeting_takes_votes (type))
+    return 0;
+  /* Rounded up in whole numbers: 4/5 of 11 people is 9 people, not 8.8. */
+  guint64 share = ((guint64) expected_voting * share_percent + 99) / 100;
+  return MAX ((guint) share, sh_rules_quorum (type, expected_voting));
+}
+
+gboolean
+sh_rules_motion_passes (guint in_favour, guint expected_voting)
+{
+  return in_favour >= more_than_half (expected_voting);
+}
