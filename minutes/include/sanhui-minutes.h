@@ -677,6 +677,96 @@ guint sh_rules_election_quorum (ShMeetingType type, guint expected_voting, guint
  * more than half of the *expected* voting members, not of those present. */
 gboolean sh_rules_motion_passes (guint in_favour, guint expected_voting);
 
+/* ------------------------------------------------------ roll call (点名) */
+
+/* Roll call (rollcall.c): during a meeting in progress the chair asks
+ * every member present to answer within a time limit. One open roll call
+ * per meeting. At the start, every expected member and every member present
+ * gets an entry; a member who comes in while it is open is asked too. A
+ * member answers once, before the deadline, and only if asked. The outcome
+ * of each entry follows from what is stored (asked, answered, approved
+ * leave at the start), so a reader sees the same record the chair saw. */
+#define SH_ROLLCALL_MIN_SECONDS 15
+#define SH_ROLLCALL_MAX_SECONDS 600
+#define SH_ROLLCALL_DEFAULT_SECONDS 60
+
+typedef enum {
+  SH_ROLLCALL_PENDING,  /* 待签到: asked, the roll call still open */
+  SH_ROLLCALL_ANSWERED, /* 已签到 */
+  SH_ROLLCALL_SILENT,   /* 未签到: asked (present) and did not answer */
+  SH_ROLLCALL_ABSENT,   /* 缺席: expected, not in the room while it was open */
+  SH_ROLLCALL_ON_LEAVE, /* 请假: expected, on approved leave, not in the room */
+} ShRollcallOutcome;
+
+const char *sh_rollcall_outcome_to_string (ShRollcallOutcome o); /* "pending", ... */
+const char *sh_rollcall_outcome_label (ShRollcallOutcome o);     /* "待签到", ... */
+
+typedef struct {
+  gint64 member_id;
+  gint64 account_id; /* the socket's account that was asked; 0 if never asked */
+  char *name;
+  gboolean expected;  /* 应到 at this meeting */
+  gboolean on_leave;  /* approved leave when the roll call started */
+  gint64 asked_at;    /* UTC µs, 0: never asked */
+  gint64 answered_at; /* UTC µs (server time), 0: no answer */
+  ShRollcallOutcome outcome;
+} ShRollcallEntry;
+
+void sh_rollcall_entry_free (ShRollcallEntry *entry);
+
+typedef struct {
+  gint64 id;
+  gint64 meeting_id;
+  gint64 started_by; /* account */
+  guint seconds;     /* the time limit */
+  gint64 started_at; /* UTC µs */
+  gint64 deadline;   /* started_at + seconds */
+  gint64 closed_at;  /* 0 while open */
+  guint asked;       /* entries asked */
+  guint answered;    /* entries answered */
+  GPtrArray *entries; /* (element-type ShRollcallEntry) expected in attendance order, then others */
+} ShRollcall;
+
+void sh_rollcall_free (ShRollcall *rollcall);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShRollcall, sh_rollcall_free)
+
+/* Someone in the room when a roll call starts or while it is open. */
+typedef struct {
+  gint64 member_id; /* only members are asked: 0 is skipped */
+  gint64 account_id;
+  const char *name;
+} ShRollcallPresent;
+
+/* Starts a roll call of @meeting_id (in progress, STATE otherwise) by
+ * @started_by at @now, limited to @seconds (INVALID outside
+ * SH_ROLLCALL_MIN_SECONDS..SH_ROLLCALL_MAX_SECONDS), asking the members of
+ * @present. CONFLICT while another is open. Returns the new id or 0. */
+gint64 sh_rollcall_start (ShStore *store, gint64 meeting_id, gint64 started_by, guint seconds,
+                          gint64 now, const ShRollcallPresent *present, guint n_present,
+                          GError **error);
+/* Asks @who, who came in at @now while the roll call is open (STATE when
+ * closed or past its deadline). *@asked (nullable) TRUE when they were not
+ * asked before. */
+gboolean sh_rollcall_ask (ShStore *store, gint64 rollcall_id, const ShRollcallPresent *who,
+                          gint64 now, gboolean *asked, GError **error);
+/* @member_id answers at @now: NOT_FOUND without such a roll call, STATE
+ * when it is closed or @now is past its deadline, INVALID when the member
+ * was not asked, CONFLICT when they answered already. */
+gboolean sh_rollcall_answer (ShStore *store, gint64 rollcall_id, gint64 member_id, gint64 now,
+                             GError **error);
+/* Closes the roll call at @now (STATE when closed already). */
+gboolean sh_rollcall_close (ShStore *store, gint64 rollcall_id, gint64 now, GError **error);
+/* Closes every open roll call (of @meeting_id, or of all meetings when 0):
+ * at its deadline when that has passed, else at @now (the server restarted,
+ * the room is gone). Returns how many, -1 with @error set. */
+int sh_rollcall_close_all (ShStore *store, gint64 meeting_id, gint64 now, GError **error);
+/* The roll call @id with its entries. Returns: (transfer full) */
+ShRollcall *sh_rollcall_get (ShStore *store, gint64 id, GError **error);
+/* The meeting's roll calls, oldest first; with @member_id not 0 each keeps
+ * only that member's entry (the counts stay the meeting's).
+ * Returns: (transfer full) (element-type ShRollcall) */
+GPtrArray *sh_rollcall_list (ShStore *store, gint64 meeting_id, gint64 member_id, GError **error);
+
 /* ------------------------------------------------------- accounts, roles */
 
 typedef enum {

@@ -350,6 +350,49 @@ const char *const sh_migrations[] = {
   "  BEGIN SELECT RAISE(ABORT, 'leave_log is append-only'); END;"
   "CREATE TRIGGER leave_log_no_delete BEFORE DELETE ON leave_log"
   "  BEGIN SELECT RAISE(ABORT, 'leave_log is append-only'); END;",
+
+  /* Roll calls (点名): one open per meeting (a partial unique index), and
+   *    one entry per member asked or expected. Nothing is deleted; a roll
+   *    call only gets closed, an entry only gets asked and answered, once. */
+  "CREATE TABLE rollcalls ("
+  "  id INTEGER PRIMARY KEY,"
+  "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+  "  started_by INTEGER REFERENCES accounts(id),"
+  "  seconds INTEGER NOT NULL CHECK (seconds > 0),"
+  "  started_at INTEGER NOT NULL,"
+  "  deadline INTEGER NOT NULL,"
+  "  closed_at INTEGER);"
+  "CREATE UNIQUE INDEX rollcalls_open ON rollcalls(meeting_id) WHERE closed_at IS NULL;"
+  "CREATE INDEX rollcalls_meeting ON rollcalls(meeting_id, id);"
+  "CREATE TRIGGER rollcalls_no_delete BEFORE DELETE ON rollcalls"
+  "  BEGIN SELECT RAISE(ABORT, 'rollcalls are kept'); END;"
+  "CREATE TRIGGER rollcalls_close_only BEFORE UPDATE ON rollcalls"
+  "  WHEN OLD.closed_at IS NOT NULL OR NEW.closed_at IS NULL OR NEW.meeting_id <> OLD.meeting_id"
+  "    OR NEW.started_by IS NOT OLD.started_by OR NEW.seconds <> OLD.seconds"
+  "    OR NEW.started_at <> OLD.started_at OR NEW.deadline <> OLD.deadline"
+  "  BEGIN SELECT RAISE(ABORT, 'a roll call is only closed, once'); END;"
+
+  "CREATE TABLE rollcall_entries ("
+  "  id INTEGER PRIMARY KEY,"
+  "  rollcall_id INTEGER NOT NULL REFERENCES rollcalls(id),"
+  "  member_id INTEGER NOT NULL REFERENCES members(id),"
+  "  account_id INTEGER REFERENCES accounts(id),"
+  "  name TEXT NOT NULL,"
+  "  expected INTEGER NOT NULL DEFAULT 0,"
+  "  on_leave INTEGER NOT NULL DEFAULT 0,"
+  "  asked_at INTEGER,"
+  "  answered_at INTEGER,"
+  "  UNIQUE (rollcall_id, member_id));"
+  "CREATE TRIGGER rollcall_entries_no_delete BEFORE DELETE ON rollcall_entries"
+  "  BEGIN SELECT RAISE(ABORT, 'rollcall_entries are kept'); END;"
+  "CREATE TRIGGER rollcall_entries_once BEFORE UPDATE ON rollcall_entries"
+  "  WHEN NEW.rollcall_id <> OLD.rollcall_id OR NEW.member_id <> OLD.member_id"
+  "    OR NEW.name <> OLD.name OR NEW.expected <> OLD.expected OR NEW.on_leave <> OLD.on_leave"
+  "    OR (OLD.asked_at IS NOT NULL AND NEW.asked_at IS NOT OLD.asked_at)"
+  "    OR (OLD.account_id IS NOT NULL AND NEW.account_id IS NOT OLD.account_id)"
+  "    OR (OLD.answered_at IS NOT NULL AND NEW.answered_at IS NOT OLD.answered_at)"
+  "    OR (NEW.answered_at IS NOT NULL AND NEW.asked_at IS NULL)"
+  "  BEGIN SELECT RAISE(ABORT, 'a roll call entry is asked and answered once'); END;",
 };
 
 const int sh_migrations_count = G_N_ELEMENTS (sh_migrations);
