@@ -12,6 +12,8 @@ import { renderChairConsole } from './room-chair.js';
 import { renderParticipants, appendChat, resetChat } from './room-panels.js';
 import { refusalMessage } from './room-lobby.js';
 import { QualityMonitor } from './room-stats.js';
+import { onAttendance, resetAttendance } from './room-attendance.js';
+import { onRollcall, resetRollcall } from './room-rollcall.js';
 import { $, S, status, request } from './room-state.js';
 import {
   renderControls, applyYou, toggleMic, toggleCamera, setAudioOnly, toggleScreen,
@@ -89,6 +91,8 @@ async function join() {
 
 function backToLobby(text, kind = 'info', code = '') {
   leaveMedia();
+  resetAttendance();
+  resetRollcall();
   S.joined = false;
   $('room').hidden = true;
   $('lobby').hidden = false;
@@ -354,6 +358,12 @@ function onMessage(msg) {
       break;
     case 'meeting.media_state':
       break; // the browser's own connection states say the same
+    case 'meeting.attendance':
+      if (S.joined) onAttendance(p, { request, notify: status, inProgress: S.state.state === 'in_progress' });
+      break;
+    case 'meeting.rollcall':
+      if (S.joined) onRollcall(p, { request, notify: status });
+      break;
     case 'error':
       if (p.code === 'unauthenticated') location.replace('index.html');
       else status(p.message || '服务器返回错误', 'error');
