@@ -172,6 +172,7 @@ export function rollcallScenarios(h) {
       await prompt.locator('[data-testid="rollcall-countdown"]').waitFor();
     }
     log('every member is asked');
+    await shots(t, 'asked');
     // One tap on the phone; the chair answers too; member2 stays silent.
     for (const p of [member, secretary]) {
       await p.page.locator('[data-testid="rollcall-answer"]').click();
