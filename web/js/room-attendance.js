@@ -86,18 +86,21 @@ function rollcallSection(rc, ctx) {
     box.append(el('p', { class: 'att-rollcall-summary', 'data-testid': 'rollcall-summary',
       text: `上次点名（${formatTime(rc.started_at)}，${rc.seconds} 秒）：应答 ${rc.asked} 人，已签到 ${rc.answered} 人` }));
   }
-  if (rc && rc.entries && rc.entries.length) {
-    const list = el('ul', { class: 'att-list', 'data-testid': 'rollcall-result' });
-    for (const e of rc.entries) {
-      list.append(el('li', { class: `att-row outcome-${e.outcome}`, 'data-testid': 'rollcall-result-row',
-        dataset: { outcome: e.outcome, member: String(e.member_id) } },
-      el('span', { class: 'att-name', text: e.name }),
-      el('span', { class: `att-badge att-outcome-${e.outcome}`,
-        text: e.answered_at ? `${e.outcome_label} ${formatTime(e.answered_at)}` : e.outcome_label })));
-    }
-    box.append(list);
-  }
   return box;
+}
+
+/** Each member's answer in the latest roll call (live while it is open). */
+function rollcallResult(rc) {
+  if (!rc || !rc.entries || !rc.entries.length) return null;
+  const list = el('ul', { class: 'att-list', 'data-testid': 'rollcall-result' });
+  for (const e of rc.entries) {
+    list.append(el('li', { class: `att-row outcome-${e.outcome}`, 'data-testid': 'rollcall-result-row',
+      dataset: { outcome: e.outcome, member: String(e.member_id) } },
+    el('span', { class: 'att-name', text: e.name }),
+    el('span', { class: `att-badge att-outcome-${e.outcome}`,
+      text: e.answered_at ? `${e.outcome_label} ${formatTime(e.answered_at)}` : e.outcome_label })));
+  }
+  return el('section', { class: 'att-group' }, el('h4', { text: rc.open ? '点名情况' : '上次点名结果' }), list);
 }
 
 function render(ctx) {
@@ -115,12 +118,17 @@ function render(ctx) {
     class: `att-quorum ${p.takes_votes ? (p.quorum_met ? 'att-quorum-ok' : 'att-quorum-short') : ''}`,
     'data-testid': 'att-quorum', dataset: { met: String(!!p.quorum_met) }, text: p.quorum_label,
   }));
-  box.append(nameList('未到', p.missing, 'att-missing', '未到'));
-  box.append(nameList('请假', p.on_leave_members, 'att-leave', '请假'));
-  box.append(nameList('流动党员', p.visitors, 'att-visitor', '无表决权'));
-  box.append(nameList('列席', p.guests, 'att-guest', '列席'));
-  box.append(nameList('不计入应到', p.excluded, 'att-excluded', null));
+  // Roll call controls first: the chair's next action; then who is missing.
   box.append(rollcallSection(p.rollcall, ctx));
+  // Lists with nobody in them are left out (nameList returns null).
+  box.append(...[
+    nameList('未到', p.missing, 'att-missing', '未到'),
+    nameList('请假', p.on_leave_members, 'att-leave', '请假'),
+    nameList('流动党员', p.visitors, 'att-visitor', '无表决权'),
+    nameList('列席', p.guests, 'att-guest', '列席'),
+    nameList('不计入应到', p.excluded, 'att-excluded', null),
+    rollcallResult(p.rollcall),
+  ].filter(Boolean));
 }
 
 /**

@@ -67,6 +67,13 @@ function render(ctx) {
 /** A `meeting.rollcall` payload arrived. @ctx: {request, notify}. */
 export function onRollcall(payload, ctx) {
   stop();
+  // The close of a roll call already answered: the member saw 您已签到.
+  if (!payload.open && payload.answered && current && current.rollcall_id === payload.rollcall_id
+      && current.answered) {
+    current = payload;
+    bar().hidden = true;
+    return;
+  }
   current = payload;
   receivedAt = performance.now();
   render(ctx);
