@@ -239,6 +239,20 @@ test_rollcall (void)
     g_assert_cmpint (pint (prompt, "remaining_ms"), <, 15000);
   }
   g_assert_cmpstr (test_ws_outcome (v, "meeting.rollcall.answer", answer), ==, "meeting.ok");
+  /* Nobody answers for someone else: a socket of 张伟's that is not in the
+   * meeting cannot, and an administrator sitting in (no member record) is
+   * not asked. */
+  {
+    g_autoptr (TestWs) elsewhere = test_ws_connect (zhang);
+    g_autoptr (TestClient) admin = test_client_logged_in (server, "admin");
+    g_autoptr (TestWs) a = test_ws_join (admin, meeting, NULL);
+
+    g_assert_cmpstr (test_ws_outcome (elsewhere, "meeting.rollcall.answer", answer), ==,
+                     "not_in_meeting");
+    g_assert_cmpstr (test_ws_outcome (a, "meeting.rollcall.answer", answer), ==, "bad_request");
+    g_assert_false (has_queued (a, "meeting.rollcall"));
+    g_assert_cmpstr (test_ws_outcome (a, "meeting.leave", NULL), ==, "meeting.left");
+  }
 
   panel = latest_panel (s);
   r = rollcall_of (panel);
