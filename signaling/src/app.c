@@ -4,6 +4,7 @@
 #include "app.h"
 
 #include "api-private.h"
+#include "attendance-live.h"
 #include "echo.h"
 #include "meeting-private.h"
 #include "room-log.h"
@@ -41,6 +42,7 @@ sh_server_new (const char *config_path, const char *const *overrides, GError **e
   sh_pages_register (server, sh_calendar_feed);
   /* The log first: it records a change before anyone acts on it. */
   sh_room_log_attach (server->rooms, server->store);
+  sh_attendance_live_attach (server->rooms, server->store);
   sh_meeting_attach (server);
   sh_ws_register (server, ws_protocols);
   if (!sh_http_server_start (server, error))
