@@ -78,8 +78,8 @@ test_open_close (Fixture *f, gconstpointer data)
   g_clear_error (&error);
   g_assert_true (sh_presence_mark_video (f->store, first, &error));
   g_assert_no_error (error);
-  g_assert_true (sh_presence_close (f->store, first, T0 + 10 * SEC, SH_PRESENCE_DISCONNECTED,
-                                    &error));
+  g_assert_true (
+      sh_presence_close (f->store, first, T0 + 10 * SEC, SH_PRESENCE_DISCONNECTED, &error));
   g_assert_no_error (error);
   /* Closed once; a crash is not a reason a caller gives. */
   g_assert_false (sh_presence_close (f->store, first, T0 + 11 * SEC, SH_PRESENCE_LEFT, &error));
@@ -129,19 +129,21 @@ test_schema_keeps_record (Fixture *f, gconstpointer data)
   g_autofree char *sql = NULL;
 
   g_assert_true (sh_presence_close (f->store, id, T0 + SEC, SH_PRESENCE_LEFT, &error));
-  sql = g_strdup_printf ("UPDATE presence_intervals SET ended_at = ended_at + 1 WHERE id = %"
-                         G_GINT64_FORMAT, id);
+  sql = g_strdup_printf (
+      "UPDATE presence_intervals SET ended_at = ended_at + 1 WHERE id = %" G_GINT64_FORMAT, id);
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), !=, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DELETE FROM presence_intervals", NULL, NULL, NULL), !=,
                    SQLITE_OK);
   id = open_ok (f, f->account, f->member, T0 + 2 * SEC);
   g_clear_pointer (&sql, g_free);
-  sql = g_strdup_printf ("UPDATE presence_intervals SET started_at = 1 WHERE id = %"
-                         G_GINT64_FORMAT, id);
+  sql = g_strdup_printf (
+      "UPDATE presence_intervals SET started_at = 1 WHERE id = %" G_GINT64_FORMAT, id);
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), !=, SQLITE_OK);
   /* A reason goes with an end, and only a known one. */
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE presence_intervals SET end_reason = 'left'"
-                                     " WHERE ended_at IS NULL", NULL, NULL, NULL),
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "UPDATE presence_intervals SET end_reason = 'left'"
+                                 " WHERE ended_at IS NULL",
+                                 NULL, NULL, NULL),
                    !=, SQLITE_OK);
 }
 
@@ -153,8 +155,8 @@ test_crash_at_heartbeat (Fixture *f, gconstpointer data)
   gint64 member = open_ok (f, f->account, f->member, T0);
   gint64 guest = open_ok (f, f->guest_account, 0, T0 + 30 * SEC);
 
-  g_assert_true (sh_presence_close (f->store, member, T0 + 5 * SEC, SH_PRESENCE_MEDIA_LOST,
-                                    &error));
+  g_assert_true (
+      sh_presence_close (f->store, member, T0 + 5 * SEC, SH_PRESENCE_MEDIA_LOST, &error));
   member = open_ok (f, f->account, f->member, T0 + 8 * SEC);
   g_assert_cmpint (sh_meeting_event_append (f->store, f->meeting, f->account, f->member,
                                             SH_MEETING_EVENT_JOINED, NULL, T0 + 20 * SEC, &error),

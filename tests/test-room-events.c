@@ -174,8 +174,8 @@ room_fingerprint (ShRoom *room)
   for (guint i = 0; i < all->len; i++) {
     ShRoomParticipant *p = g_ptr_array_index (all, i);
     g_string_append_printf (
-        s, " %" G_GINT64_FORMAT ":self=%u,chair=%u,floor=%d,conn=%u,lost=%d,live=%d",
-        p->account_id, p->self_muted, p->chair_muted, p->floor, p->connections, p->legs_lost != 0,
+        s, " %" G_GINT64_FORMAT ":self=%u,chair=%u,floor=%d,conn=%u,lost=%d,live=%d", p->account_id,
+        p->self_muted, p->chair_muted, p->floor, p->connections, p->legs_lost != 0,
         p->legs_live != 0);
   }
   g_string_append (s, "; hands");
@@ -195,10 +195,9 @@ model_fingerprint (Model *m)
   for (guint i = 0; i < m->order->len; i++) {
     gint64 id = g_array_index (m->order, gint64, i);
     ModelParticipant *p = &m->who[id];
-    g_string_append_printf (s,
-                            " %" G_GINT64_FORMAT ":self=%u,chair=%u,floor=%d,conn=%u,lost=%d,live=%d",
-                            id, p->self_muted, p->chair_muted, p->floor, p->connections, p->lost,
-                            p->live);
+    g_string_append_printf (
+        s, " %" G_GINT64_FORMAT ":self=%u,chair=%u,floor=%d,conn=%u,lost=%d,live=%d", id,
+        p->self_muted, p->chair_muted, p->floor, p->connections, p->lost, p->live);
   }
   g_string_append (s, "; hands");
   for (guint i = 0; i < m->hands->len; i++)

@@ -824,7 +824,8 @@ typedef struct {
                     * in list order, then visitors, then guests */
   guint counts[SH_ATTENDANCE_STATUS_COUNT]; /* of expected members; excluded ones too */
   guint expected_count, voting_expected;
-  guint visitors, guests; /* who came */
+  guint present, voting_present; /* 实到: expected members present at some time */
+  guint visitors, guests;        /* who came */
   GPtrArray *intervals;   /* (element-type ShPresenceInterval) owns what the rows borrow */
 } ShAttendanceRecord;
 

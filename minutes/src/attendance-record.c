@@ -152,18 +152,23 @@ sh_attendance_record (ShStore *store, gint64 meeting_id, const ShAttendancePolic
     return NULL;
   for (guint k = 0; k < r->rows->len; k++) {
     ShAttendanceRow *row = g_ptr_array_index (r->rows, k);
-    gboolean on_leave = row->entry && row->entry->leave_id
-                        && row->entry->leave_state == SH_LEAVE_APPROVED;
+    gboolean on_leave
+        = row->entry && row->entry->leave_id && row->entry->leave_state == SH_LEAVE_APPROVED;
 
     sh_attendance_tally (row->intervals, r->start, r->end, &row->tally);
-    row->status = sh_attendance_status (row->role, on_leave, &row->tally, r->start, r->end,
-                                        r->live, policy);
-    if (row->role == SH_ATTENDANCE_EXPECTED)
+    row->status = sh_attendance_status (row->role, on_leave, &row->tally, r->start, r->end, r->live,
+                                        policy);
+    if (row->role == SH_ATTENDANCE_EXPECTED || row->role == SH_ATTENDANCE_EXCLUDED)
       r->counts[row->status]++;
-    else if (row->role == SH_ATTENDANCE_EXCLUDED)
-      r->counts[SH_ATTENDANCE_IS_EXCLUDED]++;
-    else if (row->tally.total_us > 0 || row->intervals->len)
-      row->role == SH_ATTENDANCE_VISITOR ? r->visitors++ : r->guests++;
+    if (row->role == SH_ATTENDANCE_EXPECTED && row->tally.total_us > 0) {
+      r->present++;
+      if (row->entry->has_vote)
+        r->voting_present++;
+    }
+    if (row->role == SH_ATTENDANCE_VISITOR && row->tally.total_us > 0)
+      r->visitors++;
+    if (row->role == SH_ATTENDANCE_GUEST && row->tally.total_us > 0)
+      r->guests++;
   }
   /* Stable (GLib's sort is a merge sort): list order within each part. */
   g_ptr_array_sort (r->rows, row_order);

@@ -77,7 +77,8 @@ sh_attendance_status (ShAttendanceRole role, gboolean on_leave, ShAttendanceTall
   tally->late = tally->first_arrival - start > policy->grace_us;
   /* While the meeting goes on, nobody has left it early yet: a member
    * away now may come back. */
-  tally->left_early = !live && tally->last_departure && end - tally->last_departure > policy->grace_us;
+  tally->left_early
+      = !live && tally->last_departure && end - tally->last_departure > policy->grace_us;
   if (duration > 0 && tally->total_us * 100 < (gint64) policy->share_percent * duration)
     return SH_ATTENDANCE_PARTLY;
   if (tally->late)

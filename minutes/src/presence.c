@@ -12,11 +12,11 @@ static const char *const device_strings[] = { "computer", "phone" };
 static const char *const device_labels[] = { "电脑", "手机" };
 
 static const char *const end_strings[] = {
-  "open",           "left",           "disconnected", "removed", "media_lost", "replaced",
-  "meeting_ended",  "server_stopped", "crash",
+  "open",     "left",          "disconnected",   "removed", "media_lost",
+  "replaced", "meeting_ended", "server_stopped", "crash",
 };
 static const char *const end_labels[] = {
-  "未结束",   "离开会议",   "连接断开", "被主持人移出", "媒体连接中断",
+  "未结束",       "离开会议", "连接断开",   "被主持人移出", "媒体连接中断",
   "换用其他设备", "会议结束", "服务器停止", "服务器故障",
 };
 
@@ -118,8 +118,7 @@ have_backend (ShStore *store, GError **error)
 
 gint64
 sh_presence_open (ShStore *store, gint64 meeting_id, gint64 account_id, gint64 member_id,
-                  ShAttendanceRole role, ShDevice device, gboolean video, gint64 at,
-                  GError **error)
+                  ShAttendanceRole role, ShDevice device, gboolean video, gint64 at, GError **error)
 {
   ShPresenceInterval i = {
     .meeting_id = meeting_id,
@@ -150,7 +149,8 @@ sh_presence_close (ShStore *store, gint64 id, gint64 at, ShPresenceEnd reason, G
   if (!have_backend (store, error))
     return FALSE;
   /* A crash is closed by sh_presence_close_after_crash() only. */
-  if (reason == SH_PRESENCE_OPEN || reason == SH_PRESENCE_CRASH || (guint) reason > SH_PRESENCE_CRASH)
+  if (reason == SH_PRESENCE_OPEN || reason == SH_PRESENCE_CRASH
+      || (guint) reason > SH_PRESENCE_CRASH)
     return sh_minutes_invalid (error, "出席时段的结束原因无效");
   if (at <= 0)
     return sh_minutes_invalid (error, "出席时段的结束时间无效");

@@ -12,8 +12,8 @@ struct _ShPresenceStoreOps {
   gint64 (*insert) (ShStore *store, const ShPresenceInterval *interval, GError **error);
   /* Closes the open interval @id at @at for @reason; *@found FALSE when
    * there is no open interval @id. */
-  gboolean (*close) (ShStore *store, gint64 id, gint64 at, ShPresenceEnd reason,
-                     gboolean *found, GError **error);
+  gboolean (*close) (ShStore *store, gint64 id, gint64 at, ShPresenceEnd reason, gboolean *found,
+                     GError **error);
   /* Sets video on the open interval @id; *@found as for close. */
   gboolean (*mark_video) (ShStore *store, gint64 id, gboolean *found, GError **error);
   /* The intervals of @meeting_id by start, then id.

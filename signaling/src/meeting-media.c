@@ -81,10 +81,9 @@ apply_leg_state (ShWorkerBridge *link, gpointer data, gpointer task)
   if (who && s->peer_state == SH_PEER_STATE_CONNECTED) {
     sh_room_set_leg_live (room, who, s->leg_bit);
     sh_room_set_leg_lost (room, who, s->leg_bit, FALSE);
-  }
-  else if (who
-           && (s->peer_state == SH_PEER_STATE_DISCONNECTED
-               || s->peer_state == SH_PEER_STATE_FAILED))
+  } else if (who
+             && (s->peer_state == SH_PEER_STATE_DISCONNECTED
+                 || s->peer_state == SH_PEER_STATE_FAILED))
     sh_room_set_leg_lost (room, who, s->leg_bit, TRUE);
 }
 

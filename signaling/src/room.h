@@ -121,8 +121,8 @@ typedef struct {
    * REMOVED: the chair's reason (nullable). */
   const char *reason;
   ShMeetingState state; /* STATE: the new state */
-  guint legs; /* CONNECTION_*, MEDIA_LIVE: SH_ROOM_LEG_* bits lost (LOST), back (REGAINED)
-               * or connected (MEDIA_LIVE) */
+  guint legs;           /* CONNECTION_*, MEDIA_LIVE: SH_ROOM_LEG_* bits lost (LOST), back (REGAINED)
+                         * or connected (MEDIA_LIVE) */
   gint64 at;            /* server time, UTC µs */
 } ShRoomEvent;
 

@@ -401,8 +401,8 @@ on_websocket (SoupServer *soup, SoupServerMessage *msg, const char *path,
   client->conn = g_object_ref (conn);
   client->token_hash = g_steal_pointer (&auth.token_hash);
   client->account_id = auth.account->id;
-  client->user_agent = g_strdup (soup_message_headers_get_one (
-      soup_server_message_get_request_headers (msg), "User-Agent"));
+  client->user_agent = g_strdup (
+      soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "User-Agent"));
   self->protocols = ctx->protocols;
   sh_auth_clear (&auth);
   self->last_heard = now;
