@@ -7,6 +7,7 @@ import {
   meetingTypeLabel, meetingStateLabel, placeLabel,
 } from './format.js';
 import { el, clear, setStatus, busy, renderTopbar, copyText, joinLink } from './ui.js';
+import { initLeave } from './meeting-leave.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -379,6 +380,7 @@ async function init() {
   setBackLink();
   renderDetails();
   renderManagement();
+  await initLeave(state.meeting, myMemberId(), state.canManage || state.isChair);
 }
 
 init();
