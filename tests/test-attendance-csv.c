@@ -173,6 +173,123 @@ test_meeting_file (void)
     g_ptr_array_unref (rows[i].intervals);
 }
 
+/* Two meetings of a branch: 李四 present at the first and absent from the
+ * second, 王五 on leave at the first and partly present at the second. */
+static void
+test_period_files (void)
+{
+  g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Asia/Shanghai");
+  g_autoptr (GPtrArray) items
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_attendance_item_free);
+  g_autoptr (GPtrArray) totals = NULL;
+  g_autoptr (GString) org = NULL;
+  g_autoptr (GString) member = NULL;
+  g_autoptr (GPtrArray) li_items = g_ptr_array_new ();
+  static const ShAttendanceEntry li
+      = { .role = SH_ATTENDANCE_EXPECTED, .member_id = 1, .has_vote = TRUE };
+  static const ShAttendanceEntry wang = {
+    .role = SH_ATTENDANCE_EXPECTED, .member_id = 2, .leave_id = 5, .leave_state = SH_LEAVE_APPROVED
+  };
+  static const struct {
+    ShAttendanceStatus li, wang;
+    gint64 li_s, wang_s;
+  } plan[] = {
+    { SH_ATTENDANCE_PRESENT, SH_ATTENDANCE_ON_LEAVE, 3600, 0 },
+    { SH_ATTENDANCE_ABSENT, SH_ATTENDANCE_PARTLY, 0, 1200 },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (plan); k++) {
+    ShAttendanceItem *it = g_new0 (ShAttendanceItem, 1);
+    ShAttendanceRecord *r = g_new0 (ShAttendanceRecord, 1);
+    const ShAttendanceEntry *entries[] = { &li, &wang };
+    const ShAttendanceStatus statuses[] = { plan[k].li, plan[k].wang };
+    const gint64 seconds[] = { plan[k].li_s, plan[k].wang_s };
+
+    it->meeting = sh_meeting_new ();
+    it->meeting->title = g_strdup (k ? "第二次支部党员大会" : "第一次支部党员大会");
+    it->meeting->type = SH_MEETING_GENERAL;
+    it->meeting->planned_start = T0 + k * 86400 * SEC;
+    r->start = it->meeting->planned_start;
+    r->end = r->start + 3600 * SEC;
+    r->expected_count = 2;
+    r->intervals = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_presence_interval_free);
+    r->rows = g_ptr_array_new ();
+    for (guint i = 0; i < 2; i++) {
+      ShAttendanceRow *row = g_new0 (ShAttendanceRow, 1);
+
+      row->entry = entries[i];
+      row->member_id = entries[i]->member_id;
+      row->name = g_strdup (i ? "王五" : "李四");
+      row->role = SH_ATTENDANCE_EXPECTED;
+      row->status = statuses[i];
+      row->tally.total_us = seconds[i] * SEC;
+      row->intervals = g_ptr_array_new ();
+      if (seconds[i]) {
+        ShPresenceInterval *in = interval (0, seconds[i], SH_PRESENCE_LEFT, SH_DEVICE_PHONE, TRUE);
+
+        in->started_at += k * 86400 * SEC;
+        in->ended_at += k * 86400 * SEC;
+        g_ptr_array_add (row->intervals, in);
+        g_ptr_array_add (r->intervals, in);
+        row->tally.first_arrival = in->started_at;
+        row->tally.last_departure = in->ended_at;
+        r->present++;
+      }
+      r->counts[statuses[i]]++;
+      g_ptr_array_add (r->rows, row);
+    }
+    it->record = r;
+    g_ptr_array_add (items, it);
+  }
+  totals = sh_attendance_totals (items);
+  g_assert_cmpuint (totals->len, ==, 2);
+  org = sh_csv_org_attendance ("第一党支部", items, totals, tz);
+  g_assert_cmpstr (
+      org->str, ==,
+      "\xEF\xBB\xBF"
+      "组织,第一党支部\r\n"
+      "会议,类型,计划开始,实际开始,实际结束,应到,实到,出席,部分出席,迟到,早退,缺席,请假,"
+      "不计入应到,列席,流动党员\r\n"
+      "第一次支部党员大会,支部党员大会,2026-12-01 10:00:00,2026-12-01 10:00:00,"
+      "2026-12-01 11:00:00,2,1,1,0,0,0,0,1,0,0,0\r\n"
+      "第二次支部党员大会,支部党员大会,2026-12-02 10:00:00,2026-12-02 10:00:00,"
+      "2026-12-02 11:00:00,2,1,0,1,0,0,1,0,0,0,0\r\n"
+      "\r\n"
+      "姓名,应到次数,实到次数,部分出席,迟到,早退,缺席,请假,不计入应到,出席时长合计（分钟）\r\n"
+      "李四,2,1,0,0,0,1,0,0,60.0\r\n"
+      "王五,2,1,1,0,0,0,1,0,20.0\r\n");
+  for (guint k = 0; k < items->len; k++) {
+    ShAttendanceItem *it = g_ptr_array_index (items, k);
+
+    it->row = g_ptr_array_index (it->record->rows, 1);
+    g_ptr_array_add (li_items, it);
+  }
+  member = sh_csv_member_attendance ("王五", li_items, tz);
+  g_assert_cmpstr (
+      member->str, ==,
+      "\xEF\xBB\xBF"
+      "党员,王五\r\n"
+      "会议,类型,计划开始,实际开始,实际结束,身份,出席情况,迟到,早退,出席时长（分钟）,出席比例,"
+      "出席时段,设备,视频,请假\r\n"
+      "第一次支部党员大会,支部党员大会,2026-12-01 10:00:00,2026-12-01 10:00:00,"
+      "2026-12-01 11:00:00,应到党员,请假,,,0.0,0%,,,,已准假\r\n"
+      "第二次支部党员大会,支部党员大会,2026-12-02 10:00:00,2026-12-02 10:00:00,"
+      "2026-12-02 11:00:00,应到党员,部分出席,,,20.0,33%,"
+      "2026-12-02 10:00:00 至 2026-12-02 10:20:00（离开会议）,手机,视频,已准假\r\n");
+  /* The hand-made rows (the records free their intervals, not rows). */
+  for (guint k = 0; k < items->len; k++) {
+    GPtrArray *rows = ((ShAttendanceItem *) g_ptr_array_index (items, k))->record->rows;
+
+    for (guint i = 0; i < rows->len; i++) {
+      ShAttendanceRow *row = g_ptr_array_index (rows, i);
+
+      g_free (row->name);
+      g_ptr_array_unref (row->intervals);
+      g_free (row);
+    }
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -182,5 +299,6 @@ main (int argc, char **argv)
   g_test_add_func ("/attendance-csv/times-and-minutes", test_times_and_minutes);
   g_test_add_func ("/attendance-csv/content-disposition", test_content_disposition);
   g_test_add_func ("/attendance-csv/meeting-file", test_meeting_file);
+  g_test_add_func ("/attendance-csv/period-files", test_period_files);
   return g_test_run ();
 }
