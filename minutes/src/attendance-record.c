@@ -109,7 +109,6 @@ sh_attendance_record (ShStore *store, gint64 meeting_id, const ShAttendancePolic
   g_autoptr (GPtrArray) intervals = NULL;
   g_autoptr (GHashTable) by_member = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr (GHashTable) by_account = g_hash_table_new (g_int64_hash, g_int64_equal);
-  GPtrArray *kept;
 
   g_return_val_if_fail (store != NULL && policy != NULL, NULL);
   if (!(meeting = sh_meeting_get (store, meeting_id, error))
@@ -146,9 +145,8 @@ sh_attendance_record (ShStore *store, gint64 meeting_id, const ShAttendancePolic
     g_ptr_array_add (row->intervals, i);
   }
   /* The rows borrow the intervals: the record keeps the list. */
-  kept = g_steal_pointer (&intervals);
-  r->intervals = kept;
-  if (!meeting_span (store, r, kept, now, error))
+  r->intervals = g_steal_pointer (&intervals);
+  if (!meeting_span (store, r, r->intervals, now, error))
     return NULL;
   for (guint k = 0; k < r->rows->len; k++) {
     ShAttendanceRow *row = g_ptr_array_index (r->rows, k);
