@@ -24,6 +24,7 @@ typedef struct {
   gboolean floor;
   guint connections;
   gboolean lost;
+  gboolean live; /* media came up on the current socket */
 } ModelParticipant;
 
 typedef struct {
@@ -95,6 +96,7 @@ on_event (ShRoom *room, const ShRoomEvent *e, gpointer user_data)
     case SH_ROOM_EVENT_REPLACED:
       g_assert_true (p->present);
       p->connections++;
+      p->live = FALSE;
       break;
     case SH_ROOM_EVENT_LEFT:
     case SH_ROOM_EVENT_REMOVED:
@@ -146,6 +148,12 @@ on_event (ShRoom *room, const ShRoomEvent *e, gpointer user_data)
       p->lost = e->kind == SH_ROOM_EVENT_CONNECTION_LOST;
       g_assert_cmpuint (e->legs, !=, 0);
       break;
+    case SH_ROOM_EVENT_MEDIA_LIVE:
+      g_assert_true (p->present);
+      g_assert_false (p->live);
+      g_assert_cmpuint (e->legs, !=, 0);
+      p->live = TRUE;
+      break;
     case SH_ROOM_EVENT_CLOSING:
     default:
       break;
@@ -165,9 +173,10 @@ room_fingerprint (ShRoom *room)
                           sh_room_all_muted (room));
   for (guint i = 0; i < all->len; i++) {
     ShRoomParticipant *p = g_ptr_array_index (all, i);
-    g_string_append_printf (s, " %" G_GINT64_FORMAT ":self=%u,chair=%u,floor=%d,conn=%u,lost=%d",
-                            p->account_id, p->self_muted, p->chair_muted, p->floor, p->connections,
-                            p->legs_lost != 0);
+    g_string_append_printf (
+        s, " %" G_GINT64_FORMAT ":self=%u,chair=%u,floor=%d,conn=%u,lost=%d,live=%d", p->account_id,
+        p->self_muted, p->chair_muted, p->floor, p->connections, p->legs_lost != 0,
+        p->legs_live != 0);
   }
   g_string_append (s, "; hands");
   for (guint i = 0; i < hands->len; i++)
@@ -186,8 +195,9 @@ model_fingerprint (Model *m)
   for (guint i = 0; i < m->order->len; i++) {
     gint64 id = g_array_index (m->order, gint64, i);
     ModelParticipant *p = &m->who[id];
-    g_string_append_printf (s, " %" G_GINT64_FORMAT ":self=%u,chair=%u,floor=%d,conn=%u,lost=%d",
-                            id, p->self_muted, p->chair_muted, p->floor, p->connections, p->lost);
+    g_string_append_printf (
+        s, " %" G_GINT64_FORMAT ":self=%u,chair=%u,floor=%d,conn=%u,lost=%d,live=%d", id,
+        p->self_muted, p->chair_muted, p->floor, p->connections, p->lost, p->live);
   }
   g_string_append (s, "; hands");
   for (guint i = 0; i < m->hands->len; i++)
@@ -296,6 +306,9 @@ random_operation (Fixture *f)
       sh_room_set_state (f->room, states[on], CHAIR);
       break;
     case 14:
+      if (p)
+        sh_room_set_leg_live (f->room, p, on ? SH_ROOM_LEG_PUBLISH : SH_ROOM_LEG_SUBSCRIBE);
+      break;
     case 15:
     default:
       if (p)
@@ -366,6 +379,14 @@ test_event_fields (Fixture *f, gconstpointer data)
   g_assert_true (sh_room_set_leg_lost (f->room, p, SH_ROOM_LEG_SUBSCRIBE, FALSE));
   g_assert_false (f->model.who[2].lost);
   g_assert_false (sh_room_set_leg_lost (f->room, p, SH_ROOM_LEG_SUBSCRIBE, FALSE));
+  /* Media comes up once per socket: the second leg adds nothing, a new
+   * socket starts again. */
+  g_assert_true (sh_room_set_leg_live (f->room, p, SH_ROOM_LEG_SUBSCRIBE));
+  g_assert_false (sh_room_set_leg_live (f->room, p, SH_ROOM_LEG_PUBLISH));
+  g_assert_true (f->model.who[2].live);
+  sh_room_join (f->room, &member, &f->sockets[2][0], 3, &replaced);
+  g_assert_false (f->model.who[2].live);
+  g_assert_true (sh_room_set_leg_live (f->room, p, SH_ROOM_LEG_PUBLISH));
 }
 
 /* Closing tells the listeners, and unsubscribing one stops it hearing. */
@@ -388,6 +409,7 @@ test_kind_names (void)
   g_assert_cmpstr (sh_room_event_kind_to_string (SH_ROOM_EVENT_CAMERA_OFF), ==, "camera_off");
   g_assert_cmpstr (sh_room_event_kind_to_string (SH_ROOM_EVENT_CONNECTION_REGAINED), ==,
                    "connection_regained");
+  g_assert_cmpstr (sh_room_event_kind_to_string (SH_ROOM_EVENT_MEDIA_LIVE), ==, "media_live");
 }
 
 int

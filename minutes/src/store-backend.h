@@ -35,6 +35,7 @@ typedef struct _ShMeetingLogStoreOps ShMeetingLogStoreOps;
 typedef struct _ShAttendanceStoreOps ShAttendanceStoreOps;
 typedef struct _ShLeaveStoreOps ShLeaveStoreOps;
 typedef struct _ShRollcallStoreOps ShRollcallStoreOps;
+typedef struct _ShPresenceStoreOps ShPresenceStoreOps;
 
 typedef struct _ShStoreBackend {
   const char *name; /* "sqlite" */
@@ -80,4 +81,6 @@ typedef struct _ShStoreBackend {
   const ShLeaveStoreOps *leave;
   /* Optional: a backend without it (NULL) keeps no roll calls. */
   const ShRollcallStoreOps *rollcall;
+  /* Optional too: without it (NULL) no attendance intervals are kept. */
+  const ShPresenceStoreOps *presence;
 } ShStoreBackend;

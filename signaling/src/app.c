@@ -5,6 +5,7 @@
 
 #include "api-private.h"
 #include "api-rollcall.h"
+#include "attendance-live.h"
 #include "echo.h"
 #include "meeting-attendance.h"
 #include "meeting-private.h"
@@ -44,6 +45,7 @@ sh_server_new (const char *config_path, const char *const *overrides, GError **e
   sh_pages_register (server, sh_calendar_feed);
   /* The log first: it records a change before anyone acts on it. */
   sh_room_log_attach (server->rooms, server->store);
+  sh_attendance_live_attach (server->rooms, server->store);
   sh_meeting_attach (server);
   sh_meeting_attendance_attach (server);
   sh_meeting_rollcall_attach (server);

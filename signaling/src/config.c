@@ -155,6 +155,10 @@ static const KeySpec key_specs[] = {
   { "security", "trusted_proxies", KEY_LIST, FIELD (trusted_proxies), 0, 0, check_proxy },
   { "meetings", "time_zone", KEY_STRING, FIELD (time_zone), 0, 0, check_time_zone },
   { "meetings", "join_early_minutes", KEY_UINT, FIELD (join_early_minutes), 0, 1440, NULL },
+  { "meetings", "attendance_share_percent", KEY_UINT, FIELD (attendance_share_percent), 1, 100,
+    NULL },
+  { "meetings", "attendance_grace_minutes", KEY_UINT, FIELD (attendance_grace_minutes), 0, 240,
+    NULL },
   { "websocket", "max_sockets_per_account", KEY_UINT, FIELD (ws_max_sockets_per_account), 1, 100000,
     NULL },
   { "websocket", "max_sockets_per_session", KEY_UINT, FIELD (ws_max_sockets_per_session), 1, 100000,
@@ -403,6 +407,8 @@ sh_config_new_default (void)
   config->trusted_proxies = g_new0 (char *, 1);
   config->time_zone = g_strdup ("Asia/Shanghai");
   config->join_early_minutes = 15;
+  config->attendance_share_percent = 80;
+  config->attendance_grace_minutes = 5;
   config->ws_max_sockets_per_account = 8;
   config->ws_max_sockets_per_session = 6;
   config->ws_messages_per_second = 50;

@@ -70,8 +70,10 @@ typedef struct {
   guint login_hash_queue;               /* log-ins waiting for a thread before 503, 32 */
   char **trusted_proxies;               /* addresses whose X-Forwarded-For is believed */
   /* [meetings] */
-  char *time_zone;          /* "Asia/Shanghai" */
-  guint join_early_minutes; /* 15 */
+  char *time_zone;                /* "Asia/Shanghai" */
+  guint join_early_minutes;       /* 15 */
+  guint attendance_share_percent; /* 80: partly present below this share of the meeting */
+  guint attendance_grace_minutes; /* 5: late / left early beyond this */
   /* [websocket]: limits of the /ws socket (rate-limit.c, docs/protocol.md) */
   guint ws_max_sockets_per_account; /* 8 live sockets */
   guint ws_max_sockets_per_session; /* 6 */

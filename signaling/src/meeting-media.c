@@ -78,11 +78,12 @@ apply_leg_state (ShWorkerBridge *link, gpointer data, gpointer task)
   if (!room || sh_room_get_media_data (room) != b)
     return;
   who = sh_room_find (room, s->account);
-  if (who && s->peer_state == SH_PEER_STATE_CONNECTED)
+  if (who && s->peer_state == SH_PEER_STATE_CONNECTED) {
+    sh_room_set_leg_live (room, who, s->leg_bit);
     sh_room_set_leg_lost (room, who, s->leg_bit, FALSE);
-  else if (who
-           && (s->peer_state == SH_PEER_STATE_DISCONNECTED
-               || s->peer_state == SH_PEER_STATE_FAILED))
+  } else if (who
+             && (s->peer_state == SH_PEER_STATE_DISCONNECTED
+                 || s->peer_state == SH_PEER_STATE_FAILED))
     sh_room_set_leg_lost (room, who, s->leg_bit, TRUE);
 }
 
@@ -376,6 +377,7 @@ on_room_event (ShRoom *room, const ShRoomEvent *e, gpointer user_data)
     case SH_ROOM_EVENT_ALL_MUTED:
     case SH_ROOM_EVENT_ALL_UNMUTED:
     case SH_ROOM_EVENT_CONNECTION_LOST:
+    case SH_ROOM_EVENT_MEDIA_LIVE:
     case SH_ROOM_EVENT_CONNECTION_REGAINED:
     default:
       /* Forwarding follows the participants' own mute events. */

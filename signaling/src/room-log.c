@@ -29,6 +29,8 @@ static const ShMeetingEventKind stored_kinds[] = {
   [SH_ROOM_EVENT_STATE] = SH_MEETING_EVENT_STATE_CHANGED,
   [SH_ROOM_EVENT_CONNECTION_LOST] = SH_MEETING_EVENT_CONNECTION_LOST,
   [SH_ROOM_EVENT_CONNECTION_REGAINED] = SH_MEETING_EVENT_CONNECTION_REGAINED,
+  /* Not kept here: the attendance intervals (attendance-live.c) record it. */
+  [SH_ROOM_EVENT_MEDIA_LIVE] = SH_MEETING_EVENT_KIND_COUNT,
   [SH_ROOM_EVENT_CLOSING] = SH_MEETING_EVENT_KIND_COUNT, /* not kept */
 };
 
@@ -94,6 +96,7 @@ add_detail (JsonBuilder *b, const ShRoomEvent *e)
       return TRUE;
     case SH_ROOM_EVENT_CONNECTION_LOST:
     case SH_ROOM_EVENT_CONNECTION_REGAINED:
+    case SH_ROOM_EVENT_MEDIA_LIVE:
       add_legs (b, e->legs);
       return TRUE;
     case SH_ROOM_EVENT_FLOOR_GIVEN:

@@ -88,6 +88,7 @@ static const char *const event_kinds[] = {
   [SH_ROOM_EVENT_STATE] = "state",
   [SH_ROOM_EVENT_CONNECTION_LOST] = "connection_lost",
   [SH_ROOM_EVENT_CONNECTION_REGAINED] = "connection_regained",
+  [SH_ROOM_EVENT_MEDIA_LIVE] = "media_live",
   [SH_ROOM_EVENT_CLOSING] = "closing",
 };
 
@@ -462,6 +463,8 @@ sh_room_join (ShRoom *room, const ShRoomParticipant *who, ShWsClient *client, gi
       detach_client (room, p);
       attach_client (room, p, client);
       p->connections++;
+      /* The new socket brings its own media connections. */
+      p->legs_live = 0;
       emit_simple (room, SH_ROOM_EVENT_REPLACED, p, p->account_id, FALSE);
     }
     return p;
@@ -687,6 +690,19 @@ sh_room_set_leg_lost (ShRoom *room, ShRoomParticipant *p, ShRoomLeg leg, gboolea
   if (!before == !p->legs_lost)
     return FALSE;
   e.kind = lost ? SH_ROOM_EVENT_CONNECTION_LOST : SH_ROOM_EVENT_CONNECTION_REGAINED;
+  emit (room, &e);
+  return TRUE;
+}
+
+gboolean
+sh_room_set_leg_live (ShRoom *room, ShRoomParticipant *p, ShRoomLeg leg)
+{
+  guint before = p->legs_live;
+  ShRoomEvent e = { .kind = SH_ROOM_EVENT_MEDIA_LIVE, .participant = p, .legs = leg };
+
+  p->legs_live |= leg;
+  if (before)
+    return FALSE;
   emit (room, &e);
   return TRUE;
 }

@@ -60,6 +60,7 @@ struct _ShRoomParticipant {
   gint64 hand_raised_at; /* UTC µs, 0 when the hand is down */
   gboolean floor;        /* given the floor by the chair */
   guint legs_lost;       /* ShRoomLeg bits whose media connection failed */
+  guint legs_live;       /* ShRoomLeg bits that connected on the current socket */
   /* For the media module: its per-participant state, freed with
    * media_free when the participant leaves. */
   gpointer media;
@@ -93,6 +94,7 @@ typedef enum {
   SH_ROOM_EVENT_STATE,               /* room-wide: the meeting state, see state */
   SH_ROOM_EVENT_CONNECTION_LOST,     /* the participant's media connection failed */
   SH_ROOM_EVENT_CONNECTION_REGAINED, /* and works again */
+  SH_ROOM_EVENT_MEDIA_LIVE,          /* the first media connection of the current socket is up */
   SH_ROOM_EVENT_CLOSING,             /* room-wide: the room is about to be freed */
 } ShRoomEventKind;
 
@@ -119,7 +121,8 @@ typedef struct {
    * REMOVED: the chair's reason (nullable). */
   const char *reason;
   ShMeetingState state; /* STATE: the new state */
-  guint legs;           /* CONNECTION_*: SH_ROOM_LEG_* bits lost (LOST) or back (REGAINED) */
+  guint legs;           /* CONNECTION_*, MEDIA_LIVE: SH_ROOM_LEG_* bits lost (LOST), back (REGAINED)
+                         * or connected (MEDIA_LIVE) */
   gint64 at;            /* server time, UTC µs */
 } ShRoomEvent;
 
@@ -240,6 +243,11 @@ GPtrArray *sh_room_floor (ShRoom *room);
  * again: CONNECTION_LOST when the first leg fails, CONNECTION_REGAINED when
  * the last failed leg works again. Returns TRUE when that happened. */
 gboolean sh_room_set_leg_lost (ShRoom *room, ShRoomParticipant *p, ShRoomLeg leg, gboolean lost);
+/* The media plane reports a connection of @p connected: MEDIA_LIVE when it
+ * is the first on the participant's current socket (a replacement starts
+ * again from none), so that attendance knows the media came up. Returns
+ * TRUE when that happened. */
+gboolean sh_room_set_leg_live (ShRoom *room, ShRoomParticipant *p, ShRoomLeg leg);
 
 /* For the media module: may @account_id's @media (one ShRoomMedia bit) be
  * forwarded now? Only for someone in the room, not muted by themself or the

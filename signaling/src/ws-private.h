@@ -19,6 +19,7 @@ struct _ShWsClient {
   SoupWebsocketConnection *conn;
   char *token_hash; /* the session this socket belongs to */
   gint64 account_id;
+  char *user_agent;            /* (nullable) of the HTTP upgrade: the device kind of attendance */
   struct _ShEchoSession *echo; /* the device check this socket runs, if any (echo.c) */
 };
 

@@ -303,6 +303,7 @@ ws_client_free (WsClient *self)
   g_signal_handlers_disconnect_by_data (client->conn, self);
   g_object_unref (client->conn);
   g_free (client->token_hash);
+  g_free (client->user_agent);
   g_free (self);
 }
 
@@ -400,6 +401,8 @@ on_websocket (SoupServer *soup, SoupServerMessage *msg, const char *path,
   client->conn = g_object_ref (conn);
   client->token_hash = g_steal_pointer (&auth.token_hash);
   client->account_id = auth.account->id;
+  client->user_agent = g_strdup (
+      soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "User-Agent"));
   self->protocols = ctx->protocols;
   sh_auth_clear (&auth);
   self->last_heard = now;

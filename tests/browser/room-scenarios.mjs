@@ -698,6 +698,61 @@ export function roomScenarios(h) {
     });
   });
 
+  /**
+   * Attendance from real media (api/meetings/{id}/attendance): the member's
+   * network drops in a meeting in progress and the page joins again: two
+   * intervals, the second ended with the meeting, the right total; the CSV
+   * export has the BOM, the Chinese headers and the member's line.
+   */
+  const roomAttendance = scenario(async (t) => {
+    const browser = await secondBrowser(t);
+    const secretary = await person(t, await newContextIn(t, browser, DESKTOP), 'secretary');
+    const member = await person(t, t.context, 'member');
+    await member.page.addInitScript(() => {
+      const Native = window.WebSocket;
+      window.sanhuiTestSockets = [];
+      window.WebSocket = class extends Native {
+        constructor(...args) {
+          super(...args);
+          window.sanhuiTestSockets.push(this);
+        }
+      };
+    });
+    const { meeting } = await openMeeting(t, secretary);
+    await call(t, secretary, 'POST', `api/meetings/${meeting.id}/transition`, { to: 'in_progress' });
+    await joinRoom(t, secretary, meeting.id);
+    await joinRoom(t, member, meeting.id);
+    const names = namesOf([secretary, member]);
+    await waitForMedia(member, [secretary], names);
+    await member.page.evaluate(() => window.sanhuiTestSockets.forEach((w) => w.close()));
+    await member.page.locator('#room-status', { hasText: '已重新连接' }).waitFor({ timeout: 15_000 });
+    await waitForMedia(member, [secretary], names);
+    await call(t, secretary, 'POST', `api/meetings/${meeting.id}/transition`, { to: 'ended' });
+    const record = await call(t, secretary, 'GET', `api/meetings/${meeting.id}/attendance`);
+    const row = record.members.find((m) => m.member_id === member.account.member_id);
+    assert(row, 'the member has no row in the record');
+    const spans = row.intervals.map((i) => `${i.started_at}–${i.ended_at} ${i.end_reason} ${i.device}${i.video ? ' video' : ''}`);
+    log(`member's intervals: ${spans.join('; ')}; status ${row.status}, ${row.total_seconds} s`);
+    assert(row.intervals.length === 2, `the member has ${row.intervals.length} intervals, want 2`);
+    assert(row.intervals[1].end_reason === 'meeting_ended', `second interval ended by ${row.intervals[1].end_reason}`);
+    const seconds = row.intervals.reduce((n, i) => n + (Date.parse(i.ended_at) - Date.parse(i.started_at)) / 1000, 0);
+    assert(Math.abs(seconds - row.total_seconds) <= 2, `total ${row.total_seconds} s, the intervals make ${seconds} s`);
+    const chair = record.members.find((m) => m.member_id === secretary.account.member_id);
+    assert(chair && chair.intervals.length === 1 && chair.intervals[0].device === 'computer',
+      `the secretary's intervals: ${JSON.stringify(chair && chair.intervals)}`);
+
+    const res = await secretary.context.request.get(new URL(`api/meetings/${meeting.id}/attendance?format=csv`, t.url).href);
+    assert(res.ok(), `CSV: HTTP ${res.status()}`);
+    assert((res.headers()['content-disposition'] || '').includes("filename*=UTF-8''"), 'CSV: no filename*');
+    const bytes = await res.body();
+    assert(bytes[0] === 0xEF && bytes[1] === 0xBB && bytes[2] === 0xBF, 'CSV: no byte order mark');
+    const lines = bytes.toString('utf8').slice(1).split('\r\n');
+    assert(lines[5].startsWith('姓名,身份,表决权,出席情况,'), `CSV header: ${lines[5]}`);
+    const mine = lines.find((l) => l.startsWith(`${row.name},`));
+    assert(mine && mine.split('；').length === 2 && mine.includes('（会议结束）'), `CSV line of the member: ${mine}`);
+    log('attendance: two intervals, the right total, and the CSV line');
+  });
+
   return {
     'room-three': roomThree,
     'room-screen': roomScreen,
@@ -708,5 +763,6 @@ export function roomScenarios(h) {
     'room-refused': roomRefused,
     'room-rejoin': roomRejoin,
     'room-event-log': roomEventLog,
+    'room-attendance': roomAttendance,
   };
 }

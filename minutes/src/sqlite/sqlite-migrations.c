@@ -393,6 +393,38 @@ const char *const sh_migrations[] = {
   "    OR (OLD.answered_at IS NOT NULL AND NEW.answered_at IS NOT OLD.answered_at)"
   "    OR (NEW.answered_at IS NOT NULL AND NEW.asked_at IS NULL)"
   "  BEGIN SELECT RAISE(ABORT, 'a roll call entry is asked and answered once'); END;",
+  /* 8: attendance intervals (a person present with live media), and the
+   *    heartbeat the running server writes so that the next start knows
+   *    when a crash happened. An interval is only ever closed (once), or
+   *    marked as having had video while open; it is never deleted. */
+  "CREATE TABLE presence_intervals ("
+  "  id INTEGER PRIMARY KEY,"
+  "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+  "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+  "  member_id INTEGER REFERENCES members(id),"
+  "  role TEXT NOT NULL CHECK (role IN ('expected','excluded','visitor','guest')),"
+  "  started_at INTEGER NOT NULL,"
+  "  ended_at INTEGER CHECK (ended_at IS NULL OR ended_at >= started_at),"
+  "  end_reason TEXT CHECK ((ended_at IS NULL) = (end_reason IS NULL) AND end_reason IN"
+  "    ('left','disconnected','removed','media_lost','replaced','meeting_ended',"
+  "     'server_stopped','crash')),"
+  "  device TEXT NOT NULL CHECK (device IN ('computer','phone')),"
+  "  video INTEGER NOT NULL DEFAULT 0 CHECK (video IN (0, 1)));"
+  "CREATE UNIQUE INDEX presence_intervals_open ON presence_intervals(meeting_id, account_id)"
+  "  WHERE ended_at IS NULL;"
+  "CREATE INDEX presence_intervals_meeting ON presence_intervals(meeting_id, started_at);"
+  "CREATE INDEX presence_intervals_member ON presence_intervals(member_id, started_at);"
+  "CREATE TRIGGER presence_intervals_no_delete BEFORE DELETE ON presence_intervals"
+  "  BEGIN SELECT RAISE(ABORT, 'presence_intervals are kept'); END;"
+  "CREATE TRIGGER presence_intervals_close_only BEFORE UPDATE ON presence_intervals"
+  "  WHEN OLD.ended_at IS NOT NULL OR NEW.meeting_id <> OLD.meeting_id"
+  "    OR NEW.account_id <> OLD.account_id OR NEW.member_id IS NOT OLD.member_id"
+  "    OR NEW.role <> OLD.role OR NEW.started_at <> OLD.started_at"
+  "    OR NEW.device <> OLD.device OR NEW.video < OLD.video"
+  "  BEGIN SELECT RAISE(ABORT, 'a closed interval cannot be changed'); END;"
+  "CREATE TABLE presence_heartbeat ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  at INTEGER NOT NULL);",
 };
 
 const int sh_migrations_count = G_N_ELEMENTS (sh_migrations);

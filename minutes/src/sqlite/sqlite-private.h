@@ -88,3 +88,4 @@ extern const ShMeetingLogStoreOps sh_sqlite_meeting_log_ops;
 extern const ShAttendanceStoreOps sh_sqlite_attendance_ops;
 extern const ShLeaveStoreOps sh_sqlite_leave_ops;
 extern const ShRollcallStoreOps sh_sqlite_rollcall_ops;
+extern const ShPresenceStoreOps sh_sqlite_presence_ops;

@@ -474,4 +474,5 @@ static const ShStoreBackend sqlite_backend = {
   .attendance = &sh_sqlite_attendance_ops,
   .leave = &sh_sqlite_leave_ops,
   .rollcall = &sh_sqlite_rollcall_ops,
+  .presence = &sh_sqlite_presence_ops,
 };
