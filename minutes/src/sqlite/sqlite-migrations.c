@@ -351,7 +351,7 @@ const char *const sh_migrations[] = {
   "CREATE TRIGGER leave_log_no_delete BEFORE DELETE ON leave_log"
   "  BEGIN SELECT RAISE(ABORT, 'leave_log is append-only'); END;",
 
-  /* Roll calls (点名): one open per meeting (a partial unique index), and
+  /* 8: roll calls (点名): one open per meeting (a partial unique index), and
    *    one entry per member asked or expected. Nothing is deleted; a roll
    *    call only gets closed, an entry only gets asked and answered, once. */
   "CREATE TABLE rollcalls ("
@@ -393,7 +393,7 @@ const char *const sh_migrations[] = {
   "    OR (OLD.answered_at IS NOT NULL AND NEW.answered_at IS NOT OLD.answered_at)"
   "    OR (NEW.answered_at IS NOT NULL AND NEW.asked_at IS NULL)"
   "  BEGIN SELECT RAISE(ABORT, 'a roll call entry is asked and answered once'); END;",
-  /* 8: attendance intervals (a person present with live media), and the
+  /* 9: attendance intervals (a person present with live media), and the
    *    heartbeat the running server writes so that the next start knows
    *    when a crash happened. An interval is only ever closed (once), or
    *    marked as having had video while open; it is never deleted. */
