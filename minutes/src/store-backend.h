@@ -34,6 +34,7 @@ typedef struct _ShMeetingStoreOps ShMeetingStoreOps;
 typedef struct _ShMeetingLogStoreOps ShMeetingLogStoreOps;
 typedef struct _ShAttendanceStoreOps ShAttendanceStoreOps;
 typedef struct _ShLeaveStoreOps ShLeaveStoreOps;
+typedef struct _ShVoteStoreOps ShVoteStoreOps;
 
 typedef struct _ShStoreBackend {
   const char *name; /* "sqlite" */
@@ -77,4 +78,6 @@ typedef struct _ShStoreBackend {
    * and no leave; starting a meeting then freezes nothing. */
   const ShAttendanceStoreOps *attendance;
   const ShLeaveStoreOps *leave;
+  /* Optional: a backend without it (NULL) keeps no motions and no votes. */
+  const ShVoteStoreOps *vote;
 } ShStoreBackend;

@@ -87,3 +87,4 @@ extern const ShMeetingStoreOps sh_sqlite_meeting_ops;
 extern const ShMeetingLogStoreOps sh_sqlite_meeting_log_ops;
 extern const ShAttendanceStoreOps sh_sqlite_attendance_ops;
 extern const ShLeaveStoreOps sh_sqlite_leave_ops;
+extern const ShVoteStoreOps sh_sqlite_vote_ops;

@@ -473,4 +473,5 @@ static const ShStoreBackend sqlite_backend = {
   .meeting_log = &sh_sqlite_meeting_log_ops,
   .attendance = &sh_sqlite_attendance_ops,
   .leave = &sh_sqlite_leave_ops,
+  .vote = &sh_sqlite_vote_ops,
 };
