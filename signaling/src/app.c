@@ -11,13 +11,14 @@
 static const ShRoute *const route_tables[] = {
   sh_session_routes,    sh_org_routes,     sh_member_routes,
   sh_meeting_routes,    sh_account_routes, sh_meeting_record_routes,
-  sh_attendance_routes,
+  sh_attendance_routes, sh_vote_routes,
 };
 
 /* Sockets going away are told to the protocols in this order. */
 static const ShWsProtocol *const ws_protocols[] = {
   &sh_echo_protocol,
   &sh_meeting_protocol,
+  &sh_meeting_votes_protocol,
   NULL,
 };
 
@@ -42,6 +43,7 @@ sh_server_new (const char *config_path, const char *const *overrides, GError **e
   /* The log first: it records a change before anyone acts on it. */
   sh_room_log_attach (server->rooms, server->store);
   sh_meeting_attach (server);
+  sh_meeting_votes_attach (server);
   sh_ws_register (server, ws_protocols);
   if (!sh_http_server_start (server, error))
     return NULL;
