@@ -13,6 +13,7 @@ import { renderParticipants, appendChat, resetChat } from './room-panels.js';
 import { refusalMessage } from './room-lobby.js';
 import { QualityMonitor } from './room-stats.js';
 import { $, S, status, request } from './room-state.js';
+import { votesEnter, votesMessage, votesRefresh, votesLeave } from './room-votes.js';
 import {
   renderControls, applyYou, toggleMic, toggleCamera, setAudioOnly, toggleScreen,
 } from './room-controls.js';
@@ -89,6 +90,7 @@ async function join() {
 
 function backToLobby(text, kind = 'info', code = '') {
   leaveMedia();
+  votesLeave();
   S.joined = false;
   $('room').hidden = true;
   $('lobby').hidden = false;
@@ -141,6 +143,7 @@ async function enterRoom(snap) {
   S.view.setLocal(S.you.participant, S.audioOnly ? null : S.devices.stream);
   S.quality.clear();
   renderAll();
+  votesEnter();
   if (S.state.lesson_mode && !mayPublishInLesson()) {
     status('党课模式：请先听讲，需要发言请举手。', 'info');
   }
@@ -244,6 +247,7 @@ function renderAll() {
   if (chair) renderChairConsole($('chair-console'), chair);
   else if (S.panel === 'chair') showPanel('people');
   renderControls();
+  votesRefresh();
 }
 
 // ================================================================ panels
@@ -292,6 +296,10 @@ function mergeRoster(op, participants) {
 
 function onMessage(msg) {
   const p = msg.payload || {};
+  if (msg.type.startsWith('vote.')) {
+    if (S.joined) votesMessage(msg);
+    return;
+  }
   switch (msg.type) {
     case 'meeting.roster':
       if (!S.joined) return;
