@@ -7,6 +7,7 @@ import {
   meetingTypeLabel, meetingStateLabel, placeLabel,
 } from './format.js';
 import { el, clear, setStatus, busy, renderTopbar, copyText, joinLink } from './ui.js';
+import { renderMotions } from './motions.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -230,6 +231,7 @@ async function refresh(meeting) {
   }
   renderDetails();
   renderManagement();
+  renderMotions(state.meeting);
 }
 
 async function transition(button, to, reason) {
@@ -379,6 +381,7 @@ async function init() {
   setBackLink();
   renderDetails();
   renderManagement();
+  renderMotions(state.meeting);
 }
 
 init();
