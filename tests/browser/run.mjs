@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { roomScenarios } from './room-scenarios.mjs';
+import { voteScenarios } from './vote-scenarios.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 let chromium = null; // from playwright-core, loaded in main() so a missing install is reported
@@ -670,6 +671,11 @@ const SCENARIOS = {
   'echo-recvonly': scenarioEchoRecvOnly,
   // room.html with several participants (room-scenarios.mjs)
   ...roomScenarios({
+    log, assert, TestFailure, withTimeout, environment, chromium: () => chromium,
+    CHROMIUM_ARGS, DEMO_PASSWORD, STEP_TIMEOUT_MS,
+  }),
+  // votes (vote-scenarios.mjs)
+  ...voteScenarios({
     log, assert, TestFailure, withTimeout, environment, chromium: () => chromium,
     CHROMIUM_ARGS, DEMO_PASSWORD, STEP_TIMEOUT_MS,
   }),
