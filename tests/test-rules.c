@@ -456,6 +456,69 @@ test_quorum_and_passing (void)
   }
 }
 
+/* Six months without organizational life, in calendar months of Shanghai,
+ * and unexcused absences in a row. */
+static void
+test_organizational_life (void)
+{
+  g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Asia/Shanghai");
+  ShLifeWarning w;
+  /* T is 2024-06-15 08:00 in Shanghai; six months on is 2024-12-15 08:00,
+   * 183 days later. */
+  ShLifeRecord attended_once[] = { { T, TRUE, FALSE } };
+  sh_rules_organizational_life (attended_once, 1, 0, T + 100 * DAY, tz, 60 * DAY, 3, &w);
+  g_assert_cmpint (w.last_attended, ==, T);
+  g_assert_cmpint (w.lapse_at, ==, T + 183 * DAY);
+  g_assert_false (w.lapse_warning);
+  sh_rules_organizational_life (attended_once, 1, 0, T + 123 * DAY - 1, tz, 60 * DAY, 3, &w);
+  g_assert_false (w.lapse_warning);
+  sh_rules_organizational_life (attended_once, 1, 0, T + 123 * DAY, tz, 60 * DAY, 3, &w);
+  g_assert_true (w.lapse_warning);
+  g_assert_false (w.absence_warning);
+
+  /* 31 August + six months is the last day of February. */
+  gint64 aug31 = T + 77 * DAY;
+  ShLifeRecord end_of_month[] = { { aug31, TRUE, FALSE } };
+  sh_rules_organizational_life (end_of_month, 1, 0, aug31, tz, 0, 3, &w);
+  g_assert_cmpint (w.lapse_at, ==, aug31 + 181 * DAY); /* 2025-02-28 */
+
+  /* Excused absences neither count nor break the row; attending resets it. */
+  ShLifeRecord row[] = {
+    { T, FALSE, FALSE },           { T + 10 * DAY, TRUE, FALSE },  { T + 20 * DAY, FALSE, FALSE },
+    { T + 30 * DAY, FALSE, TRUE }, { T + 40 * DAY, FALSE, FALSE }, { T + 50 * DAY, FALSE, FALSE },
+  };
+  sh_rules_organizational_life (row, 5, 0, T + 45 * DAY, tz, 60 * DAY, 3, &w);
+  g_assert_cmpuint (w.absent_in_row, ==, 2);
+  g_assert_false (w.absence_warning);
+  sh_rules_organizational_life (row, 6, 0, T + 55 * DAY, tz, 60 * DAY, 3, &w);
+  g_assert_cmpuint (w.missed, ==, 4);
+  g_assert_cmpuint (w.missed_unexcused, ==, 3);
+  g_assert_cmpuint (w.absent_in_row, ==, 3);
+  g_assert_true (w.absence_warning);
+  g_assert_cmpint (w.last_attended, ==, T + 10 * DAY);
+  /* A limit of 0 turns the second warning off. */
+  sh_rules_organizational_life (row, 6, 0, T + 55 * DAY, tz, 60 * DAY, 0, &w);
+  g_assert_false (w.absence_warning);
+
+  /* Every missed meeting excused: the counts tell, no lapse warning. */
+  ShLifeRecord excused[]
+      = { { T, TRUE, FALSE }, { T + 30 * DAY, FALSE, TRUE }, { T + 60 * DAY, FALSE, TRUE } };
+  sh_rules_organizational_life (excused, 3, 0, T + 300 * DAY, tz, 60 * DAY, 3, &w);
+  g_assert_false (w.lapse_warning);
+  g_assert_cmpuint (w.missed, ==, 2);
+  g_assert_cmpuint (w.missed_unexcused, ==, 0);
+
+  /* No meeting held at all since the member came: the clock runs from
+   * @since; a member who came after their last attendance elsewhere too. */
+  sh_rules_organizational_life (NULL, 0, T, T + 200 * DAY, tz, 60 * DAY, 3, &w);
+  g_assert_cmpint (w.last_attended, ==, 0);
+  g_assert_cmpint (w.lapse_at, ==, T + 183 * DAY);
+  g_assert_true (w.lapse_warning);
+  sh_rules_organizational_life (attended_once, 1, T + 30 * DAY, T + 130 * DAY, tz, 60 * DAY, 3, &w);
+  g_assert_false (w.lapse_warning);
+  g_assert_cmpint (w.lapse_at, ==, T + 30 * DAY + 184 * DAY); /* 2025-01-15 */
+}
+
 int
 main (int argc, char **argv)
 {
@@ -467,6 +530,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rules/pure/select-attendees", test_select_attendees);
   g_test_add_func ("/rules/pure/excluded-at", test_excluded_at);
   g_test_add_func ("/rules/pure/quorum-and-passing", test_quorum_and_passing);
+  g_test_add_func ("/rules/pure/organizational-life", test_organizational_life);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/rules/expected/whole-branch", test_expected_whole_branch);
   ADD ("/rules/expected/committee", test_expected_committee);

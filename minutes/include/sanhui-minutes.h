@@ -902,6 +902,36 @@ GArray *sh_vote_voters (ShStore *store, gint64 vote_id, GError **error);
 /* The receipts' hashes of a closed vote, sorted. Returns: (transfer full). */
 GStrv sh_vote_receipts (ShStore *store, gint64 vote_id, GError **error);
 
+/* Warnings about a member's organizational life (DOMAIN.md, 党章 第九条). */
+typedef struct {
+  gint64 at;         /* the meeting's start, UTC µs */
+  gboolean attended; /* took part at all: present, partly present, late, left early */
+  gboolean excused;  /* did not, with a recorded reason: approved leave or an exclusion */
+} ShLifeRecord;
+
+typedef struct {
+  gint64 last_attended;     /* UTC µs of the last meeting attended; 0: none in the records */
+  gint64 lapse_at;          /* when six months without organizational life are reached */
+  guint missed;             /* meetings missed since the last one attended */
+  guint missed_unexcused;   /* of those, without a recorded reason */
+  guint absent_in_row;      /* unexcused absences at the end of the records */
+  gboolean lapse_warning;   /* lapse_at is within the warning period, or past */
+  gboolean absence_warning; /* absent_in_row reached the configured count (3) */
+} ShLifeWarning;
+
+/* Reads a member's @records (their expected meetings that ended, oldest
+ * first) at @now. The six months run from the last meeting attended, or
+ * from @since (when the member came to the branch, or the start of the
+ * records) if later, in calendar months of @tz; @warn_before (µs) is how
+ * long before the lapse the secretary is warned. A lapse warning is raised
+ * only while some missed meeting has no recorded reason, or none were
+ * held at all: six months on approved leave are the secretary's to judge,
+ * and they are told by the counts. @absent_limit: unexcused absences in a
+ * row that raise the second warning. */
+void sh_rules_organizational_life (const ShLifeRecord *records, guint n_records, gint64 since,
+                                   gint64 now, GTimeZone *tz, gint64 warn_before,
+                                   guint absent_limit, ShLifeWarning *out);
+
 /* ------------------------------------------------------- accounts, roles */
 
 typedef enum {

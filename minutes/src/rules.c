@@ -137,3 +137,43 @@ sh_rules_motion_passes (guint in_favour, guint expected_voting)
 {
   return in_favour >= more_than_half (expected_voting);
 }
+
+/* 党章 第九条: six months in a row without organizational life. */
+#define LAPSE_MONTHS 6
+
+void
+sh_rules_organizational_life (const ShLifeRecord *records, guint n_records, gint64 since,
+                              gint64 now, GTimeZone *tz, gint64 warn_before, guint absent_limit,
+                              ShLifeWarning *out)
+{
+  g_return_if_fail (records != NULL || n_records == 0);
+  g_return_if_fail (tz != NULL && out != NULL);
+
+  *out = (ShLifeWarning){ 0 };
+  for (guint i = 0; i < n_records; i++) {
+    const ShLifeRecord *r = &records[i];
+    if (r->attended) {
+      out->last_attended = r->at;
+      out->missed = out->missed_unexcused = out->absent_in_row = 0;
+      continue;
+    }
+    out->missed++;
+    if (r->excused)
+      continue; /* a recorded reason neither counts nor breaks the row */
+    out->missed_unexcused++;
+    out->absent_in_row++;
+  }
+
+  gint64 start = MAX (out->last_attended, since);
+  /* Calendar months where the branch is: 31 August + 6 months is the end
+   * of February, as people count it. */
+  g_autoptr (GDateTime) from = g_date_time_new_from_unix_utc (start / G_USEC_PER_SEC);
+  g_autoptr (GDateTime) local = from ? g_date_time_to_timezone (from, tz) : NULL;
+  g_autoptr (GDateTime) lapse = local ? g_date_time_add_months (local, LAPSE_MONTHS) : NULL;
+  out->lapse_at
+      = lapse ? g_date_time_to_unix (lapse) * G_USEC_PER_SEC + start % G_USEC_PER_SEC : G_MAXINT64;
+
+  gboolean reasons_for_all = out->missed > 0 && out->missed_unexcused == 0;
+  out->lapse_warning = !reasons_for_all && now >= out->lapse_at - warn_before;
+  out->absence_warning = absent_limit > 0 && out->absent_in_row >= absent_limit;
+}

@@ -2,7 +2,8 @@
 // playwright-core against a real `sanhui` server on loopback.
 //
 //   node tests/browser/run.mjs SCENARIO      (schedule, roster, lockout, meeting, the room-*
-//                                             scenarios of room-scenarios.mjs, or all;
+//                                             scenarios of room-scenarios.mjs, leave
+//                                             (attendance-scenarios.mjs), or all;
 //                                             echo and echo-recvonly for the interop suite)
 //
 // Environment: SANHUI_BINARY (the built `sanhui`), SANHUI_SOURCE_ROOT (the
@@ -17,6 +18,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { roomScenarios } from './room-scenarios.mjs';
 import { voteScenarios } from './vote-scenarios.mjs';
+import { attendanceScenarios } from './attendance-scenarios.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 let chromium = null; // from playwright-core, loaded in main() so a missing install is reported
@@ -677,6 +679,11 @@ const SCENARIOS = {
   // votes (vote-scenarios.mjs)
   ...voteScenarios({
     log, assert, TestFailure, withTimeout, environment, chromium: () => chromium,
+    CHROMIUM_ARGS, DEMO_PASSWORD, STEP_TIMEOUT_MS,
+  }),
+  // leave and attendance pages (attendance-scenarios.mjs)
+  ...attendanceScenarios({
+    log, assert, withTimeout, environment, chromium: () => chromium, logIn, waitForFormSuccess,
     CHROMIUM_ARGS, DEMO_PASSWORD, STEP_TIMEOUT_MS,
   }),
 };

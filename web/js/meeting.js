@@ -8,6 +8,7 @@ import {
 } from './format.js';
 import { el, clear, setStatus, busy, renderTopbar, copyText, joinLink } from './ui.js';
 import { renderMotions } from './motions.js';
+import { initLeave } from './meeting-leave.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -382,6 +383,7 @@ async function init() {
   renderDetails();
   renderManagement();
   renderMotions(state.meeting);
+  await initLeave(state.meeting, myMemberId(), state.canManage || state.isChair);
 }
 
 init();

@@ -28,6 +28,29 @@ function endOf(m) {
   return Number.isNaN(t) ? startOf(m) : t;
 }
 
+// Meetings for which a leave request may be pending or just decided.
+const LEAVE_STATES = new Set(['scheduled', 'open', 'in_progress']);
+
+/**
+ * Tells the member on the meeting's card what became of their leave
+ * request (请假): the latest request and the secretary's note. Nothing when
+ * there is none, or when it cannot be read.
+ */
+async function showLeave(meeting, card) {
+  let requests;
+  try {
+    requests = listOf(await api('GET', `/api/meetings/${encodeURIComponent(meeting.id)}/leave`), 'requests');
+  } catch (_) {
+    return;
+  }
+  const last = requests[requests.length - 1];
+  if (!last || last.state === 'withdrawn') return;
+  const text = `请假：${last.state_label}` + (last.decision_note ? `（${last.decision_note}）` : '');
+  card.querySelector('.meeting-meta').after(el('p', {
+    class: `leave-notice state-tag leave-${last.state}`, 'data-testid': 'my-leave', text,
+  }));
+}
+
 function renderMeetings(meetings) {
   clear(list);
   const now = Date.now();
@@ -39,7 +62,11 @@ function renderMeetings(meetings) {
 
   if (upcoming.length) {
     list.append(el('li', { class: 'list-heading', role: 'presentation', text: `近期会议（${upcoming.length}）` }));
-    for (const m of upcoming) list.append(meetingCard(m));
+    for (const m of upcoming) {
+      const card = meetingCard(m);
+      list.append(card);
+      if (LEAVE_STATES.has(m.state)) showLeave(m, card);
+    }
   }
   if (past.length) {
     list.append(el('li', { class: 'list-heading', role: 'presentation', text: `往期会议（${past.length}）` }));
