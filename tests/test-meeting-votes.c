@@ -181,6 +181,14 @@ test_secret_ballot_hostile (void)
   g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.start", payload), ==, "no_quorum");
   g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.start", "{\"title\":\"临时动议\"}"), ==,
                    "no_quorum");
+  /* Not a motion of another meeting. */
+  {
+    gint64 other = schedule ("general");
+    gint64 foreign = announce (other, "{\"title\":\"别的会议的事项\"}");
+    g_autofree char *foreign_payload = start_payload (foreign);
+
+    g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.start", foreign_payload), ==, "not_found");
+  }
   /* The fourth: quorum. Only the chair starts a vote. */
   sit (&li, "lihongmei", meeting);
   g_assert_cmpstr (test_ws_outcome (member.ws, "vote.start", payload), ==, "forbidden");

@@ -364,10 +364,19 @@ motion_for (ShWsMessage *m, ShRoom *room, GArray *present)
   gint64 id = sh_meeting_payload_int (m, "motion_id", 0);
   guint n_present = 0;
 
-  if (id || !title) {
-    if (!id)
-      sh_ws_send_error (m->client, m->id, "bad_request", "请选择表决事项或填写临时表决事项");
+  if (id) {
+    g_autoptr (ShMotion) motion = sh_motion_get (server->store, id, NULL);
+
+    /* A motion of another meeting is not this chair's to put. */
+    if (!motion || motion->meeting_id != meeting->id) {
+      sh_ws_send_error (m->client, m->id, "not_found", "本次会议没有该表决事项");
+      return 0;
+    }
     return id;
+  }
+  if (!title) {
+    sh_ws_send_error (m->client, m->id, "bad_request", "请选择表决事项或填写临时表决事项");
+    return 0;
   }
   if (!(a = sh_attendance_expected (server->store, meeting->id, &error))
       || !sh_vote_settings_get (server->store, meeting->org_id, &settings, &error)) {
