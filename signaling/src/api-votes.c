@@ -28,6 +28,7 @@ build_motion (ShRequest *req, JsonBuilder *b, const ShMotion *mo)
   ShStore *store = req->server->store;
   g_autoptr (GPtrArray) opinions = sh_opinion_list (store, mo->id, NULL);
   gint64 me = req->auth.account->member_id;
+  gboolean mine = FALSE;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "id");
@@ -49,20 +50,21 @@ build_motion (ShRequest *req, JsonBuilder *b, const ShMotion *mo)
   json_builder_add_int_value (b, opinions ? opinions->len : 0);
   /* The caller's own opinion: the form shows it instead of asking again. */
   json_builder_set_member_name (b, "my_opinion");
-  for (guint i = 0; opinions && i < opinions->len; i++) {
+  for (guint i = 0; me && opinions && i < opinions->len; i++) {
     const ShWrittenOpinion *o = g_ptr_array_index (opinions, i);
 
-    if (me && o->member_id == me) {
-      json_builder_begin_object (b);
-      sh_json_builder_add_string (b, "choice", sh_vote_choice_to_string (o->choice));
-      sh_json_builder_add_string (b, "choice_label", sh_vote_choice_label (o->choice));
-      sh_json_builder_add_string (b, "text", o->text);
-      sh_json_builder_add_time (b, "submitted_at", o->submitted_at, req->server->tz);
-      json_builder_end_object (b);
-      me = 0;
-    }
+    if (o->member_id != me)
+      continue;
+    json_builder_begin_object (b);
+    sh_json_builder_add_string (b, "choice", sh_vote_choice_to_string (o->choice));
+    sh_json_builder_add_string (b, "choice_label", sh_vote_choice_label (o->choice));
+    sh_json_builder_add_string (b, "text", o->text);
+    sh_json_builder_add_time (b, "submitted_at", o->submitted_at, req->server->tz);
+    json_builder_end_object (b);
+    mine = TRUE;
+    break;
   }
-  if (me || !opinions)
+  if (!mine)
     json_builder_add_null_value (b);
   json_builder_end_object (b);
 }
