@@ -728,8 +728,7 @@ gint64 sh_motion_create (ShStore *store, gint64 meeting_id, ShMotionKind kind, c
 gint64 sh_motion_create_ad_hoc (ShStore *store, gint64 meeting_id, const char *title,
                                 gboolean secret, gint64 created_by, GError **error);
 /* Withdraws an announced motion before the meeting starts (STATE). */
-gboolean sh_motion_withdraw (ShStore *store, gint64 motion_id, gint64 withdrawn_by,
-                             GError **error);
+gboolean sh_motion_withdraw (ShStore *store, gint64 motion_id, gint64 withdrawn_by, GError **error);
 ShMotion *sh_motion_get (ShStore *store, gint64 id, GError **error); /* transfer full */
 /* Returns: (transfer full) (element-type ShMotion), in the order announced. */
 GPtrArray *sh_motion_list (ShStore *store, gint64 meeting_id, GError **error);
@@ -745,8 +744,7 @@ typedef struct {
 #define SH_VOTE_ELECTION_SHARE_DEFAULT 80
 
 /* The settings of @org_id, the defaults when none were set. */
-gboolean sh_vote_settings_get (ShStore *store, gint64 org_id, ShVoteSettings *out,
-                               GError **error);
+gboolean sh_vote_settings_get (ShStore *store, gint64 org_id, ShVoteSettings *out, GError **error);
 gboolean sh_vote_settings_set (ShStore *store, gint64 org_id, const ShVoteSettings *settings,
                                GError **error);
 
@@ -799,8 +797,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShWrittenOpinion, sh_written_opinion_free)
  * otherwise) before the meeting starts (STATE): they must be an expected
  * member with a vote (INVALID). One per member and motion (CONFLICT).
  * Returns the new id or 0. */
-gint64 sh_opinion_submit (ShStore *store, gint64 motion_id, gint64 account_id,
-                          ShVoteChoice choice, const char *text, GError **error);
+gint64 sh_opinion_submit (ShStore *store, gint64 motion_id, gint64 account_id, ShVoteChoice choice,
+                          const char *text, GError **error);
 /* Returns: (transfer full) (element-type ShWrittenOpinion), by id. */
 GPtrArray *sh_opinion_list (ShStore *store, gint64 motion_id, GError **error);
 
@@ -819,9 +817,9 @@ typedef struct {
   gint64 motion_id;
   gboolean secret;
   ShVoteState state;
-  guint expected_voting;  /* frozen expected voting members */
-  guint present_at_start; /* of those, present when it opened */
-  guint quorum;           /* voting members present needed */
+  guint expected_voting;                /* frozen expected voting members */
+  guint present_at_start;               /* of those, present when it opened */
+  guint quorum;                         /* voting members present needed */
   guint ballots[SH_VOTE_CHOICE_COUNT];  /* per choice, set when closed */
   guint opinions[SH_VOTE_CHOICE_COUNT]; /* written opinions counted */
   gboolean passed;
@@ -872,8 +870,8 @@ char *sh_ballot_receipt_hash (const char *receipt);
  * vote (STATE), sh_vote_check_start() against the frozen expected voting
  * members, of whom those in @present_members (member ids, the voting
  * members in the room now) count as present. Returns: (transfer full). */
-ShVote *sh_vote_open (ShStore *store, gint64 motion_id, GArray *present_members,
-                      gint64 opened_by, GError **error);
+ShVote *sh_vote_open (ShStore *store, gint64 motion_id, GArray *present_members, gint64 opened_by,
+                      GError **error);
 /* Whether the quorum of the open vote @vote holds with @present_members. */
 gboolean sh_vote_quorum_held (ShStore *store, const ShVote *vote, GArray *present_members,
                               GError **error);
