@@ -297,6 +297,18 @@ test_secret_ballot_hostile (void)
   g_assert_nonnull (strstr (test_ws_pstr (result, "reason"), "法定人数"));
   g_assert_cmpstr (cast_outcome (zhao.ws, vote_id_of (opened) + 1, "for"), ==, "no_vote_open");
 
+  /* A time limit closes the vote as the chair would. */
+  sit (&li, "lihongmei", meeting);
+  test_ws_discard (chair.ws);
+  g_assert_cmpstr (
+      test_ws_outcome (chair.ws, "vote.start", "{\"title\":\"限时表决\",\"seconds\":1}"), ==,
+      "meeting.ok");
+  g_clear_pointer (&result, json_node_unref);
+  result = test_ws_next_of_type (chair.ws, "vote.result");
+  vote = json_object_get_object_member (test_ws_payload (result), "vote");
+  g_assert_cmpstr (json_object_get_string_member (vote, "state"), ==, "closed");
+  g_assert_false (json_object_get_boolean_member (vote, "passed"));
+
   /* Nothing in the server's log gives a ballot away. */
   g_assert_null (strstr (test_server_log (server), "\"choice\""));
   stand (&chair);
