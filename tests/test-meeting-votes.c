@@ -314,6 +314,7 @@ test_secret_ballot_hostile (void)
   stand (&chair);
   stand (&member);
   stand (&member2);
+  stand (&li);
   stand (&zhao);
   stand (&sun);
 }
