@@ -36,6 +36,7 @@ typedef struct _ShAttendanceStoreOps ShAttendanceStoreOps;
 typedef struct _ShLeaveStoreOps ShLeaveStoreOps;
 typedef struct _ShRollcallStoreOps ShRollcallStoreOps;
 typedef struct _ShPresenceStoreOps ShPresenceStoreOps;
+typedef struct _ShVoteStoreOps ShVoteStoreOps;
 
 typedef struct _ShStoreBackend {
   const char *name; /* "sqlite" */
@@ -83,4 +84,6 @@ typedef struct _ShStoreBackend {
   const ShRollcallStoreOps *rollcall;
   /* Optional too: without it (NULL) no attendance intervals are kept. */
   const ShPresenceStoreOps *presence;
+  /* Optional: a backend without it (NULL) keeps no motions and no votes. */
+  const ShVoteStoreOps *vote;
 } ShStoreBackend;

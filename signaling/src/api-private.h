@@ -18,6 +18,7 @@ extern const ShRoute sh_meeting_routes[];
 extern const ShRoute sh_account_routes[];
 extern const ShRoute sh_meeting_record_routes[];
 extern const ShRoute sh_attendance_routes[];
+extern const ShRoute sh_vote_routes[];
 
 /* Writes a *Member* object (api-members.c). @branch_id is the branch whose
  * view this is (vote right is relative to it). */

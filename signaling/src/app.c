@@ -15,6 +15,9 @@ static const ShRoute *const route_tables[] = {
   sh_session_routes,    sh_org_routes,      sh_member_routes,
   sh_meeting_routes,    sh_account_routes,  sh_meeting_record_routes,
   sh_attendance_routes, sh_rollcall_routes,
+  sh_session_routes,    sh_org_routes,     sh_member_routes,
+  sh_meeting_routes,    sh_account_routes, sh_meeting_record_routes,
+  sh_attendance_routes, sh_vote_routes,
 };
 
 /* Sockets going away are told to the protocols in this order. */
@@ -22,6 +25,7 @@ static const ShWsProtocol *const ws_protocols[] = {
   &sh_echo_protocol,
   &sh_meeting_protocol,
   &sh_rollcall_protocol,
+  &sh_meeting_votes_protocol,
   NULL,
 };
 
@@ -49,6 +53,7 @@ sh_server_new (const char *config_path, const char *const *overrides, GError **e
   sh_meeting_attach (server);
   sh_meeting_attendance_attach (server);
   sh_meeting_rollcall_attach (server);
+  sh_meeting_votes_attach (server);
   sh_ws_register (server, ws_protocols);
   if (!sh_http_server_start (server, error))
     return NULL;

@@ -10,6 +10,7 @@
  *  meeting-messages.c chat, self mute, hands; JSON and broadcast helpers
  *  meeting-chair.c    the chair's commands
  *  meeting-media.c    the rooms' media on a worker (through worker-bridge.c)
+ *  meeting-votes.c    votes: open, cast, close, void on quorum loss
  * SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
@@ -58,6 +59,11 @@ void sh_meeting_handle_publish (ShWsMessage *m);
 void sh_meeting_handle_subscribe_answer (ShWsMessage *m);
 void sh_meeting_handle_candidate (ShWsMessage *m);
 void sh_meeting_handle_receive (ShWsMessage *m);
+
+/* meeting-votes.c: the votes' messages, for sh_ws_register(), and its
+ * listener on the room event stream, attached after the meeting layer. */
+extern const ShWsProtocol sh_meeting_votes_protocol;
+void sh_meeting_votes_attach (ShServer *server);
 
 /* ------------------------------------------------ shared (meeting-messages.c) */
 

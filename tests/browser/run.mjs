@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { roomScenarios } from './room-scenarios.mjs';
+import { voteScenarios } from './vote-scenarios.mjs';
 import { attendanceScenarios } from './attendance-scenarios.mjs';
 import { rollcallScenarios } from './rollcall-scenarios.mjs';
 
@@ -673,6 +674,11 @@ const SCENARIOS = {
   'echo-recvonly': scenarioEchoRecvOnly,
   // room.html with several participants (room-scenarios.mjs)
   ...roomScenarios({
+    log, assert, TestFailure, withTimeout, environment, chromium: () => chromium,
+    CHROMIUM_ARGS, DEMO_PASSWORD, STEP_TIMEOUT_MS,
+  }),
+  // votes (vote-scenarios.mjs)
+  ...voteScenarios({
     log, assert, TestFailure, withTimeout, environment, chromium: () => chromium,
     CHROMIUM_ARGS, DEMO_PASSWORD, STEP_TIMEOUT_MS,
   }),

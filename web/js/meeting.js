@@ -7,6 +7,7 @@ import {
   meetingTypeLabel, meetingStateLabel, placeLabel,
 } from './format.js';
 import { el, clear, setStatus, busy, renderTopbar, copyText, joinLink } from './ui.js';
+import { renderMotions } from './motions.js';
 import { initLeave } from './meeting-leave.js';
 
 const $ = (id) => document.getElementById(id);
@@ -231,6 +232,7 @@ async function refresh(meeting) {
   }
   renderDetails();
   renderManagement();
+  renderMotions(state.meeting);
 }
 
 async function transition(button, to, reason) {
@@ -380,6 +382,7 @@ async function init() {
   setBackLink();
   renderDetails();
   renderManagement();
+  renderMotions(state.meeting);
   await initLeave(state.meeting, myMemberId(), state.canManage || state.isChair);
 }
 

@@ -15,6 +15,7 @@ import { QualityMonitor } from './room-stats.js';
 import { onAttendance, resetAttendance } from './room-attendance.js';
 import { onRollcall, resetRollcall } from './room-rollcall.js';
 import { $, S, status, request } from './room-state.js';
+import { votesEnter, votesMessage, votesRefresh, votesLeave } from './room-votes.js';
 import {
   renderControls, applyYou, toggleMic, toggleCamera, setAudioOnly, toggleScreen,
 } from './room-controls.js';
@@ -93,6 +94,7 @@ function backToLobby(text, kind = 'info', code = '') {
   leaveMedia();
   resetAttendance();
   resetRollcall();
+  votesLeave();
   S.joined = false;
   $('room').hidden = true;
   $('lobby').hidden = false;
@@ -145,6 +147,7 @@ async function enterRoom(snap) {
   S.view.setLocal(S.you.participant, S.audioOnly ? null : S.devices.stream);
   S.quality.clear();
   renderAll();
+  votesEnter();
   if (S.state.lesson_mode && !mayPublishInLesson()) {
     status('党课模式：请先听讲，需要发言请举手。', 'info');
   }
@@ -248,6 +251,7 @@ function renderAll() {
   if (chair) renderChairConsole($('chair-console'), chair);
   else if (S.panel === 'chair') showPanel('people');
   renderControls();
+  votesRefresh();
 }
 
 // ================================================================ panels
@@ -296,6 +300,10 @@ function mergeRoster(op, participants) {
 
 function onMessage(msg) {
   const p = msg.payload || {};
+  if (msg.type.startsWith('vote.')) {
+    if (S.joined) votesMessage(msg);
+    return;
+  }
   switch (msg.type) {
     case 'meeting.roster':
       if (!S.joined) return;

@@ -475,4 +475,5 @@ static const ShStoreBackend sqlite_backend = {
   .leave = &sh_sqlite_leave_ops,
   .rollcall = &sh_sqlite_rollcall_ops,
   .presence = &sh_sqlite_presence_ops,
+  .vote = &sh_sqlite_vote_ops,
 };

@@ -1,0 +1,363 @@
+/* Votes in the live meeting (signaling/src/meeting-votes.c, docs/votes.md)
+ * over real sockets against the real server with the demo data: the chair
+ * starts a vote only with quorum and one at a time; members with a vote
+ * vote once, from one socket; a hostile client's double vote, second
+ * socket, vote without a right, vote while none is open and after close
+ * change nothing; a secret ballot's result publishes counts and receipts
+ * without choices; written opinions count unless their member attends; the
+ * quorum lost part-way voids the vote.
+ *
+ * The first branch expects six voting members (王建国, 李红梅, 张伟, 刘洋,
+ * 陈静, 黄丽; 杨帆 is abroad and excluded, 赵磊 is under 留党察看, two are
+ * probationary): the quorum is 4, and a motion passes with 4 in favour.
+ * SPDX-License-Identifier: Apache-2.0 */
+#include "harness.h"
+
+static TestServer *server;
+static gint64 first_branch;
+static gint64 chair_member;
+
+static void
+create_account (TestClient *admin, const char *login, const char *display, gint64 member_id)
+{
+  g_autofree char *body
+      = g_strdup_printf ("{\"login\":\"%s\",\"display_name\":\"%s\",\"member_id\":%" G_GINT64_FORMAT
+                         ",\"password\":\"%s\"}",
+                         login, display, member_id, TEST_PASSWORD);
+
+  g_assert_cmpuint (test_client_json (admin, "POST", "api/accounts", body, NULL), ==, 201);
+}
+
+static char *
+iso_in (gint64 minutes)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) at = g_date_time_add_minutes (now, (gint) minutes);
+
+  return g_date_time_format_iso8601 (at);
+}
+
+static gint64
+schedule (const char *type)
+{
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
+  g_autofree char *start = iso_in (5);
+  g_autofree char *end = iso_in (125);
+  g_autofree char *path = g_strdup_printf ("api/orgs/%" G_GINT64_FORMAT "/meetings", first_branch);
+  g_autofree char *body = g_strdup_printf (
+      "{\"type\":\"%s\",\"title\":\"表决测试\",\"planned_start\":\"%s\",\"planned_end\":\"%s\","
+      "\"chair_member_id\":%" G_GINT64_FORMAT ",\"lecturer_member_id\":%" G_GINT64_FORMAT
+      ",\"topic\":\"学习\"}",
+      type, start, end, chair_member, chair_member);
+  g_autoptr (JsonNode) reply = NULL;
+
+  g_assert_cmpuint (test_client_json (secretary, "POST", path, body, &reply), ==, 201);
+  return json_object_get_int_member (json_node_get_object (reply), "id");
+}
+
+/* Announces a motion as the secretary. Returns: its id. */
+static gint64
+announce (gint64 meeting, const char *body)
+{
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
+  g_autofree char *path = g_strdup_printf ("api/meetings/%" G_GINT64_FORMAT "/motions", meeting);
+  g_autoptr (JsonNode) reply = NULL;
+
+  g_assert_cmpuint (test_client_json (secretary, "POST", path, body, &reply), ==, 201);
+  return json_object_get_int_member (json_node_get_object (reply), "id");
+}
+
+static guint
+opinion (const char *login, gint64 motion, const char *choice)
+{
+  g_autoptr (TestClient) c = test_client_logged_in (server, login);
+  g_autofree char *path = g_strdup_printf ("api/motions/%" G_GINT64_FORMAT "/opinion", motion);
+  g_autofree char *body = g_strdup_printf ("{\"choice\":\"%s\",\"text\":\"书面意见\"}", choice);
+
+  return test_client_json (c, "POST", path, body, NULL);
+}
+
+static char *
+start_payload (gint64 motion)
+{
+  return g_strdup_printf ("{\"motion_id\":%" G_GINT64_FORMAT "}", motion);
+}
+
+static char *
+cast_payload (gint64 vote, const char *choice)
+{
+  return g_strdup_printf ("{\"vote_id\":%" G_GINT64_FORMAT ",\"choice\":\"%s\"}", vote, choice);
+}
+
+static gint64
+vote_id_of (JsonNode *opened)
+{
+  return json_object_get_int_member (
+      json_object_get_object_member (test_ws_payload (opened), "vote"), "id");
+}
+
+/* Casts and returns the receipt's hash. (transfer full) */
+static char *
+cast_ok (TestWs *ws, gint64 vote, const char *choice)
+{
+  g_autofree char *payload = cast_payload (vote, choice);
+  g_autoptr (JsonNode) reply = test_ws_request (ws, "vote.cast", payload);
+
+  g_assert_cmpstr (test_ws_type (reply), ==, "vote.counted");
+  g_assert_cmpstr (test_ws_pstr (reply, "message"), ==, "您的选票已计入");
+  g_assert_cmpuint (strlen (test_ws_pstr (reply, "receipt")), ==, 32);
+  return g_strdup (test_ws_pstr (reply, "receipt_hash"));
+}
+
+static const char *
+cast_outcome (TestWs *ws, gint64 vote, const char *choice)
+{
+  g_autofree char *payload = cast_payload (vote, choice);
+
+  return test_ws_outcome (ws, "vote.cast", payload);
+}
+
+typedef struct {
+  TestClient *client;
+  TestWs *ws;
+} Seat;
+
+static void
+sit (Seat *s, const char *login, gint64 meeting)
+{
+  s->client = test_client_logged_in (server, login);
+  s->ws = test_ws_join (s->client, meeting, NULL);
+}
+
+static void
+stand (Seat *s)
+{
+  g_clear_pointer (&s->ws, test_ws_free);
+  g_clear_pointer (&s->client, test_client_free);
+}
+
+static void
+test_secret_ballot_hostile (void)
+{
+  gint64 meeting = schedule ("general");
+  gint64 ordinary = announce (meeting, "{\"kind\":\"ordinary\",\"title\":\"审议年度工作计划\","
+                                       "\"secret\":true}");
+  gint64 admission = announce (meeting, "{\"kind\":\"admission\",\"title\":\"接收王某为预备党员\","
+                                        "\"candidate\":\"王某\"}");
+  Seat chair = { 0 }, member = { 0 }, member2 = { 0 }, li = { 0 }, zhao = { 0 }, sun = { 0 };
+  g_autoptr (JsonNode) opened = NULL;
+  g_autoptr (JsonNode) watched_opened = NULL;
+  g_autoptr (JsonNode) result = NULL;
+  g_autoptr (TestClient) member_again = NULL;
+  g_autoptr (TestWs) member_ws2 = NULL;
+  g_autofree char *payload = NULL;
+  g_autofree char *mine = NULL;
+  g_autofree char *tmp = NULL;
+  JsonObject *vote;
+  JsonArray *receipts, *voters;
+  gint64 vote_id;
+  gboolean found = FALSE;
+
+  /* Written opinions before the meeting: 张伟 stays away, 刘洋 comes. */
+  g_assert_cmpuint (opinion ("zhangwei", admission, "for"), ==, 200);
+  g_assert_cmpuint (opinion ("member2", admission, "against"), ==, 200);
+  g_assert_cmpuint (opinion ("zhangwei", admission, "for"), ==, 409);
+  g_assert_cmpuint (opinion ("zhaolei", admission, "for"), ==, 422); /* 留党察看: no vote */
+  g_assert_cmpuint (opinion ("zhangwei", ordinary, "for"), ==, 422);
+
+  sit (&chair, "secretary", meeting);
+  sit (&member, "member", meeting);
+  sit (&member2, "member2", meeting);
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "meeting.start", NULL), ==, "meeting.ok");
+  g_assert_cmpuint (opinion ("chenjing", admission, "for"), ==, 409); /* started: STATE */
+
+  /* Nothing open yet. */
+  g_assert_cmpstr (cast_outcome (member.ws, 1, "for"), ==, "no_vote_open");
+  /* Three of six voting members present: no quorum, whatever else is in
+   * the room (留党察看, a visiting migrant). */
+  sit (&zhao, "zhaolei", meeting);
+  sit (&sun, "sunhao", meeting);
+  payload = start_payload (ordinary);
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.start", payload), ==, "no_quorum");
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.start", "{\"title\":\"临时动议\"}"), ==,
+                   "no_quorum");
+  /* Not a motion of another meeting. */
+  {
+    gint64 other = schedule ("general");
+    gint64 foreign = announce (other, "{\"title\":\"别的会议的事项\"}");
+    g_autofree char *foreign_payload = start_payload (foreign);
+
+    g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.start", foreign_payload), ==, "not_found");
+  }
+  /* The fourth: quorum. Only the chair starts a vote. */
+  sit (&li, "lihongmei", meeting);
+  g_assert_cmpstr (test_ws_outcome (member.ws, "vote.start", payload), ==, "forbidden");
+  test_ws_discard (member.ws);
+  test_ws_discard (zhao.ws);
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.start", payload), ==, "meeting.ok");
+  opened = test_ws_next_of_type (member.ws, "vote.opened");
+  vote_id = vote_id_of (opened);
+  g_assert_true (test_ws_pbool (opened, "may_vote"));
+  watched_opened = test_ws_next_of_type (zhao.ws, "vote.opened");
+  g_assert_false (test_ws_pbool (watched_opened, "may_vote"));
+  /* One vote at a time. */
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.start", "{\"title\":\"另一项\"}"), ==,
+                   "vote_open");
+
+  /* Hostile: no vote right, a double vote, a second socket, a stale id. */
+  g_assert_cmpstr (cast_outcome (zhao.ws, vote_id, "for"), ==, "no_vote_right");
+  g_assert_cmpstr (cast_outcome (sun.ws, vote_id, "for"), ==, "no_vote_right");
+  mine = cast_ok (member.ws, vote_id, "for");
+  g_assert_cmpstr (cast_outcome (member.ws, vote_id, "against"), ==, "already_voted");
+  member_again = test_client_logged_in (server, "member");
+  member_ws2 = test_ws_join (member_again, meeting, NULL);
+  g_assert_cmpstr (cast_outcome (member_ws2, vote_id, "against"), ==, "already_voted");
+  g_assert_cmpstr (cast_outcome (chair.ws, vote_id + 1000, "for"), ==, "vote_closed");
+  g_assert_cmpstr (cast_outcome (chair.ws, vote_id, "maybe"), ==, "bad_request");
+  g_free (cast_ok (chair.ws, vote_id, "for"));
+  g_free (cast_ok (member2.ws, vote_id, "against"));
+  g_free (cast_ok (li.ws, vote_id, "for"));
+  {
+    g_autoptr (JsonNode) progress = test_ws_next_of_type (chair.ws, "vote.progress");
+
+    g_assert_nonnull (progress);
+  }
+  test_ws_discard (zhao.ws);
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.close", NULL), ==, "meeting.ok");
+  result = test_ws_next_of_type (zhao.ws, "vote.result");
+  vote = json_object_get_object_member (test_ws_payload (result), "vote");
+  g_assert_cmpstr (json_object_get_string_member (vote, "state"), ==, "closed");
+  g_assert_cmpint (
+      json_object_get_int_member (json_object_get_object_member (vote, "ballots"), "for"), ==, 3);
+  /* Three in favour of six expected: not passed, though a majority of those
+   * present. */
+  g_assert_false (json_object_get_boolean_member (vote, "passed"));
+  receipts = json_object_get_array_member (test_ws_payload (result), "receipts");
+  voters = json_object_get_array_member (test_ws_payload (result), "voters");
+  g_assert_cmpuint (json_array_get_length (receipts), ==, 4);
+  g_assert_cmpuint (json_array_get_length (voters), ==, 4);
+  for (guint i = 0; i < json_array_get_length (receipts); i++)
+    found = found || g_str_equal (json_array_get_string_element (receipts, i), mine);
+  g_assert_true (found);
+  for (guint i = 0; i < json_array_get_length (voters); i++)
+    g_assert_true (
+        json_object_get_null_member (json_array_get_object_element (voters, i), "choice"));
+  /* After close. */
+  g_assert_cmpstr (cast_outcome (li.ws, vote_id, "for"), ==, "no_vote_open");
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.close", NULL), ==, "no_vote_open");
+  /* A decided motion is not voted again. */
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.start", payload), ==, "invalid_state");
+
+  /* Admission: refused until the higher organization's approval is on
+   * record; then 4 ballots for and 张伟's written opinion pass it; 刘洋's
+   * opinion is void, as he attended. */
+  g_free (payload);
+  payload = start_payload (admission);
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.start", payload), ==, "invalid_state");
+  {
+    g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
+    g_autofree char *path
+        = g_strdup_printf ("api/meetings/%" G_GINT64_FORMAT "/vote-approval", meeting);
+
+    g_assert_cmpuint (test_client_json (secretary, "POST", path,
+                                        "{\"approval\":\"示范街道党工委同意网上表决\"}", NULL),
+                      ==, 201);
+  }
+  test_ws_discard (member.ws);
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.start", payload), ==, "meeting.ok");
+  g_clear_pointer (&opened, json_node_unref);
+  opened = test_ws_next_of_type (member_ws2, "vote.opened");
+  vote_id = vote_id_of (opened);
+  g_free (cast_ok (chair.ws, vote_id, "for"));
+  g_free (cast_ok (member_ws2, vote_id, "for"));
+  g_free (cast_ok (member2.ws, vote_id, "for"));
+  g_free (cast_ok (li.ws, vote_id, "abstain"));
+  test_ws_discard (zhao.ws);
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.close", NULL), ==, "meeting.ok");
+  g_clear_pointer (&result, json_node_unref);
+  result = test_ws_next_of_type (zhao.ws, "vote.result");
+  vote = json_object_get_object_member (test_ws_payload (result), "vote");
+  g_assert_cmpint (
+      json_object_get_int_member (json_object_get_object_member (vote, "ballots"), "for"), ==, 3);
+  g_assert_cmpint (
+      json_object_get_int_member (json_object_get_object_member (vote, "opinions"), "for"), ==, 1);
+  g_assert_cmpint (
+      json_object_get_int_member (json_object_get_object_member (vote, "opinions"), "against"), ==,
+      0);
+  g_assert_true (json_object_get_boolean_member (vote, "passed"));
+
+  /* The quorum lost part-way voids the vote, and everyone is told. */
+  test_ws_discard (chair.ws);
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.start", "{\"title\":\"临时动议\"}"), ==,
+                   "meeting.ok");
+  tmp = cast_ok (member2.ws, vote_id_of (opened) + 1, "for");
+  stand (&li);
+  g_clear_pointer (&result, json_node_unref);
+  result = test_ws_next_of_type (chair.ws, "vote.void");
+  g_assert_nonnull (strstr (test_ws_pstr (result, "reason"), "法定人数"));
+  g_assert_cmpstr (cast_outcome (zhao.ws, vote_id_of (opened) + 1, "for"), ==, "no_vote_open");
+
+  /* A time limit closes the vote as the chair would. */
+  sit (&li, "lihongmei", meeting);
+  test_ws_discard (chair.ws);
+  g_assert_cmpstr (
+      test_ws_outcome (chair.ws, "vote.start", "{\"title\":\"限时表决\",\"seconds\":1}"), ==,
+      "meeting.ok");
+  g_clear_pointer (&result, json_node_unref);
+  result = test_ws_next_of_type (chair.ws, "vote.result");
+  vote = json_object_get_object_member (test_ws_payload (result), "vote");
+  g_assert_cmpstr (json_object_get_string_member (vote, "state"), ==, "closed");
+  g_assert_false (json_object_get_boolean_member (vote, "passed"));
+
+  /* Nothing in the server's log gives a ballot away. */
+  g_assert_null (strstr (test_server_log (server), "\"choice\""));
+  stand (&chair);
+  stand (&member);
+  stand (&member2);
+  stand (&li);
+  stand (&zhao);
+  stand (&sun);
+}
+
+/* A lesson takes no votes; a motion cannot be announced on it either. */
+static void
+test_no_votes_in_a_lesson (void)
+{
+  gint64 meeting = schedule ("lesson");
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
+  g_autofree char *path = g_strdup_printf ("api/meetings/%" G_GINT64_FORMAT "/motions", meeting);
+  Seat chair = { 0 };
+
+  g_assert_cmpuint (test_client_json (secretary, "POST", path, "{\"title\":\"审议\"}", NULL), ==,
+                    422);
+  sit (&chair, "secretary", meeting);
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "meeting.start", NULL), ==, "meeting.ok");
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.start", "{\"title\":\"临时\"}"), ==, "invalid");
+  stand (&chair);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  server = test_server_start (NULL);
+  first_branch = test_org_id (server, "第一党支部");
+  chair_member = test_member_id (server, first_branch, "王建国");
+  {
+    g_autoptr (TestClient) admin = test_client_logged_in (server, "admin");
+    gint64 second = test_org_id (server, "第二党支部");
+
+    create_account (admin, "zhangwei", "张伟", test_member_id (server, first_branch, "张伟"));
+    create_account (admin, "lihongmei", "李红梅", test_member_id (server, first_branch, "李红梅"));
+    create_account (admin, "chenjing", "陈静", test_member_id (server, first_branch, "陈静"));
+    create_account (admin, "zhaolei", "赵磊", test_member_id (server, first_branch, "赵磊"));
+    create_account (admin, "sunhao", "孙浩", test_member_id (server, second, "孙浩"));
+  }
+  g_test_add_func ("/votes/secret-ballot-hostile", test_secret_ballot_hostile);
+  g_test_add_func ("/votes/none-in-a-lesson", test_no_votes_in_a_lesson);
+  status = g_test_run ();
+  test_server_stop (server);
+  return status;
+}
