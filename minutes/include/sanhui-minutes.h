@@ -677,42 +677,6 @@ guint sh_rules_election_quorum (ShMeetingType type, guint expected_voting, guint
  * more than half of the *expected* voting members, not of those present. */
 gboolean sh_rules_motion_passes (guint in_favour, guint expected_voting);
 
-/* ---------------------------------------------- attendance intervals */
-
-/* Attendance intervals (presence.c): the spans of time a person was in a
- * meeting with their own authenticated socket and live media, recorded
- * from the room event stream to the microsecond (shown to the second).
- * An interval opens when the media is live and closes when the person
- * leaves, drops, is removed, loses the media connection, is replaced by
- * another socket, or the meeting ends; a server crash leaves it open until
- * the next start closes it at the crash moment (end reason "crash"). */
-typedef enum {
-  SH_DEVICE_COMPUTER, /* 电脑浏览器 */
-  SH_DEVICE_PHONE,    /* 手机浏览器 (tablets too) */
-} ShDevice;
-
-const char *sh_device_to_string (ShDevice d); /* "computer", "phone" */
-const char *sh_device_label (ShDevice d);     /* "电脑", "手机" */
-gboolean sh_device_from_string (const char *s, ShDevice *out);
-/* The kind of device a browser's User-Agent names: a phone for "Mobi",
- * "Android", "iPhone", "iPad", "HarmonyOS" (and NULL or empty: computer). */
-ShDevice sh_device_from_user_agent (const char *user_agent);
-
-typedef enum {
-  SH_PRESENCE_OPEN,           /* not closed yet */
-  SH_PRESENCE_LEFT,           /* left the meeting */
-  SH_PRESENCE_DISCONNECTED,   /* the socket dropped */
-  SH_PRESENCE_REMOVED,        /* removed by the chair */
-  SH_PRESENCE_MEDIA_LOST,     /* the media connection failed */
-  SH_PRESENCE_REPLACED,       /* another socket of the account took over */
-  SH_PRESENCE_MEETING_ENDED,  /* the meeting ended (or was cancelled) */
-  SH_PRESENCE_SERVER_STOPPED, /* the server was stopped in an orderly way */
-  SH_PRESENCE_CRASH,          /* closed at the next start after a crash */
-} ShPresenceEnd;
-
-const char *sh_presence_end_to_string (ShPresenceEnd e); /* "open", "left", ..., "crash" */
-const char *sh_presence_end_label (ShPresenceEnd e);     /* "离开会议", ... */
-gboolean sh_presence_end_from_string (const char *s, ShPresenceEnd *out);
 /* ------------------------------------ motions, written opinions, votes */
 
 /* Motions (议题/表决事项) announced on a meeting before it starts, written
@@ -736,125 +700,6 @@ const char *sh_motion_kind_label (ShMotionKind k); /* "一般事项", ... */
 typedef struct {
   gint64 id;
   gint64 meeting_id;
-  gint64 account_id;
-  gint64 member_id;      /* 0 for an account that is not a member */
-  ShAttendanceRole role; /* from the frozen expected list (guest when not on it) */
-  gint64 started_at;     /* UTC µs */
-  gint64 ended_at;       /* UTC µs, 0 while open */
-  ShPresenceEnd end_reason;
-  ShDevice device;
-  gboolean video; /* their camera was on at some moment of the interval */
-} ShPresenceInterval;
-
-void sh_presence_interval_free (ShPresenceInterval *interval);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShPresenceInterval, sh_presence_interval_free)
-
-/* Opens an interval at @at. A person has at most one open interval per
- * meeting (CONFLICT otherwise). Returns its id, 0 with @error set. */
-gint64 sh_presence_open (ShStore *store, gint64 meeting_id, gint64 account_id, gint64 member_id,
-                         ShAttendanceRole role, ShDevice device, gboolean video, gint64 at,
-                         GError **error);
-/* Closes the open interval @id at @at (not before its start) for @reason
- * (neither OPEN nor CRASH). STATE when it is closed already. */
-gboolean sh_presence_close (ShStore *store, gint64 id, gint64 at, ShPresenceEnd reason,
-                            GError **error);
-/* Records that the camera of the open interval @id came on. */
-gboolean sh_presence_mark_video (ShStore *store, gint64 id, GError **error);
-/* The intervals of @meeting_id by start. (transfer full) (element-type ShPresenceInterval) */
-GPtrArray *sh_presence_list (ShStore *store, gint64 meeting_id, GError **error);
-
-/* The heartbeat: the live server writes the time every
- * SH_PRESENCE_HEARTBEAT_SECONDS while it runs, so that a crash is known to
- * have happened at most that long after the last beat. */
-#define SH_PRESENCE_HEARTBEAT_SECONDS 5
-gboolean sh_presence_heartbeat (ShStore *store, gint64 at, GError **error);
-/* At start, before any room opens: closes every interval left open by a
- * crash at the crash moment, the later of the last heartbeat and the last
- * event of its meeting (never before the interval's start), with reason
- * CRASH. Returns the number closed, -1 with @error set. */
-gint sh_presence_close_after_crash (ShStore *store, GError **error);
-
-/* The final status of an expected member (attendance-status.c). One
- * status per member; partly present wins over late and left early, and
- * late over left early (the flags below keep both). */
-typedef enum {
-  SH_ATTENDANCE_PRESENT,    /* 出席 */
-  SH_ATTENDANCE_PARTLY,     /* 部分出席: below the configured share */
-  SH_ATTENDANCE_LATE,       /* 迟到 */
-  SH_ATTENDANCE_LEFT_EARLY, /* 早退 */
-  SH_ATTENDANCE_ABSENT,     /* 缺席 */
-  SH_ATTENDANCE_ON_LEAVE,   /* 请假: approved leave and not present */
-  SH_ATTENDANCE_IS_EXCLUDED, /* 不计入应到: an approved exclusion */
-} ShAttendanceStatus;
-
-#define SH_ATTENDANCE_STATUS_COUNT (SH_ATTENDANCE_IS_EXCLUDED + 1)
-
-const char *sh_attendance_status_to_string (ShAttendanceStatus s); /* "present", ... */
-const char *sh_attendance_status_label (ShAttendanceStatus s);     /* "出席", ... */
-
-typedef struct {
-  guint share_percent; /* partly present below this share of the duration (80) */
-  gint64 grace_us;     /* late / left early beyond this (5 min) */
-} ShAttendancePolicy;
-
-#define SH_ATTENDANCE_DEFAULT_SHARE_PERCENT 80
-#define SH_ATTENDANCE_DEFAULT_GRACE_US (G_GINT64_CONSTANT (300) * G_USEC_PER_SEC)
-
-/* What the status rule needs about one person, from their intervals cut to
- * the meeting's actual [start, end). */
-typedef struct {
-  gint64 total_us;       /* time present inside the meeting */
-  gint64 first_arrival;  /* the first moment present, 0 if never */
-  gint64 last_departure; /* the last moment present; 0 while present now */
-  gboolean late;         /* set by sh_attendance_status() */
-  gboolean left_early;   /* set by sh_attendance_status() */
-} ShAttendanceTally;
-
-/* Cuts @intervals (element-type ShPresenceInterval, of one person) to
- * [@start, @end) (@end: the actual end, or now while live) into @tally. */
-void sh_attendance_tally (GPtrArray *intervals, gint64 start, gint64 end, ShAttendanceTally *tally);
-
-/* The status of one person of @role on the expected list. @live: the
- * meeting is still in progress (@end is now: nobody has left early yet).
- * Sets @tally's late and left_early flags. */
-ShAttendanceStatus sh_attendance_status (ShAttendanceRole role, gboolean on_leave,
-                                         ShAttendanceTally *tally, gint64 start, gint64 end,
-                                         gboolean live, const ShAttendancePolicy *policy);
-
-/* The whole attendance record of a meeting (attendance-record.c). */
-typedef struct {
-  const ShAttendanceEntry *entry; /* (nullable) borrowed from the record's list */
-  gint64 account_id;              /* for people not on the list (a secretary sitting in) */
-  gint64 member_id;
-  char *name;
-  ShAttendanceRole role;
-  ShAttendanceStatus status; /* expected and excluded members only */
-  ShAttendanceTally tally;
-  GPtrArray *intervals; /* (element-type ShPresenceInterval) by start */
-} ShAttendanceRow;
-
-typedef struct {
-  ShAttendance *expected; /* the frozen (or live) expected list */
-  ShMeetingState state;
-  gint64 start;    /* actual start, 0 before it started */
-  gint64 end;      /* actual end, or now while live; 0 before the start */
-  gboolean live;   /* in progress: statuses are provisional */
-  GPtrArray *rows; /* (element-type ShAttendanceRow) expected and excluded members
-                    * in list order, then visitors, then guests */
-  guint counts[SH_ATTENDANCE_STATUS_COUNT]; /* of expected members; excluded ones too */
-  guint expected_count, voting_expected;
-  guint present, voting_present; /* 实到: expected members present at some time */
-  guint visitors, guests;        /* who came */
-  GPtrArray *intervals;   /* (element-type ShPresenceInterval) owns what the rows borrow */
-} ShAttendanceRecord;
-
-void sh_attendance_record_free (ShAttendanceRecord *record);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShAttendanceRecord, sh_attendance_record_free)
-
-/* The record of @meeting_id at @now. Returns: (transfer full). */
-ShAttendanceRecord *sh_attendance_record (ShStore *store, gint64 meeting_id,
-                                          const ShAttendancePolicy *policy, gint64 now,
-                                          GError **error);
   ShMotionKind kind;
   char *title;
   char *candidate;            /* admission and conversion: the one candidate's name */
@@ -1055,6 +900,165 @@ GArray *sh_vote_voters (ShStore *store, gint64 vote_id, GError **error);
 /* The receipts' hashes of a closed vote, sorted. Returns: (transfer full). */
 GStrv sh_vote_receipts (ShStore *store, gint64 vote_id, GError **error);
 
+/* ---------------------------------------------- attendance intervals */
+
+/* Attendance intervals (presence.c): the spans of time a person was in a
+ * meeting with their own authenticated socket and live media, recorded
+ * from the room event stream to the microsecond (shown to the second).
+ * An interval opens when the media is live and closes when the person
+ * leaves, drops, is removed, loses the media connection, is replaced by
+ * another socket, or the meeting ends; a server crash leaves it open until
+ * the next start closes it at the crash moment (end reason "crash"). */
+typedef enum {
+  SH_DEVICE_COMPUTER, /* 电脑浏览器 */
+  SH_DEVICE_PHONE,    /* 手机浏览器 (tablets too) */
+} ShDevice;
+
+const char *sh_device_to_string (ShDevice d); /* "computer", "phone" */
+const char *sh_device_label (ShDevice d);     /* "电脑", "手机" */
+gboolean sh_device_from_string (const char *s, ShDevice *out);
+/* The kind of device a browser's User-Agent names: a phone for "Mobi",
+ * "Android", "iPhone", "iPad", "HarmonyOS" (and NULL or empty: computer). */
+ShDevice sh_device_from_user_agent (const char *user_agent);
+
+typedef enum {
+  SH_PRESENCE_OPEN,           /* not closed yet */
+  SH_PRESENCE_LEFT,           /* left the meeting */
+  SH_PRESENCE_DISCONNECTED,   /* the socket dropped */
+  SH_PRESENCE_REMOVED,        /* removed by the chair */
+  SH_PRESENCE_MEDIA_LOST,     /* the media connection failed */
+  SH_PRESENCE_REPLACED,       /* another socket of the account took over */
+  SH_PRESENCE_MEETING_ENDED,  /* the meeting ended (or was cancelled) */
+  SH_PRESENCE_SERVER_STOPPED, /* the server was stopped in an orderly way */
+  SH_PRESENCE_CRASH,          /* closed at the next start after a crash */
+} ShPresenceEnd;
+
+const char *sh_presence_end_to_string (ShPresenceEnd e); /* "open", "left", ..., "crash" */
+const char *sh_presence_end_label (ShPresenceEnd e);     /* "离开会议", ... */
+gboolean sh_presence_end_from_string (const char *s, ShPresenceEnd *out);
+
+typedef struct {
+  gint64 id;
+  gint64 meeting_id;
+  gint64 account_id;
+  gint64 member_id;      /* 0 for an account that is not a member */
+  ShAttendanceRole role; /* from the frozen expected list (guest when not on it) */
+  gint64 started_at;     /* UTC µs */
+  gint64 ended_at;       /* UTC µs, 0 while open */
+  ShPresenceEnd end_reason;
+  ShDevice device;
+  gboolean video; /* their camera was on at some moment of the interval */
+} ShPresenceInterval;
+
+void sh_presence_interval_free (ShPresenceInterval *interval);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShPresenceInterval, sh_presence_interval_free)
+
+/* Opens an interval at @at. A person has at most one open interval per
+ * meeting (CONFLICT otherwise). Returns its id, 0 with @error set. */
+gint64 sh_presence_open (ShStore *store, gint64 meeting_id, gint64 account_id, gint64 member_id,
+                         ShAttendanceRole role, ShDevice device, gboolean video, gint64 at,
+                         GError **error);
+/* Closes the open interval @id at @at (not before its start) for @reason
+ * (neither OPEN nor CRASH). STATE when it is closed already. */
+gboolean sh_presence_close (ShStore *store, gint64 id, gint64 at, ShPresenceEnd reason,
+                            GError **error);
+/* Records that the camera of the open interval @id came on. */
+gboolean sh_presence_mark_video (ShStore *store, gint64 id, GError **error);
+/* The intervals of @meeting_id by start. (transfer full) (element-type ShPresenceInterval) */
+GPtrArray *sh_presence_list (ShStore *store, gint64 meeting_id, GError **error);
+
+/* The heartbeat: the live server writes the time every
+ * SH_PRESENCE_HEARTBEAT_SECONDS while it runs, so that a crash is known to
+ * have happened at most that long after the last beat. */
+#define SH_PRESENCE_HEARTBEAT_SECONDS 5
+gboolean sh_presence_heartbeat (ShStore *store, gint64 at, GError **error);
+/* At start, before any room opens: closes every interval left open by a
+ * crash at the crash moment, the later of the last heartbeat and the last
+ * event of its meeting (never before the interval's start), with reason
+ * CRASH. Returns the number closed, -1 with @error set. */
+gint sh_presence_close_after_crash (ShStore *store, GError **error);
+
+/* The final status of an expected member (attendance-status.c). One
+ * status per member; partly present wins over late and left early, and
+ * late over left early (the flags below keep both). */
+typedef enum {
+  SH_ATTENDANCE_PRESENT,    /* 出席 */
+  SH_ATTENDANCE_PARTLY,     /* 部分出席: below the configured share */
+  SH_ATTENDANCE_LATE,       /* 迟到 */
+  SH_ATTENDANCE_LEFT_EARLY, /* 早退 */
+  SH_ATTENDANCE_ABSENT,     /* 缺席 */
+  SH_ATTENDANCE_ON_LEAVE,   /* 请假: approved leave and not present */
+  SH_ATTENDANCE_IS_EXCLUDED, /* 不计入应到: an approved exclusion */
+} ShAttendanceStatus;
+
+#define SH_ATTENDANCE_STATUS_COUNT (SH_ATTENDANCE_IS_EXCLUDED + 1)
+
+const char *sh_attendance_status_to_string (ShAttendanceStatus s); /* "present", ... */
+const char *sh_attendance_status_label (ShAttendanceStatus s);     /* "出席", ... */
+
+typedef struct {
+  guint share_percent; /* partly present below this share of the duration (80) */
+  gint64 grace_us;     /* late / left early beyond this (5 min) */
+} ShAttendancePolicy;
+
+#define SH_ATTENDANCE_DEFAULT_SHARE_PERCENT 80
+#define SH_ATTENDANCE_DEFAULT_GRACE_US (G_GINT64_CONSTANT (300) * G_USEC_PER_SEC)
+
+/* What the status rule needs about one person, from their intervals cut to
+ * the meeting's actual [start, end). */
+typedef struct {
+  gint64 total_us;       /* time present inside the meeting */
+  gint64 first_arrival;  /* the first moment present, 0 if never */
+  gint64 last_departure; /* the last moment present; 0 while present now */
+  gboolean late;         /* set by sh_attendance_status() */
+  gboolean left_early;   /* set by sh_attendance_status() */
+} ShAttendanceTally;
+
+/* Cuts @intervals (element-type ShPresenceInterval, of one person) to
+ * [@start, @end) (@end: the actual end, or now while live) into @tally. */
+void sh_attendance_tally (GPtrArray *intervals, gint64 start, gint64 end, ShAttendanceTally *tally);
+
+/* The status of one person of @role on the expected list. @live: the
+ * meeting is still in progress (@end is now: nobody has left early yet).
+ * Sets @tally's late and left_early flags. */
+ShAttendanceStatus sh_attendance_status (ShAttendanceRole role, gboolean on_leave,
+                                         ShAttendanceTally *tally, gint64 start, gint64 end,
+                                         gboolean live, const ShAttendancePolicy *policy);
+
+/* The whole attendance record of a meeting (attendance-record.c). */
+typedef struct {
+  const ShAttendanceEntry *entry; /* (nullable) borrowed from the record's list */
+  gint64 account_id;              /* for people not on the list (a secretary sitting in) */
+  gint64 member_id;
+  char *name;
+  ShAttendanceRole role;
+  ShAttendanceStatus status; /* expected and excluded members only */
+  ShAttendanceTally tally;
+  GPtrArray *intervals; /* (element-type ShPresenceInterval) by start */
+} ShAttendanceRow;
+
+typedef struct {
+  ShAttendance *expected; /* the frozen (or live) expected list */
+  ShMeetingState state;
+  gint64 start;    /* actual start, 0 before it started */
+  gint64 end;      /* actual end, or now while live; 0 before the start */
+  gboolean live;   /* in progress: statuses are provisional */
+  GPtrArray *rows; /* (element-type ShAttendanceRow) expected and excluded members
+                    * in list order, then visitors, then guests */
+  guint counts[SH_ATTENDANCE_STATUS_COUNT]; /* of expected members; excluded ones too */
+  guint expected_count, voting_expected;
+  guint present, voting_present; /* 实到: expected members present at some time */
+  guint visitors, guests;        /* who came */
+  GPtrArray *intervals;   /* (element-type ShPresenceInterval) owns what the rows borrow */
+} ShAttendanceRecord;
+
+void sh_attendance_record_free (ShAttendanceRecord *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShAttendanceRecord, sh_attendance_record_free)
+
+/* The record of @meeting_id at @now. Returns: (transfer full). */
+ShAttendanceRecord *sh_attendance_record (ShStore *store, gint64 meeting_id,
+                                          const ShAttendancePolicy *policy, gint64 now,
+                                          GError **error);
 /* Warnings about a member's organizational life (DOMAIN.md, 党章 第九条). */
 typedef struct {
   gint64 at;         /* the meeting's start, UTC µs */

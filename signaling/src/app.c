@@ -14,19 +14,12 @@
 static const ShRoute *const route_tables[] = {
   sh_session_routes,    sh_org_routes,      sh_member_routes,
   sh_meeting_routes,    sh_account_routes,  sh_meeting_record_routes,
-  sh_attendance_routes, sh_rollcall_routes,
-  sh_session_routes,    sh_org_routes,     sh_member_routes,
-  sh_meeting_routes,    sh_account_routes, sh_meeting_record_routes,
-  sh_attendance_routes, sh_vote_routes,
+  sh_attendance_routes, sh_rollcall_routes, sh_vote_routes,
 };
 
 /* Sockets going away are told to the protocols in this order. */
 static const ShWsProtocol *const ws_protocols[] = {
-  &sh_echo_protocol,
-  &sh_meeting_protocol,
-  &sh_rollcall_protocol,
-  &sh_meeting_votes_protocol,
-  NULL,
+  &sh_echo_protocol, &sh_meeting_protocol, &sh_rollcall_protocol, &sh_meeting_votes_protocol, NULL,
 };
 
 const ShWsField *

@@ -425,7 +425,7 @@ const char *const sh_migrations[] = {
   "CREATE TABLE presence_heartbeat ("
   "  id INTEGER PRIMARY KEY CHECK (id = 1),"
   "  at INTEGER NOT NULL);",
-  /* 8: motions announced on a meeting, the organizations' vote settings,
+  /* 10: motions announced on a meeting, the organizations' vote settings,
    *    the higher organization's approval recorded on a meeting, written
    *    opinions and votes (docs/votes.md). A secret vote keeps who voted
    *    (vote_voters, choice NULL) apart from its tallies (on votes) and
