@@ -6,7 +6,8 @@
 // record, history and report pages after a meeting with real media, and
 // the CSV downloaded through them.
 
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const TITLE = '第四季度支部党员大会';
 const DESKTOP = { width: 1280, height: 800 };
@@ -183,6 +184,15 @@ export function attendanceScenarios(h) {
     return b.subarray(3).toString('utf8').split('\r\n');
   }
 
+  /** With SANHUI_ROOM_SHOTS=DIR, a full-page screenshot of @page as DIR/attendance-pages-@tag.png. */
+  async function shot(page, tag) {
+    const dir = process.env.SANHUI_ROOM_SHOTS;
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, `attendance-pages-${tag}.png`), fullPage: true, timeout: 5_000 })
+      .catch((e) => log(`no screenshot ${tag}: ${e.message}`));
+  }
+
   async function noSideways(page, what) {
     const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
     assert(scroll <= width + 1, `${what}: the phone page scrolls sideways (${scroll} > ${width})`);
@@ -191,7 +201,7 @@ export function attendanceScenarios(h) {
   /**
    * The attendance pages from a real meeting: the secretary (the chair, a
    * desktop page in a second Chromium) and the member (a phone page) join
-   * with media; member2 stays away. While it runs the secretary's meeting
+   * with media and the member answers a roll call; member2 stays away. While it runs the secretary's meeting
    * page shows the provisional record; after it ends, the final one, whose
    * CSV, downloaded through the page's link, has the BOM, the Chinese header
    * and the right lines. The member sees their own row only and their
@@ -229,6 +239,15 @@ export function attendanceScenarios(h) {
       await waitForIntervals(t, secretary, meeting.id, [mine, secretary.account.member_id]);
       log('both have an open interval');
 
+      // A roll call of 15 s: the member answers on the phone, the chair does not.
+      await secretary.page.locator('#tab-chair').click();
+      await secretary.page.locator('[data-testid="rollcall-seconds"]').selectOption('15');
+      await secretary.page.locator('[data-testid="rollcall-start"]').click();
+      await member.page.locator('[data-testid="rollcall-answer"]').click();
+      await member.page.locator('[data-testid="rollcall-prompt"][data-state="answered"]').waitFor();
+      await secretary.page.locator('[data-testid="rollcall-summary"]').waitFor({ timeout: 30_000 });
+      log('a roll call: the member answered, the chair did not');
+
       // The provisional record on the secretary's meeting page, in a second tab.
       const sec = await context.newPage();
       sec.on('pageerror', (err) => t.consoleLines.push(`secretary page error: ${err.message}`));
@@ -240,6 +259,7 @@ export function attendanceScenarios(h) {
         '在会中', 'the live interval');
       assert(await liveRow.locator('[data-testid="ar-interval"]').count() === 1, 'the live row has not one interval');
       log('the secretary sees the provisional record');
+      await shot(sec, 'live');
 
       await sec.waitForTimeout(3000);
       await call(t, secretary, 'POST', `api/meetings/${meeting.id}/transition`, { to: 'ended' });
@@ -266,8 +286,13 @@ export function attendanceScenarios(h) {
       const span = (await final.locator('[data-testid="ar-interval"]').textContent()) || '';
       assert(span.includes(row.intervals[0].end_label) && /\d\d:\d\d:\d\d–\d\d:\d\d:\d\d/.test(span) &&
         (span.includes('视频') || span.includes('仅音频')), `the member's interval on the page: ${span}`);
+      const called = (await final.locator('[data-testid="ar-rollcall"]').textContent()) || '';
+      assert(/^点名：已签到 \d\d:\d\d:\d\d$/.test(called), `the member's roll call on the page: ${called}`);
+      const chairCalled = await text(sec, `[data-testid="ar-row"][data-member-id="${secretary.account.member_id}"] [data-testid="ar-rollcall"]`);
+      assert(chairCalled === '点名：未签到', `the chair's roll call on the page: ${chairCalled}`);
       const away = sec.locator(`[data-testid="ar-row"][data-member-id="${absent.member_id}"] [data-testid="ar-status"]`);
       assert((await away.textContent()) === '缺席', `the absent member shows ${await away.textContent()}`);
+      await shot(sec, 'final');
       log(`final record: ${row.name} ${row.status_label}, ${row.total_seconds} s; ${absent.name} 缺席`);
 
       // The CSV through the page's link.
@@ -293,6 +318,7 @@ export function attendanceScenarios(h) {
       assert((await own.locator('[data-testid="ar-name"]').textContent()) === row.name, 'the member\'s row is not theirs');
       assert(await phone.locator('[data-testid="ar-csv"]').count() === 0, 'the member is offered the meeting CSV');
       await noSideways(phone, 'the member\'s meeting page');
+      await shot(phone, 'own');
 
       // Their history, from 我的会议.
       await phone.goto(new URL('my.html', t.url).href);
@@ -306,6 +332,7 @@ export function attendanceScenarios(h) {
       assert(Number(await text(phone, '[data-testid="history-total-meetings"]')) >= 1, 'the history counts no meeting');
       assert(await phone.locator('[data-testid="nav-attendance"].active').count() === 1, 'no active 出勤记录 in the top bar');
       await noSideways(phone, 'the member\'s history');
+      await shot(phone, 'history');
       const history = csvLines(await download(phone, '[data-testid="history-csv"]'), 'the member\'s CSV');
       assert(history[0] === `党员,${row.name}`, `the member's CSV first line: ${history[0]}`);
       assert(history.some((l) => l.startsWith(`${title},`) && l.includes(row.status_label)), 'the member\'s CSV has no line of the meeting');
@@ -315,7 +342,9 @@ export function attendanceScenarios(h) {
       await sec.goto(new URL('secretary.html#members', t.url).href);
       await sec.locator(`[data-testid="member-row"][data-member-id="${mine}"] [data-testid="member-attendance-link"]`).click();
       await sec.waitForURL(/attendance\.html\?member=/);
+      await sec.waitForURL(/attendance\.html\?member=/);
       await sec.locator(`[data-testid="history-item"][data-meeting-id="${meeting.id}"]`).waitFor();
+      await shot(sec, 'member-history');
       assert((await text(sec, '#history-title')).includes(row.name), 'the history page does not name the member');
       await sec.goto(new URL('secretary.html#meetings', t.url).href);
       const report = sec.locator(`[data-testid="branch-att-meeting"][data-meeting-id="${meeting.id}"]`);
@@ -324,6 +353,7 @@ export function attendanceScenarios(h) {
         const shown = ((await report.locator(`[data-testid="branch-att-meeting-${key}"]`).textContent()) || '').trim();
         assert(shown === String(record.counts[key]), `branch report ${key}: ${shown}, the record ${record.counts[key]}`);
       }
+      await shot(sec, 'branch');
       const branchCsv = csvLines(await download(sec, '[data-testid="branch-att-csv"]'), 'the branch CSV');
       assert(branchCsv.some((l) => l.startsWith(`${title},`)), 'the branch CSV has no line of the meeting');
       assert(branchCsv.some((l) => l.startsWith('姓名,应到次数,')), 'the branch CSV has no member totals');

@@ -18,8 +18,6 @@ const $ = (id) => document.getElementById(id);
 const STARTED = new Set(['in_progress', 'ended', 'archived']);
 const REFRESH_MS = 15_000;
 
-const ROLE_LABELS = { expected: '应到', excluded: '不计入应到', visitor: '流动党员', guest: '列席' };
-
 let meetingId = '';
 let timer = null;
 
@@ -57,7 +55,6 @@ function personRow(row, answers, total) {
   });
   const head = el('div', { class: 'ar-row-head' },
     el('span', { class: 'ar-name', 'data-testid': 'ar-name', text: row.name || '' }),
-    row.role && row.role !== 'expected' ? el('span', { class: 'tag tag-muted', text: ROLE_LABELS[row.role] || row.role }) : null,
     row.role === 'expected' && !row.has_vote ? el('span', { class: 'tag tag-muted', text: '无表决权' }) : null,
     el('span', { class: 'ar-badges' }, statusBadges(row)));
   item.append(head);
@@ -123,6 +120,7 @@ async function load() {
     }
     setStatus(status, '');
     render(record, rollcalls);
+    $('attendance-record-refresh').hidden = !record.live;
     $('attendance-record').hidden = false;
     clearTimeout(timer);
     timer = record.live ? setTimeout(load, REFRESH_MS) : null;
