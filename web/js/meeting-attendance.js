@@ -93,7 +93,9 @@ function render(record, rollcalls) {
       text: rollcalls.map((rc, i) => `第 ${i + 1} 次点名（${formatClock(rc.started_at)}）：已签到 ${rc.answered} / ${rc.asked} 人`).join('；') }));
   }
   if (record.own_only) {
-    box.append(group('本人出勤', record.members, 'ar-own', answers, total) ||
+    // Their own row, wherever it stands (a visiting member's is among the visitors).
+    const own = [...(record.members || []), ...(record.visitors || []), ...(record.guests || [])];
+    box.append(group('本人出勤', own, 'ar-own', answers, total) ||
       el('p', { class: 'muted', 'data-testid': 'ar-own-none', text: '您不在本次会议的应到名单中。' }));
     return;
   }
