@@ -11,6 +11,8 @@
  *  meeting-chair.c    the chair's commands
  *  meeting-media.c    the rooms' media on a worker (through worker-bridge.c)
  *  meeting-votes.c    votes: open, cast, close, void on quorum loss
+ *  meeting-attendance.c the chair's live attendance panel (its own header)
+ *  meeting-rollcall.c roll calls: start, answer, the timer (its own table)
  * SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
