@@ -82,15 +82,17 @@ function render(record, rollcalls) {
   const live = !!record.live;
   box.append(el('p', {
     class: `ar-note ${live ? 'ar-live' : 'ar-final'}`, 'data-testid': 'ar-state', dataset: { live: String(live) },
-    text: live ? '会议进行中，以下为临时统计，会议结束后为最终结果。' : '会议已结束，以下为最终出勤情况。',
+    text: live ? '会议进行中，以下为临时统计，会议结束后为最终结果。'
+      : '会议已结束，以下为最终出勤情况。',
   }));
   box.append(countsGrid(record.counts));
 
   const answers = rollcallAnswers(rollcalls);
   const total = rollcalls.length;
   if (total) {
-    box.append(el('p', { class: 'hint', 'data-testid': 'ar-rollcall-summary',
-      text: rollcalls.map((rc, i) => `第 ${i + 1} 次点名（${formatClock(rc.started_at)}）：已签到 ${rc.answered} / ${rc.asked} 人`).join('；') }));
+    const said = rollcalls.map((rc, i) =>
+      `第 ${i + 1} 次点名（${formatClock(rc.started_at)}）：已签到 ${rc.answered} / ${rc.asked} 人`);
+    box.append(el('p', { class: 'hint', 'data-testid': 'ar-rollcall-summary', text: said.join('；') }));
   }
   if (record.own_only) {
     // Their own row, wherever it stands (a visiting member's is among the visitors).
