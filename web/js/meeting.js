@@ -9,6 +9,7 @@ import {
 import { el, clear, setStatus, busy, renderTopbar, copyText, joinLink } from './ui.js';
 import { renderMotions } from './motions.js';
 import { initLeave } from './meeting-leave.js';
+import { initMeetingAttendance } from './meeting-attendance.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -233,6 +234,7 @@ async function refresh(meeting) {
   renderDetails();
   renderManagement();
   renderMotions(state.meeting);
+  initMeetingAttendance(state.meeting);
 }
 
 async function transition(button, to, reason) {
@@ -384,6 +386,7 @@ async function init() {
   renderManagement();
   renderMotions(state.meeting);
   await initLeave(state.meeting, myMemberId(), state.canManage || state.isChair);
+  await initMeetingAttendance(state.meeting);
 }
 
 init();

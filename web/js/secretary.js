@@ -8,6 +8,7 @@ import {
 } from './format.js';
 import { el, clear, setStatus, busy, renderTopbar, meetingCard } from './ui.js';
 import { initVisits, loadVisits, fillVisitForm } from './visits.js';
+import { initBranchAttendance, loadBranchAttendance } from './branch-attendance.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -87,13 +88,18 @@ for (const [i, t] of tabs.entries()) {
 
 // ================================================================ members
 
-function memberRow(m) {
+// @own: a member of this branch, whose attendance history the secretary may read.
+function memberRow(m, own = false) {
   const cell = (label, value, cls) => el('td', { 'data-label': label, class: cls, text: value });
   const tr = el('tr', { 'data-testid': 'member-row', dataset: { memberId: m.id } },
     el('th', { scope: 'row', 'data-label': '姓名', 'data-testid': 'member-row-name' },
       m.name || '',
       m.active === false ? el('span', { class: 'tag tag-muted', text: '已停用' }) : null,
-      m.excluded ? el('span', { class: 'tag tag-muted', text: '不计入应到' }) : null),
+      m.excluded ? el('span', { class: 'tag tag-muted', text: '不计入应到' }) : null,
+      own ? el('a', {
+        class: 'link member-att-link', 'data-testid': 'member-attendance-link',
+        href: `attendance.html?member=${encodeURIComponent(m.id)}`, text: '出勤记录',
+      }) : null),
     cell('手机号', m.phone || '—'),
     cell('类别', memberStatusLabel(m.status), m.status === 'probationary' ? 'tag-cell probationary' : ''),
     cell('留党察看', yesNo(m.under_probation), m.under_probation ? 'warn' : ''),
@@ -106,7 +112,7 @@ function memberRow(m) {
 function renderMembers() {
   const body = $('members-body');
   clear(body);
-  for (const m of state.members) body.append(memberRow(m));
+  for (const m of state.members) body.append(memberRow(m, true));
   $('members-empty').hidden = state.members.length > 0;
 
   const vbody = $('visiting-body');
@@ -534,6 +540,7 @@ async function selectBranch(id) {
   await loadVisits(state.branch.id);
   await fillVisitForm(state.members);
   await loadMeetings();
+  await loadBranchAttendance(state.branch.id);
 }
 
 $('org-select').addEventListener('change', () => selectBranch($('org-select').value));
@@ -569,6 +576,7 @@ async function init() {
   $('meeting-date').value = shanghaiDatePlus(7);
   $('meeting-date').min = shanghaiDatePlus(0);
   $('sec-content').hidden = false;
+  initBranchAttendance();
   selectTab(location.hash === '#meetings' ? 'meetings' : 'members', { updateHash: false });
 
   let saved = null;

@@ -56,7 +56,7 @@ export async function busy(button, fn) {
 
 /**
  * Fills the top bar (#topbar): links to the pages the user may use, the
- * user's name and the log-out button. @current: 'my' | 'echo' | 'secretary' | 'admin'.
+ * user's name and the log-out button. @current: 'my' | 'attendance' | 'echo' | 'secretary' | 'admin'.
  */
 export function renderTopbar(me, current) {
   const bar = document.getElementById('topbar');
@@ -64,6 +64,10 @@ export function renderTopbar(me, current) {
   clear(bar);
   const nav = el('nav', { class: 'topnav', 'aria-label': '主导航' });
   const links = [['my', 'my.html', '我的会议', 'nav-my'], ['echo', 'echo.html', '设备检测', 'nav-echo']];
+  // A member's own attendance history (attendance.html); accounts without a member have none.
+  if (me && me.account && me.account.member_id) {
+    links.splice(1, 0, ['attendance', 'attendance.html', '出勤记录', 'nav-attendance']);
+  }
   if (hasRole(me, 'secretary') || hasRole(me, 'admin')) {
     links.push(['secretary', 'secretary.html', '支部工作', 'nav-secretary']);
   }
