@@ -25,6 +25,8 @@ const DESKTOP = { width: 1280, height: 800 };
 const HEARTBEAT_MS = 5_000;  // docs/api.md "Crash": the recorded end is at most this before the kill
 const CLOCK_SLACK_MS = 1_500; // the server's clock against ours, and the time a kill takes
 const REJOIN_TIMEOUT_MS = 30_000;
+// Five pages with live media on a small machine: loading and joining get more time than a step.
+const LOAD_TIMEOUT_MS = 30_000;
 
 export function crashScenarios(h) {
   const { log, assert, TestFailure, withTimeout } = h;
@@ -32,7 +34,7 @@ export function crashScenarios(h) {
   async function newContextIn(t, browser, viewport) {
     const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport });
     context.setDefaultTimeout(h.STEP_TIMEOUT_MS);
-    context.setDefaultNavigationTimeout(h.STEP_TIMEOUT_MS);
+    context.setDefaultNavigationTimeout(LOAD_TIMEOUT_MS);
     t.cleanup.push(() => context.close());
     return context;
   }
@@ -69,11 +71,11 @@ export function crashScenarios(h) {
 
   async function joinRoom(t, p, meetingId) {
     const { page } = p;
-    await page.goto(new URL(`room.html?id=${meetingId}`, t.url).href);
-    await page.locator('#lobby-card').waitFor({ state: 'visible' });
+    await page.goto(new URL(`room.html?id=${meetingId}`, t.url).href, { timeout: LOAD_TIMEOUT_MS });
+    await page.locator('#lobby-card').waitFor({ state: 'visible', timeout: LOAD_TIMEOUT_MS });
     await page.locator('#join-button').click();
     try {
-      await page.waitForFunction(() => window.sanhuiRoom && window.sanhuiRoom.joined, null, { timeout: h.STEP_TIMEOUT_MS });
+      await page.waitForFunction(() => window.sanhuiRoom && window.sanhuiRoom.joined, null, { timeout: LOAD_TIMEOUT_MS });
     } catch (_) {
       const why = await page.locator('#join-status').textContent().catch(() => '');
       throw new TestFailure(`${p.login} did not join: "${(why || '').trim()}"`);
@@ -303,7 +305,7 @@ export function crashScenarios(h) {
     }
   };
   roomCrash.launch = { args: MEDIA_ARGS, ignoreDefaultArgs: ['--mute-audio'] };
-  roomCrash.deadlineMs = 150_000;
+  roomCrash.deadlineMs = 200_000;
 
   return { 'room-crash': roomCrash };
 }
