@@ -25,15 +25,17 @@ const DESKTOP = { width: 1280, height: 800 };
 const HEARTBEAT_MS = 5_000;  // docs/api.md "Crash": the recorded end is at most this before the kill
 const CLOCK_SLACK_MS = 1_500; // the server's clock against ours, and the time a kill takes
 const REJOIN_TIMEOUT_MS = 30_000;
-// Five pages with live media on a small machine: loading and joining get more time than a step.
+// Five pages with live media on a small machine: loading and joining get
+// more time than a step, and every step twice the usual.
 const LOAD_TIMEOUT_MS = 30_000;
+const CRASH_STEP_TIMEOUT_MS = 20_000;
 
 export function crashScenarios(h) {
   const { log, assert, TestFailure, withTimeout } = h;
 
   async function newContextIn(t, browser, viewport) {
     const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport });
-    context.setDefaultTimeout(h.STEP_TIMEOUT_MS);
+    context.setDefaultTimeout(CRASH_STEP_TIMEOUT_MS);
     context.setDefaultNavigationTimeout(LOAD_TIMEOUT_MS);
     t.cleanup.push(() => context.close());
     return context;
@@ -126,6 +128,8 @@ export function crashScenarios(h) {
       args: [...h.CHROMIUM_ARGS, ...MEDIA_ARGS], ignoreDefaultArgs: ['--mute-audio'], timeout: 30_000,
     }), 35_000, 'launching the second Chromium');
     t.cleanup.push(() => browser.close());
+    t.context.setDefaultTimeout(CRASH_STEP_TIMEOUT_MS);
+    t.context.setDefaultNavigationTimeout(LOAD_TIMEOUT_MS);
     const admin = await person(t, await newContextIn(t, browser, DESKTOP), 'admin', false);
     const secretary = await person(t, await newContextIn(t, browser, DESKTOP), 'secretary');
     const member = await person(t, t.context, 'member');
