@@ -243,12 +243,44 @@ test_other_ends (Fixture *f, gconstpointer data)
                    "G 8-90 server_stopped phone video guest\n");
 }
 
+/* The media of a replaced socket is not the new socket's: a connection of
+ * the old socket that failed before the replacement neither keeps the new
+ * socket's media from opening an interval nor counts it as lost. */
+static void
+test_replaced_after_media_lost (Fixture *f, gconstpointer data)
+{
+  ShRoomParticipant *a;
+  g_autofree char *got = NULL;
+
+  a = join (f, f->account_a, f->member_a, &f->sockets[0]);
+  at (f, 10);
+  sh_room_set_leg_live (f->room, a, SH_ROOM_LEG_PUBLISH);
+  sh_room_set_leg_live (f->room, a, SH_ROOM_LEG_SUBSCRIBE);
+  at (f, 50);
+  sh_room_set_leg_lost (f->room, a, SH_ROOM_LEG_SUBSCRIBE, TRUE);
+  /* The phone came back on another network before the old socket dropped. */
+  at (f, 60);
+  a = join (f, f->account_a, f->member_a, &f->sockets[1]);
+  g_assert_cmpuint (a->legs_lost, ==, 0);
+  /* Alone in the room: only the publishing leg connects. */
+  at (f, 65);
+  sh_room_set_leg_live (f->room, a, SH_ROOM_LEG_PUBLISH);
+  at (f, 90);
+  sh_room_set_state (f->room, SH_MEETING_ENDED, f->account_b);
+  got = intervals (f);
+  g_assert_cmpstr (got, ==,
+                   "A 10-50 media_lost phone video expected\n"
+                   "A 65-90 meeting_ended computer video expected\n");
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/attendance-live/drop-and-rejoin", Fixture, NULL, fixture_set_up,
               test_drop_and_rejoin, fixture_tear_down);
+  g_test_add ("/attendance-live/replaced-after-media-lost", Fixture, NULL, fixture_set_up,
+              test_replaced_after_media_lost, fixture_tear_down);
   g_test_add ("/attendance-live/other-ends", Fixture, NULL, fixture_set_up, test_other_ends,
               fixture_tear_down);
   return g_test_run ();

@@ -97,6 +97,7 @@ on_event (ShRoom *room, const ShRoomEvent *e, gpointer user_data)
       g_assert_true (p->present);
       p->connections++;
       p->live = FALSE;
+      p->lost = FALSE;
       break;
     case SH_ROOM_EVENT_LEFT:
     case SH_ROOM_EVENT_REMOVED:

@@ -15,19 +15,57 @@
 #include "worker-bridge.h"
 
 /* The data of a meeting's worker bridge, freed with it. The room holds
- * one reference (its media data) until it closes. */
+ * one reference (its media data) until it closes.
+ *
+ * The media room knows a participant by account, but an account's socket
+ * may be replaced (or leave and come back) while a state of its old media
+ * connections is on its way to the main thread: each joining of the media
+ * room gets a generation, and a state that is not of the participant's
+ * current one is dropped rather than taken for the new socket's. */
 typedef struct {
   ShWorkerBridge *link; /* set once: the bridge whose data this is */
   ShServer *server;     /* main thread only */
   gint64 meeting_id;
   ShMediaEngine *engine;
-  ShMediaRoom *room; /* worker only */
+  ShMediaRoom *room;     /* worker only */
+  guint last_generation; /* main thread only */
+  GHashTable *current;   /* main thread only: account → generation of its socket's media */
+  GHashTable *in_room;   /* worker only: account → generation of its peers in the room */
 } Bridge;
 
 static void
 bridge_release (gpointer data)
 {
   sh_worker_bridge_unref (((Bridge *) data)->link);
+}
+
+static void
+bridge_free (gpointer data)
+{
+  Bridge *b = data;
+
+  g_hash_table_unref (b->current);
+  g_hash_table_unref (b->in_room);
+  g_free (b);
+}
+
+static GHashTable *
+generations_new (void)
+{
+  return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+static void
+generation_set (GHashTable *table, gint64 account, guint generation)
+{
+  g_hash_table_replace (table, g_memdup2 (&account, sizeof account), GUINT_TO_POINTER (generation));
+}
+
+/* 0: none. */
+static guint
+generation_of (GHashTable *table, gint64 account)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (table, &account));
 }
 
 /* ------------------------------------------------ worker → main thread */
@@ -59,14 +97,20 @@ post (Bridge *b, gint64 account, const char *type, JsonNode *id, JsonBuilder *pa
   sh_worker_bridge_post (b->link, account, type, id, payload);
 }
 
-/* A media connection's state, for the room's lost/regained events. */
+/* A media connection's state, for the room's lost/regained events and
+ * the participant's page. */
 typedef struct {
   gint64 account;
+  guint generation; /* of the peers it comes from; 0: not in the room */
+  ShMediaLeg leg;
   ShRoomLeg leg_bit;
   ShPeerState peer_state;
 } LegState;
 
-/* On the main thread, before the state reaches the participant's page. */
+static JsonBuilder *payload_with (const char *name, const char *value, const char *extra_name,
+                                  const char *extra);
+
+/* On the main thread: the room's state, then the participant's page. */
 static void
 apply_leg_state (ShWorkerBridge *link, gpointer data, gpointer task)
 {
@@ -74,17 +118,26 @@ apply_leg_state (ShWorkerBridge *link, gpointer data, gpointer task)
   LegState *s = task;
   ShRoom *room = sh_rooms_lookup (b->server->rooms, b->meeting_id);
   ShRoomParticipant *who;
+  g_autoptr (JsonBuilder) payload = NULL;
 
   if (!room || sh_room_get_media_data (room) != b)
     return;
   who = sh_room_find (room, s->account);
-  if (who && s->peer_state == SH_PEER_STATE_CONNECTED) {
+  /* Of a socket that is gone: not the current socket's media. */
+  if (!who || !s->generation || s->generation != generation_of (b->current, s->account))
+    return;
+  if (s->peer_state == SH_PEER_STATE_CONNECTED) {
     sh_room_set_leg_live (room, who, s->leg_bit);
     sh_room_set_leg_lost (room, who, s->leg_bit, FALSE);
-  } else if (who
-             && (s->peer_state == SH_PEER_STATE_DISCONNECTED
-                 || s->peer_state == SH_PEER_STATE_FAILED))
+  } else if (s->peer_state == SH_PEER_STATE_DISCONNECTED || s->peer_state == SH_PEER_STATE_FAILED)
     sh_room_set_leg_lost (room, who, s->leg_bit, TRUE);
+  /* A listener of the events above may have ended the socket. */
+  who = sh_room_find (room, s->account);
+  if (!who || !who->client)
+    return;
+  payload = payload_with ("leg", sh_media_leg_to_string (s->leg), "state",
+                          sh_peer_state_to_string (s->peer_state));
+  sh_ws_send (who->client, "meeting.media_state", NULL, payload);
 }
 
 /* A payload of one string member, or an object with @extra_name too. */
@@ -126,12 +179,11 @@ on_state (ShMediaRoom *room, guint64 participant, ShMediaLeg leg, ShPeerState st
   LegState *s = g_new0 (LegState, 1);
 
   s->account = (gint64) participant;
+  s->generation = generation_of (b->in_room, s->account);
+  s->leg = leg;
   s->leg_bit = leg == SH_MEDIA_LEG_PUBLISH ? SH_ROOM_LEG_PUBLISH : SH_ROOM_LEG_SUBSCRIBE;
   s->peer_state = state;
   sh_worker_bridge_run_on_main (b->link, apply_leg_state, s, g_free);
-  post (
-      b, (gint64) participant, "meeting.media_state", NULL,
-      payload_with ("leg", sh_media_leg_to_string (leg), "state", sh_peer_state_to_string (state)));
 }
 
 static void
@@ -166,6 +218,7 @@ typedef struct {
   char *extra; /* TASK_PUBLISH: the screen share's mid */
   JsonNode *id;
   gboolean audio, video; /* TASK_FORWARD; video alone: TASK_RECEIVE */
+  guint generation;      /* TASK_JOIN */
 } Task;
 
 static void
@@ -199,9 +252,12 @@ run_on_room (Task *t)
       return;
     case TASK_JOIN:
       ok = sh_media_room_join (b->room, (guint64) t->account, &error);
+      if (ok)
+        generation_set (b->in_room, t->account, t->generation);
       break;
     case TASK_LEAVE:
       sh_media_room_leave (b->room, (guint64) t->account);
+      g_hash_table_remove (b->in_room, &t->account);
       return;
     case TASK_PUBLISH:
       sh_media_room_set_screen_mid (b->room, (guint64) t->account, t->extra);
@@ -286,6 +342,17 @@ queue (Bridge *b, TaskKind kind, gint64 account, const char *text, JsonNode *id)
   queue_full (b, kind, account, SH_MEDIA_LEG_PUBLISH, text, id);
 }
 
+/* The account's socket gets media connections of its own. */
+static void
+queue_join (Bridge *b, gint64 account)
+{
+  Task *t = task_new (b, TASK_JOIN, account, SH_MEDIA_LEG_PUBLISH, NULL, NULL);
+
+  t->generation = ++b->last_generation;
+  generation_set (b->current, account, t->generation);
+  task_run (t);
+}
+
 static void
 queue_forwarding (Bridge *b, ShRoom *room, gint64 account)
 {
@@ -311,8 +378,10 @@ bridge_for (ShServer *server, ShRoom *room)
   b->server = server;
   b->meeting_id = sh_room_meeting_id (room);
   b->engine = server->media;
+  b->current = generations_new ();
+  b->in_room = generations_new ();
   /* A meeting is pinned to one worker for its whole life. */
-  b->link = sh_worker_bridge_new (sh_media_engine_workers (server->media), deliver, b, g_free);
+  b->link = sh_worker_bridge_new (sh_media_engine_workers (server->media), deliver, b, bridge_free);
   /* The room holds the first reference; closing it drops it. */
   sh_room_set_media_data (room, b, bridge_release);
   queue (b, TASK_OPEN, 0, NULL, NULL);
@@ -338,17 +407,18 @@ on_room_event (ShRoom *room, const ShRoomEvent *e, gpointer user_data)
     return;
   switch (e->kind) {
     case SH_ROOM_EVENT_JOINED:
-      queue (b, TASK_JOIN, p->account_id, NULL, NULL);
+      queue_join (b, p->account_id);
       queue_forwarding (b, room, p->account_id);
       break;
     case SH_ROOM_EVENT_REPLACED:
       /* The new socket's page publishes and subscribes afresh. */
       queue (b, TASK_LEAVE, p->account_id, NULL, NULL);
-      queue (b, TASK_JOIN, p->account_id, NULL, NULL);
+      queue_join (b, p->account_id);
       queue_forwarding (b, room, p->account_id);
       break;
     case SH_ROOM_EVENT_LEFT:
     case SH_ROOM_EVENT_REMOVED:
+      g_hash_table_remove (b->current, &p->account_id);
       queue (b, TASK_LEAVE, p->account_id, NULL, NULL);
       break;
     case SH_ROOM_EVENT_MUTED:

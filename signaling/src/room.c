@@ -463,8 +463,10 @@ sh_room_join (ShRoom *room, const ShRoomParticipant *who, ShWsClient *client, gi
       detach_client (room, p);
       attach_client (room, p, client);
       p->connections++;
-      /* The new socket brings its own media connections. */
+      /* The new socket brings its own media connections: none is live
+       * yet, and the old ones' failures are not its own. */
       p->legs_live = 0;
+      p->legs_lost = 0;
       emit_simple (room, SH_ROOM_EVENT_REPLACED, p, p->account_id, FALSE);
     }
     return p;

@@ -20,6 +20,7 @@ import { roomScenarios } from './room-scenarios.mjs';
 import { voteScenarios } from './vote-scenarios.mjs';
 import { attendanceScenarios } from './attendance-scenarios.mjs';
 import { rollcallScenarios } from './rollcall-scenarios.mjs';
+import { crashScenarios } from './crash-scenarios.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 let chromium = null; // from playwright-core, loaded in main() so a missing install is reported
@@ -93,11 +94,12 @@ function loadDemo(env, dataDir) {
   }
 }
 
-/** Starts `sanhui serve`; resolves with {proc, url, output()} once the URL is printed. */
-function startServer(env, dataDir) {
+/** Starts `sanhui serve` (on @port, 0: any free one); resolves with
+ * {proc, url, stdout, stderr, exited} once the URL is printed. */
+function startServer(env, dataDir, port = 0) {
   const args = [
     '--set', `storage.data_dir=${dataDir}`,
-    '--set', 'server.port=0',
+    '--set', `server.port=${port}`,
     '--set', `server.web_root=${join(env.sourceRoot, 'web')}`,
     'serve',
   ];
@@ -149,6 +151,15 @@ async function stopServer(server) {
     server.proc.kill('SIGKILL');
     await withTimeout(exited, 2_000, 'server kill').catch(() => {});
   }
+}
+
+/** Kills @server with SIGKILL, as a crash would; resolves with the time of the kill (ms). */
+async function crashServer(server) {
+  const exited = server.exited ? Promise.resolve() : new Promise((r) => server.proc.once('exit', r));
+  const at = Date.now();
+  server.proc.kill('SIGKILL');
+  await withTimeout(exited, 5_000, 'killing the server');
+  return at;
 }
 
 async function launchBrowser(env, userDataDir, launch = {}) {
@@ -663,8 +674,9 @@ scenarioEchoRecvOnly.launch = {
 };
 
 // A scenario is an async function of the test context
-// {page, context, url, tmp, server}; it throws to fail. Its optional
-// `launch` property adds Chromium flags ({args, ignoreDefaultArgs}).
+// {page, context, url, tmp, server, crashServer(), restartServer()}; it
+// throws to fail. Its optional `launch` property adds Chromium flags
+// ({args, ignoreDefaultArgs}); `deadlineMs` replaces SCENARIO_DEADLINE_MS.
 const SCENARIOS = {
   schedule: scenarioSchedule,
   roster: scenarioRoster,
@@ -692,14 +704,25 @@ const SCENARIOS = {
     log, assert, TestFailure, withTimeout, environment, chromium: () => chromium,
     CHROMIUM_ARGS, DEMO_PASSWORD, STEP_TIMEOUT_MS,
   }),
+  // the server killed and restarted mid-meeting (crash-scenarios.mjs)
+  ...crashScenarios({
+    log, assert, TestFailure, withTimeout, environment, chromium: () => chromium,
+    CHROMIUM_ARGS, DEMO_PASSWORD, STEP_TIMEOUT_MS,
+  }),
 };
+
+/** How long @scenario may run, and the whole script for it. */
+const scenarioDeadline = (scenario) => scenario.deadlineMs || SCENARIO_DEADLINE_MS;
+const scriptDeadline = (scenario) => SCRIPT_DEADLINE_MS + scenarioDeadline(scenario) - SCENARIO_DEADLINE_MS;
 
 // ------------------------------------------------------------------ runner
 
 let liveServer = null; // killed by the last-resort guard
 
 async function runScenario(name, scenario) {
-  const t = { name, tmp: null, server: null, context: null, page: null, url: null, consoleLines: [] };
+  const t = {
+    name, tmp: null, server: null, earlierServers: [], context: null, page: null, url: null, consoleLines: [],
+  };
   let failure = null;
   try {
     const env = environment();
@@ -715,13 +738,32 @@ async function runScenario(name, scenario) {
     liveServer = t.server;
     t.url = t.server.url;
     log('server at', t.url);
+    // A crash in the middle: SIGKILL, then the same port and data directory.
+    t.crashServer = async () => {
+      const at = await crashServer(t.server);
+      log('server killed (SIGKILL)');
+      return at;
+    };
+    t.restartServer = async () => {
+      const port = Number(new URL(t.url).port);
+      t.earlierServers.push(t.server);
+      try {
+        t.server = await startServer(env, t.tmp, port);
+      } catch (e) {
+        if (e.server) t.server = e.server;
+        throw e;
+      }
+      liveServer = t.server;
+      assert(t.server.url === t.url, `the restarted server is at ${t.server.url}, not ${t.url}`);
+      log('server restarted at', t.url);
+    };
     t.context = await launchBrowser(env, mkdtempSync(join(t.tmp, 'chromium-profile-')), scenario.launch);
     t.page = t.context.pages()[0] || await t.context.newPage();
     t.page.on('console', (msg) => {
       if (msg.type() === 'error' || msg.type() === 'warning') t.consoleLines.push(`console.${msg.type()}: ${msg.text()}`);
     });
     t.page.on('pageerror', (err) => t.consoleLines.push(`page error: ${err.message}`));
-    await withTimeout(scenario(t), SCENARIO_DEADLINE_MS, `scenario ${name}`);
+    await withTimeout(scenario(t), scenarioDeadline(scenario), `scenario ${name}`);
   } catch (e) {
     failure = e;
   }
@@ -739,6 +781,10 @@ async function runScenario(name, scenario) {
       }
     }
     if (t.consoleLines.length) console.error(`[browser] browser console:\n${t.consoleLines.join('\n')}`);
+    for (const earlier of t.earlierServers) {
+      console.error(`[browser] killed server's stdout:\n${earlier.stdout}`);
+      console.error(`[browser] killed server's stderr:\n${earlier.stderr}`);
+    }
     if (t.server) {
       console.error(`[browser] server stdout:\n${t.server.stdout}`);
       console.error(`[browser] server stderr:\n${t.server.stderr}`);
@@ -769,7 +815,7 @@ async function main() {
     process.exit(1);
   }
   // A last-resort guard: whatever hangs, the script ends in time.
-  const deadline = SCRIPT_DEADLINE_MS * names.length;
+  const deadline = names.reduce((sum, n) => sum + scriptDeadline(SCENARIOS[n]), 0);
   const guard = setTimeout(() => {
     console.error(`[browser] the script ran over ${deadline} ms; giving up`);
     if (liveServer && !liveServer.exited) liveServer.proc.kill('SIGKILL');

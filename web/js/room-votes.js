@@ -262,13 +262,36 @@ export function votesMessage(msg) {
   render();
 }
 
+/** Why vote @voteId is void, or null when it is not (or cannot be told). */
+async function voidReasonOf(voteId) {
+  try {
+    const reply = await api('GET', `/api/meetings/${encodeURIComponent(S.meetingId)}/motions`);
+    const vote = (reply.votes || []).find((v) => v.id === voteId);
+    return vote && vote.state === 'void' ? (vote.void_reason || '表决无效') : null;
+  } catch (_) {
+    return null;
+  }
+}
+
 /** Joined (again): asks for the open vote and, for the chair, the motions. */
 export function votesEnter() {
+  // Open when the connection dropped: a restarted server has voided it
+  // meanwhile without anyone to tell (docs/votes.md).
+  const was = V.vote;
   request('vote.status', {})
-    .then((reply) => {
+    .then(async (reply) => {
       const p = reply.payload || {};
       if (p.vote) openVote(p);
-      else V.vote = null;
+      else {
+        V.vote = null;
+        if (was && was.id !== undefined) {
+          const reason = await voidReasonOf(was.id);
+          if (reason && !V.vote) {
+            V.receipt = null;
+            V.voidReason = reason;
+          }
+        }
+      }
       render();
     })
     .catch(() => {});

@@ -391,7 +391,7 @@ function onSocketClosed() {
     backToLobby('与服务器的连接已断开，请检查网络后重新进入会议。', 'error', 'network');
     return;
   }
-  status('网络中断，正在重新连接…', 'error');
+  status('连接中断，正在重新连接…', 'error');
   setTimeout(async () => {
     try {
       S.socket = new RoomSocket(onMessage, onSocketClosed);
