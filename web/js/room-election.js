@@ -27,30 +27,28 @@ export function renderElectionBallot(node, election, state, busy, rerender, subm
   const chosen = approvals(state.marks);
   node.append(el('p', { text: `请对每位候选人表态（无记名，赞成的不得多于应选 ${seats} 人；未表态的视为弃权）：` }));
   node.append(el('p', {
-    'data-testid': 'election-counter', class: chosen > seats ? 'status status-error' : 'hint',
-    style: 'font-size:1.1rem;font-weight:600', text: `已选 ${chosen}/${seats}`,
+    'data-testid': 'election-counter', class: `election-counter ${chosen > seats ? 'status status-error' : ''}`,
+    text: `已选 ${chosen}/${seats}`,
   }));
-  const list = el('ul', { class: 'plain-list', 'data-testid': 'election-ballot', style: 'padding:0;margin:0' });
+  const list = el('ul', { class: 'election-ballot', 'data-testid': 'election-ballot' });
   election.candidates.forEach((c, position) => {
     const mark = state.marks[position] || 'abstain';
-    const row = el('div', { style: 'display:flex;gap:0.25rem;flex-wrap:nowrap' });
+    const row = el('div', { class: 'election-marks' });
     for (const [choice, label, cls] of MARKS) {
       const full = choice === 'for' && mark !== 'for' && chosen >= seats;
       row.append(el('button', {
         type: 'button', text: label, 'aria-pressed': String(mark === choice),
         class: `btn ${mark === choice ? cls : 'btn-ghost'}`,
         'data-testid': `election-${choice}-${position}`, disabled: busy || full,
-        style: 'flex:1;min-height:2.75rem;min-width:0;padding:0 0.25rem',
         on: { click: () => { state.marks[position] = choice; rerender(); } },
       }));
     }
-    list.append(el('li', { 'data-testid': 'election-row', style: 'padding:0.4rem 0;border-bottom:1px solid #eee' },
-      el('div', { text: c.name, style: 'font-weight:600;margin-bottom:0.25rem' }), row));
+    list.append(el('li', { 'data-testid': 'election-row' }, el('div', { class: 'election-name', text: c.name }), row));
   });
   node.append(list);
-  node.append(el('div', { class: 'button-row', style: 'margin-top:0.5rem' }, el('button', {
-    type: 'button', class: 'btn btn-primary', text: '提交选票', 'data-testid': 'election-submit',
-    disabled: busy || chosen > seats, style: 'width:100%;min-height:3rem;font-size:1.1rem',
+  node.append(el('div', { class: 'button-row' }, el('button', {
+    type: 'button', class: 'btn btn-primary election-submit', text: '提交选票', 'data-testid': 'election-submit',
+    disabled: busy || chosen > seats,
     on: {
       click: () => submit(Object.entries(state.marks)
         .map(([position, choice]) => ({ candidate: Number(position), choice }))),
@@ -66,10 +64,10 @@ export function renderElectionResult(node, election, expectedVoting) {
     text: `应选 ${election.seats} 人，当选 ${filled} 人${election.runoff ? '；末位得票相同，须对空缺名额另行选举' : ''}`,
   }));
   node.append(el('ol', { class: 'plain-list', 'data-testid': 'election-results' },
-    election.candidates.map((c) => el('li', { 'data-testid': 'election-result', style: 'padding:0.25rem 0' },
+    election.candidates.map((c) => el('li', { 'data-testid': 'election-result' },
       el('strong', { text: c.name }),
       el('span', { text: ` 赞成 ${c.marks ? c.marks.for : 0} · 不赞成 ${c.marks ? c.marks.against : 0} · 弃权 ${c.marks ? c.marks.abstain : 0}` }),
-      c.elected ? el('span', { class: 'status status-success', text: ' 当选', style: 'margin-left:0.25rem' }) : null))));
+      c.elected ? el('span', { class: 'status status-success', text: ' 当选' }) : null))));
   if (election.invalid) node.append(el('p', { text: `无效票 ${election.invalid} 张（赞成人数多于应选人数）` }));
   node.append(el('p', { class: 'hint', text: `当选须赞成票超过应到有表决权党员 ${expectedVoting} 人的半数；差额选举按得票多少依次当选。` }));
 }
