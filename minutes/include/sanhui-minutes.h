@@ -1232,10 +1232,10 @@ guint sh_election_decide (ShElectionTally *tallies, guint n_tallies, guint seats
 typedef struct {
   gint64 vote_id;
   guint seats;
-  guint invalid;    /* void ballots (more approvals than seats) */
-  guint elected;    /* seats filled */
-  gboolean runoff;  /* a tie left the last seat(s) empty */
-  GArray *tallies;  /* ShElectionTally, in ballot order */
+  guint invalid;   /* void ballots (more approvals than seats) */
+  guint elected;   /* seats filled */
+  gboolean runoff; /* a tie left the last seat(s) empty */
+  GArray *tallies; /* ShElectionTally, in ballot order */
 } ShElectionResult;
 
 void sh_election_result_free (ShElectionResult *result);
