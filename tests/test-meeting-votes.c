@@ -319,6 +319,246 @@ test_secret_ballot_hostile (void)
   stand (&sun);
 }
 
+/* An election over real sockets: 差额, three candidates for two seats.
+ * Six expected voting members: the election quorum (80%) is 5, not the
+ * meeting's 4; a candidate needs 4 approvals. Hostile ballots: unknown or
+ * repeated candidates, more marks than candidates, a plain choice, a
+ * second ballot; one approving three is cast but void. */
+static void
+record_approval (gint64 meeting)
+{
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
+  g_autofree char *path
+      = g_strdup_printf ("api/meetings/%" G_GINT64_FORMAT "/vote-approval", meeting);
+
+  g_assert_cmpuint (test_client_json (secretary, "POST", path,
+                                      "{\"approval\":\"示范街道党工委同意网上选举\"}", NULL),
+                    ==, 201);
+}
+
+static const char *
+ballot_outcome (TestWs *ws, gint64 vote, const char *marks, JsonNode **reply_out)
+{
+  g_autofree char *payload
+      = g_strdup_printf ("{\"vote_id\":%" G_GINT64_FORMAT ",\"marks\":%s}", vote, marks);
+  JsonNode *reply = test_ws_request (ws, "vote.cast", payload);
+  const char *type = test_ws_type (reply);
+  static char outcome[64];
+
+  g_strlcpy (outcome,
+             g_str_equal (type, "error")
+                 ? json_object_get_string_member (test_ws_payload (reply), "code")
+                 : type,
+             sizeof outcome);
+  if (reply_out)
+    *reply_out = reply;
+  else
+    json_node_unref (reply);
+  return outcome;
+}
+
+static void
+test_election_hostile (void)
+{
+  gint64 meeting = schedule ("general");
+  gint64 election = announce (meeting, "{\"kind\":\"election\",\"title\":\"选举支部委员\","
+                                       "\"candidates\":[\"张三\",\"李四\",\"王五\"],"
+                                       "\"seats\":2}");
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
+  g_autofree char *path = g_strdup_printf ("api/meetings/%" G_GINT64_FORMAT "/motions", meeting);
+  g_autofree char *payload = start_payload (election);
+  g_autofree char *vote_path = NULL;
+  Seat chair = { 0 }, member = { 0 }, member2 = { 0 }, li = { 0 }, chen = { 0 };
+  g_autoptr (JsonNode) opened = NULL;
+  g_autoptr (JsonNode) result = NULL;
+  g_autoptr (JsonNode) listed = NULL;
+  g_autoptr (JsonNode) counted = NULL;
+  g_autoptr (JsonNode) rest = NULL;
+  JsonObject *vote, *e;
+  JsonArray *candidates;
+  gint64 vote_id;
+
+  /* Candidates only on an election, 2..30 of them, seats within. */
+  g_assert_cmpuint (test_client_json (secretary, "POST", path,
+                                      "{\"kind\":\"election\",\"title\":\"选举\","
+                                      "\"candidates\":[\"张三\"],\"seats\":1}",
+                                      NULL),
+                    ==, 422);
+  g_assert_cmpuint (test_client_json (secretary, "POST", path,
+                                      "{\"kind\":\"election\",\"title\":\"选举\","
+                                      "\"candidates\":[\"张三\",\"张三\"],\"seats\":1}",
+                                      NULL),
+                    ==, 422);
+  g_assert_cmpuint (test_client_json (secretary, "POST", path,
+                                      "{\"kind\":\"election\",\"title\":\"选举\","
+                                      "\"candidates\":[\"张三\",\"李四\"],\"seats\":3}",
+                                      NULL),
+                    ==, 422);
+  g_assert_cmpuint (test_client_json (secretary, "POST", path,
+                                      "{\"title\":\"审议\",\"candidates\":[\"张三\",\"李四\"]}",
+                                      NULL),
+                    ==, 400);
+  g_assert_cmpuint (test_client_json (secretary, "GET", path, NULL, &listed), ==, 200);
+  e = json_object_get_object_member (
+      json_array_get_object_element (
+          json_object_get_array_member (json_node_get_object (listed), "motions"), 0),
+      "election");
+  g_assert_cmpint (json_object_get_int_member (e, "seats"), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (e, "candidates")), ==, 3);
+
+  record_approval (meeting);
+  sit (&chair, "secretary", meeting);
+  sit (&member, "member", meeting);
+  sit (&member2, "member2", meeting);
+  sit (&li, "lihongmei", meeting);
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "meeting.start", NULL), ==, "meeting.ok");
+  /* Four of six: a quorum for a motion, not for an election. */
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.start", payload), ==, "no_quorum");
+  sit (&chen, "chenjing", meeting);
+  test_ws_discard (member.ws);
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.start", payload), ==, "meeting.ok");
+  opened = test_ws_next_of_type (member.ws, "vote.opened");
+  vote_id = vote_id_of (opened);
+  e = json_object_get_object_member (
+      json_object_get_object_member (test_ws_payload (opened), "vote"), "election");
+  g_assert_cmpint (json_object_get_int_member (e, "seats"), ==, 2);
+  candidates = json_object_get_array_member (e, "candidates");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_array_get_object_element (candidates, 1), "name"), ==,
+      "李四");
+
+  /* Hostile ballots change nothing. */
+  g_assert_cmpstr (
+      ballot_outcome (member2.ws, vote_id, "[{\"candidate\":5,\"choice\":\"for\"}]", NULL), ==,
+      "bad_request");
+  g_assert_cmpstr (
+      ballot_outcome (member2.ws, vote_id, "[{\"candidate\":-1,\"choice\":\"for\"}]", NULL), ==,
+      "bad_request");
+  g_assert_cmpstr (ballot_outcome (member2.ws, vote_id,
+                                   "[{\"candidate\":0,\"choice\":\"for\"},"
+                                   "{\"candidate\":0,\"choice\":\"against\"}]",
+                                   NULL),
+                   ==, "bad_request");
+  g_assert_cmpstr (ballot_outcome (member2.ws, vote_id,
+                                   "[{\"candidate\":0,\"choice\":\"for\"},"
+                                   "{\"candidate\":1,\"choice\":\"for\"},"
+                                   "{\"candidate\":2,\"choice\":\"against\"},"
+                                   "{\"candidate\":3,\"choice\":\"for\"}]",
+                                   NULL),
+                   ==, "bad_request");
+  g_assert_cmpstr (
+      ballot_outcome (member2.ws, vote_id, "[{\"candidate\":\"0\",\"choice\":\"for\"}]", NULL), ==,
+      "bad_request");
+  g_assert_cmpstr (ballot_outcome (member2.ws, vote_id, "{\"0\":\"for\"}", NULL), ==,
+                   "bad_request");
+  g_assert_cmpstr (
+      ballot_outcome (member2.ws, vote_id, "[{\"candidate\":0,\"choice\":\"yes\"}]", NULL), ==,
+      "bad_request");
+  g_assert_cmpstr (cast_outcome (member2.ws, vote_id, "for"), ==, "bad_request");
+  /* Ballots: 张三 4 approvals (elected), 李四 2, 王五 2; one void. */
+  g_assert_cmpstr (ballot_outcome (chair.ws, vote_id,
+                                   "[{\"candidate\":0,\"choice\":\"for\"},"
+                                   "{\"candidate\":1,\"choice\":\"for\"}]",
+                                   NULL),
+                   ==, "vote.counted");
+  g_assert_cmpstr (
+      ballot_outcome (chair.ws, vote_id, "[{\"candidate\":2,\"choice\":\"for\"}]", NULL), ==,
+      "already_voted");
+  g_assert_cmpstr (ballot_outcome (member.ws, vote_id,
+                                   "[{\"candidate\":0,\"choice\":\"for\"},"
+                                   "{\"candidate\":1,\"choice\":\"for\"},"
+                                   "{\"candidate\":2,\"choice\":\"for\"}]",
+                                   &counted),
+                   ==, "vote.counted");
+  g_assert_false (test_ws_pbool (counted, "valid"));
+  g_assert_cmpuint (strlen (test_ws_pstr (counted, "receipt")), ==, 32);
+  g_assert_cmpstr (ballot_outcome (member2.ws, vote_id,
+                                   "[{\"candidate\":0,\"choice\":\"for\"},"
+                                   "{\"candidate\":2,\"choice\":\"for\"},"
+                                   "{\"candidate\":1,\"choice\":\"against\"}]",
+                                   NULL),
+                   ==, "vote.counted");
+  g_assert_cmpstr (ballot_outcome (li.ws, vote_id,
+                                   "[{\"candidate\":1,\"choice\":\"for\"},"
+                                   "{\"candidate\":0,\"choice\":\"for\"}]",
+                                   NULL),
+                   ==, "vote.counted");
+  g_clear_pointer (&counted, json_node_unref);
+  g_assert_cmpstr (ballot_outcome (chen.ws, vote_id,
+                                   "[{\"candidate\":0,\"choice\":\"for\"},"
+                                   "{\"candidate\":2,\"choice\":\"for\"}]",
+                                   &counted),
+                   ==, "vote.counted");
+  g_assert_true (test_ws_pbool (counted, "valid"));
+  test_ws_discard (member.ws);
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.close", NULL), ==, "meeting.ok");
+  result = test_ws_next_of_type (member.ws, "vote.result");
+  vote = json_object_get_object_member (test_ws_payload (result), "vote");
+  g_assert_false (json_object_get_boolean_member (vote, "passed")); /* one seat left empty */
+  e = json_object_get_object_member (vote, "election");
+  g_assert_cmpint (json_object_get_int_member (e, "invalid"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (e, "elected"), ==, 1);
+  g_assert_false (json_object_get_boolean_member (e, "runoff"));
+  candidates = json_object_get_array_member (e, "candidates");
+  {
+    static const gint64 approvals[3] = { 4, 2, 2 };
+
+    for (guint i = 0; i < 3; i++) {
+      JsonObject *c = json_array_get_object_element (candidates, i);
+
+      g_assert_cmpint (
+          json_object_get_int_member (json_object_get_object_member (c, "marks"), "for"), ==,
+          approvals[i]);
+      g_assert_cmpint (json_object_get_boolean_member (c, "elected"), ==, i == 0);
+    }
+  }
+  g_assert_cmpuint (
+      json_array_get_length (json_object_get_array_member (test_ws_payload (result), "receipts")),
+      ==, 5);
+  /* The same through REST. */
+  vote_path = g_strdup_printf ("api/votes/%" G_GINT64_FORMAT, vote_id);
+  g_assert_cmpuint (test_client_json (secretary, "GET", vote_path, NULL, &rest), ==, 200);
+  e = json_object_get_object_member (
+      json_object_get_object_member (json_node_get_object (rest), "vote"), "election");
+  g_assert_cmpint (json_object_get_int_member (e, "elected"), ==, 1);
+  g_assert_null (strstr (test_server_log (server), "\"marks\""));
+  stand (&chair);
+  stand (&member);
+  stand (&member2);
+  stand (&li);
+  stand (&chen);
+}
+
+/* The election quorum lost part-way voids it: five of six present, one
+ * leaves; four would still be a meeting's quorum. */
+static void
+test_election_quorum_lost (void)
+{
+  gint64 meeting = schedule ("general");
+  gint64 election = announce (meeting, "{\"kind\":\"election\",\"title\":\"选举书记\","
+                                       "\"candidates\":[\"张三\",\"李四\"],\"seats\":1}");
+  g_autofree char *payload = start_payload (election);
+  Seat chair = { 0 }, member = { 0 }, member2 = { 0 }, li = { 0 }, chen = { 0 };
+  g_autoptr (JsonNode) result = NULL;
+
+  record_approval (meeting);
+  sit (&chair, "secretary", meeting);
+  sit (&member, "member", meeting);
+  sit (&member2, "member2", meeting);
+  sit (&li, "lihongmei", meeting);
+  sit (&chen, "chenjing", meeting);
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "meeting.start", NULL), ==, "meeting.ok");
+  test_ws_discard (chair.ws);
+  g_assert_cmpstr (test_ws_outcome (chair.ws, "vote.start", payload), ==, "meeting.ok");
+  stand (&chen);
+  result = test_ws_next_of_type (chair.ws, "vote.void");
+  g_assert_nonnull (strstr (test_ws_pstr (result, "reason"), "法定人数"));
+  stand (&chair);
+  stand (&member);
+  stand (&member2);
+  stand (&li);
+}
+
 /* A lesson takes no votes; a motion cannot be announced on it either. */
 static void
 test_no_votes_in_a_lesson (void)
@@ -339,10 +579,13 @@ test_no_votes_in_a_lesson (void)
 int
 main (int argc, char **argv)
 {
+  /* The hostile ballots below come faster than any person votes: more
+   * than the default burst of hand-kind messages per account. */
+  const char *sets[] = { "websocket.hand_burst=40", NULL };
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  server = test_server_start (NULL);
+  server = test_server_start (sets);
   first_branch = test_org_id (server, "第一党支部");
   chair_member = test_member_id (server, first_branch, "王建国");
   {
@@ -357,6 +600,8 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/votes/secret-ballot-hostile", test_secret_ballot_hostile);
   g_test_add_func ("/votes/none-in-a-lesson", test_no_votes_in_a_lesson);
+  g_test_add_func ("/votes/election-hostile", test_election_hostile);
+  g_test_add_func ("/votes/election-quorum-lost", test_election_quorum_lost);
   status = g_test_run ();
   test_server_stop (server);
   return status;

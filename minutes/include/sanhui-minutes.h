@@ -1179,6 +1179,84 @@ ShRollcall *sh_rollcall_get (ShStore *store, gint64 id, GError **error);
  * Returns: (transfer full) (element-type ShRollcall) */
 GPtrArray *sh_rollcall_list (ShStore *store, gint64 meeting_id, gint64 member_id, GError **error);
 
+/* ------------------------------------------------ elections, candidates */
+
+/* Elections with several candidates (选举, election.c; docs/votes.md
+ * "Elections"): an election motion announced with 2..30 candidates in
+ * ballot order and a number of seats (等额: as many candidates as seats;
+ * 差额: more). Each ballot marks every candidate 赞成 / 不赞成 / 弃权 (an
+ * unmarked candidate is 弃权); a ballot approving more candidates than
+ * there are seats is void (cast, counted as 无效票, marks ignored). Kept
+ * secret like any secret ballot: per-candidate tallies only, written at
+ * close, never a ballot or its combination of marks. */
+#define SH_ELECTION_MIN_CANDIDATES 2
+#define SH_ELECTION_MAX_CANDIDATES 30
+#define SH_ELECTION_NAME_MAX_CHARS 50
+
+typedef struct {
+  gint64 motion_id;
+  guint seats;
+  GStrv candidates; /* names, in ballot order (position = index) */
+} ShElection;
+
+void sh_election_free (ShElection *election);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShElection, sh_election_free)
+
+/* Announces an election motion on @meeting_id (as sh_motion_create())
+ * with @candidates (NULL-terminated, 2..30 distinct names, INVALID) and
+ * @seats (1..number of candidates, INVALID). Returns the new id or 0. */
+gint64 sh_election_create (ShStore *store, gint64 meeting_id, const char *title,
+                           const char *const *candidates, guint seats, gint64 created_by,
+                           GError **error);
+/* The candidates of election motion @motion_id; NULL and no error when it
+ * has none (a single for/against election, or a backend without them).
+ * Returns: (transfer full) (nullable) */
+ShElection *sh_election_get (ShStore *store, gint64 motion_id, GError **error);
+
+/* One candidate's count: marks[SH_VOTE_FOR] approvals (赞成), AGAINST
+ * (不赞成), ABSTAIN (弃权, unmarked included) over valid ballots. */
+typedef struct {
+  guint marks[SH_VOTE_CHOICE_COUNT];
+  gboolean elected;
+} ShElectionTally;
+
+/* Who is elected, set in each tally's .elected: a candidate needs more
+ * approvals than half of @expected_voting (sh_rules_motion_passes()); of
+ * those, the @seats with most approvals. A tie for the last seat(s)
+ * elects none of the tied and sets *@runoff (另行选举). Returns how many
+ * were elected. Pure. */
+guint sh_election_decide (ShElectionTally *tallies, guint n_tallies, guint seats,
+                          guint expected_voting, gboolean *runoff);
+
+/* The counted result of a closed election vote. */
+typedef struct {
+  gint64 vote_id;
+  guint seats;
+  guint invalid;   /* void ballots (more approvals than seats) */
+  guint elected;   /* seats filled */
+  gboolean runoff; /* a tie left the last seat(s) empty */
+  GArray *tallies; /* ShElectionTally, in ballot order */
+} ShElectionResult;
+
+void sh_election_result_free (ShElectionResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShElectionResult, sh_election_result_free)
+/* NULL and no error when @vote_id is not a counted election with
+ * candidates. Returns: (transfer full) (nullable) */
+ShElectionResult *sh_election_result_get (ShStore *store, gint64 vote_id, GError **error);
+
+/* The ballot box of a secret election with @n_candidates and @seats:
+ * per-candidate counters and a count of void ballots, no ballot kept. */
+ShBallotBox *sh_ballot_box_new_election (guint n_candidates, guint seats); /* transfer full */
+/* 0 when @box is not an election's. */
+guint sh_ballot_box_candidates (ShBallotBox *box);
+/* Counts @member_id's ballot once (CONFLICT when they voted already):
+ * @marks has one choice per candidate, in ballot order (INVALID when
+ * @n_marks differs or this is no election box). *@valid_out FALSE when it
+ * approved more candidates than seats: counted as cast, void. */
+gboolean sh_ballot_box_cast_election (ShBallotBox *box, gint64 member_id, const ShVoteChoice *marks,
+                                      guint n_marks, gboolean *valid_out, char **receipt_out,
+                                      GError **error);
+
 /* ------------------------------------------------------- accounts, roles */
 
 typedef enum {

@@ -17,6 +17,13 @@ struct _ShBallotBox {
   GHashTable *present;  /* member ids (gint64*) who attended the vote */
   GHashTable *receipts; /* receipt hashes (char*) */
   guint counts[SH_VOTE_CHOICE_COUNT];
+  /* An election's: per candidate, a count per mark, and the void ballots.
+   * A ballot's marks are added to these and forgotten, so that not even
+   * its combination of marks is kept. */
+  guint n_candidates;
+  guint seats;
+  guint (*marks)[SH_VOTE_CHOICE_COUNT];
+  guint invalid;
 };
 
 ShBallotBox *
@@ -39,6 +46,7 @@ sh_ballot_box_free (ShBallotBox *box)
   g_hash_table_unref (box->voters);
   g_hash_table_unref (box->present);
   g_hash_table_unref (box->receipts);
+  g_free (box->marks);
   g_free (box);
 }
 
@@ -78,15 +86,37 @@ key (gint64 member_id)
   return g_memdup2 (&member_id, sizeof member_id);
 }
 
-gboolean
-sh_ballot_box_cast (ShBallotBox *box, gint64 member_id, ShVoteChoice choice, char **receipt_out,
-                    GError **error)
+ShBallotBox *
+sh_ballot_box_new_election (guint n_candidates, guint seats)
+{
+  ShBallotBox *box;
+
+  g_return_val_if_fail (n_candidates >= SH_ELECTION_MIN_CANDIDATES
+                            && n_candidates <= SH_ELECTION_MAX_CANDIDATES,
+                        NULL);
+  g_return_val_if_fail (seats >= 1 && seats <= n_candidates, NULL);
+  box = sh_ballot_box_new (TRUE);
+  box->n_candidates = n_candidates;
+  box->seats = seats;
+  box->marks = g_malloc0_n (n_candidates, sizeof *box->marks);
+  return box;
+}
+
+guint
+sh_ballot_box_candidates (ShBallotBox *box)
+{
+  g_return_val_if_fail (box != NULL, 0);
+  return box->n_candidates;
+}
+
+/* Records that @member_id voted and hands out their receipt: the part of a
+ * cast that a ballot for a motion and an election's share. */
+static gboolean
+admit (ShBallotBox *box, gint64 member_id, gint open_choice, char **receipt_out, GError **error)
 {
   g_autofree char *receipt = NULL;
   char *hash;
 
-  g_return_val_if_fail (box != NULL && member_id != 0, FALSE);
-  g_return_val_if_fail ((guint) choice < SH_VOTE_CHOICE_COUNT, FALSE);
   if (g_hash_table_contains (box->voters, &member_id))
     return sh_minutes_fail (error, SH_MINUTES_ERROR_CONFLICT, "您已投票，每人只能投一次");
   if (!(receipt = new_receipt (error)))
@@ -100,11 +130,53 @@ sh_ballot_box_cast (ShBallotBox *box, gint64 member_id, ShVoteChoice choice, cha
   }
   g_hash_table_add (box->receipts, hash);
   g_hash_table_insert (box->voters, key (member_id),
-                       GINT_TO_POINTER (box->secret ? 1 : (gint) choice + 1));
+                       GINT_TO_POINTER (box->secret ? 1 : open_choice + 1));
   g_hash_table_add (box->present, key (member_id));
-  box->counts[choice]++;
   if (receipt_out)
     *receipt_out = g_steal_pointer (&receipt);
+  return TRUE;
+}
+
+gboolean
+sh_ballot_box_cast (ShBallotBox *box, gint64 member_id, ShVoteChoice choice, char **receipt_out,
+                    GError **error)
+{
+  g_return_val_if_fail (box != NULL && member_id != 0, FALSE);
+  g_return_val_if_fail ((guint) choice < SH_VOTE_CHOICE_COUNT, FALSE);
+  if (box->n_candidates)
+    return sh_minutes_invalid (error, "这是选举，请对每位候选人表态");
+  if (!admit (box, member_id, (gint) choice, receipt_out, error))
+    return FALSE;
+  box->counts[choice]++;
+  return TRUE;
+}
+
+gboolean
+sh_ballot_box_cast_election (ShBallotBox *box, gint64 member_id, const ShVoteChoice *marks,
+                             guint n_marks, gboolean *valid_out, char **receipt_out, GError **error)
+{
+  guint approvals = 0;
+
+  g_return_val_if_fail (box != NULL && member_id != 0 && marks != NULL, FALSE);
+  if (!box->n_candidates)
+    return sh_minutes_invalid (error, "这不是选举，请选择赞成、反对或弃权");
+  if (n_marks != box->n_candidates)
+    return sh_minutes_invalid (error, "选票与候选人名单不符");
+  for (guint i = 0; i < n_marks; i++) {
+    if ((guint) marks[i] >= SH_VOTE_CHOICE_COUNT)
+      return sh_minutes_invalid (error, "选票与候选人名单不符");
+    approvals += marks[i] == SH_VOTE_FOR;
+  }
+  if (!admit (box, member_id, -1, receipt_out, error))
+    return FALSE;
+  /* 所选人数多于应选人数的选票无效: cast, counted as void, marks dropped. */
+  if (approvals > box->seats)
+    box->invalid++;
+  else
+    for (guint i = 0; i < n_marks; i++)
+      box->marks[i][marks[i]]++;
+  if (valid_out)
+    *valid_out = approvals <= box->seats;
   return TRUE;
 }
 
@@ -146,6 +218,18 @@ void
 sh_ballot_box_counts (ShBallotBox *box, guint counts[SH_VOTE_CHOICE_COUNT])
 {
   memcpy (counts, box->counts, sizeof box->counts);
+}
+
+guint
+sh_ballot_box_election_counts (ShBallotBox *box, GArray *tallies)
+{
+  for (guint i = 0; i < box->n_candidates; i++) {
+    ShElectionTally t = { 0 };
+
+    memcpy (t.marks, box->marks[i], sizeof t.marks);
+    g_array_append_val (tallies, t);
+  }
+  return box->invalid;
 }
 
 static gint

@@ -37,6 +37,7 @@ typedef struct _ShLeaveStoreOps ShLeaveStoreOps;
 typedef struct _ShRollcallStoreOps ShRollcallStoreOps;
 typedef struct _ShPresenceStoreOps ShPresenceStoreOps;
 typedef struct _ShVoteStoreOps ShVoteStoreOps;
+typedef struct _ShElectionStoreOps ShElectionStoreOps;
 
 typedef struct _ShStoreBackend {
   const char *name; /* "sqlite" */
@@ -86,4 +87,6 @@ typedef struct _ShStoreBackend {
   const ShPresenceStoreOps *presence;
   /* Optional: a backend without it (NULL) keeps no motions and no votes. */
   const ShVoteStoreOps *vote;
+  /* Optional: without it (NULL) elections have no candidates. */
+  const ShElectionStoreOps *election;
 } ShStoreBackend;

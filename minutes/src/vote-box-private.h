@@ -15,3 +15,6 @@ void sh_ballot_box_counts (ShBallotBox *box, guint counts[SH_VOTE_CHOICE_COUNT])
 GArray *sh_ballot_box_voters (ShBallotBox *box);
 /* The receipts' hashes, sorted. Returns: (transfer full) (element-type utf8) */
 GPtrArray *sh_ballot_box_receipts (ShBallotBox *box);
+/* Appends an election box's per-candidate counts (ShElectionTally, in
+ * ballot order, .elected unset) to @tallies. Returns: the void ballots. */
+guint sh_ballot_box_election_counts (ShBallotBox *box, GArray *tallies);

@@ -4,6 +4,7 @@
  * sh_rules_motion_passes(); this file applies them to a motion and stores
  * the outcome. What is kept of a secret vote and why: docs/votes.md.
  * SPDX-License-Identifier: Apache-2.0 */
+#include "election-private.h"
 #include "store-vote.h"
 #include "vote-box-private.h"
 #include "vote-private.h"
@@ -245,7 +246,7 @@ finish_txn (ShStore *store, gpointer user_data, GError **error)
   g_autoptr (ShMotion) m = NULL;
   g_autoptr (GArray) voters = NULL;
   g_autoptr (GPtrArray) receipts = NULL;
-  gboolean found = FALSE;
+  gboolean found = FALSE, election = FALSE;
 
   if (!v)
     return FALSE;
@@ -261,8 +262,11 @@ finish_txn (ShStore *store, gpointer user_data, GError **error)
     sh_ballot_box_counts (d->box, v->ballots);
     if (!count_opinions (store, m, v, d->box, error))
       return FALSE;
-    v->passed = sh_rules_motion_passes (v->ballots[SH_VOTE_FOR] + v->opinions[SH_VOTE_FOR],
-                                        v->expected_voting);
+    if (!sh_election_count (store, m, v, d->box, &election, error))
+      return FALSE;
+    if (!election)
+      v->passed = sh_rules_motion_passes (v->ballots[SH_VOTE_FOR] + v->opinions[SH_VOTE_FOR],
+                                          v->expected_voting);
     voters = sh_ballot_box_voters (d->box);
     receipts = sh_ballot_box_receipts (d->box);
   } else {

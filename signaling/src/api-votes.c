@@ -66,6 +66,15 @@ build_motion (ShRequest *req, JsonBuilder *b, const ShMotion *mo)
   }
   if (!mine)
     json_builder_add_null_value (b);
+  {
+    g_autoptr (ShElection) e = sh_election_get (store, mo->id, NULL);
+
+    json_builder_set_member_name (b, "election");
+    if (e)
+      sh_build_election (b, e);
+    else
+      json_builder_add_null_value (b);
+  }
   json_builder_end_object (b);
 }
 
@@ -158,7 +167,8 @@ handle_vote (ShRequest *req)
 }
 
 /* POST /api/meetings/{id}/motions {kind, title, candidate,
- * candidate_member_id, secret}: the secretary or the chair. */
+ * candidate_member_id, secret; for an election candidates, seats}: the
+ * secretary or the chair. */
 static void
 handle_create (ShRequest *req)
 {
@@ -168,7 +178,8 @@ handle_create (ShRequest *req)
   g_autofree char *kind_s = NULL;
   g_autofree char *title = NULL;
   g_autofree char *candidate = NULL;
-  gint64 candidate_member = 0, id;
+  g_autoptr (GPtrArray) candidates = NULL;
+  gint64 candidate_member = 0, seats = 0, id;
   gboolean secret = FALSE;
   ShMotionKind kind = SH_MOTION_ORDINARY;
 
@@ -185,7 +196,11 @@ handle_create (ShRequest *req)
       || !sh_json_get_string (req->body, "candidate", FALSE, 50, &candidate, &error)
       || !sh_json_get_int (req->body, "candidate_member_id", FALSE, 1, G_MAXINT64,
                            &candidate_member, &error)
-      || !sh_json_get_bool (req->body, "secret", FALSE, &secret, &error)) {
+      || !sh_json_get_bool (req->body, "secret", FALSE, &secret, &error)
+      || !sh_json_get_string_array (req->body, "candidates", SH_ELECTION_MAX_CANDIDATES,
+                                    SH_ELECTION_NAME_MAX_CHARS, &candidates, &error)
+      || !sh_json_get_int (req->body, "seats", FALSE, 1, SH_ELECTION_MAX_CANDIDATES, &seats,
+                           &error)) {
     sh_reply_gerror (req, error);
     return;
   }
@@ -193,8 +208,20 @@ handle_create (ShRequest *req)
     sh_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid", "表决事项类型无效");
     return;
   }
-  id = sh_motion_create (store, m->id, kind, title, candidate, candidate_member, secret,
-                         req->auth.account->id, &error);
+  if ((candidates || seats) && kind != SH_MOTION_ELECTION) {
+    sh_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid", "只有选举才有候选人名单");
+    return;
+  }
+  if (candidates && candidates->len > 0) {
+    g_ptr_array_add (candidates, NULL);
+    id = sh_election_create (store, m->id, title, (const char *const *) candidates->pdata,
+                             (guint) seats, req->auth.account->id, &error);
+  } else if (seats) {
+    sh_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid", "请填写候选人名单");
+    return;
+  } else
+    id = sh_motion_create (store, m->id, kind, title, candidate, candidate_member, secret,
+                           req->auth.account->id, &error);
   if (!id) {
     sh_reply_gerror (req, error);
     return;

@@ -417,6 +417,7 @@ handle_start (ShWsMessage *m)
   gint64 seconds = sh_meeting_payload_int (m, "seconds", 0);
   g_autoptr (GArray) present = present_voters (room);
   g_autoptr (GError) error = NULL;
+  g_autoptr (ShElection) election = NULL;
   GPtrArray *participants;
   LiveVote *lv;
   ShVote *v;
@@ -442,7 +443,17 @@ handle_start (ShWsMessage *m)
   lv = g_new0 (LiveVote, 1);
   lv->meeting_id = meeting_id;
   lv->vote = v;
-  lv->box = sh_ballot_box_new (v->secret);
+  election = sh_election_get (server->store, v->motion_id, &error);
+  if (error) {
+    reply_error_from (m, error);
+    sh_vote_void (server->store, v->id, "读取候选人名单失败，表决无效", NULL);
+    g_free (lv);
+    sh_vote_free (v);
+    return;
+  }
+  lv->box = election
+                ? sh_ballot_box_new_election (g_strv_length (election->candidates), election->seats)
+                : sh_ballot_box_new (v->secret);
   participants = sh_room_participants (room);
   for (guint i = 0; i < participants->len; i++)
     sh_ballot_box_mark_present (
@@ -466,6 +477,58 @@ handle_start (ShWsMessage *m)
   sh_meeting_reply_ok (m);
 }
 
+static gboolean
+refuse (GError **error, const char *message)
+{
+  g_set_error_literal (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID, message);
+  return FALSE;
+}
+
+/* An election ballot's marks, one per candidate in ballot order, from
+ * the payload's "marks": [{"candidate": position, "choice"}, ...]; a
+ * candidate not listed is 弃权. Unknown or repeated candidates are
+ * refused. Returns: FALSE with a message for the voter. */
+static gboolean
+parse_marks (JsonObject *payload, ShVoteChoice *marks, guint n, GError **error)
+{
+  JsonNode *node = json_object_get_member (payload, "marks");
+  g_autofree gboolean *seen = g_new0 (gboolean, n);
+  JsonArray *array;
+
+  for (guint i = 0; i < n; i++)
+    marks[i] = SH_VOTE_ABSTAIN;
+  if (!node || JSON_NODE_HOLDS_NULL (node))
+    return refuse (error, "请对候选人逐一表态");
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return refuse (error, "选票格式不正确");
+  array = json_node_get_array (node);
+  if (json_array_get_length (array) > n)
+    return refuse (error, "选票上的表态多于候选人数");
+  for (guint i = 0; i < json_array_get_length (array); i++) {
+    JsonNode *item = json_array_get_element (array, i);
+    JsonObject *o = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+    JsonNode *cand = o ? json_object_get_member (o, "candidate") : NULL;
+    JsonNode *choice = o ? json_object_get_member (o, "choice") : NULL;
+    gint64 position;
+    ShVoteChoice c;
+
+    if (!cand || !JSON_NODE_HOLDS_VALUE (cand) || json_node_get_value_type (cand) != G_TYPE_INT64
+        || !choice || !JSON_NODE_HOLDS_VALUE (choice)
+        || json_node_get_value_type (choice) != G_TYPE_STRING)
+      return refuse (error, "选票格式不正确");
+    position = json_node_get_int (cand);
+    if (position < 0 || position >= (gint64) n)
+      return refuse (error, "选票上有不在名单中的候选人");
+    if (seen[position])
+      return refuse (error, "选票上同一候选人出现了两次");
+    if (!sh_vote_choice_from_string (json_node_get_string (choice), &c))
+      return refuse (error, "请对每位候选人选择赞成、不赞成或弃权");
+    seen[position] = TRUE;
+    marks[position] = c;
+  }
+  return TRUE;
+}
+
 static void
 handle_cast (ShWsMessage *m)
 {
@@ -479,6 +542,8 @@ handle_cast (ShWsMessage *m)
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonBuilder) b = NULL;
   ShVoteChoice choice;
+  guint n_candidates;
+  gboolean valid = TRUE, cast;
 
   if (!lv) {
     sh_ws_send_error (m->client, m->id, "no_vote_open", "当前没有进行中的表决");
@@ -492,12 +557,26 @@ handle_cast (ShWsMessage *m)
     sh_ws_send_error (m->client, m->id, "no_vote_right", "您在本次会议没有表决权");
     return;
   }
-  if (!sh_vote_choice_from_string (choice_s, &choice)) {
-    sh_ws_send_error (m->client, m->id, "bad_request", "请选择赞成、反对或弃权");
-    return;
+  n_candidates = sh_ballot_box_candidates (lv->box);
+  if (n_candidates) {
+    g_autofree ShVoteChoice *marks = g_new (ShVoteChoice, n_candidates);
+
+    if (!parse_marks (m->payload, marks, n_candidates, &error)) {
+      sh_ws_send_error (m->client, m->id, "bad_request", error->message);
+      return;
+    }
+    /* One ballot per member, whichever socket carries them. The marks
+     * are added to the counters and forgotten with this frame. */
+    cast = sh_ballot_box_cast_election (lv->box, p->member_id, marks, n_candidates, &valid,
+                                        &receipt, &error);
+  } else {
+    if (!sh_vote_choice_from_string (choice_s, &choice)) {
+      sh_ws_send_error (m->client, m->id, "bad_request", "请选择赞成、反对或弃权");
+      return;
+    }
+    cast = sh_ballot_box_cast (lv->box, p->member_id, choice, &receipt, &error);
   }
-  /* One ballot per member, whichever socket carries them. */
-  if (!sh_ballot_box_cast (lv->box, p->member_id, choice, &receipt, &error)) {
+  if (!cast) {
     sh_ws_send_error (m->client, m->id,
                       g_error_matches (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_CONFLICT)
                           ? "already_voted"
@@ -512,7 +591,12 @@ handle_cast (ShWsMessage *m)
   json_builder_add_int_value (b, lv->vote->id);
   sh_json_builder_add_string (b, "receipt", receipt);
   sh_json_builder_add_string (b, "receipt_hash", hash);
-  sh_json_builder_add_string (b, "message", "您的选票已计入");
+  if (n_candidates) {
+    json_builder_set_member_name (b, "valid");
+    json_builder_add_boolean_value (b, valid);
+  }
+  sh_json_builder_add_string (
+      b, "message", valid ? "您的选票已计入" : "您的选票已计入，但赞成人数多于应选人数，为无效票");
   json_builder_end_object (b);
   sh_ws_send (m->client, "vote.counted", m->id, b);
   send_progress (server, room, lv);
@@ -572,8 +656,9 @@ static const ShWsField start_fields[]
         { "secret", SH_WS_FIELD_BOOL, FALSE },
         { "seconds", SH_WS_FIELD_INT, FALSE, VOTE_MAX_SECONDS },
         { NULL } };
+/* "choice" for a motion; an election's "marks" are checked by parse_marks(). */
 static const ShWsField cast_fields[] = { { "vote_id", SH_WS_FIELD_INT, TRUE, G_MAXINT64 },
-                                         { "choice", SH_WS_FIELD_STRING, TRUE, 10 },
+                                         { "choice", SH_WS_FIELD_STRING, FALSE, 10 },
                                          { NULL } };
 static const ShWsField close_fields[]
     = { { "vote_id", SH_WS_FIELD_INT, FALSE, G_MAXINT64 }, { NULL } };

@@ -15,10 +15,67 @@ add_counts (JsonBuilder *b, const char *field, const guint counts[SH_VOTE_CHOICE
   json_builder_end_object (b);
 }
 
+/* An election's "election": its seats and candidates in ballot order and,
+ * once counted, per candidate the counts and whether elected, the void
+ * ballots and whether a runoff is needed. Nothing per ballot exists. */
+static void
+add_election (ShStore *store, JsonBuilder *b, const ShVote *v, const ShElection *e)
+{
+  g_autoptr (ShElectionResult) r
+      = v->state == SH_VOTE_CLOSED ? sh_election_result_get (store, v->id, NULL) : NULL;
+
+  json_builder_set_member_name (b, "election");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "seats");
+  json_builder_add_int_value (b, e->seats);
+  json_builder_set_member_name (b, "candidates");
+  json_builder_begin_array (b);
+  for (guint i = 0; e->candidates[i]; i++) {
+    const ShElectionTally *t
+        = r && i < r->tallies->len ? &g_array_index (r->tallies, ShElectionTally, i) : NULL;
+
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "position");
+    json_builder_add_int_value (b, i);
+    sh_json_builder_add_string (b, "name", e->candidates[i]);
+    if (t) {
+      add_counts (b, "marks", t->marks);
+      json_builder_set_member_name (b, "elected");
+      json_builder_add_boolean_value (b, t->elected);
+    }
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+  if (r) {
+    json_builder_set_member_name (b, "invalid");
+    json_builder_add_int_value (b, r->invalid);
+    json_builder_set_member_name (b, "elected");
+    json_builder_add_int_value (b, r->elected);
+    json_builder_set_member_name (b, "runoff");
+    json_builder_add_boolean_value (b, r->runoff);
+  }
+  json_builder_end_object (b);
+}
+
+void
+sh_build_election (JsonBuilder *b, const ShElection *e)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "seats");
+  json_builder_add_int_value (b, e->seats);
+  json_builder_set_member_name (b, "candidates");
+  json_builder_begin_array (b);
+  for (guint i = 0; e->candidates[i]; i++)
+    json_builder_add_string_value (b, e->candidates[i]);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
 void
 sh_build_vote (ShStore *store, GTimeZone *tz, JsonBuilder *b, const ShVote *v)
 {
   g_autoptr (ShMotion) mo = sh_motion_get (store, v->motion_id, NULL);
+  g_autoptr (ShElection) e = sh_election_get (store, v->motion_id, NULL);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "id");
@@ -42,6 +99,8 @@ sh_build_vote (ShStore *store, GTimeZone *tz, JsonBuilder *b, const ShVote *v)
     json_builder_set_member_name (b, "passed");
     json_builder_add_boolean_value (b, v->passed);
   }
+  if (e)
+    add_election (store, b, v, e);
   sh_json_builder_add_string (b, "void_reason", v->void_reason);
   sh_json_builder_add_time (b, "opened_at", v->opened_at, tz);
   sh_json_builder_add_time (b, "closed_at", v->closed_at, tz);

@@ -12,3 +12,6 @@ void sh_build_vote (ShStore *store, GTimeZone *tz, JsonBuilder *b, const ShVote 
 /* Adds "voters" (by member id; with their choice for an open vote only)
  * and "receipts" (the hashes, sorted) of a closed vote to an open object. */
 void sh_build_vote_record (ShStore *store, JsonBuilder *b, const ShVote *v);
+/* Writes an election motion's {"seats", "candidates": [names in ballot
+ * order]}. */
+void sh_build_election (JsonBuilder *b, const ShElection *e);

@@ -134,5 +134,114 @@ export function voteScenarios(h) {
   }
   roomVote.launch = { args: MEDIA_ARGS, ignoreDefaultArgs: ['--mute-audio'] };
 
-  return { 'room-vote': roomVote };
+  /**
+   * A 差额 election (three candidates for two seats) by secret ballot: the
+   * administrator sets the branch's election share to 50% so that four of
+   * six voting members are enough, the secretary announces it with its
+   * candidates and records the higher organization's approval; in the room
+   * the member's phone shows one row per candidate and the counter
+   * "已选 n/2", will not take a third approval, and after the chair closes it
+   * shows the result per candidate and that the receipt was counted.
+   */
+  async function roomElection(t) {
+    t.voteCleanup = [];
+    try {
+      const env = h.environment();
+      const browser = await withTimeout(h.chromium().launch({
+        executablePath: env.chromiumPath, headless: true,
+        args: [...h.CHROMIUM_ARGS, ...MEDIA_ARGS], ignoreDefaultArgs: ['--mute-audio'], timeout: 30_000,
+      }), 35_000, 'launching the second Chromium');
+      t.voteCleanup.push(() => browser.close());
+      const admin = await person(t, await newContextIn(t, browser, DESKTOP), 'admin');
+      const secretary = await person(t, await newContextIn(t, browser, DESKTOP), 'secretary');
+      const member = await person(t, t.context, 'member');
+      const member2 = await person(t, await newContextIn(t, browser, DESKTOP), 'member2');
+
+      const orgs = await call(t, secretary, 'GET', 'api/orgs');
+      const branch = (Array.isArray(orgs) ? orgs : orgs.orgs).find((o) => o.name === '第一党支部');
+      const members = await call(t, admin, 'GET', `api/orgs/${branch.id}/members`);
+      const li = (Array.isArray(members) ? members : members.members).find((m) => m.name === '李红梅');
+      await call(t, admin, 'POST', 'api/accounts', {
+        login: 'lihongmei', display_name: '李红梅', member_id: li.id, password: h.DEMO_PASSWORD,
+      });
+      const fourth = await person(t, await newContextIn(t, browser, DESKTOP), 'lihongmei');
+      await call(t, admin, 'PUT', `api/orgs/${branch.id}/vote-settings`, {
+        approval_required: true, election_share_percent: 50,
+      });
+
+      const start = new Date(Date.now() + 10 * 60_000).toISOString();
+      const end = new Date(Date.now() + 130 * 60_000).toISOString();
+      const meeting = await call(t, secretary, 'POST', `api/orgs/${branch.id}/meetings`, {
+        type: 'general', title: `换届选举-${Date.now().toString(36)}`, planned_start: start, planned_end: end,
+        chair_member_id: secretary.account.member_id,
+      });
+      const motion = await call(t, secretary, 'POST', `api/meetings/${meeting.id}/motions`, {
+        kind: 'election', title: '选举支部委员', candidates: ['张三', '李四', '王五'], seats: 2,
+      });
+      assert(motion.election && motion.election.seats === 2, `motion: ${JSON.stringify(motion)}`);
+      await call(t, secretary, 'POST', `api/meetings/${meeting.id}/vote-approval`, { approval: '示范街道党工委同意网上选举' });
+      await call(t, secretary, 'POST', `api/meetings/${meeting.id}/transition`, { to: 'open' });
+      await member.page.goto(new URL(`meeting.html?id=${meeting.id}`, t.url).href);
+      const announced = member.page.locator('[data-testid="motion-election"]');
+      await announced.waitFor();
+      assert(/差额选举.*张三、李四、王五/.test((await announced.textContent()) || ''), `announced: "${await announced.textContent()}"`);
+
+      for (const p of [secretary, member, member2, fourth]) await joinRoom(t, p, meeting.id);
+      await call(t, secretary, 'POST', `api/meetings/${meeting.id}/transition`, { to: 'in_progress' });
+      const chair = secretary.page;
+      await chair.locator('[data-testid="vote-start"]').waitFor();
+      await chair.locator('[data-testid="vote-motion"]').selectOption(String(motion.id));
+      await chair.locator('[data-testid="vote-start"]').click();
+
+      // The phone: one row per candidate, the counter, no third approval.
+      const phone = member.page;
+      await phone.locator('[data-testid="election-ballot"]').waitFor();
+      assert(await phone.locator('[data-testid="election-row"]').count() === 3, 'three rows');
+      await phone.locator('[data-testid="election-for-0"]').click();
+      await phone.locator('[data-testid="election-counter"]', { hasText: '已选 1/2' }).waitFor();
+      await phone.locator('[data-testid="election-for-1"]').click();
+      await phone.locator('[data-testid="election-counter"]', { hasText: '已选 2/2' }).waitFor();
+      assert(await phone.locator('[data-testid="election-for-2"]').isDisabled(), 'a third approval was possible');
+      await phone.locator('[data-testid="election-against-2"]').click();
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, `the ballot is wider than the phone by ${overflow}px`);
+      await phone.locator('[data-testid="election-submit"]').click();
+      await phone.locator('[data-testid="vote-counted"]').waitFor();
+      const receipt = ((await phone.locator('[data-testid="vote-receipt"]').textContent()) || '').trim();
+      assert(/^[0-9a-f]{32}$/.test(receipt), `receipt "${receipt}"`);
+
+      // 张三 and 李四 four approvals each (more than half of six): elected.
+      // The desktop pages share the second Chromium, busy decoding video:
+      // their taps are dispatched to the buttons rather than through its
+      // input pipeline (the phone above took real clicks).
+      const ballots = [[secretary, ['for-0', 'for-1', 'against-2']], [member2, ['for-0', 'for-1']], [fourth, ['for-1', 'for-0']]];
+      for (const [p, marks] of ballots) {
+        await p.page.locator('[data-testid="election-ballot"]').waitFor();
+        for (const m of marks) {
+          await p.page.locator(`[data-testid="election-${m}"]`).dispatchEvent('click');
+          await p.page.locator(`[data-testid="election-${m}"][aria-pressed="true"]`).waitFor();
+        }
+        await p.page.locator('[data-testid="election-submit"]').dispatchEvent('click');
+        await p.page.locator('[data-testid="vote-counted"]').waitFor();
+      }
+      await chair.locator('[data-testid="vote-count"]', { hasText: '已投 4 票' }).waitFor();
+      await chair.locator('[data-testid="vote-close"]').click();
+      const outcome = phone.locator('[data-testid="election-outcome"]');
+      await outcome.waitFor();
+      assert(((await outcome.textContent()) || '').includes('当选 2 人'), `outcome: "${await outcome.textContent()}"`);
+      const rows = await phone.locator('[data-testid="election-result"]').allTextContents();
+      log(`results: ${rows.join(' | ')}`);
+      assert(rows.length === 3 && /张三 赞成 4.*当选/.test(rows[0]) && /李四 赞成 4.*当选/.test(rows[1])
+        && /王五 赞成 0/.test(rows[2]) && !/当选/.test(rows[2]), `results: ${rows.join(' | ')}`);
+      const check = phone.locator('[data-testid="vote-receipt-check"]');
+      await check.waitFor();
+      assert(((await check.textContent()) || '').includes('已核对'), `receipt check: "${await check.textContent()}"`);
+      log('差额 election: two elected of three, per-candidate counts only; the member\'s receipt was counted');
+    } finally {
+      for (const f of t.voteCleanup.reverse()) await withTimeout(Promise.resolve().then(f), 10_000, 'closing').catch(() => {});
+    }
+  }
+  roomElection.launch = { args: MEDIA_ARGS, ignoreDefaultArgs: ['--mute-audio'] };
+
+  return { 'room-vote': roomVote, 'room-election': roomElection };
 }

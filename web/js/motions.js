@@ -55,6 +55,7 @@ function motionItem(meeting, data, m, reload, statusBox) {
   const item = el('li', { 'data-testid': 'motion-item', dataset: { motion: String(m.id) } },
     el('strong', { text: m.title }),
     m.candidate ? el('span', { text: `（对象：${m.candidate}）` }) : null,
+    m.election ? el('span', { 'data-testid': 'motion-election', text: `（${m.election.candidates.length > m.election.seats ? '差额' : '等额'}选举，应选 ${m.election.seats} 人；候选人：${m.election.candidates.join('、')}）` }) : null,
     el('span', { class: 'muted', text: ` · ${tags.join(' · ')}` }));
   if (m.my_opinion) {
     item.append(el('p', { class: 'hint', 'data-testid': 'my-opinion', text: `您的书面意见：${m.my_opinion.choice_label}` }));
@@ -86,6 +87,8 @@ function announceForm(meeting, reload, statusBox) {
   const candidate = el('input', { type: 'text', maxlength: '50', placeholder: '发展对象姓名（发展党员）', 'data-testid': 'motion-candidate', 'aria-label': '发展对象' });
   const member = el('input', { type: 'number', min: '1', placeholder: '预备党员编号（转正）', 'data-testid': 'motion-member', 'aria-label': '转正对象' });
   const secret = el('input', { type: 'checkbox', 'data-testid': 'motion-secret' });
+  const candidates = el('textarea', { rows: '4', 'data-testid': 'motion-candidates', 'aria-label': '候选人名单', placeholder: '候选人名单（选举，每行一人，2 至 30 人，按选票顺序）' });
+  const seats = el('input', { type: 'number', min: '1', max: '30', placeholder: '应选人数（选举）', 'data-testid': 'motion-seats', 'aria-label': '应选人数' });
   return el('form', {
     novalidate: true, 'data-testid': 'motion-form',
     on: {
@@ -94,6 +97,15 @@ function announceForm(meeting, reload, statusBox) {
         const body = { kind: kind.value, title: title.value, secret: secret.checked };
         if (kind.value === 'admission') body.candidate = candidate.value;
         if (kind.value === 'conversion' && member.value) body.candidate_member_id = Number(member.value);
+        const names = candidates.value.split('\n').map((x) => x.trim()).filter(Boolean);
+        if (kind.value === 'election' && names.length) {
+          body.candidates = names;
+          body.seats = Number(seats.value) || 0;
+          if (!body.seats) {
+            setStatus(statusBox, '请填写应选人数', 'error');
+            return;
+          }
+        }
         try {
           await api('POST', `/api/meetings/${meeting.id}/motions`, { body });
           setStatus(statusBox, '表决事项已提交', 'success');
@@ -107,6 +119,8 @@ function announceForm(meeting, reload, statusBox) {
   el('h3', { text: '提交表决事项' }),
   el('div', { class: 'field' }, kind), el('div', { class: 'field' }, title),
   el('div', { class: 'field' }, candidate), el('div', { class: 'field' }, member),
+  el('div', { class: 'field' }, candidates), el('div', { class: 'field' }, seats),
+  el('p', { class: 'hint', text: '选举：候选人多于应选人数为差额选举，相等为等额选举；每张选票赞成的不得多于应选人数，否则为无效票。' }),
   el('label', { class: 'check' }, secret, ' 无记名投票（发展党员、转正、选举一律无记名）'),
   el('button', { type: 'submit', class: 'btn btn-primary btn-small', text: '提交', 'data-testid': 'motion-submit' }));
 }
@@ -140,8 +154,15 @@ function resultsList(data) {
   return el('div', {}, el('h3', { text: '表决结果' }), el('ul', { class: 'plain-list', 'data-testid': 'vote-results' },
     votes.map((v) => el('li', {
       text: v.state === 'void' ? `${v.title}：表决无效（${v.void_reason || ''}）`
+        : v.election && v.election.candidates[0] && v.election.candidates[0].marks ? electionText(v)
         : `${v.title}：${v.passed ? '通过' : '未获通过'}（赞成 ${v.ballots.for + v.opinions.for}，反对 ${v.ballots.against + v.opinions.against}，弃权 ${v.ballots.abstain + v.opinions.abstain}；应到有表决权 ${v.expected_voting} 人）`,
     }))));
+}
+
+function electionText(v) {
+  const e = v.election;
+  const each = e.candidates.map((c) => `${c.name} 赞成 ${c.marks.for}${c.elected ? '（当选）' : ''}`).join('；');
+  return `${v.title}：应选 ${e.seats} 人，当选 ${e.elected} 人（${each}；无效票 ${e.invalid}；应到有表决权 ${v.expected_voting} 人）${e.runoff ? '，须另行选举' : ''}`;
 }
 
 /** Fills the motions block for @meeting (a Meeting object); hidden for a

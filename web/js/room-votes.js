@@ -10,6 +10,7 @@
 import { api } from './api.js';
 import { el, clear } from './ui.js';
 import { $, S, request } from './room-state.js';
+import { renderElectionBallot, renderElectionResult } from './room-election.js';
 
 const CHOICES = [
   ['for', '赞成', 'btn btn-primary'],
@@ -23,6 +24,7 @@ const V = {
   vote: null, candidate: null, endsAt: null, cast: 0, presentVoting: null,
   mayVote: false, voted: false, receipt: null, receiptHash: null,
   result: null, counted: null, voidReason: null, motions: [], error: '', busy: false,
+  election: { marks: {} }, // an election ballot's marks until cast
 };
 
 function card() {
@@ -89,6 +91,8 @@ function renderBallot(node) {
       node.append(el('p', { class: 'hint', text: '回执码（请自行记下，公布结果时可核对本人选票已被计入；回执不含投票内容）：' }),
         el('code', { 'data-testid': 'vote-receipt', text: V.receipt, style: 'word-break:break-all' }));
     }
+  } else if (V.mayVote && vote.election) {
+    renderElectionBallot(node, vote.election, V.election, V.busy, render, (marks) => cast(null, marks));
   } else if (V.mayVote) {
     node.append(el('p', { text: vote.secret ? '请投票（无记名，任何人都无法得知您的选择）：' : '请表决（举手表决，表决情况将记录在案）：' }));
     const row = el('div', { class: 'button-row', style: 'display:flex;gap:0.5rem' });
@@ -118,14 +122,18 @@ function countsText(counts) {
 function renderResult(node) {
   const { vote, receipts } = V.result;
   node.append(heading(vote));
-  node.append(el('p', {
-    'data-testid': 'vote-outcome', class: `status ${vote.passed ? 'status-success' : 'status-error'}`,
-    text: vote.passed ? '表决通过' : '未获通过',
-  }));
-  node.append(el('p', { 'data-testid': 'vote-counts', text: `到会投票：${countsText(vote.ballots)}` }));
+  if (vote.election) {
+    renderElectionResult(node, vote.election, vote.expected_voting);
+  } else {
+    node.append(el('p', {
+      'data-testid': 'vote-outcome', class: `status ${vote.passed ? 'status-success' : 'status-error'}`,
+      text: vote.passed ? '表决通过' : '未获通过',
+    }));
+    node.append(el('p', { 'data-testid': 'vote-counts', text: `到会投票：${countsText(vote.ballots)}` }));
+  }
   const o = vote.opinions || {};
   if (o.for || o.against || o.abstain) node.append(el('p', { text: `书面意见：${countsText(o)}` }));
-  node.append(el('p', { class: 'hint', text: `通过须赞成票（含书面意见）超过应到有表决权党员 ${vote.expected_voting} 人的半数。` }));
+  if (!vote.election) node.append(el('p', { class: 'hint', text: `通过须赞成票（含书面意见）超过应到有表决权党员 ${vote.expected_voting} 人的半数。` }));
   if (V.counted !== null) {
     node.append(el('p', {
       'data-testid': 'vote-receipt-check', class: V.counted ? 'status status-success' : 'status status-error',
@@ -151,7 +159,7 @@ function renderChairStart(node) {
   node.append(el('h2', { text: '发起表决', style: 'margin:0 0 0.5rem;font-size:1.05rem' }));
   const select = el('select', { 'data-testid': 'vote-motion', 'aria-label': '表决事项' },
     el('option', { value: '', text: '临时表决事项（在下方填写）' }),
-    V.motions.map((m) => el('option', { value: String(m.id), text: `${KIND_LABELS[m.kind] || ''}：${m.title}${m.candidate ? `（${m.candidate}）` : ''}` })));
+    V.motions.map((m) => el('option', { value: String(m.id), text: `${KIND_LABELS[m.kind] || ''}：${m.title}${m.candidate ? `（${m.candidate}）` : ''}${m.election ? `（${m.election.candidates.length} 名候选人选 ${m.election.seats} 人）` : ''}` })));
   const title = el('input', { type: 'text', maxlength: '200', placeholder: '临时表决事项', 'data-testid': 'vote-adhoc-title', 'aria-label': '临时表决事项' });
   const secret = el('input', { type: 'checkbox', 'data-testid': 'vote-adhoc-secret' });
   const minutes = el('input', { type: 'number', min: '0', max: '60', value: '0', style: 'width:4rem', 'data-testid': 'vote-minutes', 'aria-label': '限时（分钟）' });
@@ -187,16 +195,18 @@ function render() {
   node.hidden = !node.firstChild;
 }
 
-function cast(choice) {
+function cast(choice, marks) {
   if (!V.vote || V.voted) return;
   V.busy = true;
   V.error = '';
   render();
-  request('vote.cast', { vote_id: V.vote.id, choice })
+  request('vote.cast', marks ? { vote_id: V.vote.id, marks } : { vote_id: V.vote.id, choice })
     .then((reply) => {
       V.voted = true;
       V.receipt = reply.payload.receipt;
       V.receiptHash = reply.payload.receipt_hash;
+      V.election.marks = {};
+      if (reply.payload.valid === false) V.error = reply.payload.message;
     })
     .catch((e) => {
       if (e.code === 'already_voted') V.voted = true;
@@ -215,6 +225,7 @@ function openVote(p) {
   V.result = null;
   V.counted = null;
   V.voidReason = null;
+  V.election.marks = {};
 }
 
 async function showResult(p) {
@@ -253,6 +264,7 @@ export function votesMessage(msg) {
     case 'vote.void':
       V.vote = null;
       V.receipt = null;
+      V.election.marks = {};
       V.voidReason = p.reason || '表决无效';
       loadMotions();
       break;
@@ -312,7 +324,7 @@ export function votesRefresh() {
 
 /** Out of the meeting: nothing of the vote stays on the screen. */
 export function votesLeave() {
-  Object.assign(V, { vote: null, result: null, receipt: null, receiptHash: null, voidReason: null, error: '' });
+  Object.assign(V, { vote: null, result: null, receipt: null, receiptHash: null, voidReason: null, error: '', election: { marks: {} } });
   lastRoomKey = '';
   const node = $('vote-card');
   if (node) node.remove();

@@ -537,6 +537,52 @@ const char *const sh_migrations[] = {
   "  WHEN OLD.voided_by_vote IS NOT NULL OR NEW.choice <> OLD.choice OR NEW.text <> OLD.text"
   "    OR NEW.member_id <> OLD.member_id OR NEW.motion_id <> OLD.motion_id"
   "  BEGIN SELECT RAISE(ABORT, 'a written opinion is only voided, once'); END;",
+  /* 11: elections with several candidates (docs/votes.md "Elections"):
+   *    the candidates and seats of an election motion, and per vote the
+   *    per-candidate tallies, written once at close, in WITHOUT ROWID
+   *    tables keyed by position. No ballot and no combination of marks. */
+  "CREATE TABLE motion_elections ("
+  "  motion_id INTEGER PRIMARY KEY REFERENCES motions(id),"
+  "  seats INTEGER NOT NULL CHECK (seats >= 1));"
+  "CREATE TRIGGER motion_elections_kind BEFORE INSERT ON motion_elections"
+  "  WHEN (SELECT kind FROM motions WHERE id = NEW.motion_id) IS NOT 'election'"
+  "  BEGIN SELECT RAISE(ABORT, 'only an election motion has candidates'); END;"
+  "CREATE TRIGGER motion_elections_no_update BEFORE UPDATE ON motion_elections"
+  "  BEGIN SELECT RAISE(ABORT, 'motion_elections is append-only'); END;"
+  "CREATE TRIGGER motion_elections_no_delete BEFORE DELETE ON motion_elections"
+  "  BEGIN SELECT RAISE(ABORT, 'motion_elections is append-only'); END;"
+  "CREATE TABLE motion_candidates ("
+  "  motion_id INTEGER NOT NULL REFERENCES motion_elections(motion_id),"
+  "  position INTEGER NOT NULL CHECK (position >= 0),"
+  "  name TEXT NOT NULL,"
+  "  PRIMARY KEY (motion_id, position),"
+  "  UNIQUE (motion_id, name)) WITHOUT ROWID;"
+  "CREATE TRIGGER motion_candidates_no_update BEFORE UPDATE ON motion_candidates"
+  "  BEGIN SELECT RAISE(ABORT, 'motion_candidates is append-only'); END;"
+  "CREATE TRIGGER motion_candidates_no_delete BEFORE DELETE ON motion_candidates"
+  "  BEGIN SELECT RAISE(ABORT, 'motion_candidates is append-only'); END;"
+  "CREATE TABLE election_results ("
+  "  vote_id INTEGER PRIMARY KEY REFERENCES votes(id),"
+  "  seats INTEGER NOT NULL,"
+  "  invalid_ballots INTEGER NOT NULL,"
+  "  elected INTEGER NOT NULL,"
+  "  runoff INTEGER NOT NULL);"
+  "CREATE TRIGGER election_results_no_update BEFORE UPDATE ON election_results"
+  "  BEGIN SELECT RAISE(ABORT, 'election_results is append-only'); END;"
+  "CREATE TRIGGER election_results_no_delete BEFORE DELETE ON election_results"
+  "  BEGIN SELECT RAISE(ABORT, 'election_results is append-only'); END;"
+  "CREATE TABLE election_tallies ("
+  "  vote_id INTEGER NOT NULL REFERENCES election_results(vote_id),"
+  "  position INTEGER NOT NULL,"
+  "  approvals INTEGER NOT NULL,"
+  "  disapprovals INTEGER NOT NULL,"
+  "  abstentions INTEGER NOT NULL,"
+  "  elected INTEGER NOT NULL,"
+  "  PRIMARY KEY (vote_id, position)) WITHOUT ROWID;"
+  "CREATE TRIGGER election_tallies_no_update BEFORE UPDATE ON election_tallies"
+  "  BEGIN SELECT RAISE(ABORT, 'election_tallies is append-only'); END;"
+  "CREATE TRIGGER election_tallies_no_delete BEFORE DELETE ON election_tallies"
+  "  BEGIN SELECT RAISE(ABORT, 'election_tallies is append-only'); END;",
 };
 
 const int sh_migrations_count = G_N_ELEMENTS (sh_migrations);

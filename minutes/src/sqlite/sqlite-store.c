@@ -476,4 +476,5 @@ static const ShStoreBackend sqlite_backend = {
   .rollcall = &sh_sqlite_rollcall_ops,
   .presence = &sh_sqlite_presence_ops,
   .vote = &sh_sqlite_vote_ops,
+  .election = &sh_sqlite_election_ops,
 };
