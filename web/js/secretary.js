@@ -8,6 +8,7 @@ import {
 } from './format.js';
 import { el, clear, setStatus, busy, renderTopbar, meetingCard } from './ui.js';
 import { initVisits, loadVisits, fillVisitForm } from './visits.js';
+import { loadWarnings } from './warnings.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -529,6 +530,7 @@ async function selectBranch(id) {
   fillTypeSelect();
   renderMembers();
   $('meeting-chair').value = '';
+  loadWarnings(state.branch.id);
   // Members first: the meeting cards show the chair and recorder by name.
   await loadMembers();
   await loadVisits(state.branch.id);
