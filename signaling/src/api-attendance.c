@@ -245,6 +245,8 @@ handle_action (ShRequest *req)
   g_message ("leave %" G_GINT64_FORMAT " of member %" G_GINT64_FORMAT
              ": %s by account %" G_GINT64_FORMAT,
              r->id, r->member_id, action, account->id);
+  /* A live chair's panel counts who is on leave. */
+  sh_server_meeting_attendance_changed (req->server, r->meeting_id);
   reply_leave (req, SOUP_STATUS_OK, r->id);
 }
 
