@@ -3,7 +3,10 @@
  * ids, a committee instead of a branch, and the shape of each member's
  * warning. The rule itself is tested in test-warnings.c.
  * SPDX-License-Identifier: Apache-2.0 */
+#include "api-warnings.h"
 #include "harness.h"
+
+#include <string.h>
 
 static TestServer *server;
 static TestClient *admin, *secretary, *member, *inspector, *anonymous;
@@ -86,6 +89,41 @@ test_shape (void)
   }
 }
 
+/* The sentence each warning gets, dates where the branch is. */
+static void
+test_text (void)
+{
+  g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Asia/Shanghai");
+  g_autoptr (GDateTime) june = g_date_time_new (tz, 2026, 6, 15, 8, 0, 0);
+  g_autoptr (GDateTime) december = g_date_time_new (tz, 2026, 12, 15, 8, 0, 0);
+  gint64 last = g_date_time_to_unix (june) * G_USEC_PER_SEC;
+  gint64 lapse = g_date_time_to_unix (december) * G_USEC_PER_SEC;
+  gint64 day = G_GINT64_CONSTANT (86400) * G_USEC_PER_SEC;
+  ShMemberWarning soon = { .life = { .last_attended = last, .lapse_at = lapse, .lapse_warning = TRUE } };
+  ShMemberWarning lapsed = { .life = { .lapse_at = lapse,
+                                       .absent_in_row = 4,
+                                       .lapse_warning = TRUE,
+                                       .absence_warning = TRUE } };
+  ShMemberWarning absent = { .life = { .last_attended = last,
+                                       .lapse_at = lapse,
+                                       .absent_in_row = 3,
+                                       .absence_warning = TRUE } };
+  g_autofree char *a = sh_warning_text (&soon, lapse - 30 * day, tz);
+  g_autofree char *b = sh_warning_text (&soon, lapse - 30 * day + 1, tz);
+  g_autofree char *c = sh_warning_text (&lapsed, lapse, tz);
+  g_autofree char *d = sh_warning_text (&absent, lapse - 90 * day, tz);
+
+  g_assert_cmpstr (a, ==,
+                   "最近一次参加组织生活是2026年6月15日，将于2026年12月15日满六个月未参加组织生活"
+                   "（还有30天）。");
+  /* Part of a day left counts as a day. */
+  g_assert_nonnull (strstr (b, "（还有30天）"));
+  g_assert_cmpstr (c, ==,
+                   "记录中没有参加组织生活，已于2026年12月15日满六个月未参加组织生活；已连续4次"
+                   "无故缺席。");
+  g_assert_cmpstr (d, ==, "已连续3次无故缺席。");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -95,6 +133,7 @@ main (int argc, char **argv)
   g_test_add_func ("/api-warnings/who-may-see", test_who_may_see);
   g_test_add_func ("/api-warnings/hostile-ids", test_hostile_ids);
   g_test_add_func ("/api-warnings/shape", test_shape);
+  g_test_add_func ("/api-warnings/text", test_text);
 
   server = test_server_start (NULL);
   branch1 = test_org_id (server, "第一党支部");

@@ -2,7 +2,8 @@
 // phone-sized page, withdraws, asks again; the secretary (a desktop page of
 // a second Chromium) sees the request with the expected attendance and
 // approves it with a note; the member is told on 我的会议 and on the
-// meeting's page, and cannot ask twice.
+// meeting's page, and cannot ask twice. `warnings`: the secretary's
+// 组织生活提醒 section shows exactly the members the API flags.
 
 const TITLE = '第四季度支部党员大会';
 const DESKTOP = { width: 1280, height: 800 };
@@ -108,5 +109,33 @@ export function attendanceScenarios(h) {
     assert(await member.locator('[data-testid="leave-withdraw"]').count() === 0, 'an approved request can be withdrawn');
   }
 
-  return { leave: scenarioLeave };
+  async function scenarioWarnings(t) {
+    const sec = t.page;
+    await h.logIn(t, 'secretary', h.DEMO_PASSWORD, 'secretary.html');
+    await sec.locator('#warnings-block').waitFor();
+    await waitForText(sec, '#warnings-rule', '满六个月前 60 天提醒', 'the rule line');
+    const orgId = await sec.locator('#org-select').inputValue();
+    const answer = await sec.evaluate(async (id) => {
+      const r = await fetch(`/api/orgs/${id}/warnings`, { credentials: 'same-origin' });
+      return { status: r.status, body: await r.json() };
+    }, orgId);
+    assert(answer.status === 200, `the warnings answer ${answer.status}`);
+    const flagged = answer.body.members;
+    if (flagged.length === 0) {
+      await sec.locator('[data-testid="warnings-empty"]').waitFor();
+    } else {
+      await sec.locator('[data-testid="warning-row"]').first().waitFor();
+      for (const w of flagged) {
+        const row = sec.locator(`[data-testid="warning-row"][data-member-id="${w.member_id}"]`);
+        assert(await row.count() === 1, `no row for ${w.name}`);
+        assert((await row.locator('[data-testid="warning-text"]').textContent()) === w.text,
+          `the text of ${w.name} differs from the API's`);
+      }
+    }
+    assert(await sec.locator('[data-testid="warning-row"]').count() === flagged.length,
+      'the section lists other members than the API');
+    log(`secretary sees ${flagged.length} warning(s)`);
+  }
+
+  return { leave: scenarioLeave, warnings: scenarioWarnings };
 }
