@@ -99,15 +99,16 @@ test_text (void)
   gint64 last = g_date_time_to_unix (june) * G_USEC_PER_SEC;
   gint64 lapse = g_date_time_to_unix (december) * G_USEC_PER_SEC;
   gint64 day = G_GINT64_CONSTANT (86400) * G_USEC_PER_SEC;
-  ShMemberWarning soon = { .life = { .last_attended = last, .lapse_at = lapse, .lapse_warning = TRUE } };
-  ShMemberWarning lapsed = { .life = { .lapse_at = lapse,
-                                       .absent_in_row = 4,
-                                       .lapse_warning = TRUE,
-                                       .absence_warning = TRUE } };
-  ShMemberWarning absent = { .life = { .last_attended = last,
-                                       .lapse_at = lapse,
-                                       .absent_in_row = 3,
-                                       .absence_warning = TRUE } };
+  ShMemberWarning soon
+      = { .life = { .last_attended = last, .lapse_at = lapse, .lapse_warning = TRUE } };
+  ShMemberWarning lapsed = {
+    .life
+    = { .lapse_at = lapse, .absent_in_row = 4, .lapse_warning = TRUE, .absence_warning = TRUE }
+  };
+  ShMemberWarning absent = {
+    .life
+    = { .last_attended = last, .lapse_at = lapse, .absent_in_row = 3, .absence_warning = TRUE }
+  };
   g_autofree char *a = sh_warning_text (&soon, lapse - 30 * day, tz);
   g_autofree char *b = sh_warning_text (&soon, lapse - 30 * day + 1, tz);
   g_autofree char *c = sh_warning_text (&lapsed, lapse, tz);

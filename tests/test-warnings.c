@@ -23,7 +23,8 @@ typedef struct {
 } Fixture;
 
 static const char *const names[N_MEMBERS] = { "张三", "李四", "王五", "赵六", "钱七", "孙八" };
-static const char *const logins[N_MEMBERS] = { "zhangsan", "lisi", "wangwu", "zhaoliu", "qianqi", "sunba" };
+static const char *const logins[N_MEMBERS]
+    = { "zhangsan", "lisi", "wangwu", "zhaoliu", "qianqi", "sunba" };
 
 /* Holds a general meeting of @org planned @days_ago: the members whose
  * bit is in @came are in the room for 50 minutes, those in @leave on
@@ -58,8 +59,8 @@ hold (Fixture *f, gint64 org, gint64 days_ago, guint came, guint leave)
                                  org == f->branch ? SH_ATTENDANCE_EXPECTED : SH_ATTENDANCE_VISITOR,
                                  SH_DEVICE_PHONE, FALSE, a->frozen_at, &error);
     g_assert_no_error (error);
-    g_assert_true (sh_presence_close (f->store, p, a->frozen_at + 3000 * SEC, SH_PRESENCE_LEFT,
-                                      &error));
+    g_assert_true (
+        sh_presence_close (f->store, p, a->frozen_at + 3000 * SEC, SH_PRESENCE_LEFT, &error));
   }
   g_assert_cmpint (sh_meeting_event_append (f->store, id, 0, 0, SH_MEETING_EVENT_ENDED, NULL,
                                             a->frozen_at + 3600 * SEC, &error),

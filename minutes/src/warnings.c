@@ -73,17 +73,17 @@ static gboolean
 took_part (const ShAttendanceRow *row)
 {
   switch (row->status) {
-  case SH_ATTENDANCE_PRESENT:
-  case SH_ATTENDANCE_PARTLY:
-  case SH_ATTENDANCE_LATE:
-  case SH_ATTENDANCE_LEFT_EARLY:
-    return row->role == SH_ATTENDANCE_EXPECTED || row->tally.total_us > 0;
-  case SH_ATTENDANCE_ABSENT:
-  case SH_ATTENDANCE_ON_LEAVE:
-  case SH_ATTENDANCE_IS_EXCLUDED:
-  default:
-    /* An excluded member who came anyway took part all the same. */
-    return row->tally.total_us > 0;
+    case SH_ATTENDANCE_PRESENT:
+    case SH_ATTENDANCE_PARTLY:
+    case SH_ATTENDANCE_LATE:
+    case SH_ATTENDANCE_LEFT_EARLY:
+      return row->role == SH_ATTENDANCE_EXPECTED || row->tally.total_us > 0;
+    case SH_ATTENDANCE_ABSENT:
+    case SH_ATTENDANCE_ON_LEAVE:
+    case SH_ATTENDANCE_IS_EXCLUDED:
+    default:
+      /* An excluded member who came anyway took part all the same. */
+      return row->tally.total_us > 0;
   }
 }
 
@@ -124,8 +124,7 @@ add_visits (Reader *rd, const ShMember *member, gint64 from, GArray *records, GE
     const ShVisit *visit = g_ptr_array_index (visits, v);
     gboolean seen = FALSE;
 
-    if (!visit->decided_at
-        || (visit->state != SH_VISIT_ACCEPTED && visit->state != SH_VISIT_ENDED))
+    if (!visit->decided_at || (visit->state != SH_VISIT_ACCEPTED && visit->state != SH_VISIT_ENDED))
       continue;
     for (guint h = 0; h < hosts->len && !seen; h++)
       seen = g_array_index (hosts, gint64, h) == visit->host_branch_id;
@@ -214,8 +213,8 @@ warning_order (gconstpointer a, gconstpointer b)
 }
 
 GPtrArray *
-sh_warnings_for_branch (ShStore *store, gint64 branch_id, const ShWarningPolicy *policy,
-                        gint64 now, GError **error)
+sh_warnings_for_branch (ShStore *store, gint64 branch_id, const ShWarningPolicy *policy, gint64 now,
+                        GError **error)
 {
   g_autoptr (ShOrg) org = NULL;
   g_autoptr (GPtrArray) members = NULL;
@@ -259,9 +258,8 @@ sh_warnings_for_branch (ShStore *store, gint64 branch_id, const ShWarningPolicy 
     return g_steal_pointer (&out);
   for (guint i = 0; i < members->len; i++) {
     g_autoptr (GError) local = NULL;
-    ShMemberWarning *w
-        = read_member (&rd, g_ptr_array_index (members, i), branch_id, held, MAX (first, window),
-                       &local);
+    ShMemberWarning *w = read_member (&rd, g_ptr_array_index (members, i), branch_id, held,
+                                      MAX (first, window), &local);
 
     if (local) {
       g_propagate_error (error, g_steal_pointer (&local));

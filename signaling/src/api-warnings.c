@@ -28,8 +28,7 @@ sh_warning_text (const ShMemberWarning *w, gint64 now, GTimeZone *tz)
   g_return_val_if_fail (w != NULL && tz != NULL, NULL);
   if (w->life.lapse_warning) {
     g_autofree char *lapse = local_date (w->life.lapse_at, tz);
-    g_autofree char *last
-        = w->life.last_attended ? local_date (w->life.last_attended, tz) : NULL;
+    g_autofree char *last = w->life.last_attended ? local_date (w->life.last_attended, tz) : NULL;
 
     if (last)
       g_string_append_printf (s, "最近一次参加组织生活是%s，", last);
@@ -42,8 +41,7 @@ sh_warning_text (const ShMemberWarning *w, gint64 now, GTimeZone *tz)
                               lapse, (w->life.lapse_at - now + DAY_US - 1) / DAY_US);
   }
   if (w->life.absence_warning)
-    g_string_append_printf (s, "%s已连续%u次无故缺席", s->len ? "；" : "",
-                            w->life.absent_in_row);
+    g_string_append_printf (s, "%s已连续%u次无故缺席", s->len ? "；" : "", w->life.absent_in_row);
   g_string_append (s, "。");
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
