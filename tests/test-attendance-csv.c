@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: Apache-2.0 */
 #include "attendance-csv.h"
 
+#include <string.h>
+
 #define SEC G_GINT64_CONSTANT (1000000)
 #define T0 G_GINT64_CONSTANT (1796090400000000) /* 2026-12-01 10:00:00 +08:00 */
 
@@ -97,7 +99,8 @@ interval (gint64 from, gint64 to, ShPresenceEnd end, ShDevice device, gboolean v
 
 /* A meeting of an hour: 李四 dropped and came back on a phone, 王五 was
  * on approved leave, "=张三" (a name no spreadsheet may run) never came,
- * and a guest sat in. */
+ * and a guest sat in. Two roll calls: 李四 answered the first (at
+ * 10:05:12) and not the second; the guest was never asked. */
 static void
 test_meeting_file (void)
 {
@@ -123,6 +126,29 @@ test_meeting_file (void)
       = { .start = T0, .end = T0 + 3600 * SEC, .expected_count = 3, .voting_expected = 2 };
   g_autoptr (GPtrArray) list = g_ptr_array_new ();
   g_autoptr (GString) csv = NULL;
+  ShRollcallEntry first[] = {
+    { .member_id = 1, .expected = TRUE, .asked_at = T0 + 300 * SEC,
+      .answered_at = T0 + 312 * SEC + 400000, .outcome = SH_ROLLCALL_ANSWERED },
+    { .member_id = 2, .expected = TRUE, .on_leave = TRUE, .outcome = SH_ROLLCALL_ON_LEAVE },
+    { .member_id = 3, .expected = TRUE, .outcome = SH_ROLLCALL_ABSENT },
+  };
+  ShRollcallEntry second[] = {
+    { .member_id = 1, .expected = TRUE, .asked_at = T0 + 1800 * SEC, .outcome = SH_ROLLCALL_SILENT },
+    { .member_id = 2, .expected = TRUE, .on_leave = TRUE, .outcome = SH_ROLLCALL_ON_LEAVE },
+    { .member_id = 3, .expected = TRUE, .outcome = SH_ROLLCALL_ABSENT },
+  };
+  ShRollcall calls[] = {
+    { .id = 1, .started_at = T0 + 300 * SEC, .entries = g_ptr_array_new () },
+    { .id = 2, .started_at = T0 + 1800 * SEC, .entries = g_ptr_array_new () },
+  };
+  g_autoptr (GPtrArray) rollcalls = g_ptr_array_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (first); i++) {
+    g_ptr_array_add (calls[0].entries, &first[i]);
+    g_ptr_array_add (calls[1].entries, &second[i]);
+  }
+  g_ptr_array_add (rollcalls, &calls[0]);
+  g_ptr_array_add (rollcalls, &calls[1]);
 
   m->title = g_strdup ("支部党员大会");
   m->type = SH_MEETING_GENERAL;
@@ -150,7 +176,7 @@ test_meeting_file (void)
   r.counts[SH_ATTENDANCE_ON_LEAVE] = 1;
   r.counts[SH_ATTENDANCE_ABSENT] = 1;
   r.guests = 1;
-  csv = sh_csv_meeting_attendance (m, &r, tz);
+  csv = sh_csv_meeting_attendance (m, &r, rollcalls, tz);
   g_assert_cmpstr (
       csv->str, ==,
       "\xEF\xBB\xBF"
@@ -161,16 +187,24 @@ test_meeting_file (void)
       "3,2,1,1,1,0,0,0,1,1,0,1,0\r\n"
       "\r\n"
       "姓名,身份,表决权,出席情况,迟到,早退,出席时长（分钟）,出席比例,首次进入,最后离开,出席时段,"
-      "设备,视频,请假\r\n"
+      "设备,视频,请假,点名1（10:05）,点名2（10:30）\r\n"
       "李四,应到党员,是,出席,,,59.0,98%,2026-12-01 10:00:00,2026-12-01 11:00:00,"
       "2026-12-01 10:00:00 至 2026-12-01 10:10:00（连接断开）；"
-      "2026-12-01 10:11:00 至 2026-12-01 11:00:00（会议结束）,电脑、手机,视频,\r\n"
-      "王五,应到党员,是,请假,,,0.0,0%,,,,,,已准假\r\n"
-      "\"'=张三\",应到党员,否,缺席,,,0.0,0%,,,,,,\r\n"
+      "2026-12-01 10:11:00 至 2026-12-01 11:00:00（会议结束）,电脑、手机,视频,,"
+      "已签到 10:05:12,未签到\r\n"
+      "王五,应到党员,是,请假,,,0.0,0%,,,,,,已准假,请假,请假\r\n"
+      "\"'=张三\",应到党员,否,缺席,,,0.0,0%,,,,,,,缺席,缺席\r\n"
       "管理员,列席,否,部分出席,,是,29.5,49%,2026-12-01 10:00:30,2026-12-01 10:30:00,"
-      "2026-12-01 10:00:30 至 2026-12-01 10:30:00（离开会议）,电脑,仅音频,\r\n");
+      "2026-12-01 10:00:30 至 2026-12-01 10:30:00（离开会议）,电脑,仅音频,,,\r\n");
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     g_ptr_array_unref (rows[i].intervals);
+  g_ptr_array_unref (calls[0].entries);
+  g_ptr_array_unref (calls[1].entries);
+  /* Without roll calls the file ends at 请假. */
+  g_string_free (csv, TRUE);
+  csv = sh_csv_meeting_attendance (m, &r, NULL, tz);
+  g_assert_nonnull (strstr (csv->str, "设备,视频,请假\r\n"));
+  g_assert_nonnull (strstr (csv->str, "王五,应到党员,是,请假,,,0.0,0%,,,,,,已准假\r\n"));
 }
 
 /* Two meetings of a branch: 李四 present at the first and absent from the

@@ -483,7 +483,7 @@ test_bad_overrides (void)
 }
 
 /* docs/sanhui.example.ini loads as it is, and with every key uncommented it
- * sets all 65 keys to exactly the defaults, so the example stays complete and
+ * sets all 69 keys to exactly the defaults, so the example stays complete and
  * truthful. */
 static void
 test_example_file (Fixture *fixture, gconstpointer data)
@@ -512,7 +512,7 @@ test_example_file (Fixture *fixture, gconstpointer data)
   g_autoptr (ShConfig) config = sh_config_load (fixture->path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (config->origins);
-  g_assert_cmpuint (g_hash_table_size (config->origins), ==, 67);
+  g_assert_cmpuint (g_hash_table_size (config->origins), ==, 69);
 
   g_autoptr (ShConfig) defaults = sh_config_new_default ();
   g_assert_cmpstr (config->listen_address, ==, defaults->listen_address);
@@ -540,6 +540,8 @@ test_example_file (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (config->password_iterations, ==, defaults->password_iterations);
   g_assert_cmpstr (config->time_zone, ==, defaults->time_zone);
   g_assert_cmpuint (config->join_early_minutes, ==, defaults->join_early_minutes);
+  g_assert_cmpuint (config->warning_days, ==, defaults->warning_days);
+  g_assert_cmpuint (config->warning_absences, ==, defaults->warning_absences);
   /* [websocket] */
   g_assert_cmpuint (config->ws_max_sockets_per_account, ==, defaults->ws_max_sockets_per_account);
   g_assert_cmpuint (config->ws_max_sockets_per_session, ==, defaults->ws_max_sockets_per_session);

@@ -4,7 +4,8 @@
  * only and its numbers move as members come and go; a roll call that two
  * members answer, one does not and a late joiner is asked too; the
  * server's timer closes it and the record is right, for the secretary and
- * for a member. SPDX-License-Identifier: Apache-2.0 */
+ * for a member. Leave decided over REST while the chair is in the room
+ * reaches the panel at once. SPDX-License-Identifier: Apache-2.0 */
 #include "harness.h"
 
 static TestServer *server;
@@ -307,6 +308,39 @@ test_rollcall (void)
   denied = rollcalls (outsider, meeting, 403);
 }
 
+/* A leave request decided over REST while the chair is in the room: the
+ * panel is pushed again without anyone joining or leaving. */
+static void
+test_leave_decided_live (void)
+{
+  gint64 meeting = schedule ("general");
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
+  g_autoptr (TestClient) zhang = test_client_logged_in (server, "zhangwei");
+  g_autofree char *ask_path = g_strdup_printf ("api/meetings/%" G_GINT64_FORMAT "/leave", meeting);
+  g_autofree char *approve_path = NULL;
+  g_autoptr (JsonNode) asked = NULL;
+  g_autoptr (TestWs) s = NULL;
+  g_autoptr (JsonNode) before = NULL;
+  g_autoptr (JsonNode) after = NULL;
+
+  g_assert_cmpuint (
+      test_client_json (zhang, "POST", ask_path, "{\"reason\":\"出差\"}", &asked), ==, 201);
+  approve_path = g_strdup_printf ("api/leave/%" G_GINT64_FORMAT "/approve",
+                                  json_object_get_int_member (json_node_get_object (asked), "id"));
+  s = test_ws_join (secretary, meeting, NULL);
+  before = latest_panel (s);
+  g_assert_true (name_in (before, "missing", "张伟"));
+  g_assert_false (name_in (before, "on_leave_members", "张伟"));
+
+  g_assert_cmpuint (test_client_json (secretary, "POST", approve_path, "{}", NULL), ==, 200);
+  g_assert_true (has_queued (s, "meeting.attendance"));
+  after = latest_panel (s);
+  g_assert_true (name_in (after, "on_leave_members", "张伟"));
+  g_assert_false (name_in (after, "missing", "张伟"));
+  g_assert_cmpint (pint (after, "on_leave"), ==, pint (before, "on_leave") + 1);
+  g_assert_cmpint (pint (after, "absent"), ==, pint (before, "absent") - 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -326,6 +360,7 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/rollcall/panel", test_panel);
   g_test_add_func ("/rollcall/roll-call", test_rollcall);
+  g_test_add_func ("/rollcall/leave-decided-live", test_leave_decided_live);
   status = g_test_run ();
   test_server_stop (server);
   return status;

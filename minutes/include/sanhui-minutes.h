@@ -1256,6 +1256,44 @@ guint sh_ballot_box_candidates (ShBallotBox *box);
 gboolean sh_ballot_box_cast_election (ShBallotBox *box, gint64 member_id, const ShVoteChoice *marks,
                                       guint n_marks, gboolean *valid_out, char **receipt_out,
                                       GError **error);
+/* ------------------------------------ organizational-life warnings */
+
+/* The warnings a branch secretary sees (warnings.c, DOMAIN.md "Attendance"):
+ * each active member of the branch is read through
+ * sh_rules_organizational_life() over their records of the last
+ * SH_WARNING_LOOKBACK_US: every ended meeting they were expected at
+ * (attended: present, partly present, late, left early; excused: approved
+ * leave or an exclusion) and every meeting of another branch they attended
+ * as a visiting migrant member. The six months run from the last meeting
+ * attended, or from the latest of: their 入党日期, the branch's first
+ * meeting in the system, the start of the look-back, and the last
+ * branch-wide meeting held before they came (one that did not list them). */
+#define SH_WARNING_LOOKBACK_US (G_GINT64_CONSTANT (400) * 86400 * G_USEC_PER_SEC)
+#define SH_WARNING_DEFAULT_DAYS 60
+#define SH_WARNING_DEFAULT_ABSENCES 3
+
+typedef struct {
+  ShAttendancePolicy attendance; /* how statuses are read */
+  GTimeZone *tz;                 /* the branch's calendar (Asia/Shanghai) */
+  gint64 warn_before;            /* µs before the lapse the secretary is warned */
+  guint absent_limit;            /* unexcused absences in a row; 0: off */
+} ShWarningPolicy;
+
+typedef struct {
+  gint64 member_id;
+  char *name;
+  gint64 since;      /* when the six months could start at the earliest */
+  guint records;     /* meetings read (expected, and attended elsewhere) */
+  ShLifeWarning life; /* at least one of its two warnings is set */
+} ShMemberWarning;
+
+void sh_member_warning_free (ShMemberWarning *warning);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShMemberWarning, sh_member_warning_free)
+
+/* The members of @branch_id (a branch) with a warning at @now, the
+ * nearest lapse first. Returns: (transfer full) (element-type ShMemberWarning). */
+GPtrArray *sh_warnings_for_branch (ShStore *store, gint64 branch_id, const ShWarningPolicy *policy,
+                                   gint64 now, GError **error);
 
 /* ------------------------------------------------------- accounts, roles */
 

@@ -245,6 +245,8 @@ handle_action (ShRequest *req)
   g_message ("leave %" G_GINT64_FORMAT " of member %" G_GINT64_FORMAT
              ": %s by account %" G_GINT64_FORMAT,
              r->id, r->member_id, action, account->id);
+  /* A live chair's panel counts who is on leave. */
+  sh_server_meeting_attendance_changed (req->server, r->meeting_id);
   reply_leave (req, SOUP_STATUS_OK, r->id);
 }
 
@@ -397,8 +399,34 @@ build_presence (JsonBuilder *b, const ShAttendanceRecord *r, const ShAttendanceR
     json_builder_add_null_value (b);
 }
 
+/* The person's outcome in each of the meeting's @rollcalls, in order;
+ * null where they had no entry (a guest, or neither expected nor in the
+ * room while it was open). */
 static void
-build_row (JsonBuilder *b, const ShAttendanceRecord *r, const ShAttendanceRow *row, GTimeZone *tz)
+build_rollcalls (JsonBuilder *b, const ShAttendanceRow *row, GPtrArray *rollcalls, GTimeZone *tz)
+{
+  json_builder_set_member_name (b, "rollcalls");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < rollcalls->len; i++) {
+    const ShRollcall *rc = g_ptr_array_index (rollcalls, i);
+    const ShRollcallEntry *e = sh_rollcall_entry_of (rc, row->member_id);
+
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "id");
+    json_builder_add_int_value (b, rc->id);
+    sh_json_builder_add_time (b, "started_at", rc->started_at, tz);
+    sh_json_builder_add_string (b, "outcome", e ? sh_rollcall_outcome_to_string (e->outcome) : NULL);
+    sh_json_builder_add_string (b, "outcome_label",
+                                e ? sh_rollcall_outcome_label (e->outcome) : NULL);
+    sh_json_builder_add_time (b, "answered_at", e ? e->answered_at : 0, tz);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+}
+
+static void
+build_row (JsonBuilder *b, const ShAttendanceRecord *r, const ShAttendanceRow *row,
+           GPtrArray *rollcalls, GTimeZone *tz)
 {
   json_builder_begin_object (b);
   sh_json_builder_add_id (b, "member_id", row->member_id);
@@ -406,6 +434,7 @@ build_row (JsonBuilder *b, const ShAttendanceRecord *r, const ShAttendanceRow *r
   sh_json_builder_add_string (b, "name", row->name);
   add_bool (b, "has_vote", row->entry && row->entry->has_vote);
   build_presence (b, r, row, tz);
+  build_rollcalls (b, row, rollcalls, tz);
   json_builder_end_object (b);
 }
 
@@ -413,7 +442,7 @@ build_row (JsonBuilder *b, const ShAttendanceRecord *r, const ShAttendanceRow *r
  * @only_member (unless 0) only. */
 static void
 build_rows (JsonBuilder *b, const char *name, const ShAttendanceRecord *r, guint roles,
-            gint64 only_member, GTimeZone *tz)
+            gint64 only_member, GPtrArray *rollcalls, GTimeZone *tz)
 {
   json_builder_set_member_name (b, name);
   json_builder_begin_array (b);
@@ -421,7 +450,7 @@ build_rows (JsonBuilder *b, const char *name, const ShAttendanceRecord *r, guint
     const ShAttendanceRow *row = g_ptr_array_index (r->rows, i);
 
     if ((roles & (1u << row->role)) && (!only_member || row->member_id == only_member))
-      build_row (b, r, row, tz);
+      build_row (b, r, row, rollcalls, tz);
   }
   json_builder_end_array (b);
 }
@@ -451,6 +480,7 @@ handle_record (ShRequest *req)
   g_autoptr (GError) error = NULL;
   g_autoptr (ShMeeting) m = sh_meeting_get (store, req->ids[0], &error);
   g_autoptr (ShAttendanceRecord) r = NULL;
+  g_autoptr (GPtrArray) rollcalls = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
   gint64 member_id = req->auth.account->member_id;
   gint64 only = 0;
@@ -470,11 +500,15 @@ handle_record (ShRequest *req)
   }
   if (!(r = record_of (req, m)))
     return;
+  if (!(rollcalls = sh_rollcall_list (store, m->id, 0, &error))) {
+    sh_reply_gerror (req, error);
+    return;
+  }
   if (wants_csv (req)) {
     g_autofree char *ascii = g_strdup_printf ("attendance-meeting-%" G_GINT64_FORMAT ".csv", m->id);
     g_autofree char *name = g_strdup_printf ("出勤记录-%s.csv", m->title);
 
-    reply_csv (req, sh_csv_meeting_attendance (m, r, tz), ascii, name);
+    reply_csv (req, sh_csv_meeting_attendance (m, r, rollcalls, tz), ascii, name);
     return;
   }
   json_builder_begin_object (b);
@@ -490,9 +524,9 @@ handle_record (ShRequest *req)
   json_builder_end_object (b);
   build_counts (b, r);
   build_rows (b, "members", r, 1u << SH_ATTENDANCE_EXPECTED | 1u << SH_ATTENDANCE_EXCLUDED, only,
-              tz);
-  build_rows (b, "visitors", r, 1u << SH_ATTENDANCE_VISITOR, only, tz);
-  build_rows (b, "guests", r, 1u << SH_ATTENDANCE_GUEST, only, tz);
+              rollcalls, tz);
+  build_rows (b, "visitors", r, 1u << SH_ATTENDANCE_VISITOR, only, rollcalls, tz);
+  build_rows (b, "guests", r, 1u << SH_ATTENDANCE_GUEST, only, rollcalls, tz);
   json_builder_end_object (b);
   sh_reply_builder (req, SOUP_STATUS_OK, b);
 }

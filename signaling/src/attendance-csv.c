@@ -146,8 +146,46 @@ uint_cell (guint n)
   return g_strdup_printf ("%u", n);
 }
 
+const ShRollcallEntry *
+sh_rollcall_entry_of (const ShRollcall *rollcall, gint64 member_id)
+{
+  g_return_val_if_fail (rollcall != NULL, NULL);
+  for (guint i = 0; member_id && i < rollcall->entries->len; i++) {
+    const ShRollcallEntry *e = g_ptr_array_index (rollcall->entries, i);
+
+    if (e->member_id == member_id)
+      return e;
+  }
+  return NULL;
+}
+
+/* "HH:MM" or "HH:MM:SS" of @utc_us in @tz. */
+static char *
+clock_cell (gint64 utc_us, GTimeZone *tz, gboolean seconds)
+{
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (utc_us / G_USEC_PER_SEC);
+  g_autoptr (GDateTime) local = utc ? g_date_time_to_timezone (utc, tz) : NULL;
+
+  return local ? g_date_time_format (local, seconds ? "%H:%M:%S" : "%H:%M") : g_strdup ("");
+}
+
+static char *
+rollcall_cell (const ShRollcall *rc, const ShAttendanceRow *row, GTimeZone *tz)
+{
+  const ShRollcallEntry *e = sh_rollcall_entry_of (rc, row->member_id);
+  g_autofree char *at = NULL;
+
+  if (!e)
+    return g_strdup ("");
+  if (e->outcome != SH_ROLLCALL_ANSWERED)
+    return g_strdup (sh_rollcall_outcome_label (e->outcome));
+  at = clock_cell (e->answered_at, tz, TRUE);
+  return g_strdup_printf ("%s %s", sh_rollcall_outcome_label (e->outcome), at);
+}
+
 static void
-member_row (GString *csv, const ShAttendanceRecord *r, const ShAttendanceRow *row, GTimeZone *tz)
+member_row (GString *csv, const ShAttendanceRecord *r, const ShAttendanceRow *row,
+            GPtrArray *rollcalls, GTimeZone *tz)
 {
   gboolean counted = row->role == SH_ATTENDANCE_EXPECTED || row->role == SH_ATTENDANCE_EXCLUDED;
   gint64 duration = r->end - r->start;
@@ -178,12 +216,18 @@ member_row (GString *csv, const ShAttendanceRecord *r, const ShAttendanceRow *ro
     video_cell (row->intervals),
     e && e->leave_id ? sh_leave_state_label (e->leave_state) : "",
   };
+  g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func (g_free);
 
-  sh_csv_row (csv, cells, G_N_ELEMENTS (cells));
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    g_ptr_array_add (all, g_strdup (cells[i]));
+  for (guint i = 0; rollcalls && i < rollcalls->len; i++)
+    g_ptr_array_add (all, rollcall_cell (g_ptr_array_index (rollcalls, i), row, tz));
+  sh_csv_row (csv, (const char *const *) all->pdata, all->len);
 }
 
 GString *
-sh_csv_meeting_attendance (const ShMeeting *m, const ShAttendanceRecord *r, GTimeZone *tz)
+sh_csv_meeting_attendance (const ShMeeting *m, const ShAttendanceRecord *r, GPtrArray *rollcalls,
+                           GTimeZone *tz)
 {
   GString *csv = sh_csv_new ();
   g_autofree char *planned = sh_csv_time (m->planned_start, tz);
@@ -220,9 +264,21 @@ sh_csv_meeting_attendance (const ShMeeting *m, const ShAttendanceRecord *r, GTim
   sh_csv_row (csv, count_header, G_N_ELEMENTS (count_header));
   sh_csv_row (csv, counts, G_N_ELEMENTS (counts));
   g_string_append (csv, "\r\n");
-  sh_csv_row (csv, member_header, G_N_ELEMENTS (member_header));
+  {
+    g_autoptr (GPtrArray) header = g_ptr_array_new_with_free_func (g_free);
+
+    for (guint i = 0; i < G_N_ELEMENTS (member_header); i++)
+      g_ptr_array_add (header, g_strdup (member_header[i]));
+    for (guint i = 0; rollcalls && i < rollcalls->len; i++) {
+      const ShRollcall *rc = g_ptr_array_index (rollcalls, i);
+      g_autofree char *at = clock_cell (rc->started_at, tz, FALSE);
+
+      g_ptr_array_add (header, g_strdup_printf ("点名%u（%s）", i + 1, at));
+    }
+    sh_csv_row (csv, (const char *const *) header->pdata, header->len);
+  }
   for (guint i = 0; i < r->rows->len; i++)
-    member_row (csv, r, g_ptr_array_index (r->rows, i), tz);
+    member_row (csv, r, g_ptr_array_index (r->rows, i), rollcalls, tz);
   return csv;
 }
 

@@ -26,11 +26,17 @@ char *sh_csv_minutes (gint64 us);
  * name as filename* (RFC 6266, RFC 8187). Returns: (transfer full) */
 char *sh_csv_content_disposition (const char *ascii_fallback, const char *filename);
 
-/* The three documents. Columns are those of docs/api.md; the roll-call
- * answers (点名) are to be added as the last columns of the member rows
- * by the roll-call part. Returns: (transfer full) */
+/* The entry of @member_id (not 0) in @rollcall, NULL when they have none
+ * (a guest, or someone neither expected nor in the room while it was
+ * open). (transfer none) */
+const ShRollcallEntry *sh_rollcall_entry_of (const ShRollcall *rollcall, gint64 member_id);
+
+/* The three documents. Columns are those of docs/api.md; the meeting's
+ * @rollcalls (nullable, element-type ShRollcall, oldest first) add one
+ * last column each to the member rows: "点名1（14:05）" → "已签到 14:05:12",
+ * "未签到", "缺席", "请假". Returns: (transfer full) */
 GString *sh_csv_meeting_attendance (const ShMeeting *meeting, const ShAttendanceRecord *record,
-                                    GTimeZone *tz);
+                                    GPtrArray *rollcalls, GTimeZone *tz);
 
 /* One meeting of a period: the meeting, its record and (for a member's
  * history) the member's row in it. */

@@ -159,6 +159,8 @@ static const KeySpec key_specs[] = {
     NULL },
   { "meetings", "attendance_grace_minutes", KEY_UINT, FIELD (attendance_grace_minutes), 0, 240,
     NULL },
+  { "meetings", "warning_days", KEY_UINT, FIELD (warning_days), 0, 180, NULL },
+  { "meetings", "warning_absences", KEY_UINT, FIELD (warning_absences), 0, 50, NULL },
   { "websocket", "max_sockets_per_account", KEY_UINT, FIELD (ws_max_sockets_per_account), 1, 100000,
     NULL },
   { "websocket", "max_sockets_per_session", KEY_UINT, FIELD (ws_max_sockets_per_session), 1, 100000,
@@ -409,6 +411,8 @@ sh_config_new_default (void)
   config->join_early_minutes = 15;
   config->attendance_share_percent = 80;
   config->attendance_grace_minutes = 5;
+  config->warning_days = 60;
+  config->warning_absences = 3;
   config->ws_max_sockets_per_account = 8;
   config->ws_max_sockets_per_session = 6;
   config->ws_messages_per_second = 50;

@@ -74,6 +74,8 @@ typedef struct {
   guint join_early_minutes;       /* 15 */
   guint attendance_share_percent; /* 80: partly present below this share of the meeting */
   guint attendance_grace_minutes; /* 5: late / left early beyond this */
+  guint warning_days;             /* 60: days before the six-month lapse the secretary is warned */
+  guint warning_absences;         /* 3: unexcused absences in a row that are flagged; 0: off */
   /* [websocket]: limits of the /ws socket (rate-limit.c, docs/protocol.md) */
   guint ws_max_sockets_per_account; /* 8 live sockets */
   guint ws_max_sockets_per_session; /* 6 */

@@ -29,6 +29,9 @@ typedef void (*ShServerStopFunc) (ShServer *server, gpointer data);
 /* A meeting's state changed in the store (the meeting layer makes the room
  * follow). */
 typedef void (*ShMeetingStateFunc) (ShServer *server, gint64 meeting_id, gint64 by_account);
+/* Something the chair's attendance panel shows changed in the store (a
+ * leave decided while the meeting runs): the meeting layer pushes it. */
+typedef void (*ShMeetingAttendanceFunc) (ShServer *server, gint64 meeting_id);
 
 struct _ShServer {
   ShConfig *config;
@@ -49,6 +52,7 @@ struct _ShServer {
   GPtrArray *routes;      /* (element-type ShRoute) tables handed over at start */
   GArray *stop_hooks;     /* (element-type StopHook, server.c) */
   ShMeetingStateFunc meeting_state_changed; /* nullable */
+  ShMeetingAttendanceFunc meeting_attendance_changed; /* nullable */
   guint signal_sources[2];
   guint purge_source;
 };
@@ -104,6 +108,9 @@ gboolean sh_http_server_start (ShServer *server, GError **error);
 /* Tells the meeting layer that a meeting's state changed in the store;
  * nothing when no meeting layer is attached. */
 void sh_server_meeting_state_changed (ShServer *server, gint64 meeting_id, gint64 by_account);
+/* Tells the meeting layer that the attendance of a meeting changed in the
+ * store; nothing when no meeting layer is attached. */
+void sh_server_meeting_attendance_changed (ShServer *server, gint64 meeting_id);
 
 /* --------------------------------------------------- replies (server.c) */
 

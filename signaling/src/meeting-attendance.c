@@ -384,6 +384,7 @@ on_stop (ShServer *server, gpointer data)
   if (!state)
     return;
   sh_rooms_unsubscribe (server->rooms, state->listener);
+  server->meeting_attendance_changed = NULL;
   g_hash_table_remove (states, server);
   if (g_hash_table_size (states) == 0)
     g_clear_pointer (&states, g_hash_table_unref);
@@ -401,5 +402,7 @@ sh_meeting_attendance_attach (ShServer *server)
   state->pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, pending_free);
   state->listener = sh_rooms_subscribe (server->rooms, on_event, server, NULL);
   g_hash_table_insert (states, server, state);
+  /* REST decides leave while the meeting runs: the panel follows at once. */
+  server->meeting_attendance_changed = sh_meeting_attendance_changed;
   sh_server_on_stop (server, on_stop, NULL);
 }

@@ -651,6 +651,13 @@ sh_server_meeting_state_changed (ShServer *server, gint64 meeting_id, gint64 by_
     server->meeting_state_changed (server, meeting_id, by_account);
 }
 
+void
+sh_server_meeting_attendance_changed (ShServer *server, gint64 meeting_id)
+{
+  if (server->meeting_attendance_changed)
+    server->meeting_attendance_changed (server, meeting_id);
+}
+
 const char *
 sh_server_url (ShServer *server)
 {

@@ -4,7 +4,8 @@
 // approves it with a note; the member is told on 我的会议 and on the
 // meeting's page, and cannot ask twice. `attendance-pages`: the attendance
 // record, history and report pages after a meeting with real media, and
-// the CSV downloaded through them.
+// the CSV downloaded through them. `warnings`: the secretary's 组织生活提醒
+// section shows exactly the members the API flags.
 
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -364,5 +365,33 @@ export function attendanceScenarios(h) {
   }
   scenarioPages.launch = { args: MEDIA_ARGS, ignoreDefaultArgs: ['--mute-audio'] };
 
-  return { leave: scenarioLeave, 'attendance-pages': scenarioPages };
+  async function scenarioWarnings(t) {
+    const sec = t.page;
+    await h.logIn(t, 'secretary', h.DEMO_PASSWORD, 'secretary.html');
+    await sec.locator('#warnings-block').waitFor();
+    await waitForText(sec, '#warnings-rule', '满六个月前 60 天提醒', 'the rule line');
+    const orgId = await sec.locator('#org-select').inputValue();
+    const answer = await sec.evaluate(async (id) => {
+      const r = await fetch(`/api/orgs/${id}/warnings`, { credentials: 'same-origin' });
+      return { status: r.status, body: await r.json() };
+    }, orgId);
+    assert(answer.status === 200, `the warnings answer ${answer.status}`);
+    const flagged = answer.body.members;
+    if (flagged.length === 0) {
+      await sec.locator('[data-testid="warnings-empty"]').waitFor();
+    } else {
+      await sec.locator('[data-testid="warning-row"]').first().waitFor();
+      for (const w of flagged) {
+        const row = sec.locator(`[data-testid="warning-row"][data-member-id="${w.member_id}"]`);
+        assert(await row.count() === 1, `no row for ${w.name}`);
+        assert((await row.locator('[data-testid="warning-text"]').textContent()) === w.text,
+          `the text of ${w.name} differs from the API's`);
+      }
+    }
+    assert(await sec.locator('[data-testid="warning-row"]').count() === flagged.length,
+      'the section lists other members than the API');
+    log(`secretary sees ${flagged.length} warning(s)`);
+  }
+
+  return { leave: scenarioLeave, 'attendance-pages': scenarioPages, warnings: scenarioWarnings };
 }

@@ -9,6 +9,7 @@ import {
 import { el, clear, setStatus, busy, renderTopbar, meetingCard } from './ui.js';
 import { initVisits, loadVisits, fillVisitForm } from './visits.js';
 import { initBranchAttendance, loadBranchAttendance } from './branch-attendance.js';
+import { loadWarnings } from './warnings.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -535,6 +536,7 @@ async function selectBranch(id) {
   fillTypeSelect();
   renderMembers();
   $('meeting-chair').value = '';
+  loadWarnings(state.branch.id);
   // Members first: the meeting cards show the chair and recorder by name.
   await loadMembers();
   await loadVisits(state.branch.id);
