@@ -15,10 +15,12 @@ packages=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-nice gstreamer1.0-tools
+  # The recorder: H.264/AAC for the MP4 composite, text on its tiles in Chinese.
+  gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x fonts-noto-cjk
   tzdata ca-certificates
 )
 if [ "${SANHUI_WITH_TEST_TOOLS:-0}" = 1 ]; then
-  packages+=(chromium fonts-noto-cjk coturn)
+  packages+=(chromium coturn ffmpeg)
   # Interop peers for the echo service (tests/interop): aiortc with aiohttp
   # for its signaling; webrtcbin comes with gstreamer1.0-plugins-bad above.
   packages+=(python3-aiortc python3-aiohttp)
