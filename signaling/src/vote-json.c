@@ -16,7 +16,8 @@ add_counts (JsonBuilder *b, const char *field, const guint counts[SH_VOTE_CHOICE
 }
 
 /* "runoff_plan": the runoff (另行选举) this counted election allows, null
- * when none (every seat filled, a runoff held already, ...). */
+ * when none (every seat filled, a runoff held already, ...); its
+ * "runoff_of" is what vote.start takes to start it. */
 static void
 add_runoff_plan (ShStore *store, JsonBuilder *b, gint64 motion_id)
 {
@@ -28,6 +29,7 @@ add_runoff_plan (ShStore *store, JsonBuilder *b, gint64 motion_id)
     return;
   }
   json_builder_begin_object (b);
+  sh_json_builder_add_id (b, "runoff_of", motion_id);
   json_builder_set_member_name (b, "seats");
   json_builder_add_int_value (b, p->seats);
   json_builder_set_member_name (b, "candidates");
