@@ -246,9 +246,10 @@ sh_election_runoff_eligible (const ShElectionTally *tallies, guint n_tallies, gu
   }
   if (elected >= seats)
     return 0;
-  /* A candidate who passed and was not elected can only have been left
-   * out by a tie (sh_election_decide()): the tied are those with the most
-   * approvals among them, the last seat's count. */
+  /* Seats are empty, yet someone who passed was not elected: only a tie
+   * does that (sh_election_decide()). The tied have the most approvals
+   * among those passed over (the last seat's count); any below them were
+   * outranked, not tied, and do not stand. */
   for (guint i = 0; i < n_tallies; i++) {
     if (!tallies[i].elected
         && sh_rules_motion_passes (tallies[i].marks[SH_VOTE_FOR], expected_voting)) {
