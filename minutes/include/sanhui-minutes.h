@@ -1197,6 +1197,7 @@ typedef struct {
   gint64 motion_id;
   guint seats;
   GStrv candidates; /* names, in ballot order (position = index) */
+  gint64 runoff_of; /* a runoff (另行选举): the election it follows, else 0 */
 } ShElection;
 
 void sh_election_free (ShElection *election);
@@ -1243,6 +1244,62 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShElectionResult, sh_election_result_free)
 /* NULL and no error when @vote_id is not a counted election with
  * candidates. Returns: (transfer full) (nullable) */
 ShElectionResult *sh_election_result_get (ShStore *store, gint64 vote_id, GError **error);
+
+/* Runoffs (另行选举, docs/votes.md "Runoffs"). Who stands in a runoff of
+ * a decided election, from its tallies as sh_election_decide() left them:
+ * when candidates tied for the last seat(s), the tied ones (those who
+ * passed, were not elected and have the last seat's approvals: 条例 "就
+ * 票数相等的被选举人重新投票"); otherwise, when too few passed, every
+ * candidate not elected. Sets @eligible[i] (@n_tallies entries) and
+ * *@tie. Returns the seats still empty (0: no runoff; @eligible all
+ * FALSE). Pure. */
+guint sh_election_runoff_eligible (const ShElectionTally *tallies, guint n_tallies, guint seats,
+                                   guint expected_voting, gboolean *eligible, gboolean *tie);
+
+/* What a runoff of one counted election would be. */
+typedef struct {
+  gint64 motion_id;  /* the election it follows */
+  guint seats;       /* the seats still empty */
+  GStrv candidates;  /* who stands, in the election's ballot order */
+  gboolean tie;      /* a tie: the rules require it; else it may be held */
+  gint64 existing;   /* a runoff motion made already but not yet counted, or 0 */
+} ShElectionRunoff;
+
+void sh_election_runoff_free (ShElectionRunoff *runoff);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShElectionRunoff, sh_election_runoff_free)
+
+/* The runoff election @motion_id (one with candidates, INVALID otherwise)
+ * calls for: STATE when it is not counted yet, filled every seat, left
+ * fewer than two candidates to stand (new nominations are a new
+ * election), or was followed by a runoff that is counted already.
+ * Returns: (transfer full) */
+ShElectionRunoff *sh_election_runoff_plan (ShStore *store, gint64 motion_id, GError **error);
+/* Makes the runoff of @motion_id (as sh_election_runoff_plan() allows) in
+ * its running meeting (STATE otherwise): an ad hoc election motion with
+ * the eligible candidates and the empty seats, linked by runoff_of. One
+ * per election: a runoff made earlier and not counted yet (its vote was
+ * refused or void) is returned again. Returns: its id, 0 with @error. */
+gint64 sh_election_runoff_create (ShStore *store, gint64 motion_id, gint64 created_by,
+                                  GError **error);
+
+/* The combined result of an election and its runoffs (a chain: each
+ * runoff follows the one before). */
+typedef struct {
+  gint64 motion_id;      /* the first election */
+  guint seats;           /* its seats */
+  GStrv elected;         /* everyone elected over the chain, in order */
+  guint rounds;          /* counted elections in the chain */
+  gint64 last_motion_id; /* the latest election of the chain */
+  guint open_seats;      /* seats still empty */
+  gboolean pending;      /* the latest election is not counted yet */
+} ShElectionOutcome;
+
+void sh_election_outcome_free (ShElectionOutcome *outcome);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShElectionOutcome, sh_election_outcome_free)
+/* The outcome of the chain @motion_id (any election in it) belongs to;
+ * NULL and no error when it is no election with candidates.
+ * Returns: (transfer full) (nullable) */
+ShElectionOutcome *sh_election_outcome (ShStore *store, gint64 motion_id, GError **error);
 
 /* The ballot box of a secret election with @n_candidates and @seats:
  * per-candidate counters and a count of void ballots, no ballot kept. */

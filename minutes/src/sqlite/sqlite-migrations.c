@@ -583,6 +583,17 @@ const char *const sh_migrations[] = {
   "  BEGIN SELECT RAISE(ABORT, 'election_tallies is append-only'); END;"
   "CREATE TRIGGER election_tallies_no_delete BEFORE DELETE ON election_tallies"
   "  BEGIN SELECT RAISE(ABORT, 'election_tallies is append-only'); END;",
+  /* 12: runoffs (另行选举, docs/votes.md "Runoffs"): an election motion made
+   *    in the meeting for the seats another left empty. One per election
+   *    (UNIQUE runoff_of), append-only. */
+  "CREATE TABLE election_runoffs ("
+  "  motion_id INTEGER PRIMARY KEY REFERENCES motion_elections(motion_id),"
+  "  runoff_of INTEGER NOT NULL UNIQUE REFERENCES motion_elections(motion_id),"
+  "  CHECK (motion_id <> runoff_of));"
+  "CREATE TRIGGER election_runoffs_no_update BEFORE UPDATE ON election_runoffs"
+  "  BEGIN SELECT RAISE(ABORT, 'election_runoffs is append-only'); END;"
+  "CREATE TRIGGER election_runoffs_no_delete BEFORE DELETE ON election_runoffs"
+  "  BEGIN SELECT RAISE(ABORT, 'election_runoffs is append-only'); END;",
 };
 
 const int sh_migrations_count = G_N_ELEMENTS (sh_migrations);
