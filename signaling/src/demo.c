@@ -25,6 +25,7 @@ sh_demo_logins (void)
 
 typedef struct {
   const char *name;
+  const char *login; /* of their account (first branch and 孙浩) */
   const char *phone;
   ShMemberStatus status;
   gboolean under_probation;
@@ -32,22 +33,22 @@ typedef struct {
 } DemoMember;
 
 static const DemoMember first_branch[] = {
-  { "王建国", "13800000001", SH_MEMBER_FULL, FALSE, "1998-07-01" },
-  { "李红梅", "13800000003", SH_MEMBER_FULL, FALSE, "2003-06-20" },
-  { "张伟", "13800000004", SH_MEMBER_FULL, FALSE, "2008-12-15" },
-  { "刘洋", "13800000005", SH_MEMBER_FULL, FALSE, "2011-05-04" },
-  { "陈静", "13800000006", SH_MEMBER_FULL, FALSE, "2013-07-01" },
-  { "黄丽", "13800000002", SH_MEMBER_FULL, FALSE, "2015-10-01" },
-  { "杨帆", "13800000007", SH_MEMBER_FULL, FALSE, "2016-03-18" },
-  { "赵磊", "13800000008", SH_MEMBER_FULL, TRUE, "2009-09-09" },
-  { "周杰", "13800000009", SH_MEMBER_PROBATIONARY, FALSE, "2026-05-20" },
-  { "吴敏", "13800000010", SH_MEMBER_PROBATIONARY, FALSE, "2026-06-28" },
+  { "王建国", "secretary", "13800000001", SH_MEMBER_FULL, FALSE, "1998-07-01" },
+  { "李红梅", "lihongmei", "13800000003", SH_MEMBER_FULL, FALSE, "2003-06-20" },
+  { "张伟", "zhangwei", "13800000004", SH_MEMBER_FULL, FALSE, "2008-12-15" },
+  { "刘洋", "member2", "13800000005", SH_MEMBER_FULL, FALSE, "2011-05-04" },
+  { "陈静", "chenjing", "13800000006", SH_MEMBER_FULL, FALSE, "2013-07-01" },
+  { "黄丽", "member", "13800000002", SH_MEMBER_FULL, FALSE, "2015-10-01" },
+  { "杨帆", "yangfan", "13800000007", SH_MEMBER_FULL, FALSE, "2016-03-18" },
+  { "赵磊", "zhaolei", "13800000008", SH_MEMBER_FULL, TRUE, "2009-09-09" },
+  { "周杰", "zhoujie", "13800000009", SH_MEMBER_PROBATIONARY, FALSE, "2026-05-20" },
+  { "吴敏", "wumin", "13800000010", SH_MEMBER_PROBATIONARY, FALSE, "2026-06-28" },
 };
 
 static const DemoMember second_branch[] = {
-  { "孙浩", "13800000011", SH_MEMBER_FULL, FALSE, "2012-07-01" },
-  { "马兰", "13800000012", SH_MEMBER_FULL, FALSE, "2005-11-11" },
-  { "朱强", "13800000013", SH_MEMBER_FULL, FALSE, "2019-04-23" },
+  { "孙浩", "sunhao", "13800000011", SH_MEMBER_FULL, FALSE, "2012-07-01" },
+  { "马兰", "malan", "13800000012", SH_MEMBER_FULL, FALSE, "2005-11-11" },
+  { "朱强", "zhuqiang", "13800000013", SH_MEMBER_FULL, FALSE, "2019-04-23" },
 };
 
 static gint64
@@ -79,17 +80,17 @@ add_account (ShStore *store, const char *login, const char *display, const char 
   return sh_account_create (store, a, error);
 }
 
-/* The account of a member who is not one of the demo logins, with one
- * hash shared by all of them (hashing is the slow part of loading): their
- * history needs the member's own session, and a session needs an account.
- * The login is the phone number. */
+/* The account of a member who is not one of the demo logins, with the
+ * demo password and one hash shared by all of them (hashing is the slow
+ * part of loading): their history needs the member's own session, and a
+ * session needs an account. They log in by name in pinyin or phone. */
 static gint64
 add_member_account (ShStore *store, const DemoMember *d, gint64 member_id, const char *hash,
                     GError **error)
 {
   g_autoptr (ShAccount) a = g_new0 (ShAccount, 1);
 
-  a->login = g_strdup (d->phone);
+  a->login = g_strdup (d->login);
   a->display_name = g_strdup (d->name);
   a->phone = g_strdup (d->phone);
   a->member_id = member_id;
