@@ -7,7 +7,7 @@
 // the system. The record then says it was entered afterwards.
 
 import { api, listOf } from './api.js';
-import { shanghaiParts, toShanghaiIso, formatDateTime } from './format.js';
+import { shanghaiParts, shanghaiDateKey, toShanghaiIso, formatDateTime } from './format.js';
 import { el, clear, setStatus, busy } from './ui.js';
 
 const STATUSES = [
@@ -58,7 +58,7 @@ function build(meeting, entries, onDone) {
   const form = el('form', { class: 'past-form', 'data-testid': 'past-form', novalidate: true },
     el('p', { class: 'hint', text: '会议已在线下召开、未使用本系统时，由支部书记补录实际时间和每位应到党员的出勤情况。'
       + '补录的出勤会标明“补录”，不作为在线出席记录；保存后不能修改。' }),
-    field('召开日期', startDate), field('实际开始', startTime), field('实际结束', endTime),
+    field('召开日期', startDate), field('实际开始', startTime), field('实际结束（早于开始即为次日）', endTime),
     el('h3', { text: `应到党员（${entries.length}）` }), list,
     el('div', { class: 'button-row' }, submit), status);
 
@@ -66,7 +66,11 @@ function build(meeting, entries, onDone) {
     e.preventDefault();
     busy(submit, async () => {
       const started = toShanghaiIso(startDate.value, startTime.value);
-      const ended = toShanghaiIso(startDate.value, endTime.value);
+      let ended = toShanghaiIso(startDate.value, endTime.value);
+      // An end before the start is past midnight: the next day.
+      if (started && ended && Date.parse(ended) <= Date.parse(started)) {
+        ended = toShanghaiIso(shanghaiDateKey(Date.parse(`${startDate.value}T12:00:00+08:00`) + 86400000), endTime.value);
+      }
       if (!started || !ended) {
         setStatus(status, '请填写召开日期和实际开始、结束时间', 'error');
         return;
