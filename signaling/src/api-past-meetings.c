@@ -130,6 +130,8 @@ handle_record_past (ShRequest *req)
   }
   g_message ("meeting %" G_GINT64_FORMAT " entered afterwards (补录) by account %" G_GINT64_FORMAT,
              m->id, req->auth.account->id);
+  /* Anyone waiting in an open meeting's room learns that it is over. */
+  sh_server_meeting_state_changed (req->server, m->id, req->auth.account->id);
   reply_past (req, SOUP_STATUS_CREATED, m->id);
 }
 
