@@ -127,19 +127,13 @@ test_meeting_file (void)
   g_autoptr (GPtrArray) list = g_ptr_array_new ();
   g_autoptr (GString) csv = NULL;
   ShRollcallEntry first[] = {
-    { .member_id = 1,
-      .expected = TRUE,
-      .asked_at = T0 + 300 * SEC,
-      .answered_at = T0 + 312 * SEC + 400000,
-      .outcome = SH_ROLLCALL_ANSWERED },
+    { .member_id = 1, .expected = TRUE, .asked_at = T0 + 300 * SEC,
+      .answered_at = T0 + 312 * SEC + 400000, .outcome = SH_ROLLCALL_ANSWERED },
     { .member_id = 2, .expected = TRUE, .on_leave = TRUE, .outcome = SH_ROLLCALL_ON_LEAVE },
     { .member_id = 3, .expected = TRUE, .outcome = SH_ROLLCALL_ABSENT },
   };
   ShRollcallEntry second[] = {
-    { .member_id = 1,
-      .expected = TRUE,
-      .asked_at = T0 + 1800 * SEC,
-      .outcome = SH_ROLLCALL_SILENT },
+    { .member_id = 1, .expected = TRUE, .asked_at = T0 + 1800 * SEC, .outcome = SH_ROLLCALL_SILENT },
     { .member_id = 2, .expected = TRUE, .on_leave = TRUE, .outcome = SH_ROLLCALL_ON_LEAVE },
     { .member_id = 3, .expected = TRUE, .outcome = SH_ROLLCALL_ABSENT },
   };
@@ -216,10 +210,9 @@ test_meeting_file (void)
   r.recorded_after = TRUE;
   r.entered_at = T0 + G_GINT64_CONSTANT (86400) * G_USEC_PER_SEC;
   csv = sh_csv_meeting_attendance (m, &r, NULL, tz);
-  g_assert_nonnull (strstr (csv->str,
-                            "\r\n计划开始,2026-12-01 10:00:00,实际开始,2026-12-01 10:00:00,"
-                            "实际结束,2026-12-01 11:00:00,补录,线下召开，出勤情况由支部于"
-                            "2026-12-02 10:00:00补录，非在线出席记录\r\n应到,"));
+  g_assert_nonnull (strstr (csv->str, "\r\n计划开始,2026-12-01 10:00:00,实际开始,2026-12-01 10:00:00,"
+                                      "实际结束,2026-12-01 11:00:00,补录,线下召开，出勤情况由支部于"
+                                      "2026-12-02 10:00:00补录，非在线出席记录\r\n应到,"));
   g_assert_nonnull (strstr (csv->str, "王五,应到党员,是,请假,,,0.0,0%,,,,,,已准假\r\n"));
 }
 
