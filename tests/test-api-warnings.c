@@ -1,8 +1,9 @@
 /* Organizational-life warnings through the API (GET /api/orgs/{id}/warnings)
  * on a real server with the demo organization: who may see them, hostile
  * ids, a committee instead of a branch, and the shape of each member's
- * warning, on the two members the demo's history flags. The rule itself is tested in
- * test-warnings.c. SPDX-License-Identifier: Apache-2.0 */
+ * warning, on the two members the demo's history flags. The rule itself
+ * is tested in test-warnings.c.
+ * SPDX-License-Identifier: Apache-2.0 */
 #include "api-warnings.h"
 #include "harness.h"
 
