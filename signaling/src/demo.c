@@ -14,6 +14,7 @@ static const char *const demo_logins[] = {
   "member2",   DEMO_PASSWORD, "第一党支部宣传委员 刘洋（第二位参会党员）",
   "inspector", DEMO_PASSWORD, "街道纪工委 检查员（只读）",
   "admin",     DEMO_PASSWORD, "系统管理员",
+  "zhangwei",  DEMO_PASSWORD, "第一党小组组长 张伟（本支部其他党员同样以姓名拼音登录，如 lihongmei）",
   NULL,
 };
 
