@@ -18,17 +18,6 @@ static TestServer *server;
 static gint64 first_branch;
 static gint64 chair_member;
 
-static void
-create_account (TestClient *admin, const char *login, const char *display, gint64 member_id)
-{
-  g_autofree char *body
-      = g_strdup_printf ("{\"login\":\"%s\",\"display_name\":\"%s\",\"member_id\":%" G_GINT64_FORMAT
-                         ",\"password\":\"%s\"}",
-                         login, display, member_id, TEST_PASSWORD);
-
-  g_assert_cmpuint (test_client_json (admin, "POST", "api/accounts", body, NULL), ==, 201);
-}
-
 static char *
 iso_in (gint64 minutes)
 {
@@ -736,16 +725,7 @@ main (int argc, char **argv)
   server = test_server_start (sets);
   first_branch = test_org_id (server, "第一党支部");
   chair_member = test_member_id (server, first_branch, "王建国");
-  {
-    g_autoptr (TestClient) admin = test_client_logged_in (server, "admin");
-    gint64 second = test_org_id (server, "第二党支部");
-
-    create_account (admin, "zhangwei", "张伟", test_member_id (server, first_branch, "张伟"));
-    create_account (admin, "lihongmei", "李红梅", test_member_id (server, first_branch, "李红梅"));
-    create_account (admin, "chenjing", "陈静", test_member_id (server, first_branch, "陈静"));
-    create_account (admin, "zhaolei", "赵磊", test_member_id (server, first_branch, "赵磊"));
-    create_account (admin, "sunhao", "孙浩", test_member_id (server, second, "孙浩"));
-  }
+  /* The demo gives 张伟, 李红梅, 陈静, 赵磊 and 孙浩 their accounts. */
   g_test_add_func ("/votes/secret-ballot-hostile", test_secret_ballot_hostile);
   g_test_add_func ("/votes/none-in-a-lesson", test_no_votes_in_a_lesson);
   g_test_add_func ("/votes/election-hostile", test_election_hostile);

@@ -1050,6 +1050,11 @@ typedef struct {
   guint present, voting_present; /* 实到: expected members present at some time */
   guint visitors, guests;        /* who came */
   GPtrArray *intervals;   /* (element-type ShPresenceInterval) owns what the rows borrow */
+  /* 补录 (past-meeting.c): held offline and entered afterwards; the rows'
+   * statuses are the ones entered, and no row has intervals. */
+  gboolean recorded_after;
+  gint64 entered_by; /* account */
+  gint64 entered_at;
 } ShAttendanceRecord;
 
 void sh_attendance_record_free (ShAttendanceRecord *record);
@@ -1351,6 +1356,65 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShMemberWarning, sh_member_warning_free)
  * nearest lapse first. Returns: (transfer full) (element-type ShMemberWarning). */
 GPtrArray *sh_warnings_for_branch (ShStore *store, gint64 branch_id, const ShWarningPolicy *policy,
                                    gint64 now, GError **error);
+
+/* ---------------------------------------------- past meetings (补录) */
+
+/* A meeting that took place (past-meeting.c). A meeting held offline, in a
+ * room without the system, is entered afterwards by the secretary (补录):
+ * its real start and end, and per expected member the status the secretary
+ * enters. Such statuses are not attendance intervals (those come only from
+ * the member's own session, no 代签), so the record is flagged
+ * (ShAttendanceRecord.recorded_after) with who entered it and when. */
+typedef struct {
+  gint64 member_id;
+  ShAttendanceStatus status; /* present, late, left_early, absent or on_leave */
+} ShPastAttendance;
+
+typedef struct {
+  gint64 meeting_id;
+  gint64 started_at, ended_at; /* UTC µs */
+  gint64 entered_by;           /* account */
+  gint64 entered_at;
+  GArray *statuses; /* (element-type ShPastAttendance) in the order entered */
+} ShPastMeeting;
+
+void sh_past_meeting_free (ShPastMeeting *past);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShPastMeeting, sh_past_meeting_free)
+
+/* Whether a secretary may enter @s for a member (sh_meeting_record_past). */
+gboolean sh_past_status_allowed (ShAttendanceStatus s);
+
+/* A meeting held live whose history is loaded afterwards (the demo, an
+ * import): sh_meeting_mark_started() moves the scheduled (or open) meeting
+ * @meeting_id to in_progress as it happened at @started_at (before @now,
+ * not before SH_MEETING_MAX_PAST_US ago), with the state log, the
+ * "started" event and the expected list frozen as of then;
+ * sh_meeting_mark_ended() ends it at @ended_at (after the start, at most
+ * SH_MEETING_MAX_DURATION_US later, not after @now). Between the two, the
+ * loader adds what happened with the ordinary calls and past times
+ * (sh_presence_open() / sh_presence_close(), sh_rollcall_start(), ...).
+ * sh_meeting_transition() would stamp the current time instead.
+ * INVALID for times, STATE for a meeting in the wrong state. */
+gboolean sh_meeting_mark_started (ShStore *store, gint64 meeting_id, gint64 started_at, gint64 now,
+                                  GError **error);
+gboolean sh_meeting_mark_ended (ShStore *store, gint64 meeting_id, gint64 ended_at, gint64 now,
+                                GError **error);
+
+/* 补录: a scheduled meeting held offline from @started_at to @ended_at
+ * (the checks of sh_meeting_mark_started() and sh_meeting_mark_ended(),
+ * whose records it writes, the log's reason "补录") and, in the same
+ * transaction, the statuses
+ * @statuses (@n of them) entered by @entered_by at @now: one for every
+ * expected member of the frozen list and none for anybody else (INVALID),
+ * each sh_past_status_allowed(). CONFLICT when the meeting was entered
+ * already. */
+gboolean sh_meeting_record_past (ShStore *store, gint64 meeting_id, gint64 started_at,
+                                 gint64 ended_at, const ShPastAttendance *statuses, guint n,
+                                 gint64 entered_by, gint64 now, GError **error);
+
+/* The 补录 of @meeting_id. Returns: (transfer full), NULL with NOT_FOUND
+ * when the meeting was not entered afterwards. */
+ShPastMeeting *sh_past_meeting_get (ShStore *store, gint64 meeting_id, GError **error);
 
 /* ------------------------------------------------------- accounts, roles */
 

@@ -73,9 +73,8 @@ export function voteScenarios(h) {
       const branch = (Array.isArray(orgs) ? orgs : orgs.orgs).find((o) => o.name === '第一党支部');
       const members = await call(t, admin, 'GET', `api/orgs/${branch.id}/members`);
       const li = (Array.isArray(members) ? members : members.members).find((m) => m.name === '李红梅');
-      await call(t, admin, 'POST', 'api/accounts', {
-        login: 'lihongmei', display_name: '李红梅', member_id: li.id, password: h.DEMO_PASSWORD,
-      });
+      // The demo gives 李红梅 her account (lihongmei).
+      assert(li, 'no 李红梅 in 第一党支部');
       const fourth = await person(t, await newContextIn(t, browser, DESKTOP), 'lihongmei');
 
       const start = new Date(Date.now() + 10 * 60_000).toISOString();
@@ -163,9 +162,8 @@ export function voteScenarios(h) {
       const branch = (Array.isArray(orgs) ? orgs : orgs.orgs).find((o) => o.name === '第一党支部');
       const members = await call(t, admin, 'GET', `api/orgs/${branch.id}/members`);
       const li = (Array.isArray(members) ? members : members.members).find((m) => m.name === '李红梅');
-      await call(t, admin, 'POST', 'api/accounts', {
-        login: 'lihongmei', display_name: '李红梅', member_id: li.id, password: h.DEMO_PASSWORD,
-      });
+      // The demo gives 李红梅 her account (lihongmei).
+      assert(li, 'no 李红梅 in 第一党支部');
       const fourth = await person(t, await newContextIn(t, browser, DESKTOP), 'lihongmei');
       await call(t, admin, 'PUT', `api/orgs/${branch.id}/vote-settings`, {
         approval_required: true, election_share_percent: 50,
