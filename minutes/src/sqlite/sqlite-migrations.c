@@ -594,7 +594,7 @@ const char *const sh_migrations[] = {
   "  BEGIN SELECT RAISE(ABORT, 'election_runoffs is append-only'); END;"
   "CREATE TRIGGER election_runoffs_no_delete BEFORE DELETE ON election_runoffs"
   "  BEGIN SELECT RAISE(ABORT, 'election_runoffs is append-only'); END;",
-  /* Meetings held offline and entered afterwards (补录, past-meeting.c):
+  /* 13: meetings held offline and entered afterwards (补录, past-meeting.c):
    *    who entered one and when, and the status entered per member.
    *    Append-only: a record of the past is not rewritten. */
   "CREATE TABLE past_meetings ("
