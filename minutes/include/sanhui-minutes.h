@@ -947,7 +947,7 @@ typedef struct {
   gint64 ended_at;       /* UTC µs, 0 while open */
   ShPresenceEnd end_reason;
   ShDevice device;
-  gboolean video; /* their camera was on at some moment of the interval */
+  gboolean video; /* the server received their camera's packets at some moment of the interval */
 } ShPresenceInterval;
 
 void sh_presence_interval_free (ShPresenceInterval *interval);
