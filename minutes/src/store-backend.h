@@ -38,6 +38,7 @@ typedef struct _ShRollcallStoreOps ShRollcallStoreOps;
 typedef struct _ShPresenceStoreOps ShPresenceStoreOps;
 typedef struct _ShVoteStoreOps ShVoteStoreOps;
 typedef struct _ShElectionStoreOps ShElectionStoreOps;
+typedef struct _ShRecordingStoreOps ShRecordingStoreOps;
 
 typedef struct _ShStoreBackend {
   const char *name; /* "sqlite" */
@@ -89,4 +90,6 @@ typedef struct _ShStoreBackend {
   const ShVoteStoreOps *vote;
   /* Optional: without it (NULL) elections have no candidates. */
   const ShElectionStoreOps *election;
+  /* Optional: without it (NULL) nothing is recorded. */
+  const ShRecordingStoreOps *recording;
 } ShStoreBackend;
