@@ -70,4 +70,12 @@ void sh_recorder_stop (ShRecorder *recorder);
 void sh_recorder_free (ShRecorder *recorder);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShRecorder, sh_recorder_free)
 
+/* Reads the fragment at @path back through the Matroska demuxer (what
+ * the crash recovery checks a fragment left by a kill with). Sets
+ * @duration_ns (may be NULL) to the span of its blocks and @blocks (may
+ * be NULL) to their number. Blocks; for a worker thread or start-up.
+ * Returns FALSE with @error set when the file is missing or unreadable. */
+gboolean sh_recorder_probe_fragment (const char *path, guint64 *duration_ns, guint64 *blocks,
+                                     GError **error);
+
 G_END_DECLS
