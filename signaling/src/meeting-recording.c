@@ -236,18 +236,19 @@ on_room_event (ShRoom *room, const ShRoomEvent *e, gpointer user_data)
   Rec *rec = g_hash_table_lookup (owner->active, &meeting_id);
   const ShMeeting *meeting = sh_room_meeting (room);
 
-  if (e->kind != SH_ROOM_EVENT_STATE && e->kind != SH_ROOM_EVENT_CLOSING)
-    return;
-  if (e->kind == SH_ROOM_EVENT_STATE && sh_room_state (room) == SH_MEETING_IN_PROGRESS) {
-    if (rec == NULL && meeting != NULL
-        && sh_config_records_meeting_type (owner->server->config,
-                                           sh_meeting_type_to_string (meeting->type)))
-      start (owner, room);
+  /* Ended, or the room closes: the recorder finishes its files. */
+  if (e->kind == SH_ROOM_EVENT_CLOSING
+      || (e->kind == SH_ROOM_EVENT_STATE && sh_room_state (room) != SH_MEETING_IN_PROGRESS)) {
+    if (rec != NULL)
+      sh_recorder_stop (rec->recorder);
     return;
   }
-  /* Ended, or the room closes: the recorder finishes its files. */
-  if (rec != NULL)
-    sh_recorder_stop (rec->recorder);
+  /* Started: by the chair in the room, or before anyone came in (through
+   * the REST API), then the room's first event finds it in progress. */
+  if (rec == NULL && sh_room_state (room) == SH_MEETING_IN_PROGRESS && meeting != NULL
+      && sh_config_records_meeting_type (owner->server->config,
+                                         sh_meeting_type_to_string (meeting->type)))
+    start (owner, room);
 }
 
 gboolean
