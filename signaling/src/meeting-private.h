@@ -116,7 +116,7 @@ void sh_meeting_broadcast_hands (ShServer *server, ShRoom *room);
 void sh_meeting_broadcast_floor (ShServer *server, ShRoom *room);
 /* Adds the state object's members (state, state_label, locked, lesson_mode,
  * all_muted) to an open object. */
-void sh_meeting_add_state_members (JsonBuilder *b, ShRoom *room);
+void sh_meeting_add_state_members (JsonBuilder *b, ShServer *server, ShRoom *room);
 
 /* "audio" or "video" for one ShRoomMedia bit. */
 const char *sh_meeting_media_name (guint bit);
