@@ -29,7 +29,7 @@ struct _ShRecorder {
   gint64 started_mono;
   gint64 started_real;
   ShMediaTap *tap;
-  gboolean stopping;
+  gboolean stopping; /* written under the lock */
   gboolean stopped_told;
 
   GMutex lock;
@@ -284,6 +284,13 @@ tap_track_added (ShMediaTap *tap, const ShMediaTapTrack *track, gpointer user_da
     return;
   }
   g_mutex_lock (&rec->lock);
+  /* A callback already running when the tap was closed: stop() has
+   * collected its writers, so this one would never finish. */
+  if (rec->stopping) {
+    g_mutex_unlock (&rec->lock);
+    rec_track_free (t);
+    return;
+  }
   g_hash_table_insert (rec->tracks, &t->id, t);
   g_mutex_unlock (&rec->lock);
 }
@@ -412,9 +419,9 @@ sh_recorder_stop (ShRecorder *rec)
   g_return_if_fail (rec != NULL);
   if (rec->stopping)
     return;
-  rec->stopping = TRUE;
   sh_media_tap_close (rec->tap);
   g_mutex_lock (&rec->lock);
+  rec->stopping = TRUE;
   g_hash_table_iter_init (&iter, rec->tracks);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     g_ptr_array_add (writers, ((RecTrack *) value)->writer);
