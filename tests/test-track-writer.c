@@ -202,6 +202,15 @@ check_fragments (Fixture *f, double expect_s, const char *codec, gboolean two_si
   gboolean small = FALSE, large = FALSE;
 
   g_assert_cmpuint (f->fragments->len, >=, 2);
+  /* Every file was reported closed before the writer finished. */
+  {
+    g_autoptr (GDir) dir = g_dir_open (f->dir, 0, NULL);
+    guint files = 0;
+
+    while (g_dir_read_name (dir) != NULL)
+      files++;
+    g_assert_cmpuint (files, ==, f->fragments->len);
+  }
   for (guint i = 0; i < f->fragments->len; i++) {
     const char *path = f->fragments->pdata[i];
     g_autofree char *streams = probe (path, "stream=codec_name,width,height");
