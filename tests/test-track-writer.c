@@ -185,14 +185,26 @@ decodes (const char *path)
   return g_spawn_check_wait_status (status, NULL);
 }
 
+/* The span of @path's packets: the fragments are written append-only,
+ * without a duration in their header. */
 static double
 probe_duration (const char *path)
 {
-  g_autofree char *out = probe (path, "format=duration");
-  const char *eq = strchr (out, '=');
+  g_autofree char *out = probe (path, "packet=pts_time,duration_time");
+  g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
+  double first = -1, end = 0, pts = 0;
 
-  g_assert_nonnull (eq);
-  return g_ascii_strtod (eq + 1, NULL);
+  for (guint i = 0; lines[i] != NULL; i++) {
+    if (g_str_has_prefix (lines[i], "pts_time=")) {
+      pts = g_ascii_strtod (lines[i] + 9, NULL);
+      if (first < 0 || pts < first)
+        first = pts;
+    } else if (g_str_has_prefix (lines[i], "duration_time=")) {
+      end = MAX (end, pts + g_ascii_strtod (lines[i] + 14, NULL));
+    }
+  }
+  g_assert_cmpfloat (first, >=, 0);
+  return end - first;
 }
 
 static void

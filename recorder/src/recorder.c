@@ -46,6 +46,7 @@ struct _RecTrack {
   ShTrackWriter *writer;
   ShLipsync sync;
   gboolean started; /* under the lock */
+  gint64 ended_at;  /* under the lock: when its end was asked for, 0 before */
 };
 
 typedef enum { EVENT_STARTED, EVENT_FRAGMENT, EVENT_ENDED } EventType;
@@ -240,8 +241,10 @@ on_finished (ShTrackWriter *writer, const char *error_message, gpointer user_dat
   e->error_message = g_strdup (error_message);
   g_mutex_lock (&rec->lock);
   snapshot_locked (rec, t, &e->track);
+  /* The track ended when its end was asked for; the writer's flushing
+   * afterwards is not part of it. */
+  e->track.ended_at = t->ended_at != 0 ? t->ended_at : g_get_real_time ();
   g_mutex_unlock (&rec->lock);
-  e->track.ended_at = g_get_real_time ();
   post (rec, e);
 }
 
@@ -352,8 +355,11 @@ tap_track_removed (ShMediaTap *tap, guint64 track, gpointer user_data)
   (void) tap;
   g_mutex_lock (&rec->lock);
   t = g_hash_table_lookup (rec->tracks, &track);
-  if (t != NULL)
+  if (t != NULL) {
     writer = t->writer;
+    if (t->ended_at == 0)
+      t->ended_at = g_get_real_time ();
+  }
   g_mutex_unlock (&rec->lock);
   /* Only the owner's context frees a writer, after this finish. */
   if (writer != NULL)
@@ -423,8 +429,13 @@ sh_recorder_stop (ShRecorder *rec)
   g_mutex_lock (&rec->lock);
   rec->stopping = TRUE;
   g_hash_table_iter_init (&iter, rec->tracks);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (writers, ((RecTrack *) value)->writer);
+  while (g_hash_table_iter_next (&iter, NULL, &value)) {
+    RecTrack *t = value;
+
+    if (t->ended_at == 0)
+      t->ended_at = g_get_real_time ();
+    g_ptr_array_add (writers, t->writer);
+  }
   g_mutex_unlock (&rec->lock);
   for (guint i = 0; i < writers->len; i++)
     sh_track_writer_finish (writers->pdata[i]);

@@ -245,7 +245,7 @@ sh_track_writer_new (const char *codec, guint clock_rate, guint8 payload_type,
    * fragment's fix-ups (seeks back into its header) could land in the
    * next file when the sink had already moved on. */
   mux_props = gst_structure_new ("properties", "max-cluster-duration", G_TYPE_INT64,
-                                 (gint64) CLUSTER_NS, NULL);
+                                 (gint64) CLUSTER_NS, "streamable", G_TYPE_BOOLEAN, TRUE, NULL);
   sink_props = gst_structure_new ("properties", "buffer-mode", G_TYPE_INT, 2 /* unbuffered */,
                                   NULL);
   g_object_set (splitmux, "location", location_pattern, "max-size-time", fragment_ns,

@@ -11,8 +11,13 @@
  * SPDX-License-Identifier: Apache-2.0 */
 #include <gst/gst.h>
 
+#include <glib/gstdio.h>
+
 #include "meeting-private.h"
 #include "sanhui-recorder.h"
+
+/* Smaller than a Matroska header with one cluster of media in it. */
+#define EMPTY_FRAGMENT_BYTES 1024
 
 typedef struct {
   ShServer *server;
@@ -295,6 +300,16 @@ recover_track (ShServer *server, const ShRecordingTrack *track, GHashTable *know
     if (g_hash_table_contains (known, relative))
       continue;
     if (!sh_recorder_probe_fragment (path, &duration, NULL, &error)) {
+      GStatBuf st;
+
+      /* A fragment the crash caught while its header was being written
+       * holds no media: nothing is lost by taking it away. */
+      if (g_stat (path, &st) == 0 && st.st_size < EMPTY_FRAGMENT_BYTES && g_unlink (path) == 0) {
+        g_message ("recording %" G_GINT64_FORMAT ": fragment %s begun at the crash held no media"
+                   " (%" G_GINT64_FORMAT " bytes): removed",
+                   track->recording_id, relative, (gint64) st.st_size);
+        continue;
+      }
       g_warning ("recording %" G_GINT64_FORMAT ": fragment %s unreadable: %s",
                  track->recording_id, relative, error->message);
       g_clear_error (&error);
