@@ -57,9 +57,11 @@ fixture_teardown (Fixture *f, gconstpointer data)
   (void) data;
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
     g_autofree char *path = g_build_filename (f->dir, name, NULL);
-    if (g_getenv ("KEEP") == NULL) g_unlink (path);
+    if (g_getenv ("KEEP") == NULL)
+      g_unlink (path);
   }
-  if (g_getenv ("KEEP") == NULL) g_rmdir (f->dir);
+  if (g_getenv ("KEEP") == NULL)
+    g_rmdir (f->dir);
   g_free (f->dir);
   g_ptr_array_unref (f->fragments);
   g_free (f->error_message);
@@ -161,8 +163,8 @@ probe (const char *path, const char *entries)
   g_autoptr (GError) error = NULL;
   g_autofree char *out = NULL;
   int status = 0;
-  const char *argv[] = { "ffprobe", "-v", "error", "-show_entries", entries,
-                         "-of", "default=nw=1", path, NULL };
+  const char *argv[]
+      = { "ffprobe", "-v", "error", "-show_entries", entries, "-of", "default=nw=1", path, NULL };
 
   g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
                 NULL, &out, NULL, &status, &error);

@@ -170,33 +170,33 @@ dispatch_event (gpointer data)
   gboolean tell = !rec->silent;
 
   switch (e->type) {
-  case EVENT_STARTED:
-    if (tell && rec->callbacks.track_started != NULL)
-      rec->callbacks.track_started (rec, &e->track, rec->user_data);
-    break;
-  case EVENT_FRAGMENT:
-    if (tell && rec->callbacks.fragment_closed != NULL)
-      rec->callbacks.fragment_closed (rec, &e->track, e->path, e->duration_ns, rec->user_data);
-    break;
-  case EVENT_ENDED: {
-    RecTrack *t;
-    gboolean started;
+    case EVENT_STARTED:
+      if (tell && rec->callbacks.track_started != NULL)
+        rec->callbacks.track_started (rec, &e->track, rec->user_data);
+      break;
+    case EVENT_FRAGMENT:
+      if (tell && rec->callbacks.fragment_closed != NULL)
+        rec->callbacks.fragment_closed (rec, &e->track, e->path, e->duration_ns, rec->user_data);
+      break;
+    case EVENT_ENDED: {
+      RecTrack *t;
+      gboolean started;
 
-    g_mutex_lock (&rec->lock);
-    t = g_hash_table_lookup (rec->tracks, &e->id);
-    started = t != NULL && t->started;
-    if (t != NULL)
-      g_hash_table_steal (rec->tracks, &e->id);
-    g_mutex_unlock (&rec->lock);
-    if (e->error_message != NULL)
-      g_warning ("recording of track %" G_GUINT64_FORMAT " stopped: %s", e->id, e->error_message);
-    if (started && tell && rec->callbacks.track_ended != NULL)
-      rec->callbacks.track_ended (rec, &e->track, rec->user_data);
-    if (t != NULL)
-      rec_track_free (t);
-    maybe_stopped (rec);
-    break;
-  }
+      g_mutex_lock (&rec->lock);
+      t = g_hash_table_lookup (rec->tracks, &e->id);
+      started = t != NULL && t->started;
+      if (t != NULL)
+        g_hash_table_steal (rec->tracks, &e->id);
+      g_mutex_unlock (&rec->lock);
+      if (e->error_message != NULL)
+        g_warning ("recording of track %" G_GUINT64_FORMAT " stopped: %s", e->id, e->error_message);
+      if (started && tell && rec->callbacks.track_ended != NULL)
+        rec->callbacks.track_ended (rec, &e->track, rec->user_data);
+      if (t != NULL)
+        rec_track_free (t);
+      maybe_stopped (rec);
+      break;
+    }
   }
   return G_SOURCE_REMOVE;
 }
@@ -210,8 +210,8 @@ post (ShRecorder *rec, Event *e)
 }
 
 static void
-on_fragment_closed (ShTrackWriter *writer, const char *location, guint64 start_ns,
-                    guint64 end_ns, gpointer user_data)
+on_fragment_closed (ShTrackWriter *writer, const char *location, guint64 start_ns, guint64 end_ns,
+                    gpointer user_data)
 {
   RecTrack *t = user_data;
   ShRecorder *rec = t->recorder;
@@ -278,9 +278,9 @@ tap_track_added (ShMediaTap *tap, const ShMediaTapTrack *track, gpointer user_da
   name = g_strdup_printf ("track-%" G_GUINT64_FORMAT "-%%05d.mkv", track->track);
   t->location_pattern = g_build_filename (rec->directory, name, NULL);
   sh_lipsync_init (&t->sync, track->clock_rate);
-  t->writer = sh_track_writer_new (track->codec, track->clock_rate, track->payload_type,
-                                   t->location_pattern, rec->fragment_ns, &writer_events, t,
-                                   &error);
+  t->writer
+      = sh_track_writer_new (track->codec, track->clock_rate, track->payload_type,
+                             t->location_pattern, rec->fragment_ns, &writer_events, t, &error);
   if (t->writer == NULL) {
     g_warning ("recording: track %" G_GUINT64_FORMAT ": %s", track->track, error->message);
     rec_track_free (t);

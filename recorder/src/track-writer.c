@@ -33,7 +33,7 @@ struct _ShTrackWriter {
   gint keyframe_asked; /* atomic */
   guint64 dropped;     /* written by the pushing thread only */
 
-  GMutex lock;          /* the bus handler's fragment bookkeeping */
+  GMutex lock;           /* the bus handler's fragment bookkeeping */
   GHashTable *opened_at; /* location → running time it opened at (guint64 *) */
 };
 
@@ -91,49 +91,49 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
 
   (void) bus;
   switch (GST_MESSAGE_TYPE (message)) {
-  case GST_MESSAGE_ELEMENT: {
-    const GstStructure *s = gst_message_get_structure (message);
-    GstClockTime rt = GST_CLOCK_TIME_NONE;
-    const char *location;
+    case GST_MESSAGE_ELEMENT: {
+      const GstStructure *s = gst_message_get_structure (message);
+      GstClockTime rt = GST_CLOCK_TIME_NONE;
+      const char *location;
 
-    if (s == NULL || !gst_structure_get_clock_time (s, "running-time", &rt))
+      if (s == NULL || !gst_structure_get_clock_time (s, "running-time", &rt))
+        break;
+      location = gst_structure_get_string (s, "location");
+      /* Fragments finish asynchronously: the next one may open before the
+       * last one closed. */
+      if (gst_structure_has_name (s, "splitmuxsink-fragment-opened") && location != NULL) {
+        guint64 at = rt;
+
+        g_mutex_lock (&w->lock);
+        g_hash_table_replace (w->opened_at, g_strdup (location), g_memdup2 (&at, sizeof at));
+        g_mutex_unlock (&w->lock);
+      } else if (gst_structure_has_name (s, "splitmuxsink-fragment-closed") && location != NULL) {
+        guint64 start = rt;
+        guint64 *at;
+
+        g_mutex_lock (&w->lock);
+        at = g_hash_table_lookup (w->opened_at, location);
+        if (at != NULL)
+          start = *at;
+        g_hash_table_remove (w->opened_at, location);
+        g_mutex_unlock (&w->lock);
+        if (w->events.fragment_closed != NULL)
+          w->events.fragment_closed (w, location, start, MAX (rt, start), w->user_data);
+      }
       break;
-    location = gst_structure_get_string (s, "location");
-    /* Fragments finish asynchronously: the next one may open before the
-     * last one closed. */
-    if (gst_structure_has_name (s, "splitmuxsink-fragment-opened") && location != NULL) {
-      guint64 at = rt;
-
-      g_mutex_lock (&w->lock);
-      g_hash_table_replace (w->opened_at, g_strdup (location), g_memdup2 (&at, sizeof at));
-      g_mutex_unlock (&w->lock);
-    } else if (gst_structure_has_name (s, "splitmuxsink-fragment-closed") && location != NULL) {
-      guint64 start = rt;
-      guint64 *at;
-
-      g_mutex_lock (&w->lock);
-      at = g_hash_table_lookup (w->opened_at, location);
-      if (at != NULL)
-        start = *at;
-      g_hash_table_remove (w->opened_at, location);
-      g_mutex_unlock (&w->lock);
-      if (w->events.fragment_closed != NULL)
-        w->events.fragment_closed (w, location, start, MAX (rt, start), w->user_data);
     }
-    break;
-  }
-  case GST_MESSAGE_EOS:
-    finish_once (w, NULL);
-    break;
-  case GST_MESSAGE_ERROR: {
-    g_autoptr (GError) err = NULL;
+    case GST_MESSAGE_EOS:
+      finish_once (w, NULL);
+      break;
+    case GST_MESSAGE_ERROR: {
+      g_autoptr (GError) err = NULL;
 
-    gst_message_parse_error (message, &err, NULL);
-    finish_once (w, err != NULL ? err->message : "GStreamer error");
-    break;
-  }
-  default:
-    break;
+      gst_message_parse_error (message, &err, NULL);
+      finish_once (w, err != NULL ? err->message : "GStreamer error");
+      break;
+    }
+    default:
+      break;
   }
   gst_message_unref (message);
   return GST_BUS_DROP;
@@ -228,10 +228,10 @@ sh_track_writer_new (const char *codec, guint clock_rate, guint8 payload_type,
   }
   gst_object_ref (w->src);
 
-  caps = gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, info->media,
-                              "clock-rate", G_TYPE_INT, (int) clock_rate, "encoding-name",
-                              G_TYPE_STRING, info->encoding_name, "payload", G_TYPE_INT,
-                              (int) payload_type, NULL);
+  caps
+      = gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, info->media, "clock-rate",
+                             G_TYPE_INT, (int) clock_rate, "encoding-name", G_TYPE_STRING,
+                             info->encoding_name, "payload", G_TYPE_INT, (int) payload_type, NULL);
   g_object_set (w->src, "caps", caps, "is-live", TRUE, "format", GST_FORMAT_TIME, "block", FALSE,
                 "max-bytes", (guint64) MAX_QUEUED_BYTES, "leaky-type", 2 /* downstream */, NULL);
   g_object_set (jitter, "latency", JITTER_LATENCY_MS, NULL);
@@ -246,8 +246,8 @@ sh_track_writer_new (const char *codec, guint clock_rate, guint8 payload_type,
    * next file when the sink had already moved on. */
   mux_props = gst_structure_new ("properties", "max-cluster-duration", G_TYPE_INT64,
                                  (gint64) CLUSTER_NS, "streamable", G_TYPE_BOOLEAN, TRUE, NULL);
-  sink_props = gst_structure_new ("properties", "buffer-mode", G_TYPE_INT, 2 /* unbuffered */,
-                                  NULL);
+  sink_props
+      = gst_structure_new ("properties", "buffer-mode", G_TYPE_INT, 2 /* unbuffered */, NULL);
   g_object_set (splitmux, "location", location_pattern, "max-size-time", fragment_ns,
                 "async-finalize", TRUE, "muxer-factory", "matroskamux", "muxer-properties",
                 mux_props, "sink-factory", "filesink", "sink-properties", sink_props,

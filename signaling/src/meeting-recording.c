@@ -223,10 +223,9 @@ start (Recordings *owner, ShRoom *room)
   rec->meeting_id = meeting_id;
   rec->recording_id = recording_id;
   rec->track_rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  rec->recorder = sh_recorder_new (recording_dir,
-                                   (guint64) server->config->recording_fragment_seconds
-                                       * GST_SECOND,
-                                   &recorder_callbacks, rec);
+  rec->recorder = sh_recorder_new (
+      recording_dir, (guint64) server->config->recording_fragment_seconds * GST_SECOND,
+      &recorder_callbacks, rec);
   g_hash_table_insert (owner->active, g_memdup2 (&meeting_id, sizeof meeting_id), rec);
   sh_meeting_media_add_tap (server, room, sh_recorder_get_tap (rec->recorder));
   g_message ("meeting %" G_GINT64_FORMAT ": recording %" G_GINT64_FORMAT " into %s", meeting_id,
@@ -310,13 +309,13 @@ recover_track (ShServer *server, const ShRecordingTrack *track, GHashTable *know
                    track->recording_id, relative, (gint64) st.st_size);
         continue;
       }
-      g_warning ("recording %" G_GINT64_FORMAT ": fragment %s unreadable: %s",
-                 track->recording_id, relative, error->message);
+      g_warning ("recording %" G_GINT64_FORMAT ": fragment %s unreadable: %s", track->recording_id,
+                 relative, error->message);
       g_clear_error (&error);
     }
     if (!store_file (server, track->recording_id, track->id, path, duration, &error))
-      g_warning ("recording %" G_GINT64_FORMAT ": fragment %s not stored: %s",
-                 track->recording_id, relative, error->message);
+      g_warning ("recording %" G_GINT64_FORMAT ": fragment %s not stored: %s", track->recording_id,
+                 relative, error->message);
   }
 }
 
