@@ -478,4 +478,5 @@ static const ShStoreBackend sqlite_backend = {
   .recording = &sh_sqlite_recording_ops,
   .vote = &sh_sqlite_vote_ops,
   .election = &sh_sqlite_election_ops,
+  .past_meeting = &sh_sqlite_past_meeting_ops,
 };
