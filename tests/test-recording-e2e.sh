@@ -30,7 +30,7 @@ trap cleanup EXIT
 fails=0
 check() { # check DESCRIPTION CONDITION...
   local what=$1; shift
-  if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); fi
+  if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); return 1; fi
 }
 
 sets=(--set "storage.data_dir=$work/data" --set security.password_iterations=1000
