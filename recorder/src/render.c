@@ -33,6 +33,7 @@
 #define TILE_H 360
 #define AUDIO_RATE 48000
 #define FONT "Noto Sans CJK SC"
+#define AAC_PRIMING 1024
 
 typedef struct {
   const ShRenderJob *job;
@@ -430,6 +431,13 @@ add_outputs (Render *r, GstElement *vtee, GstElement *atee, GError **error)
     if (!add_branch (r, vtee, TRUE, venc, parse, mux, error)
         || !add_branch (r, atee, FALSE, aenc, NULL, mux, error))
       return FALSE;
+    /* The AAC encoder starts with 1024 samples of priming that mp4mux's
+     * edit list does not skip, so players would hear everything 21 ms late:
+     * feed it that much early instead. */
+    g_autoptr (GstPad) aac_in = gst_element_get_static_pad (aenc, "sink");
+    g_autoptr (GstPad) aac_feed = gst_pad_get_peer (aac_in);
+    gst_pad_set_offset (aac_feed,
+                        -(gint64) gst_util_uint64_scale (AAC_PRIMING, GST_SECOND, AUDIO_RATE));
   }
   return TRUE;
 }
