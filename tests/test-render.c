@@ -329,9 +329,13 @@ assert_moov_first (const char *path)
   int moov = -1, mdat = -1, index = 0;
   while (at + 8 <= length) {
     const guint8 *box = (const guint8 *) data + at;
-    guint64 size = GUINT32_FROM_BE (*(const guint32 *) box);
-    if (size == 1 && at + 16 <= length)
-      size = GUINT64_FROM_BE (*(const guint64 *) (box + 8));
+    guint32 size32;
+    memcpy (&size32, box, 4);
+    guint64 size = GUINT32_FROM_BE (size32);
+    if (size == 1 && at + 16 <= length) {
+      memcpy (&size, box + 8, 8);
+      size = GUINT64_FROM_BE (size);
+    }
     if (memcmp (box + 4, "moov", 4) == 0)
       moov = index;
     if (memcmp (box + 4, "mdat", 4) == 0 && mdat < 0)
