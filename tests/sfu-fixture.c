@@ -602,10 +602,21 @@ read_answer (SfuPublisher *p, const char *text)
 }
 
 static void
+on_room_camera (ShMediaRoom *room, guint64 participant, gboolean live, gpointer data)
+{
+  SfuBench *b = data;
+
+  g_assert_cmpuint (participant, ==, SFU_PUBLISHER);
+  g_atomic_int_set (&b->camera_live, live);
+  g_atomic_int_inc (&b->camera_calls);
+}
+
+static void
 setup (SfuBench *b)
 {
-  static const ShMediaRoomCallbacks room_callbacks
-      = { .candidate = on_room_candidate, .subscribe_offer = on_room_offer };
+  static const ShMediaRoomCallbacks room_callbacks = { .candidate = on_room_candidate,
+                                                       .subscribe_offer = on_room_offer,
+                                                       .camera = on_room_camera };
   static const ShPeerCallbacks pub_callbacks = { .local_candidate = on_client_candidate,
                                                  .state_changed = on_client_state,
                                                  .rtcp = on_pub_rtcp };

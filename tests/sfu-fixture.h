@@ -128,6 +128,9 @@ struct _SfuBench {
   guint32 *sent_audio, *sent_video;
   gpointer user_data; /* the test's */
   void (*prepare) (SfuBench *b);
+  /* The room's camera callback for the publisher: the last @live and how
+   * many times it was called. Atomic (set on the worker). */
+  gint camera_live, camera_calls;
 };
 
 /* FNV-1a of a packet, never 0. */

@@ -168,6 +168,50 @@ test_vote_record_not_found (void)
                     404);
 }
 
+/* GET /api/meetings/{id}/motions?format=csv: a download (BOM, CRLF, the
+ * header, one row per announced motion, a title a spreadsheet would run
+ * neutralised) for whoever reads the results, the inspector included;
+ * no session, no file; an unknown meeting is 404. */
+static void
+test_votes_csv (void)
+{
+  gint64 meeting = schedule ();
+  g_autofree char *motions = g_strdup_printf ("api/meetings/%" G_GINT64_FORMAT "/motions", meeting);
+  g_autofree char *csv_path = g_strconcat (motions, "?format=csv", NULL);
+  g_autoptr (TestClient) secretary = test_client_logged_in (server, "secretary");
+  g_autoptr (TestClient) member = test_client_logged_in (server, "member");
+  g_autoptr (TestClient) inspector = test_client_logged_in (server, "inspector");
+  g_autoptr (TestClient) anonymous = test_client_new (server);
+  g_autoptr (GBytes) raw = NULL;
+  g_autoptr (GBytes) raw2 = NULL;
+  g_auto (GStrv) lines = NULL;
+  const char *csv;
+
+  g_assert_cmpuint (
+      test_client_json (secretary, "POST", motions, "{\"title\":\"=1+1 审议预算\"}", NULL), ==,
+      201);
+  g_assert_cmpuint (test_client_json (secretary, "POST", motions,
+                                      "{\"kind\":\"election\",\"title\":\"选举书记\","
+                                      "\"candidates\":[\"张三\",\"李四\"],\"seats\":1}",
+                                      NULL),
+                    ==, 201);
+  g_assert_cmpuint (test_client_send (member, "GET", csv_path, NULL, NULL, 0, NULL, &raw), ==, 200);
+  csv = g_bytes_get_data (raw, NULL);
+  g_assert_true (g_str_has_prefix (csv, "\xEF\xBB\xBF表决事项,类别,表决方式,"));
+  lines = g_strsplit (csv, "\r\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  g_assert_cmpstr (lines[1], ==, "\"'=1+1 审议预算\",一般事项,举手表决,,,,,,,,,,,,,未表决,,,,");
+  g_assert_cmpstr (lines[2], ==, "选举书记,选举,无记名投票,,,,,,,,,,,,,未表决,,,,");
+  g_assert_cmpuint (test_client_send (inspector, "GET", csv_path, NULL, NULL, 0, NULL, &raw2), ==,
+                    200);
+  g_assert_true (g_bytes_equal (raw, raw2));
+  g_assert_cmpuint (test_client_send (anonymous, "GET", csv_path, NULL, NULL, 0, NULL, NULL), ==,
+                    401);
+  g_assert_cmpuint (test_client_send (member, "GET", "api/meetings/999999/motions?format=csv", NULL,
+                                      NULL, 0, NULL, NULL),
+                    ==, 404);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -180,6 +224,7 @@ main (int argc, char **argv)
   g_test_add_func ("/api-votes/motions-who-may", test_motions_who_may);
   g_test_add_func ("/api-votes/settings-from-above", test_settings_from_above);
   g_test_add_func ("/api-votes/not-found", test_vote_record_not_found);
+  g_test_add_func ("/api-votes/csv", test_votes_csv);
   status = g_test_run ();
   test_server_stop (server);
   return status;

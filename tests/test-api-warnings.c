@@ -1,7 +1,8 @@
 /* Organizational-life warnings through the API (GET /api/orgs/{id}/warnings)
  * on a real server with the demo organization: who may see them, hostile
  * ids, a committee instead of a branch, and the shape of each member's
- * warning. The rule itself is tested in test-warnings.c.
+ * warning, on the two members the demo's history flags. The rule itself
+ * is tested in test-warnings.c.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "api-warnings.h"
 #include "harness.h"
@@ -75,10 +76,27 @@ test_shape (void)
   g_assert_cmpint (json_object_get_int_member (o, "warning_days"), ==, 60);
   g_assert_cmpint (json_object_get_int_member (o, "absence_limit"), ==, 3);
   members = json_object_get_array_member (o, "members");
+  /* The demo's history flags two members: 赵磊, who never took part in
+   * five months, and 吴敏, absent from every meeting of the last ten weeks. */
+  g_assert_cmpuint (json_array_get_length (members), ==, 2);
   for (guint i = 0; i < json_array_get_length (members); i++) {
     JsonObject *w = json_array_get_object_element (members, i);
     JsonArray *kinds = json_object_get_array_member (w, "kinds");
     const char *text = json_object_get_string_member (w, "text");
+    const char *name = json_object_get_string_member (w, "name");
+
+    if (g_str_equal (name, "赵磊")) {
+      g_assert_cmpstr (json_array_get_string_element (kinds, 0), ==, "lapse");
+      g_assert_true (json_object_get_null_member (w, "last_attended"));
+      g_assert_false (json_object_get_boolean_member (w, "lapsed"));
+      g_assert_true (g_str_has_prefix (text, "记录中没有参加组织生活，将于"));
+    } else {
+      g_assert_cmpstr (name, ==, "吴敏");
+      g_assert_cmpuint (json_array_get_length (kinds), ==, 1);
+      g_assert_cmpstr (json_array_get_string_element (kinds, 0), ==, "absences");
+      g_assert_cmpint (json_object_get_int_member (w, "absent_in_row"), >=, 3);
+      g_assert_nonnull (strstr (text, "无故缺席"));
+    }
 
     g_assert_cmpint (json_object_get_int_member (w, "member_id"), >, 0);
     g_assert_cmpuint (json_array_get_length (kinds), >=, 1);

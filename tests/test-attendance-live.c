@@ -3,7 +3,8 @@
  * a real room with a pinned clock, the event log attached as in the
  * server. A member who drops and rejoins has two intervals and the right
  * total; an interval needs the participant's own live media; replaced
- * sockets, lost media, the chair's removal and the end close it.
+ * sockets, lost media, the chair's removal and the end close it. Video is
+ * what the media plane saw of the camera, not the mute state.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "attendance-live.h"
 #include "minutes-fixture.h"
@@ -150,31 +151,47 @@ test_drop_and_rejoin (Fixture *f, gconstpointer data)
   at (f, 10);
   sh_room_set_leg_live (f->room, a, SH_ROOM_LEG_SUBSCRIBE);
   sh_room_set_leg_live (f->room, a, SH_ROOM_LEG_PUBLISH);
+  sh_room_set_camera_live (f->room, a, TRUE);
   at (f, 20);
   sh_room_set_leg_live (f->room, b, SH_ROOM_LEG_PUBLISH);
   at (f, 100);
   sh_room_leave (f->room, f->account_a, "disconnected", 0);
   at (f, 130);
   a = join (f, f->account_a, f->member_a, &f->sockets[2]);
+  g_assert_false (a->camera_live);
   at (f, 135);
   sh_room_set_leg_live (f->room, a, SH_ROOM_LEG_PUBLISH);
+  at (f, 136);
+  sh_room_set_camera_live (f->room, a, TRUE);
   at (f, 200);
   sh_room_set_leg_lost (f->room, a, SH_ROOM_LEG_PUBLISH, TRUE);
+  /* No packets while the connection is down: the camera goes idle. */
+  at (f, 203);
+  sh_room_set_camera_live (f->room, a, FALSE);
   at (f, 210);
   sh_room_set_leg_lost (f->room, a, SH_ROOM_LEG_PUBLISH, FALSE);
   at (f, 250);
   early = intervals (f);
+  /* Back without the camera (yet): audio so far. */
   g_assert_cmpstr (early, ==,
                    "A 10-100 disconnected phone video expected\n"
                    "B 20- computer audio expected\n"
                    "A 135-200 media_lost phone video expected\n"
-                   "A 210- phone video expected\n");
+                   "A 210- phone audio expected\n");
+  at (f, 260);
+  sh_room_set_camera_live (f->room, a, TRUE);
   at (f, 300);
   sh_room_set_self_mute (f->room, b, SH_ROOM_VIDEO, FALSE);
+  at (f, 301);
+  sh_room_set_camera_live (f->room, b, TRUE);
   at (f, 400);
   a = join (f, f->account_a, f->member_a, &f->sockets[3]);
+  /* The new socket's camera is its own. */
+  g_assert_false (a->camera_live);
   at (f, 405);
   sh_room_set_leg_live (f->room, a, SH_ROOM_LEG_SUBSCRIBE);
+  at (f, 406);
+  sh_room_set_camera_live (f->room, a, TRUE);
   /* Live: read the record now, before the end. */
   at (f, 450);
   live = intervals (f);
@@ -228,6 +245,8 @@ test_other_ends (Fixture *f, gconstpointer data)
   /* Lost before it was ever live: still not present when it comes back. */
   sh_room_set_leg_lost (f->room, b, SH_ROOM_LEG_PUBLISH, TRUE);
   sh_room_set_leg_live (f->room, b, SH_ROOM_LEG_SUBSCRIBE);
+  /* Known before the interval opens: it opens as video. */
+  sh_room_set_camera_live (f->room, b, TRUE);
   at (f, 8);
   sh_room_set_leg_lost (f->room, b, SH_ROOM_LEG_PUBLISH, FALSE);
   sh_room_set_leg_live (f->room, a, SH_ROOM_LEG_PUBLISH);
@@ -239,8 +258,8 @@ test_other_ends (Fixture *f, gconstpointer data)
   got = intervals (f);
   g_assert_cmpstr (got, ==,
                    "B 8-90 server_stopped computer video expected\n"
-                   "A 8-60 removed phone video expected\n"
-                   "G 8-90 server_stopped phone video guest\n");
+                   "A 8-60 removed phone audio expected\n"
+                   "G 8-90 server_stopped phone audio guest\n");
 }
 
 /* The media of a replaced socket is not the new socket's: a connection of
@@ -256,6 +275,7 @@ test_replaced_after_media_lost (Fixture *f, gconstpointer data)
   at (f, 10);
   sh_room_set_leg_live (f->room, a, SH_ROOM_LEG_PUBLISH);
   sh_room_set_leg_live (f->room, a, SH_ROOM_LEG_SUBSCRIBE);
+  sh_room_set_camera_live (f->room, a, TRUE);
   at (f, 50);
   sh_room_set_leg_lost (f->room, a, SH_ROOM_LEG_SUBSCRIBE, TRUE);
   /* The phone came back on another network before the old socket dropped. */
@@ -265,12 +285,54 @@ test_replaced_after_media_lost (Fixture *f, gconstpointer data)
   /* Alone in the room: only the publishing leg connects. */
   at (f, 65);
   sh_room_set_leg_live (f->room, a, SH_ROOM_LEG_PUBLISH);
+  sh_room_set_camera_live (f->room, a, TRUE);
   at (f, 90);
   sh_room_set_state (f->room, SH_MEETING_ENDED, f->account_b);
   got = intervals (f);
   g_assert_cmpstr (got, ==,
                    "A 10-50 media_lost phone video expected\n"
                    "A 65-90 meeting_ended computer video expected\n");
+}
+
+/* The audio-only page never opens a camera and is never "camera muted":
+ * its interval is audio-only, whatever the mute state says, until the
+ * camera really carries packets. A camera that stops again does not undo
+ * it: the interval had video at some moment. */
+static void
+test_audio_only (Fixture *f, gconstpointer data)
+{
+  ShRoomParticipant *a, *b;
+  g_autofree char *before = NULL;
+  g_autofree char *got = NULL;
+
+  a = join (f, f->account_a, f->member_a, &f->sockets[0]);
+  b = join (f, f->account_b, f->member_b, &f->sockets[1]);
+  g_assert_cmpuint (a->self_muted | a->chair_muted, ==, 0);
+  at (f, 10);
+  sh_room_set_leg_live (f->room, a, SH_ROOM_LEG_PUBLISH);
+  sh_room_set_leg_live (f->room, b, SH_ROOM_LEG_PUBLISH);
+  sh_room_set_camera_live (f->room, b, TRUE);
+  /* The page says the camera is on (a mute toggled twice): no packets. */
+  at (f, 20);
+  sh_room_set_self_mute (f->room, a, SH_ROOM_VIDEO, TRUE);
+  sh_room_set_self_mute (f->room, a, SH_ROOM_VIDEO, FALSE);
+  at (f, 30);
+  sh_room_set_camera_live (f->room, b, FALSE);
+  before = intervals (f);
+  g_assert_cmpstr (before, ==,
+                   "A 10- phone audio expected\n"
+                   "B 10- computer video expected\n");
+  /* A turns the camera on later in the meeting, then off. */
+  at (f, 40);
+  sh_room_set_camera_live (f->room, a, TRUE);
+  at (f, 50);
+  sh_room_set_camera_live (f->room, a, FALSE);
+  at (f, 60);
+  sh_room_set_state (f->room, SH_MEETING_ENDED, f->account_b);
+  got = intervals (f);
+  g_assert_cmpstr (got, ==,
+                   "A 10-60 meeting_ended phone video expected\n"
+                   "B 10-60 meeting_ended computer video expected\n");
 }
 
 int
@@ -282,6 +344,8 @@ main (int argc, char **argv)
   g_test_add ("/attendance-live/replaced-after-media-lost", Fixture, NULL, fixture_set_up,
               test_replaced_after_media_lost, fixture_tear_down);
   g_test_add ("/attendance-live/other-ends", Fixture, NULL, fixture_set_up, test_other_ends,
+              fixture_tear_down);
+  g_test_add ("/attendance-live/audio-only", Fixture, NULL, fixture_set_up, test_audio_only,
               fixture_tear_down);
   return g_test_run ();
 }

@@ -91,14 +91,15 @@ test_db_commands (Fixture *f, gconstpointer data)
   g_assert_true (g_file_test (backup, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpint (CLI (f, NULL, NULL, &err, "db", "backup", backup), ==, 1);
   g_assert_nonnull (strstr (err, "exists"));
-  /* The backup is a complete database: its demo logins are there. */
+  /* The backup is a complete database: its demo logins are there, with
+   * the accounts of the other members of the first branch and 孙浩. */
   g_assert_cmpint (sqlite3_open_v2 (backup, &handle, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   {
     sqlite3_stmt *stmt = NULL;
     g_assert_cmpint (sqlite3_prepare_v2 (handle, "SELECT count(*) FROM accounts", -1, &stmt, NULL),
                      ==, SQLITE_OK);
     g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 5);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 13);
     sqlite3_finalize (stmt);
   }
   sqlite3_close (handle);

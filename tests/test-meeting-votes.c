@@ -5,7 +5,8 @@
  * socket, vote without a right, vote while none is open and after close
  * change nothing; a secret ballot's result publishes counts and receipts
  * without choices; written opinions count unless their member attends; the
- * quorum lost part-way voids the vote.
+ * quorum lost part-way voids the vote; a tied election's runoff (另行选举)
+ * and the votes CSV.
  *
  * The first branch expects six voting members (王建国, 李红梅, 张伟, 刘洋,
  * 陈静, 黄丽; 杨帆 is abroad and excluded, 赵磊 is under 留党察看, two are
@@ -16,17 +17,6 @@
 static TestServer *server;
 static gint64 first_branch;
 static gint64 chair_member;
-
-static void
-create_account (TestClient *admin, const char *login, const char *display, gint64 member_id)
-{
-  g_autofree char *body
-      = g_strdup_printf ("{\"login\":\"%s\",\"display_name\":\"%s\",\"member_id\":%" G_GINT64_FORMAT
-                         ",\"password\":\"%s\"}",
-                         login, display, member_id, TEST_PASSWORD);
-
-  g_assert_cmpuint (test_client_json (admin, "POST", "api/accounts", body, NULL), ==, 201);
-}
 
 static char *
 iso_in (gint64 minutes)
@@ -529,6 +519,153 @@ test_election_hostile (void)
   stand (&chen);
 }
 
+static char *
+pair_marks (guint a, guint b)
+{
+  return g_strdup_printf ("[{\"candidate\":%u,\"choice\":\"for\"},"
+                          "{\"candidate\":%u,\"choice\":\"for\"}]",
+                          a, b);
+}
+
+/* Each of the six casts a ballot approving the pair @pairs[i]. */
+static void
+cast_pairs (Seat *seats, gint64 vote, const guint pairs[6][2])
+{
+  for (guint i = 0; i < 6; i++) {
+    g_autofree char *marks = pair_marks (pairs[i][0], pairs[i][1]);
+
+    g_assert_cmpstr (ballot_outcome (seats[i].ws, vote, marks, NULL), ==, "vote.counted");
+  }
+}
+
+/* Closes the open vote as the chair; returns the result's election. */
+static JsonObject *
+close_election (Seat *seats, JsonNode **result)
+{
+  test_ws_discard (seats[1].ws);
+  g_assert_cmpstr (test_ws_outcome (seats[0].ws, "vote.close", NULL), ==, "meeting.ok");
+  *result = test_ws_next_of_type (seats[1].ws, "vote.result");
+  return json_object_get_object_member (
+      json_object_get_object_member (test_ws_payload (*result), "vote"), "election");
+}
+
+/* A three-way tie for two seats (4 approvals each of 6): nobody is
+ * elected and all three may stand again. The chair starts the runoff
+ * (另行选举) with one message; a member, a start while a vote is open, an
+ * unknown election, a mixed payload, a second runoff and a runoff of a
+ * filled election are refused. The runoff fills both seats; the combined
+ * result and the CSV say who. */
+static void
+test_election_runoff (void)
+{
+  static const char *const logins[6]
+      = { "secretary", "member", "member2", "lihongmei", "zhangwei", "chenjing" };
+  static const guint tie[6][2] = { { 0, 1 }, { 0, 1 }, { 0, 2 }, { 0, 2 }, { 1, 2 }, { 1, 2 } };
+  static const guint second[6][2] = { { 0, 1 }, { 0, 1 }, { 0, 1 }, { 0, 1 }, { 0, 2 }, { 0, 2 } };
+  gint64 meeting = schedule ("general");
+  gint64 election = announce (meeting, "{\"kind\":\"election\",\"title\":\"选举支部委员\","
+                                       "\"candidates\":[\"张三\",\"李四\",\"王五\"],"
+                                       "\"seats\":2}");
+  g_autofree char *payload = start_payload (election);
+  g_autofree char *runoff = g_strdup_printf ("{\"runoff_of\":%" G_GINT64_FORMAT "}", election);
+  g_autofree char *mixed
+      = g_strdup_printf ("{\"runoff_of\":%" G_GINT64_FORMAT ",\"motion_id\":%" G_GINT64_FORMAT "}",
+                         election, election);
+  g_autofree char *again = NULL;
+  g_autofree char *csv_path
+      = g_strdup_printf ("api/meetings/%" G_GINT64_FORMAT "/motions?format=csv", meeting);
+  g_autoptr (JsonNode) opened = NULL;
+  g_autoptr (JsonNode) result = NULL;
+  g_autoptr (JsonNode) result2 = NULL;
+  g_autoptr (GBytes) raw = NULL;
+  g_autoptr (TestClient) outsider = NULL;
+  g_auto (GStrv) lines = NULL;
+  Seat seats[6] = { 0 };
+  JsonObject *e, *plan, *combined, *vote;
+  JsonArray *elected;
+  gint64 vote_id, runoff_id;
+  const char *csv;
+
+  record_approval (meeting);
+  for (guint i = 0; i < 6; i++)
+    sit (&seats[i], logins[i], meeting);
+  g_assert_cmpstr (test_ws_outcome (seats[0].ws, "meeting.start", NULL), ==, "meeting.ok");
+  test_ws_discard (seats[1].ws);
+  g_assert_cmpstr (test_ws_outcome (seats[0].ws, "vote.start", payload), ==, "meeting.ok");
+  opened = test_ws_next_of_type (seats[1].ws, "vote.opened");
+  vote_id = vote_id_of (opened);
+  /* Nothing to run off while the election itself is open. */
+  g_assert_cmpstr (test_ws_outcome (seats[0].ws, "vote.start", runoff), ==, "vote_open");
+  cast_pairs (seats, vote_id, tie);
+  e = close_election (seats, &result);
+  g_assert_cmpint (json_object_get_int_member (e, "elected"), ==, 0);
+  g_assert_true (json_object_get_boolean_member (e, "runoff"));
+  plan = json_object_get_object_member (e, "runoff_plan");
+  g_assert_cmpint (json_object_get_int_member (plan, "seats"), ==, 2);
+  g_assert_true (json_object_get_boolean_member (plan, "tie"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (plan, "candidates")), ==,
+                    3);
+  combined = json_object_get_object_member (e, "combined");
+  g_assert_cmpint (json_object_get_int_member (combined, "open_seats"), ==, 2);
+
+  /* Hostile starts. */
+  g_assert_cmpstr (test_ws_outcome (seats[1].ws, "vote.start", runoff), ==, "forbidden");
+  g_assert_cmpstr (test_ws_outcome (seats[0].ws, "vote.start", "{\"runoff_of\":987654}"), ==,
+                   "not_found");
+  g_assert_cmpstr (test_ws_outcome (seats[0].ws, "vote.start", mixed), ==, "bad_request");
+
+  test_ws_discard (seats[1].ws);
+  g_assert_cmpstr (test_ws_outcome (seats[0].ws, "vote.start", runoff), ==, "meeting.ok");
+  g_clear_pointer (&opened, json_node_unref);
+  opened = test_ws_next_of_type (seats[1].ws, "vote.opened");
+  vote_id = vote_id_of (opened);
+  vote = json_object_get_object_member (test_ws_payload (opened), "vote");
+  g_assert_cmpstr (json_object_get_string_member (vote, "title"), ==, "选举支部委员（另行选举）");
+  runoff_id = json_object_get_int_member (vote, "motion_id");
+  e = json_object_get_object_member (vote, "election");
+  g_assert_cmpint (json_object_get_int_member (e, "runoff_of"), ==, election);
+  g_assert_cmpint (json_object_get_int_member (e, "seats"), ==, 2);
+  g_assert_cmpint (vote_id, >, 0);
+  /* Not twice, not while it is open. */
+  g_assert_cmpstr (test_ws_outcome (seats[0].ws, "vote.start", runoff), ==, "vote_open");
+  cast_pairs (seats, vote_id, second); /* 张三 6, 李四 4, 王五 2 */
+  e = close_election (seats, &result2);
+  g_assert_cmpint (json_object_get_int_member (e, "elected"), ==, 2);
+  g_assert_true (json_object_get_null_member (e, "runoff_plan"));
+  combined = json_object_get_object_member (e, "combined");
+  g_assert_cmpint (json_object_get_int_member (combined, "motion_id"), ==, election);
+  g_assert_cmpint (json_object_get_int_member (combined, "open_seats"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (combined, "rounds"), ==, 2);
+  elected = json_object_get_array_member (combined, "elected");
+  g_assert_cmpuint (json_array_get_length (elected), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (elected, 0), ==, "张三");
+  g_assert_cmpstr (json_array_get_string_element (elected, 1), ==, "李四");
+  g_assert_cmpstr (test_ws_outcome (seats[0].ws, "vote.start", runoff), ==, "invalid_state");
+  again = g_strdup_printf ("{\"runoff_of\":%" G_GINT64_FORMAT "}", runoff_id);
+  g_assert_cmpstr (test_ws_outcome (seats[0].ws, "vote.start", again), ==, "invalid_state");
+
+  /* The CSV: a row per election and per candidate, counts only. */
+  g_assert_cmpuint (test_client_send (seats[1].client, "GET", csv_path, NULL, NULL, 0, NULL, &raw),
+                    ==, 200);
+  csv = g_bytes_get_data (raw, NULL);
+  g_assert_true (g_str_has_prefix (csv, "\xEF\xBB\xBF表决事项,"));
+  lines = g_strsplit (csv, "\r\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 10); /* header, 2 × (1 + 3), the empty tail */
+  g_assert_true (g_str_has_prefix (lines[5], "选举支部委员（另行选举）,选举,无记名投票,"));
+  g_assert_nonnull (strstr (lines[5], ",选举支部委员,张三、李四（应选 2 人，已选满）,"));
+  g_assert_true (g_str_has_prefix (lines[6], "选举支部委员（另行选举）,候选人,"));
+  g_assert_nonnull (strstr (lines[6], ",张三,6,0,0,,,,,当选,是,选举支部委员,,"));
+  for (guint i = 0; i < 6; i++)
+    g_assert_null (strstr (csv, i == 0 ? "王建国" : i == 1 ? "黄丽" : "刘洋"));
+  /* The same access as the results: a session, and whoever reads them. */
+  outsider = test_client_new (server);
+  g_clear_pointer (&raw, g_bytes_unref);
+  g_assert_cmpuint (test_client_send (outsider, "GET", csv_path, NULL, NULL, 0, NULL, &raw), ==,
+                    401);
+  for (guint i = 0; i < 6; i++)
+    stand (&seats[i]);
+}
+
 /* The election quorum lost part-way voids it: five of six present, one
  * leaves; four would still be a meeting's quorum. */
 static void
@@ -579,29 +716,21 @@ test_no_votes_in_a_lesson (void)
 int
 main (int argc, char **argv)
 {
-  /* The hostile ballots below come faster than any person votes: more
-   * than the default burst of hand-kind messages per account. */
-  const char *sets[] = { "websocket.hand_burst=40", NULL };
+  /* The hostile ballots and starts below come faster than any person
+   * votes or chairs: more than the default bursts per account. */
+  const char *sets[] = { "websocket.hand_burst=40", "websocket.chair_burst=60", NULL };
   int status;
 
   g_test_init (&argc, &argv, NULL);
   server = test_server_start (sets);
   first_branch = test_org_id (server, "第一党支部");
   chair_member = test_member_id (server, first_branch, "王建国");
-  {
-    g_autoptr (TestClient) admin = test_client_logged_in (server, "admin");
-    gint64 second = test_org_id (server, "第二党支部");
-
-    create_account (admin, "zhangwei", "张伟", test_member_id (server, first_branch, "张伟"));
-    create_account (admin, "lihongmei", "李红梅", test_member_id (server, first_branch, "李红梅"));
-    create_account (admin, "chenjing", "陈静", test_member_id (server, first_branch, "陈静"));
-    create_account (admin, "zhaolei", "赵磊", test_member_id (server, first_branch, "赵磊"));
-    create_account (admin, "sunhao", "孙浩", test_member_id (server, second, "孙浩"));
-  }
+  /* The demo gives 张伟, 李红梅, 陈静, 赵磊 and 孙浩 their accounts. */
   g_test_add_func ("/votes/secret-ballot-hostile", test_secret_ballot_hostile);
   g_test_add_func ("/votes/none-in-a-lesson", test_no_votes_in_a_lesson);
   g_test_add_func ("/votes/election-hostile", test_election_hostile);
   g_test_add_func ("/votes/election-quorum-lost", test_election_quorum_lost);
+  g_test_add_func ("/votes/election-runoff", test_election_runoff);
   status = g_test_run ();
   test_server_stop (server);
   return status;

@@ -24,7 +24,8 @@ typedef struct {
   gboolean floor;
   guint connections;
   gboolean lost;
-  gboolean live; /* media came up on the current socket */
+  gboolean live;   /* media came up on the current socket */
+  gboolean camera; /* the current socket's camera carries packets */
 } ModelParticipant;
 
 typedef struct {
@@ -98,6 +99,7 @@ on_event (ShRoom *room, const ShRoomEvent *e, gpointer user_data)
       p->connections++;
       p->live = FALSE;
       p->lost = FALSE;
+      p->camera = FALSE;
       break;
     case SH_ROOM_EVENT_LEFT:
     case SH_ROOM_EVENT_REMOVED:
@@ -155,6 +157,13 @@ on_event (ShRoom *room, const ShRoomEvent *e, gpointer user_data)
       g_assert_cmpuint (e->legs, !=, 0);
       p->live = TRUE;
       break;
+    case SH_ROOM_EVENT_CAMERA_LIVE:
+    case SH_ROOM_EVENT_CAMERA_IDLE:
+      g_assert_true (p->present);
+      g_assert_true (p->camera != (e->kind == SH_ROOM_EVENT_CAMERA_LIVE));
+      g_assert_cmpint (e->by, ==, 0);
+      p->camera = e->kind == SH_ROOM_EVENT_CAMERA_LIVE;
+      break;
     case SH_ROOM_EVENT_CLOSING:
     default:
       break;
@@ -175,9 +184,9 @@ room_fingerprint (ShRoom *room)
   for (guint i = 0; i < all->len; i++) {
     ShRoomParticipant *p = g_ptr_array_index (all, i);
     g_string_append_printf (
-        s, " %" G_GINT64_FORMAT ":self=%u,chair=%u,floor=%d,conn=%u,lost=%d,live=%d", p->account_id,
-        p->self_muted, p->chair_muted, p->floor, p->connections, p->legs_lost != 0,
-        p->legs_live != 0);
+        s, " %" G_GINT64_FORMAT ":self=%u,chair=%u,floor=%d,conn=%u,lost=%d,live=%d,camera=%d",
+        p->account_id, p->self_muted, p->chair_muted, p->floor, p->connections, p->legs_lost != 0,
+        p->legs_live != 0, p->camera_live);
   }
   g_string_append (s, "; hands");
   for (guint i = 0; i < hands->len; i++)
@@ -197,8 +206,8 @@ model_fingerprint (Model *m)
     gint64 id = g_array_index (m->order, gint64, i);
     ModelParticipant *p = &m->who[id];
     g_string_append_printf (
-        s, " %" G_GINT64_FORMAT ":self=%u,chair=%u,floor=%d,conn=%u,lost=%d,live=%d", id,
-        p->self_muted, p->chair_muted, p->floor, p->connections, p->lost, p->live);
+        s, " %" G_GINT64_FORMAT ":self=%u,chair=%u,floor=%d,conn=%u,lost=%d,live=%d,camera=%d", id,
+        p->self_muted, p->chair_muted, p->floor, p->connections, p->lost, p->live, p->camera);
   }
   g_string_append (s, "; hands");
   for (guint i = 0; i < m->hands->len; i++)
@@ -253,7 +262,7 @@ random_operation (Fixture *f)
   ShWsClient *replaced = NULL;
   static const ShMeetingState states[] = { SH_MEETING_OPEN, SH_MEETING_IN_PROGRESS };
 
-  switch (g_test_rand_int_range (0, 16)) {
+  switch (g_test_rand_int_range (0, 17)) {
     case 0:
     case 1:
       if (sh_room_admits (f->room, id, who.may_chair) == SH_ROOM_ADMIT_OK)
@@ -311,6 +320,10 @@ random_operation (Fixture *f)
         sh_room_set_leg_live (f->room, p, on ? SH_ROOM_LEG_PUBLISH : SH_ROOM_LEG_SUBSCRIBE);
       break;
     case 15:
+      if (p)
+        sh_room_set_camera_live (f->room, p, on);
+      break;
+    case 16:
     default:
       if (p)
         sh_room_set_leg_lost (f->room, p, on ? SH_ROOM_LEG_PUBLISH : SH_ROOM_LEG_SUBSCRIBE,
@@ -388,6 +401,17 @@ test_event_fields (Fixture *f, gconstpointer data)
   sh_room_join (f->room, &member, &f->sockets[2][0], 3, &replaced);
   g_assert_false (f->model.who[2].live);
   g_assert_true (sh_room_set_leg_live (f->room, p, SH_ROOM_LEG_PUBLISH));
+  /* The camera: once per change, and a new socket starts again from none. */
+  g_assert_true (sh_room_set_camera_live (f->room, p, TRUE));
+  g_assert_false (sh_room_set_camera_live (f->room, p, TRUE));
+  g_assert_true (f->model.who[2].camera);
+  sh_room_join (f->room, &member, &f->sockets[2][1], 4, &replaced);
+  g_assert_false (p->camera_live);
+  g_assert_false (f->model.who[2].camera);
+  g_assert_false (sh_room_set_camera_live (f->room, p, FALSE));
+  g_assert_true (sh_room_set_camera_live (f->room, p, TRUE));
+  g_assert_true (sh_room_set_camera_live (f->room, p, FALSE));
+  g_assert_false (f->model.who[2].camera);
 }
 
 /* Closing tells the listeners, and unsubscribing one stops it hearing. */
@@ -411,6 +435,8 @@ test_kind_names (void)
   g_assert_cmpstr (sh_room_event_kind_to_string (SH_ROOM_EVENT_CONNECTION_REGAINED), ==,
                    "connection_regained");
   g_assert_cmpstr (sh_room_event_kind_to_string (SH_ROOM_EVENT_MEDIA_LIVE), ==, "media_live");
+  g_assert_cmpstr (sh_room_event_kind_to_string (SH_ROOM_EVENT_CAMERA_LIVE), ==, "camera_live");
+  g_assert_cmpstr (sh_room_event_kind_to_string (SH_ROOM_EVENT_CAMERA_IDLE), ==, "camera_idle");
 }
 
 int

@@ -1,7 +1,8 @@
 /* The room's packet path towards a subscriber, end to end in one process
  * (sfu-fixture.h): forwarding under the room's own SSRCs and payload
  * types, RTX answers to the subscriber's NACKs, keyframe requests and
- * their rate limit, mute. Loopback loses nothing, so the browser suite
+ * their rate limit, mute, whether the publisher's camera carries packets.
+ * Loopback loses nothing, so the browser suite
  * never sees loss recovery: here the subscriber drops packets itself.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "sfu-fixture.h"
@@ -267,6 +268,70 @@ test_mute (void)
   sfu_bench_free (b);
 }
 
+static void
+pause_publisher (SfuBench *b)
+{
+  b->pub.paused = TRUE;
+}
+
+static void
+resume_publisher (SfuBench *b)
+{
+  b->pub.paused = FALSE;
+}
+
+static gboolean
+camera_idle (const SfuBench *b)
+{
+  return !g_atomic_int_get (&b->camera_live);
+}
+
+static gboolean
+camera_live_again (const SfuBench *b)
+{
+  return g_atomic_int_get (&b->camera_live) && g_atomic_int_get (&b->camera_calls) == 3;
+}
+
+/* Told once when the camera's packets start, once when none came for
+ * SH_MEDIA_CAMERA_IDLE_US (the page turned it off), once when they come
+ * again; not for every packet. */
+static void
+test_camera_live (void)
+{
+  SfuBench *b = bench_forwarding ();
+  gint64 paused_at;
+
+  g_assert_true (g_atomic_int_get (&b->camera_live));
+  g_assert_cmpint (g_atomic_int_get (&b->camera_calls), ==, 1);
+  sfu_bench_run (b, pause_publisher);
+  paused_at = g_get_monotonic_time ();
+  g_assert_true (sfu_bench_wait (b, camera_idle, 8000));
+  g_assert_cmpint (g_get_monotonic_time () - paused_at, >=, SH_MEDIA_CAMERA_IDLE_US);
+  g_assert_cmpint (g_atomic_int_get (&b->camera_calls), ==, 2);
+  sfu_bench_run (b, resume_publisher);
+  g_assert_true (sfu_bench_wait (b, camera_live_again, 3000));
+  sfu_bench_free (b);
+}
+
+static void
+video_is_screen (SfuBench *b)
+{
+  sh_media_room_set_screen_mid (b->room, SFU_PUBLISHER, "1");
+}
+
+/* A screen share is not a camera: its packets (and the microphone's) tell
+ * nothing. */
+static void
+test_screen_is_not_camera (void)
+{
+  SfuBench *b = sfu_bench_new_with (engine, video_is_screen, NULL);
+
+  g_assert_true (sfu_bench_wait (b, forwarding, 10000));
+  sfu_bench_pause (b, 500);
+  g_assert_cmpint (g_atomic_int_get (&b->camera_calls), ==, 0);
+  sfu_bench_free (b);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -283,6 +348,8 @@ main (int argc, char **argv)
   g_test_add_func ("/sfu-track/nack-limits", test_nack_limits);
   g_test_add_func ("/sfu-track/keyframe-requests", test_keyframe_requests);
   g_test_add_func ("/sfu-track/mute", test_mute);
+  g_test_add_func ("/sfu-track/camera-live", test_camera_live);
+  g_test_add_func ("/sfu-track/screen-is-not-camera", test_screen_is_not_camera);
   status = g_test_run ();
   sh_media_engine_free (engine);
   return status;

@@ -248,7 +248,17 @@ typedef struct {
   /* The dominant speaker changed; @has_speaker FALSE: nobody speaks. */
   void (*active_speaker) (ShMediaRoom *room, gboolean has_speaker, guint64 participant,
                           gpointer user_data);
+  /* The participant's camera (a published video section other than the
+   * screen share) carries packets (@live: the first after none), or has
+   * carried none for SH_MEDIA_CAMERA_IDLE_US. What the publish connection
+   * receives, forwarded or not: attendance tells video from audio-only by
+   * it, not by what the page says. */
+  void (*camera) (ShMediaRoom *room, guint64 participant, gboolean live, gpointer user_data);
 } ShMediaRoomCallbacks;
+
+/* A camera without packets for this long is idle (a camera turned off
+ * stops sending; a live one sends several frames a second). */
+#define SH_MEDIA_CAMERA_IDLE_US (3 * G_USEC_PER_SEC)
 
 /* Returns: (transfer full). Call on the worker's thread. */
 ShMediaRoom *sh_media_room_new (ShMediaEngine *engine, guint worker,

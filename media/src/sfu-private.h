@@ -52,6 +52,7 @@ struct _Participant {
   char *screen_mid;         /* the publish section that is a screen share, or NULL */
   ShSpeakerHandle speaker;
   guint64 received;
+  gboolean camera_live; /* told through callbacks.camera */
   /* Our wall clock minus the publisher's, from their first sender report:
    * one value for all their streams keeps their audio and video in sync. */
   gboolean clock_offset_valid;
@@ -76,6 +77,7 @@ struct _UpTrack {
   guint8 transport_cc_id;
   guint8 mid_id;         /* the mid header extension's id; 0: none */
   gboolean screen;       /* a screen share, not a camera */
+  gint64 last_packet_us; /* of the last new packet; 0: none yet */
   guint32 signaled_ssrc; /* what the publisher's offer announced; 0: not said */
   guint32 signaled_rtx_ssrc;
   guint32 src_ssrc; /* learned from the first packet; 0 until then */
@@ -127,6 +129,9 @@ void sh_room_publisher_service (Participant *publisher);
 void sh_room_forward_rtp (Participant *publisher, guint8 *buf, gsize len, gint64 now);
 void sh_room_subscriber_feedback (Participant *subscriber, const guint8 *buf, gsize len,
                                   gint64 now);
+/* Tells callbacks.camera when the publisher's camera starts carrying
+ * packets or has carried none for SH_MEDIA_CAMERA_IDLE_US. */
+void sh_room_camera_service (Participant *publisher, gint64 now);
 
 /* sfu-reports.c: RTCP reports, on the wall clock (RFC 3550 needs NTP time). */
 /* A publisher's RTCP: sender reports of their streams. */

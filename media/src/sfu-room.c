@@ -19,6 +19,7 @@
 #define SPEAKER_EVERY_TICKS 10 /* 200 ms */
 #define REPORTS_EVERY_TICKS 50 /* 1 s: RFC 3550's interval for a few streams */
 #define TWCC_EVERY_TICKS 3     /* 60 ms, about what browsers send themselves */
+#define CAMERA_EVERY_TICKS 25  /* 500 ms: whether a camera went idle */
 
 const char *
 sh_media_leg_to_string (ShMediaLeg leg)
@@ -145,6 +146,8 @@ on_timer (gpointer user_data)
       sh_room_up_service (g_ptr_array_index (p->ups, i), now);
     if (room->ticks % TWCC_EVERY_TICKS == 0)
       sh_room_publisher_service (p);
+    if (room->ticks % CAMERA_EVERY_TICKS == 0)
+      sh_room_camera_service (p, now);
   }
   count_forwarded (room);
   if (++room->ticks % REPORTS_EVERY_TICKS == 0)

@@ -23,6 +23,12 @@ is_video (const UpTrack *up)
   return up->rewriter_codec != SH_REWRITER_AUDIO;
 }
 
+static gboolean
+is_camera (const UpTrack *up)
+{
+  return is_video (up) && !up->screen;
+}
+
 /* ---------------------------------------------------------- down tracks */
 
 DownTrack *
@@ -383,6 +389,30 @@ account_packet (UpTrack *up, const ShRtpView *view, gint64 now)
   if (up->audio_level_id)
     sh_speaker_update_packet (room->speaker, up->publisher->speaker, view, up->audio_level_id,
                               FALSE, now);
+  /* Padding alone (bandwidth probes) is not a picture. */
+  if (view->payload_len > 0) {
+    up->last_packet_us = now;
+    if (is_camera (up) && !up->publisher->camera_live)
+      sh_room_camera_service (up->publisher, now);
+  }
+}
+
+void
+sh_room_camera_service (Participant *p, gint64 now)
+{
+  ShMediaRoom *room = p->room;
+  gboolean live = FALSE;
+
+  for (guint i = 0; i < p->ups->len && !live; i++) {
+    const UpTrack *up = g_ptr_array_index (p->ups, i);
+    live = is_camera (up) && up->last_packet_us
+           && now - up->last_packet_us < SH_MEDIA_CAMERA_IDLE_US;
+  }
+  if (live == p->camera_live)
+    return;
+  p->camera_live = live;
+  if (room->callbacks.camera)
+    room->callbacks.camera (room, p->id, live, room->user_data);
 }
 
 static void

@@ -947,7 +947,7 @@ typedef struct {
   gint64 ended_at;       /* UTC µs, 0 while open */
   ShPresenceEnd end_reason;
   ShDevice device;
-  gboolean video; /* their camera was on at some moment of the interval */
+  gboolean video; /* the server received their camera's packets at some moment of the interval */
 } ShPresenceInterval;
 
 void sh_presence_interval_free (ShPresenceInterval *interval);
@@ -1050,6 +1050,11 @@ typedef struct {
   guint present, voting_present; /* 实到: expected members present at some time */
   guint visitors, guests;        /* who came */
   GPtrArray *intervals;   /* (element-type ShPresenceInterval) owns what the rows borrow */
+  /* 补录 (past-meeting.c): held offline and entered afterwards; the rows'
+   * statuses are the ones entered, and no row has intervals. */
+  gboolean recorded_after;
+  gint64 entered_by; /* account */
+  gint64 entered_at;
 } ShAttendanceRecord;
 
 void sh_attendance_record_free (ShAttendanceRecord *record);
@@ -1197,6 +1202,7 @@ typedef struct {
   gint64 motion_id;
   guint seats;
   GStrv candidates; /* names, in ballot order (position = index) */
+  gint64 runoff_of; /* a runoff (另行选举): the election it follows, else 0 */
 } ShElection;
 
 void sh_election_free (ShElection *election);
@@ -1243,6 +1249,62 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShElectionResult, sh_election_result_free)
 /* NULL and no error when @vote_id is not a counted election with
  * candidates. Returns: (transfer full) (nullable) */
 ShElectionResult *sh_election_result_get (ShStore *store, gint64 vote_id, GError **error);
+
+/* Runoffs (另行选举, docs/votes.md "Runoffs"). Who stands in a runoff of
+ * a decided election, from its tallies as sh_election_decide() left them:
+ * when candidates tied for the last seat(s), the tied ones (those who
+ * passed, were not elected and have the last seat's approvals: 条例 "就
+ * 票数相等的被选举人重新投票"); otherwise, when too few passed, every
+ * candidate not elected. Sets @eligible[i] (@n_tallies entries) and
+ * *@tie. Returns the seats still empty (0: no runoff; @eligible all
+ * FALSE). Pure. */
+guint sh_election_runoff_eligible (const ShElectionTally *tallies, guint n_tallies, guint seats,
+                                   guint expected_voting, gboolean *eligible, gboolean *tie);
+
+/* What a runoff of one counted election would be. */
+typedef struct {
+  gint64 motion_id;  /* the election it follows */
+  guint seats;       /* the seats still empty */
+  GStrv candidates;  /* who stands, in the election's ballot order */
+  gboolean tie;      /* a tie: the rules require it; else it may be held */
+  gint64 existing;   /* a runoff motion made already but not yet counted, or 0 */
+} ShElectionRunoff;
+
+void sh_election_runoff_free (ShElectionRunoff *runoff);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShElectionRunoff, sh_election_runoff_free)
+
+/* The runoff election @motion_id (one with candidates, INVALID otherwise)
+ * calls for: STATE when it is not counted yet, filled every seat, left
+ * fewer than two candidates to stand (new nominations are a new
+ * election), or was followed by a runoff that is counted already.
+ * Returns: (transfer full) */
+ShElectionRunoff *sh_election_runoff_plan (ShStore *store, gint64 motion_id, GError **error);
+/* Makes the runoff of @motion_id (as sh_election_runoff_plan() allows) in
+ * its running meeting (STATE otherwise): an ad hoc election motion with
+ * the eligible candidates and the empty seats, linked by runoff_of. One
+ * per election: a runoff made earlier and not counted yet (its vote was
+ * refused or void) is returned again. Returns: its id, 0 with @error. */
+gint64 sh_election_runoff_create (ShStore *store, gint64 motion_id, gint64 created_by,
+                                  GError **error);
+
+/* The combined result of an election and its runoffs (a chain: each
+ * runoff follows the one before). */
+typedef struct {
+  gint64 motion_id;      /* the first election */
+  guint seats;           /* its seats */
+  GStrv elected;         /* everyone elected over the chain, in order */
+  guint rounds;          /* counted elections in the chain */
+  gint64 last_motion_id; /* the latest election of the chain */
+  guint open_seats;      /* seats still empty */
+  gboolean pending;      /* the latest election is not counted yet */
+} ShElectionOutcome;
+
+void sh_election_outcome_free (ShElectionOutcome *outcome);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShElectionOutcome, sh_election_outcome_free)
+/* The outcome of the chain @motion_id (any election in it) belongs to;
+ * NULL and no error when it is no election with candidates.
+ * Returns: (transfer full) (nullable) */
+ShElectionOutcome *sh_election_outcome (ShStore *store, gint64 motion_id, GError **error);
 
 /* The ballot box of a secret election with @n_candidates and @seats:
  * per-candidate counters and a count of void ballots, no ballot kept. */
@@ -1294,6 +1356,65 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShMemberWarning, sh_member_warning_free)
  * nearest lapse first. Returns: (transfer full) (element-type ShMemberWarning). */
 GPtrArray *sh_warnings_for_branch (ShStore *store, gint64 branch_id, const ShWarningPolicy *policy,
                                    gint64 now, GError **error);
+
+/* ---------------------------------------------- past meetings (补录) */
+
+/* A meeting that took place (past-meeting.c). A meeting held offline, in a
+ * room without the system, is entered afterwards by the secretary (补录):
+ * its real start and end, and per expected member the status the secretary
+ * enters. Such statuses are not attendance intervals (those come only from
+ * the member's own session, no 代签), so the record is flagged
+ * (ShAttendanceRecord.recorded_after) with who entered it and when. */
+typedef struct {
+  gint64 member_id;
+  ShAttendanceStatus status; /* present, late, left_early, absent or on_leave */
+} ShPastAttendance;
+
+typedef struct {
+  gint64 meeting_id;
+  gint64 started_at, ended_at; /* UTC µs */
+  gint64 entered_by;           /* account */
+  gint64 entered_at;
+  GArray *statuses; /* (element-type ShPastAttendance) in the order entered */
+} ShPastMeeting;
+
+void sh_past_meeting_free (ShPastMeeting *past);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShPastMeeting, sh_past_meeting_free)
+
+/* Whether a secretary may enter @s for a member (sh_meeting_record_past). */
+gboolean sh_past_status_allowed (ShAttendanceStatus s);
+
+/* A meeting held live whose history is loaded afterwards (the demo, an
+ * import): sh_meeting_mark_started() moves the scheduled (or open) meeting
+ * @meeting_id to in_progress as it happened at @started_at (before @now,
+ * not before SH_MEETING_MAX_PAST_US ago), with the state log, the
+ * "started" event and the expected list frozen as of then;
+ * sh_meeting_mark_ended() ends it at @ended_at (after the start, at most
+ * SH_MEETING_MAX_DURATION_US later, not after @now). Between the two, the
+ * loader adds what happened with the ordinary calls and past times
+ * (sh_presence_open() / sh_presence_close(), sh_rollcall_start(), ...).
+ * sh_meeting_transition() would stamp the current time instead.
+ * INVALID for times, STATE for a meeting in the wrong state. */
+gboolean sh_meeting_mark_started (ShStore *store, gint64 meeting_id, gint64 started_at, gint64 now,
+                                  GError **error);
+gboolean sh_meeting_mark_ended (ShStore *store, gint64 meeting_id, gint64 ended_at, gint64 now,
+                                GError **error);
+
+/* 补录: a scheduled meeting held offline from @started_at to @ended_at
+ * (the checks of sh_meeting_mark_started() and sh_meeting_mark_ended(),
+ * whose records it writes, the log's reason "补录") and, in the same
+ * transaction, the statuses
+ * @statuses (@n of them) entered by @entered_by at @now: one for every
+ * expected member of the frozen list and none for anybody else (INVALID),
+ * each sh_past_status_allowed(). CONFLICT when the meeting was entered
+ * already. */
+gboolean sh_meeting_record_past (ShStore *store, gint64 meeting_id, gint64 started_at,
+                                 gint64 ended_at, const ShPastAttendance *statuses, guint n,
+                                 gint64 entered_by, gint64 now, GError **error);
+
+/* The 补录 of @meeting_id. Returns: (transfer full), NULL with NOT_FOUND
+ * when the meeting was not entered afterwards. */
+ShPastMeeting *sh_past_meeting_get (ShStore *store, gint64 meeting_id, GError **error);
 
 /* ------------------------------------------------------- accounts, roles */
 

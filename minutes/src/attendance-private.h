@@ -10,3 +10,8 @@
  * and the state change are written together. A backend without an
  * attendance area freezes nothing. */
 gboolean sh_attendance_freeze (ShStore *store, gint64 meeting_id, gint64 at, GError **error);
+
+/* sh_attendance_freeze() with the list stamped as frozen at @frozen_at
+ * rather than now: a meeting that took place earlier (past-meeting.c). */
+gboolean sh_attendance_freeze_at (ShStore *store, gint64 meeting_id, gint64 at, gint64 frozen_at,
+                                  GError **error);

@@ -3,6 +3,7 @@
  * (attendance-status.c) put together, with the counts. Read-only: computed
  * on every request, live while the meeting goes on.
  * SPDX-License-Identifier: Apache-2.0 */
+#include "past-meeting-private.h"
 #include "store-presence.h"
 #include "store-private.h"
 
@@ -168,6 +169,9 @@ sh_attendance_record (ShStore *store, gint64 meeting_id, const ShAttendancePolic
     if (row->role == SH_ATTENDANCE_GUEST && row->tally.total_us > 0)
       r->guests++;
   }
+  /* A meeting entered afterwards (补录) has the statuses entered. */
+  if (!sh_past_meeting_apply (store, meeting_id, r, error))
+    return NULL;
   /* Stable (GLib's sort is a merge sort): list order within each part. */
   g_ptr_array_sort (r->rows, row_order);
   return g_steal_pointer (&r);

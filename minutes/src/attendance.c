@@ -231,6 +231,13 @@ add_leave (ShStore *store, ShAttendance *a, GError **error)
 gboolean
 sh_attendance_freeze (ShStore *store, gint64 meeting_id, gint64 at, GError **error)
 {
+  return sh_attendance_freeze_at (store, meeting_id, at, sh_store_now (), error);
+}
+
+gboolean
+sh_attendance_freeze_at (ShStore *store, gint64 meeting_id, gint64 at, gint64 frozen_at,
+                         GError **error)
+{
   const ShAttendanceStoreOps *ops = sh_store_ops (store, attendance);
   g_autoptr (ShAttendance) a = NULL;
   ShMeetingType type = SH_MEETING_GENERAL;
@@ -247,7 +254,7 @@ sh_attendance_freeze (ShStore *store, gint64 meeting_id, gint64 at, GError **err
   if (!found)
     return sh_minutes_fail (error, SH_MINUTES_ERROR_NOT_FOUND, "会议不存在");
   a = compute (store, meeting_id, type, org_id, at, error);
-  return a && ops->freeze (store, meeting_id, at, sh_store_now (), a->entries, error);
+  return a && ops->freeze (store, meeting_id, at, frozen_at, a->entries, error);
 }
 
 ShAttendance *

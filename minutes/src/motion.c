@@ -205,12 +205,21 @@ gint64
 sh_motion_create_ad_hoc (ShStore *store, gint64 meeting_id, const char *title, gboolean secret,
                          gint64 created_by, GError **error)
 {
+  return sh_motion_create_in_meeting (store, meeting_id, SH_MOTION_ORDINARY, title, secret,
+                                      created_by, error);
+}
+
+gint64
+sh_motion_create_in_meeting (ShStore *store, gint64 meeting_id, ShMotionKind kind,
+                             const char *title, gboolean secret, gint64 created_by, GError **error)
+{
   ShMotion m = { 0 };
   gint64 id;
 
   g_return_val_if_fail (store != NULL, 0);
+  g_return_val_if_fail (kind == SH_MOTION_ORDINARY || kind == SH_MOTION_ELECTION, 0);
   m.meeting_id = meeting_id;
-  m.kind = SH_MOTION_ORDINARY;
+  m.kind = kind;
   m.title = g_strdup (title);
   m.secret = secret;
   m.ad_hoc = TRUE;

@@ -38,6 +38,7 @@ typedef struct _ShRollcallStoreOps ShRollcallStoreOps;
 typedef struct _ShPresenceStoreOps ShPresenceStoreOps;
 typedef struct _ShVoteStoreOps ShVoteStoreOps;
 typedef struct _ShElectionStoreOps ShElectionStoreOps;
+typedef struct _ShPastMeetingStoreOps ShPastMeetingStoreOps;
 
 typedef struct _ShStoreBackend {
   const char *name; /* "sqlite" */
@@ -89,4 +90,6 @@ typedef struct _ShStoreBackend {
   const ShVoteStoreOps *vote;
   /* Optional: without it (NULL) elections have no candidates. */
   const ShElectionStoreOps *election;
+  /* Optional: without it (NULL) no meeting can be entered afterwards (补录). */
+  const ShPastMeetingStoreOps *past_meeting;
 } ShStoreBackend;

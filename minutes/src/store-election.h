@@ -21,4 +21,9 @@ struct _ShElectionStoreOps {
   gboolean (*insert_result) (ShStore *store, const ShElectionResult *result, GError **error);
   /* NULL and no error when the vote has none. Returns: (transfer full) (nullable) */
   ShElectionResult *(*get_result) (ShStore *store, gint64 vote_id, GError **error);
+  /* Links the election @motion_id as the runoff of @runoff_of (CONFLICT
+   * when @runoff_of has one already). */
+  gboolean (*insert_runoff) (ShStore *store, gint64 motion_id, gint64 runoff_of, GError **error);
+  /* The runoff of @runoff_of in *@motion_id, 0 when none. */
+  gboolean (*find_runoff) (ShStore *store, gint64 runoff_of, gint64 *motion_id, GError **error);
 };

@@ -19,3 +19,9 @@ gboolean sh_vote_meeting (ShStore *store, gint64 meeting_id, ShVoteMeeting *out,
 gboolean sh_vote_meeting_not_started (ShMeetingState state);
 /* The motion @id, with a clear message when there is none. (transfer full) */
 ShMotion *sh_vote_motion (ShStore *store, gint64 id, GError **error);
+/* A motion raised in the running meeting (ad hoc; STATE otherwise): an
+ * ordinary one (sh_motion_create_ad_hoc()) or a runoff election, whose
+ * candidates election.c adds in the same transaction. Returns: its id or 0. */
+gint64 sh_motion_create_in_meeting (ShStore *store, gint64 meeting_id, ShMotionKind kind,
+                                    const char *title, gboolean secret, gint64 created_by,
+                                    GError **error);

@@ -324,6 +324,12 @@ build_span (JsonBuilder *b, const ShAttendanceRecord *r, GTimeZone *tz)
   add_bool (b, "live", r->live);
   json_builder_set_member_name (b, "duration_seconds");
   json_builder_add_int_value (b, (r->end - r->start) / G_USEC_PER_SEC);
+  /* 补录: the statuses were entered by the secretary, not taken live. */
+  add_bool (b, "recorded_after", r->recorded_after);
+  if (r->recorded_after) {
+    sh_json_builder_add_id (b, "entered_by", r->entered_by);
+    sh_json_builder_add_time (b, "entered_at", r->entered_at, tz);
+  }
 }
 
 static void

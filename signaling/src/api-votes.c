@@ -6,8 +6,10 @@
  * happen in the live meeting (meeting-votes.c).
  * SPDX-License-Identifier: Apache-2.0 */
 #include "api-private.h"
+#include "attendance-csv.h"
 #include "authz.h"
 #include "json-util.h"
+#include "vote-csv.h"
 #include "vote-json.h"
 
 #define APPROVAL_MAX_CHARS 500
@@ -78,8 +80,34 @@ build_motion (ShRequest *req, JsonBuilder *b, const ShMotion *mo)
   json_builder_end_object (b);
 }
 
-/* GET /api/meetings/{id}/motions: members of the organization, the chair,
- * secretaries, administrators, inspectors. */
+/* The meeting's votes and elections as a CSV download (vote-csv.h). */
+static void
+reply_votes_csv (ShRequest *req, const ShMeeting *m)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) items = sh_vote_csv_items (req->server->store, m->id, &error);
+  g_autofree char *ascii = g_strdup_printf ("votes-meeting-%" G_GINT64_FORMAT ".csv", m->id);
+  g_autofree char *name = g_strdup_printf ("表决结果-%s.csv", m->title);
+  g_autofree char *disposition = sh_csv_content_disposition (ascii, name);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
+  GString *csv;
+  gsize length;
+
+  if (!items) {
+    sh_reply_gerror (req, error);
+    return;
+  }
+  csv = sh_csv_meeting_votes (items, req->server->tz);
+  length = csv->len;
+  soup_server_message_set_status (req->msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_message_headers_replace (headers, "Content-Disposition", disposition);
+  soup_server_message_set_response (req->msg, "text/csv; charset=utf-8", SOUP_MEMORY_TAKE,
+                                    g_string_free (csv, FALSE), length);
+}
+
+/* GET /api/meetings/{id}/motions[?format=csv]: members of the
+ * organization, the chair, secretaries, administrators, inspectors. */
 static void
 handle_list (ShRequest *req)
 {
@@ -93,6 +121,10 @@ handle_list (ShRequest *req)
 
   if (!m)
     return;
+  if (g_strcmp0 (sh_request_query (req, "format"), "csv") == 0) {
+    reply_votes_csv (req, m);
+    return;
+  }
   if (!(motions = sh_motion_list (store, m->id, &error))
       || !(votes = sh_vote_list (store, m->id, &error))) {
     sh_reply_gerror (req, error);

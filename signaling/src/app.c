@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: Apache-2.0 */
 #include "app.h"
 
+#include "api-past-meetings.h"
 #include "api-private.h"
 #include "api-rollcall.h"
 #include "api-warnings.h"
@@ -16,7 +17,7 @@ static const ShRoute *const route_tables[] = {
   sh_session_routes,    sh_org_routes,      sh_member_routes,
   sh_meeting_routes,    sh_account_routes,  sh_meeting_record_routes,
   sh_attendance_routes, sh_rollcall_routes, sh_vote_routes,
-  sh_warning_routes,
+  sh_warning_routes,    sh_past_meeting_routes,
 };
 
 /* Sockets going away are told to the protocols in this order. */

@@ -242,8 +242,13 @@ sh_csv_meeting_attendance (const ShMeeting *m, const ShAttendanceRecord *r, GPtr
     "出席比例", "首次进入", "最后离开", "出席时段", "设备", "视频", "请假",
   };
   const char *title[] = { "会议", m->title, "类型", sh_meeting_type_label (m->type) };
-  const char *times[]
-      = { "计划开始", planned, "实际开始", start, "实际结束", r->live ? "进行中" : end };
+  g_autofree char *entered = sh_csv_time (r->entered_at, tz);
+  g_autofree char *note
+      = g_strdup_printf ("线下召开，出勤情况由支部于%s补录，非在线出席记录", entered);
+  /* A meeting entered afterwards says so after its times. */
+  const char *times[] = {
+    "计划开始", planned, "实际开始", start, "实际结束", r->live ? "进行中" : end, "补录", note,
+  };
   g_autofree char *c0 = uint_cell (r->expected_count);
   g_autofree char *c1 = uint_cell (r->voting_expected);
   g_autofree char *c2 = uint_cell (r->present);
@@ -260,7 +265,7 @@ sh_csv_meeting_attendance (const ShMeeting *m, const ShAttendanceRecord *r, GPtr
   const char *counts[] = { c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12 };
 
   sh_csv_row (csv, title, G_N_ELEMENTS (title));
-  sh_csv_row (csv, times, G_N_ELEMENTS (times));
+  sh_csv_row (csv, times, r->recorded_after ? G_N_ELEMENTS (times) : G_N_ELEMENTS (times) - 2);
   sh_csv_row (csv, count_header, G_N_ELEMENTS (count_header));
   sh_csv_row (csv, counts, G_N_ELEMENTS (counts));
   g_string_append (csv, "\r\n");
@@ -297,9 +302,9 @@ sh_csv_member_attendance (const char *name, GPtrArray *items, GTimeZone *tz)
 {
   GString *csv = sh_csv_new ();
   static const char *const header[] = {
-    "会议",     "类型",     "计划开始", "实际开始", "实际结束",
-    "身份",     "出席情况", "迟到",     "早退",     "出席时长（分钟）",
-    "出席比例", "出席时段", "设备",     "视频",     "请假",
+    "会议", "类型", "计划开始",         "实际开始", "实际结束", "身份", "出席情况",
+    "迟到", "早退", "出席时长（分钟）", "出席比例", "出席时段", "设备", "视频",
+    "请假", "补录",
   };
   const char *who[] = { "党员", name };
 
@@ -336,6 +341,7 @@ sh_csv_member_attendance (const char *name, GPtrArray *items, GTimeZone *tz)
       devices,
       video_cell (row->intervals),
       e && e->leave_id ? sh_leave_state_label (e->leave_state) : "",
+      r->recorded_after ? "是" : "",
     };
 
     sh_csv_row (csv, cells, G_N_ELEMENTS (cells));
@@ -395,8 +401,8 @@ sh_csv_org_attendance (const char *org_name, GPtrArray *items, GPtrArray *totals
 {
   GString *csv = sh_csv_new ();
   static const char *const meeting_header[] = {
-    "会议",     "类型", "计划开始", "实际开始", "实际结束", "应到",       "实到", "出席",
-    "部分出席", "迟到", "早退",     "缺席",     "请假",     "不计入应到", "列席", "流动党员",
+    "会议", "类型", "计划开始", "实际开始", "实际结束",   "应到", "实到",     "出席", "部分出席",
+    "迟到", "早退", "缺席",     "请假",     "不计入应到", "列席", "流动党员", "补录",
   };
   static const char *const member_header[] = {
     "姓名", "应到次数", "实到次数", "部分出席",   "迟到",
@@ -426,13 +432,14 @@ sh_csv_org_attendance (const char *org_name, GPtrArray *items, GPtrArray *totals
       r->visitors,
     };
     char *text[G_N_ELEMENTS (values)];
-    const char *cells[5 + G_N_ELEMENTS (values)] = {
+    const char *cells[5 + G_N_ELEMENTS (values) + 1] = {
       it->meeting->title,       sh_meeting_type_label (it->meeting->type), planned, start,
       r->live ? "进行中" : end,
     };
 
     for (guint k = 0; k < G_N_ELEMENTS (values); k++)
       cells[5 + k] = text[k] = uint_cell (values[k]);
+    cells[5 + G_N_ELEMENTS (values)] = r->recorded_after ? "是" : "";
     sh_csv_row (csv, cells, G_N_ELEMENTS (cells));
     for (guint k = 0; k < G_N_ELEMENTS (values); k++)
       g_free (text[k]);

@@ -4,7 +4,10 @@
  * room (JOINED/REPLACED until LEFT/REMOVED) and its media is live
  * (MEDIA_LIVE, and no connection lost since). Nobody else's action opens
  * an interval: only the participant's own media connection does. Times
- * are the events' times.
+ * are the events' times. An interval is video when the participant's
+ * camera carried packets at some moment of it (CAMERA_LIVE, from what the
+ * media plane receives): a page that never opened a camera, or one that
+ * shares a screen only, is audio-only whatever its mute state says.
  * SPDX-License-Identifier: Apache-2.0 */
 #include "attendance-live.h"
 
@@ -55,7 +58,7 @@ open_interval (Live *live, const ShRoomEvent *e)
   ShRoomParticipant *p = e->participant;
   g_autoptr (GError) error = NULL;
   ShDevice device = sh_device_from_user_agent (p->client ? p->client->user_agent : NULL);
-  gboolean video = !((p->self_muted | p->chair_muted) & SH_ROOM_VIDEO);
+  gboolean video = p->camera_live;
   gint64 id;
   Open *o;
 
@@ -146,7 +149,7 @@ on_event (ShRoom *room, const ShRoomEvent *e, gpointer user_data)
     case SH_ROOM_EVENT_REMOVED:
       close_interval (live, p, e->at, SH_PRESENCE_REMOVED);
       break;
-    case SH_ROOM_EVENT_CAMERA_ON:
+    case SH_ROOM_EVENT_CAMERA_LIVE:
       mark_video (live, p);
       break;
     case SH_ROOM_EVENT_STATE:
@@ -162,6 +165,8 @@ on_event (ShRoom *room, const ShRoomEvent *e, gpointer user_data)
     case SH_ROOM_EVENT_MUTED:
     case SH_ROOM_EVENT_UNMUTED:
     case SH_ROOM_EVENT_CAMERA_OFF:
+    case SH_ROOM_EVENT_CAMERA_ON:
+    case SH_ROOM_EVENT_CAMERA_IDLE:
     case SH_ROOM_EVENT_HAND_RAISED:
     case SH_ROOM_EVENT_HAND_LOWERED:
     case SH_ROOM_EVENT_FLOOR_GIVEN:

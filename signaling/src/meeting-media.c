@@ -186,6 +186,41 @@ on_state (ShMediaRoom *room, guint64 participant, ShMediaLeg leg, ShPeerState st
   sh_worker_bridge_run_on_main (b->link, apply_leg_state, s, g_free);
 }
 
+/* Whether a participant's camera carries packets, for attendance. */
+typedef struct {
+  gint64 account;
+  guint generation; /* of the peers it comes from; 0: not in the room */
+  gboolean live;
+} CameraState;
+
+/* On the main thread: the room's state, if it is of the current socket. */
+static void
+apply_camera_state (ShWorkerBridge *link, gpointer data, gpointer task)
+{
+  Bridge *b = data;
+  CameraState *s = task;
+  ShRoom *room = sh_rooms_lookup (b->server->rooms, b->meeting_id);
+  ShRoomParticipant *who;
+
+  if (!room || sh_room_get_media_data (room) != b)
+    return;
+  who = sh_room_find (room, s->account);
+  if (who && s->generation && s->generation == generation_of (b->current, s->account))
+    sh_room_set_camera_live (room, who, s->live);
+}
+
+static void
+on_camera (ShMediaRoom *room, guint64 participant, gboolean live, gpointer user_data)
+{
+  Bridge *b = user_data;
+  CameraState *s = g_new0 (CameraState, 1);
+
+  s->account = (gint64) participant;
+  s->generation = generation_of (b->in_room, s->account);
+  s->live = live;
+  sh_worker_bridge_run_on_main (b->link, apply_camera_state, s, g_free);
+}
+
 static void
 on_speaker (ShMediaRoom *room, gboolean has_speaker, guint64 participant, gpointer user_data)
 {
@@ -240,6 +275,7 @@ run_on_room (Task *t)
     .subscribe_offer = on_subscribe_offer,
     .state = on_state,
     .active_speaker = on_speaker,
+    .camera = on_camera,
   };
   Bridge *b = t->bridge;
   g_autoptr (GError) error = NULL;
@@ -448,6 +484,8 @@ on_room_event (ShRoom *room, const ShRoomEvent *e, gpointer user_data)
     case SH_ROOM_EVENT_ALL_UNMUTED:
     case SH_ROOM_EVENT_CONNECTION_LOST:
     case SH_ROOM_EVENT_MEDIA_LIVE:
+    case SH_ROOM_EVENT_CAMERA_LIVE:
+    case SH_ROOM_EVENT_CAMERA_IDLE:
     case SH_ROOM_EVENT_CONNECTION_REGAINED:
     default:
       /* Forwarding follows the participants' own mute events. */

@@ -349,9 +349,85 @@ reply_error_from (ShWsMessage *m, const GError *error)
   sh_ws_send_error (m->client, m->id, code, error->message);
 }
 
-/* The motion to vote on: the payload's motion_id, or a new ad hoc one from
- * its title, after the quorum was checked so that a refused start leaves
- * no motion behind. Returns: its id, 0 after replying. */
+/* Whether a new motion of @kind may be put to the vote now (the meeting
+ * takes votes, its quorum, for an election the approval), checked before
+ * it is made so that a refused start leaves no motion behind. Returns:
+ * FALSE after replying. */
+static gboolean
+may_start_new (ShWsMessage *m, const ShMeeting *meeting, ShMotionKind kind, GArray *present)
+{
+  ShServer *server = m->client->server;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShAttendance) a = NULL;
+  g_autoptr (ShVoteApproval) approval = NULL;
+  ShVoteSettings settings;
+  guint n_present = 0;
+
+  if (!(a = sh_attendance_expected (server->store, meeting->id, &error))
+      || !sh_vote_settings_get (server->store, meeting->org_id, &settings, &error)) {
+    reply_error_from (m, error);
+    return FALSE;
+  }
+  if (kind == SH_MOTION_ELECTION) {
+    approval = sh_vote_approval_get (server->store, meeting->id, &error);
+    if (error) {
+      reply_error_from (m, error);
+      return FALSE;
+    }
+  }
+  for (guint i = 0; i < a->entries->len; i++) {
+    const ShAttendanceEntry *e = g_ptr_array_index (a->entries, i);
+
+    for (guint j = 0; e->role == SH_ATTENDANCE_EXPECTED && e->has_vote && j < present->len; j++)
+      if (g_array_index (present, gint64, j) == e->member_id)
+        n_present++;
+  }
+  if (!sh_vote_check_start (
+          meeting->type, kind, a->voting, n_present, settings.election_share_percent,
+          kind == SH_MOTION_ELECTION && settings.approval_required, approval != NULL, &error)) {
+    sh_ws_send_error (m->client, m->id,
+                      g_error_matches (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID)
+                          ? "invalid"
+                          : "no_quorum",
+                      error->message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* The runoff (另行选举) of the payload's runoff_of, an election of this
+ * meeting whose result allows one: made (or the one made before and not
+ * yet counted) once the start is known to be allowed. Returns: its id, 0
+ * after replying. */
+static gint64
+runoff_for (ShWsMessage *m, const ShMeeting *meeting, gint64 runoff_of, GArray *present)
+{
+  ShServer *server = m->client->server;
+  g_autoptr (ShMotion) original = sh_motion_get (server->store, runoff_of, NULL);
+  g_autoptr (ShElectionRunoff) plan = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 id;
+
+  if (!original || original->meeting_id != meeting->id) {
+    sh_ws_send_error (m->client, m->id, "not_found", "本次会议没有该选举");
+    return 0;
+  }
+  if (!(plan = sh_election_runoff_plan (server->store, runoff_of, &error))) {
+    reply_error_from (m, error);
+    return 0;
+  }
+  if (!plan->existing && !may_start_new (m, meeting, SH_MOTION_ELECTION, present))
+    return 0;
+  id = sh_election_runoff_create (server->store, runoff_of, m->client->account_id, &error);
+  if (!id)
+    reply_error_from (m, error);
+  return id;
+}
+
+/* The motion to vote on: the payload's motion_id, the runoff of its
+ * runoff_of, or a new ad hoc one from its title, after the quorum was
+ * checked so that a refused start leaves no motion behind. Returns: its
+ * id, 0 after replying. */
 static gint64
 motion_for (ShWsMessage *m, ShRoom *room, GArray *present)
 {
@@ -359,11 +435,16 @@ motion_for (ShWsMessage *m, ShRoom *room, GArray *present)
   const ShMeeting *meeting = sh_room_meeting (room);
   g_autofree char *title = sh_meeting_payload_string (m, "title");
   g_autoptr (GError) error = NULL;
-  g_autoptr (ShAttendance) a = NULL;
-  ShVoteSettings settings;
   gint64 id = sh_meeting_payload_int (m, "motion_id", 0);
-  guint n_present = 0;
+  gint64 runoff_of = sh_meeting_payload_int (m, "runoff_of", 0);
 
+  if (runoff_of) {
+    if (id || title) {
+      sh_ws_send_error (m->client, m->id, "bad_request", "另行选举不能同时指定其他表决事项");
+      return 0;
+    }
+    return runoff_for (m, meeting, runoff_of, present);
+  }
   if (id) {
     g_autoptr (ShMotion) motion = sh_motion_get (server->store, id, NULL);
 
@@ -378,27 +459,8 @@ motion_for (ShWsMessage *m, ShRoom *room, GArray *present)
     sh_ws_send_error (m->client, m->id, "bad_request", "请选择表决事项或填写临时表决事项");
     return 0;
   }
-  if (!(a = sh_attendance_expected (server->store, meeting->id, &error))
-      || !sh_vote_settings_get (server->store, meeting->org_id, &settings, &error)) {
-    reply_error_from (m, error);
+  if (!may_start_new (m, meeting, SH_MOTION_ORDINARY, present))
     return 0;
-  }
-  for (guint i = 0; i < a->entries->len; i++) {
-    const ShAttendanceEntry *e = g_ptr_array_index (a->entries, i);
-
-    for (guint j = 0; e->role == SH_ATTENDANCE_EXPECTED && e->has_vote && j < present->len; j++)
-      if (g_array_index (present, gint64, j) == e->member_id)
-        n_present++;
-  }
-  if (!sh_vote_check_start (meeting->type, SH_MOTION_ORDINARY, a->voting, n_present,
-                            settings.election_share_percent, FALSE, FALSE, &error)) {
-    sh_ws_send_error (m->client, m->id,
-                      g_error_matches (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_INVALID)
-                          ? "invalid"
-                          : "no_quorum",
-                      error->message);
-    return 0;
-  }
   id = sh_motion_create_ad_hoc (server->store, meeting->id, title,
                                 sh_meeting_payload_bool (m, "secret", FALSE), m->client->account_id,
                                 &error);
@@ -652,6 +714,7 @@ handle_status (ShWsMessage *m)
 
 static const ShWsField start_fields[]
     = { { "motion_id", SH_WS_FIELD_INT, FALSE, G_MAXINT64 },
+        { "runoff_of", SH_WS_FIELD_INT, FALSE, G_MAXINT64 },
         { "title", SH_WS_FIELD_STRING, FALSE, SH_MOTION_TITLE_MAX_CHARS },
         { "secret", SH_WS_FIELD_BOOL, FALSE },
         { "seconds", SH_WS_FIELD_INT, FALSE, VOTE_MAX_SECONDS },

@@ -31,6 +31,8 @@ static const ShMeetingEventKind stored_kinds[] = {
   [SH_ROOM_EVENT_CONNECTION_REGAINED] = SH_MEETING_EVENT_CONNECTION_REGAINED,
   /* Not kept here: the attendance intervals (attendance-live.c) record it. */
   [SH_ROOM_EVENT_MEDIA_LIVE] = SH_MEETING_EVENT_KIND_COUNT,
+  [SH_ROOM_EVENT_CAMERA_LIVE] = SH_MEETING_EVENT_KIND_COUNT,
+  [SH_ROOM_EVENT_CAMERA_IDLE] = SH_MEETING_EVENT_KIND_COUNT,
   [SH_ROOM_EVENT_CLOSING] = SH_MEETING_EVENT_KIND_COUNT, /* not kept */
 };
 
@@ -107,6 +109,8 @@ add_detail (JsonBuilder *b, const ShRoomEvent *e)
     case SH_ROOM_EVENT_LESSON_MODE_OFF:
     case SH_ROOM_EVENT_ALL_MUTED:
     case SH_ROOM_EVENT_ALL_UNMUTED:
+    case SH_ROOM_EVENT_CAMERA_LIVE:
+    case SH_ROOM_EVENT_CAMERA_IDLE:
     case SH_ROOM_EVENT_CLOSING:
     default:
       add_by (b, e->by);

@@ -89,6 +89,8 @@ static const char *const event_kinds[] = {
   [SH_ROOM_EVENT_CONNECTION_LOST] = "connection_lost",
   [SH_ROOM_EVENT_CONNECTION_REGAINED] = "connection_regained",
   [SH_ROOM_EVENT_MEDIA_LIVE] = "media_live",
+  [SH_ROOM_EVENT_CAMERA_LIVE] = "camera_live",
+  [SH_ROOM_EVENT_CAMERA_IDLE] = "camera_idle",
   [SH_ROOM_EVENT_CLOSING] = "closing",
 };
 
@@ -464,9 +466,10 @@ sh_room_join (ShRoom *room, const ShRoomParticipant *who, ShWsClient *client, gi
       attach_client (room, p, client);
       p->connections++;
       /* The new socket brings its own media connections: none is live
-       * yet, and the old ones' failures are not its own. */
+       * yet, and the old ones' failures and camera are not its own. */
       p->legs_live = 0;
       p->legs_lost = 0;
+      p->camera_live = FALSE;
       emit_simple (room, SH_ROOM_EVENT_REPLACED, p, p->account_id, FALSE);
     }
     return p;
@@ -705,6 +708,19 @@ sh_room_set_leg_live (ShRoom *room, ShRoomParticipant *p, ShRoomLeg leg)
   p->legs_live |= leg;
   if (before)
     return FALSE;
+  emit (room, &e);
+  return TRUE;
+}
+
+gboolean
+sh_room_set_camera_live (ShRoom *room, ShRoomParticipant *p, gboolean live)
+{
+  ShRoomEvent e = { .participant = p };
+
+  if (!p->camera_live == !live)
+    return FALSE;
+  p->camera_live = !!live;
+  e.kind = live ? SH_ROOM_EVENT_CAMERA_LIVE : SH_ROOM_EVENT_CAMERA_IDLE;
   emit (room, &e);
   return TRUE;
 }

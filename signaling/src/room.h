@@ -61,6 +61,7 @@ struct _ShRoomParticipant {
   gboolean floor;        /* given the floor by the chair */
   guint legs_lost;       /* ShRoomLeg bits whose media connection failed */
   guint legs_live;       /* ShRoomLeg bits that connected on the current socket */
+  gboolean camera_live;  /* the current socket's camera carries packets (the media plane says) */
   /* For the media module: its per-participant state, freed with
    * media_free when the participant leaves. */
   gpointer media;
@@ -95,6 +96,8 @@ typedef enum {
   SH_ROOM_EVENT_CONNECTION_LOST,     /* the participant's media connection failed */
   SH_ROOM_EVENT_CONNECTION_REGAINED, /* and works again */
   SH_ROOM_EVENT_MEDIA_LIVE,          /* the first media connection of the current socket is up */
+  SH_ROOM_EVENT_CAMERA_LIVE,         /* the current socket's camera carries packets */
+  SH_ROOM_EVENT_CAMERA_IDLE,         /* and has stopped (SH_MEDIA_CAMERA_IDLE_US without) */
   SH_ROOM_EVENT_CLOSING,             /* room-wide: the room is about to be freed */
 } ShRoomEventKind;
 
@@ -248,6 +251,12 @@ gboolean sh_room_set_leg_lost (ShRoom *room, ShRoomParticipant *p, ShRoomLeg leg
  * again from none), so that attendance knows the media came up. Returns
  * TRUE when that happened. */
 gboolean sh_room_set_leg_live (ShRoom *room, ShRoomParticipant *p, ShRoomLeg leg);
+/* The media plane reports whether @p's camera (not a screen share) carries
+ * packets on the current socket: CAMERA_LIVE or CAMERA_IDLE when that
+ * changed, so that attendance tells video from audio-only by what really
+ * arrives. A replacement starts again from none. Returns TRUE when it
+ * changed. */
+gboolean sh_room_set_camera_live (ShRoom *room, ShRoomParticipant *p, gboolean live);
 
 /* For the media module: may @account_id's @media (one ShRoomMedia bit) be
  * forwarded now? Only for someone in the room, not muted by themself or the

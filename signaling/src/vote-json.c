@@ -15,6 +15,60 @@ add_counts (JsonBuilder *b, const char *field, const guint counts[SH_VOTE_CHOICE
   json_builder_end_object (b);
 }
 
+/* "runoff_plan": the runoff (另行选举) this counted election allows, null
+ * when none (every seat filled, a runoff held already, ...); its
+ * "runoff_of" is what vote.start takes to start it. */
+static void
+add_runoff_plan (ShStore *store, JsonBuilder *b, gint64 motion_id)
+{
+  g_autoptr (ShElectionRunoff) p = sh_election_runoff_plan (store, motion_id, NULL);
+
+  json_builder_set_member_name (b, "runoff_plan");
+  if (!p) {
+    json_builder_add_null_value (b);
+    return;
+  }
+  json_builder_begin_object (b);
+  sh_json_builder_add_id (b, "runoff_of", motion_id);
+  json_builder_set_member_name (b, "seats");
+  json_builder_add_int_value (b, p->seats);
+  json_builder_set_member_name (b, "candidates");
+  json_builder_begin_array (b);
+  for (guint i = 0; p->candidates[i]; i++)
+    json_builder_add_string_value (b, p->candidates[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "tie");
+  json_builder_add_boolean_value (b, p->tie);
+  json_builder_end_object (b);
+}
+
+/* "combined": who is elected in total over the election and its runoffs. */
+static void
+add_combined (ShStore *store, JsonBuilder *b, gint64 motion_id)
+{
+  g_autoptr (ShElectionOutcome) o = sh_election_outcome (store, motion_id, NULL);
+
+  if (!o)
+    return;
+  json_builder_set_member_name (b, "combined");
+  json_builder_begin_object (b);
+  sh_json_builder_add_id (b, "motion_id", o->motion_id);
+  json_builder_set_member_name (b, "seats");
+  json_builder_add_int_value (b, o->seats);
+  json_builder_set_member_name (b, "elected");
+  json_builder_begin_array (b);
+  for (guint i = 0; o->elected[i]; i++)
+    json_builder_add_string_value (b, o->elected[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "open_seats");
+  json_builder_add_int_value (b, o->open_seats);
+  json_builder_set_member_name (b, "rounds");
+  json_builder_add_int_value (b, o->rounds);
+  json_builder_set_member_name (b, "pending");
+  json_builder_add_boolean_value (b, o->pending);
+  json_builder_end_object (b);
+}
+
 /* An election's "election": its seats and candidates in ballot order and,
  * once counted, per candidate the counts and whether elected, the void
  * ballots and whether a runoff is needed. Nothing per ballot exists. */
@@ -54,6 +108,12 @@ add_election (ShStore *store, JsonBuilder *b, const ShVote *v, const ShElection 
     json_builder_set_member_name (b, "runoff");
     json_builder_add_boolean_value (b, r->runoff);
   }
+  if (e->runoff_of)
+    sh_json_builder_add_id (b, "runoff_of", e->runoff_of);
+  if (r) {
+    add_runoff_plan (store, b, e->motion_id);
+    add_combined (store, b, e->motion_id);
+  }
   json_builder_end_object (b);
 }
 
@@ -68,6 +128,8 @@ sh_build_election (JsonBuilder *b, const ShElection *e)
   for (guint i = 0; e->candidates[i]; i++)
     json_builder_add_string_value (b, e->candidates[i]);
   json_builder_end_array (b);
+  if (e->runoff_of)
+    sh_json_builder_add_id (b, "runoff_of", e->runoff_of);
   json_builder_end_object (b);
 }
 

@@ -5,7 +5,9 @@
 // meeting's page, and cannot ask twice. `attendance-pages`: the attendance
 // record, history and report pages after a meeting with real media, and
 // the CSV downloaded through them. `warnings`: the secretary's 组织生活提醒
-// section shows exactly the members the API flags.
+// section shows exactly the members the API flags, the two the demo's
+// history flags. `history-pages`: the demo's history on the member's and
+// the branch's pages and CSV files, and the 补录 form.
 
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -390,8 +392,120 @@ export function attendanceScenarios(h) {
     }
     assert(await sec.locator('[data-testid="warning-row"]').count() === flagged.length,
       'the section lists other members than the API');
+    // The demo's history flags two: 赵磊 (no organizational life in five
+    // months) and 吴敏 (absent three times in a row and more).
+    const names = flagged.map((w) => w.name).sort();
+    assert(names.join(',') === ['吴敏', '赵磊'].sort().join(','), `the demo flags ${names.join(', ')}`);
+    for (const [name, kind, words] of [['赵磊', 'lapse', '满六个月'], ['吴敏', 'absences', '无故缺席']]) {
+      const w = flagged.find((x) => x.name === name);
+      assert(w.kinds.includes(kind), `${name}: kinds ${w.kinds.join(', ')}`);
+      const row = sec.locator(`[data-testid="warning-row"][data-member-id="${w.member_id}"]`);
+      assert((await row.textContent()).includes(name), `the row of ${name} does not name them`);
+      assert((await row.locator('[data-testid="warning-text"]').textContent()).includes(words),
+        `the row of ${name} does not say ${words}`);
+    }
     log(`secretary sees ${flagged.length} warning(s)`);
   }
 
-  return { leave: scenarioLeave, 'attendance-pages': scenarioPages, warnings: scenarioWarnings };
+  /**
+   * The demo's five months of history on the pages, without media: the
+   * member's own history (a phone page) lists past meetings with their
+   * statuses and the one entered afterwards flagged 补录, and its CSV has
+   * the BOM and a line per meeting; the branch's report on 支部工作 lists
+   * them and its CSV has rows with the 补录 column; the secretary enters a
+   * meeting held offline through its page's 补录 form and its record says so.
+   */
+  async function scenarioHistoryPages(t) {
+    const phone = t.page;
+    await h.logIn(t, 'member', h.DEMO_PASSWORD, 'my.html');
+    await phone.goto(new URL('attendance.html', t.url).href);
+    // The page shows this year (in Asia/Shanghai); the API, unbounded, the
+    // whole five months.
+    const all = await phone.evaluate(async () => {
+      const me = await (await fetch('/api/session', { credentials: 'same-origin' })).json();
+      const r = await fetch(`/api/members/${me.account.member_id}/attendance`, { credentials: 'same-origin' });
+      return (await r.json()).meetings;
+    });
+    assert(all.length >= 8, `the member's history holds ${all.length} meetings`);
+    assert(all.filter((m) => m.status === 'present' || m.status === 'late').length >= 6, 'too few attended');
+    assert(all.filter((m) => m.status === 'on_leave').length === 1, 'no meeting on leave');
+    assert(all.filter((m) => m.recorded_after).length === 1, 'no meeting entered afterwards');
+    const year = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date());
+    const shown = all.filter((m) => m.planned_start.startsWith(year));
+    const items = phone.locator('[data-testid="history-item"]');
+    if (shown.length) await items.first().waitFor();
+    const count = await items.count();
+    assert(count === shown.length, `the member's history lists ${count} meetings, the API ${shown.length} this year`);
+    const statuses = await items.evaluateAll((els) => els.map((e) => e.dataset.status));
+    assert([...statuses].sort().join(',') === shown.map((m) => m.status).sort().join(','),
+      `statuses on the page ${statuses.join(',')}, in the API ${shown.map((m) => m.status).join(',')}`);
+    assert(await phone.locator('[data-testid="history-recorded-after"]').count()
+      === shown.filter((m) => m.recorded_after).length, 'the meeting entered afterwards is not flagged 补录');
+    for (const badge of await phone.locator('[data-testid="history-item"] [data-testid="ar-status"]').allTextContents()) {
+      assert(badge.trim().length > 0, 'a history item shows no status');
+    }
+    await noSideways(phone, 'the member\'s history');
+    const history = csvLines(await download(phone, '[data-testid="history-csv"]'), 'the member\'s CSV');
+    assert(history[0] === '党员,黄丽', `the member's CSV first line: ${history[0]}`);
+    assert(history[1].endsWith(',请假,补录'), `the member's CSV header: ${history[1]}`);
+    const lines = history.slice(2).filter((l) => l);
+    assert(lines.length === count, `the member's CSV has ${lines.length} lines, the page ${count}`);
+    assert(lines.filter((l) => l.endsWith(',是')).length === shown.filter((m) => m.recorded_after).length,
+      'the member\'s CSV does not flag the 补录 line');
+    log(`the member's history shows ${count} past meetings with their statuses`);
+
+    const context = await t.context.browser().newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: DESKTOP });
+    try {
+      context.setDefaultTimeout(h.STEP_TIMEOUT_MS);
+      const secretary = await person(t, context, 'secretary');
+      const sec = secretary.page;
+      await sec.goto(new URL('secretary.html#meetings', t.url).href);
+      const orgs = await call(t, secretary, 'GET', 'api/orgs');
+      const branch = (Array.isArray(orgs) ? orgs : orgs.orgs).find((o) => o.name === '第一党支部');
+      const report = await call(t, secretary, 'GET', `api/orgs/${branch.id}/attendance`);
+      assert(report.meetings.length >= 19, `the branch's history holds ${report.meetings.length} meetings`);
+      const thisYear = report.meetings.filter((m) => m.planned_start.startsWith(year));
+      const rows = sec.locator('[data-testid="branch-att-meeting"]');
+      if (thisYear.length) await rows.first().waitFor();
+      assert(await rows.count() === thisYear.length, `the branch report lists ${await rows.count()} meetings`);
+      assert(await sec.locator('[data-testid="branch-att-recorded-after"]').count()
+        === thisYear.filter((m) => m.recorded_after).length, 'the 补录 tag is wrong in the branch report');
+      const branchCsv = csvLines(await download(sec, '[data-testid="branch-att-csv"]'), 'the branch CSV');
+      const header = branchCsv.findIndex((l) => l.startsWith('会议,类型,计划开始,'));
+      assert(header === 1 && branchCsv[1].endsWith(',补录'), `the branch CSV header: ${branchCsv[1]}`);
+      const meetingLines = branchCsv.slice(2, branchCsv.indexOf('', 2));
+      assert(meetingLines.length === thisYear.length, `the branch CSV has ${meetingLines.length} meeting lines`);
+      assert(branchCsv.some((l) => l.startsWith('姓名,应到次数,')), 'the branch CSV has no member totals');
+
+      // 补录 through the page: a general meeting held offline three days ago.
+      const title = `线下补录测试-${Date.now().toString(36)}`;
+      const start = new Date(Date.now() - 3 * 86400_000);
+      const meeting = await call(t, secretary, 'POST', `api/orgs/${branch.id}/meetings`, {
+        type: 'general', title, planned_start: start.toISOString(),
+        planned_end: new Date(start.getTime() + 90 * 60_000).toISOString(),
+      });
+      await sec.goto(new URL(`meeting.html?id=${meeting.id}`, t.url).href);
+      await sec.locator('[data-testid="past-panel"]').waitFor({ state: 'visible' });
+      const selects = sec.locator('[data-testid="past-status"]');
+      assert(await selects.count() >= 8, `the form lists ${await selects.count()} members`);
+      await selects.nth(1).selectOption('absent');
+      await sec.locator('[data-testid="past-submit"]').click();
+      await sec.locator('[data-testid="ar-recorded-after"], [data-testid="past-status-line"].status-error')
+        .first().waitFor();
+      const refused = sec.locator('[data-testid="past-status-line"].status-error');
+      assert(await refused.count() === 0, `the 补录 was refused: ${await refused.first().textContent().catch(() => '')}`);
+      assert(await sec.locator('[data-testid="past-panel"]').isHidden(), 'the form is still offered');
+      const record = await call(t, secretary, 'GET', `api/meetings/${meeting.id}/attendance`);
+      assert(record.recorded_after === true && record.state === 'ended', `the record: ${JSON.stringify(record).slice(0, 200)}`);
+      assert(record.counts.absent === 1, `absent ${record.counts.absent}`);
+      log('the branch report and its CSV list the history; a meeting entered through the 补录 form is flagged');
+    } finally {
+      await withTimeout(context.close(), 10_000, 'closing').catch(() => {});
+    }
+  }
+
+  return {
+    leave: scenarioLeave, 'attendance-pages': scenarioPages, warnings: scenarioWarnings,
+    'history-pages': scenarioHistoryPages,
+  };
 }

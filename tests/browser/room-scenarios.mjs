@@ -21,6 +21,9 @@ const MIN_FRAMES = 30;
 const MIN_AUDIO_PACKETS = 100;
 const LATE_JOIN_LIMIT_MS = 1000;
 const DESKTOP = { width: 1280, height: 800 };
+// A real phone for the server: what Chrome on an Android phone sends.
+const PHONE_UA = 'Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) ' +
+  'Chrome/120.0.0.0 Mobile Safari/537.36';
 
 export function roomScenarios(h) {
   const { log, assert, TestFailure, withTimeout } = h;
@@ -699,15 +702,27 @@ export function roomScenarios(h) {
   });
 
   /**
-   * Attendance from real media (api/meetings/{id}/attendance): the member's
-   * network drops in a meeting in progress and the page joins again: two
-   * intervals, the second ended with the meeting, the right total; the CSV
-   * export has the BOM, the Chinese headers and the member's line.
+   * Attendance from real media (api/meetings/{id}/attendance): the member,
+   * on a real phone context (an Android Chrome User-Agent, mobile, touch),
+   * has their network drop in a meeting in progress and the page joins
+   * again: two intervals, the second ended with the meeting, the right
+   * total, device phone, video; member2 joins from the audio-only lobby and
+   * is recorded audio-only; the secretary's attendance page shows 手机 and
+   * 仅音频; the CSV export has the BOM, the Chinese headers and the
+   * member's line.
    */
   const roomAttendance = scenario(async (t) => {
     const browser = await secondBrowser(t);
     const secretary = await person(t, await newContextIn(t, browser, DESKTOP), 'secretary');
-    const member = await person(t, t.context, 'member');
+    const phone = await browser.newContext({
+      locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 390, height: 844 },
+      userAgent: PHONE_UA, isMobile: true, hasTouch: true, deviceScaleFactor: 3,
+    });
+    phone.setDefaultTimeout(h.STEP_TIMEOUT_MS);
+    phone.setDefaultNavigationTimeout(h.STEP_TIMEOUT_MS);
+    t.roomCleanup.push(() => phone.close());
+    const member = await person(t, phone, 'member');
+    const member2 = await person(t, await newContextIn(t, browser, DESKTOP), 'member2');
     await member.page.addInitScript(() => {
       const Native = window.WebSocket;
       window.sanhuiTestSockets = [];
@@ -722,24 +737,68 @@ export function roomScenarios(h) {
     await call(t, secretary, 'POST', `api/meetings/${meeting.id}/transition`, { to: 'in_progress' });
     await joinRoom(t, secretary, meeting.id);
     await joinRoom(t, member, meeting.id);
-    const names = namesOf([secretary, member]);
+    await joinRoom(t, member2, meeting.id, { audioOnly: true });
+    const names = namesOf([secretary, member, member2]);
+    const rowOf = (record, p) => record.members.find((m) => m.member_id === p.account.member_id);
+    /* The record once @done(record) holds: the camera's packets reach the
+     * server a moment after the media connection is up. */
+    const recordWhen = async (what, done) => {
+      const started = Date.now();
+      let record = null;
+      while (Date.now() - started < MEDIA_TIMEOUT_MS) {
+        record = await call(t, secretary, 'GET', `api/meetings/${meeting.id}/attendance`);
+        if (done(record)) return record;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      throw new TestFailure(`${what} within ${MEDIA_TIMEOUT_MS} ms: ${JSON.stringify(record && record.members.map((m) => [m.name, m.intervals]))}`);
+    };
+    const open = (record, p) => {
+      const r = rowOf(record, p);
+      return r && r.intervals.find((i) => !i.ended_at);
+    };
     await waitForMedia(member, [secretary], names);
+    await recordWhen('the phone\'s camera made its interval video, member2 present', (r) =>
+      open(r, member) && open(r, member).video && open(r, member2));
     await member.page.evaluate(() => window.sanhuiTestSockets.forEach((w) => w.close()));
     await member.page.locator('#room-status', { hasText: '已重新连接' }).waitFor({ timeout: 15_000 });
     await waitForMedia(member, [secretary], names);
+    await recordWhen('the phone\'s second interval became video', (r) =>
+      rowOf(r, member).intervals.length === 2 && open(r, member) && open(r, member).video);
     await call(t, secretary, 'POST', `api/meetings/${meeting.id}/transition`, { to: 'ended' });
     const record = await call(t, secretary, 'GET', `api/meetings/${meeting.id}/attendance`);
-    const row = record.members.find((m) => m.member_id === member.account.member_id);
+    const row = rowOf(record, member);
     assert(row, 'the member has no row in the record');
     const spans = row.intervals.map((i) => `${i.started_at}–${i.ended_at} ${i.end_reason} ${i.device}${i.video ? ' video' : ''}`);
     log(`member's intervals: ${spans.join('; ')}; status ${row.status}, ${row.total_seconds} s`);
     assert(row.intervals.length === 2, `the member has ${row.intervals.length} intervals, want 2`);
     assert(row.intervals[1].end_reason === 'meeting_ended', `second interval ended by ${row.intervals[1].end_reason}`);
+    assert(row.intervals.every((i) => i.device === 'phone' && i.video),
+      `the phone's intervals are not phone with video: ${spans.join('; ')}`);
+    const audioOnly = rowOf(record, member2);
+    assert(audioOnly && audioOnly.intervals.length >= 1 &&
+      audioOnly.intervals.every((i) => !i.video && i.device === 'computer'),
+      `member2 (audio-only lobby) intervals: ${JSON.stringify(audioOnly && audioOnly.intervals)}`);
+    log(`member2 (audio only): ${audioOnly.intervals.length} interval(s), none with video`);
     const seconds = row.intervals.reduce((n, i) => n + (Date.parse(i.ended_at) - Date.parse(i.started_at)) / 1000, 0);
     assert(Math.abs(seconds - row.total_seconds) <= 2, `total ${row.total_seconds} s, the intervals make ${seconds} s`);
     const chair = record.members.find((m) => m.member_id === secretary.account.member_id);
-    assert(chair && chair.intervals.length === 1 && chair.intervals[0].device === 'computer',
+    assert(chair && chair.intervals.length === 1 && chair.intervals[0].device === 'computer' && chair.intervals[0].video,
       `the secretary's intervals: ${JSON.stringify(chair && chair.intervals)}`);
+
+    // The secretary's attendance page of the meeting says the same.
+    const sec = secretary.page;
+    await sec.goto(new URL(`meeting.html?id=${meeting.id}`, t.url).href);
+    await sec.locator('[data-testid="ar-state"][data-live="false"]').waitFor();
+    const shown = async (p) => sec.locator(
+      `[data-testid="ar-members"] [data-testid="ar-row"][data-member-id="${p.account.member_id}"] [data-testid="ar-interval"]`)
+      .allTextContents();
+    const phoneSpans = await shown(member);
+    assert(phoneSpans.length === 2 && phoneSpans.every((s) => s.includes('手机 · 视频')),
+      `the phone's intervals on the secretary's page: ${phoneSpans.join(' | ')}`);
+    const audioSpans = await shown(member2);
+    assert(audioSpans.length >= 1 && audioSpans.every((s) => s.includes('电脑 · 仅音频')),
+      `member2's intervals on the secretary's page: ${audioSpans.join(' | ')}`);
+    log(`the secretary's page: ${phoneSpans[0]}; ${audioSpans[0]}`);
 
     const res = await secretary.context.request.get(new URL(`api/meetings/${meeting.id}/attendance?format=csv`, t.url).href);
     assert(res.ok(), `CSV: HTTP ${res.status()}`);

@@ -4,6 +4,8 @@
 // 李红梅 are contexts of a second Chromium. The first branch expects six
 // voting members: quorum 4, and a motion passes with 4 in favour.
 
+import { readFileSync } from 'node:fs';
+
 const MEDIA_ARGS = [
   '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
   '--disable-features=WebRtcHideLocalIpsWithMdns',
@@ -71,9 +73,8 @@ export function voteScenarios(h) {
       const branch = (Array.isArray(orgs) ? orgs : orgs.orgs).find((o) => o.name === '第一党支部');
       const members = await call(t, admin, 'GET', `api/orgs/${branch.id}/members`);
       const li = (Array.isArray(members) ? members : members.members).find((m) => m.name === '李红梅');
-      await call(t, admin, 'POST', 'api/accounts', {
-        login: 'lihongmei', display_name: '李红梅', member_id: li.id, password: h.DEMO_PASSWORD,
-      });
+      // The demo gives 李红梅 her account (lihongmei).
+      assert(li, 'no 李红梅 in 第一党支部');
       const fourth = await person(t, await newContextIn(t, browser, DESKTOP), 'lihongmei');
 
       const start = new Date(Date.now() + 10 * 60_000).toISOString();
@@ -161,9 +162,8 @@ export function voteScenarios(h) {
       const branch = (Array.isArray(orgs) ? orgs : orgs.orgs).find((o) => o.name === '第一党支部');
       const members = await call(t, admin, 'GET', `api/orgs/${branch.id}/members`);
       const li = (Array.isArray(members) ? members : members.members).find((m) => m.name === '李红梅');
-      await call(t, admin, 'POST', 'api/accounts', {
-        login: 'lihongmei', display_name: '李红梅', member_id: li.id, password: h.DEMO_PASSWORD,
-      });
+      // The demo gives 李红梅 her account (lihongmei).
+      assert(li, 'no 李红梅 in 第一党支部');
       const fourth = await person(t, await newContextIn(t, browser, DESKTOP), 'lihongmei');
       await call(t, admin, 'PUT', `api/orgs/${branch.id}/vote-settings`, {
         approval_required: true, election_share_percent: 50,
@@ -179,10 +179,13 @@ export function voteScenarios(h) {
         kind: 'election', title: '选举支部委员', candidates: ['张三', '李四', '王五'], seats: 2,
       });
       assert(motion.election && motion.election.seats === 2, `motion: ${JSON.stringify(motion)}`);
+      const secretaryPost = await call(t, secretary, 'POST', `api/meetings/${meeting.id}/motions`, {
+        kind: 'election', title: '选举支部书记', candidates: ['张三', '李四'], seats: 1,
+      });
       await call(t, secretary, 'POST', `api/meetings/${meeting.id}/vote-approval`, { approval: '示范街道党工委同意网上选举' });
       await call(t, secretary, 'POST', `api/meetings/${meeting.id}/transition`, { to: 'open' });
       await member.page.goto(new URL(`meeting.html?id=${meeting.id}`, t.url).href);
-      const announced = member.page.locator('[data-testid="motion-election"]');
+      const announced = member.page.locator('[data-testid="motion-election"]').first();
       await announced.waitFor();
       assert(/差额选举.*张三、李四、王五/.test((await announced.textContent()) || ''), `announced: "${await announced.textContent()}"`);
 
@@ -237,6 +240,60 @@ export function voteScenarios(h) {
       await check.waitFor();
       assert(((await check.textContent()) || '').includes('已核对'), `receipt check: "${await check.textContent()}"`);
       log('差额 election: two elected of three, per-candidate counts only; the member\'s receipt was counted');
+
+      // A tie: 张三 2, 李四 2 for one seat, neither over half of six. The
+      // chair's result offers 另行选举 with both; one tap starts it.
+      const tapBallot = async (p, marks) => {
+        await p.page.locator('[data-testid="election-ballot"]').waitFor();
+        for (const m of marks) {
+          await p.page.locator(`[data-testid="election-${m}"]`).dispatchEvent('click');
+          await p.page.locator(`[data-testid="election-${m}"][aria-pressed="true"]`).waitFor();
+        }
+        await p.page.locator('[data-testid="election-submit"]').dispatchEvent('click');
+        await p.page.locator('[data-testid="vote-counted"]').waitFor();
+      };
+      await chair.locator('[data-testid="vote-motion"]').selectOption(String(secretaryPost.id));
+      await chair.locator('[data-testid="vote-start"]').click();
+      for (const [p, marks] of [[secretary, ['for-0']], [member, ['for-0']], [member2, ['for-1']], [fourth, ['for-1']]]) {
+        await tapBallot(p, marks);
+      }
+      await chair.locator('[data-testid="vote-count"]', { hasText: '已投 4 票' }).waitFor();
+      await chair.locator('[data-testid="vote-close"]').click();
+      await phone.locator('[data-testid="election-outcome"]', { hasText: '当选 0 人' }).waitFor();
+      const plan = phone.locator('[data-testid="runoff-plan"]');
+      await plan.waitFor();
+      assert(/应选 1 人，候选人 张三、李四/.test((await plan.textContent()) || ''), `runoff plan: "${await plan.textContent()}"`);
+      assert(await phone.locator('[data-testid="runoff-start"]').count() === 0, 'a member was offered to start the runoff');
+      await chair.locator('[data-testid="runoff-start"]').dispatchEvent('click');
+      await phone.locator('[data-testid="vote-title"]', { hasText: '选举支部书记（另行选举）' }).waitFor();
+      assert(await phone.locator('[data-testid="election-row"]').count() === 2, 'the runoff has two candidates');
+      for (const p of [secretary, member, member2, fourth]) await tapBallot(p, ['for-0']);
+      await chair.locator('[data-testid="vote-count"]', { hasText: '已投 4 票' }).waitFor();
+      await chair.locator('[data-testid="vote-close"]').click();
+      const combined = phone.locator('[data-testid="election-combined"]');
+      await combined.waitFor();
+      assert(/合计当选（含另行选举）：张三；应选 1 人，已选满/.test((await combined.textContent()) || ''), `combined: "${await combined.textContent()}"`);
+      log('tied election: the chair started the runoff with one tap; 张三 elected in it, the combined result shows');
+
+      // The CSV through the meeting page's link: a row per election and per
+      // candidate, counts only.
+      await phone.goto(new URL(`meeting.html?id=${meeting.id}`, t.url).href);
+      const [file] = await Promise.all([phone.waitForEvent('download'), phone.locator('[data-testid="votes-csv"]').click()]);
+      const path = await file.path();
+      assert(path, `votes CSV: the download failed (${await file.failure()})`);
+      const bytes = readFileSync(path);
+      assert(bytes[0] === 0xEF && bytes[1] === 0xBB && bytes[2] === 0xBF, 'votes CSV: no UTF-8 byte order mark');
+      assert(file.suggestedFilename().endsWith('.csv'), `votes CSV: file name ${file.suggestedFilename()}`);
+      const lines = bytes.subarray(3).toString('utf8').split('\r\n');
+      log(`votes CSV: ${lines.length - 1} lines`);
+      assert(lines.length === 12 && lines[11] === '', `votes CSV: ${lines.length} lines`);
+      assert(lines[0].startsWith('表决事项,类别,表决方式,'), `header: ${lines[0]}`);
+      assert(/^选举支部委员,候选人,.*,张三,4,/.test(lines[2]), `line 2: ${lines[2]}`);
+      assert(/^选举支部书记,选举,.*名额未选满，可另行选举/.test(lines[5]), `line 5: ${lines[5]}`);
+      assert(/^选举支部书记（另行选举）,选举,.*,选举支部书记,张三（应选 1 人，已选满）,$/.test(lines[8]), `line 8: ${lines[8]}`);
+      assert(/^选举支部书记（另行选举）,候选人,.*,张三,4,0,0,,,,,当选,是,选举支部书记,,$/.test(lines[9]), `line 9: ${lines[9]}`);
+      assert(!/王建国|黄丽|刘洋|李红梅/.test(lines.join('\n')), 'the CSV names a voter of a secret ballot');
+      log('votes CSV downloaded through the page: BOM, a row per election and per candidate, no voter');
     } finally {
       for (const f of t.voteCleanup.reverse()) await withTimeout(Promise.resolve().then(f), 10_000, 'closing').catch(() => {});
     }

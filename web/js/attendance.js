@@ -62,6 +62,10 @@ function meetingItem(m) {
   const time = when ? `${formatDate(when)} ${formatTime(when)}` : '';
   card.append(el('p', { class: 'hint', 'data-testid': 'history-when',
     text: m.live ? `${time}（进行中，统计为临时结果）` : time }));
+  if (m.recorded_after) {
+    card.append(el('p', { class: 'hint ar-recorded-after', 'data-testid': 'history-recorded-after',
+      text: '补录：线下召开，出勤由支部登记' }));
+  }
   if (m.role === 'visitor') card.append(el('p', { class: 'hint', text: '以流动党员身份参加' }));
   if (m.role === 'guest') card.append(el('p', { class: 'hint', text: '列席' }));
   const presence = presenceLine(m);

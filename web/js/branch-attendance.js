@@ -39,7 +39,8 @@ function meetingRow(m) {
   const c = m.counts || {};
   return el('tr', { 'data-testid': 'branch-att-meeting', dataset: { meetingId: String(m.meeting_id) } },
     el('th', { scope: 'row', 'data-label': '会议' },
-      el('a', { class: 'link', href: meetingUrl(m.meeting_id), text: m.title || '（无标题）' })),
+      el('a', { class: 'link', href: meetingUrl(m.meeting_id), text: m.title || '（无标题）' }),
+      m.recorded_after ? el('span', { class: 'tag tag-muted', 'data-testid': 'branch-att-recorded-after', text: '补录' }) : null),
     el('td', { 'data-label': '时间', text: when ? `${formatDate(when)} ${formatTime(when)}${m.live ? '（进行中）' : ''}` : '' }),
     MEETING_COUNTS.map(([key, label]) => el('td', {
       'data-label': label, 'data-testid': `branch-att-meeting-${key}`, text: String(c[key] ?? 0),

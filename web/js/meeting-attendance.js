@@ -8,6 +8,7 @@
 
 import { api, listOf } from './api.js';
 import { el, clear, setStatus, busy } from './ui.js';
+import { formatDateTime } from './format.js';
 import {
   countsGrid, statusBadges, intervalList, presenceLine, leaveLine, formatClock, csvLink,
 } from './attendance-view.js';
@@ -85,6 +86,12 @@ function render(record, rollcalls) {
     text: live ? '会议进行中，以下为临时统计，会议结束后为最终结果。'
       : '会议已结束，以下为最终出勤情况。',
   }));
+  if (record.recorded_after) {
+    box.append(el('p', {
+      class: 'ar-note ar-recorded-after', 'data-testid': 'ar-recorded-after',
+      text: `本次会议为线下召开，出勤情况由支部于 ${formatDateTime(record.entered_at)} 补录，不是在线出席记录。`,
+    }));
+  }
   box.append(countsGrid(record.counts));
 
   const answers = rollcallAnswers(rollcalls);

@@ -10,6 +10,7 @@ import { el, clear, setStatus, busy, renderTopbar, copyText, joinLink } from './
 import { renderMotions } from './motions.js';
 import { initLeave } from './meeting-leave.js';
 import { initMeetingAttendance } from './meeting-attendance.js';
+import { initPastMeeting } from './meeting-past.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -387,6 +388,16 @@ async function init() {
   renderMotions(state.meeting);
   await initLeave(state.meeting, myMemberId(), state.canManage || state.isChair);
   await initMeetingAttendance(state.meeting);
+  await initPastMeeting(state.meeting, state.canManage, refreshAfterPast);
+}
+
+/** A meeting just entered afterwards (补录): ended, with its record. */
+async function refreshAfterPast() {
+  state.meeting = await api('GET', meetingPath());
+  renderDetails();
+  renderManagement();
+  await initMeetingAttendance(state.meeting);
+  await initPastMeeting(state.meeting, state.canManage, refreshAfterPast);
 }
 
 init();

@@ -148,10 +148,15 @@ function approvalBlock(meeting, data, reload, statusBox) {
   el('button', { type: 'submit', class: 'btn btn-secondary btn-small', text: '记录', 'data-testid': 'approval-submit' }));
 }
 
-function resultsList(data) {
+function resultsList(meeting, data) {
   const votes = (data.votes || []).filter((v) => v.state !== 'open');
   if (!votes.length) return null;
-  return el('div', {}, el('h3', { text: '表决结果' }), el('ul', { class: 'plain-list', 'data-testid': 'vote-results' },
+  return el('div', {}, el('h3', { text: '表决结果' }),
+    el('p', {}, el('a', {
+      href: `/api/meetings/${encodeURIComponent(meeting.id)}/motions?format=csv`, download: '',
+      class: 'btn btn-secondary btn-small', 'data-testid': 'votes-csv', text: '下载表决结果（CSV）',
+    })),
+    el('ul', { class: 'plain-list', 'data-testid': 'vote-results' },
     votes.map((v) => el('li', {
       text: v.state === 'void' ? `${v.title}：表决无效（${v.void_reason || ''}）`
         : v.election && v.election.candidates[0] && v.election.candidates[0].marks ? electionText(v)
@@ -162,7 +167,10 @@ function resultsList(data) {
 function electionText(v) {
   const e = v.election;
   const each = e.candidates.map((c) => `${c.name} 赞成 ${c.marks.for}${c.elected ? '（当选）' : ''}`).join('；');
-  return `${v.title}：应选 ${e.seats} 人，当选 ${e.elected} 人（${each}；无效票 ${e.invalid}；应到有表决权 ${v.expected_voting} 人）${e.runoff ? '，须另行选举' : ''}`;
+  const c = e.combined;
+  const total = c && (e.runoff_of || c.rounds > 1)
+    ? `；合计当选 ${c.elected.length ? c.elected.join('、') : '无'}（应选 ${c.seats} 人${c.open_seats ? `，尚缺 ${c.open_seats} 人` : ''}）` : '';
+  return `${v.title}：应选 ${e.seats} 人，当选 ${e.elected} 人（${each}；无效票 ${e.invalid}；应到有表决权 ${v.expected_voting} 人）${e.runoff ? '，须另行选举' : ''}${total}`;
 }
 
 /** Fills the motions block for @meeting (a Meeting object); hidden for a
@@ -192,6 +200,6 @@ export async function renderMotions(meeting) {
   const approval = approvalBlock(meeting, data, reload, statusBox);
   if (approval) node.append(approval);
   if (data.may_manage && NOT_STARTED.has(meeting.state)) node.append(announceForm(meeting, reload, statusBox));
-  const results = resultsList(data);
+  const results = resultsList(meeting, data);
   if (results) node.append(results);
 }

@@ -3,10 +3,14 @@
 // "已选 2/3" of approvals against the seats, and a submit button. The page
 // does not let a member approve more candidates than there are seats (the
 // server would count such a ballot as void). The marks stay in this page
-// until sent; nothing of them is kept after the vote is counted. Used by
-// room-votes.js.
+// until sent; nothing of them is kept after the vote is counted. After the
+// count: who is elected, the combined result over the election and its
+// runoffs (另行选举), and for the chair, when seats stay empty, the
+// one-tap start of the runoff with the candidates the rules allow
+// (docs/votes.md "Runoffs"). Used by room-votes.js.
 
 import { el } from './ui.js';
+import { S, request } from './room-state.js';
 
 const MARKS = [
   ['for', '赞成', 'btn-primary'],
@@ -70,4 +74,38 @@ export function renderElectionResult(node, election, expectedVoting) {
       c.elected ? el('span', { class: 'status status-success', text: ' 当选' }) : null))));
   if (election.invalid) node.append(el('p', { text: `无效票 ${election.invalid} 张（赞成人数多于应选人数）` }));
   node.append(el('p', { class: 'hint', text: `当选须赞成票超过应到有表决权党员 ${expectedVoting} 人的半数；差额选举按得票多少依次当选。` }));
+  const combined = election.combined;
+  if (combined && (election.runoff_of || combined.rounds > 1)) {
+    node.append(el('p', {
+      'data-testid': 'election-combined', class: `status ${combined.open_seats ? 'status-error' : 'status-success'}`,
+      text: `合计当选（含另行选举）：${combined.elected.length ? combined.elected.join('、') : '无'}；应选 ${combined.seats} 人${combined.open_seats ? `，尚缺 ${combined.open_seats} 人` : '，已选满'}`,
+    }));
+  }
+  if (election.runoff_plan) renderRunoffOffer(node, election.runoff_plan);
+}
+
+/** The chair's offer of the runoff @plan (a Vote's election.runoff_plan). */
+function renderRunoffOffer(node, plan) {
+  const why = plan.tie ? '末位得票相同，须就票数相等的候选人另行选举' : '名额未选满，可对不足的名额另行选举';
+  node.append(el('p', {
+    'data-testid': 'runoff-plan',
+    text: `${why}：应选 ${plan.seats} 人，候选人 ${plan.candidates.join('、')}。`,
+  }));
+  if (!(S.you && S.you.chair) || !S.state || S.state.state !== 'in_progress') return;
+  const status = el('p', { class: 'status status-error', role: 'alert', hidden: true, 'data-testid': 'runoff-error' });
+  const button = el('button', {
+    type: 'button', class: 'btn btn-primary', text: '另行选举', 'data-testid': 'runoff-start',
+    on: {
+      click: () => {
+        button.disabled = true;
+        request('vote.start', { runoff_of: plan.runoff_of })
+          .catch((e) => {
+            status.textContent = e.message || '发起另行选举失败';
+            status.hidden = false;
+          })
+          .finally(() => { button.disabled = false; });
+      },
+    },
+  });
+  node.append(el('div', { class: 'button-row' }, button), status);
 }

@@ -1,5 +1,6 @@
 /* The SQLite backend, election area: motion_elections, motion_candidates,
- * election_results and election_tallies (docs/votes.md "Elections"). The
+ * election_results, election_tallies and election_runoffs (docs/votes.md
+ * "Elections", "Runoffs"). The
  * tallies are written once at close, keyed (vote_id, position) in a
  * WITHOUT ROWID table: per-candidate counts, never a ballot.
  * SPDX-License-Identifier: Apache-2.0 */
@@ -47,7 +48,10 @@ get_election (ShStore *store, gint64 motion_id, GError **error)
   g_autoptr (ShElection) e = NULL;
   int rc;
 
-  stmt = sh_sqlite_prepare (store, "SELECT seats FROM motion_elections WHERE motion_id = ?1",
+  stmt = sh_sqlite_prepare (store,
+                            "SELECT e.seats, r.runoff_of FROM motion_elections e"
+                            " LEFT JOIN election_runoffs r ON r.motion_id = e.motion_id"
+                            " WHERE e.motion_id = ?1",
                             "读取选举", error);
   if (!stmt)
     return NULL;
@@ -62,6 +66,7 @@ get_election (ShStore *store, gint64 motion_id, GError **error)
   e = g_new0 (ShElection, 1);
   e->motion_id = motion_id;
   e->seats = (guint) sqlite3_column_int (stmt, 0);
+  e->runoff_of = sqlite3_column_int64 (stmt, 1);
   cand = sh_sqlite_prepare (store,
                             "SELECT name FROM motion_candidates WHERE motion_id = ?1"
                             " ORDER BY position",
@@ -171,9 +176,46 @@ get_result (ShStore *store, gint64 vote_id, GError **error)
   return g_steal_pointer (&r);
 }
 
+static gboolean
+insert_runoff (ShStore *store, gint64 motion_id, gint64 runoff_of, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = sh_sqlite_prepare (
+      store, "INSERT INTO election_runoffs (motion_id, runoff_of) VALUES (?1, ?2)", "记录另行选举",
+      error);
+
+  if (!stmt)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, motion_id);
+  sqlite3_bind_int64 (stmt, 2, runoff_of);
+  return sh_sqlite_step_done (store, stmt, "记录另行选举", error);
+}
+
+static gboolean
+find_runoff (ShStore *store, gint64 runoff_of, gint64 *motion_id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = sh_sqlite_prepare (
+      store, "SELECT motion_id FROM election_runoffs WHERE runoff_of = ?1", "读取另行选举", error);
+  int rc;
+
+  *motion_id = 0;
+  if (!stmt)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, runoff_of);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *motion_id = sqlite3_column_int64 (stmt, 0);
+  else if (rc != SQLITE_DONE) {
+    sh_sqlite_set_error (store, "读取另行选举", error);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 const ShElectionStoreOps sh_sqlite_election_ops = {
   .insert_election = insert_election,
   .get_election = get_election,
   .insert_result = insert_result,
   .get_result = get_result,
+  .insert_runoff = insert_runoff,
+  .find_runoff = find_runoff,
 };

@@ -583,6 +583,42 @@ const char *const sh_migrations[] = {
   "  BEGIN SELECT RAISE(ABORT, 'election_tallies is append-only'); END;"
   "CREATE TRIGGER election_tallies_no_delete BEFORE DELETE ON election_tallies"
   "  BEGIN SELECT RAISE(ABORT, 'election_tallies is append-only'); END;",
+  /* 12: runoffs (另行选举, docs/votes.md "Runoffs"): an election motion made
+   *    in the meeting for the seats another left empty. One per election
+   *    (UNIQUE runoff_of), append-only. */
+  "CREATE TABLE election_runoffs ("
+  "  motion_id INTEGER PRIMARY KEY REFERENCES motion_elections(motion_id),"
+  "  runoff_of INTEGER NOT NULL UNIQUE REFERENCES motion_elections(motion_id),"
+  "  CHECK (motion_id <> runoff_of));"
+  "CREATE TRIGGER election_runoffs_no_update BEFORE UPDATE ON election_runoffs"
+  "  BEGIN SELECT RAISE(ABORT, 'election_runoffs is append-only'); END;"
+  "CREATE TRIGGER election_runoffs_no_delete BEFORE DELETE ON election_runoffs"
+  "  BEGIN SELECT RAISE(ABORT, 'election_runoffs is append-only'); END;",
+  /* 13: meetings held offline and entered afterwards (补录, past-meeting.c):
+   *    who entered one and when, and the status entered per member.
+   *    Append-only: a record of the past is not rewritten. */
+  "CREATE TABLE past_meetings ("
+  "  meeting_id INTEGER PRIMARY KEY REFERENCES meetings(id),"
+  "  started_at INTEGER NOT NULL,"
+  "  ended_at INTEGER NOT NULL CHECK (ended_at > started_at),"
+  "  entered_by INTEGER REFERENCES accounts(id),"
+  "  entered_at INTEGER NOT NULL);"
+  "CREATE TRIGGER past_meetings_no_update BEFORE UPDATE ON past_meetings"
+  "  BEGIN SELECT RAISE(ABORT, 'past_meetings is append-only'); END;"
+  "CREATE TRIGGER past_meetings_no_delete BEFORE DELETE ON past_meetings"
+  "  BEGIN SELECT RAISE(ABORT, 'past_meetings is append-only'); END;"
+  "CREATE TABLE past_attendance ("
+  "  meeting_id INTEGER NOT NULL REFERENCES past_meetings(meeting_id),"
+  "  position INTEGER NOT NULL,"
+  "  member_id INTEGER NOT NULL REFERENCES members(id),"
+  "  status TEXT NOT NULL CHECK (status IN"
+  "    ('present', 'late', 'left_early', 'absent', 'on_leave')),"
+  "  PRIMARY KEY (meeting_id, position),"
+  "  UNIQUE (meeting_id, member_id)) WITHOUT ROWID;"
+  "CREATE TRIGGER past_attendance_no_update BEFORE UPDATE ON past_attendance"
+  "  BEGIN SELECT RAISE(ABORT, 'past_attendance is append-only'); END;"
+  "CREATE TRIGGER past_attendance_no_delete BEFORE DELETE ON past_attendance"
+  "  BEGIN SELECT RAISE(ABORT, 'past_attendance is append-only'); END;",
 };
 
 const int sh_migrations_count = G_N_ELEMENTS (sh_migrations);

@@ -91,3 +91,4 @@ extern const ShRollcallStoreOps sh_sqlite_rollcall_ops;
 extern const ShPresenceStoreOps sh_sqlite_presence_ops;
 extern const ShVoteStoreOps sh_sqlite_vote_ops;
 extern const ShElectionStoreOps sh_sqlite_election_ops;
+extern const ShPastMeetingStoreOps sh_sqlite_past_meeting_ops;

@@ -477,4 +477,5 @@ static const ShStoreBackend sqlite_backend = {
   .presence = &sh_sqlite_presence_ops,
   .vote = &sh_sqlite_vote_ops,
   .election = &sh_sqlite_election_ops,
+  .past_meeting = &sh_sqlite_past_meeting_ops,
 };
