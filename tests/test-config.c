@@ -262,7 +262,7 @@ test_unknown_group (Fixture *fixture, gconstpointer data)
 {
   assert_load_error (fixture, "[server]\nport=1\n[servr]\nport=2\n", SH_CONFIG_ERROR_UNKNOWN,
                      ":3: [servr]: unknown group (known groups: server, storage, media, ice, "
-                     "security, meetings, websocket, log)");
+                     "security, meetings, recording, websocket, log)");
 }
 
 static void
@@ -460,7 +460,7 @@ test_bad_overrides (void)
       "such as Asia/Shanghai)" },
     { "servr.port=1", SH_CONFIG_ERROR_UNKNOWN,
       "command line: [servr]: unknown group (known groups: server, storage, media, ice, "
-      "security, meetings, websocket, log)" },
+      "security, meetings, recording, websocket, log)" },
     { "server.prt=1", SH_CONFIG_ERROR_UNKNOWN, "command line: [server] prt: unknown key" },
     { "port=1", SH_CONFIG_ERROR_SYNTAX, "command line: “port=1”: expected group.key=value" },
     { "server.port", SH_CONFIG_ERROR_SYNTAX,
@@ -512,7 +512,7 @@ test_example_file (Fixture *fixture, gconstpointer data)
   g_autoptr (ShConfig) config = sh_config_load (fixture->path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (config->origins);
-  g_assert_cmpuint (g_hash_table_size (config->origins), ==, 69);
+  g_assert_cmpuint (g_hash_table_size (config->origins), ==, 73);
 
   g_autoptr (ShConfig) defaults = sh_config_new_default ();
   g_assert_cmpstr (config->listen_address, ==, defaults->listen_address);
@@ -644,6 +644,48 @@ test_escape_at_end (void)
   g_assert_cmpstr (config->data_dir, ==, "C:\\");
 }
 
+/* [recording]: defaults, a narrower list of types, bad values, and a
+ * directory that must stay inside the data directory. */
+static void
+test_recording (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShConfig) defaults = sh_config_new_default ();
+  g_autofree char *dir = sh_config_recording_directory (defaults);
+
+  g_assert_true (defaults->recording_enabled);
+  g_assert_cmpuint (defaults->recording_fragment_seconds, ==, 10);
+  g_assert_cmpstr (dir, ==, "data/recordings");
+  g_assert_true (sh_config_records_meeting_type (defaults, "party_day"));
+  g_assert_true (sh_config_records_meeting_type (defaults, "general"));
+
+  write_file (fixture->path, "[storage]\ndata_dir=/srv/sanhui\n[recording]\nenabled=true\n"
+                             "meeting_types=general; lesson\ndirectory=/srv/sanhui/rec\n"
+                             "fragment_seconds=5\n");
+  g_autoptr (ShConfig) config = sh_config_load (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (sh_config_records_meeting_type (config, "lesson"));
+  g_assert_false (sh_config_records_meeting_type (config, "group"));
+  g_assert_cmpuint (config->recording_fragment_seconds, ==, 5);
+  g_assert_true (sh_config_validate (config, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (sh_config_override (config, "recording.enabled=false", &error));
+  g_assert_false (sh_config_records_meeting_type (config, "lesson"));
+  g_assert_true (sh_config_override (config, "recording.directory=/tmp/elsewhere", &error));
+  g_assert_false (sh_config_validate (config, &error));
+  g_assert_error (error, SH_CONFIG_ERROR, SH_CONFIG_ERROR_VALUE);
+  g_assert_nonnull (strstr (error->message, "must lie inside [storage] data_dir"));
+
+  assert_load_error (fixture, "[recording]\nenabled=yes\n", SH_CONFIG_ERROR_VALUE,
+                     ":2: [recording] enabled: expected true or false, got “yes”");
+  assert_load_error (fixture, "[recording]\nmeeting_types=general;tea\n", SH_CONFIG_ERROR_VALUE,
+                     ":2: [recording] meeting_types: “tea” is not a meeting type (general, "
+                     "committee, group, lesson, party_day)");
+  assert_load_error (fixture, "[recording]\nfragment_seconds=11\n", SH_CONFIG_ERROR_VALUE,
+                     ":2: [recording] fragment_seconds: expected a number from 1 to 10, got “11”");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -678,6 +720,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/loopback", test_loopback_addresses);
   g_test_add ("/config/overrides", Fixture, NULL, fixture_setup, test_overrides, fixture_teardown);
   g_test_add_func ("/config/bad-overrides", test_bad_overrides);
+  g_test_add ("/config/recording", Fixture, NULL, fixture_setup, test_recording, fixture_teardown);
   g_test_add_func ("/config/load-from-data", test_load_from_data);
   g_test_add_func ("/config/escape-at-end", test_escape_at_end);
   g_test_add ("/config/example-file", Fixture, NULL, fixture_setup, test_example_file,

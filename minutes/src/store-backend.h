@@ -39,6 +39,7 @@ typedef struct _ShPresenceStoreOps ShPresenceStoreOps;
 typedef struct _ShVoteStoreOps ShVoteStoreOps;
 typedef struct _ShElectionStoreOps ShElectionStoreOps;
 typedef struct _ShPastMeetingStoreOps ShPastMeetingStoreOps;
+typedef struct _ShRecordingStoreOps ShRecordingStoreOps;
 
 typedef struct _ShStoreBackend {
   const char *name; /* "sqlite" */
@@ -92,4 +93,6 @@ typedef struct _ShStoreBackend {
   const ShElectionStoreOps *election;
   /* Optional: without it (NULL) no meeting can be entered afterwards (补录). */
   const ShPastMeetingStoreOps *past_meeting;
+  /* Optional: without it (NULL) nothing is recorded. */
+  const ShRecordingStoreOps *recording;
 } ShStoreBackend;

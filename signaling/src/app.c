@@ -50,6 +50,7 @@ sh_server_new (const char *config_path, const char *const *overrides, GError **e
   sh_meeting_attendance_attach (server);
   sh_meeting_rollcall_attach (server);
   sh_meeting_votes_attach (server);
+  sh_meeting_recording_attach (server);
   sh_ws_register (server, ws_protocols);
   if (!sh_http_server_start (server, error))
     return NULL;

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "login.h"
 #include "password.h"
+#include "sanhui-recorder.h"
 
 static const char usage[]
     = "Usage: sanhui [--config FILE] [--set GROUP.KEY=VALUE]... COMMAND [ARGS]\n"
@@ -21,6 +22,10 @@ static const char usage[]
       "  db migrate                    apply pending schema migrations\n"
       "  db version                    print the schema version\n"
       "  db backup FILE                copy the live database to FILE (online backup)\n"
+      "  verify-recordings [--meeting ID]\n"
+      "                                recompute every recording file's size and SHA-256\n"
+      "                                against the store; names each file changed or\n"
+      "                                missing, exit status 1 then\n"
       "  admin org list\n"
       "  admin org add --kind KIND --name NAME [--parent ID]\n"
       "                                KIND: committee, general_branch, branch, group\n"
@@ -406,6 +411,49 @@ cmd_admin (const CliOptions *opts)
   return 2;
 }
 
+/* Every recording file of the store (of one meeting with --meeting) read
+ * again: a size or SHA-256 other than stored, or no file, is named. */
+static int
+cmd_verify_recordings (const CliOptions *opts)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ShConfig) config = load_config (opts, &error);
+  g_autoptr (ShStore) store = config ? open_store (config, &error) : NULL;
+  g_autoptr (GPtrArray) files = NULL;
+  gint64 meeting = 0;
+  guint bad = 0;
+
+  if (!store)
+    return fail ("cannot open the database", error);
+  if (!arg_id (opts, "meeting", FALSE, &meeting, &error))
+    return fail ("bad --meeting", error);
+  files = sh_recording_list_files (store, 0, meeting, &error);
+  if (!files)
+    return fail ("cannot read the recordings", error);
+  for (guint i = 0; i < files->len; i++) {
+    ShRecordingFile *f = files->pdata[i];
+    g_autofree char *path = g_build_filename (config->data_dir, f->path, NULL);
+    g_autoptr (GError) local = NULL;
+    guint64 size = 0;
+    g_autofree char *sha = sh_recorder_file_sha256 (path, &size, NULL, &local);
+
+    if (sha == NULL && g_error_matches (local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) {
+      g_print ("MISSING %s\n", f->path);
+      bad++;
+    } else if (sha == NULL) {
+      g_print ("UNREADABLE %s: %s\n", f->path, local->message);
+      bad++;
+    } else if ((gint64) size != f->size || !g_str_equal (sha, f->sha256)) {
+      g_print ("CHANGED %s (stored %" G_GINT64_FORMAT " bytes, SHA-256 %s; now %" G_GUINT64_FORMAT
+               " bytes, %s)\n",
+               f->path, f->size, f->sha256, size, sha);
+      bad++;
+    }
+  }
+  g_print ("%u recording file(s) checked, %u changed or missing\n", files->len, bad);
+  return bad > 0 ? 1 : 0;
+}
+
 int
 sh_cli_main (int argc, char **argv)
 {
@@ -440,6 +488,8 @@ sh_cli_main (int argc, char **argv)
     return cmd_db (&opts);
   if (g_str_equal (opts.args[0], "admin"))
     return cmd_admin (&opts);
+  if (g_str_equal (opts.args[0], "verify-recordings"))
+    return cmd_verify_recordings (&opts);
   g_printerr ("sanhui: unknown command '%s'\n\n%s", opts.args[0], usage);
   return 2;
 }

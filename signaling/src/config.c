@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "log.h"
+#include "sanhui-minutes.h"
 
 G_DEFINE_QUARK (sh - config - error - quark, sh_config_error)
 
@@ -21,6 +22,7 @@ typedef enum {
   KEY_UINT,     /* guint within [min, max] */
   KEY_SIZE,     /* gsize within [min, max] */
   KEY_LIST,     /* char ** from a ';'-separated GKeyFile list */
+  KEY_BOOL,     /* gboolean: true or false */
 } KeyType;
 
 /* Checks one string value or list entry. Returns: (transfer full) the reason
@@ -102,6 +104,18 @@ check_turn (const char *value)
   return NULL;
 }
 
+static char *
+check_meeting_type (const char *value)
+{
+  ShMeetingType type;
+
+  if (!sh_meeting_type_from_string (value, &type))
+    return g_strdup_printf ("“%s” is not a meeting type (general, committee, group, lesson,"
+                            " party_day)",
+                            value);
+  return NULL;
+}
+
 #define FIELD(member) offsetof (ShConfig, member)
 
 /* Every key the server knows; anything else in a file is a typo. The order is
@@ -161,6 +175,11 @@ static const KeySpec key_specs[] = {
     NULL },
   { "meetings", "warning_days", KEY_UINT, FIELD (warning_days), 0, 180, NULL },
   { "meetings", "warning_absences", KEY_UINT, FIELD (warning_absences), 0, 50, NULL },
+  { "recording", "enabled", KEY_BOOL, FIELD (recording_enabled), 0, 0, NULL },
+  { "recording", "meeting_types", KEY_LIST, FIELD (recording_meeting_types), 0, 0,
+    check_meeting_type },
+  { "recording", "directory", KEY_OPTIONAL, FIELD (recording_directory), 0, 0, NULL },
+  { "recording", "fragment_seconds", KEY_UINT, FIELD (recording_fragment_seconds), 1, 10, NULL },
   { "websocket", "max_sockets_per_account", KEY_UINT, FIELD (ws_max_sockets_per_account), 1, 100000,
     NULL },
   { "websocket", "max_sockets_per_session", KEY_UINT, FIELD (ws_max_sockets_per_session), 1, 100000,
@@ -193,7 +212,7 @@ static const KeySpec key_specs[] = {
 };
 
 static const char *const known_groups
-    = "server, storage, media, ice, security, meetings, websocket, log";
+    = "server, storage, media, ice, security, meetings, recording, websocket, log";
 
 static gboolean
 group_known (const char *group)
@@ -360,6 +379,14 @@ apply_value (ShConfig *config, const KeySpec *spec, GKeyFile *key_file, const ch
         *(gsize *) field = (gsize) number;
       break;
     }
+    case KEY_BOOL:
+      if (!g_str_equal (value, "true") && !g_str_equal (value, "false")) {
+        set_error (error, SH_CONFIG_ERROR_VALUE, origin, spec->group, spec->key,
+                   "expected true or false, got “%s”", value);
+        return FALSE;
+      }
+      *(gboolean *) field = g_str_equal (value, "true");
+      break;
     case KEY_LIST:
     default:
       g_assert_not_reached ();
@@ -413,6 +440,9 @@ sh_config_new_default (void)
   config->attendance_grace_minutes = 5;
   config->warning_days = 60;
   config->warning_absences = 3;
+  config->recording_enabled = TRUE;
+  config->recording_meeting_types = g_strsplit ("general;committee;group;lesson;party_day", ";", -1);
+  config->recording_fragment_seconds = 10;
   config->ws_max_sockets_per_account = 8;
   config->ws_max_sockets_per_session = 6;
   config->ws_messages_per_second = 50;
@@ -662,6 +692,19 @@ sh_config_validate (const ShConfig *config, GError **error)
   g_return_val_if_fail (config != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (config->recording_directory != NULL) {
+    g_autofree char *data = g_canonicalize_filename (config->data_dir, NULL);
+    g_autofree char *dir = g_canonicalize_filename (config->recording_directory, NULL);
+    g_autofree char *prefix = g_strconcat (data, G_DIR_SEPARATOR_S, NULL);
+
+    /* Files are stored by their path in the data directory. */
+    if (!g_str_has_prefix (dir, prefix)) {
+      set_error (error, SH_CONFIG_ERROR_VALUE, origin_of (config, "recording", "directory"),
+                 "recording", "directory", "must lie inside [storage] data_dir (%s)",
+                 config->data_dir);
+      return FALSE;
+    }
+  }
   if (config->media_port_min >= config->media_port_max) {
     /* Point at the key the administrator wrote; port_max when both were. */
     if (config->origins != NULL && !g_hash_table_contains (config->origins, "media.port_max")
@@ -709,6 +752,24 @@ sh_config_database_path (const ShConfig *config)
   return g_build_filename (config->data_dir, "sanhui.db", NULL);
 }
 
+char *
+sh_config_recording_directory (const ShConfig *config)
+{
+  g_return_val_if_fail (config != NULL, NULL);
+
+  if (config->recording_directory != NULL)
+    return g_strdup (config->recording_directory);
+  return g_build_filename (config->data_dir, "recordings", NULL);
+}
+
+gboolean
+sh_config_records_meeting_type (const ShConfig *config, const char *type)
+{
+  g_return_val_if_fail (config != NULL && type != NULL, FALSE);
+  return config->recording_enabled
+         && g_strv_contains ((const char *const *) config->recording_meeting_types, type);
+}
+
 void
 sh_config_free (ShConfig *config)
 {
@@ -725,6 +786,8 @@ sh_config_free (ShConfig *config)
   g_strfreev (config->stun_servers);
   g_strfreev (config->turn_servers);
   g_strfreev (config->trusted_proxies);
+  g_strfreev (config->recording_meeting_types);
+  g_free (config->recording_directory);
   if (config->turn_secret != NULL)
     memset (config->turn_secret, 0, strlen (config->turn_secret));
   g_free (config->turn_secret);

@@ -93,6 +93,11 @@ typedef struct {
   guint ws_abuse_seconds;           /* 10: refused this long without a pause: closed */
   guint ws_abuse_refusals;          /* 300: or this many refusals without a pause */
   guint ws_keepalive_seconds;       /* 25: ping interval; silent for 2.5 of them: dead */
+  /* [recording] (docs/recording.md) */
+  gboolean recording_enabled;     /* true */
+  char **recording_meeting_types; /* all five types */
+  char *recording_directory;      /* NULL: data_dir/recordings; must lie inside data_dir */
+  guint recording_fragment_seconds; /* 10: at most this long per fragment */
   /* [log] */
   char *log_level; /* "error", "warning", "message", "info", "debug" */
   /* private: "group.key" -> where it was last set ("FILE:LINE" or "command
@@ -122,6 +127,12 @@ gboolean sh_config_validate (const ShConfig *config, GError **error);
 
 /* The database path: config->database or data_dir/sanhui.db. (transfer full) */
 char *sh_config_database_path (const ShConfig *config);
+
+/* Where recordings go: recording_directory or data_dir/recordings.
+ * (transfer full) */
+char *sh_config_recording_directory (const ShConfig *config);
+/* Whether meetings of @type ("general", ...) are recorded. */
+gboolean sh_config_records_meeting_type (const ShConfig *config, const char *type);
 
 void sh_config_free (ShConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShConfig, sh_config_free)

@@ -337,7 +337,7 @@ send_joined (ShWsMessage *m, ShRoom *room, ShRoomParticipant *you)
     json_builder_end_object (b);
   }
   json_builder_end_array (b);
-  sh_meeting_add_state_members (b, room);
+  sh_meeting_add_state_members (b, server, room);
   json_builder_set_member_name (b, "hands");
   sh_meeting_build_hands (b, server, room);
   json_builder_set_member_name (b, "floor");

@@ -241,6 +241,7 @@ typedef enum {
   TASK_CANDIDATE,
   TASK_FORWARD,
   TASK_RECEIVE,
+  TASK_ADD_TAP,
   TASK_CLOSE,
 } TaskKind;
 
@@ -254,6 +255,7 @@ typedef struct {
   JsonNode *id;
   gboolean audio, video; /* TASK_FORWARD; video alone: TASK_RECEIVE */
   guint generation;      /* TASK_JOIN */
+  ShMediaTap *tap;       /* TASK_ADD_TAP, a reference */
 } Task;
 
 static void
@@ -264,6 +266,7 @@ task_free (gpointer data)
   g_free (t->text);
   g_free (t->extra);
   g_clear_pointer (&t->id, json_node_unref);
+  g_clear_pointer (&t->tap, sh_media_tap_unref);
   g_free (t);
 }
 
@@ -317,6 +320,11 @@ run_on_room (Task *t)
     case TASK_FORWARD:
       sh_media_room_set_forwarding (b->room, (guint64) t->account, "audio", t->audio);
       sh_media_room_set_forwarding (b->room, (guint64) t->account, "video", t->video);
+      return;
+    case TASK_ADD_TAP:
+      if (!sh_media_room_add_tap (b->room, t->tap, &error))
+        g_warning ("meeting %" G_GINT64_FORMAT ": tap not added: %s", b->meeting_id,
+                   error->message);
       return;
     case TASK_CLOSE:
     default:
@@ -498,6 +506,16 @@ sh_meeting_media_init (ShServer *server)
 {
   /* The registry drops its listeners when it is freed. */
   sh_rooms_subscribe (server->rooms, on_room_event, server, NULL);
+}
+
+void
+sh_meeting_media_add_tap (ShServer *server, ShRoom *room, ShMediaTap *tap)
+{
+  Task *t = task_new (bridge_for (server, room), TASK_ADD_TAP, 0, SH_MEDIA_LEG_PUBLISH, NULL,
+                      NULL);
+
+  t->tap = sh_media_tap_ref (tap);
+  task_run (t);
 }
 
 /* The participant the message comes from (ws.c's table let only

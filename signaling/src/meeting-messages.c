@@ -120,8 +120,10 @@ sh_meeting_build_floor (JsonBuilder *b, ShRoom *room)
 }
 
 void
-sh_meeting_add_state_members (JsonBuilder *b, ShRoom *room)
+sh_meeting_add_state_members (JsonBuilder *b, ShServer *server, ShRoom *room)
 {
+  const ShMeeting *meeting = sh_room_meeting (room);
+
   json_builder_set_member_name (b, "meeting_id");
   json_builder_add_int_value (b, sh_room_meeting_id (room));
   sh_json_builder_add_string (b, "state", sh_meeting_state_to_string (sh_room_state (room)));
@@ -132,6 +134,12 @@ sh_meeting_add_state_members (JsonBuilder *b, ShRoom *room)
   json_builder_add_boolean_value (b, sh_room_lesson_mode (room));
   json_builder_set_member_name (b, "all_muted");
   json_builder_add_boolean_value (b, sh_room_all_muted (room));
+  /* Recording follows the meeting's state and type (meeting-recording.c). */
+  json_builder_set_member_name (b, "recording");
+  json_builder_add_boolean_value (
+      b, meeting != NULL && sh_room_state (room) == SH_MEETING_IN_PROGRESS
+             && sh_config_records_meeting_type (server->config,
+                                                sh_meeting_type_to_string (meeting->type)));
 }
 
 /* ----------------------------------------------------------- broadcast */
@@ -200,7 +208,7 @@ sh_meeting_broadcast_state (ShServer *server, ShRoom *room)
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  sh_meeting_add_state_members (b, room);
+  sh_meeting_add_state_members (b, server, room);
   json_builder_end_object (b);
   broadcast_builder (room, "meeting.state", b, NULL);
 }

@@ -61,6 +61,23 @@ void sh_meeting_handle_publish (ShWsMessage *m);
 void sh_meeting_handle_subscribe_answer (ShWsMessage *m);
 void sh_meeting_handle_candidate (ShWsMessage *m);
 void sh_meeting_handle_receive (ShWsMessage *m);
+/* Puts @tap (a reference is taken) on @room's media room, opening that on
+ * its worker first if nobody joined yet. */
+void sh_meeting_media_add_tap (ShServer *server, ShRoom *room, ShMediaTap *tap);
+
+/* meeting-recording.c: the live recording of meetings whose type requires
+ * it (docs/recording.md), following the room event stream; and at
+ * start-up, the closing of recordings a crash left open. */
+void sh_meeting_recording_attach (ShServer *server);
+/* Whether @meeting_id is being recorded now (its page shows 录制中). */
+gboolean sh_meeting_recording_active (ShServer *server, gint64 meeting_id);
+/* The hook for what follows a recording's end (the composite render):
+ * called on the main thread when a recording completes, and at start-up
+ * for each recording a crash cut (@interrupted TRUE), after its fragments
+ * have their rows. NULL: nothing follows. */
+typedef void (*ShRecordingFinishedFunc) (ShServer *server, gint64 recording_id,
+                                         gboolean interrupted);
+void sh_meeting_recording_set_finished_hook (ShRecordingFinishedFunc hook);
 
 /* meeting-votes.c: the votes' messages, for sh_ws_register(), and its
  * listener on the room event stream, attached after the meeting layer. */
@@ -99,7 +116,7 @@ void sh_meeting_broadcast_hands (ShServer *server, ShRoom *room);
 void sh_meeting_broadcast_floor (ShServer *server, ShRoom *room);
 /* Adds the state object's members (state, state_label, locked, lesson_mode,
  * all_muted) to an open object. */
-void sh_meeting_add_state_members (JsonBuilder *b, ShRoom *room);
+void sh_meeting_add_state_members (JsonBuilder *b, ShServer *server, ShRoom *room);
 
 /* "audio" or "video" for one ShRoomMedia bit. */
 const char *sh_meeting_media_name (guint bit);

@@ -128,7 +128,8 @@ async function enterRoom(snap) {
   S.hands = snap.hands || [];
   S.floor = snap.floor || [];
   S.state = { meeting_id: snap.meeting_id, state: snap.state, state_label: snap.state_label,
-    locked: snap.locked, lesson_mode: snap.lesson_mode, all_muted: snap.all_muted };
+    locked: snap.locked, lesson_mode: snap.lesson_mode, all_muted: snap.all_muted,
+    recording: snap.recording };
   if (snap.meeting) S.meeting = snap.meeting;
   S.audioOnly = $('lobby-audio-only').checked;
   S.cameraWanted = !S.audioOnly;
@@ -241,6 +242,7 @@ function renderAll() {
   $('room-state').className = `state-tag state-${st.state}`;
   $('room-state').dataset.state = st.state || '';
   $('room-lesson').hidden = !st.lesson_mode;
+  $('room-recording').hidden = !st.recording;
   $('room-locked').hidden = !st.locked;
   $('room-all-muted').hidden = !st.all_muted;
   S.view.setRoster(S.roster);

@@ -619,6 +619,50 @@ const char *const sh_migrations[] = {
   "  BEGIN SELECT RAISE(ABORT, 'past_attendance is append-only'); END;"
   "CREATE TRIGGER past_attendance_no_delete BEFORE DELETE ON past_attendance"
   "  BEGIN SELECT RAISE(ABORT, 'past_attendance is append-only'); END;",
+  /* 12: recordings of meetings (docs/recording.md): a recording's state
+   *    (recording, complete, interrupted by a crash), its tracks with their
+   *    offset on the recording's clock for lip sync, and its finished files
+   *    with size, duration and SHA-256, append-only. */
+  "CREATE TABLE recordings ("
+  "  id INTEGER PRIMARY KEY,"
+  "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+  "  started_at INTEGER NOT NULL,"
+  "  ended_at INTEGER,"
+  "  state TEXT NOT NULL DEFAULT 'recording'"
+  "    CHECK (state IN ('recording', 'complete', 'interrupted')),"
+  "  interrupted_at INTEGER,"
+  "  CHECK ((state = 'interrupted') = (interrupted_at IS NOT NULL)));"
+  "CREATE INDEX recordings_meeting ON recordings (meeting_id);"
+  "CREATE INDEX recordings_open ON recordings (state) WHERE state = 'recording';"
+  "CREATE TABLE recording_tracks ("
+  "  id INTEGER PRIMARY KEY,"
+  "  recording_id INTEGER NOT NULL REFERENCES recordings(id),"
+  "  track INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('microphone', 'camera', 'screen')),"
+  "  codec TEXT NOT NULL,"
+  "  participant INTEGER NOT NULL,"
+  "  member_id INTEGER REFERENCES members(id),"
+  "  display_name TEXT NOT NULL,"
+  "  location TEXT NOT NULL,"
+  "  offset_ns INTEGER NOT NULL,"
+  "  started_at INTEGER NOT NULL,"
+  "  ended_at INTEGER,"
+  "  UNIQUE (recording_id, track));"
+  "CREATE TABLE recording_files ("
+  "  id INTEGER PRIMARY KEY,"
+  "  recording_id INTEGER NOT NULL REFERENCES recordings(id),"
+  "  track_id INTEGER REFERENCES recording_tracks(id),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('fragment', 'track', 'composite')),"
+  "  path TEXT NOT NULL UNIQUE,"
+  "  size INTEGER NOT NULL CHECK (size >= 0),"
+  "  duration_ns INTEGER NOT NULL CHECK (duration_ns >= 0),"
+  "  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
+  "  finished_at INTEGER NOT NULL);"
+  "CREATE INDEX recording_files_recording ON recording_files (recording_id);"
+  "CREATE TRIGGER recording_files_no_update BEFORE UPDATE ON recording_files"
+  "  BEGIN SELECT RAISE(ABORT, 'recording_files is append-only'); END;"
+  "CREATE TRIGGER recording_files_no_delete BEFORE DELETE ON recording_files"
+  "  BEGIN SELECT RAISE(ABORT, 'recording_files is append-only'); END;",
 };
 
 const int sh_migrations_count = G_N_ELEMENTS (sh_migrations);
