@@ -1518,6 +1518,48 @@ GPtrArray *sh_recording_list_files (ShStore *store, gint64 recording_id, gint64 
  * Returns: (transfer full) (element-type ShRecording) those closed. */
 GPtrArray *sh_recording_close_after_crash (ShStore *store, GError **error);
 
+/* ------------------------------------------------------- recording renders */
+
+/* The composite render of a finished recording (docs/recording.md, "After
+ * the meeting"): one row per recording, queued when the recording ends or
+ * is closed after a crash, run by the server one at a time. A render still
+ * queued or running at start-up is run again from the beginning. */
+typedef enum {
+  SH_RECORDING_RENDER_QUEUED,
+  SH_RECORDING_RENDER_RUNNING,
+  SH_RECORDING_RENDER_DONE,
+  SH_RECORDING_RENDER_FAILED, /* gave up after its attempts */
+} ShRecordingRenderState;
+
+const char *sh_recording_render_state_to_string (ShRecordingRenderState state); /* "queued", ... */
+
+typedef struct {
+  gint64 id;
+  gint64 recording_id;
+  ShRecordingRenderState state;
+  guint progress; /* 0..1000 of the current attempt */
+  guint attempts; /* attempts started */
+  char *error;    /* the last attempt's failure, NULL if none */
+  gint64 queued_at;
+  gint64 started_at;  /* the current or last attempt's start, 0 if none */
+  gint64 finished_at; /* done or failed, 0 otherwise */
+} ShRecordingRender;
+
+void sh_recording_render_free (ShRecordingRender *render);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShRecordingRender, sh_recording_render_free)
+
+/* Queues the render of @recording_id at @at; a recording has one render,
+ * so queuing it again returns the existing row's id. 0 with @error set. */
+gint64 sh_recording_render_queue (ShStore *store, gint64 recording_id, gint64 at, GError **error);
+/* Returns: (transfer full) the render of @recording_id, NULL with NOT_FOUND. */
+ShRecordingRender *sh_recording_render_get (ShStore *store, gint64 recording_id, GError **error);
+/* Renders queued or running, oldest first.
+ * Returns: (transfer full) (element-type ShRecordingRender) */
+GPtrArray *sh_recording_render_list_unfinished (ShStore *store, GError **error);
+/* Writes @render's state, progress, attempts, error and times (by its id). */
+gboolean sh_recording_render_update (ShStore *store, const ShRecordingRender *render,
+                                     GError **error);
+
 /* ------------------------------------------------------- accounts, roles */
 
 typedef enum {

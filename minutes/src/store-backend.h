@@ -38,6 +38,7 @@ typedef struct _ShRollcallStoreOps ShRollcallStoreOps;
 typedef struct _ShPresenceStoreOps ShPresenceStoreOps;
 typedef struct _ShVoteStoreOps ShVoteStoreOps;
 typedef struct _ShElectionStoreOps ShElectionStoreOps;
+typedef struct _ShRecordingRenderStoreOps ShRecordingRenderStoreOps;
 typedef struct _ShPastMeetingStoreOps ShPastMeetingStoreOps;
 typedef struct _ShRecordingStoreOps ShRecordingStoreOps;
 
@@ -95,4 +96,6 @@ typedef struct _ShStoreBackend {
   const ShPastMeetingStoreOps *past_meeting;
   /* Optional: without it (NULL) nothing is recorded. */
   const ShRecordingStoreOps *recording;
+  /* Optional: without it (NULL) no composite is rendered. */
+  const ShRecordingRenderStoreOps *recording_render;
 } ShStoreBackend;

@@ -663,6 +663,21 @@ const char *const sh_migrations[] = {
   "  BEGIN SELECT RAISE(ABORT, 'recording_files is append-only'); END;"
   "CREATE TRIGGER recording_files_no_delete BEFORE DELETE ON recording_files"
   "  BEGIN SELECT RAISE(ABORT, 'recording_files is append-only'); END;",
+  /* 13: the composite render of each finished recording (docs/recording.md,
+   *    "After the meeting"): its state, progress and attempts. */
+  "CREATE TABLE recording_renders ("
+  "  id INTEGER PRIMARY KEY,"
+  "  recording_id INTEGER NOT NULL UNIQUE REFERENCES recordings(id),"
+  "  state TEXT NOT NULL DEFAULT 'queued'"
+  "    CHECK (state IN ('queued', 'running', 'done', 'failed')),"
+  "  progress INTEGER NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 1000),"
+  "  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),"
+  "  error TEXT,"
+  "  queued_at INTEGER NOT NULL,"
+  "  started_at INTEGER,"
+  "  finished_at INTEGER);"
+  "CREATE INDEX recording_renders_open ON recording_renders (state)"
+  "  WHERE state IN ('queued', 'running');",
 };
 
 const int sh_migrations_count = G_N_ELEMENTS (sh_migrations);
