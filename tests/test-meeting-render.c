@@ -72,8 +72,11 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_mkdir_with_parents (rec_dir, 0700), ==, 0);
   f->webm = g_build_filename (rec_dir, "composite.webm", NULL);
   f->mp4 = g_build_filename (rec_dir, "composite.mp4", NULL);
-  f->recording = (ShRecording) {
-    .id = 5, .meeting_id = 1, .started_at = T0, .ended_at = T0 + 60 * SEC,
+  f->recording = (ShRecording){
+    .id = 5,
+    .meeting_id = 1,
+    .started_at = T0,
+    .ended_at = T0 + 60 * SEC,
     .state = SH_RECORDING_COMPLETE,
   };
   f->tracks = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_recording_track_free);
@@ -161,11 +164,11 @@ test_left_out (Fixture *f, gconstpointer data)
   (void) data;
   add_track (f, 1, "camera", "张三", 7, 0, 0);
   add_fragment (f, 1, 0, 10, TRUE);
-  add_fragment (f, 1, 1, 10, FALSE); /* gone from the disk */
-  add_fragment (f, 1, 2, 0, TRUE);   /* empty: opened just before a crash */
+  add_fragment (f, 1, 1, 10, FALSE);               /* gone from the disk */
+  add_fragment (f, 1, 2, 0, TRUE);                 /* empty: opened just before a crash */
   add_track (f, 2, "microphone", "李四", 8, 0, 0); /* no fragment at all */
   add_track (f, 3, "microphone", "王五", 9, 61 * G_GINT64_CONSTANT (1000000000), 0);
-  add_fragment (f, 3, 0, 10, TRUE);                /* starts after the end */
+  add_fragment (f, 3, 0, 10, TRUE);                 /* starts after the end */
   add_track (f, 4, "whiteboard", "赵六", 10, 0, 0); /* unknown kind */
   add_fragment (f, 4, 0, 10, TRUE);
   /* A track that ended after the recording's end ends with it. */

@@ -25,7 +25,7 @@
 struct _ShMeetingRender {
   ShServer *server;
   gboolean stopped; /* the server is stopping: nothing starts any more */
-  GQueue pending; /* recording ids (GINT_TO_POINTER is too small: gint64 *) */
+  GQueue pending;   /* recording ids (GINT_TO_POINTER is too small: gint64 *) */
   guint kick_source;
   /* The render running now, or none (child NULL). */
   GSubprocess *child;
@@ -61,9 +61,9 @@ compare_paths (gconstpointer a, gconstpointer b)
 }
 
 ShRenderJob *
-sh_meeting_render_build_job (const char *data_dir, const char *title,
-                             const ShRecording *recording, GPtrArray *tracks, GPtrArray *files,
-                             const char *webm, const char *mp4, GError **error)
+sh_meeting_render_build_job (const char *data_dir, const char *title, const ShRecording *recording,
+                             GPtrArray *tracks, GPtrArray *files, const char *webm, const char *mp4,
+                             GError **error)
 {
   g_autoptr (ShRenderJob) job = sh_render_job_new ();
   g_autoptr (GDateTime) start = NULL;
@@ -92,8 +92,8 @@ sh_meeting_render_build_job (const char *data_dir, const char *title,
     ShRenderKind kind;
     gint64 end_ns = -1;
 
-    if (t->recording_id != recording->id || !kind_from_string (t->kind, &kind)
-        || t->offset_ns < 0 || t->offset_ns >= job->duration_ns)
+    if (t->recording_id != recording->id || !kind_from_string (t->kind, &kind) || t->offset_ns < 0
+        || t->offset_ns >= job->duration_ns)
       continue;
     for (guint j = 0; j < files->len; j++) {
       const ShRecordingFile *f = files->pdata[j];
@@ -113,8 +113,7 @@ sh_meeting_render_build_job (const char *data_dir, const char *title,
     g_ptr_array_sort (fragments, compare_paths);
     g_ptr_array_add (fragments, NULL);
     if (t->ended_at > 0)
-      end_ns = CLAMP ((t->ended_at - recording->started_at) * 1000, t->offset_ns,
-                      job->duration_ns);
+      end_ns = CLAMP ((t->ended_at - recording->started_at) * 1000, t->offset_ns, job->duration_ns);
     publisher = g_strdup_printf ("p-%" G_GINT64_FORMAT, t->participant);
     sh_render_job_add_track (job, kind, t->display_name, publisher, t->offset_ns, end_ns,
                              (const char *const *) fragments->pdata);
@@ -287,10 +286,9 @@ on_exited (GObject *source, GAsyncResult *result, gpointer user_data)
   }
   status = g_subprocess_get_exit_status (child);
   if (status != 0) {
-    g_autofree char *message
-        = g_strdup_printf ("%s (exit status %d)",
-                           self->last_error_line ? self->last_error_line : "sanhui-render failed",
-                           status);
+    g_autofree char *message = g_strdup_printf (
+        "%s (exit status %d)",
+        self->last_error_line ? self->last_error_line : "sanhui-render failed", status);
     /* 2: the job itself is wrong; running it again changes nothing. */
     attempt_failed (self, message, status == 2);
     return;
@@ -467,17 +465,16 @@ run (ShMeetingRender *self, gint64 recording_id)
     return FALSE;
   }
   exe = render_executable ();
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, GINT_TO_POINTER (getpid ()),
-                                         NULL);
+  launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, GINT_TO_POINTER (getpid ()), NULL);
   self->child = g_subprocess_launcher_spawn (launcher, &error, exe, job_path, NULL);
   if (self->child == NULL) {
     attempt_failed (self, error->message, FALSE);
     return TRUE;
   }
-  g_message ("recording %" G_GINT64_FORMAT ": rendering the composite (attempt %u)",
-             recording_id, self->row->attempts);
+  g_message ("recording %" G_GINT64_FORMAT ": rendering the composite (attempt %u)", recording_id,
+             self->row->attempts);
   self->cancellable = g_cancellable_new ();
   read_lines (self, g_subprocess_get_stdout_pipe (self->child), TRUE);
   read_lines (self, g_subprocess_get_stderr_pipe (self->child), FALSE);
@@ -507,8 +504,8 @@ kick (ShMeetingRender *self, guint delay_s)
 {
   if (self->kick_source != 0)
     return;
-  self->kick_source = delay_s ? g_timeout_add_seconds (delay_s, on_kick, self)
-                              : g_idle_add (on_kick, self);
+  self->kick_source
+      = delay_s ? g_timeout_add_seconds (delay_s, on_kick, self) : g_idle_add (on_kick, self);
 }
 
 static gboolean
@@ -531,8 +528,8 @@ enqueue (ShMeetingRender *self, gint64 recording_id)
 }
 
 void
-sh_meeting_render_recording_finished (ShServer *server, gint64 recording_id,
-                                      gboolean interrupted, gpointer user_data)
+sh_meeting_render_recording_finished (ShServer *server, gint64 recording_id, gboolean interrupted,
+                                      gpointer user_data)
 {
   ShMeetingRender *self = user_data;
   g_autoptr (GError) error = NULL;

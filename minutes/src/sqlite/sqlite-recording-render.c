@@ -66,10 +66,9 @@ queue (ShStore *store, gint64 recording_id, gint64 at, GError **error)
 static ShRecordingRender *
 get (ShStore *store, gint64 recording_id, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt
-      = sh_sqlite_prepare (store,
-                           "SELECT " RENDER_COLUMNS " FROM recording_renders WHERE recording_id = ?1",
-                           "读取录像合成", error);
+  g_autoptr (sqlite3_stmt) stmt = sh_sqlite_prepare (
+      store, "SELECT " RENDER_COLUMNS " FROM recording_renders WHERE recording_id = ?1",
+      "读取录像合成", error);
   int rc;
 
   if (!stmt)
