@@ -21,7 +21,8 @@ test_audio_video_line_up (void)
 {
   ShLipsync audio, video;
   const ShLipsync *only_video[] = { &video }, *only_audio[] = { &audio };
-  const gint64 clock_offset = G_GINT64_CONSTANT (1700000000) * G_USEC_PER_SEC; /* publisher's NTP − our monotonic */
+  const gint64 clock_offset
+      = G_GINT64_CONSTANT (1700000000) * G_USEC_PER_SEC; /* publisher's NTP − our monotonic */
   const guint32 audio_base = 12345, video_base = 4000000000u; /* video wraps */
 
   sh_lipsync_init (&audio, 48000);

@@ -122,7 +122,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/probe/whole", Fixture, NULL, fixture_setup, test_whole, fixture_teardown);
   g_test_add ("/probe/cut-short", Fixture, NULL, fixture_setup, test_cut_short, fixture_teardown);
-  g_test_add ("/probe/unreadable", Fixture, NULL, fixture_setup, test_unreadable,
-              fixture_teardown);
+  g_test_add ("/probe/unreadable", Fixture, NULL, fixture_setup, test_unreadable, fixture_teardown);
   return g_test_run ();
 }

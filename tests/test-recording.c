@@ -45,13 +45,19 @@ static gint64
 add_track (Fixture *f, gint64 recording, guint64 track, gint64 member)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *location = g_strdup_printf ("recordings/1/%" G_GINT64_FORMAT
-                                               "/track-%" G_GUINT64_FORMAT "-%%05d.mkv",
-                                               recording, track);
+  g_autofree char *location = g_strdup_printf (
+      "recordings/1/%" G_GINT64_FORMAT "/track-%" G_GUINT64_FORMAT "-%%05d.mkv", recording, track);
   ShRecordingTrack t = {
-    .recording_id = recording, .track = track, .kind = "camera", .codec = "VP8",
-    .participant = 7, .member_id = member, .display_name = "李四", .location = location,
-    .offset_ns = 120000000, .started_at = T0 + SEC,
+    .recording_id = recording,
+    .track = track,
+    .kind = "camera",
+    .codec = "VP8",
+    .participant = 7,
+    .member_id = member,
+    .display_name = "李四",
+    .location = location,
+    .offset_ns = 120000000,
+    .started_at = T0 + SEC,
   };
   gint64 id = sh_recording_add_track (f->store, &t, &error);
 
@@ -65,9 +71,14 @@ add_file (Fixture *f, gint64 recording, gint64 track, const char *path, gint64 f
 {
   g_autoptr (GError) error = NULL;
   ShRecordingFile file = {
-    .recording_id = recording, .track_id = track, .kind = SH_RECORDING_FILE_FRAGMENT,
-    .path = (char *) path, .size = 3, .duration_ns = 10 * G_GINT64_CONSTANT (1000000000),
-    .sha256 = SHA_A, .finished_at = finished,
+    .recording_id = recording,
+    .track_id = track,
+    .kind = SH_RECORDING_FILE_FRAGMENT,
+    .path = (char *) path,
+    .size = 3,
+    .duration_ns = 10 * G_GINT64_CONSTANT (1000000000),
+    .sha256 = SHA_A,
+    .finished_at = finished,
   };
   gint64 id = sh_recording_add_file (f->store, &file, &error);
 
@@ -115,8 +126,12 @@ test_complete (Fixture *f, gconstpointer data)
 
   /* Composites come later, from the renderer, without a track. */
   ShRecordingFile composite = {
-    .recording_id = rec, .kind = SH_RECORDING_FILE_COMPOSITE,
-    .path = "recordings/1/1/composite.webm", .size = 10, .duration_ns = 1, .sha256 = SHA_A,
+    .recording_id = rec,
+    .kind = SH_RECORDING_FILE_COMPOSITE,
+    .path = "recordings/1/1/composite.webm",
+    .size = 10,
+    .duration_ns = 1,
+    .sha256 = SHA_A,
     .finished_at = T0 + 70 * SEC,
   };
   g_assert_cmpint (sh_recording_add_file (f->store, &composite, &error), >, 0);
@@ -137,8 +152,12 @@ test_bad_files (Fixture *f, gconstpointer data)
   gint64 track = add_track (f, rec, 1, f->member);
   const char *bad_paths[] = { "/etc/passwd", "recordings/../../x.mkv", "", "a//b.mkv" };
   ShRecordingFile file = {
-    .recording_id = rec, .track_id = track, .kind = SH_RECORDING_FILE_FRAGMENT,
-    .size = 3, .sha256 = SHA_A, .finished_at = T0,
+    .recording_id = rec,
+    .track_id = track,
+    .kind = SH_RECORDING_FILE_FRAGMENT,
+    .size = 3,
+    .sha256 = SHA_A,
+    .finished_at = T0,
   };
 
   (void) data;
@@ -215,7 +234,7 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/recording/bad-files", Fixture, NULL, fixture_set_up, test_bad_files,
               fixture_tear_down);
-  g_test_add ("/recording/close-after-crash", Fixture, NULL, fixture_set_up,
-              test_close_after_crash, fixture_tear_down);
+  g_test_add ("/recording/close-after-crash", Fixture, NULL, fixture_set_up, test_close_after_crash,
+              fixture_tear_down);
   return g_test_run ();
 }

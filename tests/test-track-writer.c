@@ -57,9 +57,11 @@ fixture_teardown (Fixture *f, gconstpointer data)
   (void) data;
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
     g_autofree char *path = g_build_filename (f->dir, name, NULL);
-    if (g_getenv ("KEEP") == NULL) g_unlink (path);
+    if (g_getenv ("KEEP") == NULL)
+      g_unlink (path);
   }
-  if (g_getenv ("KEEP") == NULL) g_rmdir (f->dir);
+  if (g_getenv ("KEEP") == NULL)
+    g_rmdir (f->dir);
   g_free (f->dir);
   g_ptr_array_unref (f->fragments);
   g_free (f->error_message);
@@ -161,8 +163,8 @@ probe (const char *path, const char *entries)
   g_autoptr (GError) error = NULL;
   g_autofree char *out = NULL;
   int status = 0;
-  const char *argv[] = { "ffprobe", "-v", "error", "-show_entries", entries,
-                         "-of", "default=nw=1", path, NULL };
+  const char *argv[]
+      = { "ffprobe", "-v", "error", "-show_entries", entries, "-of", "default=nw=1", path, NULL };
 
   g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
                 NULL, &out, NULL, &status, &error);
@@ -185,14 +187,26 @@ decodes (const char *path)
   return g_spawn_check_wait_status (status, NULL);
 }
 
+/* The span of @path's packets: the fragments are written append-only,
+ * without a duration in their header. */
 static double
 probe_duration (const char *path)
 {
-  g_autofree char *out = probe (path, "format=duration");
-  const char *eq = strchr (out, '=');
+  g_autofree char *out = probe (path, "packet=pts_time,duration_time");
+  g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
+  double first = -1, end = 0, pts = 0;
 
-  g_assert_nonnull (eq);
-  return g_ascii_strtod (eq + 1, NULL);
+  for (guint i = 0; lines[i] != NULL; i++) {
+    if (g_str_has_prefix (lines[i], "pts_time=")) {
+      pts = g_ascii_strtod (lines[i] + 9, NULL);
+      if (first < 0 || pts < first)
+        first = pts;
+    } else if (g_str_has_prefix (lines[i], "duration_time=")) {
+      end = MAX (end, pts + g_ascii_strtod (lines[i] + 14, NULL));
+    }
+  }
+  g_assert_cmpfloat (first, >=, 0);
+  return end - first;
 }
 
 static void
@@ -202,6 +216,15 @@ check_fragments (Fixture *f, double expect_s, const char *codec, gboolean two_si
   gboolean small = FALSE, large = FALSE;
 
   g_assert_cmpuint (f->fragments->len, >=, 2);
+  /* Every file was reported closed before the writer finished. */
+  {
+    g_autoptr (GDir) dir = g_dir_open (f->dir, 0, NULL);
+    guint files = 0;
+
+    while (g_dir_read_name (dir) != NULL)
+      files++;
+    g_assert_cmpuint (files, ==, f->fragments->len);
+  }
   for (guint i = 0; i < f->fragments->len; i++) {
     const char *path = f->fragments->pdata[i];
     g_autofree char *streams = probe (path, "stream=codec_name,width,height");

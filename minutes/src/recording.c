@@ -138,8 +138,8 @@ sh_recording_update_track (ShStore *store, gint64 track_id, gint64 offset_ns, gi
 
   g_return_val_if_fail (store != NULL, FALSE);
   if (!have_backend (store, error)
-      || !sh_store_ops (store, recording)->update_track (store, track_id, offset_ns, ended_at,
-                                                         &found, error))
+      || !sh_store_ops (store, recording)
+              ->update_track (store, track_id, offset_ns, ended_at, &found, error))
     return FALSE;
   if (!found)
     return sh_minutes_fail (error, SH_MINUTES_ERROR_NOT_FOUND, "录像轨道不存在");
@@ -163,8 +163,8 @@ sh_recording_add_file (ShStore *store, const ShRecordingFile *file, GError **err
     return 0;
   if (!path_is_inside (file->path))
     return sh_minutes_invalid (error, "录像文件路径须在数据目录之内");
-  if (file->sha256 == NULL || strlen (file->sha256) != 64 || file->size < 0
-      || file->duration_ns < 0 || (guint) file->kind >= G_N_ELEMENTS (file_kind_names))
+  if (file->sha256 == NULL || strlen (file->sha256) != 64 || file->size < 0 || file->duration_ns < 0
+      || (guint) file->kind >= G_N_ELEMENTS (file_kind_names))
     return sh_minutes_invalid (error, "录像文件信息不全");
   if ((file->kind == SH_RECORDING_FILE_COMPOSITE) != (file->track_id == 0))
     return sh_minutes_invalid (error, "合成文件不属于单个轨道，其他文件属于一个轨道");

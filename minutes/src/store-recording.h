@@ -18,8 +18,7 @@ struct _ShRecordingStoreOps {
                             gboolean *found, GError **error);
   GPtrArray *(*list_tracks) (ShStore *store, gint64 recording_id, GError **error);
   gint64 (*add_file) (ShStore *store, const ShRecordingFile *file, GError **error);
-  GPtrArray *(*list_files) (ShStore *store, gint64 recording_id, gint64 meeting_id,
-                            GError **error);
+  GPtrArray *(*list_files) (ShStore *store, gint64 recording_id, gint64 meeting_id, GError **error);
   /* Closes every recording still recording at its crash moment, in one
    * transaction. Returns: (transfer full) those closed, NULL on error. */
   GPtrArray *(*close_at_crash) (ShStore *store, GError **error);

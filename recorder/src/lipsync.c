@@ -14,7 +14,7 @@ void
 sh_lipsync_init (ShLipsync *sync, guint clock_rate)
 {
   g_return_if_fail (sync != NULL);
-  *sync = (ShLipsync) { .clock_rate = clock_rate };
+  *sync = (ShLipsync){ .clock_rate = clock_rate };
 }
 
 void
@@ -22,8 +22,9 @@ sh_lipsync_report (ShLipsync *sync, guint64 ntp, guint32 rtp_timestamp)
 {
   g_return_if_fail (sync != NULL);
   sync->have_report = TRUE;
-  sync->report_ntp_us = (gint64) (ntp >> 32) * G_USEC_PER_SEC
-                        + (gint64) (((ntp & G_GUINT64_CONSTANT (0xffffffff)) * G_USEC_PER_SEC) >> 32);
+  sync->report_ntp_us
+      = (gint64) (ntp >> 32) * G_USEC_PER_SEC
+        + (gint64) (((ntp & G_GUINT64_CONSTANT (0xffffffff)) * G_USEC_PER_SEC) >> 32);
   sync->report_rtp = rtp_timestamp;
 }
 

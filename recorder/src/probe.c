@@ -23,7 +23,8 @@ on_buffer (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 
   (void) pad;
   if (GST_CLOCK_TIME_IS_VALID (pts)) {
-    GstClockTime end = pts + (GST_BUFFER_DURATION_IS_VALID (buffer) ? GST_BUFFER_DURATION (buffer) : 0);
+    GstClockTime end
+        = pts + (GST_BUFFER_DURATION_IS_VALID (buffer) ? GST_BUFFER_DURATION (buffer) : 0);
 
     if (!GST_CLOCK_TIME_IS_VALID (span->first) || pts < span->first)
       span->first = pts;
@@ -46,8 +47,7 @@ on_pad_added (GstElement *demux, GstPad *pad, gpointer user_data)
 }
 
 gboolean
-sh_recorder_probe_fragment (const char *path, guint64 *duration_ns, guint64 *blocks,
-                            GError **error)
+sh_recorder_probe_fragment (const char *path, guint64 *duration_ns, guint64 *blocks, GError **error)
 {
   g_autoptr (GstElement) pipeline = NULL;
   g_autoptr (GstBus) bus = NULL;
@@ -70,7 +70,8 @@ sh_recorder_probe_fragment (const char *path, guint64 *duration_ns, guint64 *blo
   demux = gst_element_factory_make ("matroskademux", NULL);
   sink = gst_element_factory_make ("fakesink", NULL);
   if (src == NULL || demux == NULL || sink == NULL) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "GStreamer's Matroska demuxer is missing");
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                 "GStreamer's Matroska demuxer is missing");
     g_clear_object (&src);
     g_clear_object (&demux);
     g_clear_object (&sink);

@@ -46,6 +46,7 @@ struct _RecTrack {
   ShTrackWriter *writer;
   ShLipsync sync;
   gboolean started; /* under the lock */
+  gint64 ended_at;  /* under the lock: when its end was asked for, 0 before */
 };
 
 typedef enum { EVENT_STARTED, EVENT_FRAGMENT, EVENT_ENDED } EventType;
@@ -169,33 +170,33 @@ dispatch_event (gpointer data)
   gboolean tell = !rec->silent;
 
   switch (e->type) {
-  case EVENT_STARTED:
-    if (tell && rec->callbacks.track_started != NULL)
-      rec->callbacks.track_started (rec, &e->track, rec->user_data);
-    break;
-  case EVENT_FRAGMENT:
-    if (tell && rec->callbacks.fragment_closed != NULL)
-      rec->callbacks.fragment_closed (rec, &e->track, e->path, e->duration_ns, rec->user_data);
-    break;
-  case EVENT_ENDED: {
-    RecTrack *t;
-    gboolean started;
+    case EVENT_STARTED:
+      if (tell && rec->callbacks.track_started != NULL)
+        rec->callbacks.track_started (rec, &e->track, rec->user_data);
+      break;
+    case EVENT_FRAGMENT:
+      if (tell && rec->callbacks.fragment_closed != NULL)
+        rec->callbacks.fragment_closed (rec, &e->track, e->path, e->duration_ns, rec->user_data);
+      break;
+    case EVENT_ENDED: {
+      RecTrack *t;
+      gboolean started;
 
-    g_mutex_lock (&rec->lock);
-    t = g_hash_table_lookup (rec->tracks, &e->id);
-    started = t != NULL && t->started;
-    if (t != NULL)
-      g_hash_table_steal (rec->tracks, &e->id);
-    g_mutex_unlock (&rec->lock);
-    if (e->error_message != NULL)
-      g_warning ("recording of track %" G_GUINT64_FORMAT " stopped: %s", e->id, e->error_message);
-    if (started && tell && rec->callbacks.track_ended != NULL)
-      rec->callbacks.track_ended (rec, &e->track, rec->user_data);
-    if (t != NULL)
-      rec_track_free (t);
-    maybe_stopped (rec);
-    break;
-  }
+      g_mutex_lock (&rec->lock);
+      t = g_hash_table_lookup (rec->tracks, &e->id);
+      started = t != NULL && t->started;
+      if (t != NULL)
+        g_hash_table_steal (rec->tracks, &e->id);
+      g_mutex_unlock (&rec->lock);
+      if (e->error_message != NULL)
+        g_warning ("recording of track %" G_GUINT64_FORMAT " stopped: %s", e->id, e->error_message);
+      if (started && tell && rec->callbacks.track_ended != NULL)
+        rec->callbacks.track_ended (rec, &e->track, rec->user_data);
+      if (t != NULL)
+        rec_track_free (t);
+      maybe_stopped (rec);
+      break;
+    }
   }
   return G_SOURCE_REMOVE;
 }
@@ -209,8 +210,8 @@ post (ShRecorder *rec, Event *e)
 }
 
 static void
-on_fragment_closed (ShTrackWriter *writer, const char *location, guint64 start_ns,
-                    guint64 end_ns, gpointer user_data)
+on_fragment_closed (ShTrackWriter *writer, const char *location, guint64 start_ns, guint64 end_ns,
+                    gpointer user_data)
 {
   RecTrack *t = user_data;
   ShRecorder *rec = t->recorder;
@@ -240,8 +241,10 @@ on_finished (ShTrackWriter *writer, const char *error_message, gpointer user_dat
   e->error_message = g_strdup (error_message);
   g_mutex_lock (&rec->lock);
   snapshot_locked (rec, t, &e->track);
+  /* The track ended when its end was asked for; the writer's flushing
+   * afterwards is not part of it. */
+  e->track.ended_at = t->ended_at != 0 ? t->ended_at : g_get_real_time ();
   g_mutex_unlock (&rec->lock);
-  e->track.ended_at = g_get_real_time ();
   post (rec, e);
 }
 
@@ -275,9 +278,9 @@ tap_track_added (ShMediaTap *tap, const ShMediaTapTrack *track, gpointer user_da
   name = g_strdup_printf ("track-%" G_GUINT64_FORMAT "-%%05d.mkv", track->track);
   t->location_pattern = g_build_filename (rec->directory, name, NULL);
   sh_lipsync_init (&t->sync, track->clock_rate);
-  t->writer = sh_track_writer_new (track->codec, track->clock_rate, track->payload_type,
-                                   t->location_pattern, rec->fragment_ns, &writer_events, t,
-                                   &error);
+  t->writer
+      = sh_track_writer_new (track->codec, track->clock_rate, track->payload_type,
+                             t->location_pattern, rec->fragment_ns, &writer_events, t, &error);
   if (t->writer == NULL) {
     g_warning ("recording: track %" G_GUINT64_FORMAT ": %s", track->track, error->message);
     rec_track_free (t);
@@ -352,8 +355,11 @@ tap_track_removed (ShMediaTap *tap, guint64 track, gpointer user_data)
   (void) tap;
   g_mutex_lock (&rec->lock);
   t = g_hash_table_lookup (rec->tracks, &track);
-  if (t != NULL)
+  if (t != NULL) {
     writer = t->writer;
+    if (t->ended_at == 0)
+      t->ended_at = g_get_real_time ();
+  }
   g_mutex_unlock (&rec->lock);
   /* Only the owner's context frees a writer, after this finish. */
   if (writer != NULL)
@@ -423,8 +429,13 @@ sh_recorder_stop (ShRecorder *rec)
   g_mutex_lock (&rec->lock);
   rec->stopping = TRUE;
   g_hash_table_iter_init (&iter, rec->tracks);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (writers, ((RecTrack *) value)->writer);
+  while (g_hash_table_iter_next (&iter, NULL, &value)) {
+    RecTrack *t = value;
+
+    if (t->ended_at == 0)
+      t->ended_at = g_get_real_time ();
+    g_ptr_array_add (writers, t->writer);
+  }
   g_mutex_unlock (&rec->lock);
   for (guint i = 0; i < writers->len; i++)
     sh_track_writer_finish (writers->pdata[i]);

@@ -33,8 +33,8 @@ struct _ShTrackWriter {
   gint keyframe_asked; /* atomic */
   guint64 dropped;     /* written by the pushing thread only */
 
-  GMutex lock; /* the bus handler's fragment bookkeeping */
-  guint64 opened_at_ns;
+  GMutex lock;           /* the bus handler's fragment bookkeeping */
+  GHashTable *opened_at; /* location → running time it opened at (guint64 *) */
 };
 
 typedef struct {
@@ -91,41 +91,49 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
 
   (void) bus;
   switch (GST_MESSAGE_TYPE (message)) {
-  case GST_MESSAGE_ELEMENT: {
-    const GstStructure *s = gst_message_get_structure (message);
-    GstClockTime rt = GST_CLOCK_TIME_NONE;
-    const char *location;
+    case GST_MESSAGE_ELEMENT: {
+      const GstStructure *s = gst_message_get_structure (message);
+      GstClockTime rt = GST_CLOCK_TIME_NONE;
+      const char *location;
 
-    if (s == NULL || !gst_structure_get_clock_time (s, "running-time", &rt))
+      if (s == NULL || !gst_structure_get_clock_time (s, "running-time", &rt))
+        break;
+      location = gst_structure_get_string (s, "location");
+      /* Fragments finish asynchronously: the next one may open before the
+       * last one closed. */
+      if (gst_structure_has_name (s, "splitmuxsink-fragment-opened") && location != NULL) {
+        guint64 at = rt;
+
+        g_mutex_lock (&w->lock);
+        g_hash_table_replace (w->opened_at, g_strdup (location), g_memdup2 (&at, sizeof at));
+        g_mutex_unlock (&w->lock);
+      } else if (gst_structure_has_name (s, "splitmuxsink-fragment-closed") && location != NULL) {
+        guint64 start = rt;
+        guint64 *at;
+
+        g_mutex_lock (&w->lock);
+        at = g_hash_table_lookup (w->opened_at, location);
+        if (at != NULL)
+          start = *at;
+        g_hash_table_remove (w->opened_at, location);
+        g_mutex_unlock (&w->lock);
+        if (w->events.fragment_closed != NULL)
+          w->events.fragment_closed (w, location, start, MAX (rt, start), w->user_data);
+      }
       break;
-    location = gst_structure_get_string (s, "location");
-    if (gst_structure_has_name (s, "splitmuxsink-fragment-opened")) {
-      g_mutex_lock (&w->lock);
-      w->opened_at_ns = rt;
-      g_mutex_unlock (&w->lock);
-    } else if (gst_structure_has_name (s, "splitmuxsink-fragment-closed") && location != NULL) {
-      guint64 start;
-
-      g_mutex_lock (&w->lock);
-      start = w->opened_at_ns;
-      g_mutex_unlock (&w->lock);
-      if (w->events.fragment_closed != NULL)
-        w->events.fragment_closed (w, location, start, MAX (rt, start), w->user_data);
     }
-    break;
-  }
-  case GST_MESSAGE_EOS:
-    finish_once (w, NULL);
-    break;
-  case GST_MESSAGE_ERROR: {
-    g_autoptr (GError) err = NULL;
+    case GST_MESSAGE_EOS:
+      finish_once (w, NULL);
+      break;
+    case GST_MESSAGE_ERROR: {
+      g_autoptr (GError) err = NULL;
 
-    gst_message_parse_error (message, &err, NULL);
-    finish_once (w, err != NULL ? err->message : "GStreamer error");
-    break;
-  }
-  default:
-    break;
+      gst_message_parse_error (message, &err, NULL);
+      finish_once (w, err != NULL ? err->message : "GStreamer error");
+      break;
+    }
+    default:
+      break;
   }
   gst_message_unref (message);
   return GST_BUS_DROP;
@@ -145,6 +153,14 @@ on_upstream_event (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
     return GST_PAD_PROBE_HANDLED;
   }
   return GST_PAD_PROBE_OK;
+}
+
+static gboolean
+have_factory (const char *name)
+{
+  g_autoptr (GstElementFactory) factory = gst_element_factory_find (name);
+
+  return factory != NULL;
 }
 
 /* Returns: (transfer none) the element, owned by @bin. */
@@ -169,7 +185,8 @@ sh_track_writer_new (const char *codec, guint clock_rate, guint8 payload_type,
 {
   const CodecInfo *info = codec_info (codec);
   g_autoptr (ShTrackWriter) w = NULL;
-  GstElement *jitter, *depay, *parser = NULL, *mux, *sink, *splitmux, *last;
+  GstElement *jitter, *depay, *parser = NULL, *splitmux, *last;
+  GstStructure *mux_props, *sink_props;
   g_autoptr (GstCaps) caps = NULL;
   g_autoptr (GstBus) bus = NULL;
   g_autoptr (GstPad) src_pad = NULL;
@@ -186,6 +203,7 @@ sh_track_writer_new (const char *codec, guint clock_rate, guint8 payload_type,
 
   w = g_new0 (ShTrackWriter, 1);
   g_mutex_init (&w->lock);
+  w->opened_at = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   w->payload_type = payload_type;
   w->events = *events;
   w->user_data = user_data;
@@ -198,21 +216,22 @@ sh_track_writer_new (const char *codec, guint clock_rate, guint8 payload_type,
       || !(jitter = make (w->pipeline, "rtpjitterbuffer", error))
       || !(depay = make (w->pipeline, info->depay, error))
       || (info->parser != NULL && !(parser = make (w->pipeline, info->parser, error)))
-      || !(mux = gst_element_factory_make ("matroskamux", NULL))
-      || !(sink = gst_element_factory_make ("filesink", NULL))
       || !(splitmux = make (w->pipeline, "splitmuxsink", error))) {
-    if (error != NULL && *error == NULL)
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "GStreamer's matroskamux or filesink is missing");
+    w->src = NULL;
+    return NULL;
+  }
+  if (!have_factory ("matroskamux") || !have_factory ("filesink")) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                 "GStreamer's matroskamux or filesink is missing");
     w->src = NULL;
     return NULL;
   }
   gst_object_ref (w->src);
 
-  caps = gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, info->media,
-                              "clock-rate", G_TYPE_INT, (int) clock_rate, "encoding-name",
-                              G_TYPE_STRING, info->encoding_name, "payload", G_TYPE_INT,
-                              (int) payload_type, NULL);
+  caps
+      = gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, info->media, "clock-rate",
+                             G_TYPE_INT, (int) clock_rate, "encoding-name", G_TYPE_STRING,
+                             info->encoding_name, "payload", G_TYPE_INT, (int) payload_type, NULL);
   g_object_set (w->src, "caps", caps, "is-live", TRUE, "format", GST_FORMAT_TIME, "block", FALSE,
                 "max-bytes", (guint64) MAX_QUEUED_BYTES, "leaky-type", 2 /* downstream */, NULL);
   g_object_set (jitter, "latency", JITTER_LATENCY_MS, NULL);
@@ -221,12 +240,20 @@ sh_track_writer_new (const char *codec, guint clock_rate, guint8 payload_type,
   /* Crash safety: the muxer writes EBML masters with an unknown size
    * first and fixes them up when it can; clusters stay short; the file
    * sink does not hold data back in user space, so a SIGKILL loses only
-   * what the pipeline had not yet pushed. */
-  g_object_set (mux, "max-cluster-duration", (gint64) CLUSTER_NS, NULL);
-  g_object_set (sink, "buffer-mode", 2 /* unbuffered */, NULL);
-
-  g_object_set (splitmux, "location", location_pattern, "max-size-time", fragment_ns, "muxer",
-                mux, "sink", sink, "send-keyframe-requests", TRUE, NULL);
+   * what the pipeline had not yet pushed. Each fragment gets a muxer and
+   * a sink of its own (async-finalize): with one shared pair, a closing
+   * fragment's fix-ups (seeks back into its header) could land in the
+   * next file when the sink had already moved on. */
+  mux_props = gst_structure_new ("properties", "max-cluster-duration", G_TYPE_INT64,
+                                 (gint64) CLUSTER_NS, "streamable", G_TYPE_BOOLEAN, TRUE, NULL);
+  sink_props
+      = gst_structure_new ("properties", "buffer-mode", G_TYPE_INT, 2 /* unbuffered */, NULL);
+  g_object_set (splitmux, "location", location_pattern, "max-size-time", fragment_ns,
+                "async-finalize", TRUE, "muxer-factory", "matroskamux", "muxer-properties",
+                mux_props, "sink-factory", "filesink", "sink-properties", sink_props,
+                "send-keyframe-requests", TRUE, NULL);
+  gst_structure_free (mux_props);
+  gst_structure_free (sink_props);
 
   last = parser != NULL ? parser : depay;
   if (!gst_element_link_many (w->src, jitter, depay, NULL)
@@ -337,6 +364,7 @@ sh_track_writer_free (ShTrackWriter *w)
     gst_object_unref (w->pipeline);
   }
   g_clear_object (&w->src);
+  g_hash_table_unref (w->opened_at);
   g_mutex_clear (&w->lock);
   g_free (w);
 }

@@ -11,8 +11,13 @@
  * SPDX-License-Identifier: Apache-2.0 */
 #include <gst/gst.h>
 
+#include <glib/gstdio.h>
+
 #include "meeting-private.h"
 #include "sanhui-recorder.h"
+
+/* Smaller than a Matroska header with one cluster of media in it. */
+#define EMPTY_FRAGMENT_BYTES 1024
 
 typedef struct {
   ShServer *server;
@@ -214,10 +219,9 @@ start (Recordings *owner, ShRoom *room)
   rec->meeting_id = meeting_id;
   rec->recording_id = recording_id;
   rec->track_rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  rec->recorder = sh_recorder_new (recording_dir,
-                                   (guint64) server->config->recording_fragment_seconds
-                                       * GST_SECOND,
-                                   &recorder_callbacks, rec);
+  rec->recorder = sh_recorder_new (
+      recording_dir, (guint64) server->config->recording_fragment_seconds * GST_SECOND,
+      &recorder_callbacks, rec);
   g_hash_table_insert (owner->active, g_memdup2 (&meeting_id, sizeof meeting_id), rec);
   sh_meeting_media_add_tap (server, room, sh_recorder_get_tap (rec->recorder));
   g_message ("meeting %" G_GINT64_FORMAT ": recording %" G_GINT64_FORMAT " into %s", meeting_id,
@@ -291,13 +295,23 @@ recover_track (ShServer *server, const ShRecordingTrack *track, GHashTable *know
     if (g_hash_table_contains (known, relative))
       continue;
     if (!sh_recorder_probe_fragment (path, &duration, NULL, &error)) {
-      g_warning ("recording %" G_GINT64_FORMAT ": fragment %s unreadable: %s",
-                 track->recording_id, relative, error->message);
+      GStatBuf st;
+
+      /* A fragment the crash caught while its header was being written
+       * holds no media: nothing is lost by taking it away. */
+      if (g_stat (path, &st) == 0 && st.st_size < EMPTY_FRAGMENT_BYTES && g_unlink (path) == 0) {
+        g_message ("recording %" G_GINT64_FORMAT ": fragment %s begun at the crash held no media"
+                   " (%" G_GINT64_FORMAT " bytes): removed",
+                   track->recording_id, relative, (gint64) st.st_size);
+        continue;
+      }
+      g_warning ("recording %" G_GINT64_FORMAT ": fragment %s unreadable: %s", track->recording_id,
+                 relative, error->message);
       g_clear_error (&error);
     }
     if (!store_file (server, track->recording_id, track->id, path, duration, &error))
-      g_warning ("recording %" G_GINT64_FORMAT ": fragment %s not stored: %s",
-                 track->recording_id, relative, error->message);
+      g_warning ("recording %" G_GINT64_FORMAT ": fragment %s not stored: %s", track->recording_id,
+                 relative, error->message);
   }
 }
 

@@ -6,10 +6,10 @@
 
 #define RECORDING_COLUMNS "id, meeting_id, started_at, ended_at, state, interrupted_at"
 #define TRACK_COLUMNS                                                                              \
-  "id, recording_id, track, kind, codec, participant, member_id, display_name, location,"         \
+  "id, recording_id, track, kind, codec, participant, member_id, display_name, location,"          \
   " offset_ns, started_at, ended_at"
 #define FILE_COLUMNS                                                                               \
-  "f.id, f.recording_id, f.track_id, f.kind, f.path, f.size, f.duration_ns, f.sha256,"           \
+  "f.id, f.recording_id, f.track_id, f.kind, f.path, f.size, f.duration_ns, f.sha256,"             \
   " f.finished_at"
 
 static ShRecording *
@@ -167,11 +167,10 @@ get (ShStore *store, gint64 id, GError **error)
 static GPtrArray *
 list (ShStore *store, gint64 meeting_id, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt
-      = sh_sqlite_prepare (store,
-                           "SELECT " RECORDING_COLUMNS " FROM recordings"
-                           " WHERE ?1 = 0 OR meeting_id = ?1 ORDER BY id",
-                           "读取录像", error);
+  g_autoptr (sqlite3_stmt) stmt = sh_sqlite_prepare (store,
+                                                     "SELECT " RECORDING_COLUMNS " FROM recordings"
+                                                     " WHERE ?1 = 0 OR meeting_id = ?1 ORDER BY id",
+                                                     "读取录像", error);
 
   if (!stmt)
     return NULL;
@@ -241,8 +240,8 @@ list_tracks (ShStore *store, gint64 recording_id, GError **error)
   if (!stmt)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, recording_id);
-  return collect (store, stmt, (RowFunc) track_from_row,
-                  (GDestroyNotify) sh_recording_track_free, "读取录像轨道", error);
+  return collect (store, stmt, (RowFunc) track_from_row, (GDestroyNotify) sh_recording_track_free,
+                  "读取录像轨道", error);
 }
 
 static gint64
