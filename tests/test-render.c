@@ -680,6 +680,38 @@ test_progress_and_cancel (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
 }
 
+/* The executable as the server runs it: progress lines, then status 0. */
+static void
+test_executable (Fixture *f, gconstpointer data)
+{
+  const char *root = g_getenv ("SANHUI_BUILD_ROOT");
+  if (root == NULL) {
+    g_test_skip ("SANHUI_BUILD_ROOT not set (run under meson test)");
+    return;
+  }
+  g_auto (GStrv) mic = make_microphone (f, "mic", 2 * S, 1 * S, silence, NULL);
+  g_autoptr (ShRenderJob) job = new_job (f, 2 * S, TRUE, FALSE);
+  sh_render_job_add_track (job, SH_RENDER_MICROPHONE, "张三", "a", 0, -1,
+                           (const char *const *) mic);
+  g_autofree char *job_path = g_build_filename (f->dir, "job.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (sh_render_job_save (job, job_path, &error));
+
+  g_autofree char *exe = g_build_filename (root, "recorder", "sanhui-render", NULL);
+  const char *argv[] = { exe, job_path, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                               &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "progress 0\n"));
+  g_assert_true (g_str_has_suffix (out, "progress 1000\n"));
+  g_assert_cmpstr (err, ==, "");
+  assert_probe (job->webm_path, "vp8", "opus", 2 * S);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -691,6 +723,8 @@ main (int argc, char **argv)
   g_test_add ("/render/audio-only", Fixture, NULL, fixture_setup, test_audio_only,
               fixture_teardown);
   g_test_add ("/render/progress-and-cancel", Fixture, NULL, fixture_setup, test_progress_and_cancel,
+              fixture_teardown);
+  g_test_add ("/render/executable", Fixture, NULL, fixture_setup, test_executable,
               fixture_teardown);
   return g_test_run ();
 }
