@@ -170,7 +170,8 @@ r3=""
 for _ in $(seq 300); do
   r3=$(sql "SELECT r.id FROM recording_renders r JOIN recordings c ON c.id = r.recording_id
             WHERE c.meeting_id = $m3 AND r.state = 'running'")
-  [ -n "$r3" ] && break
+  # The row says running a moment before the child is spawned.
+  [ -n "$r3" ] && [ "$(renders_running)" = 1 ] && break
   sleep 0.1
 done
 check "the render was running" [ -n "$r3" ]
