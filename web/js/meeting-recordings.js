@@ -8,7 +8,7 @@
 
 import { api } from './api.js';
 import { el, clear } from './ui.js';
-import { formatDateTime } from './format.js';
+import { formatDateTime, formatRange } from './format.js';
 
 const STARTED = new Set(['in_progress', 'ended', 'archived']);
 const REFRESH_MS = 5_000;
@@ -67,16 +67,16 @@ function trackSummary(tracks) {
 
 function fileRow(file) {
   const label = file.kind === 'composite' ? (FORMATS[file.format] || file.format) : `单轨 ${file.format}`;
-  return el('li', { class: 'rec-file', 'data-testid': 'rec-file', dataset: { format: file.format || '' } },
+  return el('p', { class: 'rec-file', 'data-testid': 'rec-file', dataset: { format: file.format || '' } },
     el('span', { class: 'rec-file-name', text: label }),
     el('span', { class: 'rec-file-meta', text: ` ${formatSize(file.size)} · 时长 ${formatDuration(file.duration_ns)}` }));
 }
 
 function recordingItem(rec, index, total) {
-  const item = el('li', { class: 'rec-item', 'data-testid': 'rec-item', dataset: { state: rec.state } });
+  const item = el('div', { class: 'rec-item', 'data-testid': 'rec-item', dataset: { state: rec.state } });
   const title = total > 1 ? `第 ${index + 1} 段` : '';
   const when = rec.ended_at
-    ? `${formatDateTime(rec.started_at)} 至 ${formatDateTime(rec.ended_at)}`
+    ? formatRange(rec.started_at, rec.ended_at)
     : `${formatDateTime(rec.started_at)} 起`;
   item.append(
     el('p', { class: 'rec-state', 'data-testid': 'rec-state', text: `${title}${recordingStateText(rec)}` }),
@@ -88,7 +88,7 @@ function recordingItem(rec, index, total) {
   }
   const files = rec.files || [];
   if (files.length) {
-    item.append(el('ul', { class: 'rec-files' }, ...files.map(fileRow)));
+    item.append(el('div', { class: 'rec-files' }, ...files.map(fileRow)));
   }
   return item;
 }
@@ -130,7 +130,7 @@ async function load() {
     body.append(el('p', { class: 'muted', text: '本次会议没有录像。' }));
     return;
   }
-  body.append(el('ul', { class: 'rec-list' },
+  body.append(el('div', { class: 'rec-list' },
     ...recordings.map((r, i) => recordingItem(r, i, recordings.length))));
   if (busyWith(recordings)) timer = setTimeout(load, REFRESH_MS);
 }
