@@ -30,7 +30,7 @@ trap cleanup EXIT
 fails=0
 check() { # check DESCRIPTION CONDITION...
   local what=$1; shift
-  if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); fi
+  if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); return 1; fi
 }
 
 sets=(--set "storage.data_dir=$work/data" --set security.password_iterations=1000
@@ -132,7 +132,11 @@ check "every fragment decodes" all_decode "$r1"
 spans=$(sql "SELECT abs(sum(f.duration_ns) - (t.ended_at - t.started_at) * 1000) < 1000000000
              FROM recording_tracks t JOIN recording_files f ON f.track_id = t.id
              WHERE t.recording_id = $r1 GROUP BY t.id" | sort -u)
-check "fragment durations add up to each track's length" [ "$spans" = 1 ]
+check "fragment durations add up to each track's length" [ "$spans" = 1 ] \
+  || sql "SELECT '# track ' || t.track || ' ' || t.kind || ': fragments ' || sum(f.duration_ns) / 1000000
+          || ' ms, track ' || (t.ended_at - t.started_at) / 1000 || ' ms'
+          FROM recording_tracks t JOIN recording_files f ON f.track_id = t.id
+          WHERE t.recording_id = $r1 GROUP BY t.id"
 check "verify-recordings passes" "$sanhui" "${sets[@]}" verify-recordings --meeting "$m1"
 
 # ---- 2. SIGKILL in the middle of a recorded meeting
