@@ -12,6 +12,8 @@
 #      recording's composite is rendered without being asked.
 #   3. SIGKILL while rendering: no render outlives the server, and after the
 #      restart the render runs again from the beginning and completes.
+#   4. a renderer that always fails ($SANHUI_RENDER=/bin/false): three
+#      attempts, then failed with the error kept.
 # Skips (77) without ffprobe, jq, curl, sqlite3 or sha256sum.
 set -uo pipefail
 for tool in ffprobe jq curl sqlite3 sha256sum pgrep; do
@@ -183,5 +185,20 @@ start_server
 wait_rendered "$m3"
 check_composites "$m3"
 check "run again after the restart" [ "$(sql "SELECT attempts FROM recording_renders WHERE id = $r3")" -ge 2 ]
+
+# ---- 4. a render that fails every time: bounded attempts, the error kept
+kill "$server_pid"; wait "$server_pid" 2>/dev/null
+SANHUI_RENDER=/bin/false start_server
+m4=$(new_meeting)
+bots "$m4" 3
+wait "$bots_pid"; bots_pid=""
+api secretary POST "api/meetings/$m4/transition" '{"to":"ended"}' >/dev/null
+wait_rendered "$m4"
+json=$(api secretary GET "api/meetings/$m4/recordings")
+check "failed after three attempts" \
+  [ "$(jq -r '.recordings[0].render | .state + " " + (.attempts | tostring)' <<<"$json")" = "failed 3" ]
+check "the failure is kept" \
+  [ "$(jq -r '.recordings[0].render.error' <<<"$json")" = "sanhui-render failed (exit status 1)" ]
+check "no composite row" [ "$(jq '[.recordings[0].files[] | select(.kind == "composite")] | length' <<<"$json")" = 0 ]
 
 [ "$fails" = 0 ] || { echo "# server log:"; grep -v '^$' "$work/server.err" | tail -30; exit 1; }
