@@ -225,41 +225,102 @@ attempt_failed (ShMeetingRender *self, const char *message, gboolean final)
   kick (self, RETRY_DELAY_S);
 }
 
+/* The composites' digests, read on a worker thread: a long meeting's files
+ * are gigabytes, which the main loop (every live meeting's signaling) must
+ * not wait for. */
+typedef struct {
+  char *paths[2];
+  char *sha256[2];
+  guint64 size[2];
+} Digests;
+
+static void
+digests_free (gpointer data)
+{
+  Digests *d = data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (d->paths); i++) {
+    g_free (d->paths[i]);
+    g_free (d->sha256[i]);
+  }
+  g_free (d);
+}
+
+static void
+hash_outputs (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  Digests *d = data;
+  GError *error = NULL;
+
+  (void) source;
+  for (guint i = 0; i < G_N_ELEMENTS (d->paths); i++)
+    if (d->paths[i] != NULL
+        && !(d->sha256[i]
+             = sh_recorder_file_sha256 (d->paths[i], &d->size[i], cancellable, &error))) {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
 /* The composites are on disk under their final names: their rows. */
 static gboolean
-store_outputs (ShMeetingRender *self, GError **error)
+store_outputs (ShMeetingRender *self, const Digests *d, GError **error)
 {
   ShServer *server = self->server;
 
-  for (guint i = 0; i < G_N_ELEMENTS (self->paths); i++) {
-    g_autofree char *relative = NULL, *sha = NULL;
-    guint64 size = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (d->paths); i++) {
+    g_autofree char *relative = NULL;
 
-    if (self->paths[i] == NULL)
+    if (d->paths[i] == NULL)
       continue;
-    relative = data_relative (server, self->paths[i]);
+    relative = data_relative (server, d->paths[i]);
     if (relative == NULL) {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
-                   "%s is outside the data directory", self->paths[i]);
+                   "%s is outside the data directory", d->paths[i]);
       return FALSE;
     }
-    sha = sh_recorder_file_sha256 (self->paths[i], &size, NULL, error);
-    if (sha == NULL)
-      return FALSE;
     /* The renderer cuts both files to exactly the job's length. */
     ShRecordingFile file = {
       .recording_id = self->row->recording_id,
       .kind = SH_RECORDING_FILE_COMPOSITE,
       .path = relative,
-      .size = (gint64) size,
+      .size = (gint64) d->size[i],
       .duration_ns = self->duration_ns,
-      .sha256 = sha,
+      .sha256 = d->sha256[i],
       .finished_at = g_get_real_time (),
     };
     if (sh_recording_add_file (server->store, &file, error) <= 0)
       return FALSE;
   }
   return TRUE;
+}
+
+static void
+on_hashed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = G_TASK (result);
+  g_autoptr (GError) error = NULL;
+  ShMeetingRender *self;
+
+  (void) source;
+  /* Cancelled: the server is stopping, self may be gone. */
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    return;
+  self = user_data;
+  if (!g_task_propagate_boolean (task, &error)
+      || !store_outputs (self, g_task_get_task_data (task), &error)) {
+    attempt_failed (self, error->message, FALSE);
+    return;
+  }
+  self->row->state = SH_RECORDING_RENDER_DONE;
+  self->row->progress = 1000;
+  self->row->finished_at = g_get_real_time ();
+  g_clear_pointer (&self->row->error, g_free);
+  save_row (self);
+  g_message ("recording %" G_GINT64_FORMAT ": composite rendered", self->row->recording_id);
+  clear_running (self);
+  kick (self, 0);
 }
 
 static void
@@ -293,18 +354,14 @@ on_exited (GObject *source, GAsyncResult *result, gpointer user_data)
     attempt_failed (self, message, status == 2);
     return;
   }
-  if (!store_outputs (self, &error)) {
-    attempt_failed (self, error->message, FALSE);
-    return;
-  }
-  self->row->state = SH_RECORDING_RENDER_DONE;
-  self->row->progress = 1000;
-  self->row->finished_at = g_get_real_time ();
-  g_clear_pointer (&self->row->error, g_free);
-  save_row (self);
-  g_message ("recording %" G_GINT64_FORMAT ": composite rendered", self->row->recording_id);
-  clear_running (self);
-  kick (self, 0);
+  /* The child stays set until the rows are written: nothing else starts. */
+  Digests *d = g_new0 (Digests, 1);
+  g_autoptr (GTask) task = g_task_new (NULL, self->cancellable, on_hashed, self);
+
+  for (guint i = 0; i < G_N_ELEMENTS (d->paths); i++)
+    d->paths[i] = g_strdup (self->paths[i]);
+  g_task_set_task_data (task, d, digests_free);
+  g_task_run_in_thread (task, hash_outputs);
 }
 
 /* One line of the child's stdout ("progress N") or stderr (the message
