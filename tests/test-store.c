@@ -413,7 +413,7 @@ fill (ShStore *store)
   g_assert_cmpint (sqlite3_exec (sh_sqlite_db (store),
                                  "CREATE TABLE filler (x BLOB);"
                                  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-                                 "WHERE i < 400) INSERT INTO filler SELECT randomblob(900) FROM n;",
+                                 "WHERE i < 1200) INSERT INTO filler SELECT randomblob(900) FROM n;",
                                  NULL, NULL, NULL),
                    ==, SQLITE_OK);
 }

@@ -1357,6 +1357,64 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShMemberWarning, sh_member_warning_free)
 GPtrArray *sh_warnings_for_branch (ShStore *store, gint64 branch_id, const ShWarningPolicy *policy,
                                    gint64 now, GError **error);
 
+/* ---------------------------------------------- past meetings (补录) */
+
+/* A meeting that took place (past-meeting.c). A meeting held offline, in a
+ * room without the system, is entered afterwards by the secretary (补录):
+ * its real start and end, and per expected member the status the secretary
+ * enters. Such statuses are not attendance intervals (those come only from
+ * the member's own session, no 代签), so the record is flagged
+ * (ShAttendanceRecord.recorded_after) with who entered it and when. */
+typedef struct {
+  gint64 member_id;
+  ShAttendanceStatus status; /* present, late, left_early, absent or on_leave */
+} ShPastAttendance;
+
+typedef struct {
+  gint64 meeting_id;
+  gint64 started_at, ended_at; /* UTC µs */
+  gint64 entered_by;           /* account */
+  gint64 entered_at;
+  GArray *statuses; /* (element-type ShPastAttendance) in the order entered */
+} ShPastMeeting;
+
+void sh_past_meeting_free (ShPastMeeting *past);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShPastMeeting, sh_past_meeting_free)
+
+/* Whether a secretary may enter @s for a member (sh_meeting_record_past). */
+gboolean sh_past_status_allowed (ShAttendanceStatus s);
+
+/* A meeting held live whose history is loaded afterwards (the demo, an
+ * import): sh_meeting_mark_started() moves the scheduled (or open) meeting
+ * @meeting_id to in_progress as it happened at @started_at (before @now,
+ * not before SH_MEETING_MAX_PAST_US ago), with the state log, the
+ * "started" event and the expected list frozen as of then;
+ * sh_meeting_mark_ended() ends it at @ended_at (after the start, at most
+ * SH_MEETING_MAX_DURATION_US later, not after @now). Between the two, the
+ * loader adds what happened with the ordinary calls and past times
+ * (sh_presence_open() / sh_presence_close(), sh_rollcall_start(), ...).
+ * sh_meeting_transition() would stamp the current time instead.
+ * INVALID for times, STATE for a meeting in the wrong state. */
+gboolean sh_meeting_mark_started (ShStore *store, gint64 meeting_id, gint64 started_at, gint64 now,
+                                  GError **error);
+gboolean sh_meeting_mark_ended (ShStore *store, gint64 meeting_id, gint64 ended_at, gint64 now,
+                                GError **error);
+
+/* 补录: a scheduled meeting held offline from @started_at to @ended_at
+ * (the checks of sh_meeting_mark_started() and sh_meeting_mark_ended(),
+ * whose records it writes, the log's reason "补录") and, in the same
+ * transaction, the statuses
+ * @statuses (@n of them) entered by @entered_by at @now: one for every
+ * expected member of the frozen list and none for anybody else (INVALID),
+ * each sh_past_status_allowed(). CONFLICT when the meeting was entered
+ * already. */
+gboolean sh_meeting_record_past (ShStore *store, gint64 meeting_id, gint64 started_at,
+                                 gint64 ended_at, const ShPastAttendance *statuses, guint n,
+                                 gint64 entered_by, gint64 now, GError **error);
+
+/* The 补录 of @meeting_id. Returns: (transfer full), NULL with NOT_FOUND
+ * when the meeting was not entered afterwards. */
+ShPastMeeting *sh_past_meeting_get (ShStore *store, gint64 meeting_id, GError **error);
 /* ------------------------------------------------------- recordings */
 
 /* A meeting's recording (docs/recording.md): the live recorder's tracks and
@@ -1459,64 +1517,48 @@ GPtrArray *sh_recording_list_files (ShStore *store, gint64 recording_id, gint64 
  * start), and its open tracks end there too.
  * Returns: (transfer full) (element-type ShRecording) those closed. */
 GPtrArray *sh_recording_close_after_crash (ShStore *store, GError **error);
-/* ---------------------------------------------- past meetings (补录) */
 
-/* A meeting that took place (past-meeting.c). A meeting held offline, in a
- * room without the system, is entered afterwards by the secretary (补录):
- * its real start and end, and per expected member the status the secretary
- * enters. Such statuses are not attendance intervals (those come only from
- * the member's own session, no 代签), so the record is flagged
- * (ShAttendanceRecord.recorded_after) with who entered it and when. */
+/* ------------------------------------------------------- recording renders */
+
+/* The composite render of a finished recording (docs/recording.md, "After
+ * the meeting"): one row per recording, queued when the recording ends or
+ * is closed after a crash, run by the server one at a time. A render still
+ * queued or running at start-up is run again from the beginning. */
+typedef enum {
+  SH_RECORDING_RENDER_QUEUED,
+  SH_RECORDING_RENDER_RUNNING,
+  SH_RECORDING_RENDER_DONE,
+  SH_RECORDING_RENDER_FAILED, /* gave up after its attempts */
+} ShRecordingRenderState;
+
+const char *sh_recording_render_state_to_string (ShRecordingRenderState state); /* "queued", ... */
+
 typedef struct {
-  gint64 member_id;
-  ShAttendanceStatus status; /* present, late, left_early, absent or on_leave */
-} ShPastAttendance;
+  gint64 id;
+  gint64 recording_id;
+  ShRecordingRenderState state;
+  guint progress; /* 0..1000 of the current attempt */
+  guint attempts; /* attempts started */
+  char *error;    /* the last attempt's failure, NULL if none */
+  gint64 queued_at;
+  gint64 started_at;  /* the current or last attempt's start, 0 if none */
+  gint64 finished_at; /* done or failed, 0 otherwise */
+} ShRecordingRender;
 
-typedef struct {
-  gint64 meeting_id;
-  gint64 started_at, ended_at; /* UTC µs */
-  gint64 entered_by;           /* account */
-  gint64 entered_at;
-  GArray *statuses; /* (element-type ShPastAttendance) in the order entered */
-} ShPastMeeting;
+void sh_recording_render_free (ShRecordingRender *render);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShRecordingRender, sh_recording_render_free)
 
-void sh_past_meeting_free (ShPastMeeting *past);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShPastMeeting, sh_past_meeting_free)
-
-/* Whether a secretary may enter @s for a member (sh_meeting_record_past). */
-gboolean sh_past_status_allowed (ShAttendanceStatus s);
-
-/* A meeting held live whose history is loaded afterwards (the demo, an
- * import): sh_meeting_mark_started() moves the scheduled (or open) meeting
- * @meeting_id to in_progress as it happened at @started_at (before @now,
- * not before SH_MEETING_MAX_PAST_US ago), with the state log, the
- * "started" event and the expected list frozen as of then;
- * sh_meeting_mark_ended() ends it at @ended_at (after the start, at most
- * SH_MEETING_MAX_DURATION_US later, not after @now). Between the two, the
- * loader adds what happened with the ordinary calls and past times
- * (sh_presence_open() / sh_presence_close(), sh_rollcall_start(), ...).
- * sh_meeting_transition() would stamp the current time instead.
- * INVALID for times, STATE for a meeting in the wrong state. */
-gboolean sh_meeting_mark_started (ShStore *store, gint64 meeting_id, gint64 started_at, gint64 now,
-                                  GError **error);
-gboolean sh_meeting_mark_ended (ShStore *store, gint64 meeting_id, gint64 ended_at, gint64 now,
-                                GError **error);
-
-/* 补录: a scheduled meeting held offline from @started_at to @ended_at
- * (the checks of sh_meeting_mark_started() and sh_meeting_mark_ended(),
- * whose records it writes, the log's reason "补录") and, in the same
- * transaction, the statuses
- * @statuses (@n of them) entered by @entered_by at @now: one for every
- * expected member of the frozen list and none for anybody else (INVALID),
- * each sh_past_status_allowed(). CONFLICT when the meeting was entered
- * already. */
-gboolean sh_meeting_record_past (ShStore *store, gint64 meeting_id, gint64 started_at,
-                                 gint64 ended_at, const ShPastAttendance *statuses, guint n,
-                                 gint64 entered_by, gint64 now, GError **error);
-
-/* The 补录 of @meeting_id. Returns: (transfer full), NULL with NOT_FOUND
- * when the meeting was not entered afterwards. */
-ShPastMeeting *sh_past_meeting_get (ShStore *store, gint64 meeting_id, GError **error);
+/* Queues the render of @recording_id at @at; a recording has one render,
+ * so queuing it again returns the existing row's id. 0 with @error set. */
+gint64 sh_recording_render_queue (ShStore *store, gint64 recording_id, gint64 at, GError **error);
+/* Returns: (transfer full) the render of @recording_id, NULL with NOT_FOUND. */
+ShRecordingRender *sh_recording_render_get (ShStore *store, gint64 recording_id, GError **error);
+/* Renders queued or running, oldest first.
+ * Returns: (transfer full) (element-type ShRecordingRender) */
+GPtrArray *sh_recording_render_list_unfinished (ShStore *store, GError **error);
+/* Writes @render's state, progress, attempts, error and times (by its id). */
+gboolean sh_recording_render_update (ShStore *store, const ShRecordingRender *render,
+                                     GError **error);
 
 /* ------------------------------------------------------- accounts, roles */
 

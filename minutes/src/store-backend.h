@@ -38,8 +38,9 @@ typedef struct _ShRollcallStoreOps ShRollcallStoreOps;
 typedef struct _ShPresenceStoreOps ShPresenceStoreOps;
 typedef struct _ShVoteStoreOps ShVoteStoreOps;
 typedef struct _ShElectionStoreOps ShElectionStoreOps;
-typedef struct _ShRecordingStoreOps ShRecordingStoreOps;
+typedef struct _ShRecordingRenderStoreOps ShRecordingRenderStoreOps;
 typedef struct _ShPastMeetingStoreOps ShPastMeetingStoreOps;
+typedef struct _ShRecordingStoreOps ShRecordingStoreOps;
 
 typedef struct _ShStoreBackend {
   const char *name; /* "sqlite" */
@@ -91,8 +92,10 @@ typedef struct _ShStoreBackend {
   const ShVoteStoreOps *vote;
   /* Optional: without it (NULL) elections have no candidates. */
   const ShElectionStoreOps *election;
-  /* Optional: without it (NULL) nothing is recorded. */
-  const ShRecordingStoreOps *recording;
   /* Optional: without it (NULL) no meeting can be entered afterwards (补录). */
   const ShPastMeetingStoreOps *past_meeting;
+  /* Optional: without it (NULL) nothing is recorded. */
+  const ShRecordingStoreOps *recording;
+  /* Optional: without it (NULL) no composite is rendered. */
+  const ShRecordingRenderStoreOps *recording_render;
 } ShStoreBackend;

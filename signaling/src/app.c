@@ -5,12 +5,14 @@
 
 #include "api-past-meetings.h"
 #include "api-private.h"
+#include "api-recordings.h"
 #include "api-rollcall.h"
 #include "api-warnings.h"
 #include "attendance-live.h"
 #include "echo.h"
 #include "meeting-attendance.h"
 #include "meeting-private.h"
+#include "meeting-render.h"
 #include "room-log.h"
 
 static const ShRoute *const route_tables[] = {
@@ -18,6 +20,7 @@ static const ShRoute *const route_tables[] = {
   sh_meeting_routes,    sh_account_routes,  sh_meeting_record_routes,
   sh_attendance_routes, sh_rollcall_routes, sh_vote_routes,
   sh_warning_routes,    sh_past_meeting_routes,
+  sh_recording_routes,
 };
 
 /* Sockets going away are told to the protocols in this order. */
@@ -50,7 +53,8 @@ sh_server_new (const char *config_path, const char *const *overrides, GError **e
   sh_meeting_attendance_attach (server);
   sh_meeting_rollcall_attach (server);
   sh_meeting_votes_attach (server);
-  sh_meeting_recording_attach (server);
+  sh_meeting_recording_attach (server, sh_meeting_render_recording_finished,
+                               sh_meeting_render_attach (server));
   sh_ws_register (server, ws_protocols);
   if (!sh_http_server_start (server, error))
     return NULL;

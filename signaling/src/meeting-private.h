@@ -65,19 +65,21 @@ void sh_meeting_handle_receive (ShWsMessage *m);
  * its worker first if nobody joined yet. */
 void sh_meeting_media_add_tap (ShServer *server, ShRoom *room, ShMediaTap *tap);
 
-/* meeting-recording.c: the live recording of meetings whose type requires
- * it (docs/recording.md), following the room event stream; and at
- * start-up, the closing of recordings a crash left open. */
-void sh_meeting_recording_attach (ShServer *server);
-/* Whether @meeting_id is being recorded now (its page shows 录制中). */
-gboolean sh_meeting_recording_active (ShServer *server, gint64 meeting_id);
 /* The hook for what follows a recording's end (the composite render):
  * called on the main thread when a recording completes, and at start-up
  * for each recording a crash cut (@interrupted TRUE), after its fragments
- * have their rows. NULL: nothing follows. */
+ * have their rows. */
 typedef void (*ShRecordingFinishedFunc) (ShServer *server, gint64 recording_id,
-                                         gboolean interrupted);
-void sh_meeting_recording_set_finished_hook (ShRecordingFinishedFunc hook);
+                                         gboolean interrupted, gpointer user_data);
+/* meeting-recording.c: the live recording of meetings whose type requires
+ * it (docs/recording.md), following the room event stream; and at
+ * start-up, the closing of recordings a crash left open. @finished
+ * (nullable: nothing follows) with @finished_data (transfer none, must
+ * outlive the server's rooms) is the hook above. */
+void sh_meeting_recording_attach (ShServer *server, ShRecordingFinishedFunc finished,
+                                  gpointer finished_data);
+/* Whether @meeting_id is being recorded now (its page shows 录制中). */
+gboolean sh_meeting_recording_active (ShServer *server, gint64 meeting_id);
 
 /* meeting-votes.c: the votes' messages, for sh_ws_register(), and its
  * listener on the room event stream, attached after the meeting layer. */

@@ -22,6 +22,8 @@
 typedef struct {
   ShServer *server;
   GHashTable *active; /* meeting id → Rec */
+  ShRecordingFinishedFunc finished;
+  gpointer finished_data;
 } Recordings;
 
 typedef struct {
@@ -164,14 +166,6 @@ on_track_ended (ShRecorder *recorder, const ShRecorderTrack *track, gpointer use
                error->message);
 }
 
-static ShRecordingFinishedFunc finished_hook;
-
-void
-sh_meeting_recording_set_finished_hook (ShRecordingFinishedFunc hook)
-{
-  finished_hook = hook;
-}
-
 static void
 on_stopped (ShRecorder *recorder, gpointer user_data)
 {
@@ -179,6 +173,8 @@ on_stopped (ShRecorder *recorder, gpointer user_data)
   Recordings *owner = rec->owner;
   ShServer *server = owner->server;
   gint64 recording_id = rec->recording_id;
+  ShRecordingFinishedFunc finished = owner->finished;
+  gpointer finished_data = owner->finished_data;
   g_autoptr (GError) error = NULL;
 
   (void) recorder;
@@ -186,8 +182,8 @@ on_stopped (ShRecorder *recorder, gpointer user_data)
     g_warning ("recording %" G_GINT64_FORMAT " not completed: %s", recording_id, error->message);
   /* Frees the recorder too: it keeps itself alive until this returns. */
   g_hash_table_remove (owner->active, &rec->meeting_id);
-  if (finished_hook != NULL)
-    finished_hook (server, recording_id, FALSE);
+  if (finished != NULL)
+    finished (server, recording_id, FALSE, finished_data);
 }
 
 static const ShRecorderCallbacks recorder_callbacks = {
@@ -320,7 +316,7 @@ recover_track (ShServer *server, const ShRecordingTrack *track, GHashTable *know
 }
 
 static void
-recover (ShServer *server)
+recover (ShServer *server, ShRecordingFinishedFunc finished, gpointer finished_data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) closed = sh_recording_close_after_crash (server->store, &error);
@@ -347,8 +343,8 @@ recover (ShServer *server)
     g_message ("recording %" G_GINT64_FORMAT " of meeting %" G_GINT64_FORMAT
                " was cut by a crash: closed as interrupted",
                r->id, r->meeting_id);
-    if (finished_hook != NULL)
-      finished_hook (server, r->id, TRUE);
+    if (finished != NULL)
+      finished (server, r->id, TRUE, finished_data);
   }
 }
 
@@ -362,12 +358,15 @@ recordings_free (gpointer data)
 }
 
 void
-sh_meeting_recording_attach (ShServer *server)
+sh_meeting_recording_attach (ShServer *server, ShRecordingFinishedFunc finished,
+                             gpointer finished_data)
 {
   Recordings *owner = g_new0 (Recordings, 1);
 
-  recover (server);
+  recover (server, finished, finished_data);
   owner->server = server;
+  owner->finished = finished;
+  owner->finished_data = finished_data;
   owner->active = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, rec_free);
   sh_rooms_subscribe (server->rooms, on_room_event, owner, recordings_free);
 }

@@ -11,6 +11,7 @@ import { renderMotions } from './motions.js';
 import { initLeave } from './meeting-leave.js';
 import { initMeetingAttendance } from './meeting-attendance.js';
 import { initPastMeeting } from './meeting-past.js';
+import { initMeetingRecordings } from './meeting-recordings.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -236,6 +237,7 @@ async function refresh(meeting) {
   renderManagement();
   renderMotions(state.meeting);
   initMeetingAttendance(state.meeting);
+  initMeetingRecordings(state.meeting);
 }
 
 async function transition(button, to, reason) {
@@ -388,6 +390,7 @@ async function init() {
   renderMotions(state.meeting);
   await initLeave(state.meeting, myMemberId(), state.canManage || state.isChair);
   await initMeetingAttendance(state.meeting);
+  await initMeetingRecordings(state.meeting);
   await initPastMeeting(state.meeting, state.canManage, refreshAfterPast);
 }
 
@@ -397,6 +400,7 @@ async function refreshAfterPast() {
   renderDetails();
   renderManagement();
   await initMeetingAttendance(state.meeting);
+  await initMeetingRecordings(state.meeting);
   await initPastMeeting(state.meeting, state.canManage, refreshAfterPast);
 }
 

@@ -583,6 +583,42 @@ const char *const sh_migrations[] = {
   "  BEGIN SELECT RAISE(ABORT, 'election_tallies is append-only'); END;"
   "CREATE TRIGGER election_tallies_no_delete BEFORE DELETE ON election_tallies"
   "  BEGIN SELECT RAISE(ABORT, 'election_tallies is append-only'); END;",
+  /* 12: runoffs (另行选举, docs/votes.md "Runoffs"): an election motion made
+   *    in the meeting for the seats another left empty. One per election
+   *    (UNIQUE runoff_of), append-only. */
+  "CREATE TABLE election_runoffs ("
+  "  motion_id INTEGER PRIMARY KEY REFERENCES motion_elections(motion_id),"
+  "  runoff_of INTEGER NOT NULL UNIQUE REFERENCES motion_elections(motion_id),"
+  "  CHECK (motion_id <> runoff_of));"
+  "CREATE TRIGGER election_runoffs_no_update BEFORE UPDATE ON election_runoffs"
+  "  BEGIN SELECT RAISE(ABORT, 'election_runoffs is append-only'); END;"
+  "CREATE TRIGGER election_runoffs_no_delete BEFORE DELETE ON election_runoffs"
+  "  BEGIN SELECT RAISE(ABORT, 'election_runoffs is append-only'); END;",
+  /* 13: meetings held offline and entered afterwards (补录, past-meeting.c):
+   *    who entered one and when, and the status entered per member.
+   *    Append-only: a record of the past is not rewritten. */
+  "CREATE TABLE past_meetings ("
+  "  meeting_id INTEGER PRIMARY KEY REFERENCES meetings(id),"
+  "  started_at INTEGER NOT NULL,"
+  "  ended_at INTEGER NOT NULL CHECK (ended_at > started_at),"
+  "  entered_by INTEGER REFERENCES accounts(id),"
+  "  entered_at INTEGER NOT NULL);"
+  "CREATE TRIGGER past_meetings_no_update BEFORE UPDATE ON past_meetings"
+  "  BEGIN SELECT RAISE(ABORT, 'past_meetings is append-only'); END;"
+  "CREATE TRIGGER past_meetings_no_delete BEFORE DELETE ON past_meetings"
+  "  BEGIN SELECT RAISE(ABORT, 'past_meetings is append-only'); END;"
+  "CREATE TABLE past_attendance ("
+  "  meeting_id INTEGER NOT NULL REFERENCES past_meetings(meeting_id),"
+  "  position INTEGER NOT NULL,"
+  "  member_id INTEGER NOT NULL REFERENCES members(id),"
+  "  status TEXT NOT NULL CHECK (status IN"
+  "    ('present', 'late', 'left_early', 'absent', 'on_leave')),"
+  "  PRIMARY KEY (meeting_id, position),"
+  "  UNIQUE (meeting_id, member_id)) WITHOUT ROWID;"
+  "CREATE TRIGGER past_attendance_no_update BEFORE UPDATE ON past_attendance"
+  "  BEGIN SELECT RAISE(ABORT, 'past_attendance is append-only'); END;"
+  "CREATE TRIGGER past_attendance_no_delete BEFORE DELETE ON past_attendance"
+  "  BEGIN SELECT RAISE(ABORT, 'past_attendance is append-only'); END;",
   /* 12: recordings of meetings (docs/recording.md): a recording's state
    *    (recording, complete, interrupted by a crash), its tracks with their
    *    offset on the recording's clock for lip sync, and its finished files
@@ -627,42 +663,21 @@ const char *const sh_migrations[] = {
   "  BEGIN SELECT RAISE(ABORT, 'recording_files is append-only'); END;"
   "CREATE TRIGGER recording_files_no_delete BEFORE DELETE ON recording_files"
   "  BEGIN SELECT RAISE(ABORT, 'recording_files is append-only'); END;",
-  /* 12: runoffs (另行选举, docs/votes.md "Runoffs"): an election motion made
-   *    in the meeting for the seats another left empty. One per election
-   *    (UNIQUE runoff_of), append-only. */
-  "CREATE TABLE election_runoffs ("
-  "  motion_id INTEGER PRIMARY KEY REFERENCES motion_elections(motion_id),"
-  "  runoff_of INTEGER NOT NULL UNIQUE REFERENCES motion_elections(motion_id),"
-  "  CHECK (motion_id <> runoff_of));"
-  "CREATE TRIGGER election_runoffs_no_update BEFORE UPDATE ON election_runoffs"
-  "  BEGIN SELECT RAISE(ABORT, 'election_runoffs is append-only'); END;"
-  "CREATE TRIGGER election_runoffs_no_delete BEFORE DELETE ON election_runoffs"
-  "  BEGIN SELECT RAISE(ABORT, 'election_runoffs is append-only'); END;",
-  /* 13: meetings held offline and entered afterwards (补录, past-meeting.c):
-   *    who entered one and when, and the status entered per member.
-   *    Append-only: a record of the past is not rewritten. */
-  "CREATE TABLE past_meetings ("
-  "  meeting_id INTEGER PRIMARY KEY REFERENCES meetings(id),"
-  "  started_at INTEGER NOT NULL,"
-  "  ended_at INTEGER NOT NULL CHECK (ended_at > started_at),"
-  "  entered_by INTEGER REFERENCES accounts(id),"
-  "  entered_at INTEGER NOT NULL);"
-  "CREATE TRIGGER past_meetings_no_update BEFORE UPDATE ON past_meetings"
-  "  BEGIN SELECT RAISE(ABORT, 'past_meetings is append-only'); END;"
-  "CREATE TRIGGER past_meetings_no_delete BEFORE DELETE ON past_meetings"
-  "  BEGIN SELECT RAISE(ABORT, 'past_meetings is append-only'); END;"
-  "CREATE TABLE past_attendance ("
-  "  meeting_id INTEGER NOT NULL REFERENCES past_meetings(meeting_id),"
-  "  position INTEGER NOT NULL,"
-  "  member_id INTEGER NOT NULL REFERENCES members(id),"
-  "  status TEXT NOT NULL CHECK (status IN"
-  "    ('present', 'late', 'left_early', 'absent', 'on_leave')),"
-  "  PRIMARY KEY (meeting_id, position),"
-  "  UNIQUE (meeting_id, member_id)) WITHOUT ROWID;"
-  "CREATE TRIGGER past_attendance_no_update BEFORE UPDATE ON past_attendance"
-  "  BEGIN SELECT RAISE(ABORT, 'past_attendance is append-only'); END;"
-  "CREATE TRIGGER past_attendance_no_delete BEFORE DELETE ON past_attendance"
-  "  BEGIN SELECT RAISE(ABORT, 'past_attendance is append-only'); END;",
+  /* 13: the composite render of each finished recording (docs/recording.md,
+   *    "After the meeting"): its state, progress and attempts. */
+  "CREATE TABLE recording_renders ("
+  "  id INTEGER PRIMARY KEY,"
+  "  recording_id INTEGER NOT NULL UNIQUE REFERENCES recordings(id),"
+  "  state TEXT NOT NULL DEFAULT 'queued'"
+  "    CHECK (state IN ('queued', 'running', 'done', 'failed')),"
+  "  progress INTEGER NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 1000),"
+  "  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),"
+  "  error TEXT,"
+  "  queued_at INTEGER NOT NULL,"
+  "  started_at INTEGER,"
+  "  finished_at INTEGER);"
+  "CREATE INDEX recording_renders_open ON recording_renders (state)"
+  "  WHERE state IN ('queued', 'running');",
 };
 
 const int sh_migrations_count = G_N_ELEMENTS (sh_migrations);

@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# Integration test of the composite render after the meeting
+# (signaling/src/meeting-render.c, api-recordings.c): the real server on
+# loopback, three publishers over ICE (tools/loadbot, as in
+# test-recording-e2e.sh), recordings of a few seconds.
+#   1. a meeting ends: without anyone asking the composite WebM and MP4
+#      appear (polled over GET /api/meetings/{id}/recordings), ffprobe reads
+#      both with the expected streams and length, the SHA-256 and size rows
+#      match the files; access: secretary, chair and inspector 200, a member
+#      of the other branch 403, an unknown meeting 404.
+#   2. SIGKILL in the middle of a meeting, restart: the interrupted
+#      recording's composite is rendered without being asked.
+#   3. SIGKILL while rendering: no render outlives the server, and after the
+#      restart the render runs again from the beginning and completes.
+#   4. a renderer that always fails ($SANHUI_RENDER=/bin/false): three
+#      attempts, then failed with the error kept.
+# Skips (77) without ffprobe, jq, curl, sqlite3 or sha256sum.
+set -uo pipefail
+for tool in ffprobe jq curl sqlite3 sha256sum pgrep; do
+  command -v $tool >/dev/null || { echo "SKIP: $tool missing"; exit 77; }
+done
+root=${SANHUI_SOURCE_ROOT:?} build=${SANHUI_BUILD_ROOT:?}
+sanhui=${SANHUI_BINARY:-$build/signaling/sanhui}
+loadbot=$build/tools/loadbot/loadbot
+[ -x "$loadbot" ] || { echo "SKIP: $loadbot not built"; exit 77; }
+work=$(mktemp -d /tmp/sanhui-rec-render-XXXXXX)
+server_pid="" bots_pid=""
+cleanup() {
+  [ -n "$bots_pid" ] && kill "$bots_pid" 2>/dev/null
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fails=0
+check() { # check DESCRIPTION CONDITION...
+  local what=$1; shift
+  if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); fi
+}
+
+sets=(--set "storage.data_dir=$work/data" --set security.password_iterations=1000
+      --set log.level=message --set recording.fragment_seconds=2)
+mkdir -p "$work/data"
+"$sanhui" "${sets[@]}" demo >/dev/null || exit 1
+start_server() {
+  : >"$work/server.out"
+  "$sanhui" "${sets[@]}" --set server.port=0 --set "server.web_root=$root/web" serve \
+    >"$work/server.out" 2>>"$work/server.err" &
+  server_pid=$!
+  url=""
+  for _ in $(seq 300); do
+    url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/server.out" | head -1)
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || { echo "the server did not start"; cat "$work/server.err"; exit 1; }
+  url=$url/
+  for who in "${!csrf[@]}"; do login "$who"; done
+}
+declare -A csrf
+login() {
+  csrf[$1]=$(curl -sf -c "$work/$1.jar" -H 'Content-Type: application/json' \
+    -d "{\"login\":\"$1\",\"password\":\"Demo@2026\"}" "${url}api/session" | jq -r .csrf_token)
+}
+api() {
+  curl -sf -b "$work/$1.jar" -X "$2" -H "X-CSRF-Token: ${csrf[$1]}" \
+    -H 'Content-Type: application/json' ${4:+-d "$4"} "${url}${3#/}"
+}
+status() { # status LOGIN PATH → the HTTP status of a GET
+  curl -s -o /dev/null -w '%{http_code}' -b "$work/$1.jar" "${url}${2#/}"
+}
+sql() { sqlite3 "$work/data/sanhui.db" "$1"; }
+
+start_server
+for who in admin secretary zhangwei inspector sunhao; do login $who; done
+branch=$(api secretary GET api/orgs | jq '.orgs[] | select(.name == "第一党支部") | .id')
+chair_member=$(sql "SELECT member_id FROM accounts WHERE login = 'zhangwei'")
+for i in 1 2; do
+  api admin POST api/accounts \
+    "{\"login\":\"bot00$i\",\"display_name\":\"录制$i\",\"password\":\"Demo@2026\"}" >/dev/null
+done
+new_meeting() { # → id; opened and started over REST, chaired by zhangwei
+  local st en id
+  st=$(date -u -d '+5 minutes' +%Y-%m-%dT%H:%M:%SZ)
+  en=$(date -u -d '+3 hours' +%Y-%m-%dT%H:%M:%SZ)
+  id=$(api secretary POST "api/orgs/$branch/meetings" \
+    "{\"type\":\"general\",\"title\":\"合成测试\",\"planned_start\":\"$st\",\"planned_end\":\"$en\",\"place\":\"线上\",\"chair_member_id\":$chair_member}" \
+    | jq .id)
+  for i in 1 2; do
+    api secretary POST "api/meetings/$id/guests" "{\"login\":\"bot00$i\"}" >/dev/null
+  done
+  api secretary POST "api/meetings/$id/transition" '{"to":"open"}' >/dev/null
+  api secretary POST "api/meetings/$id/transition" '{"to":"in_progress"}' >/dev/null
+  echo "$id"
+}
+bots() { # bots MEETING SECONDS
+  "$loadbot" --url "$url" --meeting "$1" --bots 3 --publishers 3 \
+    --capture "$root/tools/loadbot/media.cap" --duration "$2" >/dev/null 2>"$work/bots.err" &
+  bots_pid=$!
+}
+render_state() { # render_state MEETING → the first recording's render state over REST
+  api secretary GET "api/meetings/$1/recordings" | jq -r '.recordings[0].render.state // "none"'
+}
+wait_rendered() { # wait_rendered MEETING: until done or failed (at most 120 s)
+  local s
+  for _ in $(seq 600); do
+    s=$(render_state "$1")
+    [ "$s" = done ] || [ "$s" = failed ] && break
+    sleep 0.2
+  done
+}
+renders_running() { pgrep -f "sanhui-render $work/" | wc -l; }
+# Both composites: streams, length within 1 s of the recording's, rows
+# that match the files.
+check_composites() { # check_composites MEETING
+  local json rec len f path dur
+  json=$(api secretary GET "api/meetings/$1/recordings")
+  rec=$(jq '.recordings[0].id' <<<"$json")
+  len=$(sql "SELECT (ended_at - started_at) / 1000000.0 FROM recordings WHERE id = $rec")
+  check "render done over REST" [ "$(jq -r '.recordings[0].render.state' <<<"$json")" = done ]
+  check "progress 1000 over REST" [ "$(jq '.recordings[0].render.progress' <<<"$json")" = 1000 ]
+  check "two composite files over REST" \
+    [ "$(jq -r '[.recordings[0].files[] | select(.kind == "composite") | .format] | sort | join(",")' <<<"$json")" = mp4,webm ]
+  while IFS='|' read -r f path; do
+    path=$work/data/$path
+    check "$f: stored size matches" [ "$(stat -c %s "$path")" = "$(sql "SELECT size FROM recording_files WHERE id = $f")" ]
+    check "$f: stored SHA-256 matches" \
+      [ "$(sha256sum "$path" | cut -d' ' -f1)" = "$(sql "SELECT sha256 FROM recording_files WHERE id = $f")" ]
+    check "$f: video and audio" \
+      [ "$(ffprobe -v error -show_entries stream=codec_type -of csv=p=0 "$path" | sort | tr '\n' ,)" = audio,video, ]
+    dur=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$path")
+    check "$f: length ${dur}s within 1 s of the recording's ${len}s" \
+      awk -v a="$dur" -v b="$len" 'BEGIN { exit !(a - b < 1 && b - a < 1) }'
+  done < <(sql "SELECT id, path FROM recording_files WHERE recording_id = $rec AND kind = 'composite'")
+  check "no .part left" [ -z "$(find "$work/data/recordings/$1" -name '*.part')" ]
+}
+
+# ---- 1. a recorded meeting that ends
+m1=$(new_meeting)
+bots "$m1" 4
+wait "$bots_pid"; bots_pid=""
+api secretary POST "api/meetings/$m1/transition" '{"to":"ended"}' >/dev/null
+wait_rendered "$m1"
+check_composites "$m1"
+check "webm is VP8/Opus" [ "$(ffprobe -v error -show_entries stream=codec_name -of csv=p=0 \
+  "$work/data/$(sql "SELECT path FROM recording_files WHERE kind = 'composite' AND path LIKE '%.webm' LIMIT 1")" | sort | tr '\n' ,)" = opus,vp8, ]
+check "secretary may read" [ "$(status secretary "api/meetings/$m1/recordings")" = 200 ]
+check "the chair may read" [ "$(status zhangwei "api/meetings/$m1/recordings")" = 200 ]
+check "an inspector may read" [ "$(status inspector "api/meetings/$m1/recordings")" = 200 ]
+check "the other branch's member may not" [ "$(status sunhao "api/meetings/$m1/recordings")" = 403 ]
+check "an unknown meeting is 404" [ "$(status secretary "api/meetings/999999/recordings")" = 404 ]
+check "the recording is complete over REST" \
+  [ "$(api inspector GET "api/meetings/$m1/recordings" | jq -r '.recordings[0].state')" = complete ]
+
+# ---- 2. SIGKILL in the middle of a recorded meeting
+m2=$(new_meeting)
+bots "$m2" 60
+sleep 5
+kill -9 "$server_pid"; wait "$server_pid" 2>/dev/null
+kill "$bots_pid" 2>/dev/null; wait "$bots_pid" 2>/dev/null; bots_pid=""
+start_server
+wait_rendered "$m2"
+check "interrupted, with the crash moment" \
+  [ "$(api secretary GET "api/meetings/$m2/recordings" | jq -r '.recordings[0] | .state + " " + (.interrupted_at != null | tostring)')" = "interrupted true" ]
+check_composites "$m2"
+
+# ---- 3. SIGKILL while rendering
+m3=$(new_meeting)
+bots "$m3" 8
+wait "$bots_pid"; bots_pid=""
+api secretary POST "api/meetings/$m3/transition" '{"to":"ended"}' >/dev/null
+r3=""
+for _ in $(seq 300); do
+  r3=$(sql "SELECT r.id FROM recording_renders r JOIN recordings c ON c.id = r.recording_id
+            WHERE c.meeting_id = $m3 AND r.state = 'running'")
+  # The row says running a moment before the child is spawned.
+  [ -n "$r3" ] && [ "$(renders_running)" = 1 ] && break
+  sleep 0.1
+done
+check "the render was running" [ -n "$r3" ]
+check "a sanhui-render child runs" [ "$(renders_running)" = 1 ]
+kill -9 "$server_pid"; wait "$server_pid" 2>/dev/null
+for _ in $(seq 50); do [ "$(renders_running)" = 0 ] && break; sleep 0.1; done
+check "the render died with the server" [ "$(renders_running)" = 0 ]
+start_server
+wait_rendered "$m3"
+check_composites "$m3"
+check "run again after the restart" [ "$(sql "SELECT attempts FROM recording_renders WHERE id = $r3")" -ge 2 ]
+
+# ---- 4. a render that fails every time: bounded attempts, the error kept
+kill "$server_pid"; wait "$server_pid" 2>/dev/null
+SANHUI_RENDER=/bin/false start_server
+m4=$(new_meeting)
+bots "$m4" 3
+wait "$bots_pid"; bots_pid=""
+api secretary POST "api/meetings/$m4/transition" '{"to":"ended"}' >/dev/null
+wait_rendered "$m4"
+json=$(api secretary GET "api/meetings/$m4/recordings")
+check "failed after three attempts" \
+  [ "$(jq -r '.recordings[0].render | .state + " " + (.attempts | tostring)' <<<"$json")" = "failed 3" ]
+check "the failure is kept" \
+  [ "$(jq -r '.recordings[0].render.error' <<<"$json")" = "sanhui-render failed (exit status 1)" ]
+check "no composite row" [ "$(jq '[.recordings[0].files[] | select(.kind == "composite")] | length' <<<"$json")" = 0 ]
+
+[ "$fails" = 0 ] || { echo "# server log:"; grep -v '^$' "$work/server.err" | tail -30; exit 1; }
