@@ -619,7 +619,7 @@ const char *const sh_migrations[] = {
   "  BEGIN SELECT RAISE(ABORT, 'past_attendance is append-only'); END;"
   "CREATE TRIGGER past_attendance_no_delete BEFORE DELETE ON past_attendance"
   "  BEGIN SELECT RAISE(ABORT, 'past_attendance is append-only'); END;",
-  /* 12: recordings of meetings (docs/recording.md): a recording's state
+  /* 14: recordings of meetings (docs/recording.md): a recording's state
    *    (recording, complete, interrupted by a crash), its tracks with their
    *    offset on the recording's clock for lip sync, and its finished files
    *    with size, duration and SHA-256, append-only. */
@@ -663,7 +663,7 @@ const char *const sh_migrations[] = {
   "  BEGIN SELECT RAISE(ABORT, 'recording_files is append-only'); END;"
   "CREATE TRIGGER recording_files_no_delete BEFORE DELETE ON recording_files"
   "  BEGIN SELECT RAISE(ABORT, 'recording_files is append-only'); END;",
-  /* 13: the composite render of each finished recording (docs/recording.md,
+  /* 15: the composite render of each finished recording (docs/recording.md,
    *    "After the meeting"): its state, progress and attempts. */
   "CREATE TABLE recording_renders ("
   "  id INTEGER PRIMARY KEY,"
