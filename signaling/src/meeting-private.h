@@ -71,6 +71,9 @@ void sh_meeting_media_add_tap (ShServer *server, ShRoom *room, ShMediaTap *tap);
  * have their rows. */
 typedef void (*ShRecordingFinishedFunc) (ShServer *server, gint64 recording_id,
                                          gboolean interrupted, gpointer user_data);
+/* @path's place in the server's data directory (recordings are stored by
+ * it), NULL when outside. (transfer full) */
+char *sh_meeting_data_relative (ShServer *server, const char *path);
 /* meeting-recording.c: the live recording of meetings whose type requires
  * it (docs/recording.md), following the room event stream; and at
  * start-up, the closing of recordings a crash left open. @finished

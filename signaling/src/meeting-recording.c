@@ -44,9 +44,8 @@ rec_free (gpointer data)
   g_free (rec);
 }
 
-/* @path's place in the data directory, NULL when outside. (transfer full) */
-static char *
-data_relative (ShServer *server, const char *path)
+char *
+sh_meeting_data_relative (ShServer *server, const char *path)
 {
   g_autofree char *data = g_canonicalize_filename (server->config->data_dir, NULL);
   g_autofree char *full = g_canonicalize_filename (path, NULL);
@@ -62,7 +61,7 @@ static gboolean
 store_file (ShServer *server, gint64 recording_id, gint64 track_row, const char *path,
             guint64 duration_ns, GError **error)
 {
-  g_autofree char *relative = data_relative (server, path);
+  g_autofree char *relative = sh_meeting_data_relative (server, path);
   g_autofree char *sha = NULL;
   guint64 size = 0;
 
@@ -96,7 +95,7 @@ on_track_started (ShRecorder *recorder, const ShRecorderTrack *track, gpointer u
   ShServer *server = rec->owner->server;
   ShRoom *room = sh_rooms_lookup (server->rooms, rec->meeting_id);
   ShRoomParticipant *p = room ? sh_room_find (room, (gint64) track->publisher) : NULL;
-  g_autofree char *location = data_relative (server, track->location_pattern);
+  g_autofree char *location = sh_meeting_data_relative (server, track->location_pattern);
   g_autoptr (GError) error = NULL;
   gint64 row;
 

@@ -123,19 +123,6 @@ sh_meeting_render_build_job (const char *data_dir, const char *title, const ShRe
 
 /* ------------------------------------------------ the queue */
 
-/* @path's place in the data directory, NULL when outside. (transfer full) */
-static char *
-data_relative (ShServer *server, const char *path)
-{
-  g_autofree char *data = g_canonicalize_filename (server->config->data_dir, NULL);
-  g_autofree char *full = g_canonicalize_filename (path, NULL);
-  gsize n = strlen (data);
-
-  if (strncmp (full, data, n) != 0 || full[n] != G_DIR_SEPARATOR)
-    return NULL;
-  return g_strdup (full + n + 1);
-}
-
 /* The `sanhui-render` to run: $SANHUI_RENDER, next to the server's own
  * executable (an installed server), or the build tree's. (transfer full) */
 static char *
@@ -274,7 +261,7 @@ store_outputs (ShMeetingRender *self, const Digests *d, GError **error)
 
     if (d->paths[i] == NULL)
       continue;
-    relative = data_relative (server, d->paths[i]);
+    relative = sh_meeting_data_relative (server, d->paths[i]);
     if (relative == NULL) {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
                    "%s is outside the data directory", d->paths[i]);
