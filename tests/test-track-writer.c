@@ -130,9 +130,12 @@ make_rtp (const char *description, GPtrArray *packets, guint64 offset_ns)
 }
 
 /* Feeds @packets at their own pace (arrival = now), skipping every
- * @lose_every-th (0: none), then finishes and waits. */
+ * @lose_every-th (0: none), with the packets of the [@stall_from,
+ * @stall_to) second held back and then delivered at once (a loaded machine:
+ * 0, 0 for none), then finishes and waits. */
 static void
-feed (Fixture *f, ShTrackWriter *w, GPtrArray *packets, guint lose_every)
+feed_stalled (Fixture *f, ShTrackWriter *w, GPtrArray *packets, guint lose_every,
+              guint64 stall_from, guint64 stall_to)
 {
   gint64 start = g_get_monotonic_time ();
 
@@ -142,6 +145,8 @@ feed (Fixture *f, ShTrackWriter *w, GPtrArray *packets, guint lose_every)
     gsize len;
     const guint8 *data = g_bytes_get_data (p->packet, &len);
 
+    if (p->pts >= stall_from && p->pts < stall_to)
+      due = start + (gint64) (stall_to / 1000);
     if (due > g_get_monotonic_time ())
       g_usleep ((gulong) (due - g_get_monotonic_time ()));
     if (lose_every != 0 && i % lose_every == lose_every - 1)
@@ -154,6 +159,12 @@ feed (Fixture *f, ShTrackWriter *w, GPtrArray *packets, guint lose_every)
     g_cond_wait (&f->cond, &f->lock);
   g_mutex_unlock (&f->lock);
   g_assert_cmpstr (f->error_message, ==, NULL);
+}
+
+static void
+feed (Fixture *f, ShTrackWriter *w, GPtrArray *packets, guint lose_every)
+{
+  feed_stalled (f, w, packets, lose_every, 0, 0);
 }
 
 /* Returns: (transfer full) ffprobe's output for @path. */
@@ -293,6 +304,28 @@ test_vp8_switch_and_loss (Fixture *f, gconstpointer data)
   check_fragments (f, (double) end / GST_SECOND, "vp8", TRUE);
 }
 
+/* A loaded machine: a second of packets held back, then delivered in one
+ * burst, twice. The recording goes on; the fragments decode. */
+static void
+test_vp8_stalls (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) packets = g_ptr_array_new_with_free_func (packet_free);
+  g_autofree char *pattern = g_build_filename (f->dir, "track-4-%05d.mkv", NULL);
+  g_autoptr (GError) error = NULL;
+
+  (void) data;
+  make_rtp ("videotestsrc num-buffers=120 ! video/x-raw,width=320,height=240,framerate=30/1 "
+            "! vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=96 ! appsink name=out",
+            packets, 0);
+  g_autoptr (ShTrackWriter) w
+      = sh_track_writer_new ("VP8", 90000, 96, pattern, FRAGMENT_NS, &events, f, &error);
+  g_assert_no_error (error);
+  feed_stalled (f, w, packets, 0, GST_SECOND / 2, 2 * GST_SECOND);
+  g_assert_cmpuint (f->fragments->len, >=, 2);
+  for (guint i = 0; i < f->fragments->len; i++)
+    g_assert_true (decodes (f->fragments->pdata[i]));
+}
+
 static void
 test_foreign_payload_dropped (Fixture *f, gconstpointer data)
 {
@@ -324,6 +357,8 @@ main (int argc, char **argv)
   g_test_add ("/track-writer/opus", Fixture, NULL, fixture_setup, test_opus, fixture_teardown);
   g_test_add ("/track-writer/vp8-switch-and-loss", Fixture, NULL, fixture_setup,
               test_vp8_switch_and_loss, fixture_teardown);
+  g_test_add ("/track-writer/vp8-stalls", Fixture, NULL, fixture_setup, test_vp8_stalls,
+              fixture_teardown);
   g_test_add ("/track-writer/foreign-payload", Fixture, NULL, fixture_setup,
               test_foreign_payload_dropped, fixture_teardown);
   return g_test_run ();
