@@ -109,4 +109,5 @@ G_END_DECLS
 #include "sanhui-minutes/organizational-life.h"
 #include "sanhui-minutes/recordings.h"
 #include "sanhui-minutes/accounts.h"
+#include "sanhui-minutes/archive.h"
 #undef SH_MINUTES_INSIDE
