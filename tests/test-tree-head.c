@@ -93,11 +93,13 @@ test_signed_data_layout (void)
   gsize length;
   const guint8 *p = g_bytes_get_data (data, &length);
   const guint8 org[8] = { 0, 0, 0, 0, 0, 0, 0, 7 }, size[8] = { 0, 0, 0, 0, 0, 0, 0, 42 };
+  guint64 timestamp;
 
   g_assert_cmpuint (length, ==, 20 + 8 + 8 + 8 + 1 + 32 + 2);
   g_assert_cmpmem (p, 20, "sanhui-tree-head-v1", 20);
   g_assert_cmpmem (p + 20, 8, org, 8);
-  g_assert_cmpuint (GUINT64_FROM_BE (*(const guint64 *) (p + 28)), ==, head.timestamp);
+  memcpy (&timestamp, p + 28, sizeof timestamp);
+  g_assert_cmpuint (GUINT64_FROM_BE (timestamp), ==, head.timestamp);
   g_assert_cmpmem (p + 36, 8, size, 8);
   g_assert_cmpuint (p[44], ==, 32);
   g_assert_cmpmem (p + 45, 32, head.root.bytes, 32);
