@@ -103,4 +103,67 @@ gboolean sh_tree_head_sign (ShTreeHead *head, const ShArchiveKey *key, GError **
 /* TRUE if @head is signed by @key (its key_id must name @key). */
 gboolean sh_tree_head_verify (const ShTreeHead *head, const ShArchiveKey *key);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShTreeHead, g_free)
+
+/* ------------------------------------------------- the stored log */
+
+/* A document larger than this is refused: a meeting's record with its
+ * minutes is a few hundred KiB; the recordings are named by their hashes. */
+#define SH_ARCHIVE_DOCUMENT_MAX (16 * 1024 * 1024)
+
+/* One leaf of an organization's log: the bytes hashed (the record's
+ * canonical JSON), what it is, and until when it must be kept. */
+typedef struct {
+  gint64 org_id;
+  guint64 index;     /* its place in the organization's tree, from 0 */
+  char *kind;        /* lower-case letters and '-': "meeting-record", "correction", ... */
+  gint64 meeting_id; /* 0 when it is not about one meeting */
+  GBytes *document;
+  ShMerkleHash leaf_hash;
+  gint64 appended_at;
+  gint64 retain_until;
+} ShArchiveEntry;
+
+void sh_archive_entry_free (ShArchiveEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShArchiveEntry, sh_archive_entry_free)
+
+/* Appends @document (UTF-8, at most SH_ARCHIVE_DOCUMENT_MAX bytes) as the
+ * next leaf of @org_id's log, in one unit of work. Nothing appended is ever
+ * changed or removed (the store refuses it).
+ * Returns: (transfer full) the entry with its index and leaf hash. */
+ShArchiveEntry *sh_archive_append (ShStore *store, gint64 org_id, const char *kind,
+                                   gint64 meeting_id, GBytes *document, gint64 retain_until,
+                                   GError **error);
+/* Entry @index of @org_id's log; NOT_FOUND past its end. Returns: (transfer full). */
+ShArchiveEntry *sh_archive_get_entry (ShStore *store, gint64 org_id, guint64 index, GError **error);
+/* The number of entries in @org_id's log. */
+gboolean sh_archive_size (ShStore *store, gint64 org_id, guint64 *size, GError **error);
+
+/* Signs the head of @org_id's log as it stands, keeps it (and @key's public
+ * half, so the head stays verifiable after a rotation) and returns it.
+ * Returns: (transfer full). */
+ShTreeHead *sh_archive_sign_head (ShStore *store, gint64 org_id, const ShArchiveKey *key,
+                                  GError **error);
+/* The latest head signed for @org_id; NOT_FOUND when none was. Returns: (transfer full). */
+ShTreeHead *sh_archive_latest_head (ShStore *store, gint64 org_id, GError **error);
+/* The public key a stored head names; NOT_FOUND for a key the store never
+ * signed with. Returns: (transfer full) a public-only key. */
+ShArchiveKey *sh_archive_get_key (ShStore *store, const ShMerkleHash *key_id, GError **error);
+
+/* Proofs over the stored log (see sh_merkle_*): entry @index in the tree of
+ * its first @tree_size entries, and that tree @old_size is a prefix of
+ * tree @new_size. INVALID when a size is past the log's end.
+ * Returns: (transfer full) (element-type ShMerkleHash). */
+GArray *sh_archive_inclusion_proof (ShStore *store, gint64 org_id, guint64 index, guint64 tree_size,
+                                    GError **error);
+GArray *sh_archive_consistency_proof (ShStore *store, gint64 org_id, guint64 old_size,
+                                      guint64 new_size, GError **error);
+
+/* Checks @org_id's whole log: every entry's hash against its document, and
+ * every stored head's root and signature, heads never shrinking. On the
+ * first failure returns FALSE with an error that names the entry or head
+ * (INVALID), and sets *@bad_index (when not NULL) to the entry's index, or
+ * to the head's size for a head. */
+gboolean sh_archive_verify_log (ShStore *store, gint64 org_id, guint64 *bad_index, GError **error);
+
 G_END_DECLS

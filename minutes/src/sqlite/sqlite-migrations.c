@@ -678,6 +678,50 @@ const char *const sh_migrations[] = {
   "  finished_at INTEGER);"
   "CREATE INDEX recording_renders_open ON recording_renders (state)"
   "  WHERE state IN ('queued', 'running');",
+  /* 16: the archive's transparency log (docs/archive.md): per organization
+   *    entries in tree order (each insert must be the next index), the
+   *    signed tree heads and the public keys that signed them. All
+   *    append-only: a record of the past is never rewritten. */
+  "CREATE TABLE archive_entries ("
+  "  org_id INTEGER NOT NULL REFERENCES organizations(id),"
+  "  leaf_index INTEGER NOT NULL CHECK (leaf_index >= 0),"
+  "  kind TEXT NOT NULL,"
+  "  meeting_id INTEGER REFERENCES meetings(id),"
+  "  document BLOB NOT NULL,"
+  "  leaf_hash BLOB NOT NULL CHECK (length(leaf_hash) = 32),"
+  "  appended_at INTEGER NOT NULL,"
+  "  retain_until INTEGER NOT NULL,"
+  "  PRIMARY KEY (org_id, leaf_index)) WITHOUT ROWID;"
+  "CREATE INDEX archive_entries_meeting ON archive_entries (meeting_id)"
+  "  WHERE meeting_id IS NOT NULL;"
+  "CREATE TRIGGER archive_entries_in_order BEFORE INSERT ON archive_entries"
+  "  WHEN NEW.leaf_index <> COALESCE((SELECT MAX(leaf_index) + 1 FROM archive_entries"
+  "                                   WHERE org_id = NEW.org_id), 0)"
+  "  BEGIN SELECT RAISE(ABORT, 'archive_entries grow at the end only'); END;"
+  "CREATE TRIGGER archive_entries_no_update BEFORE UPDATE ON archive_entries"
+  "  BEGIN SELECT RAISE(ABORT, 'archive_entries is append-only'); END;"
+  "CREATE TRIGGER archive_entries_no_delete BEFORE DELETE ON archive_entries"
+  "  BEGIN SELECT RAISE(ABORT, 'archive_entries is append-only'); END;"
+  "CREATE TABLE archive_keys ("
+  "  key_id BLOB PRIMARY KEY CHECK (length(key_id) = 32),"
+  "  public_key BLOB NOT NULL CHECK (length(public_key) = 32),"
+  "  added_at INTEGER NOT NULL) WITHOUT ROWID;"
+  "CREATE TRIGGER archive_keys_no_update BEFORE UPDATE ON archive_keys"
+  "  BEGIN SELECT RAISE(ABORT, 'archive_keys is append-only'); END;"
+  "CREATE TRIGGER archive_keys_no_delete BEFORE DELETE ON archive_keys"
+  "  BEGIN SELECT RAISE(ABORT, 'archive_keys is append-only'); END;"
+  "CREATE TABLE archive_tree_heads ("
+  "  org_id INTEGER NOT NULL REFERENCES organizations(id),"
+  "  tree_size INTEGER NOT NULL CHECK (tree_size >= 0),"
+  "  root BLOB NOT NULL CHECK (length(root) = 32),"
+  "  signed_at INTEGER NOT NULL,"
+  "  key_id BLOB NOT NULL REFERENCES archive_keys(key_id),"
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64),"
+  "  PRIMARY KEY (org_id, signed_at)) WITHOUT ROWID;"
+  "CREATE TRIGGER archive_tree_heads_no_update BEFORE UPDATE ON archive_tree_heads"
+  "  BEGIN SELECT RAISE(ABORT, 'archive_tree_heads is append-only'); END;"
+  "CREATE TRIGGER archive_tree_heads_no_delete BEFORE DELETE ON archive_tree_heads"
+  "  BEGIN SELECT RAISE(ABORT, 'archive_tree_heads is append-only'); END;",
 };
 
 const int sh_migrations_count = G_N_ELEMENTS (sh_migrations);

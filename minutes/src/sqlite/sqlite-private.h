@@ -94,3 +94,4 @@ extern const ShRecordingRenderStoreOps sh_sqlite_recording_render_ops;
 extern const ShVoteStoreOps sh_sqlite_vote_ops;
 extern const ShElectionStoreOps sh_sqlite_election_ops;
 extern const ShPastMeetingStoreOps sh_sqlite_past_meeting_ops;
+extern const ShArchiveStoreOps sh_sqlite_archive_ops;

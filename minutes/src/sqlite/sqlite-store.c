@@ -480,4 +480,5 @@ static const ShStoreBackend sqlite_backend = {
   .vote = &sh_sqlite_vote_ops,
   .election = &sh_sqlite_election_ops,
   .past_meeting = &sh_sqlite_past_meeting_ops,
+  .archive = &sh_sqlite_archive_ops,
 };
