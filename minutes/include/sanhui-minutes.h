@@ -108,6 +108,7 @@ G_END_DECLS
 #include "sanhui-minutes/elections.h"
 #include "sanhui-minutes/organizational-life.h"
 #include "sanhui-minutes/recordings.h"
+#include "sanhui-minutes/meeting-minutes.h"
 #include "sanhui-minutes/accounts.h"
 #include "sanhui-minutes/archive.h"
 #undef SH_MINUTES_INSIDE

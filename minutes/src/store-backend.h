@@ -42,6 +42,7 @@ typedef struct _ShRecordingRenderStoreOps ShRecordingRenderStoreOps;
 typedef struct _ShPastMeetingStoreOps ShPastMeetingStoreOps;
 typedef struct _ShRecordingStoreOps ShRecordingStoreOps;
 typedef struct _ShArchiveStoreOps ShArchiveStoreOps;
+typedef struct _ShMeetingMinutesStoreOps ShMeetingMinutesStoreOps;
 
 typedef struct _ShStoreBackend {
   const char *name; /* "sqlite" */
@@ -101,4 +102,6 @@ typedef struct _ShStoreBackend {
   const ShRecordingRenderStoreOps *recording_render;
   /* Optional: without it (NULL) nothing can be archived. */
   const ShArchiveStoreOps *archive;
+  /* Optional: without it (NULL) no minutes can be written. */
+  const ShMeetingMinutesStoreOps *meeting_minutes;
 } ShStoreBackend;

@@ -722,6 +722,45 @@ const char *const sh_migrations[] = {
   "  BEGIN SELECT RAISE(ABORT, 'archive_tree_heads is append-only'); END;"
   "CREATE TRIGGER archive_tree_heads_no_delete BEFORE DELETE ON archive_tree_heads"
   "  BEGIN SELECT RAISE(ABORT, 'archive_tree_heads is append-only'); END;",
+  /* 17: minutes (会议记录, meeting-minutes.c): every saved state of every
+   *    part people write, with who and when (server time); the signatures
+   *    of the recorder and the chair with the SHA-256 of what they signed;
+   *    corrections after signing point at what they correct. Append-only;
+   *    once anyone has signed only corrections get in, and only after both. */
+  "CREATE TABLE minutes_revisions ("
+  "  id INTEGER PRIMARY KEY,"
+  "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+  "  part TEXT NOT NULL CHECK (part IN"
+  "    ('agenda', 'speeches', 'resolution', 'lesson_material', 'other')),"
+  "  motion_id INTEGER REFERENCES motions(id),"
+  "  text TEXT NOT NULL,"
+  "  base_id INTEGER REFERENCES minutes_revisions(id),"
+  "  corrects_id INTEGER REFERENCES minutes_revisions(id),"
+  "  author_account_id INTEGER NOT NULL REFERENCES accounts(id),"
+  "  saved_at INTEGER NOT NULL,"
+  "  CHECK (motion_id IS NULL OR part = 'resolution'));"
+  "CREATE INDEX minutes_revisions_part ON minutes_revisions"
+  "  (meeting_id, part, motion_id, id);"
+  "CREATE TRIGGER minutes_revisions_no_update BEFORE UPDATE ON minutes_revisions"
+  "  BEGIN SELECT RAISE(ABORT, 'minutes_revisions is append-only'); END;"
+  "CREATE TRIGGER minutes_revisions_no_delete BEFORE DELETE ON minutes_revisions"
+  "  BEGIN SELECT RAISE(ABORT, 'minutes_revisions is append-only'); END;"
+  "CREATE TABLE minutes_signatures ("
+  "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+  "  signer TEXT NOT NULL CHECK (signer IN ('recorder', 'chair')),"
+  "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+  "  member_id INTEGER NOT NULL REFERENCES members(id),"
+  "  content_sha256 TEXT NOT NULL CHECK (length(content_sha256) = 64),"
+  "  signed_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (meeting_id, signer)) WITHOUT ROWID;"
+  "CREATE TRIGGER minutes_signatures_no_update BEFORE UPDATE ON minutes_signatures"
+  "  BEGIN SELECT RAISE(ABORT, 'minutes_signatures is append-only'); END;"
+  "CREATE TRIGGER minutes_signatures_no_delete BEFORE DELETE ON minutes_signatures"
+  "  BEGIN SELECT RAISE(ABORT, 'minutes_signatures is append-only'); END;"
+  "CREATE TRIGGER minutes_revisions_frozen BEFORE INSERT ON minutes_revisions"
+  "  WHEN (SELECT COUNT(*) FROM minutes_signatures WHERE meeting_id = NEW.meeting_id)"
+  "       <> CASE WHEN NEW.corrects_id IS NULL THEN 0 ELSE 2 END"
+  "  BEGIN SELECT RAISE(ABORT, 'signed minutes take corrections only'); END;",
 };
 
 const int sh_migrations_count = G_N_ELEMENTS (sh_migrations);

@@ -95,3 +95,4 @@ extern const ShVoteStoreOps sh_sqlite_vote_ops;
 extern const ShElectionStoreOps sh_sqlite_election_ops;
 extern const ShPastMeetingStoreOps sh_sqlite_past_meeting_ops;
 extern const ShArchiveStoreOps sh_sqlite_archive_ops;
+extern const ShMeetingMinutesStoreOps sh_sqlite_meeting_minutes_ops;

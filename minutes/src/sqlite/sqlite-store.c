@@ -481,4 +481,5 @@ static const ShStoreBackend sqlite_backend = {
   .election = &sh_sqlite_election_ops,
   .past_meeting = &sh_sqlite_past_meeting_ops,
   .archive = &sh_sqlite_archive_ops,
+  .meeting_minutes = &sh_sqlite_meeting_minutes_ops,
 };
