@@ -148,21 +148,22 @@ export function recordingScenarios(h) {
     assert(texts.some((x) => x.includes('录像结束')), `no end marker in ${texts.join(' | ')}`);
     assert(texts.some((x) => x.includes('加入会议')), `no join marker in ${texts.join(' | ')}`);
     assert(await page.locator('#timeline-bar circle').count() === texts.length, 'bar and list differ');
-    const end = items.filter({ hasText: '录像结束' }).first();
-    const endOffset = Number(await end.getAttribute('data-offset'));
-    const target = endOffset > 2 ? endOffset / 2 : endOffset;
-    // Seek to the middle through a marker whose offset is known: the join
-    // nearest to it, or the end.
-    const offsets = (await items.evaluateAll((els) => els.map((e) => Number(e.dataset.offset))));
-    let index = offsets.findIndex((o) => o > 1 && o < endOffset - 0.5);
-    if (index < 0) index = offsets.length - 1;
-    log('seeking to marker', index, 'at', offsets[index], 'of', target);
+    // Seek through markers: one in the middle if there is one, the end,
+    // then back to the start.
+    const offsets = await items.evaluateAll((els) => els.map((e) => Number(e.dataset.offset)));
+    log('markers', texts.map((x, i) => `${offsets[i].toFixed(1)} ${x}`).join(' | '));
+    const endOffset = offsets[offsets.length - 1];
+    const targets = [offsets.findIndex((o) => o > 1 && o < endOffset - 1), offsets.length - 1, 0]
+      .filter((i) => i >= 0);
     await page.evaluate(() => document.getElementById('player-video').pause());
-    await items.nth(index).locator('button').click();
-    await page.waitForFunction((want) => {
-      const v = document.getElementById('player-video');
-      return !v.seeking && Math.abs(v.currentTime - want) < 0.6;
-    }, offsets[index], { timeout: PLAY_TIMEOUT_MS });
+    for (const index of targets) {
+      log('seeking to marker', index, 'at', offsets[index]);
+      await items.nth(index).locator('button').click();
+      await page.waitForFunction((want) => {
+        const v = document.getElementById('player-video');
+        return !v.seeking && Math.abs(v.currentTime - want) < 0.6;
+      }, offsets[index], { timeout: PLAY_TIMEOUT_MS });
+    }
 
     // 访问记录 on the meeting page: his playback.
     await page.goto(new URL(`meeting.html?id=${meetingId}`, t.url).href);
