@@ -43,6 +43,7 @@ typedef struct _ShPastMeetingStoreOps ShPastMeetingStoreOps;
 typedef struct _ShRecordingStoreOps ShRecordingStoreOps;
 typedef struct _ShArchiveStoreOps ShArchiveStoreOps;
 typedef struct _ShMeetingMinutesStoreOps ShMeetingMinutesStoreOps;
+typedef struct _ShRecordingAccessStoreOps ShRecordingAccessStoreOps;
 
 typedef struct _ShStoreBackend {
   const char *name; /* "sqlite" */
@@ -104,4 +105,6 @@ typedef struct _ShStoreBackend {
   const ShArchiveStoreOps *archive;
   /* Optional: without it (NULL) no minutes can be written. */
   const ShMeetingMinutesStoreOps *meeting_minutes;
+  /* Optional: without it (NULL) recordings are not served (no audit log). */
+  const ShRecordingAccessStoreOps *recording_access;
 } ShStoreBackend;

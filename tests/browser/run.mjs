@@ -21,6 +21,7 @@ import { voteScenarios } from './vote-scenarios.mjs';
 import { attendanceScenarios } from './attendance-scenarios.mjs';
 import { rollcallScenarios } from './rollcall-scenarios.mjs';
 import { crashScenarios } from './crash-scenarios.mjs';
+import { recordingScenarios } from './recording-scenarios.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 let chromium = null; // from playwright-core, loaded in main() so a missing install is reported
@@ -711,6 +712,10 @@ const SCENARIOS = {
   ...crashScenarios({
     log, assert, TestFailure, withTimeout, environment, chromium: () => chromium,
     CHROMIUM_ARGS, DEMO_PASSWORD, STEP_TIMEOUT_MS,
+  }),
+  // recordings played on their page (recording-scenarios.mjs)
+  ...recordingScenarios({
+    log, assert, TestFailure, withTimeout, environment, DEMO_PASSWORD,
   }),
 };
 
