@@ -3,6 +3,9 @@
  * SPDX-License-Identifier: Apache-2.0 */
 #include "track-writer.h"
 
+#include <errno.h>
+#include <string.h>
+
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
@@ -31,6 +34,7 @@ struct _ShTrackWriter {
   gint finishing;      /* atomic */
   gint finished;       /* atomic: finished() ran */
   gint keyframe_asked; /* atomic */
+  gint no_space;       /* atomic: the error that stopped it was a full disk */
   guint64 dropped;     /* written by the pushing thread only */
   gboolean video;
   /* The muxer's input, on the depayloader's streaming thread only. */
@@ -132,7 +136,17 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
     case GST_MESSAGE_ERROR: {
       g_autoptr (GError) err = NULL;
 
-      gst_message_parse_error (message, &err, NULL);
+      g_autofree char *debug = NULL;
+
+      gst_message_parse_error (message, &err, &debug);
+      /* filesink says NO_SPACE_LEFT for ENOSPC on write; a fragment that
+       * cannot even be opened on a full disk is a plain write error whose
+       * details name the errno. */
+      if (err != NULL
+          && (g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT)
+              || (err->domain == GST_RESOURCE_ERROR && debug != NULL
+                  && strstr (debug, g_strerror (ENOSPC)) != NULL)))
+        g_atomic_int_set (&w->no_space, 1);
       finish_once (w, err != NULL ? err->message : "GStreamer error");
       break;
     }
@@ -416,6 +430,13 @@ sh_track_writer_get_backward (ShTrackWriter *w)
 {
   g_return_val_if_fail (w != NULL, 0);
   return (guint64) (guint) g_atomic_int_get (&w->backward);
+}
+
+gboolean
+sh_track_writer_ran_out_of_space (ShTrackWriter *w)
+{
+  g_return_val_if_fail (w != NULL, FALSE);
+  return g_atomic_int_get (&w->no_space) != 0;
 }
 
 void
