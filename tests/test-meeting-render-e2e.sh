@@ -16,98 +16,15 @@
 #      attempts, then failed with the error kept.
 # Skips (77) without ffprobe, jq, curl, sqlite3 or sha256sum.
 set -uo pipefail
-for tool in ffprobe jq curl sqlite3 sha256sum pgrep; do
-  command -v $tool >/dev/null || { echo "SKIP: $tool missing"; exit 77; }
-done
-root=${SANHUI_SOURCE_ROOT:?} build=${SANHUI_BUILD_ROOT:?}
-sanhui=${SANHUI_BINARY:-$build/signaling/sanhui}
-loadbot=$build/tools/loadbot/loadbot
-[ -x "$loadbot" ] || { echo "SKIP: $loadbot not built"; exit 77; }
-work=$(mktemp -d /tmp/sanhui-rec-render-XXXXXX)
-server_pid="" bots_pid=""
-cleanup() {
-  [ -n "$bots_pid" ] && kill "$bots_pid" 2>/dev/null
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fails=0
-check() { # check DESCRIPTION CONDITION...
-  local what=$1; shift
-  if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); fi
-}
-
-sets=(--set "storage.data_dir=$work/data" --set security.password_iterations=1000
-      --set log.level=message --set recording.fragment_seconds=2)
-mkdir -p "$work/data"
-"$sanhui" "${sets[@]}" demo >/dev/null || exit 1
-start_server() {
-  : >"$work/server.out"
-  "$sanhui" "${sets[@]}" --set server.port=0 --set "server.web_root=$root/web" serve \
-    >"$work/server.out" 2>>"$work/server.err" &
-  server_pid=$!
-  url=""
-  for _ in $(seq 300); do
-    url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/server.out" | head -1)
-    [ -n "$url" ] && break
-    sleep 0.1
-  done
-  [ -n "$url" ] || { echo "the server did not start"; cat "$work/server.err"; exit 1; }
-  url=$url/
-  for who in "${!csrf[@]}"; do login "$who"; done
-}
-declare -A csrf
-login() {
-  csrf[$1]=$(curl -sf -c "$work/$1.jar" -H 'Content-Type: application/json' \
-    -d "{\"login\":\"$1\",\"password\":\"Demo@2026\"}" "${url}api/session" | jq -r .csrf_token)
-}
-api() {
-  curl -sf -b "$work/$1.jar" -X "$2" -H "X-CSRF-Token: ${csrf[$1]}" \
-    -H 'Content-Type: application/json' ${4:+-d "$4"} "${url}${3#/}"
-}
-status() { # status LOGIN PATH → the HTTP status of a GET
-  curl -s -o /dev/null -w '%{http_code}' -b "$work/$1.jar" "${url}${2#/}"
-}
-sql() { sqlite3 "$work/data/sanhui.db" "$1"; }
+. "$(dirname "$0")/recording-e2e-lib.sh"
+rec_init rec-render ffprobe sha256sum pgrep
 
 start_server
 for who in admin secretary zhangwei inspector sunhao; do login $who; done
 branch=$(api secretary GET api/orgs | jq '.orgs[] | select(.name == "第一党支部") | .id')
 chair_member=$(sql "SELECT member_id FROM accounts WHERE login = 'zhangwei'")
-for i in 1 2; do
-  api admin POST api/accounts \
-    "{\"login\":\"bot00$i\",\"display_name\":\"录制$i\",\"password\":\"Demo@2026\"}" >/dev/null
-done
-new_meeting() { # → id; opened and started over REST, chaired by zhangwei
-  local st en id
-  st=$(date -u -d '+5 minutes' +%Y-%m-%dT%H:%M:%SZ)
-  en=$(date -u -d '+3 hours' +%Y-%m-%dT%H:%M:%SZ)
-  id=$(api secretary POST "api/orgs/$branch/meetings" \
-    "{\"type\":\"general\",\"title\":\"合成测试\",\"planned_start\":\"$st\",\"planned_end\":\"$en\",\"place\":\"线上\",\"chair_member_id\":$chair_member}" \
-    | jq .id)
-  for i in 1 2; do
-    api secretary POST "api/meetings/$id/guests" "{\"login\":\"bot00$i\"}" >/dev/null
-  done
-  api secretary POST "api/meetings/$id/transition" '{"to":"open"}' >/dev/null
-  api secretary POST "api/meetings/$id/transition" '{"to":"in_progress"}' >/dev/null
-  echo "$id"
-}
-bots() { # bots MEETING SECONDS
-  "$loadbot" --url "$url" --meeting "$1" --bots 3 --publishers 3 \
-    --capture "$root/tools/loadbot/media.cap" --duration "$2" >/dev/null 2>"$work/bots.err" &
-  bots_pid=$!
-}
-render_state() { # render_state MEETING → the first recording's render state over REST
-  api secretary GET "api/meetings/$1/recordings" | jq -r '.recordings[0].render.state // "none"'
-}
-wait_rendered() { # wait_rendered MEETING: until done or failed (at most 120 s)
-  local s
-  for _ in $(seq 600); do
-    s=$(render_state "$1")
-    [ "$s" = done ] || [ "$s" = failed ] && break
-    sleep 0.2
-  done
-}
+meeting_title=合成测试
+add_bots
 renders_running() { pgrep -f "sanhui-render $work/" | wc -l; }
 # Both composites: streams, length within 1 s of the recording's, rows
 # that match the files.
@@ -201,4 +118,4 @@ check "the failure is kept" \
   [ "$(jq -r '.recordings[0].render.error' <<<"$json")" = "sanhui-render failed (exit status 1)" ]
 check "no composite row" [ "$(jq '[.recordings[0].files[] | select(.kind == "composite")] | length' <<<"$json")" = 0 ]
 
-[ "$fails" = 0 ] || { echo "# server log:"; grep -v '^$' "$work/server.err" | tail -30; exit 1; }
+rec_finish 30

@@ -12,84 +12,17 @@
 #      with one byte changed and a deleted one, exit status 1.
 # Skips (77) without ffmpeg, jq, curl or sqlite3.
 set -uo pipefail
-for tool in ffmpeg ffprobe jq curl sqlite3; do
-  command -v $tool >/dev/null || { echo "SKIP: $tool missing"; exit 77; }
-done
-root=${SANHUI_SOURCE_ROOT:?} build=${SANHUI_BUILD_ROOT:?}
-sanhui=${SANHUI_BINARY:-$build/signaling/sanhui}
-loadbot=$build/tools/loadbot/loadbot
-[ -x "$loadbot" ] || { echo "SKIP: $loadbot not built"; exit 77; }
-work=$(mktemp -d /tmp/sanhui-rec-e2e-XXXXXX)
-server_pid="" bots_pid=""
-cleanup() {
-  [ -n "$bots_pid" ] && kill "$bots_pid" 2>/dev/null
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fails=0
-check() { # check DESCRIPTION CONDITION...
-  local what=$1; shift
-  if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fails=$((fails + 1)); return 1; fi
-}
-
-sets=(--set "storage.data_dir=$work/data" --set security.password_iterations=1000
-      --set log.level=message --set recording.fragment_seconds=2)
-mkdir -p "$work/data"
-"$sanhui" "${sets[@]}" demo >/dev/null || exit 1
-start_server() {
-  : >"$work/server.out"
-  "$sanhui" "${sets[@]}" --set server.port=0 --set "server.web_root=$root/web" serve \
-    >"$work/server.out" 2>>"$work/server.err" &
-  server_pid=$!
-  url=""
-  for _ in $(seq 300); do
-    url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/server.out" | head -1)
-    [ -n "$url" ] && break
-    sleep 0.1
-  done
-  [ -n "$url" ] || { echo "the server did not start"; cat "$work/server.err"; exit 1; }
-  url=$url/
-}
-declare -A csrf
-login() {
-  csrf[$1]=$(curl -sf -c "$work/$1.jar" -H 'Content-Type: application/json' \
-    -d "{\"login\":\"$1\",\"password\":\"Demo@2026\"}" "${url}api/session" | jq -r .csrf_token)
-}
-api() {
-  curl -sf -b "$work/$1.jar" -X "$2" -H "X-CSRF-Token: ${csrf[$1]}" \
-    -H 'Content-Type: application/json' ${4:+-d "$4"} "${url}${3#/}"
-}
-sql() { sqlite3 "$work/data/sanhui.db" "$1"; }
+. "$(dirname "$0")/recording-e2e-lib.sh"
+rec_init rec-e2e ffmpeg ffprobe
 
 start_server
 login admin
 login secretary
 branch=$(api secretary GET api/orgs | jq '.orgs[] | select(.name == "第一党支部") | .id')
 chair_member=$(api secretary GET api/session | jq .account.member_id)
-for i in 1 2; do
-  api admin POST api/accounts \
-    "{\"login\":\"bot00$i\",\"display_name\":\"录制$i\",\"password\":\"Demo@2026\"}" >/dev/null
-done
-new_meeting() { # → id; opened and started over REST
-  local st en id
-  st=$(date -u -d '+5 minutes' +%Y-%m-%dT%H:%M:%SZ)
-  en=$(date -u -d '+3 hours' +%Y-%m-%dT%H:%M:%SZ)
-  id=$(api secretary POST "api/orgs/$branch/meetings" \
-    "{\"type\":\"general\",\"title\":\"录制测试\",\"planned_start\":\"$st\",\"planned_end\":\"$en\",\"place\":\"线上\",\"chair_member_id\":$chair_member}" \
-    | jq .id)
-  for i in 1 2; do
-    api secretary POST "api/meetings/$id/guests" "{\"login\":\"bot00$i\"}" >/dev/null
-  done
-  api secretary POST "api/meetings/$id/transition" '{"to":"open"}' >/dev/null
-  api secretary POST "api/meetings/$id/transition" '{"to":"in_progress"}' >/dev/null
-  echo "$id"
-}
-bots() { # bots MEETING SECONDS
-  "$loadbot" --url "$url" --meeting "$1" --bots 3 --publishers 3 \
-    --capture "$root/tools/loadbot/media.cap" --duration "$2" >/dev/null 2>"$work/bots.err" &
-  bots_pid=$!
-}
+meeting_title=录制测试
+add_bots
+
 all_decode() { # all_decode RECORDING_ID [killed]
   local f ok=0 err
   while IFS= read -r f; do
@@ -168,4 +101,4 @@ check "it names the changed file" grep -q "^CHANGED $changed " <<<"$out"
 check "it names the deleted file" grep -q "^MISSING $gone\$" <<<"$out"
 check "it names nothing else" [ "$(grep -c '^\(CHANGED\|MISSING\)' <<<"$out")" = 2 ]
 
-[ "$fails" = 0 ] || { echo "# server log:"; grep -v '^$' "$work/server.err" | tail -20; exit 1; }
+rec_finish 20

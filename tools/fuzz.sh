@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:-60}
 build_dir=build-fuzz
-targets=(csv-import request-json ws-envelope config token sdp rtp rtcp ice-candidate)
+targets=(csv-import request-json ws-envelope config token byte-range sdp rtp rtcp ice-candidate)
 
 packages=(clang-14 libclang-rt-14-dev)
 missing=()

@@ -1564,6 +1564,57 @@ GPtrArray *sh_recording_render_list_unfinished (ShStore *store, GError **error);
 gboolean sh_recording_render_update (ShStore *store, const ShRecordingRender *render,
                                      GError **error);
 
+/* ------------------------------------------------------- recording access */
+
+/* The audit log of recordings (docs/recording.md, "Playback and download"):
+ * who listed, played or downloaded what of a meeting's recordings, and who
+ * was refused. Append-only. A player's many Range requests are folded: an
+ * entry is not written when the same session already has one for the same
+ * meeting, file, action and status within SH_RECORDING_ACCESS_FOLD_US;
+ * downloads are always written. */
+typedef enum {
+  SH_RECORDING_ACCESS_LIST,     /* the recordings of a meeting listed */
+  SH_RECORDING_ACCESS_PLAY,     /* a file fetched for playback */
+  SH_RECORDING_ACCESS_DOWNLOAD, /* a file fetched as an attachment */
+} ShRecordingAccessAction;
+
+#define SH_RECORDING_ACCESS_FOLD_US (G_GINT64_CONSTANT (600) * G_USEC_PER_SEC)
+
+const char *sh_recording_access_action_to_string (ShRecordingAccessAction action);
+
+typedef struct {
+  gint64 id;
+  gint64 at;
+  gint64 account_id;
+  char *account_name; /* filled when read: the account's display name */
+  char *role;         /* held at the meeting: "admin", "secretary", "chair", "inspector",
+                         "member" or "none" */
+  gint64 meeting_id;
+  gint64 file_id; /* 0 for a listing */
+  ShRecordingAccessAction action;
+  guint status;   /* the HTTP status answered */
+  char *range;    /* the Range header as asked, NULL without one */
+  gint64 bytes;   /* body bytes answered */
+  char *client;   /* the client's network (sh_client_network) */
+  char *session;  /* a tag of the session (never its token), folds repeats */
+} ShRecordingAccess;
+
+void sh_recording_access_free (ShRecordingAccess *access);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShRecordingAccess, sh_recording_access_free)
+
+/* Writes @access (its id and account_name are ignored) unless an earlier
+ * entry folds it (see above); *@written (nullable) says which. */
+gboolean sh_recording_access_record (ShStore *store, const ShRecordingAccess *access,
+                                     gboolean *written, GError **error);
+/* The entries of @meeting_id, newest first, at most @limit (0: all).
+ * Returns: (transfer full) (element-type ShRecordingAccess) */
+GPtrArray *sh_recording_access_list (ShStore *store, gint64 meeting_id, guint limit,
+                                     GError **error);
+/* The recording file @file_id and the meeting it belongs to (*@meeting_id).
+ * Returns: (transfer full) the file, NULL with NOT_FOUND. */
+ShRecordingFile *sh_recording_access_find_file (ShStore *store, gint64 file_id,
+                                                gint64 *meeting_id, GError **error);
+
 /* ------------------------------------------------------- accounts, roles */
 
 typedef enum {

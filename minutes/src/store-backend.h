@@ -41,6 +41,7 @@ typedef struct _ShElectionStoreOps ShElectionStoreOps;
 typedef struct _ShRecordingRenderStoreOps ShRecordingRenderStoreOps;
 typedef struct _ShPastMeetingStoreOps ShPastMeetingStoreOps;
 typedef struct _ShRecordingStoreOps ShRecordingStoreOps;
+typedef struct _ShRecordingAccessStoreOps ShRecordingAccessStoreOps;
 
 typedef struct _ShStoreBackend {
   const char *name; /* "sqlite" */
@@ -98,4 +99,6 @@ typedef struct _ShStoreBackend {
   const ShRecordingStoreOps *recording;
   /* Optional: without it (NULL) no composite is rendered. */
   const ShRecordingRenderStoreOps *recording_render;
+  /* Optional: without it (NULL) recordings are not served (no audit log). */
+  const ShRecordingAccessStoreOps *recording_access;
 } ShStoreBackend;

@@ -3,9 +3,12 @@
  * its organization: each recording's state (an interrupted one with the
  * crash moment), its tracks, its finished files other than the live
  * fragments (counted per track) and the composite render's state and
- * progress, which the secretary's page polls.
+ * progress, which the secretary's page polls. Every listing and every
+ * refusal goes to the audit log (api-recording-files.c).
  * SPDX-License-Identifier: Apache-2.0 */
 #include "api-recordings.h"
+
+#include "api-recording-files.h"
 
 static void
 add_int (JsonBuilder *b, const char *field, gint64 value)
@@ -111,15 +114,25 @@ build_recording (JsonBuilder *b, ShStore *store, const ShRecording *rec, GTimeZo
 static void
 handle_recordings (ShRequest *req)
 {
-  /* The roster's readers (secretary, inspectors above) and the chair. */
-  g_autoptr (ShMeeting) m = sh_meeting_for_request (req, SH_PERM_READ_ROSTER, TRUE);
+  g_autoptr (ShMeeting) m = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) recordings = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
   ShStore *store = req->server->store;
+  const char *role;
 
-  if (!m)
+  if (!(m = sh_meeting_get (store, req->ids[0], &error))) {
+    sh_reply_gerror (req, error);
     return;
+  }
+  /* The roster's readers (secretary, inspectors above) and the chair; a
+   * refusal is written to the audit log too. */
+  role = sh_recording_role (req, m);
+  if (!sh_recording_role_may_watch (role)) {
+    sh_reply_forbidden (req);
+    sh_recording_audit (req, m, role, SH_RECORDING_ACCESS_LIST, 0, SOUP_STATUS_FORBIDDEN, NULL, 0);
+    return;
+  }
   if (!(recordings = sh_recording_list (store, m->id, &error))) {
     sh_reply_gerror (req, error);
     return;
@@ -135,6 +148,7 @@ handle_recordings (ShRequest *req)
   json_builder_end_array (b);
   json_builder_end_object (b);
   sh_reply_builder (req, SOUP_STATUS_OK, b);
+  sh_recording_audit (req, m, role, SH_RECORDING_ACCESS_LIST, 0, SOUP_STATUS_OK, NULL, 0);
 }
 
 const ShRoute sh_recording_routes[] = {

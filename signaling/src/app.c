@@ -6,6 +6,7 @@
 #include "api-past-meetings.h"
 #include "api-private.h"
 #include "api-recordings.h"
+#include "api-recording-files.h"
 #include "api-rollcall.h"
 #include "api-warnings.h"
 #include "attendance-live.h"
@@ -21,6 +22,7 @@ static const ShRoute *const route_tables[] = {
   sh_attendance_routes, sh_rollcall_routes, sh_vote_routes,
   sh_warning_routes,    sh_past_meeting_routes,
   sh_recording_routes,
+  sh_recording_file_routes,
 };
 
 /* Sockets going away are told to the protocols in this order. */

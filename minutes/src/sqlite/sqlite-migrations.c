@@ -678,6 +678,27 @@ const char *const sh_migrations[] = {
   "  finished_at INTEGER);"
   "CREATE INDEX recording_renders_open ON recording_renders (state)"
   "  WHERE state IN ('queued', 'running');",
+  /* 16: the audit log of recordings (docs/recording.md, "Playback and
+   *    download"): every listing, playback and download, and every refusal,
+   *    append-only. */
+  "CREATE TABLE recording_access ("
+  "  id INTEGER PRIMARY KEY,"
+  "  at INTEGER NOT NULL,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+  "  role TEXT NOT NULL,"
+  "  meeting_id INTEGER NOT NULL REFERENCES meetings(id),"
+  "  file_id INTEGER REFERENCES recording_files(id),"
+  "  action TEXT NOT NULL CHECK (action IN ('list', 'play', 'download')),"
+  "  status INTEGER NOT NULL CHECK (status BETWEEN 100 AND 599),"
+  "  range TEXT,"
+  "  bytes INTEGER NOT NULL CHECK (bytes >= 0),"
+  "  client TEXT NOT NULL,"
+  "  session TEXT NOT NULL);"
+  "CREATE INDEX recording_access_meeting ON recording_access (meeting_id, at);"
+  "CREATE TRIGGER recording_access_no_update BEFORE UPDATE ON recording_access"
+  "  BEGIN SELECT RAISE(ABORT, 'recording_access is append-only'); END;"
+  "CREATE TRIGGER recording_access_no_delete BEFORE DELETE ON recording_access"
+  "  BEGIN SELECT RAISE(ABORT, 'recording_access is append-only'); END;",
 };
 
 const int sh_migrations_count = G_N_ELEMENTS (sh_migrations);

@@ -91,6 +91,7 @@ extern const ShRollcallStoreOps sh_sqlite_rollcall_ops;
 extern const ShPresenceStoreOps sh_sqlite_presence_ops;
 extern const ShRecordingStoreOps sh_sqlite_recording_ops;
 extern const ShRecordingRenderStoreOps sh_sqlite_recording_render_ops;
+extern const ShRecordingAccessStoreOps sh_sqlite_recording_access_ops;
 extern const ShVoteStoreOps sh_sqlite_vote_ops;
 extern const ShElectionStoreOps sh_sqlite_election_ops;
 extern const ShPastMeetingStoreOps sh_sqlite_past_meeting_ops;

@@ -477,6 +477,7 @@ static const ShStoreBackend sqlite_backend = {
   .presence = &sh_sqlite_presence_ops,
   .recording = &sh_sqlite_recording_ops,
   .recording_render = &sh_sqlite_recording_render_ops,
+  .recording_access = &sh_sqlite_recording_access_ops,
   .vote = &sh_sqlite_vote_ops,
   .election = &sh_sqlite_election_ops,
   .past_meeting = &sh_sqlite_past_meeting_ops,
