@@ -32,6 +32,7 @@
 /* How long a stopping server waits for its writers to close their
  * fragments; what is not closed by then is left to the crash recovery. */
 #define SHUTDOWN_WAIT_MS 4000
+#define NO_SPACE_MESSAGE "磁盘已满，录像已停止，已录内容已保存"
 
 typedef struct {
   ShServer *server;
@@ -56,6 +57,9 @@ typedef struct {
   gint64 no_space_at;        /* when a writer found the disk full, 0 */
   guint64 written;           /* bytes of the fragments closed */
   ShRecordingSpace space;
+  char *low_message; /* the last floor warning while space.low, for a chair who comes in */
+  guint64 low_free;
+  guint64 low_minutes;
 } Rec;
 
 static void
@@ -67,11 +71,34 @@ rec_free (gpointer data)
   g_clear_object (&rec->cancellable);
   g_clear_pointer (&rec->recorder, sh_recorder_free);
   g_hash_table_unref (rec->track_rows);
+  g_free (rec->low_message);
   g_free (rec);
 }
 
 static void start (Recordings *owner, ShRoom *room);
 static void recover_open_fragments (ShServer *server, gint64 recording_id);
+
+/* One notice of the recording ("meeting.recording", docs/protocol.md). */
+static void
+send_notice (ShWsClient *client, const char *event, guint64 free_bytes, gint64 minutes_left,
+             const char *message)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "event");
+  json_builder_add_string_value (b, event);
+  json_builder_set_member_name (b, "free_bytes");
+  json_builder_add_int_value (b, (gint64) MIN (free_bytes, (guint64) G_MAXINT64));
+  if (minutes_left >= 0) {
+    json_builder_set_member_name (b, "minutes_left");
+    json_builder_add_int_value (b, minutes_left);
+  }
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, message);
+  json_builder_end_object (b);
+  sh_ws_send (client, "meeting.recording", NULL, b);
+}
 
 /* The recording's notices go to everyone in the room with chair powers:
  * the chair, a delegating or branch secretary, an admin. */
@@ -87,24 +114,9 @@ notify_chairs (ShServer *server, gint64 meeting_id, const char *event, guint64 f
   participants = sh_room_participants (room);
   for (guint i = 0; i < participants->len; i++) {
     const ShRoomParticipant *p = g_ptr_array_index (participants, i);
-    g_autoptr (JsonBuilder) b = NULL;
 
-    if (!p->may_chair || p->client == NULL)
-      continue;
-    b = json_builder_new ();
-    json_builder_begin_object (b);
-    json_builder_set_member_name (b, "event");
-    json_builder_add_string_value (b, event);
-    json_builder_set_member_name (b, "free_bytes");
-    json_builder_add_int_value (b, (gint64) free_bytes);
-    if (minutes_left >= 0) {
-      json_builder_set_member_name (b, "minutes_left");
-      json_builder_add_int_value (b, minutes_left);
-    }
-    json_builder_set_member_name (b, "message");
-    json_builder_add_string_value (b, message);
-    json_builder_end_object (b);
-    sh_ws_send (p->client, "meeting.recording", NULL, b);
+    if (p->may_chair && p->client != NULL)
+      send_notice (p->client, event, free_bytes, minutes_left, message);
   }
 }
 
@@ -218,6 +230,7 @@ typedef struct {
   gint64 offset_ns;
   char *sha;
   guint64 size;
+  gboolean headless; /* the disk did not take its header: removed, no row */
 } Hash;
 
 static void
@@ -230,6 +243,24 @@ hash_free (gpointer data)
   g_free (h);
 }
 
+/* Whether @path starts with Matroska's EBML magic. A fragment closed while
+ * the disk was full may have lost its first writes; nothing can read it,
+ * and it has no row to keep. */
+static gboolean
+has_header (const char *path)
+{
+  static const guint8 ebml[4] = { 0x1a, 0x45, 0xdf, 0xa3 };
+  guint8 head[4] = { 0 };
+  FILE *f = g_fopen (path, "rb");
+  gboolean ok;
+
+  if (f == NULL)
+    return TRUE; /* the hash reports it */
+  ok = fread (head, 1, sizeof head, f) == sizeof head && memcmp (head, ebml, sizeof ebml) == 0;
+  fclose (f);
+  return ok;
+}
+
 static void
 hash_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
@@ -237,6 +268,13 @@ hash_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
   GError *error = NULL;
 
   (void) source;
+  if (!has_header (h->path)) {
+    h->headless = g_unlink (h->path) == 0;
+    if (h->headless) {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  }
   h->sha = sh_recorder_file_sha256 (h->path, &h->size, cancellable, &error);
   if (h->sha == NULL)
     g_task_return_error (task, error);
@@ -260,10 +298,14 @@ hash_done (GObject *source, GAsyncResult *result, gpointer user_data)
   rec = user_data;
   server = rec->owner->server;
   rec->hashing--;
-  if (!g_task_propagate_boolean (task, &error)
-      || !store_row (server, rec->recording_id, h->row, h->path, h->duration_ns, h->sha, h->size,
-                     &error)
-      || !sh_recording_update_track (server->store, h->row, h->offset_ns, 0, &error))
+  if (h->headless)
+    g_warning ("meeting %" G_GINT64_FORMAT ": fragment %s has no readable header (a full disk?):"
+               " removed",
+               rec->meeting_id, h->path);
+  else if (!g_task_propagate_boolean (task, &error)
+           || !store_row (server, rec->recording_id, h->row, h->path, h->duration_ns, h->sha,
+                          h->size, &error)
+           || !sh_recording_update_track (server->store, h->row, h->offset_ns, 0, &error))
     g_warning ("meeting %" G_GINT64_FORMAT ": fragment %s not stored: %s", rec->meeting_id, h->path,
                error->message);
   else
@@ -320,7 +362,7 @@ on_track_ended (ShRecorder *recorder, const ShRecorderTrack *track, gpointer use
   g_warning ("meeting %" G_GINT64_FORMAT ": recording %" G_GINT64_FORMAT
              " stopped: the disk is full (%s)",
              rec->meeting_id, rec->recording_id, track->error ? track->error : "no space left");
-  notify_chairs (server, rec->meeting_id, "no_space", 0, 0, "磁盘已满，录像已停止，已录内容已保存");
+  notify_chairs (server, rec->meeting_id, "no_space", 0, 0, NO_SPACE_MESSAGE);
   /* Last: stopped() may follow at once and free @rec. */
   sh_recorder_stop (recorder);
 }
@@ -347,7 +389,11 @@ finish (Rec *rec)
       g_warning ("recording %" G_GINT64_FORMAT " not closed: %s", recording_id, error->message);
     g_hash_table_add (owner->no_space, g_memdup2 (&meeting_id, sizeof meeting_id));
   } else if (owner->stopping) {
-    if (!sh_recording_interrupt (server->store, recording_id, owner->stopped_at, &error))
+    /* A recording without tracks ends as it is stopped, before the
+     * moment is taken. */
+    gint64 at = owner->stopped_at != 0 ? owner->stopped_at : g_get_real_time ();
+
+    if (!sh_recording_interrupt (server->store, recording_id, at, &error))
       g_warning ("recording %" G_GINT64_FORMAT " not closed: %s", recording_id, error->message);
     else
       g_message ("recording %" G_GINT64_FORMAT " of meeting %" G_GINT64_FORMAT
@@ -413,11 +459,19 @@ check_space (Recordings *owner, Rec *rec)
   g_autofree char *message = NULL;
 
   sh_recording_space_sample (&rec->space, g_get_monotonic_time (), rec->written);
-  if (rec->no_space_at != 0 || !free_space (owner, &free_bytes)
-      || !sh_recording_space_crossed (&rec->space, free_bytes, floor))
+  if (rec->no_space_at != 0 || !free_space (owner, &free_bytes))
     return;
+  if (!sh_recording_space_crossed (&rec->space, free_bytes, floor)) {
+    if (!rec->space.low)
+      g_clear_pointer (&rec->low_message, g_free);
+    return;
+  }
   minutes = sh_recording_space_minutes_left (free_bytes, sh_recording_space_rate (&rec->space));
   message = sh_recording_space_message (free_bytes, minutes);
+  g_free (rec->low_message);
+  rec->low_message = g_strdup (message);
+  rec->low_free = free_bytes;
+  rec->low_minutes = minutes;
   server->metrics.recording_low_space_total++;
   g_warning ("meeting %" G_GINT64_FORMAT ": %s (below [recording] min_free_mb = %u)",
              rec->meeting_id, message, server->config->recording_min_free_mb);
@@ -435,7 +489,7 @@ on_space_timer (gpointer user_data)
   g_autoptr (GArray) waiting = g_array_new (FALSE, FALSE, sizeof (gint64));
   GHashTableIter iter;
   gpointer key, value;
-  guint64 free_bytes = 0;
+  guint64 free_bytes = 0, floor;
 
   if (owner->stopping)
     return G_SOURCE_CONTINUE;
@@ -448,9 +502,9 @@ on_space_timer (gpointer user_data)
   g_hash_table_iter_init (&iter, owner->no_space);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     g_array_append_val (waiting, *(gint64 *) key);
+  floor = (guint64) server->config->recording_min_free_mb * 1024 * 1024;
   if (waiting->len == 0 || !free_space (owner, &free_bytes)
-      || free_bytes < MAX ((guint64) server->config->recording_min_free_mb * 1024 * 1024,
-                           SH_RECORDING_SPACE_RESUME_BYTES))
+      || free_bytes < (floor > 0 ? floor : SH_RECORDING_SPACE_RESUME_BYTES))
     return G_SOURCE_CONTINUE;
   for (guint i = 0; i < waiting->len; i++) {
     gint64 meeting_id = g_array_index (waiting, gint64, i);
@@ -510,6 +564,16 @@ on_room_event (ShRoom *room, const ShRoomEvent *e, gpointer user_data)
   Rec *rec = g_hash_table_lookup (owner->active, &meeting_id);
   const ShMeeting *meeting = sh_room_meeting (room);
 
+  /* A chair who comes in while the space is low, or the disk is full,
+   * learns it too. */
+  if ((e->kind == SH_ROOM_EVENT_JOINED || e->kind == SH_ROOM_EVENT_REPLACED)
+      && e->participant != NULL && e->participant->may_chair && e->participant->client != NULL) {
+    if (rec != NULL && rec->low_message != NULL)
+      send_notice (e->participant->client, "low_space", rec->low_free, (gint64) rec->low_minutes,
+                   rec->low_message);
+    else if (g_hash_table_contains (owner->no_space, &meeting_id))
+      send_notice (e->participant->client, "no_space", 0, 0, NO_SPACE_MESSAGE);
+  }
   /* Ended, or the room closes: the recorder finishes its files. */
   if (e->kind == SH_ROOM_EVENT_CLOSING
       || (e->kind == SH_ROOM_EVENT_STATE && sh_room_state (room) != SH_MEETING_IN_PROGRESS)) {
@@ -556,7 +620,8 @@ fragment_name (const char *pattern, guint i)
 
 /* The fragments of one track that have no row yet, read back and stored. */
 static void
-recover_track (ShServer *server, const ShRecordingTrack *track, GHashTable *known)
+recover_track (ShServer *server, const ShRecordingTrack *track, GHashTable *known,
+               gboolean drop_unreadable)
 {
   /* Fragment numbers are consecutive; a few missing in a row end the set. */
   for (guint i = 0, missing = 0; missing < 3 && i < 100000; i++) {
@@ -577,7 +642,10 @@ recover_track (ShServer *server, const ShRecordingTrack *track, GHashTable *know
 
       /* A fragment the crash caught while its header was being written
        * holds no media: nothing is lost by taking it away. */
-      if (g_stat (path, &st) == 0 && st.st_size < EMPTY_FRAGMENT_BYTES && g_unlink (path) == 0) {
+      /* After a full disk, a fragment nothing can read is one whose header
+       * the disk did not take: no media in it either. */
+      if (g_stat (path, &st) == 0 && (drop_unreadable || st.st_size < EMPTY_FRAGMENT_BYTES)
+          && g_unlink (path) == 0) {
         g_message ("recording %" G_GINT64_FORMAT ": fragment %s begun at the crash held no media"
                    " (%" G_GINT64_FORMAT " bytes): removed",
                    track->recording_id, relative, (gint64) st.st_size);
@@ -613,7 +681,7 @@ recover_open_fragments (ShServer *server, gint64 recording_id)
   for (guint j = 0; j < files->len; j++)
     g_hash_table_add (known, ((ShRecordingFile *) files->pdata[j])->path);
   for (guint j = 0; j < tracks->len; j++)
-    recover_track (server, tracks->pdata[j], known);
+    recover_track (server, tracks->pdata[j], known, TRUE);
 }
 
 static void
@@ -640,7 +708,7 @@ recover (ShServer *server, ShRecordingFinishedFunc finished, gpointer finished_d
     for (guint j = 0; j < files->len; j++)
       g_hash_table_add (known, ((ShRecordingFile *) files->pdata[j])->path);
     for (guint j = 0; j < tracks->len; j++)
-      recover_track (server, tracks->pdata[j], known);
+      recover_track (server, tracks->pdata[j], known, FALSE);
     g_message ("recording %" G_GINT64_FORMAT " of meeting %" G_GINT64_FORMAT
                " was cut by a crash: closed as interrupted",
                r->id, r->meeting_id);
@@ -674,15 +742,20 @@ on_server_stop (ShServer *server, gpointer data)
   g_clear_handle_id (&owner->space_source, g_source_remove);
   if (g_hash_table_size (owner->active) == 0)
     return;
-  if (!owner->stopping) {
-    owner->stopping = TRUE;
-    owner->stopped_at = g_get_real_time ();
-  }
+  owner->stopping = TRUE;
+  /* The main loop has returned, so nobody owns the main context: a
+   * streaming thread's g_main_context_invoke() would then run the
+   * recorder's events on that thread, and freeing a writer from its own
+   * streaming thread deadlocks. Owning it queues them for this loop. */
+  g_main_context_acquire (g_main_context_default ());
   g_hash_table_iter_init (&iter, owner->active);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     g_ptr_array_add (recs, value);
   for (guint i = 0; i < recs->len; i++)
     sh_recorder_stop (((Rec *) recs->pdata[i])->recorder);
+  /* After every track's end: no track ends after its recording. */
+  if (owner->stopped_at == 0)
+    owner->stopped_at = g_get_real_time ();
   timeout = g_timeout_add (SHUTDOWN_WAIT_MS, on_shutdown_timeout, &timed_out);
   while (g_hash_table_size (owner->active) > 0 && !timed_out)
     g_main_context_iteration (NULL, TRUE);
@@ -691,6 +764,7 @@ on_server_stop (ShServer *server, gpointer data)
   else
     g_warning ("%u recordings not closed within %d ms: left to the crash recovery",
                g_hash_table_size (owner->active), SHUTDOWN_WAIT_MS);
+  g_main_context_release (g_main_context_default ());
 }
 
 static void

@@ -12,10 +12,10 @@ G_BEGIN_DECLS
 #define SH_RECORDING_SPACE_WINDOW_S 60
 /* Before any fragment has closed: one camera at the demo's bitrate and its
  * microphone (docs/recording.md, "Disk space"), in bytes per second. */
-#define SH_RECORDING_SPACE_NOMINAL_RATE 200000.0
-/* Recording that stopped on a full disk resumes once this much (or the
- * floor, if larger) is free again. */
-#define SH_RECORDING_SPACE_RESUME_BYTES (G_GUINT64_CONSTANT (256) * 1024 * 1024)
+#define SH_RECORDING_SPACE_NOMINAL_RATE 80000.0
+/* A recording that a full disk stopped resumes once the free space is at
+ * the floor again, or this much without a floor. */
+#define SH_RECORDING_SPACE_RESUME_BYTES (G_GUINT64_CONSTANT (64) * 1024 * 1024)
 
 typedef struct {
   gint64 at[8];     /* monotonic µs of the samples, oldest first */
