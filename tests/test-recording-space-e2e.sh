@@ -26,7 +26,6 @@ space_cleanup() {
   [ -n "${chair_pid:-}" ] && kill "$chair_pid" 2>/dev/null
   [ -n "$bots_pid" ] && kill "$bots_pid" 2>/dev/null
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  if [ -n "${KEEP:-}" ]; then cp -r "$work" /tmp/recops/kept; fi
   umount "$work/data/recordings" 2>/dev/null
   rm -rf "$work"
 }
