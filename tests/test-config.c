@@ -512,7 +512,7 @@ test_example_file (Fixture *fixture, gconstpointer data)
   g_autoptr (ShConfig) config = sh_config_load (fixture->path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (config->origins);
-  g_assert_cmpuint (g_hash_table_size (config->origins), ==, 73);
+  g_assert_cmpuint (g_hash_table_size (config->origins), ==, 74);
 
   g_autoptr (ShConfig) defaults = sh_config_new_default ();
   g_assert_cmpstr (config->listen_address, ==, defaults->listen_address);
