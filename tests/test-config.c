@@ -512,7 +512,7 @@ test_example_file (Fixture *fixture, gconstpointer data)
   g_autoptr (ShConfig) config = sh_config_load (fixture->path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (config->origins);
-  g_assert_cmpuint (g_hash_table_size (config->origins), ==, 73);
+  g_assert_cmpuint (g_hash_table_size (config->origins), ==, 74);
 
   g_autoptr (ShConfig) defaults = sh_config_new_default ();
   g_assert_cmpstr (config->listen_address, ==, defaults->listen_address);
@@ -655,18 +655,20 @@ test_recording (Fixture *fixture, gconstpointer data)
 
   g_assert_true (defaults->recording_enabled);
   g_assert_cmpuint (defaults->recording_fragment_seconds, ==, 10);
+  g_assert_cmpuint (defaults->recording_min_free_mb, ==, 2048);
   g_assert_cmpstr (dir, ==, "data/recordings");
   g_assert_true (sh_config_records_meeting_type (defaults, "party_day"));
   g_assert_true (sh_config_records_meeting_type (defaults, "general"));
 
   write_file (fixture->path, "[storage]\ndata_dir=/srv/sanhui\n[recording]\nenabled=true\n"
                              "meeting_types=general; lesson\ndirectory=/srv/sanhui/rec\n"
-                             "fragment_seconds=5\n");
+                             "fragment_seconds=5\nmin_free_mb=0\n");
   g_autoptr (ShConfig) config = sh_config_load (fixture->path, &error);
   g_assert_no_error (error);
   g_assert_true (sh_config_records_meeting_type (config, "lesson"));
   g_assert_false (sh_config_records_meeting_type (config, "group"));
   g_assert_cmpuint (config->recording_fragment_seconds, ==, 5);
+  g_assert_cmpuint (config->recording_min_free_mb, ==, 0);
   g_assert_true (sh_config_validate (config, &error));
   g_assert_no_error (error);
 
@@ -684,6 +686,8 @@ test_recording (Fixture *fixture, gconstpointer data)
                      "committee, group, lesson, party_day)");
   assert_load_error (fixture, "[recording]\nfragment_seconds=11\n", SH_CONFIG_ERROR_VALUE,
                      ":2: [recording] fragment_seconds: expected a number from 1 to 10, got “11”");
+  assert_load_error (fixture, "[recording]\nmin_free_mb=-1\n", SH_CONFIG_ERROR_VALUE,
+                     ":2: [recording] min_free_mb: expected a number from 0 to 16777216, got “-1”");
 }
 
 int

@@ -10,6 +10,10 @@
 #      is interrupted at the crash moment, every fragment left on disk has
 #      its row and decodes; verify-recordings passes, then names a file
 #      with one byte changed and a deleted one, exit status 1.
+#   3. SIGTERM mid-recording: the server stops within seconds, having closed
+#      the recording as interrupted at the stop moment, every track ended,
+#      every fragment closed whole with its row; the restart recovers
+#      nothing.
 # Skips (77) without ffmpeg, jq, curl or sqlite3.
 set -uo pipefail
 . "$(dirname "$0")/recording-e2e-lib.sh"
@@ -100,5 +104,35 @@ check "verify-recordings fails" [ "$rc" = 1 ]
 check "it names the changed file" grep -q "^CHANGED $changed " <<<"$out"
 check "it names the deleted file" grep -q "^MISSING $gone\$" <<<"$out"
 check "it names nothing else" [ "$(grep -c '^\(CHANGED\|MISSING\)' <<<"$out")" = 2 ]
+
+# ---- 3. SIGTERM in the middle of a recorded meeting: closed, not left open
+m3=$(new_meeting)
+bots "$m3" 60
+sleep 7
+r3=$(sql "SELECT id FROM recordings WHERE meeting_id = $m3")
+term_at=$(($(date +%s%N) / 1000))
+kill -TERM "$server_pid"
+stopped=no
+for _ in $(seq 100); do
+  kill -0 "$server_pid" 2>/dev/null || { stopped=yes; break; }
+  sleep 0.1
+done
+check "the server stops within 10 s" [ "$stopped" = yes ]
+wait "$server_pid" 2>/dev/null; server_pid=""
+kill "$bots_pid" 2>/dev/null; wait "$bots_pid" 2>/dev/null; bots_pid=""
+check "the recording is closed as interrupted by the stop itself" \
+  [ "$(sql "SELECT state FROM recordings WHERE id = $r3")" = interrupted ]
+at=$(sql "SELECT interrupted_at FROM recordings WHERE id = $r3")
+check "at the stop moment" [ "$at" -ge "$term_at" -a "$at" -le $((term_at + 2000000)) ]
+check "every track ended there" \
+  [ "$(sql "SELECT count(*) FROM recording_tracks WHERE recording_id = $r3 AND (ended_at IS NULL OR ended_at > $at)")" = 0 ]
+check "the log says why" grep -q "recording $r3 of meeting $m3 closed as interrupted: the server stopped" "$work/server.err"
+check "every fragment has its SHA-256 row" \
+  [ "$(files_on_disk "$m3" "$r3")" = "$(sql "SELECT count(*) FROM recording_files WHERE recording_id = $r3 AND length(sha256) = 64")" ]
+check "every fragment decodes, none cut" all_decode "$r3"
+start_server
+check "the restart finds nothing to recover" \
+  [ "$(grep -c "recording $r3 of meeting $m3 was cut by a crash" "$work/server.err")" = 0 ]
+check "verify-recordings passes" "$sanhui" "${sets[@]}" verify-recordings --meeting "$m3"
 
 rec_finish 20

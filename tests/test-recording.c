@@ -226,6 +226,40 @@ test_close_after_crash (Fixture *f, gconstpointer data)
   g_assert_cmpuint (again->len, ==, 0);
 }
 
+/* The server stops (or the disk fills) in mid recording: interrupted at
+ * that moment, open tracks end there, an ended track keeps its end; the
+ * crash recovery then has nothing to close. */
+static void
+test_interrupt (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) tracks = NULL, closed = NULL;
+  g_autoptr (ShRecording) r = NULL;
+  gint64 id = sh_recording_start (f->store, f->meeting, T0, &error);
+  gint64 early = add_track (f, id, 1, f->member);
+
+  (void) data;
+  add_track (f, id, 2, 0);
+  g_assert_true (sh_recording_update_track (f->store, early, 0, T0 + 5 * SEC, &error));
+  g_assert_true (sh_recording_interrupt (f->store, id, T0 + 30 * SEC, &error));
+  g_assert_no_error (error);
+  r = sh_recording_get (f->store, id, &error);
+  g_assert_cmpint (r->state, ==, SH_RECORDING_INTERRUPTED);
+  g_assert_cmpint (r->interrupted_at, ==, T0 + 30 * SEC);
+  g_assert_cmpint (r->ended_at, ==, T0 + 30 * SEC);
+  tracks = sh_recording_list_tracks (f->store, id, &error);
+  g_assert_cmpint (((ShRecordingTrack *) tracks->pdata[0])->ended_at, ==, T0 + 5 * SEC);
+  g_assert_cmpint (((ShRecordingTrack *) tracks->pdata[1])->ended_at, ==, T0 + 30 * SEC);
+
+  g_assert_false (sh_recording_interrupt (f->store, id, T0 + 40 * SEC, &error));
+  g_assert_error (error, SH_MINUTES_ERROR, SH_MINUTES_ERROR_STATE);
+  g_clear_error (&error);
+  g_assert_false (sh_recording_complete (f->store, id, T0 + 40 * SEC, &error));
+  g_clear_error (&error);
+  closed = sh_recording_close_after_crash (f->store, &error);
+  g_assert_cmpuint (closed->len, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -235,6 +269,8 @@ main (int argc, char **argv)
   g_test_add ("/recording/bad-files", Fixture, NULL, fixture_set_up, test_bad_files,
               fixture_tear_down);
   g_test_add ("/recording/close-after-crash", Fixture, NULL, fixture_set_up, test_close_after_crash,
+              fixture_tear_down);
+  g_test_add ("/recording/interrupt", Fixture, NULL, fixture_set_up, test_interrupt,
               fixture_tear_down);
   return g_test_run ();
 }

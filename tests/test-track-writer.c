@@ -326,6 +326,63 @@ test_vp8_stalls (Fixture *f, gconstpointer data)
     g_assert_true (decodes (f->fragments->pdata[i]));
 }
 
+/* Shifts the RTP timestamps of packets [@from, end) by @delta ticks and
+ * rewrites their SSRC when @ssrc is not 0 (a publisher's encoder restart
+ * or an SFU's rewriting that sends time backwards). */
+static void
+rewrite_rtp (GPtrArray *packets, guint from, gint64 delta, guint32 ssrc)
+{
+  for (guint i = from; i < packets->len; i++) {
+    Packet *p = packets->pdata[i];
+    gsize len = g_bytes_get_size (p->packet);
+    guint8 *data;
+    guint32 ts;
+
+    g_assert_cmpuint (len, >=, 12);
+    data = g_memdup2 (g_bytes_get_data (p->packet, NULL), len);
+    ts = (guint32) data[4] << 24 | (guint32) data[5] << 16 | (guint32) data[6] << 8 | data[7];
+    ts = (guint32) ((gint64) ts + delta);
+    data[4] = ts >> 24, data[5] = ts >> 16, data[6] = ts >> 8, data[7] = ts;
+    if (ssrc != 0)
+      data[8] = ssrc >> 24, data[9] = ssrc >> 16, data[10] = ssrc >> 8, data[11] = ssrc;
+    g_bytes_unref (p->packet);
+    p->packet = g_bytes_new_take (data, len);
+  }
+}
+
+/* Time going backwards on a loaded machine: the RTP timestamps jump back
+ * by 700 ms in mid stream (an encoder restart: same SSRC, the sequence
+ * going on) while the packets of a second and a half are held back and
+ * then delivered at once, and later a new SSRC jumps back again. Buffers
+ * leaving the jitter buffer then go backwards, which matroskamux refuses
+ * ("Timestamping error on input streams", and the track's recording
+ * ended there). The recording must go on to the end: no error, fragments
+ * that decode, the backward buffers counted. */
+static void
+test_opus_time_backwards (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) packets = g_ptr_array_new_with_free_func (packet_free);
+  g_autofree char *pattern = g_build_filename (f->dir, "track-5-%05d.mkv", NULL);
+  g_autoptr (GError) error = NULL;
+
+  (void) data;
+  make_rtp ("audiotestsrc num-buffers=200 samplesperbuffer=960 ! audio/x-raw,rate=48000 "
+            "! opusenc ! rtpopuspay pt=111 ssrc=4242 ! appsink name=out",
+            packets, 0);
+  rewrite_rtp (packets, 60, -48000 * 7 / 10, 0);
+  rewrite_rtp (packets, 150, -48000 * 7 / 10, 5353);
+  g_autoptr (ShTrackWriter) w
+      = sh_track_writer_new ("opus", 48000, 111, pattern, FRAGMENT_NS, &events, f, &error);
+  g_assert_no_error (error);
+  feed_stalled (f, w, packets, 0, GST_SECOND, 5 * GST_SECOND / 2);
+  g_assert_cmpuint (f->fragments->len, >=, 2);
+  for (guint i = 0; i < f->fragments->len; i++)
+    g_assert_true (decodes (f->fragments->pdata[i]));
+  /* The last second was written: the track did not stop at the jump. */
+  g_assert_cmpuint (f->fragment_ns_total, >, 2 * GST_SECOND);
+  g_assert_cmpuint (sh_track_writer_get_backward (w), >, 0);
+}
+
 static void
 test_foreign_payload_dropped (Fixture *f, gconstpointer data)
 {
@@ -359,6 +416,8 @@ main (int argc, char **argv)
               test_vp8_switch_and_loss, fixture_teardown);
   g_test_add ("/track-writer/vp8-stalls", Fixture, NULL, fixture_setup, test_vp8_stalls,
               fixture_teardown);
+  g_test_add ("/track-writer/opus-time-backwards", Fixture, NULL, fixture_setup,
+              test_opus_time_backwards, fixture_teardown);
   g_test_add ("/track-writer/foreign-payload", Fixture, NULL, fixture_setup,
               test_foreign_payload_dropped, fixture_teardown);
   return g_test_run ();

@@ -180,6 +180,23 @@ sh_recording_list_files (ShStore *store, gint64 recording_id, gint64 meeting_id,
   return sh_store_ops (store, recording)->list_files (store, recording_id, meeting_id, error);
 }
 
+gboolean
+sh_recording_interrupt (ShStore *store, gint64 recording_id, gint64 at, GError **error)
+{
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  if (!have_backend (store, error))
+    return FALSE;
+  if (at <= 0)
+    return sh_minutes_invalid (error, "录像中断缺少时间");
+  if (!sh_store_ops (store, recording)->interrupt (store, recording_id, at, &found, error))
+    return FALSE;
+  if (!found)
+    return sh_minutes_fail (error, SH_MINUTES_ERROR_STATE, "录像已结束");
+  return TRUE;
+}
+
 GPtrArray *
 sh_recording_close_after_crash (ShStore *store, GError **error)
 {

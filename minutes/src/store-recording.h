@@ -22,4 +22,7 @@ struct _ShRecordingStoreOps {
   /* Closes every recording still recording at its crash moment, in one
    * transaction. Returns: (transfer full) those closed, NULL on error. */
   GPtrArray *(*close_at_crash) (ShStore *store, GError **error);
+  /* Closes @id, still recording, as interrupted at @at with its open
+   * tracks, in one transaction. *@found FALSE when @id is not recording. */
+  gboolean (*interrupt) (ShStore *store, gint64 id, gint64 at, gboolean *found, GError **error);
 };

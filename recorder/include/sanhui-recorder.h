@@ -39,6 +39,11 @@ typedef struct {
    * sender reports arrive: the last value given is the best. */
   gint64 offset_ns;
   guint64 dropped; /* RTP packets the writer dropped: queue full, foreign payload type */
+  guint64 backward; /* media buffers dropped for going back in time */
+  /* track_ended(): why the writer stopped early, NULL when it was asked
+   * to end; no_space when the disk was full (ENOSPC). */
+  const char *error;
+  gboolean no_space;
 } ShRecorderTrack;
 
 typedef struct {
@@ -47,7 +52,9 @@ typedef struct {
   /* A fragment file @path is complete: nothing will be written to it. */
   void (*fragment_closed) (ShRecorder *recorder, const ShRecorderTrack *track, const char *path,
                            guint64 duration_ns, gpointer user_data);
-  /* The track's last fragment closed (@track's ended_at is set). */
+  /* The track's last fragment closed (@track's ended_at is set), or its
+   * writer stopped on an error (@track's error, no_space): the fragment it
+   * was writing then has no fragment_closed(). */
   void (*track_ended) (ShRecorder *recorder, const ShRecorderTrack *track, gpointer user_data);
   /* After sh_recorder_stop(): every track has ended. */
   void (*stopped) (ShRecorder *recorder, gpointer user_data);

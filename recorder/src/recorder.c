@@ -133,6 +133,7 @@ snapshot_locked (ShRecorder *rec, RecTrack *t, ShRecorderTrack *out)
     .started_at = rec->started_real + (zero_us - rec->started_mono),
     .offset_ns = offset_ns_locked (rec, t),
     .dropped = sh_track_writer_get_dropped (t->writer),
+    .backward = sh_track_writer_get_backward (t->writer),
   };
 }
 
@@ -235,12 +236,13 @@ on_finished (ShTrackWriter *writer, const char *error_message, gpointer user_dat
   ShRecorder *rec = t->recorder;
   Event *e = g_new0 (Event, 1);
 
-  (void) writer;
   e->type = EVENT_ENDED;
   e->id = t->id;
   e->error_message = g_strdup (error_message);
   g_mutex_lock (&rec->lock);
   snapshot_locked (rec, t, &e->track);
+  e->track.error = e->error_message;
+  e->track.no_space = error_message != NULL && sh_track_writer_ran_out_of_space (writer);
   /* The track ended when its end was asked for; the writer's flushing
    * afterwards is not part of it. */
   e->track.ended_at = t->ended_at != 0 ? t->ended_at : g_get_real_time ();

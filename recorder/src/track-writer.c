@@ -3,6 +3,9 @@
  * SPDX-License-Identifier: Apache-2.0 */
 #include "track-writer.h"
 
+#include <errno.h>
+#include <string.h>
+
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
@@ -31,7 +34,12 @@ struct _ShTrackWriter {
   gint finishing;      /* atomic */
   gint finished;       /* atomic: finished() ran */
   gint keyframe_asked; /* atomic */
+  gint no_space;       /* atomic: the error that stopped it was a full disk */
   guint64 dropped;     /* written by the pushing thread only */
+  gboolean video;
+  /* The muxer's input, on the depayloader's streaming thread only. */
+  GstClockTime last_ts; /* the latest timestamp passed on, NONE before */
+  gint backward;        /* atomic: buffers dropped for going back */
 
   GMutex lock;           /* the bus handler's fragment bookkeeping */
   GHashTable *opened_at; /* location → running time it opened at (guint64 *) */
@@ -128,7 +136,17 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
     case GST_MESSAGE_ERROR: {
       g_autoptr (GError) err = NULL;
 
-      gst_message_parse_error (message, &err, NULL);
+      g_autofree char *debug = NULL;
+
+      gst_message_parse_error (message, &err, &debug);
+      /* filesink says NO_SPACE_LEFT for ENOSPC on write; a fragment that
+       * cannot even be opened on a full disk is a plain write error whose
+       * details name the errno. */
+      if (err != NULL
+          && (g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT)
+              || (err->domain == GST_RESOURCE_ERROR && debug != NULL
+                  && strstr (debug, g_strerror (ENOSPC)) != NULL)))
+        g_atomic_int_set (&w->no_space, 1);
       finish_once (w, err != NULL ? err->message : "GStreamer error");
       break;
     }
@@ -151,6 +169,67 @@ on_upstream_event (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   if (event != NULL && gst_video_event_is_force_key_unit (event)) {
     g_atomic_int_set (&w->keyframe_asked, 1);
     return GST_PAD_PROBE_HANDLED;
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+/* A buffer's time for the muxer: PTS, else DTS. */
+static GstClockTime
+buffer_time (GstBuffer *buffer)
+{
+  return GST_BUFFER_PTS_IS_VALID (buffer) ? GST_BUFFER_PTS (buffer) : GST_BUFFER_DTS (buffer);
+}
+
+/* TRUE when @buffer goes back before what the muxer already has: a
+ * publisher's encoder restart or camera switch whose RTP timestamps jump
+ * back within the jitter buffer's reset threshold, or a stall followed by
+ * a reset. matroskamux stops the whole track on such a buffer
+ * ("Timestamping error on input streams"); dropping it loses at most the
+ * jump's length. A video frame dropped breaks the frames that refer to it,
+ * so the writer asks for a keyframe. */
+static gboolean
+goes_back (ShTrackWriter *w, GstBuffer *buffer)
+{
+  GstClockTime ts = buffer_time (buffer);
+
+  if (!GST_CLOCK_TIME_IS_VALID (ts))
+    return FALSE;
+  if (GST_CLOCK_TIME_IS_VALID (w->last_ts) && ts < w->last_ts) {
+    g_atomic_int_inc (&w->backward);
+    if (w->video)
+      g_atomic_int_set (&w->keyframe_asked, 1);
+    return TRUE;
+  }
+  w->last_ts = ts;
+  return FALSE;
+}
+
+static gboolean
+filter_list_buffer (GstBuffer **buffer, guint idx, gpointer user_data)
+{
+  (void) idx;
+  if (goes_back (user_data, *buffer))
+    gst_clear_buffer (buffer);
+  return TRUE;
+}
+
+/* Before the muxer: buffers that go back in time are dropped and
+ * counted (sh_track_writer_get_backward()). */
+static GstPadProbeReturn
+on_muxer_input (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  ShTrackWriter *w = user_data;
+
+  (void) pad;
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    return goes_back (w, GST_PAD_PROBE_INFO_BUFFER (info)) ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+    GstBufferList *list = gst_buffer_list_make_writable (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+
+    GST_PAD_PROBE_INFO_DATA (info) = list;
+    gst_buffer_list_foreach (list, filter_list_buffer, w);
+    if (gst_buffer_list_length (list) == 0)
+      return GST_PAD_PROBE_DROP;
   }
   return GST_PAD_PROBE_OK;
 }
@@ -207,7 +286,9 @@ sh_track_writer_new (const char *codec, guint clock_rate, guint8 payload_type,
   w->payload_type = payload_type;
   w->events = *events;
   w->user_data = user_data;
-  w->keyframe_asked = g_str_equal (info->media, "video");
+  w->video = g_str_equal (info->media, "video");
+  w->keyframe_asked = w->video;
+  w->last_ts = GST_CLOCK_TIME_NONE;
   w->pipeline = gst_pipeline_new (NULL);
 
   /* Each element goes into the pipeline as it is made: freeing the
@@ -266,6 +347,12 @@ sh_track_writer_new (const char *codec, guint clock_rate, guint8 payload_type,
 
   src_pad = gst_element_get_static_pad (w->src, "src");
   gst_pad_add_probe (src_pad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, on_upstream_event, w, NULL);
+  {
+    g_autoptr (GstPad) mux_input = gst_element_get_static_pad (last, "src");
+
+    gst_pad_add_probe (mux_input, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                       on_muxer_input, w, NULL);
+  }
 
   /* The pipeline's clock is the monotonic system clock, the same as
    * g_get_monotonic_time(): a packet's arrival is its running time once
@@ -336,6 +423,20 @@ sh_track_writer_get_dropped (ShTrackWriter *w)
 {
   g_return_val_if_fail (w != NULL, 0);
   return w->dropped;
+}
+
+guint64
+sh_track_writer_get_backward (ShTrackWriter *w)
+{
+  g_return_val_if_fail (w != NULL, 0);
+  return (guint64) (guint) g_atomic_int_get (&w->backward);
+}
+
+gboolean
+sh_track_writer_ran_out_of_space (ShTrackWriter *w)
+{
+  g_return_val_if_fail (w != NULL, FALSE);
+  return g_atomic_int_get (&w->no_space) != 0;
 }
 
 void

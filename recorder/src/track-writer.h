@@ -49,6 +49,13 @@ gboolean sh_track_writer_take_keyframe_request (ShTrackWriter *writer);
 /* g_get_monotonic_time() of the first packet (the track's time 0); 0 before. */
 gint64 sh_track_writer_get_zero_us (ShTrackWriter *writer);
 guint64 sh_track_writer_get_dropped (ShTrackWriter *writer);
+/* Buffers dropped before the muxer because their time went back (RTP
+ * timestamps jumping back: an encoder restart, a camera switch). Any
+ * thread. */
+guint64 sh_track_writer_get_backward (ShTrackWriter *writer);
+/* TRUE when the error that stopped the writer was a full disk (valid once
+ * finished() ran with an error). Any thread. */
+gboolean sh_track_writer_ran_out_of_space (ShTrackWriter *writer);
 
 /* Ends the stream: the last fragment is closed, then finished() runs. A
  * writer that never started finishes at once. Any thread; idempotent. */

@@ -180,6 +180,7 @@ static const KeySpec key_specs[] = {
     check_meeting_type },
   { "recording", "directory", KEY_OPTIONAL, FIELD (recording_directory), 0, 0, NULL },
   { "recording", "fragment_seconds", KEY_UINT, FIELD (recording_fragment_seconds), 1, 10, NULL },
+  { "recording", "min_free_mb", KEY_UINT, FIELD (recording_min_free_mb), 0, 16777216, NULL },
   { "websocket", "max_sockets_per_account", KEY_UINT, FIELD (ws_max_sockets_per_account), 1, 100000,
     NULL },
   { "websocket", "max_sockets_per_session", KEY_UINT, FIELD (ws_max_sockets_per_session), 1, 100000,
@@ -443,6 +444,7 @@ sh_config_new_default (void)
   config->recording_enabled = TRUE;
   config->recording_meeting_types = g_strsplit ("general;committee;group;lesson;party_day", ";", -1);
   config->recording_fragment_seconds = 10;
+  config->recording_min_free_mb = 2048;
   config->ws_max_sockets_per_account = 8;
   config->ws_max_sockets_per_session = 6;
   config->ws_messages_per_second = 50;

@@ -98,6 +98,7 @@ typedef struct {
   char **recording_meeting_types; /* all five types */
   char *recording_directory;      /* NULL: data_dir/recordings; must lie inside data_dir */
   guint recording_fragment_seconds; /* 10: at most this long per fragment */
+  guint recording_min_free_mb;      /* 2048: the chair is warned below it; 0 never */
   /* [log] */
   char *log_level; /* "error", "warning", "message", "info", "debug" */
   /* private: "group.key" -> where it was last set ("FILE:LINE" or "command

@@ -50,6 +50,14 @@ sh_metrics_render (const ShMetrics *m, ShStore *store, GString *out)
   counter (out, "sanhui_ws_messages_total", "WebSocket messages received.", m->ws_messages_total);
   counter (out, "sanhui_media_forwarded_packets_total",
            "RTP packets the media rooms sent to subscribers.", m->media_forwarded_packets);
+  gauge (out, "sanhui_recording_free_bytes",
+         "Free bytes on the recordings' file system at the last check (-1: not checked).",
+         m->recording_free_bytes);
+  counter (out, "sanhui_recording_low_space_total",
+           "Warnings that a recording's free space fell below [recording] min_free_mb.",
+           m->recording_low_space_total);
+  counter (out, "sanhui_recording_no_space_total", "Recordings stopped by a full disk.",
+           m->recording_no_space_total);
   gauge (out, "sanhui_uptime_seconds", "Seconds since the server started.",
          (g_get_monotonic_time () - m->started_at) / G_USEC_PER_SEC);
   g_string_append (out, "# HELP sanhui_store_rows Rows in the main tables of the store.\n"

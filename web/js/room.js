@@ -14,6 +14,7 @@ import { refusalMessage } from './room-lobby.js';
 import { QualityMonitor } from './room-stats.js';
 import { onAttendance, resetAttendance } from './room-attendance.js';
 import { onRollcall, resetRollcall } from './room-rollcall.js';
+import { onRecordingNotice } from './room-recording.js';
 import { $, S, status, request } from './room-state.js';
 import { votesEnter, votesMessage, votesRefresh, votesLeave } from './room-votes.js';
 import {
@@ -373,6 +374,9 @@ function onMessage(msg) {
       break;
     case 'meeting.rollcall':
       if (S.joined) onRollcall(p, { request, notify: status });
+      break;
+    case 'meeting.recording':
+      onRecordingNotice(p, { notify: status });
       break;
     case 'error':
       if (p.code === 'unauthenticated') location.replace('index.html');

@@ -332,6 +332,37 @@ close_at_crash (ShStore *store, GError **error)
   return g_steal_pointer (&closed);
 }
 
+static gboolean
+interrupt (ShStore *store, gint64 id, gint64 at, gboolean *found, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL, tracks = NULL;
+
+  if (!sh_sqlite_exec (store, "SAVEPOINT recording_interrupt", "中断录像", error))
+    return FALSE;
+  stmt = sh_sqlite_prepare (store,
+                            "UPDATE recordings SET state = 'interrupted', interrupted_at = ?2,"
+                            " ended_at = ?2 WHERE id = ?1 AND state = 'recording'",
+                            "中断录像", error);
+  tracks = sh_sqlite_prepare (store,
+                              "UPDATE recording_tracks SET ended_at = MAX(started_at, ?2)"
+                              " WHERE recording_id = ?1 AND ended_at IS NULL",
+                              "中断录像", error);
+  if (stmt != NULL && tracks != NULL) {
+    sqlite3_bind_int64 (stmt, 1, id);
+    sqlite3_bind_int64 (stmt, 2, at);
+    sqlite3_bind_int64 (tracks, 1, id);
+    sqlite3_bind_int64 (tracks, 2, at);
+    if (sh_sqlite_step_done (store, stmt, "中断录像", error)) {
+      *found = sqlite3_changes (sh_sqlite_db (store)) > 0;
+      if (!*found || sh_sqlite_step_done (store, tracks, "中断录像", error))
+        return sh_sqlite_exec (store, "RELEASE recording_interrupt", "中断录像", error);
+    }
+  }
+  sh_sqlite_exec (store, "ROLLBACK TO recording_interrupt; RELEASE recording_interrupt", "中断录像",
+                  NULL);
+  return FALSE;
+}
+
 const ShRecordingStoreOps sh_sqlite_recording_ops = {
   .start = start,
   .complete = complete,
@@ -343,4 +374,5 @@ const ShRecordingStoreOps sh_sqlite_recording_ops = {
   .add_file = add_file,
   .list_files = list_files,
   .close_at_crash = close_at_crash,
+  .interrupt = interrupt,
 };
