@@ -4,6 +4,7 @@
 //   node tests/browser/run.mjs SCENARIO      (schedule, roster, lockout, meeting, the room-*
 //                                             scenarios of room-scenarios.mjs, leave
 //                                             (attendance-scenarios.mjs), or all;
+//                                             room-recording (lipsync-scenarios.mjs);
 //                                             echo and echo-recvonly for the interop suite)
 //
 // Environment: SANHUI_BINARY (the built `sanhui`), SANHUI_SOURCE_ROOT (the
@@ -22,6 +23,7 @@ import { attendanceScenarios } from './attendance-scenarios.mjs';
 import { rollcallScenarios } from './rollcall-scenarios.mjs';
 import { crashScenarios } from './crash-scenarios.mjs';
 import { recordingScenarios } from './recording-scenarios.mjs';
+import { lipsyncScenarios } from './lipsync-scenarios.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 let chromium = null; // from playwright-core, loaded in main() so a missing install is reported
@@ -716,6 +718,11 @@ const SCENARIOS = {
   // recordings played on their page (recording-scenarios.mjs)
   ...recordingScenarios({
     log, assert, TestFailure, withTimeout, environment, DEMO_PASSWORD,
+  }),
+  // a recorded meeting, its files and its lip sync (lipsync-scenarios.mjs)
+  ...lipsyncScenarios({
+    log, assert, TestFailure, withTimeout, environment, chromium: () => chromium,
+    CHROMIUM_ARGS, DEMO_PASSWORD,
   }),
 };
 

@@ -761,7 +761,7 @@ const char *const sh_migrations[] = {
   "  WHEN (SELECT COUNT(*) FROM minutes_signatures WHERE meeting_id = NEW.meeting_id)"
   "       <> CASE WHEN NEW.corrects_id IS NULL THEN 0 ELSE 2 END"
   "  BEGIN SELECT RAISE(ABORT, 'signed minutes take corrections only'); END;",
-  /* 16: the audit log of recordings (docs/recording.md, "Playback and
+  /* 18: the audit log of recordings (docs/recording.md, "Playback and
    *    download"): every listing, playback and download, and every refusal,
    *    append-only. */
   "CREATE TABLE recording_access ("
