@@ -111,6 +111,10 @@ GPtrArray *sh_recording_list_files (ShStore *store, gint64 recording_id, gint64 
  * start), and its open tracks end there too.
  * Returns: (transfer full) (element-type ShRecording) those closed. */
 GPtrArray *sh_recording_close_after_crash (ShStore *store, GError **error);
+/* Ends a recording that is still recording as interrupted at @at (the
+ * server stopped, the disk filled): interrupted_at and ended_at @at, its
+ * open tracks end there. STATE when it is not recording any more. */
+gboolean sh_recording_interrupt (ShStore *store, gint64 recording_id, gint64 at, GError **error);
 
 /* ------------------------------------------------------- recording renders */
 
