@@ -235,6 +235,9 @@ on_muxer_input (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
     if (gst_buffer_list_length (list) == 0)
       return GST_PAD_PROBE_DROP;
   }
+  return GST_PAD_PROBE_OK;
+}
+
 /* Packets leave the jitter buffer timed by arrival; they are written
  * timed by the publisher's capture clock (lipsync.c), so that audio and
  * video keep the distance they were captured at whatever each one's
