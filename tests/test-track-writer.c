@@ -357,7 +357,7 @@ rewrite_rtp (GPtrArray *packets, guint from, gint64 delta, guint32 ssrc)
  * leaving the jitter buffer then go backwards, which matroskamux refuses
  * ("Timestamping error on input streams", and the track's recording
  * ended there). The recording must go on to the end: no error, fragments
- * that decode, the backward buffers counted. */
+ * that decode. */
 static void
 test_opus_time_backwards (Fixture *f, gconstpointer data)
 {
@@ -380,7 +380,9 @@ test_opus_time_backwards (Fixture *f, gconstpointer data)
     g_assert_true (decodes (f->fragments->pdata[i]));
   /* The last second was written: the track did not stop at the jump. */
   g_assert_cmpuint (f->fragment_ns_total, >, 2 * GST_SECOND);
-  g_assert_cmpuint (sh_track_writer_get_backward (w), >, 0);
+  /* Placed by capture time (lipsync.c), nothing reached the muxer going
+   * back: the guard before it had nothing to drop. */
+  g_assert_cmpuint (sh_track_writer_get_backward (w), ==, 0);
 }
 
 static void
