@@ -45,6 +45,7 @@ typedef struct {
   ShRenderProgressFunc progress;
   gpointer user_data;
   guint permille;
+  guint base; /* the share of the progress the per-track files took */
 } Render;
 
 /* One input of the compositor and the interval it is shown for. */
@@ -595,7 +596,8 @@ on_tick (gpointer data)
 {
   Render *r = data;
   gint64 pts = (gint64) GPOINTER_TO_SIZE (g_atomic_pointer_get (&r->video_pts));
-  guint permille = (guint) MIN (999, pts * 1000 / r->job->duration_ns);
+  guint permille
+      = r->base + (guint) MIN (999 - r->base, pts * (1000 - r->base) / r->job->duration_ns);
   if (permille != r->permille && r->progress != NULL)
     r->progress (permille, r->user_data);
   r->permille = permille;
@@ -641,6 +643,32 @@ publish_parts (const ShRenderJob *job, GError **error)
   return TRUE;
 }
 
+/* The per-track files go first: remuxing is quick next to the composite,
+ * and they are what an inspector needs if the composite fails. Returns the
+ * share of the progress they were given. */
+#define JOIN_SHARE 50
+
+static gboolean
+join_tracks (const ShRenderJob *job, ShRenderProgressFunc progress, gpointer user_data,
+             GCancellable *cancellable, guint *share, GError **error)
+{
+  guint n = 0, done = 0;
+  for (guint i = 0; i < job->tracks->len; i++)
+    n += ((const ShRenderTrack *) g_ptr_array_index (job->tracks, i))->joined_path != NULL;
+  *share = n > 0 ? JOIN_SHARE : 0;
+  for (guint i = 0; i < job->tracks->len; i++) {
+    const ShRenderTrack *track = g_ptr_array_index (job->tracks, i);
+    if (track->joined_path == NULL)
+      continue;
+    if (!sh_recorder_join_track ((const char *const *) track->fragments, track->joined_path,
+                                 cancellable, error))
+      return FALSE;
+    if (progress != NULL)
+      progress (++done * JOIN_SHARE / n, user_data);
+  }
+  return TRUE;
+}
+
 gboolean
 sh_render_run (const ShRenderJob *job, ShRenderProgressFunc progress, gpointer user_data,
                GCancellable *cancellable, GError **error)
@@ -650,9 +678,17 @@ sh_render_run (const ShRenderJob *job, ShRenderProgressFunc progress, gpointer u
   if (!sh_render_job_validate (job, error))
     return FALSE;
 
+  if (progress != NULL)
+    progress (0, user_data);
+  guint base;
+  if (!join_tracks (job, progress, user_data, cancellable, &base, error))
+    return FALSE;
+
   g_autoptr (GMainContext) context = g_main_context_new ();
   g_main_context_push_thread_default (context);
-  Render r = { .job = job, .progress = progress, .user_data = user_data };
+  Render r = {
+    .job = job, .progress = progress, .user_data = user_data, .base = base, .permille = base
+  };
   r.loop = g_main_loop_new (context, FALSE);
 
   gboolean ok = build (&r, &r.error);
@@ -670,8 +706,6 @@ sh_render_run (const ShRenderJob *job, ShRenderProgressFunc progress, gpointer u
       g_source_set_callback (cancel, (GSourceFunc) (GCallback) on_cancelled, &r, NULL);
       g_source_attach (cancel, context);
     }
-    if (progress != NULL)
-      progress (0, user_data);
     if (gst_element_set_state (r.pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
       if (r.error == NULL)
         r.error = g_error_new_literal (SH_RENDER_ERROR, SH_RENDER_ERROR_PIPELINE,
