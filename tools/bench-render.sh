@@ -57,7 +57,7 @@ gen() { # prefix, pipeline without its sink
   [ ! -f "$work/$prefix.${seconds}s.done" ] || return 0
   for try in 1 2 3; do
     rm -f "$work/$prefix"-*.mkv
-    if timeout $((30 + seconds / 5)) gst-launch-1.0 -q "$@" splitmuxsink name=s muxer=matroskamux \
+    if timeout $((60 + seconds)) gst-launch-1.0 -q "$@" splitmuxsink name=s muxer=matroskamux \
       max-size-time=10000000000 location="$work/$prefix-%05d.mkv"; then
       touch "$work/$prefix.${seconds}s.done"
       return
