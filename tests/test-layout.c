@@ -118,6 +118,34 @@ test_screen_takes_main_place (void)
   g_assert_cmpint (second->rects[2].width, >, 0);
   g_assert_cmpint (second->rects[2].y, >=, lead->y + lead->height);
   g_assert_true (memcmp (back->rects, grid->rects, 4 * sizeof (ShTileRect)) == 0);
+
+  /* The size each track is scaled to where it is decoded: the one it has
+   * longest (the camera: the grid's 7 s over the strip's 3 s). */
+  int w, h;
+  sh_layout_usual_size (plan, 10 * S, 2, &w, &h);
+  g_assert_cmpint (w, ==, lead->width);
+  g_assert_cmpint (h, ==, lead->height);
+  sh_layout_usual_size (plan, 10 * S, 0, &w, &h);
+  g_assert_cmpint (w, ==, grid->rects[0].width);
+  g_assert_cmpint (h, ==, grid->rects[0].height);
+  g_autoptr (GArray) late = sh_layout_plan (items, 3, 10 * S, W, H, TOP);
+  ShLayoutItem long_share[] = { items[0], items[1], { SH_TILE_SCREEN, 2 * S, G_MAXINT64 } };
+  g_autoptr (GArray) shared = sh_layout_plan (long_share, 3, 10 * S, W, H, TOP);
+  sh_layout_usual_size (shared, 10 * S, 0, &w, &h);
+  g_assert_cmpint (w, ==, segment_at (shared, 2 * S)->rects[0].width);
+  g_assert_cmpint (h, ==, segment_at (shared, 2 * S)->rects[0].height);
+  g_assert_cmpint (w, <, segment_at (late, 1 * S)->rects[0].width);
+}
+
+static void
+test_never_shown (void)
+{
+  ShLayoutItem items[] = { { SH_TILE_CAMERA, 0, G_MAXINT64 }, { SH_TILE_CAMERA, 12 * S, 13 * S } };
+  g_autoptr (GArray) plan = sh_layout_plan (items, 2, 10 * S, W, H, TOP);
+  int w = -1, h = -1;
+  sh_layout_usual_size (plan, 10 * S, 1, &w, &h);
+  g_assert_cmpint (w, ==, 0);
+  g_assert_cmpint (h, ==, 0);
 }
 
 static void
@@ -137,5 +165,6 @@ main (int argc, char **argv)
   g_test_add_func ("/layout/late-joiner-and-leaver", test_late_joiner_and_leaver);
   g_test_add_func ("/layout/screen-takes-main-place", test_screen_takes_main_place);
   g_test_add_func ("/layout/nothing-to-show", test_nothing_to_show);
+  g_test_add_func ("/layout/never-shown", test_never_shown);
   return g_test_run ();
 }

@@ -118,4 +118,27 @@ check "the failure is kept" \
   [ "$(jq -r '.recordings[0].render.error' <<<"$json")" = "sanhui-render failed (exit status 1)" ]
 check "no composite row" [ "$(jq '[.recordings[0].files[] | select(.kind == "composite")] | length' <<<"$json")" = 0 ]
 
+# ---- 5. per-track files beside meeting 1's composites: one per recorded
+# track, its fragments remuxed (no transcoding), from 0, as long as they are
+rec1=$(sql "SELECT id FROM recordings WHERE meeting_id = $m1 LIMIT 1")
+check "a per-track file for every recorded track" \
+  [ "$(sql "SELECT COUNT(*) FROM recording_files WHERE recording_id = $rec1 AND kind = 'track'")" \
+    = "$(sql "SELECT COUNT(DISTINCT track_id) FROM recording_files WHERE recording_id = $rec1 AND kind = 'fragment' AND size > 0")" ]
+while IFS='|' read -r f track path; do
+  path=$work/data/$path
+  check "track file $f: stored size matches" \
+    [ "$(stat -c %s "$path")" = "$(sql "SELECT size FROM recording_files WHERE id = $f")" ]
+  check "track file $f: stored SHA-256 matches" \
+    [ "$(sha256sum "$path" | cut -d' ' -f1)" = "$(sql "SELECT sha256 FROM recording_files WHERE id = $f")" ]
+  check "track file $f: one stream of the track's kind" \
+    [ "$(ffprobe -v error -show_entries stream=codec_type -of csv=p=0 "$path" | tr '\n' ,)" \
+      = "$(sql "SELECT CASE kind WHEN 'microphone' THEN 'audio,' ELSE 'video,' END FROM recording_tracks WHERE id = $track")" ]
+  start=$(ffprobe -v error -show_entries format=start_time -of csv=p=0 "$path")
+  check "track file $f: starts at 0 (${start}s)" awk -v s="$start" 'BEGIN { exit !(s < 0.001) }'
+  dur=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$path")
+  sum=$(sql "SELECT SUM(duration_ns) / 1e9 FROM recording_files WHERE track_id = $track AND kind = 'fragment'")
+  check "track file $f: ${dur}s within 1 s of its fragments' ${sum}s" \
+    awk -v a="$dur" -v b="$sum" 'BEGIN { exit !(a - b < 1 && b - a < 1) }'
+done < <(sql "SELECT id, track_id, path FROM recording_files WHERE recording_id = $rec1 AND kind = 'track'")
+
 rec_finish 30

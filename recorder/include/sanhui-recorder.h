@@ -117,6 +117,7 @@ typedef struct {
   gint64 offset_ns; /* where the track's time 0 falls after the meeting's start */
   gint64 end_ns;    /* meeting time when the track ended, or -1 if unknown */
   GStrv fragments;  /* Matroska fragments, in order, absolute paths */
+  char *joined_path; /* NULL, or where the fragments are joined into one file */
 } ShRenderTrack;
 
 typedef struct {
@@ -153,6 +154,13 @@ ShRenderJob *sh_render_job_from_json (const char *json, gssize length, GError **
 ShRenderJob *sh_render_job_load (const char *path, GError **error);
 /* Writes atomically (temporary file renamed). */
 gboolean sh_render_job_save (const ShRenderJob *job, const char *path, GError **error);
+
+/* Joins a track's Matroska @fragments (in order), without transcoding,
+ * into one Matroska file at @path whose timestamps start at 0; written as
+ * @path.part and renamed when complete. Blocks.
+ * Returns FALSE with @error set (SH_RENDER_ERROR) when it cannot. */
+gboolean sh_recorder_join_track (const char *const *fragments, const char *path,
+                                 GCancellable *cancellable, GError **error);
 
 /* Called from the render's own thread with 0..1000. */
 typedef void (*ShRenderProgressFunc) (guint permille, gpointer user_data);

@@ -139,3 +139,30 @@ sh_layout_plan (const ShLayoutItem *items, guint n_items, gint64 duration_ns, in
   }
   return segments;
 }
+
+void
+sh_layout_usual_size (const GArray *plan, gint64 duration_ns, guint index, int *width, int *height)
+{
+  g_return_if_fail (plan != NULL && width != NULL && height != NULL);
+  *width = *height = 0;
+  gint64 best = 0;
+  for (guint s = 0; s < plan->len; s++) {
+    const ShTileRect *rect = &g_array_index (plan, ShLayoutSegment, s).rects[index];
+    if (rect->width == 0)
+      continue;
+    /* The total time of every segment at this size, counted from its first. */
+    gint64 shown = 0;
+    for (guint t = s; t < plan->len; t++) {
+      const ShLayoutSegment *seg = &g_array_index (plan, ShLayoutSegment, t);
+      gint64 end
+          = t + 1 < plan->len ? g_array_index (plan, ShLayoutSegment, t + 1).start_ns : duration_ns;
+      if (seg->rects[index].width == rect->width && seg->rects[index].height == rect->height)
+        shown += end - seg->start_ns;
+    }
+    if (shown > best) {
+      best = shown;
+      *width = rect->width;
+      *height = rect->height;
+    }
+  }
+}

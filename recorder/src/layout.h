@@ -38,4 +38,11 @@ typedef struct {
 GArray *sh_layout_plan (const ShLayoutItem *items, guint n_items, gint64 duration_ns, int width,
                         int height, int top);
 
+/* The size item @index is shown at for the longest time in @plan (of a
+ * meeting of @duration_ns), so that its frames can be scaled once, where
+ * they are decoded, to the size the mixer then mostly only places. Sets
+ * both to 0 when the item is never shown. */
+void sh_layout_usual_size (const GArray *plan, gint64 duration_ns, guint index, int *width,
+                           int *height);
+
 G_END_DECLS

@@ -27,6 +27,7 @@ track_free (gpointer data)
   g_free (track->name);
   g_free (track->publisher);
   g_strfreev (track->fragments);
+  g_free (track->joined_path);
   g_free (track);
 }
 
@@ -155,6 +156,10 @@ sh_render_job_validate (const ShRenderJob *job, GError **error)
     if (track->end_ns != -1
         && (track->end_ns < track->offset_ns || track->end_ns > SH_RENDER_MAX_DURATION_NS))
       return invalid (error, "track %u: end_ns before its offset or out of range", i);
+    if (!validate_output ("joined", track->joined_path, error)) {
+      g_prefix_error (error, "track %u: ", i);
+      return FALSE;
+    }
     guint n = g_strv_length (track->fragments);
     if (n == 0 || n > SH_RENDER_MAX_FRAGMENTS)
       return invalid (error, "track %u: %u fragments (1 to %d)", i, n, SH_RENDER_MAX_FRAGMENTS);
@@ -211,6 +216,10 @@ sh_render_job_to_json (const ShRenderJob *job)
     if (track->end_ns >= 0) {
       json_builder_set_member_name (b, "end_ns");
       json_builder_add_int_value (b, track->end_ns);
+    }
+    if (track->joined_path != NULL) {
+      json_builder_set_member_name (b, "joined");
+      json_builder_add_string_value (b, track->joined_path);
     }
     json_builder_set_member_name (b, "fragments");
     json_builder_begin_array (b);
@@ -270,9 +279,10 @@ parse_track (ShRenderJob *job, guint index, JsonNode *node, GError **error)
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return invalid (error, "track %u: not an object", index);
   JsonObject *o = json_node_get_object (node);
-  const char *kind_name, *name, *publisher;
+  const char *kind_name, *name, *publisher, *joined;
   gint64 offset, end;
   if (!get_string (o, "kind", TRUE, &kind_name, error)
+      || !get_string (o, "joined", FALSE, &joined, error)
       || !get_string (o, "name", FALSE, &name, error)
       || !get_string (o, "publisher", FALSE, &publisher, error)
       || !get_int (o, "offset_ns", TRUE, 0, &offset, error)
@@ -302,8 +312,9 @@ parse_track (ShRenderJob *job, guint index, JsonNode *node, GError **error)
     g_ptr_array_add (paths, (gpointer) json_node_get_string (item));
   }
   g_ptr_array_add (paths, NULL);
-  sh_render_job_add_track (job, (ShRenderKind) kind, name, publisher, offset, end,
-                           (const char *const *) paths->pdata);
+  ShRenderTrack *track = sh_render_job_add_track (job, (ShRenderKind) kind, name, publisher, offset,
+                                                  end, (const char *const *) paths->pdata);
+  track->joined_path = g_strdup (joined);
   return TRUE;
 }
 

@@ -30,7 +30,6 @@
 #include "sanhui-recorder.h"
 
 #define FPS 25
-#define TILE_W 640
 #define TILE_H 360
 #define AUDIO_RATE 48000
 #define FONT "Noto Sans CJK SC"
@@ -46,12 +45,15 @@ typedef struct {
   ShRenderProgressFunc progress;
   gpointer user_data;
   guint permille;
+  guint base; /* the share of the progress the per-track files took */
 } Render;
 
 /* One input of the compositor and the interval it is shown for. */
 typedef struct {
   GstPad *pad; /* borrowed from the compositor */
   ShLayoutItem item;
+  const ShRenderTrack *track; /* a camera, a screen, or the microphone of a name tile */
+  int width, height;          /* what its frames are scaled to before the compositor */
 } Tile;
 
 static GstElement *
@@ -124,13 +126,16 @@ make_queue (Render *r, guint buffers, guint64 time_ns, GError **error)
   return q;
 }
 
+/* Names in a font that follows the tile's height (16 px on a 640×360 tile)
+ * but stays readable on the small tiles of a strip or a large grid. */
 static GstElement *
-make_name_overlay (Render *r, const char *text, gboolean centred, GError **error)
+make_name_overlay (Render *r, const char *text, gboolean centred, int tile_h, GError **error)
 {
   GstElement *o = make (r, "textoverlay", error);
   if (o == NULL)
     return NULL;
-  g_autofree char *font = g_strdup_printf ("%s %d", FONT, centred ? 28 : 16);
+  int size = centred ? CLAMP (tile_h * 28 / TILE_H, 10, 28) : CLAMP (tile_h * 16 / TILE_H, 9, 16);
+  g_autofree char *font = g_strdup_printf ("%s %d", FONT, size);
   g_object_set (o, "text", text, "font-desc", font, "shaded-background", !centred, NULL);
   gst_util_set_object_arg (G_OBJECT (o), "valignment", centred ? "center" : "bottom");
   gst_util_set_object_arg (G_OBJECT (o), "halignment", centred ? "center" : "left");
@@ -201,29 +206,30 @@ add_audio_track (Render *r, const ShRenderTrack *track, GError **error)
   return add_track_source (r, track, convert, error);
 }
 
+/* Each frame is scaled once, on its track's own thread, to the size the
+ * layout gives the tile for the longest time: the compositor then mostly
+ * only places it, instead of scaling every input for every output frame
+ * (and a 15 fps screen share 25 times a second). */
 static gboolean
-add_video_track (Render *r, const ShRenderTrack *track, GArray *tiles, GError **error)
+add_video_track (Render *r, Tile *tile, GError **error)
 {
-  gboolean screen = track->kind == SH_RENDER_SCREEN;
-  int w = screen ? (int) r->job->width : TILE_W, h = screen ? (int) r->job->height : TILE_H;
+  const ShRenderTrack *track = tile->track;
   g_autofree char *caps_string
-      = g_strdup_printf ("video/x-raw,format=I420,width=%d,height=%d,pixel-aspect-ratio=1/1", w, h);
+      = g_strdup_printf ("video/x-raw,format=I420,width=%d,height=%d,pixel-aspect-ratio=1/1",
+                         tile->width, tile->height);
   GstElement *convert = make (r, "videoconvert", error);
   GstElement *scale = convert ? make (r, "videoscale", error) : NULL;
   GstElement *caps = scale ? make_caps (r, caps_string, error) : NULL;
-  GstElement *name = caps ? make_name_overlay (r, track->name, FALSE, error) : NULL;
+  GstElement *name = caps ? make_name_overlay (r, track->name, FALSE, tile->height, error) : NULL;
   GstElement *queue = name ? make_queue (r, 4, 0, error) : NULL;
-  Tile tile = { .item = { .kind = screen ? SH_TILE_SCREEN : SH_TILE_CAMERA,
-                          .start_ns = track->offset_ns,
-                          .end_ns = track->end_ns >= 0 ? track->end_ns : G_MAXINT64 } };
   if (queue == NULL)
     return FALSE;
   g_object_set (scale, "add-borders", TRUE, NULL);
+  gst_util_set_object_arg (G_OBJECT (scale), "method", "bilinear");
   if (!link_all (error, convert, scale, caps, name, queue, NULL)
-      || !link_to_request_pad (queue, r->vmix, &tile.pad, error))
+      || !link_to_request_pad (queue, r->vmix, &tile->pad, error))
     return FALSE;
-  gst_pad_set_offset (tile.pad, track->offset_ns);
-  g_array_append_val (tiles, tile);
+  gst_pad_set_offset (tile->pad, track->offset_ns);
   return add_track_source (r, track, convert, error);
 }
 
@@ -236,26 +242,21 @@ frames_for (gint64 duration_ns)
 /* A member heard but not seen gets a dark tile with their name while their
  * microphone lasts. */
 static gboolean
-add_name_tile (Render *r, const ShRenderTrack *mic, GArray *tiles, GError **error)
+add_name_tile (Render *r, Tile *tile, GError **error)
 {
   GstElement *src = make (r, "videotestsrc", error);
   g_autofree char *caps_string = g_strdup_printf (
-      "video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1", TILE_W, TILE_H, FPS);
+      "video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1", tile->width, tile->height, FPS);
   GstElement *caps = src ? make_caps (r, caps_string, error) : NULL;
-  GstElement *name = caps ? make_name_overlay (r, mic->name, TRUE, error) : NULL;
-  Tile tile = { .item = { .kind = SH_TILE_NAME,
-                          .start_ns = mic->offset_ns,
-                          .end_ns = mic->end_ns >= 0 ? mic->end_ns : G_MAXINT64 } };
+  GstElement *name
+      = caps ? make_name_overlay (r, tile->track->name, TRUE, tile->height, error) : NULL;
   if (name == NULL)
     return FALSE;
   gst_util_set_object_arg (G_OBJECT (src), "pattern", "solid-color");
   g_object_set (src, "foreground-color", 0xff2a2e35, "num-buffers",
                 (gint) frames_for (r->job->duration_ns), NULL);
-  if (!link_all (error, src, caps, name, NULL)
-      || !link_to_request_pad (name, r->vmix, &tile.pad, error))
-    return FALSE;
-  g_array_append_val (tiles, tile);
-  return TRUE;
+  return link_all (error, src, caps, name, NULL)
+         && link_to_request_pad (name, r->vmix, &tile->pad, error);
 }
 
 static gboolean
@@ -281,15 +282,46 @@ bind (GstPad *pad, const char *property)
   return cs;
 }
 
-static void
-apply_layout (Render *r, GArray *tiles)
+/* The tiles in the compositor's order (a camera or screen per video track,
+ * a name tile per microphone of a member without a camera), each with its
+ * usual size in @plan. Returns: (transfer full) of Tile, pads not yet set. */
+static GArray *
+plan_tiles (const ShRenderJob *job, GArray **plan)
 {
-  int top = (int) r->job->height / 18;
+  GArray *tiles = g_array_new (FALSE, FALSE, sizeof (Tile));
+  for (guint i = 0; i < job->tracks->len; i++) {
+    const ShRenderTrack *track = g_ptr_array_index (job->tracks, i);
+    ShTileKind kind = track->kind == SH_RENDER_SCREEN   ? SH_TILE_SCREEN
+                      : track->kind == SH_RENDER_CAMERA ? SH_TILE_CAMERA
+                                                        : SH_TILE_NAME;
+    if (kind == SH_TILE_NAME && publisher_has_camera (job, track->publisher))
+      continue;
+    Tile tile = { .track = track,
+                  .item = { .kind = kind,
+                            .start_ns = track->offset_ns,
+                            .end_ns = track->end_ns >= 0 ? track->end_ns : G_MAXINT64 } };
+    g_array_append_val (tiles, tile);
+  }
+  int top = (int) job->height / 18;
   g_autofree ShLayoutItem *items = g_new0 (ShLayoutItem, MAX (tiles->len, 1));
   for (guint i = 0; i < tiles->len; i++)
     items[i] = g_array_index (tiles, Tile, i).item;
-  g_autoptr (GArray) plan = sh_layout_plan (items, tiles->len, r->job->duration_ns,
-                                            (int) r->job->width, (int) r->job->height, top);
+  *plan = sh_layout_plan (items, tiles->len, job->duration_ns, (int) job->width, (int) job->height,
+                          top);
+  for (guint i = 0; i < tiles->len; i++) {
+    Tile *tile = &g_array_index (tiles, Tile, i);
+    sh_layout_usual_size (*plan, job->duration_ns, i, &tile->width, &tile->height);
+    if (tile->width == 0) { /* never shown: the smallest frames that still carry a name */
+      tile->width = 64;
+      tile->height = 36;
+    }
+  }
+  return tiles;
+}
+
+static void
+apply_layout (GArray *tiles, GArray *plan)
+{
   for (guint i = 0; i < tiles->len; i++) {
     GstPad *pad = g_array_index (tiles, Tile, i).pad;
     gst_util_set_object_arg (G_OBJECT (pad), "sizing-policy", "keep-aspect-ratio");
@@ -490,17 +522,20 @@ build (Render *r, GError **error)
     return FALSE;
   g_object_set (vbase_pad, "alpha", 0.0, NULL);
 
-  g_autoptr (GArray) tiles = g_array_new (FALSE, FALSE, sizeof (Tile));
   for (guint i = 0; i < job->tracks->len; i++) {
     const ShRenderTrack *track = g_ptr_array_index (job->tracks, i);
-    gboolean ok = track->kind == SH_RENDER_MICROPHONE ? add_audio_track (r, track, error)
-                                                      : add_video_track (r, track, tiles, error);
-    if (ok && track->kind == SH_RENDER_MICROPHONE && !publisher_has_camera (job, track->publisher))
-      ok = add_name_tile (r, track, tiles, error);
-    if (!ok)
+    if (track->kind == SH_RENDER_MICROPHONE && !add_audio_track (r, track, error))
       return FALSE;
   }
-  apply_layout (r, tiles);
+  g_autoptr (GArray) plan = NULL;
+  g_autoptr (GArray) tiles = plan_tiles (job, &plan);
+  for (guint i = 0; i < tiles->len; i++) {
+    Tile *tile = &g_array_index (tiles, Tile, i);
+    if (!(tile->item.kind == SH_TILE_NAME ? add_name_tile (r, tile, error)
+                                          : add_video_track (r, tile, error)))
+      return FALSE;
+  }
+  apply_layout (tiles, plan);
 
   g_autofree char *out_caps = g_strdup_printf (
       "video/x-raw,format=I420,width=%u,height=%u,framerate=%d/1,pixel-aspect-ratio=1/1",
@@ -561,7 +596,8 @@ on_tick (gpointer data)
 {
   Render *r = data;
   gint64 pts = (gint64) GPOINTER_TO_SIZE (g_atomic_pointer_get (&r->video_pts));
-  guint permille = (guint) MIN (999, pts * 1000 / r->job->duration_ns);
+  guint permille
+      = r->base + (guint) MIN (999 - r->base, pts * (1000 - r->base) / r->job->duration_ns);
   if (permille != r->permille && r->progress != NULL)
     r->progress (permille, r->user_data);
   r->permille = permille;
@@ -607,6 +643,32 @@ publish_parts (const ShRenderJob *job, GError **error)
   return TRUE;
 }
 
+/* The per-track files go first: remuxing is quick next to the composite,
+ * and they are what an inspector needs if the composite fails. Returns the
+ * share of the progress they were given. */
+#define JOIN_SHARE 50
+
+static gboolean
+join_tracks (const ShRenderJob *job, ShRenderProgressFunc progress, gpointer user_data,
+             GCancellable *cancellable, guint *share, GError **error)
+{
+  guint n = 0, done = 0;
+  for (guint i = 0; i < job->tracks->len; i++)
+    n += ((const ShRenderTrack *) g_ptr_array_index (job->tracks, i))->joined_path != NULL;
+  *share = n > 0 ? JOIN_SHARE : 0;
+  for (guint i = 0; i < job->tracks->len; i++) {
+    const ShRenderTrack *track = g_ptr_array_index (job->tracks, i);
+    if (track->joined_path == NULL)
+      continue;
+    if (!sh_recorder_join_track ((const char *const *) track->fragments, track->joined_path,
+                                 cancellable, error))
+      return FALSE;
+    if (progress != NULL)
+      progress (++done * JOIN_SHARE / n, user_data);
+  }
+  return TRUE;
+}
+
 gboolean
 sh_render_run (const ShRenderJob *job, ShRenderProgressFunc progress, gpointer user_data,
                GCancellable *cancellable, GError **error)
@@ -616,9 +678,17 @@ sh_render_run (const ShRenderJob *job, ShRenderProgressFunc progress, gpointer u
   if (!sh_render_job_validate (job, error))
     return FALSE;
 
+  if (progress != NULL)
+    progress (0, user_data);
+  guint base;
+  if (!join_tracks (job, progress, user_data, cancellable, &base, error))
+    return FALSE;
+
   g_autoptr (GMainContext) context = g_main_context_new ();
   g_main_context_push_thread_default (context);
-  Render r = { .job = job, .progress = progress, .user_data = user_data };
+  Render r = {
+    .job = job, .progress = progress, .user_data = user_data, .base = base, .permille = base
+  };
   r.loop = g_main_loop_new (context, FALSE);
 
   gboolean ok = build (&r, &r.error);
@@ -636,8 +706,6 @@ sh_render_run (const ShRenderJob *job, ShRenderProgressFunc progress, gpointer u
       g_source_set_callback (cancel, (GSourceFunc) (GCallback) on_cancelled, &r, NULL);
       g_source_attach (cancel, context);
     }
-    if (progress != NULL)
-      progress (0, user_data);
     if (gst_element_set_state (r.pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
       if (r.error == NULL)
         r.error = g_error_new_literal (SH_RENDER_ERROR, SH_RENDER_ERROR_PIPELINE,

@@ -4,8 +4,9 @@
  * a time (two cores are shared with the meetings), as a `sanhui-render`
  * subprocess at low priority: a decoder crash costs one attempt, never a
  * meeting. Its "progress N" lines go to the store for the secretary's page;
- * when it succeeds the two composites get their rows (size, duration,
- * SHA-256). A failed attempt is retried a bounded number of times; a render
+ * when it succeeds the two composites and the per-track files (each
+ * track's fragments joined, written by the same subprocess) get their rows
+ * (size, duration, SHA-256). A failed attempt is retried a bounded number of times; a render
  * queued or running when the server stopped runs again from the beginning
  * at the next start, without anyone asking.
  * SPDX-License-Identifier: Apache-2.0 */
@@ -32,9 +33,31 @@ struct _ShMeetingRender {
   GCancellable *cancellable;
   ShRecordingRender *row;
   char *paths[2]; /* WebM, MP4 (final names; NULL when already stored) */
+  GArray *joined; /* of Joined: the per-track files this render writes */
   gint64 duration_ns;
   char *last_error_line;
 };
+
+/* A per-track file: a track's fragments joined into one (track-join.c). */
+typedef struct {
+  gint64 track_id;
+  char *path;
+} Joined;
+
+static void
+joined_clear (gpointer data)
+{
+  g_free (((Joined *) data)->path);
+}
+
+static GArray *
+joined_new (void)
+{
+  GArray *joined = g_array_new (FALSE, TRUE, sizeof (Joined));
+
+  g_array_set_clear_func (joined, joined_clear);
+  return joined;
+}
 
 static void kick (ShMeetingRender *self, guint delay_s);
 
@@ -178,6 +201,7 @@ clear_running (ShMeetingRender *self)
   g_clear_pointer (&self->row, sh_recording_render_free);
   for (guint i = 0; i < G_N_ELEMENTS (self->paths); i++)
     g_clear_pointer (&self->paths[i], g_free);
+  g_clear_pointer (&self->joined, g_array_unref);
   g_clear_pointer (&self->last_error_line, g_free);
 }
 
@@ -219,6 +243,9 @@ typedef struct {
   char *paths[2];
   char *sha256[2];
   guint64 size[2];
+  GArray *joined; /* of Joined */
+  GPtrArray *joined_sha256;
+  guint64 *joined_size, *joined_duration;
 } Digests;
 
 static void
@@ -230,6 +257,10 @@ digests_free (gpointer data)
     g_free (d->paths[i]);
     g_free (d->sha256[i]);
   }
+  g_array_unref (d->joined);
+  g_ptr_array_unref (d->joined_sha256);
+  g_free (d->joined_size);
+  g_free (d->joined_duration);
   g_free (d);
 }
 
@@ -247,6 +278,18 @@ hash_outputs (GTask *task, gpointer source, gpointer data, GCancellable *cancell
       g_task_return_error (task, error);
       return;
     }
+  for (guint i = 0; i < d->joined->len; i++) {
+    const char *path = g_array_index (d->joined, Joined, i).path;
+    char *sha256 = sh_recorder_file_sha256 (path, &d->joined_size[i], cancellable, &error);
+
+    if (sha256 == NULL
+        || !sh_recorder_probe_fragment (path, &d->joined_duration[i], NULL, &error)) {
+      g_free (sha256);
+      g_task_return_error (task, error);
+      return;
+    }
+    g_ptr_array_add (d->joined_sha256, sha256);
+  }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -275,6 +318,28 @@ store_outputs (ShMeetingRender *self, const Digests *d, GError **error)
       .size = (gint64) d->size[i],
       .duration_ns = self->duration_ns,
       .sha256 = d->sha256[i],
+      .finished_at = g_get_real_time (),
+    };
+    if (sh_recording_add_file (server->store, &file, error) <= 0)
+      return FALSE;
+  }
+  for (guint i = 0; i < d->joined->len; i++) {
+    const Joined *j = &g_array_index (d->joined, Joined, i);
+    g_autofree char *relative = sh_meeting_data_relative (server, j->path);
+
+    if (relative == NULL) {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
+                   "%s is outside the data directory", j->path);
+      return FALSE;
+    }
+    ShRecordingFile file = {
+      .recording_id = self->row->recording_id,
+      .track_id = j->track_id,
+      .kind = SH_RECORDING_FILE_TRACK,
+      .path = relative,
+      .size = (gint64) d->joined_size[i],
+      .duration_ns = (gint64) d->joined_duration[i],
+      .sha256 = d->joined_sha256->pdata[i],
       .finished_at = g_get_real_time (),
     };
     if (sh_recording_add_file (server->store, &file, error) <= 0)
@@ -347,6 +412,16 @@ on_exited (GObject *source, GAsyncResult *result, gpointer user_data)
 
   for (guint i = 0; i < G_N_ELEMENTS (d->paths); i++)
     d->paths[i] = g_strdup (self->paths[i]);
+  d->joined = joined_new ();
+  for (guint i = 0; self->joined != NULL && i < self->joined->len; i++) {
+    Joined j = g_array_index (self->joined, Joined, i);
+
+    j.path = g_strdup (j.path);
+    g_array_append_val (d->joined, j);
+  }
+  d->joined_sha256 = g_ptr_array_new_with_free_func (g_free);
+  d->joined_size = g_new0 (guint64, d->joined->len);
+  d->joined_duration = g_new0 (guint64, d->joined->len);
   g_task_set_task_data (task, d, digests_free);
   g_task_run_in_thread (task, hash_outputs);
 }
@@ -408,6 +483,45 @@ child_setup (gpointer data)
     _exit (1);
 }
 
+/* The per-track files the render writes besides the composites: one per
+ * track of @job, <dir>/track-<track id>.mkv, unless stored already. A job
+ * track is known by its first fragment's row. Returns: (transfer full). */
+static GArray *
+join_tracks (const char *data_dir, const char *dir, ShRenderJob *job, GPtrArray *files)
+{
+  GArray *joined = joined_new ();
+
+  for (guint i = 0; i < job->tracks->len; i++) {
+    ShRenderTrack *track = g_ptr_array_index (job->tracks, i);
+    Joined j = { 0 };
+    gboolean stored = FALSE;
+
+    for (guint f = 0; f < files->len && j.track_id == 0; f++) {
+      const ShRecordingFile *file = files->pdata[f];
+      g_autofree char *path = g_build_filename (data_dir, file->path, NULL);
+
+      if (file->kind == SH_RECORDING_FILE_FRAGMENT && g_str_equal (path, track->fragments[0]))
+        j.track_id = file->track_id;
+    }
+    if (j.track_id == 0)
+      continue;
+    j.path = g_strdup_printf ("%s/track-%" G_GINT64_FORMAT ".mkv", dir, j.track_id);
+    for (guint f = 0; f < files->len; f++) {
+      const ShRecordingFile *file = files->pdata[f];
+      g_autofree char *path = g_build_filename (data_dir, file->path, NULL);
+
+      stored |= file->kind == SH_RECORDING_FILE_TRACK && g_str_equal (path, j.path);
+    }
+    if (stored) {
+      g_free (j.path);
+      continue;
+    }
+    track->joined_path = g_strdup (j.path);
+    g_array_append_val (joined, j);
+  }
+  return joined;
+}
+
 /* The job file and outputs of a render, and the outputs that already have
  * their rows (a server stopped between storing them and marking the
  * render done): those are not rendered again. */
@@ -456,6 +570,7 @@ prepare (ShMeetingRender *self, char **job_path, GError **error)
   if (job == NULL)
     return NULL;
   self->duration_ns = job->duration_ns;
+  self->joined = join_tracks (server->config->data_dir, dir, job, files);
   *job_path = g_build_filename (dir, "render-job.json", NULL);
   if (!sh_render_job_save (job, *job_path, error)) {
     sh_render_job_free (job);
