@@ -44,7 +44,6 @@ struct _RecTrack {
   char *codec;
   char *location_pattern;
   ShTrackWriter *writer;
-  ShLipsync sync;
   gboolean started; /* under the lock */
   gint64 ended_at;  /* under the lock: when its end was asked for, 0 before */
 };
@@ -102,21 +101,24 @@ recorder_unref (gpointer data)
 static gint64
 offset_ns_locked (ShRecorder *rec, RecTrack *t)
 {
-  g_autoptr (GPtrArray) others = g_ptr_array_new ();
+  g_autoptr (GArray) others = g_array_new (FALSE, FALSE, sizeof (gint64));
   GHashTableIter iter;
   gpointer value;
   gint64 zero_us = sh_track_writer_get_zero_us (t->writer);
+  gint64 transit = 0;
+  gboolean have = sh_track_writer_get_transit_ns (t->writer, &transit);
 
   g_hash_table_iter_init (&iter, rec->tracks);
   while (g_hash_table_iter_next (&iter, NULL, &value)) {
     RecTrack *other = value;
+    gint64 other_transit;
 
-    if (other != t && other->publisher == t->publisher)
-      g_ptr_array_add (others, &other->sync);
+    if (other != t && other->publisher == t->publisher
+        && sh_track_writer_get_transit_ns (other->writer, &other_transit))
+      g_array_append_val (others, other_transit);
   }
   return (zero_us - rec->started_mono) * 1000
-         + sh_lipsync_correction_ns (&t->sync, (const ShLipsync *const *) others->pdata,
-                                     others->len);
+         + sh_lipsync_correction_ns (have, transit, (const gint64 *) others->data, others->len);
 }
 
 static void
@@ -277,7 +279,6 @@ tap_track_added (ShMediaTap *tap, const ShMediaTapTrack *track, gpointer user_da
   t->codec = g_strdup (track->codec);
   name = g_strdup_printf ("track-%" G_GUINT64_FORMAT "-%%05d.mkv", track->track);
   t->location_pattern = g_build_filename (rec->directory, name, NULL);
-  sh_lipsync_init (&t->sync, track->clock_rate);
   t->writer
       = sh_track_writer_new (track->codec, track->clock_rate, track->payload_type,
                              t->location_pattern, rec->fragment_ns, &writer_events, t, &error);
@@ -310,10 +311,6 @@ tap_rtp (ShMediaTap *tap, guint64 track, const guint8 *packet, gsize len, gint64
   g_mutex_lock (&rec->lock);
   t = g_hash_table_lookup (rec->tracks, &track);
   if (t != NULL && len >= 12) {
-    sh_lipsync_packet (&t->sync,
-                       (guint32) packet[4] << 24 | (guint32) packet[5] << 16
-                           | (guint32) packet[6] << 8 | packet[7],
-                       arrival_us);
     if (sh_track_writer_push (t->writer, packet, len, arrival_us) && !t->started) {
       t->started = TRUE;
       started = g_new0 (Event, 1);
@@ -341,7 +338,8 @@ tap_sender_report (ShMediaTap *tap, guint64 track, const ShMediaTapSenderReport 
   g_mutex_lock (&rec->lock);
   t = g_hash_table_lookup (rec->tracks, &track);
   if (t != NULL)
-    sh_lipsync_report (&t->sync, report->ntp_timestamp, report->rtp_timestamp);
+    sh_track_writer_sender_report (t->writer, report->ssrc, report->ntp_timestamp,
+                                   report->rtp_timestamp);
   g_mutex_unlock (&rec->lock);
 }
 

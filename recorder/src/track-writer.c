@@ -7,6 +7,7 @@
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
+#include "lipsync.h"
 #include "sanhui-recorder.h"
 
 /* Bytes of RTP waiting in appsrc before packets are dropped: a few
@@ -35,6 +36,9 @@ struct _ShTrackWriter {
 
   GMutex lock;           /* the bus handler's fragment bookkeeping */
   GHashTable *opened_at; /* location → running time it opened at (guint64 *) */
+
+  GMutex sync_lock; /* the capture clock: streaming thread and reports */
+  ShLipsync sync;
 };
 
 typedef struct {
@@ -155,6 +159,36 @@ on_upstream_event (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* Packets leave the jitter buffer timed by arrival; they are written
+ * timed by the publisher's capture clock (lipsync.c), so that audio and
+ * video keep the distance they were captured at whatever each one's
+ * delay on the way. */
+static GstPadProbeReturn
+on_jitter_output (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  ShTrackWriter *w = user_data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  guint8 header[12];
+  gint64 at_ns;
+
+  (void) pad;
+  if (buffer == NULL || !GST_BUFFER_PTS_IS_VALID (buffer)
+      || gst_buffer_extract (buffer, 0, header, sizeof header) != sizeof header)
+    return GST_PAD_PROBE_OK;
+  g_mutex_lock (&w->sync_lock);
+  at_ns = sh_lipsync_place (&w->sync,
+                            (guint32) header[8] << 24 | (guint32) header[9] << 16
+                                | (guint32) header[10] << 8 | header[11],
+                            (guint32) header[4] << 24 | (guint32) header[5] << 16
+                                | (guint32) header[6] << 8 | header[7],
+                            (gint64) GST_BUFFER_PTS (buffer));
+  g_mutex_unlock (&w->sync_lock);
+  buffer = gst_buffer_make_writable (buffer);
+  GST_BUFFER_PTS (buffer) = GST_BUFFER_DTS (buffer) = (GstClockTime) MAX (at_ns, 0);
+  GST_PAD_PROBE_INFO_DATA (info) = buffer;
+  return GST_PAD_PROBE_OK;
+}
+
 static gboolean
 have_factory (const char *name)
 {
@@ -190,6 +224,7 @@ sh_track_writer_new (const char *codec, guint clock_rate, guint8 payload_type,
   g_autoptr (GstCaps) caps = NULL;
   g_autoptr (GstBus) bus = NULL;
   g_autoptr (GstPad) src_pad = NULL;
+  g_autoptr (GstPad) jitter_pad = NULL;
 
   g_return_val_if_fail (location_pattern != NULL && events != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -203,6 +238,8 @@ sh_track_writer_new (const char *codec, guint clock_rate, guint8 payload_type,
 
   w = g_new0 (ShTrackWriter, 1);
   g_mutex_init (&w->lock);
+  g_mutex_init (&w->sync_lock);
+  sh_lipsync_init (&w->sync, clock_rate);
   w->opened_at = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   w->payload_type = payload_type;
   w->events = *events;
@@ -266,6 +303,8 @@ sh_track_writer_new (const char *codec, guint clock_rate, guint8 payload_type,
 
   src_pad = gst_element_get_static_pad (w->src, "src");
   gst_pad_add_probe (src_pad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, on_upstream_event, w, NULL);
+  jitter_pad = gst_element_get_static_pad (jitter, "src");
+  gst_pad_add_probe (jitter_pad, GST_PAD_PROBE_TYPE_BUFFER, on_jitter_output, w, NULL);
 
   /* The pipeline's clock is the monotonic system clock, the same as
    * g_get_monotonic_time(): a packet's arrival is its running time once
@@ -331,6 +370,30 @@ sh_track_writer_get_zero_us (ShTrackWriter *w)
   return w->zero_us;
 }
 
+void
+sh_track_writer_sender_report (ShTrackWriter *w, guint32 ssrc, guint64 ntp, guint32 rtp_timestamp)
+{
+  g_return_if_fail (w != NULL);
+  g_mutex_lock (&w->sync_lock);
+  sh_lipsync_report (&w->sync, ssrc, ntp, rtp_timestamp);
+  g_mutex_unlock (&w->sync_lock);
+}
+
+gboolean
+sh_track_writer_get_transit_ns (ShTrackWriter *w, gint64 *transit_ns)
+{
+  gboolean have;
+
+  g_return_val_if_fail (w != NULL && transit_ns != NULL, FALSE);
+  g_mutex_lock (&w->sync_lock);
+  have = sh_lipsync_transit_ns (&w->sync, transit_ns);
+  /* The jitter buffer's times count from the track's first packet. */
+  if (have)
+    *transit_ns += w->zero_us * 1000;
+  g_mutex_unlock (&w->sync_lock);
+  return have;
+}
+
 guint64
 sh_track_writer_get_dropped (ShTrackWriter *w)
 {
@@ -366,5 +429,6 @@ sh_track_writer_free (ShTrackWriter *w)
   g_clear_object (&w->src);
   g_hash_table_unref (w->opened_at);
   g_mutex_clear (&w->lock);
+  g_mutex_clear (&w->sync_lock);
   g_free (w);
 }

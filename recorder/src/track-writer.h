@@ -50,6 +50,15 @@ gboolean sh_track_writer_take_keyframe_request (ShTrackWriter *writer);
 gint64 sh_track_writer_get_zero_us (ShTrackWriter *writer);
 guint64 sh_track_writer_get_dropped (ShTrackWriter *writer);
 
+/* A sender report of the track (lip sync, lipsync.c). Any thread. */
+void sh_track_writer_sender_report (ShTrackWriter *writer, guint32 ssrc, guint64 ntp,
+                                    guint32 rtp_timestamp);
+/* Where the written track puts the publisher's capture time: our
+ * monotonic time − the publisher's NTP time, in ns, the same for the whole
+ * track (docs/recording.md, "Lip sync"). FALSE before a sender report. Any
+ * thread. */
+gboolean sh_track_writer_get_transit_ns (ShTrackWriter *writer, gint64 *transit_ns);
+
 /* Ends the stream: the last fragment is closed, then finished() runs. A
  * writer that never started finishes at once. Any thread; idempotent. */
 void sh_track_writer_finish (ShTrackWriter *writer);

@@ -4,6 +4,7 @@
 //   node tests/browser/run.mjs SCENARIO      (schedule, roster, lockout, meeting, the room-*
 //                                             scenarios of room-scenarios.mjs, leave
 //                                             (attendance-scenarios.mjs), or all;
+//                                             room-recording (recording-scenarios.mjs);
 //                                             echo and echo-recvonly for the interop suite)
 //
 // Environment: SANHUI_BINARY (the built `sanhui`), SANHUI_SOURCE_ROOT (the
@@ -21,6 +22,7 @@ import { voteScenarios } from './vote-scenarios.mjs';
 import { attendanceScenarios } from './attendance-scenarios.mjs';
 import { rollcallScenarios } from './rollcall-scenarios.mjs';
 import { crashScenarios } from './crash-scenarios.mjs';
+import { recordingScenarios } from './recording-scenarios.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 let chromium = null; // from playwright-core, loaded in main() so a missing install is reported
@@ -711,6 +713,11 @@ const SCENARIOS = {
   ...crashScenarios({
     log, assert, TestFailure, withTimeout, environment, chromium: () => chromium,
     CHROMIUM_ARGS, DEMO_PASSWORD, STEP_TIMEOUT_MS,
+  }),
+  // a recorded meeting, its files and its lip sync (recording-scenarios.mjs)
+  ...recordingScenarios({
+    log, assert, TestFailure, withTimeout, environment, chromium: () => chromium,
+    CHROMIUM_ARGS, DEMO_PASSWORD,
   }),
 };
 
