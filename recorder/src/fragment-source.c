@@ -12,9 +12,9 @@
  * replaced by one from 0 so that running time is the track's time.
  *
  * A two-hour meeting has hundreds of fragments per track: a reader is
- * created when the one two before it ends, and a finished reader is shut
- * down on the main context, so a track never holds more than two demuxer
- * threads. SPDX-License-Identifier: Apache-2.0 */
+ * created when the one two before it ends and shut down when the one after
+ * it ends, so a track never holds more than three demuxer threads (one
+ * playing, one prerolled, one finished). SPDX-License-Identifier: Apache-2.0 */
 #include "fragment-source.h"
 
 #include "sanhui-recorder.h"
@@ -33,7 +33,6 @@ struct _Source {
   GstElement *concat;
   GStrv fragments;
   guint n;
-  GMainContext *context;
   GMutex lock;
   guint next;         /* the fragment the next reader opens */
   GPtrArray *readers; /* of Reader, one per fragment opened so far */
@@ -55,7 +54,6 @@ source_free (gpointer data)
   Source *source = data;
   g_ptr_array_unref (source->readers);
   g_strfreev (source->fragments);
-  g_main_context_unref (source->context);
   g_mutex_clear (&source->lock);
   g_free (source);
 }
@@ -71,25 +69,12 @@ on_demuxed_pad (GstElement *demux, GstPad *pad, gpointer data)
     gst_pad_link (pad, reader->concat_pad);
 }
 
-typedef struct {
-  GstElement *concat; /* a ref: keeps the source and its readers alive */
-  Reader *reader;
-} Close;
-
+/* The reader of the fragment before the one that just ended: its thread
+ * is done (concat moved on from it when it ended), and only another thread
+ * can stop it. */
 static void
-close_free (gpointer data)
+close_reader (Reader *reader)
 {
-  Close *close = data;
-  gst_object_unref (close->concat);
-  g_free (close);
-}
-
-/* Runs on the main context: a reader cannot stop its own thread. */
-static gboolean
-close_reader (gpointer data)
-{
-  Close *close = data;
-  Reader *reader = close->reader;
   g_autoptr (GstObject) parent = gst_object_get_parent (GST_OBJECT (reader->file));
 
   gst_element_set_state (reader->demux, GST_STATE_NULL);
@@ -98,7 +83,6 @@ close_reader (gpointer data)
     gst_bin_remove (GST_BIN (parent), reader->demux);
     gst_bin_remove (GST_BIN (parent), reader->file);
   }
-  return G_SOURCE_REMOVE;
 }
 
 static GstPadProbeReturn on_event (GstPad *pad, GstPadProbeInfo *info, gpointer data);
@@ -160,16 +144,10 @@ on_event (GstPad *pad, GstPadProbeInfo *info, gpointer data)
      * after it must have its pad before the next one ends. */
     if (!open_next (source, TRUE))
       GST_ELEMENT_ERROR (source->concat, CORE, MISSING_PLUGIN, ("cannot open a fragment"), (NULL));
+    Reader *before = reader->index > 0 ? source->readers->pdata[reader->index - 1] : NULL;
     g_mutex_unlock (&source->lock);
-    /* The last one stays: concat's output ends with it. */
-    if (reader->index + 1 < source->n) {
-      Close *close = g_new0 (Close, 1);
-      close->concat = gst_object_ref (source->concat);
-      close->reader = reader;
-      g_autoptr (GSource) idle = g_idle_source_new ();
-      g_source_set_callback (idle, close_reader, close, close_free);
-      g_source_attach (idle, source->context);
-    }
+    if (before != NULL)
+      close_reader (before);
   }
   return GST_PAD_PROBE_OK;
 }
@@ -194,7 +172,6 @@ sh_fragment_source_add (GstBin *bin, const char *const *fragments, GError **erro
   source->concat = concat;
   source->fragments = g_strdupv ((GStrv) fragments);
   source->n = g_strv_length (source->fragments);
-  source->context = g_main_context_ref_thread_default ();
   source->readers = g_ptr_array_new_with_free_func (reader_free);
   g_mutex_init (&source->lock);
   g_object_set_data_full (G_OBJECT (concat), "sh-fragment-source", source, source_free);

@@ -8,9 +8,8 @@
  * one after another. Its buffers keep the timestamps the recorder wrote
  * (0 at the track's first packet, gaps between fragments included) and its
  * segment is a plain one from 0, so that running time is track time.
- * Only two fragments are open at a time (the one playing and the next),
- * whatever their number: finished ones are closed on the thread-default
- * main context of the caller, which must be running while @bin plays.
+ * At most three fragments are open at a time (the one playing, the next
+ * one prerolled, the one before being closed), whatever their number.
  * Returns: (transfer none) the element whose "src" pad carries the stream,
  * owned by @bin; NULL with @error set when an element is missing. */
 GstElement *sh_fragment_source_add (GstBin *bin, const char *const *fragments, GError **error);
