@@ -107,7 +107,9 @@ all_decode() { # all_decode RECORDING_ID [killed]
   done < <(sql "SELECT path FROM recording_files WHERE recording_id = $1")
   return $ok
 }
-files_on_disk() { find "$work/data/recordings/$1/$2" -name '*.mkv' | wc -l; }
+# Fragments only (track-<track>-<n>.mkv): the render adds per-track files
+# (track-<track>.mkv) and composites, whose rows come when it finishes.
+files_on_disk() { find "$work/data/recordings/$1/$2" -name 'track-*-*.mkv' | wc -l; }
 
 # ---- 1. a recorded meeting that ends
 m1=$(new_meeting)
@@ -126,7 +128,7 @@ check "three microphones, three cameras" \
 check "the chair's tracks carry the member and name" \
   [ "$(sql "SELECT count(*) FROM recording_tracks WHERE recording_id = $r1 AND member_id = $chair_member AND display_name <> ''")" = 2 ]
 check "every fragment has its row" \
-  [ "$(files_on_disk "$m1" "$r1")" = "$(sql "SELECT count(*) FROM recording_files WHERE recording_id = $r1")" ]
+  [ "$(files_on_disk "$m1" "$r1")" = "$(sql "SELECT count(*) FROM recording_files WHERE recording_id = $r1 AND kind = 'fragment'")" ]
 check "every fragment decodes" all_decode "$r1"
 # Each track: its fragments' durations add up to its length within 1 s.
 spans=$(sql "SELECT abs(sum(f.duration_ns) - (t.ended_at - t.started_at) * 1000) < 1000000000
@@ -154,7 +156,7 @@ started=$(sql "SELECT started_at FROM recordings WHERE id = $r2")
 check "interrupted at the crash moment (within the heartbeat)" \
   [ "$at" -le "$killed_at" -a "$at" -ge $((killed_at - 7000000)) -a "$at" -gt "$started" ]
 check "every fragment left on disk has its SHA-256 row" \
-  [ "$(files_on_disk "$m2" "$r2")" = "$(sql "SELECT count(*) FROM recording_files WHERE recording_id = $r2 AND length(sha256) = 64")" ]
+  [ "$(files_on_disk "$m2" "$r2")" = "$(sql "SELECT count(*) FROM recording_files WHERE recording_id = $r2 AND kind = 'fragment' AND length(sha256) = 64")" ]
 check "fragments were written" [ "$(files_on_disk "$m2" "$r2")" -ge 6 ]
 check "every fragment decodes after the kill" all_decode "$r2" killed
 check "verify-recordings passes" "$sanhui" "${sets[@]}" verify-recordings
