@@ -162,9 +162,20 @@ export function recordingScenarios(h) {
       return n;
     });
     const most = Math.max(...counts);
+    // Within half a second the frame lighting the most pixels is the flash:
+    // a tile appearing (its name label) lights a few hundred, a flash the
+    // whole tile, and a camera's first frame can come just before its first
+    // flash.
     const out = [];
+    let last = -1;
     for (let i = 0; i < frames.length; i++) {
-      if (counts[i] >= FLASH_MIN_PX && !(out.length && frames[i].t - out[out.length - 1] < 0.5)) out.push(frames[i].t);
+      if (counts[i] < FLASH_MIN_PX) continue;
+      if (last >= 0 && frames[i].t - frames[last].t < 0.5) {
+        if (counts[i] > counts[last]) { out[out.length - 1] = frames[i].t; last = i; }
+      } else {
+        out.push(frames[i].t);
+        last = i;
+      }
     }
     return { out, most };
   }
