@@ -42,6 +42,10 @@ static void
 reader_free (gpointer data)
 {
   Reader *reader = data;
+  /* Normally closed already; a reader closed while the bin itself was
+   * changing state may have been set going again. */
+  gst_element_set_state (reader->demux, GST_STATE_NULL);
+  gst_element_set_state (reader->file, GST_STATE_NULL);
   gst_object_unref (reader->file);
   gst_object_unref (reader->demux);
   gst_object_unref (reader->concat_pad);
@@ -77,6 +81,9 @@ close_reader (Reader *reader)
 {
   g_autoptr (GstObject) parent = gst_object_get_parent (GST_OBJECT (reader->file));
 
+  /* Locked first, so that the bin's own state changes leave them alone. */
+  gst_element_set_locked_state (reader->demux, TRUE);
+  gst_element_set_locked_state (reader->file, TRUE);
   gst_element_set_state (reader->demux, GST_STATE_NULL);
   gst_element_set_state (reader->file, GST_STATE_NULL);
   if (parent != NULL) {
