@@ -255,8 +255,12 @@ export function recordingScenarios(h) {
     log(`${what} against A's fragments: beeps moved by (ms) ${beep.join(' ')}; flashes by ${flash.join(' ')}`);
     assert(beep.length >= 6, `${what}: only ${beep.length} periods match A's fragments`);
     assert(beep.every((x) => Math.abs(x) <= 10), `${what}: beeps not where A's microphone track has them: ${beep}`);
-    assert(flash.every((x) => x >= -COMPOSITE_FRAME_MS - 1 && x <= 1),
-      `${what}: flashes not in the frame of A's camera track: ${flash}`);
+    // The composite frame that covers the track's flash, or the one after:
+    // a frame that starts inside an output frame's interval is shown in it
+    // only if the compositor already holds it when it makes that frame
+    // (measured: −38.5…+4.5 ms in one run).
+    assert(flash.every((x) => x >= -COMPOSITE_FRAME_MS - 1 && x <= COMPOSITE_FRAME_MS + 1),
+      `${what}: flashes not within a frame of A's camera track: ${flash}`);
     return { beep: stats(beep), flash: stats(flash) };
   }
 
