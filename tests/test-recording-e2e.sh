@@ -132,12 +132,12 @@ check "every fragment has its row" \
 check "every fragment decodes" all_decode "$r1"
 # Each track: its fragments' durations add up to its length within 1 s.
 spans=$(sql "SELECT abs(sum(f.duration_ns) - (t.ended_at - t.started_at) * 1000) < 1000000000
-             FROM recording_tracks t JOIN recording_files f ON f.track_id = t.id
+             FROM recording_tracks t JOIN recording_files f ON f.track_id = t.id AND f.kind = 'fragment'
              WHERE t.recording_id = $r1 GROUP BY t.id" | sort -u)
 check "fragment durations add up to each track's length" [ "$spans" = 1 ] \
   || sql "SELECT '# track ' || t.track || ' ' || t.kind || ': fragments ' || sum(f.duration_ns) / 1000000
           || ' ms, track ' || (t.ended_at - t.started_at) / 1000 || ' ms'
-          FROM recording_tracks t JOIN recording_files f ON f.track_id = t.id
+          FROM recording_tracks t JOIN recording_files f ON f.track_id = t.id AND f.kind = 'fragment'
           WHERE t.recording_id = $r1 GROUP BY t.id"
 check "verify-recordings passes" "$sanhui" "${sets[@]}" verify-recordings --meeting "$m1"
 
