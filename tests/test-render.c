@@ -107,10 +107,13 @@ fragment_sink (Fixture *f, const char *prefix, gint64 fragment_ns)
   return sink;
 }
 
-/* A camera (VP8) of @frames frames in fragments of @fragment_ns. */
+/* A camera (VP8) of @frames frames in fragments of @fragment_ns, its first
+ * frame at @first_ns and the frames from @gap_at on @gap_ns later, as the
+ * recorder writes a camera that waited for a keyframe and a sender that
+ * stalled. */
 static GStrv
-make_camera (Fixture *f, const char *prefix, guint frames, gint64 fragment_ns, FrameColour colour,
-             gpointer data)
+make_camera_timed (Fixture *f, const char *prefix, guint frames, gint64 fragment_ns,
+                   FrameColour colour, gpointer data, gint64 first_ns, guint gap_at, gint64 gap_ns)
 {
   g_autoptr (GstElement) pipeline = gst_pipeline_new (NULL);
   GstElement *src = gst_element_factory_make ("appsrc", NULL);
@@ -135,13 +138,20 @@ make_camera (Fixture *f, const char *prefix, guint frames, gint64 fragment_ns, F
     memset (map.data + luma, c.u, chroma);
     memset (map.data + luma + chroma, c.v, chroma);
     gst_buffer_unmap (buffer, &map);
-    GST_BUFFER_PTS (buffer) = (GstClockTime) i * FRAME_NS;
+    GST_BUFFER_PTS (buffer) = (GstClockTime) (first_ns + i * FRAME_NS + (i >= gap_at ? gap_ns : 0));
     GST_BUFFER_DURATION (buffer) = FRAME_NS;
     g_assert_cmpint (gst_app_src_push_buffer (GST_APP_SRC (src), buffer), ==, GST_FLOW_OK);
   }
   gst_app_src_end_of_stream (GST_APP_SRC (src));
   run_to_eos (pipeline);
   return list_fragments (f, prefix);
+}
+
+static GStrv
+make_camera (Fixture *f, const char *prefix, guint frames, gint64 fragment_ns, FrameColour colour,
+             gpointer data)
+{
+  return make_camera_timed (f, prefix, frames, fragment_ns, colour, data, 0, G_MAXUINT, 0);
 }
 
 /* A microphone (Opus, mono) of @duration_ns. */
@@ -580,6 +590,45 @@ test_meeting (Fixture *f, gconstpointer data)
   }
 }
 
+/* White at frames 0-1 and 50-51, black between. */
+static Yuv
+marked (guint index, gpointer data)
+{
+  return index % 50 < 2 ? WHITE : BLACK;
+}
+
+/* A track's own timestamps are kept: its first frame 0.5 s into the track
+ * (the wait for a keyframe) and a 0.4 s stall between its second and third
+ * fragments place the markers at offset + 0.5 s and offset + 2.9 s; playing
+ * the fragments end to end from 0 would show them at 1.0 and 3.0 s. */
+#define PLACED_OFFSET (1 * S)
+
+static void
+test_placement (Fixture *f, gconstpointer data)
+{
+  g_auto (GStrv) cam
+      = make_camera_timed (f, "cam", 75, 1 * S, marked, NULL, 500 * MS, 50, 400 * MS);
+  g_assert_cmpuint (g_strv_length (cam), >=, 3);
+  g_autoptr (ShRenderJob) job = new_job (f, 5 * S, TRUE, FALSE);
+  sh_render_job_add_track (job, SH_RENDER_CAMERA, "张三", "a", PLACED_OFFSET, -1,
+                           (const char *const *) cam);
+  render (job);
+  assert_probe (job->webm_path, "vp8", "opus", 5 * S);
+
+  Decoded d = { 0 };
+  decode (job->webm_path, &d);
+  g_autoptr (GArray) marks = video_onsets (&d, G_STRUCT_OFFSET (Frame, white), 0.3);
+  g_assert_cmpuint (marks->len, ==, 2);
+  const gint64 expected[] = { PLACED_OFFSET + 500 * MS, PLACED_OFFSET + 2900 * MS };
+  for (guint k = 0; k < 2; k++) {
+    gint64 t = g_array_index (marks, gint64, k);
+    if (g_test_verbose ())
+      g_test_message ("marker %u at %" G_GINT64_FORMAT " ms", k, t / MS);
+    g_assert_cmpint (llabs (t - expected[k]), <=, FRAME_NS);
+  }
+  decoded_clear (&d);
+}
+
 static void
 test_screen_share (Fixture *f, gconstpointer data)
 {
@@ -718,6 +767,7 @@ main (int argc, char **argv)
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/render/meeting", Fixture, NULL, fixture_setup, test_meeting, fixture_teardown);
+  g_test_add ("/render/placement", Fixture, NULL, fixture_setup, test_placement, fixture_teardown);
   g_test_add ("/render/screen-share", Fixture, NULL, fixture_setup, test_screen_share,
               fixture_teardown);
   g_test_add ("/render/audio-only", Fixture, NULL, fixture_setup, test_audio_only,

@@ -2,11 +2,11 @@
  * placed at its offset on the meeting's clock, mixed, and encoded into WebM
  * and MP4 from the same decode.
  *
- *   splitmuxsrc ─ decodebin ─ convert/scale ─ textoverlay(name) ─ queue ─┐ (offset)
+ *   fragments ─ decodebin ─ convert/scale ─ textoverlay(name) ─ queue ─┐ (offset)
  *   videotestsrc(dark) ─ textoverlay(name)  [member heard, not seen] ─────┤
  *   videotestsrc(black, alpha 0)  [sets the length] ──────────────────────┤
  *                                          compositor ─ textoverlay(title) ─ tee ─┬ vp8enc ─
- * webmmux └ x264enc ─ mp4mux splitmuxsrc ─ decodebin ─ audioconvert/resample ─ queue ─┐ (offset)
+ * webmmux └ x264enc ─ mp4mux fragments ─ decodebin ─ audioconvert/resample ─ queue ─┐ (offset)
  *   audiotestsrc(silence)  [sets the length] ────────────────┤
  *                                          audiomixer ─ tee ─┬ opusenc ─ webmmux
  *                                                            └ avenc_aac ─ mp4mux (faststart)
@@ -26,6 +26,7 @@
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
+#include "fragment-source.h"
 #include "layout.h"
 #include "sanhui-recorder.h"
 
@@ -144,23 +145,6 @@ make_name_overlay (Render *r, const char *text, gboolean centred, int tile_h, GE
 
 /* ---- inputs ---- */
 
-static GStrv
-on_format_location (GstElement *src, gpointer data)
-{
-  const ShRenderTrack *track = data;
-  return g_strdupv (track->fragments);
-}
-
-static void
-on_demuxed_pad (GstElement *src, GstPad *pad, gpointer data)
-{
-  GstElement *decoder = data;
-  g_autoptr (GstPad) sink = gst_element_get_static_pad (decoder, "sink");
-  /* A track is one stream; a stray second one is left unlinked and ignored. */
-  if (!gst_pad_is_linked (sink))
-    gst_pad_link (pad, sink);
-}
-
 static void
 on_decoded_pad (GstElement *decoder, GstPad *pad, gpointer data)
 {
@@ -176,16 +160,17 @@ on_decoded_pad (GstElement *decoder, GstPad *pad, gpointer data)
     gst_pad_link (pad, sink);
 }
 
-/* splitmuxsrc ! decodebin, decoded pad linked to @chain_head once known. */
+/* The fragments ! decodebin, decoded pad linked to @chain_head once known.
+ * The fragments keep their timestamps (fragment-source.c): a camera's
+ * first frame and a stalled sender's gaps stay where they were recorded. */
 static gboolean
 add_track_source (Render *r, const ShRenderTrack *track, GstElement *chain_head, GError **error)
 {
-  GstElement *src = make (r, "splitmuxsrc", error);
+  GstElement *src = sh_fragment_source_add (GST_BIN (r->pipeline),
+                                            (const char *const *) track->fragments, error);
   GstElement *decoder = src != NULL ? make (r, "decodebin", error) : NULL;
-  if (decoder == NULL)
+  if (decoder == NULL || !link_all (error, src, decoder, NULL))
     return FALSE;
-  g_signal_connect (src, "format-location", G_CALLBACK (on_format_location), (gpointer) track);
-  g_signal_connect (src, "pad-added", G_CALLBACK (on_demuxed_pad), decoder);
   g_signal_connect (decoder, "pad-added", G_CALLBACK (on_decoded_pad), chain_head);
   return TRUE;
 }

@@ -162,9 +162,20 @@ export function lipsyncScenarios(h) {
       return n;
     });
     const most = Math.max(...counts);
+    // Within half a second the frame lighting the most pixels is the flash:
+    // a tile appearing (its name label) lights a few hundred, a flash the
+    // whole tile, and a camera's first frame can come just before its first
+    // flash.
     const out = [];
+    let last = -1;
     for (let i = 0; i < frames.length; i++) {
-      if (counts[i] >= FLASH_MIN_PX && !(out.length && frames[i].t - out[out.length - 1] < 0.5)) out.push(frames[i].t);
+      if (counts[i] < FLASH_MIN_PX) continue;
+      if (last >= 0 && frames[i].t - frames[last].t < 0.5) {
+        if (counts[i] > counts[last]) { out[out.length - 1] = frames[i].t; last = i; }
+      } else {
+        out.push(frames[i].t);
+        last = i;
+      }
     }
     return { out, most };
   }
@@ -244,8 +255,12 @@ export function lipsyncScenarios(h) {
     log(`${what} against A's fragments: beeps moved by (ms) ${beep.join(' ')}; flashes by ${flash.join(' ')}`);
     assert(beep.length >= 6, `${what}: only ${beep.length} periods match A's fragments`);
     assert(beep.every((x) => Math.abs(x) <= 10), `${what}: beeps not where A's microphone track has them: ${beep}`);
-    assert(flash.every((x) => x >= -COMPOSITE_FRAME_MS - 1 && x <= 1),
-      `${what}: flashes not in the frame of A's camera track: ${flash}`);
+    // The composite frame that covers the track's flash, or the one after:
+    // a frame that starts inside an output frame's interval is shown in it
+    // only if the compositor already holds it when it makes that frame
+    // (measured: −38.5…+4.5 ms in one run).
+    assert(flash.every((x) => x >= -COMPOSITE_FRAME_MS - 1 && x <= COMPOSITE_FRAME_MS + 1),
+      `${what}: flashes not within a frame of A's camera track: ${flash}`);
     return { beep: stats(beep), flash: stats(flash) };
   }
 
