@@ -30,15 +30,15 @@ typedef struct {
   guint64 track;     /* the tap's track id, unique in the room */
   guint64 publisher; /* the participant's id */
   ShMediaTrackKind kind;
-  const char *codec; /* "opus", "VP8", "VP9", "H264" */
+  const char *codec;            /* "opus", "VP8", "VP9", "H264" */
   const char *location_pattern; /* absolute, with one %05d for the fragment */
-  gint64 started_at; /* g_get_real_time() of the track's first packet */
-  gint64 ended_at;   /* 0 while recording */
+  gint64 started_at;            /* g_get_real_time() of the track's first packet */
+  gint64 ended_at;              /* 0 while recording */
   /* Where the track's time 0 (its files' timestamps start near 0) falls
    * after the recording's start, lip sync applied. Grows more exact as
    * sender reports arrive: the last value given is the best. */
   gint64 offset_ns;
-  guint64 dropped; /* RTP packets the writer dropped: queue full, foreign payload type */
+  guint64 dropped;  /* RTP packets the writer dropped: queue full, foreign payload type */
   guint64 backward; /* media buffers dropped for going back in time */
   /* track_ended(): why the writer stopped early, NULL when it was asked
    * to end; no_space when the disk was full (ENOSPC). */
@@ -112,20 +112,20 @@ typedef enum {
 
 typedef struct {
   ShRenderKind kind;
-  char *name;       /* the member's display name, shown on the tile */
-  char *publisher;  /* groups one member's camera and microphone */
-  gint64 offset_ns; /* where the track's time 0 falls after the meeting's start */
-  gint64 end_ns;    /* meeting time when the track ended, or -1 if unknown */
-  GStrv fragments;  /* Matroska fragments, in order, absolute paths */
+  char *name;        /* the member's display name, shown on the tile */
+  char *publisher;   /* groups one member's camera and microphone */
+  gint64 offset_ns;  /* where the track's time 0 falls after the meeting's start */
+  gint64 end_ns;     /* meeting time when the track ended, or -1 if unknown */
+  GStrv fragments;   /* Matroska fragments, in order, absolute paths */
   char *joined_path; /* NULL, or where the fragments are joined into one file */
 } ShRenderTrack;
 
 typedef struct {
   char *title;
-  GDateTime *start;  /* the meeting's start; shown in Asia/Shanghai */
+  GDateTime *start; /* the meeting's start; shown in Asia/Shanghai */
   gint64 duration_ns;
-  char *webm_path;   /* NULL: no WebM */
-  char *mp4_path;    /* NULL: no MP4 */
+  char *webm_path; /* NULL: no WebM */
+  char *mp4_path;  /* NULL: no MP4 */
   guint width, height;
   GPtrArray *tracks; /* of ShRenderTrack, owned */
 } ShRenderJob;

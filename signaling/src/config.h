@@ -94,9 +94,9 @@ typedef struct {
   guint ws_abuse_refusals;          /* 300: or this many refusals without a pause */
   guint ws_keepalive_seconds;       /* 25: ping interval; silent for 2.5 of them: dead */
   /* [recording] (docs/recording.md) */
-  gboolean recording_enabled;     /* true */
-  char **recording_meeting_types; /* all five types */
-  char *recording_directory;      /* NULL: data_dir/recordings; must lie inside data_dir */
+  gboolean recording_enabled;       /* true */
+  char **recording_meeting_types;   /* all five types */
+  char *recording_directory;        /* NULL: data_dir/recordings; must lie inside data_dir */
   guint recording_fragment_seconds; /* 10: at most this long per fragment */
   guint recording_min_free_mb;      /* 2048: the chair is warned below it; 0 never */
   /* [log] */

@@ -17,9 +17,9 @@ typedef struct {
   guint64 media_forwarded_packets; /* read from the media engine when rendering */
   ShHttpStats http;                /* read from the connection layer when rendering */
   /* meeting-recording.c (docs/recording.md, "Disk space") */
-  gint64 recording_free_bytes;        /* the recordings' file system at the last check, -1 unknown */
-  guint64 recording_low_space_total;  /* warnings: a recording's free space fell below the floor */
-  guint64 recording_no_space_total;   /* recordings stopped by a full disk */
+  gint64 recording_free_bytes;       /* the recordings' file system at the last check, -1 unknown */
+  guint64 recording_low_space_total; /* warnings: a recording's free space fell below the floor */
+  guint64 recording_no_space_total;  /* recordings stopped by a full disk */
 } ShMetrics;
 
 typedef struct _ShStore ShStore;

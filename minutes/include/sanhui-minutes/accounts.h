@@ -1,6 +1,6 @@
-/* sanhui-minutes/accounts.h — part of sanhui-minutes.h: Accounts and roles, sessions, and the member import.
- * Included by sanhui-minutes.h only; see its conventions.
- * SPDX-License-Identifier: Apache-2.0 */
+/* sanhui-minutes/accounts.h — part of sanhui-minutes.h: Accounts and roles, sessions, and the
+ * member import. Included by sanhui-minutes.h only; see its conventions. SPDX-License-Identifier:
+ * Apache-2.0 */
 #pragma once
 
 #if !defined(SH_MINUTES_INSIDE)

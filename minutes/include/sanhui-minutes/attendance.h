@@ -91,12 +91,12 @@ gint sh_presence_close_after_crash (ShStore *store, GError **error);
  * status per member; partly present wins over late and left early, and
  * late over left early (the flags below keep both). */
 typedef enum {
-  SH_ATTENDANCE_PRESENT,    /* 出席 */
-  SH_ATTENDANCE_PARTLY,     /* 部分出席: below the configured share */
-  SH_ATTENDANCE_LATE,       /* 迟到 */
-  SH_ATTENDANCE_LEFT_EARLY, /* 早退 */
-  SH_ATTENDANCE_ABSENT,     /* 缺席 */
-  SH_ATTENDANCE_ON_LEAVE,   /* 请假: approved leave and not present */
+  SH_ATTENDANCE_PRESENT,     /* 出席 */
+  SH_ATTENDANCE_PARTLY,      /* 部分出席: below the configured share */
+  SH_ATTENDANCE_LATE,        /* 迟到 */
+  SH_ATTENDANCE_LEFT_EARLY,  /* 早退 */
+  SH_ATTENDANCE_ABSENT,      /* 缺席 */
+  SH_ATTENDANCE_ON_LEAVE,    /* 请假: approved leave and not present */
   SH_ATTENDANCE_IS_EXCLUDED, /* 不计入应到: an approved exclusion */
 } ShAttendanceStatus;
 
@@ -158,7 +158,7 @@ typedef struct {
   guint expected_count, voting_expected;
   guint present, voting_present; /* 实到: expected members present at some time */
   guint visitors, guests;        /* who came */
-  GPtrArray *intervals;   /* (element-type ShPresenceInterval) owns what the rows borrow */
+  GPtrArray *intervals;          /* (element-type ShPresenceInterval) owns what the rows borrow */
   /* 补录 (past-meeting.c): held offline and entered afterwards; the rows'
    * statuses are the ones entered, and no row has intervals. */
   gboolean recorded_after;
@@ -243,13 +243,13 @@ void sh_rollcall_entry_free (ShRollcallEntry *entry);
 typedef struct {
   gint64 id;
   gint64 meeting_id;
-  gint64 started_by; /* account */
-  guint seconds;     /* the time limit */
-  gint64 started_at; /* UTC µs */
-  gint64 deadline;   /* started_at + seconds */
-  gint64 closed_at;  /* 0 while open */
-  guint asked;       /* entries asked */
-  guint answered;    /* entries answered */
+  gint64 started_by;  /* account */
+  guint seconds;      /* the time limit */
+  gint64 started_at;  /* UTC µs */
+  gint64 deadline;    /* started_at + seconds */
+  gint64 closed_at;   /* 0 while open */
+  guint asked;        /* entries asked */
+  guint answered;     /* entries answered */
   GPtrArray *entries; /* (element-type ShRollcallEntry) expected in attendance order, then others */
 } ShRollcall;
 

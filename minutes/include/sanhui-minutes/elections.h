@@ -88,11 +88,11 @@ guint sh_election_runoff_eligible (const ShElectionTally *tallies, guint n_talli
 
 /* What a runoff of one counted election would be. */
 typedef struct {
-  gint64 motion_id;  /* the election it follows */
-  guint seats;       /* the seats still empty */
-  GStrv candidates;  /* who stands, in the election's ballot order */
-  gboolean tie;      /* a tie: the rules require it; else it may be held */
-  gint64 existing;   /* a runoff motion made already but not yet counted, or 0 */
+  gint64 motion_id; /* the election it follows */
+  guint seats;      /* the seats still empty */
+  GStrv candidates; /* who stands, in the election's ballot order */
+  gboolean tie;     /* a tie: the rules require it; else it may be held */
+  gint64 existing;  /* a runoff motion made already but not yet counted, or 0 */
 } ShElectionRunoff;
 
 void sh_election_runoff_free (ShElectionRunoff *runoff);

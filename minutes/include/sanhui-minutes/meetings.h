@@ -1,6 +1,6 @@
-/* sanhui-minutes/meetings.h — part of sanhui-minutes.h: Meetings, their room records, expected attendance and leave, and the rules derived from them.
- * Included by sanhui-minutes.h only; see its conventions.
- * SPDX-License-Identifier: Apache-2.0 */
+/* sanhui-minutes/meetings.h — part of sanhui-minutes.h: Meetings, their room records, expected
+ * attendance and leave, and the rules derived from them. Included by sanhui-minutes.h only; see its
+ * conventions. SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #if !defined(SH_MINUTES_INSIDE)
@@ -151,9 +151,9 @@ typedef enum {
   SH_MEETING_EVENT_LESSON_MODE_OFF,
   SH_MEETING_EVENT_STARTED,
   SH_MEETING_EVENT_ENDED,
-  SH_MEETING_EVENT_ALL_MUTED,   /* the chair's "mute all" in force */
-  SH_MEETING_EVENT_ALL_UNMUTED, /* and lifted */
-  SH_MEETING_EVENT_STATE_CHANGED, /* a state change other than started and ended */
+  SH_MEETING_EVENT_ALL_MUTED,           /* the chair's "mute all" in force */
+  SH_MEETING_EVENT_ALL_UNMUTED,         /* and lifted */
+  SH_MEETING_EVENT_STATE_CHANGED,       /* a state change other than started and ended */
   SH_MEETING_EVENT_CONNECTION_LOST,     /* a participant's media connection failed */
   SH_MEETING_EVENT_CONNECTION_REGAINED, /* and works again */
 } ShMeetingEventKind;

@@ -1,6 +1,6 @@
-/* sanhui-minutes/org.h — part of sanhui-minutes.h: Organizations, members, migrant visits, committee posts, Party groups and exclusions from the expected count.
- * Included by sanhui-minutes.h only; see its conventions.
- * SPDX-License-Identifier: Apache-2.0 */
+/* sanhui-minutes/org.h — part of sanhui-minutes.h: Organizations, members, migrant visits,
+ * committee posts, Party groups and exclusions from the expected count. Included by
+ * sanhui-minutes.h only; see its conventions. SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #if !defined(SH_MINUTES_INSIDE)

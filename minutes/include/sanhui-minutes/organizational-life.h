@@ -1,5 +1,5 @@
-/* sanhui-minutes/organizational-life.h — part of sanhui-minutes.h: Organizational-life warnings and past meetings entered afterwards (补录).
- * Included by sanhui-minutes.h only; see its conventions.
+/* sanhui-minutes/organizational-life.h — part of sanhui-minutes.h: Organizational-life warnings and
+ * past meetings entered afterwards (补录). Included by sanhui-minutes.h only; see its conventions.
  * SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
@@ -35,8 +35,8 @@ typedef struct {
 typedef struct {
   gint64 member_id;
   char *name;
-  gint64 since;      /* when the six months could start at the earliest */
-  guint records;     /* meetings read (expected, and attended elsewhere) */
+  gint64 since;       /* when the six months could start at the earliest */
+  guint records;      /* meetings read (expected, and attended elsewhere) */
   ShLifeWarning life; /* at least one of its two warnings is set */
 } ShMemberWarning;
 

@@ -1,6 +1,6 @@
-/* sanhui-minutes/recordings.h — part of sanhui-minutes.h: Recordings, their tracks and files, the composite render queue and the audit log of accesses.
- * Included by sanhui-minutes.h only; see its conventions.
- * SPDX-License-Identifier: Apache-2.0 */
+/* sanhui-minutes/recordings.h — part of sanhui-minutes.h: Recordings, their tracks and files, the
+ * composite render queue and the audit log of accesses. Included by sanhui-minutes.h only; see its
+ * conventions. SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #if !defined(SH_MINUTES_INSIDE)
@@ -38,16 +38,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShRecording, sh_recording_free)
 typedef struct {
   gint64 id;
   gint64 recording_id;
-  guint64 track;       /* the media room's track id */
-  char *kind;          /* "microphone", "camera", "screen" */
-  char *codec;         /* "opus", "VP8", "VP9", "H264" */
-  gint64 participant;  /* the publisher's participant id in the room */
-  gint64 member_id;    /* 0: not a member (a guest) */
+  guint64 track;      /* the media room's track id */
+  char *kind;         /* "microphone", "camera", "screen" */
+  char *codec;        /* "opus", "VP8", "VP9", "H264" */
+  gint64 participant; /* the publisher's participant id in the room */
+  gint64 member_id;   /* 0: not a member (a guest) */
   char *display_name;
-  char *location;      /* fragment pattern relative to the data dir, one %05d */
-  gint64 offset_ns;    /* the track's time 0 after the recording's start */
+  char *location;   /* fragment pattern relative to the data dir, one %05d */
+  gint64 offset_ns; /* the track's time 0 after the recording's start */
   gint64 started_at;
-  gint64 ended_at;     /* 0 while recording */
+  gint64 ended_at; /* 0 while recording */
 } ShRecordingTrack;
 
 void sh_recording_track_free (ShRecordingTrack *track);
@@ -66,10 +66,10 @@ typedef struct {
   gint64 recording_id;
   gint64 track_id; /* a recording_tracks id; 0 for a composite */
   ShRecordingFileKind kind;
-  char *path;      /* relative to the data directory */
+  char *path; /* relative to the data directory */
   gint64 size;
   gint64 duration_ns;
-  char *sha256;    /* lower-case hex */
+  char *sha256; /* lower-case hex */
   gint64 finished_at;
 } ShRecordingFile;
 
@@ -186,11 +186,11 @@ typedef struct {
   gint64 meeting_id;
   gint64 file_id; /* 0 for a listing */
   ShRecordingAccessAction action;
-  guint status;   /* the HTTP status answered */
-  char *range;    /* the Range header as asked, NULL without one */
-  gint64 bytes;   /* body bytes answered */
-  char *client;   /* the client's network (sh_client_network) */
-  char *session;  /* a tag of the session (never its token), folds repeats */
+  guint status;  /* the HTTP status answered */
+  char *range;   /* the Range header as asked, NULL without one */
+  gint64 bytes;  /* body bytes answered */
+  char *client;  /* the client's network (sh_client_network) */
+  char *session; /* a tag of the session (never its token), folds repeats */
 } ShRecordingAccess;
 
 void sh_recording_access_free (ShRecordingAccess *access);
@@ -206,7 +206,7 @@ GPtrArray *sh_recording_access_list (ShStore *store, gint64 meeting_id, guint li
                                      GError **error);
 /* The recording file @file_id and the meeting it belongs to (*@meeting_id).
  * Returns: (transfer full) the file, NULL with NOT_FOUND. */
-ShRecordingFile *sh_recording_access_find_file (ShStore *store, gint64 file_id,
-                                                gint64 *meeting_id, GError **error);
+ShRecordingFile *sh_recording_access_find_file (ShStore *store, gint64 file_id, gint64 *meeting_id,
+                                                GError **error);
 
 G_END_DECLS
