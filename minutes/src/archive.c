@@ -172,7 +172,8 @@ sign_txn (ShStore *store, gpointer data, GError **error)
   guint64 size;
 
   if (!sh_archive_size (store, t->head->org_id, &size, error)
-      || !(leaves = leaves_up_to (store, t->head->org_id, size, error))
+      || !(leaves
+           = sh_store_ops (store, archive)->leaf_hashes (store, t->head->org_id, size, error))
       || !(heads = list_heads (store, t->head->org_id, error)))
     return FALSE;
   t->head->size = size;
